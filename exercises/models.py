@@ -1,0 +1,180 @@
+"""Typed, frozen models of exercise content.
+
+These are the contract between the parser (which builds them from markdown), the screens (which pick a
+widget by `Step.kind`) and the plan compiler (which follows `Step.feeds`). Nothing here knows Textual.
+
+Answer values, by step kind (what the store keeps in `Answer.value`):
+
+- read: no answer (the step is only shown or read aloud)
+- text: ``str``
+- list: ``list[str]``
+- table: ``list[dict[str, str]]`` keyed by column id
+- choice: ``str`` (single) or ``list[str]`` (``multiple``)
+- scale: ``int``
+- timed: ``dict`` with ``pattern`` (pattern id), ``cycles`` (int), ``completed`` (int cycles finished)
+  and, for a custom pattern, ``phases`` (list of ``{"label": str, "seconds": int}``)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for content models: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StepKind(StrEnum):
+    READ = "read"
+    TEXT = "text"
+    LIST = "list"
+    TABLE = "table"
+    CHOICE = "choice"
+    SCALE = "scale"
+    TIMED = "timed"
+
+
+class Mode(StrEnum):
+    """How a session is held; an exercise lists the modes it suits."""
+
+    OFFICE = "office"
+    PHONE = "phone"
+    REMOTE = "remote"
+    POSTED = "posted"
+
+
+class Option(Frozen):
+    """One option of a choice step or a choice column.
+
+    `symbol` and `word` make sure meaning never rests on colour alone (a traffic light is
+    "● GREEN", "▲ AMBER", "■ RED"); `tone` is a colour hint the theme may use.
+    """
+
+    value: str
+    label: str
+    symbol: str = ""
+    description: str = ""
+    tone: Literal["", "green", "amber", "red"] = ""
+    #: choosing this option opens a follow-up on the client (Keep Safe "clear concern").
+    opens_follow_up: bool = False
+
+
+class Column(Frozen):
+    """A typed column of a table step."""
+
+    id: str
+    label: str
+    type: Literal["text", "choice", "date"] = "text"
+    options: tuple[Option, ...] = ()
+    max_length: int = 500
+
+
+class Phase(Frozen):
+    """One phase of a timed pattern: what to do, for how long."""
+
+    label: str
+    seconds: int = Field(ge=1, le=600)
+    #: what the practitioner says aloud at the start of the phase (phone sessions).
+    cue: str = ""
+
+
+class Pattern(Frozen):
+    """A named sequence of phases, repeated for a number of cycles."""
+
+    id: str
+    label: str
+    phases: tuple[Phase, ...]
+
+
+class RowRule(Frozen):
+    """A soft check on a table: warn (never block) unless some row has `column` equal to `value`.
+
+    Scoped by `when_column`/`when_value` when given (e.g. only rows at the crisis level).
+    """
+
+    column: str
+    value: str
+    message: str
+    when_column: str = ""
+    when_value: str = ""
+
+
+class Step(Frozen):
+    """One step of an exercise."""
+
+    id: str
+    kind: StepKind
+    title: str
+    #: markdown prompt shown to the practitioner (and read aloud where `aloud`).
+    body: str = ""
+    #: the step is a script to be read aloud: shown prominently in phone sessions.
+    aloud: bool = False
+    #: plan sections this answer feeds, as "PLAN.SECTION" (e.g. "wellbeing.traffic-light").
+    feeds: tuple[str, ...] = ()
+    optional: bool = False
+    #: the answer may be marked as a disclosure, which opens a follow-up.
+    disclosure: bool = False
+    #: line of the step's heading in its source file (for error messages).
+    line: int = 0
+    max_length: int = 2000
+    # choice
+    options: tuple[Option, ...] = ()
+    multiple: bool = False
+    # list
+    min_items: int = 0
+    max_items: int = 20
+    # table
+    columns: tuple[Column, ...] = ()
+    max_rows: int = 50
+    rules: tuple[RowRule, ...] = ()
+    # scale
+    scale_min: int = 0
+    scale_max: int = 10
+    low_label: str = ""
+    high_label: str = ""
+    # timed
+    patterns: tuple[Pattern, ...] = ()
+    cycles: int = Field(default=4, ge=1, le=50)
+    allow_custom: bool = False
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind is not StepKind.READ
+
+
+class Reference(Frozen):
+    """A pointer into programme materials (the guide's left-hand column)."""
+
+    text: str
+
+
+class Exercise(Frozen):
+    """An exercise: front matter plus ordered steps."""
+
+    id: str
+    title: str
+    pack: str = "wellbeing"
+    #: guide step 1-4, or "keep-safe" for practitioner-led Keep Safe work.
+    guide_step: int | Literal["keep-safe"]
+    area: str
+    minutes: int = Field(ge=1, le=240)
+    modes: tuple[Mode, ...]
+    references: tuple[Reference, ...] = ()
+    source: str
+    summary: str = ""
+    #: practitioner-led (Keep Safe) exercises are not shown to the client or printed as worksheets.
+    practitioner_only: bool = False
+    steps: tuple[Step, ...]
+    path: str = ""
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    @property
+    def answerable_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.answerable)

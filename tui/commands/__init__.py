@@ -1,0 +1,7 @@
+"""Subcommands of `wellbeing`. Each module has `register(subparsers, common)`; add new ones to MODULES."""
+
+from __future__ import annotations
+
+MODULES: list[str] = [
+    "tui.commands.clients",
+]
