@@ -1,0 +1,204 @@
+"""Split a content file into its YAML front matter and its markdown body, safely.
+
+Content files come from services, not only from us, so the YAML is read with a strict loader:
+
+- duplicate keys are an error (plain `safe_load` lets the last one win silently);
+- anchors and aliases are an error, which also rules out alias bombs (`<<` is only a plain key);
+- explicit tags (`!foo`, `!!binary`) are an error;
+- scalars resolve as in YAML 1.2's core schema: only `true`/`false` are booleans, so `no`, `yes`,
+  `on` and `off` stay the strings they look like; `1:30` stays a string (no base-60 numbers) and
+  `2020-06-03` stays a string (no timestamps);
+- nesting deeper than `MAX_DEPTH` and files larger than `MAX_BYTES` are errors;
+- a leading BOM is dropped and CRLF / CR line endings are read as LF.
+
+Every problem is a `ContentError` carrying the real 1-based line in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from exercises.errors import ContentError
+
+#: the largest content file accepted, in bytes of UTF-8.
+MAX_BYTES = 256 * 1024
+#: the deepest nesting of mappings/sequences accepted in front matter or a step block.
+MAX_DEPTH = 12
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_DROPPED_RESOLVERS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
+}
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core scalars; no duplicates, aliases, anchors, tags, deep nesting.
+
+    `line_offset` turns the loader's 0-based line into the file's 1-based line; `path` names the
+    file in errors. Both are set by `load_yaml`.
+    """
+
+    path: str = "<content>"
+    line_offset: int = 1
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def _error(self, mark: yaml.Mark | None, message: str) -> ContentError:
+        line = (mark.line if mark is not None else 0) + self.line_offset
+        return ContentError(self.path, line, message)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise self._error(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise self._error(event.start_mark, f"YAML anchors (&{anchor}) are not allowed")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise self._error(
+                event.start_mark, f"YAML tags ({tag}) are not allowed; quote the value"
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise self._error(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise self._error(key_node.start_mark, "YAML merge keys (<<) are not allowed")
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise self._error(key_node.start_mark, "a key must be a plain value") from None
+            line = key_node.start_mark.line + self.line_offset
+            if key in seen:
+                raise self._error(
+                    key_node.start_mark, f"duplicate key {key!r} (first on line {seen[key]})"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_RESOLVERS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
+    """YAML 1.2 ints: `0o17` is octal and `017` is seventeen (YAML 1.1 made it fifteen)."""
+    value = str(loader.construct_scalar(node))
+    sign = -1 if value.startswith("-") else 1
+    digits = value.lstrip("+-")
+    if digits.startswith("0o"):
+        return int(digits[2:], 8)
+    if digits.startswith("0x"):
+        return int(digits[2:], 16)
+    return sign * int(digits)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def normalise(text: str) -> str:
+    """Drop a leading BOM and turn CRLF / CR into LF (markdown-it would do the same, later)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_size(text: str, path: str) -> None:
+    """Refuse a file over `MAX_BYTES`, before any parsing work is spent on it."""
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_BYTES:
+        raise ContentError(path, 1, f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
+
+
+def load_yaml(source: str, path: str, first_line: int) -> Any:
+    """Load one YAML document strictly; `first_line` is the file line of the source's first line."""
+    loader = StrictLoader(source)
+    loader.path = path
+    loader.line_offset = first_line
+    try:
+        return loader.get_single_data()
+    except ContentError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark is not None else 0) + first_line
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise ContentError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, first_line, f"invalid YAML: {exc}".splitlines()[0]) from None
+    except RecursionError:
+        raise ContentError(path, first_line, "invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def markdown() -> MarkdownIt:
+    """The one markdown-it configuration for content: CommonMark with tables, raw HTML off."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Return (metadata, body, line in the file where the body starts).
+
+    The file must open with a `---` line and a YAML mapping closed by `---` (or `...`); the body
+    is everything after the closing line, with line endings normalised to LF and the BOM dropped,
+    so body line `i` (0-based) is file line `start + i`. Raises `ContentError` for anything else.
+    """
+    check_size(text, path)
+    text = normalise(text)
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise ContentError(path, 1, "a content file must start with a '---' front matter line")
+    tokens = markdown().parse(text)
+    front = tokens[0] if tokens and tokens[0].type == "front_matter" else None
+    if front is None or front.map is None:
+        raise ContentError(path, 1, "front matter opened here is never closed with '---'")
+    meta = load_yaml(front.content, path, first_line=2)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError(path, 2, "front matter must be a mapping of 'key: value' lines")
+    for key in meta:
+        if not isinstance(key, str):
+            raise ContentError(path, 2, f"front matter key {key!r} must be a word")
+    end = front.map[1]
+    body = "\n".join(lines[end:])
+    return meta, body, end + 1
