@@ -119,6 +119,9 @@ class Step(Frozen):
     optional: bool = False
     #: the answer may be marked as a disclosure, which opens a follow-up.
     disclosure: bool = False
+    #: a named series this answer belongs to, shown as a trend on the dashboard
+    #: (e.g. "wellbeing-level", "distress-before", "distress-after"). Content decides, not screens.
+    trend: str = ""
     #: line of the step's heading in its source file (for error messages).
     line: int = 0
     max_length: int = 2000

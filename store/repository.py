@@ -1,0 +1,430 @@
+"""The repository API the app and the command line call: clients, sessions, answers, plans.
+
+One client is one TinyDB file, ``DATA_DIR/clients/<ID>.json``. A client opened for editing holds a
+`filelock` on ``<ID>.lock`` until it is closed; every read-modify-write also happens under it, so a
+second process is refused (and told who holds it) instead of losing an update.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from pydantic import BaseModel, ValidationError
+from tinydb import Query, TinyDB
+
+from store.errors import ClientLocked, CorruptFile, StoreError
+from store.ids import client_path, validate_client_id
+from store.permissions import check_private, make_private_dir, private_umask
+from store.records import (
+    Answer,
+    Client,
+    FollowUp,
+    PlanVersion,
+    Session,
+)
+from store.storage import AtomicJSONStorage, Codec, atomic_write, backup_path, temp_files
+from store.text import clean_value
+
+R = TypeVar("R", bound=BaseModel)
+
+CLIENT, SESSIONS, ANSWERS, FOLLOW_UPS, PLANS = "client", "sessions", "answers", "follow_ups", "plans"
+
+
+def os_user() -> str:
+    """The login name of the process's real uid (not $USER, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return getpass.getuser()
+
+
+class Repository:
+    """All clients in one data dir."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        codec: Codec | None = None,
+        user: str | None = None,
+        allow_group: bool = False,
+    ):
+        self.data_dir = Path(data_dir)
+        self.clients_dir = self.data_dir / "clients"
+        self.codec = codec
+        self.user = user or os_user()
+        self.allow_group = allow_group
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def ensure(self) -> None:
+        """Create the data dir 0700 if missing; refuse one that is open to others."""
+        private_umask()
+        make_private_dir(self.data_dir)
+        make_private_dir(self.clients_dir)
+        check_private(self.data_dir, directory=True, allow_group=self.allow_group)
+        check_private(self.clients_dir, directory=True, allow_group=self.allow_group)
+
+    def sweep_temp_files(self) -> int:
+        """Remove temp files left by killed saves, each under its client's lock. Returns how many."""
+        removed = 0
+        for tmp in self.clients_dir.glob(".*.tmp"):
+            cid = tmp.name[1:].split(".", 1)[0]
+            try:
+                lock = FileLock(client_path(self.clients_dir, cid, ".lock"), timeout=0)
+                with lock:
+                    tmp.unlink(missing_ok=True)
+                    removed += 1
+            except (Timeout, StoreError):
+                continue
+        return removed
+
+    def path(self, client_id: str) -> Path:
+        return client_path(self.clients_dir, client_id)
+
+    def client_ids(self) -> list[str]:
+        ids = []
+        for p in self.clients_dir.glob("*.json"):
+            try:
+                ids.append(validate_client_id(p.stem))
+            except StoreError:
+                continue
+        return sorted(ids)
+
+    def exists(self, client_id: str) -> bool:
+        return self.path(client_id).exists()
+
+    # -- whole-client operations ------------------------------------------------------------------
+
+    def list_clients(self) -> tuple[list[Client], list[StoreError]]:
+        """Every readable client, and one error per file that could not be read."""
+        clients, problems = [], []
+        for cid in self.client_ids():
+            try:
+                clients.append(self.read_client(cid))
+            except StoreError as exc:
+                problems.append(exc)
+        return clients, problems
+
+    def read_client(self, client_id: str) -> Client:
+        with self.read(client_id) as cf:
+            return cf.client()
+
+    def add_client(self, client: Client) -> Client:
+        cid = validate_client_id(client.id)
+        client = client.model_copy(update={"id": cid})
+        path = self.path(cid)
+        with self._lock(cid):
+            if path.exists() or path.is_symlink():
+                raise StoreError(f"client {cid} already exists", client_id=cid)
+            with self._db(cid) as db:
+                db.table(CLIENT).insert(client.model_dump(mode="json"))
+        return client
+
+    def update_client(self, client_id: str, change: Callable[[Client], Client]) -> Client:
+        """Read-modify-write the profile under the client's lock."""
+        with self.open(client_id) as cf:
+            if cf.read_only:
+                raise cf.lock_error()
+            updated = change(cf.client())
+            cf.save_client(updated)
+            return updated
+
+    def open(self, client_id: str, *, edit: bool = True) -> ClientFile:
+        """Open a client. For editing, take its lock; if another session holds it, open read-only."""
+        cid = validate_client_id(client_id)
+        path = self.path(cid)
+        self._check_file(cid, path)
+        if not edit:
+            return ClientFile(self, cid, lock=None, holder=None)
+        lock = FileLock(client_path(self.clients_dir, cid, ".lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return ClientFile(self, cid, lock=None, holder=self._holder(cid) or {"user": "unknown"})
+        try:
+            self._write_holder(cid)
+            for tmp in temp_files(path):
+                tmp.unlink(missing_ok=True)
+            cf = ClientFile(self, cid, lock=lock, holder=None)
+            cf.client()  # fail now, while the caller can still show why, if the file is bad
+            return cf
+        except BaseException:
+            self._clear_holder(cid)
+            lock.release()
+            raise
+
+    def read(self, client_id: str) -> ClientFile:
+        return self.open(client_id, edit=False)
+
+    def restore_backup(self, client_id: str) -> Path:
+        """Put the `.bak` in place of a corrupt file; the corrupt bytes are kept aside, never lost."""
+        cid = validate_client_id(client_id)
+        path = self.path(cid)
+        bak = backup_path(path)
+        with self._lock(cid):
+            if not bak.exists():
+                raise StoreError(f"no backup for client {cid}", client_id=cid)
+            AtomicJSONStorage(bak, codec=self.codec, client_id=cid).read()  # must itself parse
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = path.with_name(f"{cid}.json.corrupt-{stamp}")
+            if path.exists():
+                os.replace(path, kept)
+            atomic_write(path, bak.read_bytes())
+            return kept
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _check_file(self, cid: str, path: Path) -> None:
+        if not path.exists() and not path.is_symlink():
+            raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
+        try:
+            check_private(path, directory=False, allow_group=self.allow_group)
+        except StoreError as exc:
+            raise StoreError(str(exc), client_id=cid, path=str(path)) from None
+
+    def _lock(self, cid: str, timeout: float = 2.0) -> _HeldLock:
+        return _HeldLock(self, cid, timeout)
+
+    def _db(self, cid: str) -> TinyDB:
+        return TinyDB(self.path(cid), storage=AtomicJSONStorage, codec=self.codec, client_id=cid)
+
+    def _holder_path(self, cid: str) -> Path:
+        return client_path(self.clients_dir, cid, ".holder")
+
+    def _write_holder(self, cid: str) -> None:
+        info = {
+            "user": self.user,
+            "host": socket.gethostname(),
+            "pid": str(os.getpid()),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        atomic_write(self._holder_path(cid), json.dumps(info).encode("utf-8"))
+
+    def _clear_holder(self, cid: str) -> None:
+        self._holder_path(cid).unlink(missing_ok=True)
+
+    def _holder(self, cid: str) -> dict[str, str] | None:
+        try:
+            data = json.loads(self._holder_path(cid).read_text("utf-8"))
+            return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+
+
+def describe_holder(cid: str, holder: dict[str, str]) -> str:
+    since = holder.get("since", "")
+    try:
+        since = datetime.fromisoformat(since).astimezone().strftime("%d %b %H:%M")
+    except ValueError:
+        pass
+    who = holder.get("user", "someone")
+    where = f" on {holder['host']}" if holder.get("host") else ""
+    return f"client {cid} is open for editing by {who}{where} since {since}"
+
+
+class _HeldLock:
+    """The client's lock for one read-modify-write, with a clear message when it is taken."""
+
+    def __init__(self, repo: Repository, cid: str, timeout: float):
+        self.repo, self.cid = repo, cid
+        self.lock = FileLock(client_path(repo.clients_dir, cid, ".lock"), timeout=timeout)
+
+    def __enter__(self) -> None:
+        try:
+            self.lock.acquire()
+        except Timeout:
+            holder = self.repo._holder(self.cid) or {}
+            raise ClientLocked(
+                describe_holder(self.cid, holder) + "; try again when it is closed",
+                client_id=self.cid, holder=holder,
+            ) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+class ClientFile:
+    """One open client. Writes are serialised (saves come from worker threads) and need the lock."""
+
+    def __init__(
+        self, repo: Repository, cid: str, *, lock: FileLock | None, holder: dict[str, str] | None
+    ):
+        self.repo = repo
+        self.client_id = cid
+        self._lock = lock
+        self.holder = holder
+        self._mutex = threading.RLock()
+        self._db = repo._db(cid)
+        self._restricted: bool | None = None
+
+    # context manager
+    def __enter__(self) -> ClientFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def read_only(self) -> bool:
+        if self._lock is None:
+            return True
+        if self._restricted is None:
+            self._restricted = self.client().restricted
+        return self._restricted
+
+    @property
+    def locked_by_other(self) -> bool:
+        return self._lock is None and self.holder is not None
+
+    def lock_error(self) -> StoreError:
+        if self.holder is not None:
+            return ClientLocked(
+                describe_holder(self.client_id, self.holder) + "; opened read-only",
+                client_id=self.client_id, holder=self.holder,
+            )
+        if self._lock is not None and self.client().restricted:
+            return StoreError(f"client {self.client_id} is restricted (read-only)", client_id=self.client_id)
+        return StoreError(f"client {self.client_id} is open read-only", client_id=self.client_id)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._lock is not None:
+                self.repo._clear_holder(self.client_id)
+                self._lock.release()
+                self._lock = None
+            self.holder = None
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def _records(self, table: str, model: type[R]) -> list[R]:
+        with self._mutex:
+            docs = self._db.table(table).all()
+        out = []
+        for doc in docs:
+            try:
+                out.append(model.model_validate(dict(doc)))
+            except ValidationError as exc:
+                path = self.repo.path(self.client_id)
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise CorruptFile(
+                    f"{path}: a {table} record is not valid ({where}: {first['msg']})",
+                    client_id=self.client_id, path=str(path),
+                    backup=str(backup_path(path)) if backup_path(path).exists() else None,
+                ) from None
+        return out
+
+    def client(self) -> Client:
+        records = self._records(CLIENT, Client)
+        if not records:
+            path = self.repo.path(self.client_id)
+            raise CorruptFile(
+                f"{path} holds no client profile", client_id=self.client_id, path=str(path),
+                backup=str(backup_path(path)) if backup_path(path).exists() else None,
+            )
+        return records[0]
+
+    def sessions(self) -> list[Session]:
+        return sorted(self._records(SESSIONS, Session), key=lambda s: (s.date, s.started_at or s.date))
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions() if s.id == session_id), None)
+
+    def answers(self, session_id: str | None = None) -> list[Answer]:
+        answers = self._records(ANSWERS, Answer)
+        if session_id is not None:
+            answers = [a for a in answers if a.session_id == session_id]
+        return answers
+
+    def latest_answers(self) -> dict[tuple[str, str], Answer]:
+        """The latest answer to each (exercise, step) across all sessions."""
+        latest: dict[tuple[str, str], Answer] = {}
+        for a in self.answers():
+            key = (a.exercise_id, a.step_id)
+            if key not in latest or a.updated_at >= latest[key].updated_at:
+                latest[key] = a
+        return latest
+
+    def follow_ups(self) -> list[FollowUp]:
+        return sorted(self._records(FOLLOW_UPS, FollowUp), key=lambda f: f.opened_at)
+
+    def plan_versions(self, kind: str | None = None) -> list[PlanVersion]:
+        versions = self._records(PLANS, PlanVersion)
+        if kind is not None:
+            versions = [v for v in versions if v.kind == kind]
+        return sorted(versions, key=lambda v: (v.kind, v.number))
+
+    def records(self, table: str, model: type[R]) -> list[R]:
+        """Records of any other table (used by features that keep their own, e.g. referrals)."""
+        return self._records(table, model)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def _require_write(self) -> None:
+        if self.read_only:
+            raise self.lock_error()
+
+    def _upsert(self, table: str, record: BaseModel, keys: Iterable[str]) -> None:
+        doc = record.model_dump(mode="json")
+        with self._mutex:
+            self._require_write()
+            q = Query()
+            cond = None
+            for k in keys:
+                part = q[k] == doc[k]
+                cond = part if cond is None else cond & part
+            assert cond is not None
+            self._db.table(table).upsert(doc, cond)
+
+    def save_client(self, client: Client) -> None:
+        if client.id != self.client_id:
+            raise StoreError(f"client ID cannot change ({self.client_id} to {client.id})")
+        with self._mutex:
+            if self._lock is None:
+                raise self.lock_error()
+            self._upsert_unchecked(CLIENT, client, ["id"])
+            self._restricted = client.restricted
+
+    def _upsert_unchecked(self, table: str, record: BaseModel, keys: list[str]) -> None:
+        doc = record.model_dump(mode="json")
+        q = Query()
+        cond = q[keys[0]] == doc[keys[0]]
+        for k in keys[1:]:
+            cond = cond & (q[k] == doc[k])
+        self._db.table(table).upsert(doc, cond)
+
+    def save_session(self, session: Session) -> None:
+        self._upsert(SESSIONS, session, ["id"])
+
+    def save_answer(self, answer: Answer) -> Answer:
+        """Upsert by (session, exercise, step); strings inside the value are cleaned first."""
+        answer = answer.model_copy(update={"value": clean_value(answer.value)})
+        self._upsert(ANSWERS, answer, ["session_id", "exercise_id", "step_id"])
+        return answer
+
+    def save_follow_up(self, follow_up: FollowUp) -> None:
+        self._upsert(FOLLOW_UPS, follow_up, ["id"])
+
+    def add_plan_version(self, version: PlanVersion) -> None:
+        self._upsert(PLANS, version, ["id"])
+
+    def save_record(self, table: str, record: BaseModel, keys: list[str]) -> None:
+        """Upsert into any other table (used by features that keep their own records)."""
+        self._upsert(table, record, keys)
+
+    def raw_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Everything in the file, as plain data (subject access export)."""
+        with self._mutex:
+            return {name: [dict(d) for d in self._db.table(name).all()] for name in self._db.tables()}
