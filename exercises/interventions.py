@@ -1,0 +1,338 @@
+"""The interventions directory: typed, frozen models of one intervention, and the loader.
+
+Each intervention is one markdown file in `exercises/directory/` (or a service's own folder): the
+front matter holds who it is for (`criteria`) and how it is run (`delivery`) as data, the body a
+plain-language description. The eligibility check in `tui.eligibility` reads `Criteria`; nothing
+here knows about clients or Textual.
+
+An absent criterion means the brochure sets no condition of that kind. Booleans in `criteria` say
+what the fact must be: `alcohol_dependent: false` means "not for people who are alcohol dependent",
+`erg22_recommended: true` means "only when an ERG 22+ report recommends it". `consent: true` means
+the person must agree to take part; `consent: false` means the requirement needs no consent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from exercises.errors import ContentError
+from exercises.frontmatter import split_front_matter
+
+#: brochure sections, in the brochure's order: id -> label.
+SECTIONS: dict[str, str] = {
+    "programme": "Accredited programmes (programme requirement)",
+    "structured": "Structured interventions",
+    "rehabilitative": "Integrated rehabilitative services",
+    "toolkit": "Practitioner toolkits",
+    "treatment": "Community sentence treatment requirements",
+    "monitoring": "Electronic monitoring",
+    "unpaid_work": "Unpaid work",
+}
+
+#: kinds of intervention: id -> label.
+TYPES: dict[str, str] = {
+    "programme": "Accredited programme",
+    "structured_intervention": "Structured intervention",
+    "service": "Commissioned service",
+    "toolkit": "Practitioner toolkit",
+    "requirement": "Court requirement",
+}
+
+#: need areas an intervention can meet: id -> label.
+NEED_AREAS: dict[str, str] = {
+    "thinking_behaviour": "Thinking, attitudes and behaviour",
+    "relationships": "Relationships",
+    "intimate_partner_violence": "Intimate partner violence",
+    "violence": "Violence and aggression",
+    "sexual_offending": "Sexual offending",
+    "extremism": "Extremism",
+    "emotional_management": "Managing emotions",
+    "maturity": "Maturity (young adults)",
+    "accommodation": "Accommodation",
+    "dependency_recovery": "Dependency and recovery",
+    "education_training_employment": "Education, training and employment",
+    "emotional_wellbeing": "Emotional wellbeing",
+    "peer_support": "Peers, associates and lifestyle",
+    "family": "Family and significant others",
+    "social_inclusion": "Social inclusion",
+    "finance_benefits_debt": "Finance, benefits and debt",
+    "mental_health": "Mental health",
+    "drugs": "Drug misuse",
+    "alcohol": "Alcohol misuse",
+    "compliance": "Compliance and monitoring",
+    "reparation": "Reparation to the community",
+}
+
+#: offence types used by criteria and by the client's risk profile: id -> meaning.
+OFFENCE_TYPES: dict[str, str] = {
+    "ipv": "intimate partner violence (index or historical)",
+    "violence": "general violence or aggression",
+    "contact_sexual": "sexual or sexually motivated offence other than internet-only images",
+    "internet_sexual": "internet-only sexual offence (indecent images, no contact with victims)",
+    "extremism": "terrorism, or an offence the court found motivated by extremism",
+    "acquisitive": "acquisitive offence (theft, burglary, fraud)",
+    "drugs": "drug offence",
+    "drink_driving": "drink driving",
+    "dangerous_driving": "dangerous driving",
+    "other": "another kind of offence",
+}
+
+RiskLevel = Literal["low", "medium", "high", "very_high"]
+SaraLevel = Literal["low", "medium", "high"]
+Gender = Literal["male", "female"]
+Format = Literal["group", "one_to_one"]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+class Frozen(BaseModel):
+    """Base for directory models: immutable, unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Range(Frozen):
+    """An inclusive range; either end may be open."""
+
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is more than max ({self.max})")
+        return self
+
+    def describe(self, unit: str = "") -> str:
+        """'18-25', '18+', 'up to 120' (with `unit` appended)."""
+        tail = f" {unit}" if unit else ""
+        if self.min is not None and self.max is not None:
+            text = str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+        elif self.min is not None:
+            text = f"{self.min}+"
+        elif self.max is not None:
+            text = f"up to {self.max}"
+        else:
+            return "any"
+        return text + tail
+
+    def contains(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Criteria(Frozen):
+    """Who an intervention is for, as the brochure states it. Each field is one kind of check."""
+
+    gender: tuple[Gender, ...] = ()
+    age: Range | None = None
+    #: at least one of these offence types is needed.
+    offence_types: tuple[str, ...] = ()
+    #: none of these offence types may be present.
+    excluded_offence_types: tuple[str, ...] = ()
+    rosh: tuple[RiskLevel, ...] = ()
+    reoffending: tuple[RiskLevel, ...] = ()
+    ogrs3_min: int | None = Field(default=None, ge=0, le=100)
+    sara: tuple[SaraLevel, ...] = ()
+    #: True: made for people with learning disabilities or challenges; False: not for them.
+    learning_disability: bool | None = None
+    #: at least one of these programmes must have been completed.
+    completed_any: tuple[str, ...] = ()
+    erg22_recommended: bool | None = None
+    extremism_concern: bool | None = None
+    alcohol_related_offence: bool | None = None
+    alcohol_dependent: bool | None = None
+    alcohol_treatment_requirement: bool | None = None
+    alcohol_misuse: bool | None = None
+    drug_misuse: bool | None = None
+    mental_health_need: bool | None = None
+    consent: bool | None = None
+    #: what the brochure adds that no fact can check (shown, never evaluated).
+    notes: tuple[str, ...] = ()
+
+    @field_validator("offence_types", "excluded_offence_types")
+    @classmethod
+    def _known_offences(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [o for o in v if o not in OFFENCE_TYPES]
+        if unknown:
+            raise ValueError(
+                f"unknown offence type {unknown[0]!r} (known: {', '.join(OFFENCE_TYPES)})"
+            )
+        return v
+
+    @field_validator("completed_any")
+    @classmethod
+    def _slugs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for item in v:
+            if not _SLUG.fullmatch(item):
+                raise ValueError(f"programme id {item!r} must be lower-case words joined by '-'")
+        return v
+
+
+class Delivery(Frozen):
+    """How an intervention is run."""
+
+    formats: tuple[Format, ...] = Field(min_length=1)
+    sessions: Range | None = None
+    hours: Range | None = None
+    days: Range | None = None
+    group_size: int | None = Field(default=None, ge=1, le=100)
+    duration: str = ""
+    notes: str = ""
+
+    def summary(self) -> str:
+        """One line: 'group or one-to-one; 19 sessions; groups of up to 12'."""
+        words = {"group": "group", "one_to_one": "one-to-one"}
+        parts = [" or ".join(words[f] for f in self.formats)]
+        if self.sessions is not None:
+            parts.append(self.sessions.describe("sessions"))
+        if self.hours is not None:
+            parts.append(self.hours.describe("hours"))
+        if self.days is not None:
+            parts.append(self.days.describe("days"))
+        if self.group_size is not None:
+            parts.append(f"groups of up to {self.group_size}")
+        if self.duration:
+            parts.append(self.duration)
+        return "; ".join(parts)
+
+
+class Intervention(Frozen):
+    """One entry of the directory."""
+
+    id: str
+    name: str = Field(min_length=1, max_length=120)
+    short_name: str = ""
+    section: str
+    type: str
+    need_areas: tuple[str, ...] = Field(min_length=1)
+    summary: str = Field(min_length=1, max_length=300)
+    criteria: Criteria = Field(default_factory=Criteria)
+    delivery: Delivery
+    source: str = Field(min_length=1)
+    #: the description (markdown), in the project's own words.
+    body: str = ""
+    path: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _SLUG.fullmatch(v):
+            raise ValueError(f"id {v!r} must be lower-case letters and digits joined by '-'")
+        return v
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, v: str) -> str:
+        if v not in SECTIONS:
+            raise ValueError(f"unknown section {v!r} (known: {', '.join(SECTIONS)})")
+        return v
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        if v not in TYPES:
+            raise ValueError(f"unknown type {v!r} (known: {', '.join(TYPES)})")
+        return v
+
+    @field_validator("need_areas")
+    @classmethod
+    def _needs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [n for n in v if n not in NEED_AREAS]
+        if unknown:
+            raise ValueError(f"unknown need area {unknown[0]!r} (known: {', '.join(NEED_AREAS)})")
+        return v
+
+    @property
+    def section_label(self) -> str:
+        return SECTIONS[self.section]
+
+    @property
+    def type_label(self) -> str:
+        return TYPES[self.type]
+
+    @property
+    def need_labels(self) -> tuple[str, ...]:
+        return tuple(NEED_AREAS[n] for n in self.need_areas)
+
+    @property
+    def genders(self) -> tuple[str, ...]:
+        """Genders it is open to: the criterion, or both when the brochure sets none."""
+        return self.criteria.gender or ("male", "female")
+
+
+def shipped_dir() -> Path:
+    """The directory folder shipped inside this package (works from a wheel too)."""
+    return Path(__file__).resolve().parent / "directory"
+
+
+def _key_line(front: list[str], loc: Sequence[Any], default: int) -> int:
+    """Best file line for a validation error at `loc` (front-matter lines start at file line 2)."""
+    keys = [k for k in loc if isinstance(k, str)]
+    line = default
+    start = 0
+    for key in keys:
+        pattern = re.compile(rf"^\s*(?:-\s*)?{re.escape(key)}\s*:")
+        for i in range(start, len(front)):
+            if pattern.match(front[i]):
+                line, start = i + 2, i + 1
+                break
+    return line
+
+
+def parse_intervention(text: str, path: str) -> Intervention:
+    """Build one intervention from a file's text; raises `ContentError` at the offending line."""
+    meta, body, _start = split_front_matter(text, path)
+    front = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")[1:]
+    try:
+        return Intervention.model_validate({**meta, "body": body.strip(), "path": path})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        line = _key_line(front, err["loc"], 2)
+        message = err["msg"].removeprefix("Value error, ")
+        raise ContentError(path, line, f"{where}: {message}") from None
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.md") if p.is_file())
+
+
+def load_directory(
+    extra_dirs: Iterable[str | Path] = (),
+) -> tuple[list[Intervention], list[ContentError]]:
+    """Read the shipped directory and any extra folders; a broken file is a problem, not a crash.
+
+    A later folder's intervention with the same id as an earlier one is reported, not loaded.
+    """
+    found: list[Intervention] = []
+    problems: list[ContentError] = []
+    seen: dict[str, str] = {}
+    for folder in (shipped_dir(), *(Path(d) for d in extra_dirs)):
+        if not folder.is_dir():
+            problems.append(ContentError(str(folder), 0, "not a folder"))
+            continue
+        for file in _files(folder):
+            try:
+                text = file.read_text(encoding="utf-8")
+                item = parse_intervention(text, str(file))
+            except ContentError as exc:
+                problems.append(exc)
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(ContentError(str(file), 1, f"cannot read: {exc}"))
+                continue
+            if item.id in seen:
+                problems.append(
+                    ContentError(str(file), 2, f"id {item.id!r} is already used by {seen[item.id]}")
+                )
+                continue
+            seen[item.id] = str(file)
+            found.append(item)
+    order = list(SECTIONS)
+    found.sort(key=lambda i: (order.index(i.section), i.name.lower()))
+    return found, problems
