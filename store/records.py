@@ -82,22 +82,32 @@ class Needs(Record):
 
 
 class RiskProfile(Record):
-    """Facts the advisory eligibility check reads. Unknown is None, never a guess."""
+    """Facts the advisory eligibility check reads. Unknown is None, never a guess.
+
+    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` (checked where it is
+    set, in `tui.profile_fields`); a known list means any type not in it is absent. Learning
+    disability is `Needs.learning_disability`, not repeated here.
+    """
 
     offence_types: list[str] | None = None
+    #: risk of serious harm (OASys).
     rosh: RiskLevel | None = None
+    #: risk of reoffending band.
+    reoffending: RiskLevel | None = None
     ogrs3: int | None = Field(default=None, ge=0, le=100)
     rsr: float | None = Field(default=None, ge=0, le=100)
+    #: Spousal Assault Risk Assessment level.
     sara: Literal["low", "medium", "high"] | None = None
-    ipv_offence: bool | None = None
-    internet_only_sexual_offence: bool | None = None
-    contact_sexual_offence: bool | None = None
-    intellectual_disability: bool | None = None
+    #: ids of programmes completed (e.g. "new-me-strengths", "becoming-new-me-plus").
     completed_programmes: list[str] | None = None
-    erg_recommended: bool | None = None
+    erg22_recommended: bool | None = None
+    extremism_concern: bool | None = None
     alcohol_related_offence: bool | None = None
     alcohol_dependent: bool | None = None
     alcohol_treatment_requirement: bool | None = None
+    alcohol_misuse: bool | None = None
+    drug_misuse: bool | None = None
+    mental_health_need: bool | None = None
     consent: bool | None = None
 
 
