@@ -1,7 +1,8 @@
 """Typed, frozen models of exercise content.
 
-These are the contract between the parser (which builds them from markdown), the screens (which pick a
-widget by `Step.kind`) and the plan compiler (which follows `Step.feeds`). Nothing here knows Textual.
+These are the contract between the parser (which builds them from markdown), the screens (which
+pick a widget by `Step.kind`) and the plan compiler (which follows `Step.feeds`). Nothing here knows
+Textual.
 
 Answer values, by step kind (what the store keeps in `Answer.value`):
 
@@ -11,8 +12,8 @@ Answer values, by step kind (what the store keeps in `Answer.value`):
 - table: ``list[dict[str, str]]`` keyed by column id
 - choice: ``str`` (single) or ``list[str]`` (``multiple``)
 - scale: ``int``
-- timed: ``dict`` with ``pattern`` (pattern id), ``cycles`` (int), ``completed`` (int cycles finished)
-  and, for a custom pattern, ``phases`` (list of ``{"label": str, "seconds": int}``)
+- timed: ``dict`` with ``pattern`` (pattern id), ``cycles`` (int), ``completed`` (int cycles
+  finished) and, for a custom pattern, ``phases`` (list of ``{"label": str, "seconds": int}``)
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ class Exercise(Frozen):
     summary: str = ""
     #: practitioner-led (Keep Safe) exercises are not shown to the client or printed as worksheets.
     practitioner_only: bool = False
+    #: position within its guide step (lower first); ties are ordered by title.
+    order: int = Field(default=0, ge=0, le=9999)
     steps: tuple[Step, ...]
     path: str = ""
 

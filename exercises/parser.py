@@ -1,0 +1,354 @@
+"""Parse one markdown content file into an `Exercise`.
+
+The format (written up in docs/content-format.md): YAML front matter for the exercise, then one
+step per `## Heading`. The first thing under each heading is a fenced block with the info string
+`step` holding the step's YAML (id, kind, feeds and the kind's fields); the markdown after it, up to
+the next `## `, is the prompt. Anything wrong is a `ContentError` at the line in the file where it
+is, because the people who fix content files read line numbers, not tracebacks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import BaseModel, ValidationError
+
+from exercises.errors import ContentError
+from exercises.frontmatter import load_yaml, markdown, normalise, split_front_matter
+from exercises.models import Exercise, Step, StepKind
+from exercises.sections import SECTIONS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STEP_INFO = "step"
+
+#: step fields that only make sense for one kind; any other field applies to every kind.
+KIND_FIELDS: dict[StepKind, frozenset[str]] = {
+    StepKind.READ: frozenset(),
+    StepKind.TEXT: frozenset(),
+    StepKind.CHOICE: frozenset({"options", "multiple"}),
+    StepKind.LIST: frozenset({"min_items", "max_items"}),
+    StepKind.TABLE: frozenset({"columns", "max_rows", "rules"}),
+    StepKind.SCALE: frozenset({"scale_min", "scale_max", "low_label", "high_label"}),
+    StepKind.TIMED: frozenset({"patterns", "cycles", "allow_custom"}),
+}
+_KIND_ONLY = frozenset().union(*KIND_FIELDS.values())
+#: set by the parser from the markdown, never written in a step block.
+_FROM_MARKDOWN = frozenset({"title", "body", "line"})
+_FRONT_FROM_PARSER = frozenset({"steps", "path"})
+
+
+def slugify(text: str) -> str:
+    """A stable id from a label ("Emotion-focused" -> "emotion-focused")."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _body_markdown() -> MarkdownIt:
+    """As `frontmatter.markdown()`, but a `---` at the top of the body is only a rule."""
+    md = markdown()
+    md.block.ruler.disable("front_matter")
+    return md
+
+
+def render_html(text: str) -> str:
+    """Render a content prompt to HTML with raw HTML escaped, never passed through."""
+    return _body_markdown().render(text)
+
+
+def _key_lines(source: str, first_line: int) -> dict[str, int]:
+    """File line of each top-level `key:` in a YAML block, so errors can point at the key."""
+    lines: dict[str, int] = {}
+    for offset, raw in enumerate(source.split("\n")):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", raw)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = first_line + offset
+    return lines
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], path: str, line: int,
+              key_lines: dict[str, int], what: str) -> Any:
+    """Build `model` from `data`; the first pydantic error becomes a ContentError at its key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = [str(part) for part in first["loc"]]
+        where = ".".join(loc)
+        at = key_lines.get(loc[0], line) if loc else line
+        msg = first["msg"]
+        if first["type"] == "missing":
+            raise ContentError(path, at, f"{what}: missing required field '{where}'") from None
+        if first["type"] == "extra_forbidden":
+            raise ContentError(path, at, f"{what}: unknown field '{where}'") from None
+        raise ContentError(path, at, f"{what}: {where}: {msg}") from None
+
+
+def _options(raw: Any, path: str, line: int, what: str) -> Any:
+    """Options may be written as plain labels; the value is then the label's slug."""
+    if not isinstance(raw, list):
+        return raw
+    out: list[Any] = []
+    seen: set[str] = set()
+    for item in raw:
+        if isinstance(item, str):
+            item = {"value": slugify(item), "label": item}
+        if isinstance(item, dict):
+            item = dict(item)
+            if "value" not in item and isinstance(item.get("label"), str):
+                item["value"] = slugify(item["label"])
+            value = item.get("value")
+            if not isinstance(value, str) or not SLUG.match(value):
+                raise ContentError(
+                    path, line,
+                    f"{what}: option value {value!r} must be a slug like 'task-focused'",
+                )
+            if value in seen:
+                raise ContentError(path, line, f"{what}: option value '{value}' appears twice")
+            seen.add(value)
+        out.append(item)
+    return out
+
+
+def _columns(raw: Any, path: str, line: int, what: str) -> Any:
+    """Columns may be written as plain labels (text columns); ids default to the label's slug."""
+    if not isinstance(raw, list):
+        return raw
+    out: list[Any] = []
+    seen: set[str] = set()
+    for item in raw:
+        if isinstance(item, str):
+            item = {"id": slugify(item), "label": item}
+        if isinstance(item, dict):
+            item = dict(item)
+            if "id" not in item and isinstance(item.get("label"), str):
+                item["id"] = slugify(item["label"])
+            col = item.get("id")
+            if not isinstance(col, str) or not SLUG.match(col):
+                raise ContentError(path, line, f"{what}: column id {col!r} must be a slug")
+            if col in seen:
+                raise ContentError(path, line, f"{what}: column id '{col}' appears twice")
+            seen.add(col)
+            if "options" in item:
+                item["options"] = _options(item["options"], path, line, f"{what}, column '{col}'")
+        out.append(item)
+    return out
+
+
+def _check_step(step: Step, path: str, keys: dict[str, int], what: str) -> None:
+    """Rules pydantic cannot see: they span fields or depend on the kind."""
+    line = step.line
+
+    def at(key: str) -> int:
+        return keys.get(key, line)
+
+    if step.answerable and not step.feeds:
+        raise ContentError(path, line, f"{what}: an answerable step must name the plan "
+                           "section(s) it feeds (feeds: [...])")
+    if not step.answerable:
+        if step.feeds:
+            raise ContentError(path, at("feeds"), f"{what}: a read step has no answer to feed")
+        if step.disclosure:
+            raise ContentError(path, at("disclosure"), f"{what}: a read step has no answer "
+                               "to mark as a disclosure")
+        if not step.body.strip():
+            raise ContentError(path, line, f"{what}: a read step needs some text under its block")
+    for section in step.feeds:
+        if section not in SECTIONS:
+            raise ContentError(path, at("feeds"), f"{what}: feeds unknown plan section "
+                               f"'{section}' (known: {', '.join(SECTIONS)})")
+    if len(set(step.feeds)) != len(step.feeds):
+        raise ContentError(path, at("feeds"), f"{what}: a plan section is named twice in feeds")
+    if step.kind is StepKind.CHOICE and len(step.options) < 2:
+        raise ContentError(path, at("options"), f"{what}: a choice step needs at least 2 options")
+    if step.kind is StepKind.LIST and step.min_items > step.max_items:
+        raise ContentError(path, at("min_items"), f"{what}: min_items is more than max_items")
+    if step.kind is StepKind.SCALE and step.scale_min >= step.scale_max:
+        raise ContentError(path, at("scale_min"), f"{what}: scale_min must be below scale_max")
+    if step.kind is StepKind.TABLE:
+        _check_table(step, path, at, what)
+    if step.kind is StepKind.TIMED:
+        if not step.patterns and not step.allow_custom:
+            raise ContentError(path, line, f"{what}: a timed step needs patterns or allow_custom")
+        ids = [p.id for p in step.patterns]
+        for pid in ids:
+            if not SLUG.match(pid):
+                raise ContentError(path, at("patterns"), f"{what}: pattern id '{pid}' "
+                                   "must be a slug")
+        if len(set(ids)) != len(ids) or "custom" in ids and step.allow_custom:
+            raise ContentError(path, at("patterns"), f"{what}: pattern ids must be unique "
+                               "('custom' is kept for allow_custom)")
+        for pattern in step.patterns:
+            if not pattern.phases:
+                raise ContentError(path, at("patterns"), f"{what}: pattern '{pattern.id}' "
+                                   "has no phases")
+
+
+def _check_table(step: Step, path: str, at: Any, what: str) -> None:
+    if not step.columns:
+        raise ContentError(path, at("columns"), f"{what}: a table step needs columns")
+    columns = {c.id: c for c in step.columns}
+    for col in step.columns:
+        if col.type == "choice" and len(col.options) < 2:
+            raise ContentError(path, at("columns"), f"{what}: choice column '{col.id}' needs "
+                               "at least 2 options")
+        if col.type != "choice" and col.options:
+            raise ContentError(path, at("columns"), f"{what}: column '{col.id}' has options "
+                               "but is not of type choice")
+    for rule in step.rules:
+        for name, value in ((rule.column, rule.value), (rule.when_column, rule.when_value)):
+            if not name and not value:
+                continue
+            col = columns.get(name)
+            if col is None:
+                raise ContentError(path, at("rules"), f"{what}: rule names unknown column "
+                                   f"'{name}'")
+            if col.type == "choice" and value not in {o.value for o in col.options}:
+                raise ContentError(path, at("rules"), f"{what}: rule value '{value}' is not "
+                                   f"an option of column '{name}'")
+
+
+def parse_step(title: str, heading_line: int, block: str, block_line: int, body: str,
+               path: str) -> Step:
+    """One step from its heading, its ```step block (first YAML line `block_line`) and prompt."""
+    what = f"step '{title}'"
+    data = load_yaml(block, path, first_line=block_line)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ContentError(path, block_line, f"{what}: the step block must be 'key: value' lines")
+    keys = _key_lines(block, block_line)
+    for key in data:
+        if not isinstance(key, str):
+            raise ContentError(path, block_line, f"{what}: key {key!r} must be a word")
+        if key in _FROM_MARKDOWN:
+            raise ContentError(path, keys.get(key, block_line), f"{what}: '{key}' comes from "
+                               "the markdown (heading and text), not the step block")
+    if "id" not in data:
+        raise ContentError(path, block_line - 1, f"{what}: missing required field 'id'")
+    step_id = data["id"]
+    if not isinstance(step_id, str) or not SLUG.match(step_id):
+        raise ContentError(path, keys.get("id", block_line), f"{what}: id {step_id!r} must be a "
+                           "slug of lowercase letters, digits and dashes")
+    what = f"step '{step_id}'"
+    if "kind" not in data:
+        raise ContentError(path, block_line - 1, f"{what}: missing required field 'kind'")
+    try:
+        kind = StepKind(data["kind"])
+    except (ValueError, TypeError):
+        raise ContentError(path, keys.get("kind", block_line), f"{what}: unknown step kind "
+                           f"{data['kind']!r} (known: {', '.join(k.value for k in StepKind)})"
+                           ) from None
+    for key in data:
+        if key in _KIND_ONLY and key not in KIND_FIELDS[kind]:
+            raise ContentError(path, keys.get(key, block_line), f"{what}: field '{key}' does not "
+                               f"apply to a {kind.value} step")
+    data = dict(data)
+    if "options" in data:
+        data["options"] = _options(data["options"], path, keys.get("options", block_line), what)
+    if "columns" in data:
+        data["columns"] = _columns(data["columns"], path, keys.get("columns", block_line), what)
+    data.update(title=title, body=body, line=heading_line)
+    step: Step = _validate(Step, data, path, heading_line, keys, what)
+    _check_step(step, path, keys, what)
+    return step
+
+
+def _inline_text(tokens: list[Token], index: int) -> str:
+    inline = tokens[index + 1] if index + 1 < len(tokens) else None
+    return inline.content.strip() if inline is not None and inline.type == "inline" else ""
+
+
+def parse_body(body: str, body_line: int, path: str) -> list[Step]:
+    """Steps from the markdown body; `body_line` is the file line of the body's first line."""
+    tokens = _body_markdown().parse(body)
+    lines = body.split("\n")
+    headings = [
+        i for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
+    ]
+    first_step = tokens[headings[0]].map[0] if headings else len(lines)  # type: ignore[index]
+    for token in tokens:
+        if token.level != 0 or not token.map or token.map[0] >= first_step:
+            continue
+        if token.type == "heading_open" and token.tag == "h1":
+            continue
+        if token.nesting >= 0:
+            raise ContentError(path, body_line + token.map[0], "text before the first '## ' step "
+                               "heading; put it in a read step")
+    if not headings:
+        raise ContentError(path, body_line, "no steps: each step is a '## ' heading followed by "
+                           "a ```step block")
+    steps: list[Step] = []
+    seen: dict[str, int] = {}
+    for n, hi in enumerate(headings):
+        heading = tokens[hi]
+        assert heading.map is not None
+        start = heading.map[0]
+        end_token = headings[n + 1] if n + 1 < len(headings) else len(tokens)
+        end = tokens[end_token].map[0] if end_token < len(tokens) else len(lines)  # type: ignore[index]
+        heading_line = body_line + start
+        title = _inline_text(tokens, hi)
+        if not title:
+            raise ContentError(path, heading_line, "a step heading needs a title")
+        blocks = [t for t in tokens[hi + 3:end_token] if t.level == 0 and t.nesting >= 0 and t.map]
+        fence = blocks[0] if blocks else None
+        if fence is None or fence.type != "fence" or fence.info.strip() != STEP_INFO:
+            raise ContentError(path, heading_line, f"step '{title}': the first thing under the "
+                               "heading must be a ```step block")
+        for extra in blocks[1:]:
+            if extra.type == "fence" and extra.info.strip() == STEP_INFO:
+                assert extra.map is not None
+                raise ContentError(path, body_line + extra.map[0], f"step '{title}': a second "
+                                   "```step block; start a new step with a '## ' heading")
+        assert fence.map is not None
+        prompt = "\n".join(lines[fence.map[1]:end]).strip("\n")
+        step = parse_step(title, heading_line, fence.content, body_line + fence.map[0] + 1,
+                          prompt, path)
+        if step.id in seen:
+            raise ContentError(path, heading_line, f"duplicate step id '{step.id}' (first on "
+                               f"line {seen[step.id]})")
+        seen[step.id] = heading_line
+        steps.append(step)
+    return steps
+
+
+def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, Any]:
+    """Front matter checks that need a line: the id, the guide step, reserved keys."""
+    for key in _FRONT_FROM_PARSER:
+        if key in meta:
+            raise ContentError(path, keys.get(key, 1), f"front matter: '{key}' is set by the "
+                               "parser")
+    exercise_id = meta.get("id")
+    if exercise_id is None:
+        raise ContentError(path, 1, "front matter: missing required field 'id'")
+    if not isinstance(exercise_id, str) or not SLUG.match(exercise_id):
+        raise ContentError(path, keys.get("id", 1), f"front matter: id {exercise_id!r} must be "
+                           "a slug of lowercase letters, digits and dashes")
+    step = meta.get("guide_step")
+    if step is not None and step != "keep-safe" and (
+        not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= 4
+    ):
+        raise ContentError(path, keys.get("guide_step", 1), "front matter: guide_step must be "
+                           f"1, 2, 3, 4 or keep-safe, not {step!r}")
+    data = dict(meta)
+    refs = data.get("references")
+    if isinstance(refs, list):
+        data["references"] = [{"text": r} if isinstance(r, str) else r for r in refs]
+    return data
+
+
+def parse_exercise(text: str, path: str) -> Exercise:
+    """Parse a whole content file. Raises ContentError (and only that) when anything is wrong."""
+    meta, body, body_line = split_front_matter(text, path)
+    front_text = "\n".join(normalise(text).split("\n")[1:body_line - 1])
+    keys = _key_lines(front_text, 2)
+    data = _front(meta, path, keys)
+    steps = parse_body(body, body_line, path)
+    data.update(steps=steps, path=path)
+    exercise: Exercise = _validate(Exercise, data, path, 1, keys, "front matter")
+    if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:
+        raise ContentError(path, keys.get("modes", 1), "front matter: modes must list each of "
+                           "office, phone, remote, posted at most once, and at least one")
+    return exercise
