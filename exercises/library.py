@@ -1,0 +1,128 @@
+"""All exercises the app can run: the shipped content plus any packs a service adds.
+
+Loading never raises for a bad file. A broken or clashing file is recorded in `Library.problems` and
+left out, so one typo in a service's pack cannot stop a practitioner's session; `wellbeing content
+check` and the app show the problems instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exercises.errors import ContentError
+from exercises.frontmatter import MAX_BYTES
+from exercises.models import Exercise
+from exercises.parser import parse_exercise
+
+#: files in a pack folder that are not exercises.
+SKIPPED = frozenset({"readme.md", "license.md", "changelog.md"})
+
+
+def shipped_dir() -> Path:
+    """The content shipped inside the package (found next to this module, so a wheel works)."""
+    return Path(__file__).resolve().parent / "content"
+
+
+def sort_key(exercise: Exercise) -> tuple[int, int, str, str]:
+    """Guide steps 1-4 in order, Keep Safe work last; then `order`, then title."""
+    step = exercise.guide_step if isinstance(exercise.guide_step, int) else 5
+    return (step, exercise.order, exercise.title.casefold(), exercise.id)
+
+
+@dataclass(frozen=True)
+class Library:
+    """Exercises in guide order, and the problems met while loading them."""
+
+    exercises: tuple[Exercise, ...] = ()
+    problems: tuple[ContentError, ...] = ()
+    _by_id: dict[str, Exercise] = field(default_factory=dict, repr=False, compare=False)
+
+    def get(self, exercise_id: str) -> Exercise | None:
+        return self._by_id.get(exercise_id)
+
+    def by_pack(self) -> dict[str, tuple[Exercise, ...]]:
+        """Exercises grouped by pack, packs in first-seen order, each in guide order."""
+        packs: dict[str, list[Exercise]] = {}
+        for exercise in self.exercises:
+            packs.setdefault(exercise.pack, []).append(exercise)
+        return {pack: tuple(items) for pack, items in packs.items()}
+
+
+def read_text(path: Path) -> str:
+    """A content file's text; too large, unreadable or not UTF-8 is a ContentError."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ContentError(name, 1, f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(name, 1, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(name, line, "not UTF-8 text") from None
+
+
+def load_file(path: Path) -> Exercise:
+    """One exercise from one file; raises ContentError only."""
+    return parse_exercise(read_text(path), str(path))
+
+
+def content_files(folder: Path) -> list[Path]:
+    """The `*.md` files of a pack folder (not recursive), by name; README and the like skipped."""
+    if not folder.is_dir():
+        raise ContentError(str(folder), 1, "not a content folder")
+    return sorted(
+        p for p in folder.glob("*.md")
+        if p.name.lower() not in SKIPPED and not p.name.startswith((".", "_"))
+    )
+
+
+def _id_line(path: Path) -> int:
+    """Line of the front matter `id:` (for a duplicate-id problem)."""
+    try:
+        for number, line in enumerate(read_text(path).splitlines(), start=1):
+            if re.match(r"^id\s*:", line):
+                return number
+    except ContentError:
+        pass
+    return 1
+
+
+def load_dirs(folders: Iterable[Path]) -> Library:
+    """Exercises from these folders only, in the order given; the first of a duplicate id wins."""
+    found: dict[str, Exercise] = {}
+    problems: list[ContentError] = []
+    for folder in folders:
+        try:
+            files = content_files(folder)
+        except ContentError as exc:
+            problems.append(exc)
+            continue
+        for path in files:
+            try:
+                exercise = load_file(path)
+            except ContentError as exc:
+                problems.append(exc)
+                continue
+            first = found.get(exercise.id)
+            if first is not None:
+                problems.append(ContentError(
+                    str(path), _id_line(path),
+                    f"duplicate exercise id '{exercise.id}' (already in {first.path}); left out",
+                ))
+                continue
+            found[exercise.id] = exercise
+    ordered = tuple(sorted(found.values(), key=sort_key))
+    return Library(exercises=ordered, problems=tuple(problems),
+                   _by_id={e.id: e for e in ordered})
+
+
+def load_library(extra_dirs: list[Path]) -> Library:
+    """The shipped content, then each `--content-dir` pack in the order given."""
+    return load_dirs([shipped_dir(), *(Path(d) for d in extra_dirs)])
