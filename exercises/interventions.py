@@ -68,18 +68,20 @@ NEED_AREAS: dict[str, str] = {
     "reparation": "Reparation to the community",
 }
 
-#: offence types used by criteria and by the client's risk profile: id -> meaning.
+#: offence types used by criteria and by the client's risk profile: id -> short label.
+#: contact_sexual is any sexual or sexually motivated offence other than internet-only images;
+#: internet_sexual is possessing, downloading or sharing indecent images with no contact.
 OFFENCE_TYPES: dict[str, str] = {
-    "ipv": "intimate partner violence (index or historical)",
+    "ipv": "intimate partner violence",
     "violence": "general violence or aggression",
-    "contact_sexual": "sexual or sexually motivated offence other than internet-only images",
-    "internet_sexual": "internet-only sexual offence (indecent images, no contact with victims)",
-    "extremism": "terrorism, or an offence the court found motivated by extremism",
-    "acquisitive": "acquisitive offence (theft, burglary, fraud)",
+    "contact_sexual": "contact sexual offence",
+    "internet_sexual": "internet-only sexual offence",
+    "extremism": "terrorism or extremism",
+    "acquisitive": "acquisitive offence",
     "drugs": "drug offence",
     "drink_driving": "drink driving",
     "dangerous_driving": "dangerous driving",
-    "other": "another kind of offence",
+    "other": "other offence",
 }
 
 RiskLevel = Literal["low", "medium", "high", "very_high"]
