@@ -5,4 +5,5 @@ from __future__ import annotations
 MODULES: list[str] = [
     "tui.commands.clients",
     "tui.commands.content",
+    "tui.commands.directory",
 ]
