@@ -214,3 +214,29 @@ class PlanVersion(Record):
     agreement: Literal["agreed", "not_agreed", "could_not_answer"]
     agreement_reason: str = ""
     review_on: date | None = None
+
+
+class Referral(Record):
+    """A practitioner's decision on one intervention, kept beside the advisory eligibility check.
+
+    Going against the advice (referring when the check did not say suitable, or not referring when
+    it did) needs a reason: professional judgement decides, and says why.
+    """
+
+    id: str = Field(default_factory=new_id)
+    intervention_id: str = Field(min_length=1, max_length=80)
+    decision: Literal["refer", "not_refer"]
+    #: the check's verdict when the decision was made.
+    advice: Literal["suitable", "not_suitable", "needs_information"] | None = None
+    against_advice: bool = False
+    reason: str = Field(default="", max_length=NOTE_MAX)
+    recorded_at: datetime = Field(default_factory=now)
+    recorded_by: str = Field(min_length=1)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, v: str, info: Any) -> str:
+        v = clean_text(v).strip()
+        if info.data.get("against_advice") and not v:
+            raise ValueError("a reason is needed when the decision goes against the advice")
+        return v
