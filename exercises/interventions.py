@@ -174,6 +174,57 @@ class Criteria(Frozen):
                 raise ValueError(f"programme id {item!r} must be lower-case words joined by '-'")
         return v
 
+    def describe(self) -> list[str]:
+        """The criteria in plain words, one line each (for the directory's detail view)."""
+        levels = {"low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
+
+        def words(values: Iterable[str], table: dict[str, str]) -> str:
+            return ", ".join(table.get(v, v) for v in values)
+
+        lines = []
+        if self.gender:
+            people = ["men" if g == "male" else "women" for g in self.gender]
+            lines.append("For " + " and ".join(people))
+        if self.age is not None:
+            lines.append(f"Age {self.age.describe()}")
+        if self.offence_types:
+            lines.append(f"Offence: one of {words(self.offence_types, OFFENCE_TYPES)}")
+        if self.excluded_offence_types:
+            lines.append(f"Not for: {words(self.excluded_offence_types, OFFENCE_TYPES)}")
+        if self.rosh:
+            lines.append(f"Risk of serious harm: {words(self.rosh, levels)}")
+        if self.reoffending:
+            lines.append(f"Risk of reoffending: {words(self.reoffending, levels)}")
+        if self.ogrs3_min is not None:
+            lines.append(f"OGRS3 score {self.ogrs3_min} or more")
+        if self.sara:
+            lines.append(f"SARA: {words(self.sara, levels)}")
+        if self.learning_disability is not None:
+            lines.append(
+                "For people with learning disabilities or challenges"
+                if self.learning_disability
+                else "Not for people with an intellectual disability"
+            )
+        if self.completed_any:
+            lines.append(f"Completed one of: {', '.join(self.completed_any)}")
+        flags = {
+            "erg22_recommended": "ERG 22+ recommendation",
+            "extremism_concern": "credible concern about extremism",
+            "alcohol_related_offence": "alcohol-related offence",
+            "alcohol_dependent": "alcohol dependence",
+            "alcohol_treatment_requirement": "alcohol treatment requirement",
+            "alcohol_misuse": "alcohol misuse needing treatment",
+            "drug_misuse": "drug misuse needing treatment",
+            "mental_health_need": "mental health treatment need",
+        }
+        for key, text in flags.items():
+            value = getattr(self, key)
+            if value is not None:
+                lines.append(f"Needs {text}" if value else f"Not with {text}")
+        if self.consent is not None:
+            lines.append("Needs the person's consent" if self.consent else "No consent needed")
+        return lines
+
 
 class Delivery(Frozen):
     """How an intervention is run."""
