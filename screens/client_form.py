@@ -1,0 +1,139 @@
+"""Add a client: a small form that says what is wrong while you type."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Input, Label, Select, Static
+
+from store.errors import StoreError
+from store.ids import validate_client_id
+from store.records import Client, ProgrammeStage
+from store.repository import Repository
+
+
+class ClientIdValidator(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            validate_client_id(value)
+        except StoreError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class NameValidator(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.failure("a name or initials is needed")
+        if len(value) > 120:
+            return self.failure(f"at most 120 characters ({len(value)} typed)")
+        return self.success()
+
+
+class DateValidator(Validator):
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            d = date.fromisoformat(value.strip())
+        except ValueError:
+            return self.failure("date as YYYY-MM-DD, e.g. 1990-04-21")
+        if d > date.today():
+            return self.failure("date of birth is in the future")
+        return self.success()
+
+
+STAGES = [("pre-group", ProgrammeStage.PRE_GROUP), ("group", ProgrammeStage.GROUP),
+          ("post-group", ProgrammeStage.POST_GROUP)]
+
+
+class ClientFormScreen(ModalScreen[str | None]):
+    """Dismisses with the new client's ID, or None when cancelled."""
+
+    CSS_PATH = "client_form.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, repo: Repository):
+        super().__init__()
+        self.repo = repo
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static("Add a client", classes="form-title", markup=False)
+            yield Label("Case reference (letters and digits)")
+            yield Input(id="cid", validators=[ClientIdValidator()], max_length=32)
+            yield Label("Name or initials")
+            yield Input(id="name", validators=[NameValidator()])
+            yield Label("Date of birth (optional, YYYY-MM-DD)")
+            yield Input(id="dob", validators=[DateValidator()], max_length=10)
+            yield Label("Programme stage (optional)")
+            yield Select(STAGES, id="stage", prompt="not set")
+            yield Static("", id="form-error", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    @on(Input.Changed)
+    def _validate(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        self.query_one("#form-error", Static).update(f"⚠ {message}" if message else "")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        fields = {k: self.query_one(f"#{k}", Input) for k in ("cid", "name", "dob")}
+        for widget in fields.values():
+            result = widget.validate(widget.value)
+            if result is not None and not result.is_valid:
+                widget.focus()
+                self.query_one("#form-error", Static).update(
+                    "⚠ " + "; ".join(result.failure_descriptions)
+                )
+                return
+        stage = self.query_one("#stage", Select).value
+        try:
+            client = Client(
+                id=validate_client_id(fields["cid"].value),
+                name=fields["name"].value,
+                date_of_birth=date.fromisoformat(fields["dob"].value) if fields["dob"].value else None,
+                programme_stage=stage if isinstance(stage, ProgrammeStage) else None,
+            )
+        except (ValidationError, StoreError, ValueError) as exc:
+            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            self.query_one("#form-error", Static).update(f"⚠ {message}")
+            return
+        self._add(client)
+
+    @work(thread=True, exclusive=True)
+    def _add(self, client: Client) -> None:
+        try:
+            self.repo.add_client(client)
+        except StoreError as exc:
+            self.app.call_from_thread(self.query_one("#form-error", Static).update, f"⚠ {exc}")
+            return
+        self.app.call_from_thread(self.dismiss, client.id)

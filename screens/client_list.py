@@ -1,0 +1,160 @@
+"""The client list: find a client by ID or name, open one, add one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.safe_text import one_line
+
+EMPTY_HELP = (
+    "No clients yet.\n\n"
+    "Press a to add a client (you need their case reference and a name or initials).\n"
+    "To look around first, quit (ctrl+q) and run: wellbeing --demo"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    client_id: str
+    name: str
+    stage: str
+    last_session: str
+    follow_ups: int
+    problem: str = ""
+
+
+class ClientListScreen(Screen[None]):
+    CSS_PATH = "client_list.tcss"
+    AUTO_FOCUS = "#clients"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_client", "Add client"),
+        Binding("slash", "find", "Find client"),
+        Binding("enter", "open_client", "Open", show=False),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Input(placeholder="Find client by ID or name  ( / )", id="search")
+        yield DataTable(id="clients", cursor_type="row", zebra_stripes=False)
+        yield Static(EMPTY_HELP, id="empty", markup=False)
+        yield Static("", id="problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#clients", DataTable)
+        table.add_column("ID", width=10)
+        table.add_column("Name", width=26)
+        table.add_column("Stage", width=10)
+        table.add_column("Last session", width=12)
+        table.add_column("Follow-ups", width=10)
+        self.sub_title = str(self.app.ctx.data_dir)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="client-list")
+    def load(self) -> None:
+        """Read the register off the UI thread (2,000 files take a moment)."""
+        repo = self.app.ctx.repo
+        rows: list[Row] = []
+        for cid in repo.client_ids():
+            try:
+                with repo.read(cid) as cf:
+                    client = cf.client()
+                    sessions = cf.sessions()
+                    open_fu = sum(1 for f in cf.follow_ups() if f.is_open)
+            except Exception as exc:  # a broken file is listed, not fatal
+                rows.append(Row(cid, "", "", "", 0, problem=one_line(exc)))
+                continue
+            rows.append(
+                Row(
+                    client.id,
+                    client.name,
+                    client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
+                    sessions[-1].date.isoformat() if sessions else "",
+                    open_fu,
+                )
+            )
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self._fill()
+
+    def _fill(self) -> None:
+        query = self.query_one("#search", Input).value.strip().casefold()
+        table = self.query_one("#clients", DataTable)
+        table.clear()
+        shown = [
+            r for r in self.rows
+            if not query or query in r.client_id.casefold() or query in r.name.casefold()
+        ]
+        for r in shown:
+            if r.problem:
+                cells = [Text(r.client_id), Text("⚠ cannot be read", style="bold"), "", "", ""]
+            else:
+                fu = f"⚑ {r.follow_ups} open" if r.follow_ups else "none"
+                cells = [Text(r.client_id), Text(one_line(r.name, 26)), Text(r.stage),
+                         Text(r.last_session or "none"), Text(fu)]
+            table.add_row(*cells, key=r.client_id)
+        self.query_one("#empty").display = not self.rows
+        table.display = bool(self.rows)
+        problems = [r for r in self.rows if r.problem]
+        problem_box = self.query_one("#problems", Static)
+        problem_box.display = bool(problems)
+        if problems:
+            problem_box.update(
+                "\n".join(f"⚠ {p.problem}" for p in problems[:3])
+                + ("\nOpen it (Enter) to see what can be done." if problems else "")
+            )
+
+    @on(Input.Changed, "#search")
+    def _search(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        table = self.query_one("#clients", DataTable)
+        if table.row_count:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#clients")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_client(event.row_key.value)
+
+    def action_open_client(self) -> None:
+        table = self.query_one("#clients", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key:
+                self.app.open_client(key)
+
+    def action_find(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_add_client(self) -> None:
+        self.app.add_client_dialog()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letters typed into the search box are text, not commands.
+        if action in ("add_client", "find") and isinstance(self.focused, Input):
+            return None
+        return True

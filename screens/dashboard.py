@@ -1,0 +1,165 @@
+"""One client at a glance: profile, RAR days, latest traffic-light level, follow-ups and sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store.records import Client, FollowUp, Session, SessionStatus
+from store.repository import ClientFile
+from tui.rar import rar_summary
+from tui.safe_text import as_content, one_line
+from tui.levels import latest_level
+
+
+def profile_text(client: Client) -> str:
+    bits = [f"{client.id}  {one_line(client.name, 40)}"]
+    details = []
+    if client.date_of_birth:
+        details.append(f"born {client.date_of_birth:%d %b %Y}")
+    if client.programme_stage:
+        details.append(client.programme_stage.value.replace("_", "-"))
+    if client.order_type:
+        details.append(one_line(client.order_type, 30))
+    if client.needs.interpreter:
+        details.append(f"interpreter: {one_line(client.needs.language or 'yes', 20)}")
+    if client.needs.learning_disability:
+        details.append("learning disability or challenges")
+    if client.restricted:
+        details.append("RESTRICTED (read-only)")
+    if details:
+        bits.append(" · ".join(details))
+    return "\n".join(bits)
+
+
+class DashboardScreen(Screen[None]):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_session", "New session"),
+        Binding("r", "resume", "Resume session"),
+        Binding("w", "plan('wellbeing')", "Wellbeing Plan"),
+        Binding("k", "plan('keep-safe')", "Keep Safe Plan"),
+        Binding("e", "eligibility", "Eligibility"),
+        Binding("c", "close_follow_up", "Close follow-up", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, client_file: ClientFile):
+        super().__init__()
+        self.cf = client_file
+        self.sessions: list[Session] = []
+        self.follow_ups: list[FollowUp] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="top"):
+            yield Static("", id="profile", markup=False)
+            with Vertical(id="status"):
+                yield Static("", id="rar", markup=False)
+                yield Static("", id="level", markup=False)
+        yield Static("", id="follow-ups", markup=False)
+        yield Static("", id="trends", markup=False)
+        yield DataTable(id="sessions", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        for label, width in (("Date", 11), ("Mode", 7), ("Status", 11), ("Exercises", 30), ("RAR", 4)):
+            table.add_column(label, width=width)
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        client = self.cf.client()
+        self.title = f"{client.id} · {one_line(client.name, 30)}"
+        self.sub_title = "read-only" if self.cf.read_only else ""
+        self.sessions = self.cf.sessions()
+        self.follow_ups = [f for f in self.cf.follow_ups() if f.is_open]
+        self.query_one("#profile", Static).update(as_content(profile_text(client)))
+        self.query_one("#rar", Static).update(rar_summary(client, self.sessions).describe(date.today()))
+        library = self.app.ctx.library
+        answers = self.cf.answers()
+        self.query_one("#level", Static).update(
+            latest_level(library, answers) or "Traffic light: not recorded yet"
+        )
+        fu = self.query_one("#follow-ups", Static)
+        if self.follow_ups:
+            lines = [f"⚑ {len(self.follow_ups)} open follow-up(s) - press c to close the oldest:"]
+            lines += [f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}" for f in self.follow_ups[:3]]
+            fu.update(as_content("\n".join(lines)))
+        else:
+            fu.update("No open follow-ups.")
+        self.query_one("#trends", Static).update(
+            as_content("\n".join(self._trend_lines(answers)))
+        )
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for s in reversed(self.sessions):
+            titles = [
+                one_line(library.get(e).title if library.get(e) else e, 40) for e in s.planned
+            ]
+            table.add_row(
+                Text(s.date.isoformat()), Text(s.mode.value), Text(s.status.value.replace("_", " ")),
+                Text(one_line(", ".join(titles), 30) or "-"), Text("yes" if s.rar_activity else "no"),
+                key=s.id,
+            )
+        if not self.sessions:
+            table.add_row(Text("No sessions yet: press n to start one."), "", "", "", "", key="")
+
+    def _trend_lines(self, answers: list) -> list[str]:
+        try:
+            from tui.trends import trend_lines
+        except ImportError:
+            return []
+        return trend_lines(self.app.ctx.library, self.sessions, answers)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _selected_session(self) -> Session | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self.sessions if s.id == key), None)
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _row_selected(self) -> None:
+        self.action_resume()
+
+    def action_new_session(self) -> None:
+        self.app.new_session(self.cf)
+
+    def action_resume(self) -> None:
+        session = self._selected_session()
+        if session is None:
+            open_ = [s for s in self.sessions if s.status is not SessionStatus.COMPLETED]
+            session = open_[-1] if open_ else None
+        if session is None:
+            self.notify("No session to resume: press n to start one.", markup=False)
+            return
+        self.app.run_session(self.cf, session)
+
+    def action_plan(self, kind: str) -> None:
+        self.app.show_plan(self.cf, kind)
+
+    def action_eligibility(self) -> None:
+        self.app.show_eligibility(self.cf)
+
+    def action_close_follow_up(self) -> None:
+        if not self.follow_ups:
+            self.notify("No open follow-ups.", markup=False)
+            return
+        self.app.close_follow_up(self.cf, self.follow_ups[0])
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,72 @@
+"""Small shared pieces: the Saved message and modal dialogs for problems and confirmations."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.safe_text import as_content
+
+
+class Saved(Message):
+    """The autosaver finished a save (error is None when it worked)."""
+
+    def __init__(self, key: object, error: Exception | None):
+        super().__init__()
+        self.key = key
+        self.error = error
+
+
+class ProblemScreen(ModalScreen[bool]):
+    """Says what is wrong in plain words; optionally offers one way out (dismisses True)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Close")]
+
+    def __init__(self, message: str, *, offer: str | None = None, title: str = "Problem"):
+        super().__init__()
+        self.message = message
+        self.offer = offer
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(as_content(self.title_text), classes="dialog-title")
+            yield Static(as_content(self.message), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                if self.offer:
+                    yield Button(self.offer, id="offer", variant="warning")
+                yield Button("Close", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "offer")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; `y` and `n` answer it from the keyboard."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss(True)", "Yes"),
+        Binding("n,escape", "dismiss(False)", "No"),
+    ]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(as_content(self.question), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", id="yes", variant="primary")
+                yield Button("No (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,137 @@
+"""A session in progress: its exercises in the chosen order with how far each has got, and notes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
+
+from exercises.models import Exercise
+from screens.messages import Saved
+from store.records import Session, SessionStatus, now
+from store.repository import ClientFile
+from tui.safe_text import one_line
+
+NOTES_MAX = 4000
+
+
+def progress(exercise: Exercise, answered: set[tuple[str, str]]) -> tuple[int, int]:
+    steps = exercise.answerable_steps
+    return sum((exercise.id, s.id) in answered for s in steps), len(steps)
+
+
+class SessionScreen(Screen[None]):
+    CSS_PATH = "session.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "run_selected", "Start/continue exercise", show=False),
+        Binding("ctrl+e", "end_session", "End session"),
+        Binding("ctrl+o", "focus_notes", "Notes"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, client_file: ClientFile, session: Session, library: object):
+        super().__init__()
+        self.cf = client_file
+        self.session = session
+        self.library = library
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("", id="session-info", markup=False)
+        yield DataTable(id="plan", cursor_type="row")
+        yield Label("Session notes (saved as you type):")
+        yield TextArea(self.session.notes, id="notes", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="save-state", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#plan", DataTable)
+        for label, width in (("#", 2), ("Exercise", 44), ("Progress", 14)):
+            table.add_column(label, width=width)
+        notes = self.query_one("#notes", TextArea)
+        notes.read_only = self.cf.read_only
+        self.refresh_data()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        s = self.session
+        self.title = f"Session {s.date:%d %b %Y} · {s.mode.value}"
+        rar = " · counts as RAR activity" if s.rar_activity else ""
+        on_behalf = " · answers recorded on the client's behalf" if s.mode.on_behalf else ""
+        self.query_one("#session-info", Static).update(
+            f"{s.status.value.replace('_', ' ')}{rar}{on_behalf}"
+        )
+        answered = {(a.exercise_id, a.step_id) for a in self.cf.answers(s.id)}
+        table = self.query_one("#plan", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, exercise_id in enumerate(s.planned, 1):
+            exercise = self.library.get(exercise_id)
+            if exercise is None:
+                table.add_row(str(i), Text(f"{exercise_id} (no longer in the content)"), "-",
+                              key=exercise_id)
+                continue
+            done, total = progress(exercise, answered)
+            state = "✓ done" if total and done == total else f"{done} of {total} steps" if done else "not started"
+            table.add_row(str(i), Text(one_line(exercise.title, 44)), Text(state), key=exercise_id)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    @on(DataTable.RowSelected, "#plan")
+    def _selected(self) -> None:
+        self.action_run_selected()
+
+    def action_run_selected(self) -> None:
+        table = self.query_one("#plan", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            self.app.run_exercise(self.cf, self.session, key)
+
+    def action_focus_notes(self) -> None:
+        self.query_one("#notes", TextArea).focus()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        if self.cf.read_only:
+            return
+        text = event.text_area.text
+        state = self.query_one("#save-state", Static)
+        if len(text) > NOTES_MAX:
+            state.update(f"⚠ Notes are limited to {NOTES_MAX} characters ({len(text)} typed): "
+                         "not saved until shortened.")
+            return
+        self.session = self.session.model_copy(update={"notes": text})
+        session = self.session
+        state.update("saving…")
+        self.app.saver.submit(("notes", session.id), lambda: self.cf.save_session(session))
+
+    def on_saved(self, message: Saved) -> None:
+        if message.key == ("notes", self.session.id):
+            state = self.query_one("#save-state", Static)
+            state.update("⚠ not saved: see the message" if message.error else "✓ saved")
+
+    def action_end_session(self) -> None:
+        if self.cf.read_only:
+            self.dismiss(None)
+            return
+        self.app.saver.flush()
+        self.session = self.session.model_copy(
+            update={"status": SessionStatus.COMPLETED, "ended_at": now()}
+        )
+        self.cf.save_session(self.session)
+        self.notify("Session ended and saved.", markup=False)
+        self.dismiss(None)
+
+    def action_back(self) -> None:
+        self.app.saver.flush()
+        self.dismiss(None)

@@ -1,0 +1,110 @@
+"""Start a session: how it is held, whether it counts as RAR activity, which exercises in which order."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, SelectionList, Static
+
+from exercises.models import Exercise
+from screens.marked_toggles import MarkedCheckbox, MarkedSelectionList
+from store.records import Session, SessionMode
+
+MODE_LABELS = {
+    SessionMode.OFFICE: "Office (client with me)",
+    SessionMode.PHONE: "Phone (I read aloud and type)",
+    SessionMode.REMOTE: "Remote (video)",
+    SessionMode.POSTED: "Posted worksheets (typing in)",
+}
+
+
+class SessionSetupScreen(ModalScreen[Session | None]):
+    """Dismisses with a new planned Session, or None."""
+
+    CSS_PATH = "session_setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "start", "Start session"),
+    ]
+
+    def __init__(self, library: object, *, practitioner: str):
+        super().__init__()
+        self.library = library
+        self.practitioner = practitioner
+        self.order: list[str] = []
+
+    def _exercises(self) -> list[Exercise]:
+        return list(getattr(self.library, "exercises", []))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="setup"):
+            yield Static("New session", classes="setup-title", markup=False)
+            with Horizontal(classes="setup-row"):
+                yield Select(
+                    [(label, mode) for mode, label in MODE_LABELS.items()],
+                    value=SessionMode.OFFICE, allow_blank=False, id="mode",
+                )
+                yield MarkedCheckbox("Counts as RAR activity", id="rar")
+            yield Label("Exercises, in the order you choose them (space to pick):")
+            yield MarkedSelectionList(
+                *[(self._label(e), e.id) for e in self._exercises()], id="exercises"
+            )
+            yield Static("", id="order", markup=False)
+            with Horizontal(classes="setup-buttons"):
+                yield Button("Start (ctrl+s)", id="start", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    @staticmethod
+    def _label(e: Exercise) -> str:
+        step = "Keep Safe" if e.guide_step == "keep-safe" else f"Step {e.guide_step}"
+        return f"{e.title} ({step}, {e.minutes} min)"
+
+    def on_mount(self) -> None:
+        self.query_one("#exercises").focus()
+        self._show_order()
+
+    @on(SelectionList.SelectedChanged, "#exercises")
+    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+        selected = set(event.selection_list.selected)
+        self.order = [e for e in self.order if e in selected] + [
+            e for e in event.selection_list.selected if e not in self.order
+        ]
+        self._show_order()
+
+    def _show_order(self) -> None:
+        titles = {e.id: e.title for e in self._exercises()}
+        text = " → ".join(titles.get(e, e) for e in self.order) or "none chosen yet"
+        self.query_one("#order", Static).update(f"Order: {text}")
+
+    def _mode(self) -> SessionMode:
+        value = self.query_one("#mode", Select).value
+        return value if isinstance(value, SessionMode) else SessionMode.OFFICE
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_start(self) -> None:
+        if not self.order:
+            self.notify("Pick at least one exercise (space).", severity="warning", markup=False)
+            return
+        self.dismiss(
+            Session(
+                mode=self._mode(),
+                practitioner=self.practitioner,
+                planned=list(self.order),
+                rar_activity=self.query_one("#rar", MarkedCheckbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,232 @@
+"""The Textual App: owns the context (config, store, content), the autosaver and open client files.
+
+Screens ask the App to open a client or start a session; the App is the only place that imports
+`screens`, so the arrows point one way.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from store.errors import CorruptFile, StoreError
+from store.records import Session, SessionStatus, now
+from store.repository import ClientFile
+from tui.autosave import AutoSaver
+from tui.context import Context
+from tui.crash import record_crash
+from tui.palette import WellbeingCommands
+from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+
+log = logging.getLogger(__name__)
+
+
+class WellbeingApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Wellbeing Guide"
+    COMMANDS = App.COMMANDS | {WellbeingCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f6", "toggle_contrast", "High contrast", show=False),
+    ]
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        low_bandwidth: bool = False,
+        start_client: str | None = None,
+        clock: object | None = None,
+    ):
+        super().__init__()
+        self.ctx = ctx
+        self.low_bandwidth = low_bandwidth
+        self.start_client = start_client
+        self.clock = clock
+        self.saver = AutoSaver(on_done=self._on_saved)
+        self.client_files: dict[str, ClientFile] = {}
+        self.save_errors = 0
+        if low_bandwidth:
+            self.animation_level = "none"
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from screens.client_list import ClientListScreen
+
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
+        self.push_screen(ClientListScreen())
+        problems = self.ctx.library.problems
+        if problems:
+            self.notify(
+                f"{len(problems)} content problem(s): those exercises are left out. "
+                "Run `wellbeing content check` for details.",
+                title="Content", severity="warning", markup=False, timeout=8,
+            )
+        if self.start_client:
+            self.call_after_refresh(self.open_client, self.start_client)
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Flush pending saves and release every client lock (also called on SIGHUP/SIGTERM)."""
+        self.saver.stop()
+        for cf in list(self.client_files.values()):
+            cf.close()
+        self.client_files.clear()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Log the traceback (no locals: they are client data) and exit with one line."""
+        try:
+            self.saver.flush()
+        except Exception:
+            pass
+        message = record_crash(error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        from rich.text import Text
+
+        self._exit_renderables.append(Text(message))
+        self._close_messages_no_wait()
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def _on_saved(self, key: object, error: Exception | None) -> None:
+        """Called on the saver's thread: hand over to the event loop."""
+        try:
+            self.call_from_thread(self._saved_on_loop, key, error)
+        except RuntimeError:
+            pass  # the app is closing; the save itself has happened (or is logged)
+
+    def _saved_on_loop(self, key: object, error: Exception | None) -> None:
+        from screens.messages import Saved
+
+        if error is not None:
+            self.save_errors += 1
+            self.notify(f"Could not save: {error}", severity="error", markup=False, timeout=10)
+        self.screen.post_message(Saved(key, error))
+
+    # -- clients ----------------------------------------------------------------------------------
+
+    def open_client(self, client_id: str) -> None:
+        """Open a client (taking its lock) and show the dashboard; explain any problem."""
+        from screens.dashboard import DashboardScreen
+        from screens.messages import ProblemScreen
+
+        try:
+            cf = self.client_files.get(client_id.upper()) or self.ctx.repo.open(client_id)
+        except CorruptFile as exc:
+            self.push_screen(
+                ProblemScreen(str(exc), offer=("Restore the backup" if exc.backup else None)),
+                lambda restore: self._restore(client_id) if restore else None,
+            )
+            return
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=10)
+            return
+        self.client_files[cf.client_id] = cf
+        if cf.read_only:
+            self.notify(str(cf.lock_error()), severity="warning", markup=False, timeout=10)
+        self.push_screen(DashboardScreen(cf), lambda _=None: self.close_client(cf.client_id))
+
+    def close_client(self, client_id: str) -> None:
+        self.saver.flush()
+        cf = self.client_files.pop(client_id, None)
+        if cf is not None:
+            cf.close()
+
+    def _restore(self, client_id: str) -> None:
+        try:
+            kept = self.ctx.repo.restore_backup(client_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"Backup restored; the damaged file is kept as {Path(kept).name}", markup=False)
+        self.open_client(client_id)
+
+    def add_client_dialog(self) -> None:
+        from screens.client_form import ClientFormScreen
+
+        def added(client_id: str | None) -> None:
+            if client_id:
+                self.notify(f"Added client {client_id}", markup=False)
+                self.open_client(client_id)
+
+        self.push_screen(ClientFormScreen(self.ctx.repo), added)
+
+    # -- sessions ---------------------------------------------------------------------------------
+
+    def new_session(self, cf: ClientFile) -> None:
+        from screens.session_setup import SessionSetupScreen
+
+        if cf.read_only:
+            self.notify(str(cf.lock_error()), severity="warning", markup=False)
+            return
+
+        def chosen(session: Session | None) -> None:
+            if session is not None:
+                cf.save_session(session)
+                self.run_session(cf, session)
+
+        self.push_screen(
+            SessionSetupScreen(self.ctx.library, practitioner=self.ctx.practitioner), chosen
+        )
+
+    def run_session(self, cf: ClientFile, session: Session) -> None:
+        from screens.session import SessionScreen
+
+        if session.status is SessionStatus.PLANNED and not cf.read_only:
+            session = session.model_copy(
+                update={"status": SessionStatus.IN_PROGRESS, "started_at": now()}
+            )
+            cf.save_session(session)
+        self.push_screen(SessionScreen(cf, session, self.ctx.library))
+
+    def run_exercise(self, cf: ClientFile, session: Session, exercise_id: str, done=None) -> None:
+        from screens.exercise import ExerciseScreen
+
+        exercise = self.ctx.library.get(exercise_id)
+        if exercise is None:
+            self.notify(f"Exercise {exercise_id} is not in the content", severity="error", markup=False)
+            return
+        self.push_screen(
+            ExerciseScreen(
+                exercise, session, cf, self.saver, self.ctx.practitioner, clock=self.clock
+            ),
+            done,
+        )
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    async def action_quit(self) -> None:
+        self.saver.flush()
+        self.exit()
+
+    # -- plans, eligibility, follow-ups (wired to their screens) -----------------------------------
+
+    def show_plan(self, cf: ClientFile, kind: str) -> None:
+        self.notify("Plans are not available yet in this build.", markup=False)
+
+    def show_eligibility(self, cf: ClientFile) -> None:
+        self.notify("The eligibility check is not available yet in this build.", markup=False)
+
+    def close_follow_up(self, cf: ClientFile, follow_up: object) -> None:
+        self.notify("Closing follow-ups is not available yet in this build.", markup=False)

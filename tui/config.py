@@ -1,0 +1,87 @@
+"""Configuration: a TOML file (see `tui.locations.config_file`), every key optional.
+
+```toml
+practitioner_name = "Sam Jones"     # shown on sessions instead of the OS user
+content_dirs = ["/srv/packs/ours"]  # extra exercise packs
+theme = "default"                   # or "high-contrast"
+low_bandwidth = "auto"              # true / false / "auto" (on when SSH_CONNECTION is set)
+mouse = true
+idle_minutes = 5                    # privacy screen after this many idle minutes (0: never)
+privacy_check = true                # ask the privacy questions before a session
+retention_years = 7
+shared_group = false                # allow a group-readable data dir (team server)
+[[crisis_lines]]
+name = "Samaritans"
+number = "116 123"
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tui.errors import UserError
+
+
+class CrisisLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    number: str
+    note: str = ""
+
+
+DEFAULT_CRISIS_LINES = (
+    CrisisLine(name="Samaritans", number="116 123", note="free, any time, day or night"),
+    CrisisLine(name="Shout", number="85258", note="text SHOUT, free, any time"),
+)
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    practitioner_name: str = ""
+    content_dirs: tuple[Path, ...] = ()
+    theme: Literal["default", "high-contrast"] = "default"
+    low_bandwidth: bool | Literal["auto"] = "auto"
+    mouse: bool = True
+    idle_minutes: int = Field(default=5, ge=0, le=240)
+    privacy_check: bool = True
+    retention_years: int = Field(default=7, ge=1, le=100)
+    shared_group: bool = False
+    encrypt: bool = False
+    crisis_lines: tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
+
+    def low_bandwidth_on(self, flag: bool | None = None) -> bool:
+        """The command-line flag wins, then the config, then 'auto' (on over SSH)."""
+        if flag:
+            return True
+        if self.low_bandwidth == "auto":
+            return bool(os.environ.get("SSH_CONNECTION"))
+        return bool(self.low_bandwidth)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file is the defaults, a broken one a one-line error."""
+    from tui.locations import config_file
+
+    path = path or config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise UserError(f"cannot read config {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        return Config.model_validate(data)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"config {path} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UserError(f"config {path}: {where}: {first['msg']}") from None

@@ -1,0 +1,53 @@
+"""What a command or the App needs, built once from the command line and config."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.repository import Repository
+from tui import locations
+from tui.config import Config, load_config
+
+if TYPE_CHECKING:
+    from exercises.library import Library
+
+
+@dataclass
+class Context:
+    config: Config
+    data_dir: Path
+    content_dirs: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def repo(self) -> Repository:
+        repo = Repository(self.data_dir, allow_group=self.config.shared_group, codec=self.codec)
+        repo.ensure()
+        return repo
+
+    @cached_property
+    def codec(self):  # noqa: ANN201 - a store.storage.Codec or None
+        from tui.unlock import codec_for
+
+        return codec_for(self.data_dir)
+
+    @cached_property
+    def library(self) -> Library:
+        from exercises.library import load_library
+
+        return load_library(self.content_dirs)
+
+    @property
+    def practitioner(self) -> str:
+        from store.repository import os_user
+
+        return self.config.practitioner_name or os_user()
+
+
+def make_context(args: argparse.Namespace) -> Context:
+    config = load_config()
+    dirs = [*config.content_dirs, *(Path(d) for d in (getattr(args, "content_dir", None) or []))]
+    return Context(config=config, data_dir=locations.data_dir(args.data_dir), content_dirs=dirs)

@@ -1,0 +1,42 @@
+"""Exporters: a `Document` (a compiled plan or a blank worksheet) as md, txt, html or pdf.
+
+No Textual here: the command line and tests export without a terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tui.export.document import Block, Document
+
+FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
+TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
+
+__all__ = ["FORMATS", "TEXT_FORMATS", "Block", "Document", "render", "render_bytes"]
+
+
+def render(doc: Document, fmt: str) -> str | bytes:
+    """`doc` in `fmt`: str for md, txt and html; bytes for pdf. ValueError for an unknown format."""
+    if fmt == "md":
+        from tui.export.markdown import to_markdown
+
+        return to_markdown(doc)
+    if fmt == "txt":
+        from tui.export.text import to_text
+
+        return to_text(doc)
+    if fmt == "html":
+        from tui.export.html import to_html
+
+        return to_html(doc)
+    if fmt == "pdf":
+        from tui.export.pdf import to_pdf
+
+        return to_pdf(doc)
+    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def render_bytes(doc: Document, fmt: str) -> bytes:
+    """`doc` in `fmt` as bytes ready to write to a file (text formats as UTF-8)."""
+    out = render(doc, fmt)
+    return out.encode("utf-8") if isinstance(out, str) else out

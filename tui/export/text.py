@@ -1,0 +1,81 @@
+"""Document -> plain text wrapped to 80 columns, for reading a plan aloud over the phone."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tui.export.document import Block, Document, safe
+
+WIDTH = 80
+
+
+def _wrap(text: str, indent: str = "", first: str | None = None, width: int = WIDTH) -> list[str]:
+    """Wrap each line of `text`; `first` prefixes the first line, `indent` the rest."""
+    first = indent if first is None else first
+    out: list[str] = []
+    for n, line in enumerate(safe(text).split("\n")):
+        lead = first if n == 0 else indent
+        if not line.strip():
+            out.append("")
+            continue
+        out.extend(textwrap.wrap(
+            line, width=width, initial_indent=lead, subsequent_indent=indent,
+            break_long_words=True, break_on_hyphens=False, drop_whitespace=True,
+        ) or [lead.rstrip()])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _block(block: Block) -> list[str]:
+    if block.kind == "heading":
+        text = safe(block.text).replace("\n", " ")
+        if block.aside:
+            text += f" ({safe(block.aside)})"
+        if block.flag:
+            text += f"  {safe(block.flag)}"
+        lines = _wrap(text.upper() if block.level <= 2 else text)
+        rule = "-" if block.level <= 2 else "."
+        return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
+    if block.kind == "label":
+        text = safe(block.text) + (f" ({safe(block.aside)})" if block.aside else "")
+        return _wrap(text.replace("\n", " ") + ":")
+    if block.kind == "text":
+        return _wrap(block.text, indent="  ")
+    if block.kind == "note":
+        return _wrap(block.text)
+    if block.kind == "items":
+        out: list[str] = []
+        for n, item in enumerate(block.items, 1):
+            marker = f"  {n}. " if block.numbered else "  - "
+            out.extend(_wrap(item or " ", indent=" " * len(marker), first=marker))
+        return out
+    if block.kind == "write":
+        if block.numbered:
+            return [f"  {n}. " + "_" * (WIDTH - 6) for n in range(1, block.lines + 1)]
+        return ["", *["  " + "_" * (WIDTH - 2) for _ in range(block.lines)]]
+    if block.kind == "grid":
+        out = []
+        for row in range(1, block.lines + 1):
+            out.append(f"  Row {row}")
+            for col in block.columns:
+                label = safe(col).replace("\n", " ")[:30]
+                out.append(f"    {label}: " + "_" * max(10, WIDTH - 6 - len(label)))
+        return out
+    raise ValueError(f"unknown block kind {block.kind!r}")
+
+
+def to_text(doc: Document) -> str:
+    """The whole document as text; no line is longer than 80 columns."""
+    title = _wrap(doc.title.upper())
+    lines = [*title, "=" * min(WIDTH, max(len(t) for t in title))]
+    for line in doc.header:
+        lines.extend(_wrap(line))
+    for block in doc.blocks:
+        rendered = _block(block)
+        if rendered:
+            lines.append("")
+            lines.extend(rendered)
+    if doc.footer:
+        lines.extend(["", *_wrap(doc.footer)])
+    return "\n".join(line.rstrip() for line in lines) + "\n"

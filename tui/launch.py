@@ -1,0 +1,76 @@
+"""Starting the app from the command line: terminal checks, logging, signals, then `App.run`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
+
+from tui.context import Context, make_context
+from tui.crash import setup_logging
+from tui.errors import UserError
+
+
+def check_terminal() -> None:
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb") and sys.stdout.isatty():
+        raise UserError(
+            f"this terminal (TERM={term or 'unset'}) cannot show the app; "
+            "set TERM=xterm-256color (or linux, or vt100) and run it again"
+        )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UserError("the app needs a terminal; for scripts use the subcommands (see --help)")
+
+
+def demo_context(args: argparse.Namespace) -> Context:
+    from tui.demo import write_demo
+
+    base = Path(tempfile.mkdtemp(prefix="wellbeing-demo-"))
+    args.data_dir = str(base / "data")
+    ctx = make_context(args)
+    args.client = write_demo(ctx)
+    return ctx
+
+
+def install_signal_handlers(app: object) -> None:
+    """SIGHUP and SIGTERM flush pending saves and release locks before the process goes.
+
+    Textual installs no handler, so by default a hang-up kills the process mid-save.
+    """
+
+    def hangup(signum: int, frame: FrameType | None) -> None:
+        try:
+            app.shutdown()  # type: ignore[attr-defined]
+        finally:
+            if signum == signal.SIGHUP:
+                os._exit(128 + signum)  # no terminal left to restore
+            # SIGTERM: the terminal is still there; let Textual restore it, but never hang.
+            threading.Timer(3.0, os._exit, args=(128 + signum,)).start()
+            app.exit(return_code=128 + signum)  # type: ignore[attr-defined]
+
+    signal.signal(signal.SIGHUP, hangup)
+    signal.signal(signal.SIGTERM, hangup)
+
+
+def launch(args: argparse.Namespace) -> int:
+    check_terminal()
+    setup_logging()
+    ctx = demo_context(args) if args.demo else make_context(args)
+    ctx.repo  # create and check the data dir now: a problem is one line, before the screen opens
+    ctx.repo.sweep_temp_files()
+
+    from tui.app import WellbeingApp
+
+    app = WellbeingApp(
+        ctx,
+        low_bandwidth=ctx.config.low_bandwidth_on(args.low_bandwidth),
+        start_client=args.client,
+    )
+    install_signal_handlers(app)
+    app.run(mouse=not args.no_mouse and ctx.config.mouse)
+    return app.return_code or 0

@@ -1,0 +1,459 @@
+"""The plan compiler: a plan template, the exercise library and a client's answers -> a `Plan`.
+
+Nothing is typed twice: every section is filled from the latest answer to each step that feeds it
+(named in the step's `feeds`, or in the template's `steps`), across all sessions, with the date it was
+given. A section with no answers says so. An answer whose step has gone from the content is kept,
+under "Answers no longer in the content", so a content change never loses what a client said.
+No Textual here: the command line and the tests compile plans without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from exercises.models import Exercise, Option, Step, StepKind
+from exercises.plan_templates import PlanTemplate, SectionTemplate
+from store.records import Answer, Client, FollowUp, PlanVersion, Session
+from store.text import clean_line, clean_text
+from tui.config import Config
+from tui.export.document import Block, Document
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CONCERN_FLAG = "⚠ CLEAR CONCERN"
+ORPHANS_TITLE = "Answers no longer in the content"
+
+
+def day(value: date | datetime | None) -> str:
+    """A date as people write it ("3 Jun 2020"), the same in every locale."""
+    if value is None:
+        return "date not known"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PlanItem(_Frozen):
+    """One answer in a plan, rendered readably, with where and when it was given."""
+
+    exercise_id: str
+    step_id: str
+    #: the step's title (e.g. "Warning signs"), or the ids when the step is gone.
+    title: str
+    exercise_title: str = ""
+    given_on: date | None = None
+    #: a prose answer (text, a single choice, a scale, a timed pattern).
+    text: str = ""
+    #: a list answer, the options of a multiple choice, or a table's rows with column labels.
+    items: tuple[str, ...] = ()
+    #: the answer picked an option marked as a clear concern (`Option.opens_follow_up`).
+    concern: bool = False
+
+
+class PlanSection(_Frozen):
+    id: str
+    title: str
+    #: keep-safe: the acute domain's formal name, beside the client's words.
+    domain: str = ""
+    intro: str = ""
+    empty: str = ""
+    fixed: str = ""
+    items: tuple[PlanItem, ...] = ()
+    #: what a fixed section holds (crisis lines, open follow-ups).
+    lines: tuple[str, ...] = ()
+
+    @property
+    def concern(self) -> bool:
+        return any(item.concern for item in self.items)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.lines
+
+
+class Plan(_Frozen):
+    """A compiled plan: what the review screen shows and every exporter prints."""
+
+    kind: str
+    title: str
+    intro: str = ""
+    client_id: str
+    client_name: str
+    compiled_on: date
+    sections: tuple[PlanSection, ...]
+    #: answers whose step is no longer in the content (or feeds a section the template lacks).
+    orphans: tuple[PlanItem, ...] = ()
+    #: keep-safe: the date of the latest keep-safe answer.
+    last_reformulated: date | None = None
+    #: the agreed review date (from the latest saved version, or set on the review screen).
+    review_on: date | None = None
+
+    def section(self, section_id: str) -> PlanSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def with_review(self, review_on: date | None) -> Plan:
+        return self.model_copy(update={"review_on": review_on})
+
+    def document(self, *, printed_on: date | None = None) -> Document:
+        """The plan as a printable document; `printed_on` adds a closing "printed on" line."""
+        header = [f"For {self.client_name} ({self.client_id})"]
+        if self.kind == "keep-safe":
+            header.append(
+                f"Last reformulated: {day(self.last_reformulated)}" if self.last_reformulated
+                else "Not reformulated yet: no Keep Safe answers recorded."
+            )
+        blocks: list[Block] = []
+        if self.intro:
+            blocks.append(Block(kind="note", text=self.intro))
+        for section in self.sections:
+            blocks.extend(_section_blocks(section, self.review_on))
+        if self.orphans:
+            blocks.append(Block(kind="heading", text=ORPHANS_TITLE))
+            blocks.append(Block(kind="note", text="These answers were given to steps that have "
+                                "since been changed or removed from the exercises. They are "
+                                "kept here so nothing is lost."))
+            for item in self.orphans:
+                blocks.extend(_item_blocks(item, ids=True))
+        footer = f"Printed on {day(printed_on)}." if printed_on else ""
+        return Document(title=self.title, header=tuple(header), blocks=tuple(blocks),
+                        footer=footer)
+
+    def to_markdown(self) -> str:
+        """The plan as Markdown (what a saved version keeps, and what the review screen shows)."""
+        from tui.export.markdown import to_markdown
+
+        return to_markdown(self.document())
+
+
+def _item_blocks(item: PlanItem, ids: bool = False) -> list[Block]:
+    where = f"{item.exercise_id}/{item.step_id}" if ids else item.exercise_title
+    aside = ", ".join(p for p in (where, f"given {day(item.given_on)}") if p)
+    blocks = [Block(kind="label", text=item.title, aside=aside)]
+    if item.items:
+        blocks.append(Block(kind="items", items=item.items))
+    if item.text or not item.items:
+        blocks.append(Block(kind="text", text=item.text))
+    return blocks
+
+
+def _section_blocks(section: PlanSection, review_on: date | None) -> list[Block]:
+    blocks = [Block(kind="heading", text=section.title, aside=section.domain,
+                    flag=CONCERN_FLAG if section.concern else "")]
+    if section.intro:
+        blocks.append(Block(kind="note", text=section.intro))
+    if section.fixed == "review":
+        if review_on is not None:
+            blocks.append(Block(kind="text", text=f"We will review this plan on {day(review_on)}."))
+        else:
+            blocks.append(Block(kind="note", text=section.empty))
+        return blocks
+    if section.is_empty:
+        blocks.append(Block(kind="note", text=section.empty or "Nothing written here yet."))
+        return blocks
+    if section.lines:
+        blocks.append(Block(kind="items", items=section.lines))
+    for item in section.items:
+        blocks.extend(_item_blocks(item))
+    return blocks
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+
+class PlanInputs(BaseModel):
+    """What the compiler reads from a client's file (so tests can pass plain records)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client: Client
+    sessions: list[Session] = []
+    answers: list[Answer] = []
+    follow_ups: list[FollowUp] = []
+    versions: list[PlanVersion] = []
+
+    @classmethod
+    def from_client_file(cls, client_file: Any) -> PlanInputs:
+        """Read everything the compiler needs from a `store.repository.ClientFile`."""
+        return cls(client=client_file.client(), sessions=client_file.sessions(),
+                   answers=client_file.answers(), follow_ups=client_file.follow_ups(),
+                   versions=client_file.plan_versions())
+
+
+class ExerciseSource(Protocol):
+    """What the compiler needs of `exercises.library.Library`."""
+
+    @property
+    def exercises(self) -> Any: ...
+
+
+def exercises_of(library: ExerciseSource | Iterable[Exercise]) -> list[Exercise]:
+    """The library's exercises in guide order (step 1-4, then keep-safe; `order`, then title)."""
+    found = getattr(library, "exercises", library)
+    if isinstance(found, Mapping):
+        found = found.values()
+    items = [e for e in found if isinstance(e, Exercise)]
+
+    def key(e: Exercise) -> tuple[int, int, str]:
+        return (e.guide_step if isinstance(e.guide_step, int) else 5, e.order, e.title)
+
+    return sorted(items, key=key)
+
+
+def latest_answers(answers: Iterable[Answer], sessions: Iterable[Session] = ()
+                   ) -> dict[tuple[str, str], Answer]:
+    """The latest answer to each (exercise, step) across all sessions: by time saved, then by
+    session date."""
+    dates = {s.id: s.date for s in sessions}
+    latest: dict[tuple[str, str], Answer] = {}
+    for a in answers:
+        key = (a.exercise_id, a.step_id)
+        rank = (a.updated_at, dates.get(a.session_id, date.min))
+        old = latest.get(key)
+        if old is None or rank >= (old.updated_at, dates.get(old.session_id, date.min)):
+            latest[key] = a
+    return latest
+
+
+# -- rendering answer values ---------------------------------------------------------------------
+
+
+def _s(value: object) -> str:
+    return clean_text(str(value)).strip()
+
+
+def option_text(options: Sequence[Option], value: object) -> str:
+    """An option as its symbol and words ("● Green"); an unknown value as itself."""
+    for option in options:
+        if option.value == value:
+            return " ".join(p for p in (option.symbol, clean_line(option.label)) if p)
+    return _s(value)
+
+
+def _is_concern(options: Sequence[Option], value: object) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(o.opens_follow_up and o.value in values for o in options)
+
+
+def is_blank(value: object) -> bool:
+    """An answer with nothing in it (cleared, or never filled) counts as no answer."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(is_blank(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_blank(v) for v in value.values())
+    return False
+
+
+def _generic(value: object) -> tuple[str, tuple[str, ...]]:
+    """Any value, readably, when the step that would explain it is unknown or does not match."""
+    if isinstance(value, list):
+        items = []
+        for v in value:
+            if isinstance(v, dict):
+                items.append("; ".join(f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x)))
+            elif not is_blank(v):
+                items.append(_s(v))
+        return "", tuple(items)
+    if isinstance(value, dict):
+        return "; ".join(f"{_s(k)}: {_s(v)}" for k, v in value.items() if not is_blank(v)), ()
+    return _s(value), ()
+
+
+def _timed(step: Step, value: dict[str, Any]) -> str:
+    pattern = next((p for p in step.patterns if p.id == value.get("pattern")), None)
+    phases = value.get("phases") if pattern is None else None
+    if pattern is not None:
+        name = clean_line(pattern.label)
+        steps = ", ".join(f"{clean_line(p.label)} {p.seconds}s" for p in pattern.phases)
+    else:
+        name = "My own pattern" if phases else _s(value.get("pattern", "a pattern"))
+        steps = ", ".join(
+            f"{_s(p.get('label', ''))} {_s(p.get('seconds', ''))}s"
+            for p in (phases or []) if isinstance(p, dict)
+        )
+    text = f"{name} ({steps})" if steps else name
+    cycles, completed = value.get("cycles"), value.get("completed")
+    if isinstance(cycles, int):
+        text += f", {cycles} cycle{'s' if cycles != 1 else ''}"
+        if isinstance(completed, int) and completed != cycles:
+            text += f" ({completed} completed)"
+    elif isinstance(completed, int):
+        text += f", {completed} cycles completed"
+    return text
+
+
+def render_value(step: Step, value: object) -> tuple[str, tuple[str, ...], bool]:
+    """(text, items, concern) for an answer to `step`; a value of the wrong shape is shown as is."""
+    kind = step.kind
+    if kind is StepKind.TEXT and isinstance(value, str):
+        return _s(value), (), False
+    if kind is StepKind.LIST and isinstance(value, list):
+        return "", tuple(_s(v) for v in value if not is_blank(v)), False
+    if kind is StepKind.CHOICE and isinstance(value, (str, list)):
+        concern = _is_concern(step.options, value)
+        if isinstance(value, list):
+            return "", tuple(option_text(step.options, v) for v in value), concern
+        return option_text(step.options, value), (), concern
+    if kind is StepKind.SCALE and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = f"{value:g}/{step.scale_max}"
+        if step.low_label or step.high_label:
+            text += f" ({clean_line(step.low_label) or step.scale_min} ... " \
+                    f"{clean_line(step.high_label) or step.scale_max})"
+        return text, (), False
+    if kind is StepKind.TIMED and isinstance(value, dict):
+        return _timed(step, value), (), False
+    if kind is StepKind.TABLE and isinstance(value, list):
+        rows, concern = [], False
+        columns = {c.id: c for c in step.columns}
+        for row in value:
+            if not isinstance(row, dict) or is_blank(row):
+                continue
+            parts = []
+            for col in step.columns:
+                cell = row.get(col.id)
+                if is_blank(cell):
+                    continue
+                shown = option_text(col.options, cell) if col.options else _s(cell)
+                concern = concern or _is_concern(col.options, cell)
+                parts.append(f"{clean_line(col.label)}: {shown}")
+            parts.extend(f"{_s(k)}: {_s(v)}" for k, v in row.items()
+                         if k not in columns and not is_blank(v))
+            rows.append("; ".join(parts))
+        return "", tuple(rows), concern
+    text, items = _generic(value)
+    return text, items, False
+
+
+# -- compiling -----------------------------------------------------------------------------------
+
+
+def _given_on(answer: Answer, sessions: Mapping[str, Session]) -> date:
+    session = sessions.get(answer.session_id)
+    return session.date if session is not None else answer.updated_at.date()
+
+
+def _section_steps(section: SectionTemplate, exercises: list[Exercise]
+                   ) -> list[tuple[Exercise, Step]]:
+    by_id = {e.id: e for e in exercises}
+    found: list[tuple[Exercise, Step]] = []
+    seen: set[tuple[str, str]] = set()
+    for exercise_id, step_id in section.step_refs():
+        exercise = by_id.get(exercise_id)
+        step = exercise.step(step_id) if exercise is not None else None
+        if exercise is not None and step is not None and (exercise_id, step_id) not in seen:
+            found.append((exercise, step))
+            seen.add((exercise_id, step_id))
+    for exercise in exercises:
+        for step in exercise.steps:
+            if section.id in step.feeds and (exercise.id, step.id) not in seen:
+                found.append((exercise, step))
+                seen.add((exercise.id, step.id))
+    return found
+
+
+def _follow_up_line(f: FollowUp, exercises: Mapping[str, Exercise]) -> str:
+    where = ""
+    exercise = exercises.get(f.exercise_id)
+    if exercise is not None:
+        step = exercise.step(f.step_id)
+        where = f" ({clean_line(exercise.title)}{': ' + clean_line(step.title) if step else ''})"
+    return f"{clean_line(f.reason)}{where}. {clean_line(f.action)} Opened {day(f.opened_at)}."
+
+
+def _plan_of_exercise(exercise: Exercise) -> str:
+    return "keep-safe" if exercise.guide_step == "keep-safe" else "wellbeing"
+
+
+def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | Iterable[Exercise],
+                 client: Any, config: Config, today: date,
+                 review_on: date | None = None) -> Plan:
+    """Compile the `kind` plan for one client.
+
+    `client` is a `ClientFile` (anything with `client()`, `answers()` ...) or `PlanInputs`.
+    `review_on` overrides the review date of the latest saved version.
+    """
+    if template.kind != kind:
+        raise ValueError(f"template {template.path or template.title} is for {template.kind}, "
+                         f"not {kind}")
+    data = client if isinstance(client, PlanInputs) else PlanInputs.from_client_file(client)
+    exercises = exercises_of(library)
+    by_id = {e.id: e for e in exercises}
+    sessions = {s.id: s for s in data.sessions}
+    latest = {k: a for k, a in latest_answers(data.answers, data.sessions).items()
+              if not is_blank(a.value)}
+    used: set[tuple[str, str]] = set()
+
+    sections: list[PlanSection] = []
+    for st in template.sections:
+        items: list[PlanItem] = []
+        lines: tuple[str, ...] = ()
+        if st.fixed == "crisis-lines":
+            lines = tuple(
+                f"{clean_line(c.name)}: {clean_line(c.number)}"
+                + (f" ({clean_line(c.note)})" if c.note else "")
+                for c in config.crisis_lines
+            )
+        elif st.fixed == "follow-ups":
+            lines = tuple(_follow_up_line(f, by_id) for f in data.follow_ups if f.is_open)
+        elif not st.fixed:
+            for exercise, step in _section_steps(st, exercises):
+                answer = latest.get((exercise.id, step.id))
+                if answer is None or not step.answerable:
+                    continue
+                used.add((exercise.id, step.id))
+                text, rendered, concern = render_value(step, answer.value)
+                items.append(PlanItem(
+                    exercise_id=exercise.id, step_id=step.id, title=clean_line(step.title),
+                    exercise_title=clean_line(exercise.title),
+                    given_on=_given_on(answer, sessions),
+                    text=text, items=rendered, concern=concern,
+                ))
+        sections.append(PlanSection(
+            id=st.id, title=st.title, domain=st.domain, intro=st.intro, empty=st.empty,
+            fixed=st.fixed, items=tuple(items), lines=lines,
+        ))
+
+    template_ids = {s.id for s in template.sections}
+    orphans: list[PlanItem] = []
+    for (exercise_id, step_id), answer in sorted(latest.items()):
+        if (exercise_id, step_id) in used:
+            continue
+        exercise = by_id.get(exercise_id)
+        step = exercise.step(step_id) if exercise is not None else None
+        if step is not None and step.answerable:
+            # still in the content: an orphan only if it feeds this plan at a section we lack
+            lost = [f for f in step.feeds if f.startswith(kind + ".") and f not in template_ids]
+            if not lost:
+                continue
+        elif exercise is not None and _plan_of_exercise(exercise) != kind:
+            continue
+        text, rendered = _generic(answer.value)
+        orphans.append(PlanItem(
+            exercise_id=exercise_id, step_id=step_id,
+            title=clean_line(step.title) if step is not None else "A step no longer in use",
+            exercise_title=clean_line(exercise.title) if exercise is not None else "",
+            given_on=_given_on(answer, sessions), text=text, items=rendered,
+        ))
+
+    reformulated = None
+    if kind == "keep-safe":
+        dates = [i.given_on for s in sections for i in s.items if i.given_on is not None]
+        reformulated = max(dates) if dates else None
+    if review_on is None:
+        versions = [v for v in data.versions if v.kind == kind]
+        if versions:
+            review_on = max(versions, key=lambda v: v.number).review_on
+
+    return Plan(
+        kind=kind, title=template.title, intro=template.intro, client_id=data.client.id,
+        client_name=data.client.name, compiled_on=today, sections=tuple(sections),
+        orphans=tuple(orphans), last_reformulated=reformulated, review_on=review_on,
+    )
