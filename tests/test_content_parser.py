@@ -350,3 +350,11 @@ def test_library_order_and_packs(tmp_path: Path) -> None:
     assert [e.id for e in library.exercises] == ["a", "b", "c", "k"]
     assert {k: [e.id for e in v] for k, v in library.by_pack().items()} == {
         "ours": ["a", "b", "k"], "theirs": ["c"]}
+
+
+def test_the_documented_example_parses() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "content-format.md").read_text(
+        encoding="utf-8")
+    example = doc.split("````markdown\n", 1)[1].split("````", 1)[0]
+    exercise = parse_exercise(example, "calm-place.md")
+    assert [s.kind.value for s in exercise.steps] == ["read", "text", "scale", "choice"]
