@@ -1,9 +1,9 @@
 """The plan compiler: a plan template, the exercise library and a client's answers -> a `Plan`.
 
 Nothing is typed twice: every section is filled from the latest answer to each step that feeds it
-(named in the step's `feeds`, or in the template's `steps`), across all sessions, with the date it was
-given. A section with no answers says so. An answer whose step has gone from the content is kept,
-under "Answers no longer in the content", so a content change never loses what a client said.
+(named in the step's `feeds`, or in the template's `steps`), across all sessions, with the date it
+was given. A section with no answers says so. An answer whose step has gone from the content is
+kept, under "Answers no longer in the content", so a content change never loses what a client said.
 No Textual here: the command line and the tests compile plans without a terminal.
 """
 
@@ -142,7 +142,9 @@ def _item_blocks(item: PlanItem, ids: bool = False) -> list[Block]:
 
 
 def _section_blocks(section: PlanSection, review_on: date | None) -> list[Block]:
-    blocks = [Block(kind="heading", text=section.title, aside=section.domain,
+    # a keep-safe domain reads by its formal name, with the client's words beside it
+    blocks = [Block(kind="heading", text=section.domain or section.title,
+                    aside=section.title if section.domain else "",
                     flag=CONCERN_FLAG if section.concern else "")]
     if section.intro:
         blocks.append(Block(kind="note", text=section.intro))
@@ -258,7 +260,8 @@ def _generic(value: object) -> tuple[str, tuple[str, ...]]:
         items = []
         for v in value:
             if isinstance(v, dict):
-                items.append("; ".join(f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x)))
+                items.append("; ".join(
+                    f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x)))
             elif not is_blank(v):
                 items.append(_s(v))
         return "", tuple(items)

@@ -50,7 +50,7 @@ def esc(text: object) -> str:
 def _block(block: Block) -> str:
     if block.kind == "heading":
         tag = f"h{max(2, min(block.level, 4))}"
-        aside = f' <span class="aside">({esc(block.aside)})</span>' if block.aside else ""
+        aside = f' <span class="aside">— {esc(block.aside)}</span>' if block.aside else ""
         flag = f' <span class="flag">{esc(block.flag)}</span>' if block.flag else ""
         return f'<{tag} dir="auto">{esc(block.text)}{aside}{flag}</{tag}>'
     if block.kind == "label":

@@ -43,7 +43,7 @@ def _block(block: Block) -> str:
         hashes = "#" * max(2, min(block.level, 4))
         text = escape(block.text)
         if block.aside:
-            text += f" ({escape(block.aside)})"
+            text += f" — {escape(block.aside)}"
         if block.flag:
             text += f" **{escape(block.flag)}**"
         return f"{hashes} {text}"

@@ -1,4 +1,4 @@
-"""Document -> PDF with fpdf2 and the bundled DejaVu Sans, so names in any script DejaVu covers print.
+"""Document -> PDF with fpdf2 and the bundled DejaVu Sans, so names in any script it covers print.
 
 A character the font has no glyph for (most emoji, CJK) is replaced, never allowed to crash the
 export or vanish silently: a symbol by its Unicode name in brackets ("[smiling face with horns]"),
@@ -89,7 +89,7 @@ def _block(pdf: FPDF, block: Block) -> None:
             pdf.add_page()
         text = safe(block.text).replace("\n", " ")
         if block.aside:
-            text += f" ({safe(block.aside)})"
+            text += f" — {safe(block.aside)}"
         if block.flag:
             text += f"  {safe(block.flag)}"
         _para(pdf, text, size=14 if block.level <= 2 else 12, bold=True, height=7)

@@ -30,11 +30,13 @@ def _wrap(text: str, indent: str = "", first: str | None = None, width: int = WI
 def _block(block: Block) -> list[str]:
     if block.kind == "heading":
         text = safe(block.text).replace("\n", " ")
+        if block.level <= 2:
+            text = text.upper()
         if block.aside:
-            text += f" ({safe(block.aside)})"
+            text += f" - {safe(block.aside)}"
         if block.flag:
             text += f"  {safe(block.flag)}"
-        lines = _wrap(text.upper() if block.level <= 2 else text)
+        lines = _wrap(text)
         rule = "-" if block.level <= 2 else "."
         return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
     if block.kind == "label":
