@@ -362,6 +362,17 @@ def _section_steps(section: SectionTemplate, exercises: list[Exercise]
     return found
 
 
+def _title(step: Step, section: SectionTemplate) -> str:
+    """The step's title, without the domain's name where the section already shows it
+    ("Victim Access: warning signs" under Victim Access reads "Warning signs")."""
+    title = clean_line(step.title)
+    if section.domain and title.lower().startswith(section.domain.lower() + ":"):
+        rest = title[len(section.domain) + 1:].strip()
+        if rest:
+            return rest[0].upper() + rest[1:]
+    return title
+
+
 def _follow_up_line(f: FollowUp, exercises: Mapping[str, Exercise]) -> str:
     where = ""
     exercise = exercises.get(f.exercise_id)
@@ -414,7 +425,7 @@ def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | It
                 used.add((exercise.id, step.id))
                 text, rendered, concern = render_value(step, answer.value)
                 items.append(PlanItem(
-                    exercise_id=exercise.id, step_id=step.id, title=clean_line(step.title),
+                    exercise_id=exercise.id, step_id=step.id, title=_title(step, st),
                     exercise_title=clean_line(exercise.title),
                     given_on=_given_on(answer, sessions),
                     text=text, items=rendered, concern=concern,

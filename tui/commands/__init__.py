@@ -6,4 +6,5 @@ MODULES: list[str] = [
     "tui.commands.clients",
     "tui.commands.content",
     "tui.commands.directory",
+    "tui.commands.plans",
 ]

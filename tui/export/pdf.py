@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from tui.export.document import Block, Document, safe
 
@@ -133,7 +134,7 @@ def _block(pdf: FPDF, block: Block) -> None:
         pdf.set_font(FAMILY, "", 10)
         pdf.ln(1)
         with pdf.table(line_height=LINE, text_align="LEFT", first_row_as_headings=True,
-                       headings_style=None) as table:
+                       headings_style=FontFace(emphasis="BOLD")) as table:
             head = table.row()
             for col in block.columns:
                 head.cell(fit_font(col))

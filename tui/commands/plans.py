@@ -1,0 +1,101 @@
+"""`wellbeing plan ID --kind ...` and `wellbeing worksheet EXERCISE_ID`: print or write a document.
+
+Without `-o`, md, txt and html go to stdout; a PDF needs `-o FILE`. Every problem a user can cause
+is one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from exercises.plan_templates import PLAN_KINDS, load_plan_template
+from store.ids import validate_client_id
+from store.text import clean_line
+from tui.context import make_context
+from tui.errors import UserError
+from tui.export import FORMATS, Document, render_bytes
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    plan = sub.add_parser("plan", parents=[common],
+                          help="print or write a client's Wellbeing Plan or Keep Safe Plan")
+    plan.add_argument("id", metavar="ID", help="the client's case reference")
+    plan.add_argument("--kind", required=True, choices=PLAN_KINDS, help="which plan")
+    _output_options(plan)
+    plan.set_defaults(func=cmd_plan)
+
+    sheet = sub.add_parser("worksheet", parents=[common],
+                           help="a blank worksheet of an exercise, to post to a client")
+    sheet.add_argument("exercise", metavar="EXERCISE_ID", help="see `wellbeing content list`")
+    _output_options(sheet)
+    sheet.set_defaults(func=cmd_worksheet)
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (required for pdf; text formats default to stdout)")
+
+
+def write_output(doc: Document, fmt: str, output: str | None) -> str | None:
+    """Write `doc` to `output` (atomically, private) or stdout; return the path written, if any."""
+    if output is None or output == "-":
+        if fmt == "pdf":
+            raise UserError("a PDF cannot go to the terminal; give -o FILE")
+        sys.stdout.write(render_bytes(doc, fmt).decode("utf-8"))
+        sys.stdout.flush()
+        return None
+    data = render_bytes(doc, fmt)
+    path = Path(output).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return str(path)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from tui.plans import PlanInputs, compile_plan
+
+    cid = validate_client_id(args.id)
+    ctx = make_context(args)
+    if not ctx.repo.exists(cid):
+        raise UserError(f"no client {cid} in {ctx.repo.data_dir}")
+    with ctx.repo.read(cid) as cf:
+        data = PlanInputs.from_client_file(cf)
+    template = load_plan_template(args.kind, ctx.content_dirs)
+    today = date.today()
+    plan = compile_plan(args.kind, template, ctx.library, data, ctx.config, today)
+    written = write_output(plan.document(printed_on=today), args.format, args.output)
+    if written:
+        print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_worksheet(args: argparse.Namespace) -> int:
+    from tui.export.worksheet import worksheet_document
+    from tui.plans import day
+
+    ctx = make_context(args)
+    exercise = ctx.library.get(args.exercise)
+    if exercise is None:
+        name = clean_line(args.exercise)[:60]
+        raise UserError(f"no exercise '{name}' (see `wellbeing content list`)")
+    doc = worksheet_document(exercise, printed_on=day(date.today()))
+    written = write_output(doc, args.format, args.output)
+    if written:
+        print(f"wrote {written}", file=sys.stderr)
+    return 0
