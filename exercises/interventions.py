@@ -25,11 +25,11 @@ from exercises.frontmatter import split_front_matter
 
 #: brochure sections, in the brochure's order: id -> label.
 SECTIONS: dict[str, str] = {
-    "programme": "Accredited programmes (programme requirement)",
+    "programme": "Accredited programmes",
     "structured": "Structured interventions",
-    "rehabilitative": "Integrated rehabilitative services",
+    "rehabilitative": "Rehabilitative services",
     "toolkit": "Practitioner toolkits",
-    "treatment": "Community sentence treatment requirements",
+    "treatment": "Treatment requirements",
     "monitoring": "Electronic monitoring",
     "unpaid_work": "Unpaid work",
 }
