@@ -135,7 +135,7 @@ class PhaseTimer:
             self._state = TimerState.FINISHED
         return self._state
 
-    # -- controls -----------------------------------------------------------------------------------
+    # -- controls --
 
     def start(self) -> None:
         """Start from the beginning (from ready, stopped or finished); resume when paused."""
@@ -175,7 +175,7 @@ class PhaseTimer:
         self._elapsed = self.elapsed()
         self._started_at = None
 
-    # -- reading ------------------------------------------------------------------------------------
+    # -- reading --
 
     def status(self) -> TimerStatus:
         state = self.state

@@ -1,0 +1,384 @@
+"""The exercise screen: one step at a time, answers saved as they are typed.
+
+The screen knows no exercise by name: it walks `Exercise.steps` and asks the step registry for each
+step's editor. Editors report changes with messages; the screen turns each into a debounced save on
+the `AutoSaver` thread, opens follow-ups where content says so, and shows whether the save landed.
+It dismisses with True when the last step is passed, False when the practitioner leaves early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, Static
+
+from exercises.models import Exercise, Step, StepKind
+from screens.steps import StepEditor, editor_for
+from screens.steps.fields import TooLong, option_text
+from store.records import Answer, FollowUp, Session, SessionMode
+from store.repository import ClientFile
+from store.text import clean_text
+from tui.autosave import AutoSaver
+from tui.safe_text import one_line
+from tui.timing import CUSTOM_PATTERN_ID, Clock
+
+FOLLOW_UP_TOLD = (
+    "Follow-up opened: discuss with the treatment manager; follow the information-sharing protocol."
+)
+
+
+def is_empty(value: Any) -> bool:
+    """An answer that holds nothing (so the step still counts as unanswered)."""
+    if value is None:
+        return True
+    if isinstance(value, str | list | dict):
+        return not value
+    return False
+
+
+def summarise(step: Step, value: Any) -> str:
+    """A one-line account of an answer, for hints and read-only views."""
+    if is_empty(value):
+        return ""
+    if step.kind is StepKind.CHOICE:
+        chosen = value if isinstance(value, list) else [value]
+        names = [option_text(o) for o in step.options if o.value in chosen]
+        return ", ".join(names) or ", ".join(str(v) for v in chosen)
+    if step.kind is StepKind.SCALE:
+        return f"{value} out of {step.scale_max}"
+    if step.kind is StepKind.LIST and isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if step.kind is StepKind.TABLE and isinstance(value, list):
+        first = value[0] if value and isinstance(value[0], dict) else {}
+        rows = f"{len(value)} row{'s' if len(value) != 1 else ''}"
+        return f"{rows}: " + " | ".join(str(v) for v in first.values() if v)
+    if step.kind is StepKind.TIMED and isinstance(value, dict):
+        pattern = value.get("pattern", "")
+        if pattern == CUSTOM_PATTERN_ID:
+            name = "custom pattern"
+        else:
+            name = next((p.label for p in step.patterns if p.id == pattern), str(pattern))
+        return f"{value.get('completed', 0)} of {value.get('cycles', '?')} cycles, {name}"
+    return str(value)
+
+
+def resume_index(exercise: Exercise, answered: set[str]) -> int:
+    """The first unanswered step, backed up over the read steps that lead into it.
+
+    An exercise with every step answered opens at the start, for review.
+    """
+    steps = exercise.steps
+    first = next(
+        (i for i, s in enumerate(steps) if s.answerable and s.id not in answered), None
+    )
+    if first is None:
+        return 0
+    while first > 0 and not steps[first - 1].answerable:
+        first -= 1
+    return first
+
+
+class ExerciseScreen(Screen[bool]):
+    """Runs one exercise for one client in one session."""
+
+    CSS_PATH = "exercise.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+b", "back", "Back", tooltip="Go to the previous step", priority=True),
+        Binding("pageup", "back", "Back", show=False),
+        Binding("ctrl+n", "next", "Next", tooltip="Go to the next step", priority=True),
+        Binding("pagedown", "next", "Next", show=False),
+        Binding("ctrl+s", "skip", "Skip", tooltip="Skip this step for now", priority=True),
+        Binding("escape", "leave", "Leave", tooltip="Leave the exercise (answers are kept)"),
+    ]
+
+    class Saved(Message):
+        """The autosaver finished a save (posted from its thread; `error` is None on success)."""
+
+        def __init__(self, key: Hashable, error: Exception | None) -> None:
+            super().__init__()
+            self.key = key
+            self.error = error
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        session: Session,
+        client_file: ClientFile,
+        saver: AutoSaver,
+        practitioner: str,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.session = session
+        self.client_file = client_file
+        self.saver = saver
+        self.practitioner = practitioner
+        self.clock = clock
+        self.read_only = client_file.read_only
+        self.phone = session.mode == SessionMode.PHONE
+        self.index = 0
+        self._values: dict[str, Any] = {}
+        self._disclosures: dict[str, bool] = {}
+        self._earlier: dict[str, Answer] = {}
+        self._open_follow_ups: set[tuple[str, str]] = set()
+        self._pending: set[Hashable] = set()
+        self._failed: str = ""
+
+    # -- layout --
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="exercise-top"):
+            yield Label(one_line(self.exercise.title), id="exercise-title", markup=False)
+            yield Label("", id="exercise-progress", markup=False)
+            yield Label("", id="save-state", markup=False)
+        yield Static("", id="exercise-banner", markup=False)
+        yield Label("", id="step-title", markup=False)
+        with VerticalScroll(id="step-prompt-box"):
+            yield Markdown("", id="step-prompt", open_links=False)
+        yield Static("", id="step-hint", markup=False)
+        yield VerticalScroll(id="step-editor")
+        yield Static("", id="exercise-notice", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    async def on_mount(self) -> None:
+        self._load()
+        answered = {s for s, v in self._values.items() if not is_empty(v)}
+        self._show_save_state()
+        await self.show_step(resume_index(self.exercise, answered))
+
+    def _load(self) -> None:
+        ex = self.exercise.id
+        for answer in self.client_file.answers():
+            if answer.exercise_id != ex:
+                continue
+            if answer.session_id == self.session.id:
+                self._values[answer.step_id] = answer.value
+                self._disclosures[answer.step_id] = answer.disclosure
+            else:
+                held = self._earlier.get(answer.step_id)
+                if held is None or answer.updated_at >= held.updated_at:
+                    self._earlier[answer.step_id] = answer
+        self._open_follow_ups = {
+            (f.exercise_id, f.step_id) for f in self.client_file.follow_ups() if f.is_open
+        }
+
+    @property
+    def step(self) -> Step:
+        return self.exercise.steps[self.index]
+
+    async def show_step(self, index: int) -> None:
+        """Show step `index`: its title, prompt, hint and editor."""
+        self.index = max(0, min(index, len(self.exercise.steps) - 1))
+        step = self.step
+        total = len(self.exercise.steps)
+        self.query_one("#exercise-progress", Label).update(f"Step {self.index + 1} of {total}")
+        self.query_one("#step-title", Label).update(one_line(step.title))
+        aloud = self.phone and step.aloud
+        banner = self.query_one("#exercise-banner", Static)
+        if self.read_only:
+            banner.update("READ ONLY: another session has this client open; answers are shown only.")
+        elif aloud:
+            banner.update("READ ALOUD: read the text below to the client.")
+        elif self.phone:
+            banner.update("Phone session: you are typing the answers on the client's behalf.")
+        else:
+            banner.update("")
+        banner.display = bool(self.read_only or self.phone)
+        banner.set_class(aloud, "-aloud")
+        prompt_box = self.query_one("#step-prompt-box")
+        prompt_box.set_class(aloud, "-aloud")
+        prompt_box.border_title = "Read aloud" if aloud else None
+        prompt_box.display = bool(step.body.strip())
+        await self.query_one("#step-prompt", Markdown).update(clean_text(step.body))
+        prompt_box.scroll_home(animate=False)
+        earlier = self._earlier.get(step.id)
+        hint = summarise(step, earlier.value) if earlier is not None else ""
+        hint_widget = self.query_one("#step-hint", Static)
+        hint_widget.update(one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
+                           if earlier is not None and hint else "")
+        hint_widget.display = bool(hint)
+        self._tell("")
+        area = self.query_one("#step-editor", VerticalScroll)
+        await area.remove_children()
+        editor = editor_for(
+            step,
+            self._values.get(step.id),
+            read_only=self.read_only,
+            phone=self.phone,
+            disclosure=self._disclosures.get(step.id, False),
+            clock=self.clock,
+        )
+        await area.mount(editor)
+        area.scroll_home(animate=False)
+        editor.focus_first()
+        if self._disclosures.get(step.id):
+            self._tell("This answer is marked as a disclosure.")
+        self.refresh_bindings()
+
+    # -- navigation --
+
+    async def action_next(self) -> None:
+        if self.index >= len(self.exercise.steps) - 1:
+            self.dismiss(True)
+            return
+        await self.show_step(self.index + 1)
+
+    async def action_skip(self) -> None:
+        await self.action_next()
+
+    async def action_back(self) -> None:
+        if self.index == 0:
+            self._tell("This is the first step.")
+            return
+        await self.show_step(self.index - 1)
+
+    def action_leave(self) -> None:
+        self.dismiss(False)
+
+    # -- answers --
+
+    @on(StepEditor.Changed)
+    def _changed(self, event: StepEditor.Changed) -> None:
+        event.stop()
+        step = self.exercise.step(event.step_id)
+        if step is None or self.read_only:
+            return
+        self._values[step.id] = event.value
+        self._save(step)
+        if self._opens_follow_up(step, event.value):
+            self._open_follow_up(step, "a clear concern was recorded")
+
+    @on(StepEditor.Disclosure)
+    def _disclosure(self, event: StepEditor.Disclosure) -> None:
+        event.stop()
+        step = self.exercise.step(event.step_id)
+        if step is None or self.read_only or not step.disclosure:
+            return
+        self._disclosures[step.id] = event.marked
+        self._save(step)
+        if event.marked:
+            self._tell("This answer is marked as a disclosure.")
+            self._open_follow_up(step, "marked as a disclosure")
+        else:
+            self._tell("Disclosure mark removed (any follow-up already opened stays open).")
+
+    @on(StepEditor.Notice)
+    def _notice(self, event: StepEditor.Notice) -> None:
+        event.stop()
+        self._tell(event.text)
+
+    @on(TooLong)
+    def _too_long(self, event: TooLong) -> None:
+        event.stop()
+        self._tell(event.text)
+
+    def _save(self, step: Step) -> None:
+        key = (self.session.id, self.exercise.id, step.id)
+        answer = Answer(
+            session_id=self.session.id,
+            exercise_id=self.exercise.id,
+            step_id=step.id,
+            value=self._values.get(step.id),
+            recorded_by=self.practitioner,
+            on_behalf=self.session.mode.on_behalf,
+            disclosure=self._disclosures.get(step.id, False),
+        )
+        client_file = self.client_file
+
+        def save() -> None:
+            try:
+                client_file.save_answer(answer)
+            except Exception as exc:
+                self.post_message(self.Saved(key, exc))
+                raise
+            self.post_message(self.Saved(key, None))
+
+        self._submit(key, save)
+
+    def _submit(self, key: Hashable, save: Any, delay: float | None = None) -> None:
+        self._pending.add(key)
+        self._show_save_state()
+        self.saver.submit(key, save, delay=delay)
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self._pending.discard(event.key)
+        if event.error is not None:
+            self._failed = one_line(str(event.error), 60)
+        elif not self._pending:
+            self._failed = ""
+        self._show_save_state()
+
+    def _show_save_state(self) -> None:
+        label = self.query_one("#save-state", Label)
+        if self.read_only:
+            text = "read only"
+        elif self._failed:
+            text = f"NOT SAVED: {self._failed}"
+        elif self._pending:
+            text = "saving…"
+        else:
+            text = "saved ✓"
+        label.update(text)
+        label.set_class(bool(self._failed), "-error")
+
+    # -- follow-ups --
+
+    @staticmethod
+    def _opens_follow_up(step: Step, value: Any) -> bool:
+        if step.kind is StepKind.CHOICE:
+            chosen = value if isinstance(value, list) else [value]
+            return any(o.opens_follow_up and o.value in chosen for o in step.options)
+        if step.kind is StepKind.TABLE and isinstance(value, list):
+            for column in step.columns:
+                flagged = {o.value for o in column.options if o.opens_follow_up}
+                if flagged and any(
+                    isinstance(row, dict) and row.get(column.id) in flagged for row in value
+                ):
+                    return True
+        return False
+
+    def _open_follow_up(self, step: Step, why: str) -> None:
+        where = (self.exercise.id, step.id)
+        if where in self._open_follow_ups:
+            return
+        self._open_follow_ups.add(where)
+        follow_up = FollowUp(
+            reason=f"{one_line(self.exercise.title)}: {one_line(step.title)} ({why})",
+            exercise_id=self.exercise.id,
+            step_id=step.id,
+            session_id=self.session.id,
+        )
+        client_file = self.client_file
+        key = ("follow-up", self.session.id, self.exercise.id, step.id)
+
+        def save() -> None:
+            try:
+                if not any(
+                    f.is_open and (f.exercise_id, f.step_id) == where
+                    for f in client_file.follow_ups()
+                ):
+                    client_file.save_follow_up(follow_up)
+            except Exception as exc:
+                self.post_message(self.Saved(key, exc))
+                raise
+            self.post_message(self.Saved(key, None))
+
+        self._submit(key, save, delay=0)
+        self._tell(FOLLOW_UP_TOLD)
+
+    # -- telling --
+
+    def _tell(self, text: str) -> None:
+        notice = self.query_one("#exercise-notice", Static)
+        notice.update(one_line(text))
+        notice.display = bool(text)

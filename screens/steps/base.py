@@ -1,0 +1,97 @@
+"""The common base of the step editors: one widget per step kind, chosen by the registry.
+
+An editor is given its `Step` and the current value and tells its parent about changes with messages
+(`Changed`, `Disclosure`); it never saves anything itself. The exercise screen decides what a change
+means (an autosave, a follow-up) so an editor can be tested, and reused, on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+
+from exercises.models import Step
+from tui.timing import Clock, MonotonicClock
+
+
+class StepEditor(Widget):
+    """Edits the answer to one step. Subclasses set `value` through `set_value`."""
+
+    DEFAULT_CSS = """
+    StepEditor {
+        height: auto;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "toggle_disclosure", "Disclosure", tooltip="Mark the answer as a disclosure"),
+    ]
+
+    class Changed(Message):
+        """The answer to a step changed (sent on every edit; the screen debounces the save)."""
+
+        def __init__(self, step_id: str, value: Any) -> None:
+            super().__init__()
+            self.step_id = step_id
+            self.value = value
+
+    class Disclosure(Message):
+        """The answer was marked (or unmarked) as a disclosure."""
+
+        def __init__(self, step_id: str, marked: bool) -> None:
+            super().__init__()
+            self.step_id = step_id
+            self.marked = marked
+
+    class Notice(Message):
+        """Something the practitioner should be told (a limit reached, a value not understood)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self,
+        step: Step,
+        value: Any = None,
+        *,
+        read_only: bool = False,
+        phone: bool = False,
+        disclosure: bool = False,
+        clock: Clock | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.step = step
+        self.value: Any = value
+        self.read_only = read_only
+        self.phone = phone
+        self.marked = disclosure
+        self.clock: Clock = clock or MonotonicClock()
+
+    def set_value(self, value: Any) -> None:
+        """Record a new value and tell the parent, unless nothing changed."""
+        if value == self.value:
+            return
+        self.value = value
+        self.post_message(self.Changed(self.step.id, value))
+
+    def focus_first(self) -> None:
+        """Put the cursor in the editor's first field (screens call this on showing a step)."""
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_disclosure":
+            return self.step.disclosure and not self.read_only
+        return True
+
+    def action_toggle_disclosure(self) -> None:
+        self.marked = not self.marked
+        self.post_message(self.Disclosure(self.step.id, self.marked))

@@ -1,0 +1,182 @@
+"""Small fields the step editors are built from: length-limited text, and option pickers.
+
+Every text field has a limit and says so: typing past it rings the bell and a paste that would not
+fit is refused whole with a `TooLong` message (never cut short silently). Text is cleaned of control
+characters and escape sequences as it goes in. Options show their symbol and word, never colour alone.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+from exercises.models import Option
+from store.text import clean_line, clean_text
+
+TONE_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}
+TONE_STYLES = {"green": "$text-success", "amber": "$text-warning", "red": "$text-error"}
+
+
+def option_symbol(option: Option) -> str:
+    """The option's symbol, or the traffic-light symbol of its tone."""
+    return clean_line(option.symbol) or TONE_SYMBOLS.get(option.tone, "")
+
+
+def option_content(option: Option, *, bold: bool = True) -> Content:
+    """ "● GREEN": symbol and word, coloured by tone where colour is available (never markup)."""
+    symbol = option_symbol(option)
+    style = TONE_STYLES.get(option.tone, "")
+    label = clean_line(option.label)
+    word = Content.styled(label, "bold") if bold else Content(label)
+    if not symbol:
+        return word
+    return Content.assemble(Content.styled(symbol, style) if style else Content(symbol), " ", word)
+
+
+def option_text(option: Option) -> str:
+    """The option as plain text, e.g. for summaries."""
+    symbol = option_symbol(option)
+    label = clean_line(option.label)
+    return f"{symbol} {label}" if symbol else label
+
+
+class TooLong(Message):
+    """Text would not fit in a field: `attempted` characters against `limit`."""
+
+    def __init__(self, limit: int, attempted: int, pasted: bool) -> None:
+        super().__init__()
+        self.limit = limit
+        self.attempted = attempted
+        self.pasted = pasted
+
+    @property
+    def text(self) -> str:
+        over = self.attempted - self.limit
+        if self.pasted:
+            return (
+                f"Paste refused: it would make {self.attempted} characters, {over} over the "
+                f"limit of {self.limit}. Shorten it and paste again."
+            )
+        return f"Limit reached: this answer holds at most {self.limit} characters."
+
+
+class LimitedInput(Input):
+    """A one-line field with a length limit that refuses, and reports, what would not fit."""
+
+    def __init__(self, value: str = "", *, limit: int, **kwargs: object) -> None:
+        super().__init__(clean_line(value)[:limit] if value else "", **kwargs)  # type: ignore[arg-type]
+        self.limit = limit
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual keeps only the first line of a paste; join the lines instead of dropping them.
+        event.stop()
+        if event.text:
+            self.replace(event.text, *self.selection)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        text = clean_text(text).replace("\n", " ")
+        start, end = sorted((max(0, start), min(len(self.value), end)))
+        attempted = len(self.value) - (end - start) + len(text)
+        if attempted > self.limit and text:
+            self.app.bell()
+            self.post_message(TooLong(self.limit, attempted, len(text) > 1))
+            return
+        super().replace(text, start, end)
+
+
+class LimitedTextArea(TextArea):
+    """A multi-line field with a length limit that refuses, and reports, what would not fit."""
+
+    def __init__(self, text: str = "", *, limit: int, **kwargs: object) -> None:
+        super().__init__(clean_text(text)[:limit] if text else "", **kwargs)  # type: ignore[arg-type]
+        self.limit = limit
+
+    def _replace_via_keyboard(self, insert: str, start: object, end: object):  # type: ignore[override]
+        if self.read_only:
+            return None
+        insert = clean_text(insert)
+        removed = len(self.get_text_range(start, end))  # type: ignore[arg-type]
+        attempted = len(self.text) - removed + len(insert)
+        if attempted > self.limit and insert:
+            self.app.bell()
+            self.post_message(TooLong(self.limit, attempted, len(insert) > 1))
+            return None
+        return super()._replace_via_keyboard(insert, start, end)  # type: ignore[arg-type]
+
+
+class OptionCycler(Widget, can_focus=True):
+    """One line showing the chosen option ("‹ ● GREEN ›"); left/right or space to change it."""
+
+    DEFAULT_CSS = """
+    OptionCycler {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $boost;
+    }
+    OptionCycler:focus {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    OptionCycler:disabled {
+        opacity: 0.6;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,space", "move(1)", "Next option", show=False),
+        Binding("left", "move(-1)", "Previous option", show=False),
+    ]
+
+    index: reactive[int] = reactive(0)
+
+    class Changed(Message):
+        def __init__(self, cycler: OptionCycler, value: str) -> None:
+            super().__init__()
+            self.cycler = cycler
+            self.value = value
+
+        @property
+        def control(self) -> OptionCycler:
+            return self.cycler
+
+    def __init__(
+        self,
+        options: tuple[Option, ...],
+        value: str = "",
+        *,
+        blank: str = "(not chosen)",
+        allow_blank: bool = True,
+        id: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(id=id, disabled=disabled)
+        self.options = options
+        self.blank = blank
+        self.allow_blank = allow_blank
+        self._values = ([""] if allow_blank else []) + [o.value for o in options]
+        self.set_reactive(OptionCycler.index, self._values.index(value) if value in self._values else 0)
+
+    @property
+    def value(self) -> str:
+        return self._values[self.index] if self._values else ""
+
+    def render(self) -> Content:
+        option = next((o for o in self.options if o.value == self.value), None)
+        shown = option_content(option) if option is not None else Content(self.blank)
+        return Content.assemble("‹ ", shown, " ›")
+
+    def action_move(self, step: int) -> None:
+        if self._values:
+            self.index = (self.index + step) % len(self._values)
+
+    def watch_index(self) -> None:
+        self.post_message(self.Changed(self, self.value))
