@@ -92,8 +92,13 @@ class ClientListScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Row]) -> None:
+        first = not self.rows
         self.rows = rows
         self._fill()
+        search = self.query_one("#search", Input)
+        search.display = bool(rows)
+        if first and rows and not (search.has_focus and search.value):
+            self.query_one("#clients", DataTable).focus()
 
     def _fill(self) -> None:
         query = self.query_one("#search", Input).value.strip().casefold()

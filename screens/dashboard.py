@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,11 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from store.records import Client, FollowUp, Session, SessionStatus
+from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from store.repository import ClientFile
 from tui.rar import rar_summary
 from tui.safe_text import as_content, one_line
 from tui.levels import latest_level
+from tui.trends import trend_lines
 
 
 def profile_text(client: Client) -> str:
@@ -86,7 +86,7 @@ class DashboardScreen(Screen[None]):
         self.sessions = self.cf.sessions()
         self.follow_ups = [f for f in self.cf.follow_ups() if f.is_open]
         self.query_one("#profile", Static).update(as_content(profile_text(client)))
-        self.query_one("#rar", Static).update(rar_summary(client, self.sessions).describe(date.today()))
+        self.query_one("#rar", Static).update(rar_summary(client, self.sessions).describe(self.app.today()))
         library = self.app.ctx.library
         answers = self.cf.answers()
         self.query_one("#level", Static).update(
@@ -116,12 +116,8 @@ class DashboardScreen(Screen[None]):
         if not self.sessions:
             table.add_row(Text("No sessions yet: press n to start one."), "", "", "", "", key="")
 
-    def _trend_lines(self, answers: list) -> list[str]:
-        try:
-            from tui.trends import trend_lines
-        except ImportError:
-            return []
-        return trend_lines(self.app.ctx.library, self.sessions, answers)
+    def _trend_lines(self, answers: list[Answer]) -> list[str]:
+        return trend_lines(self.sessions, answers, self.app.ctx.library)
 
     # -- actions ----------------------------------------------------------------------------------
 

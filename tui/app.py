@@ -7,6 +7,8 @@ Screens ask the App to open a client or start a session; the App is the only pla
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -42,13 +44,15 @@ class WellbeingApp(App[None]):
         low_bandwidth: bool = False,
         start_client: str | None = None,
         clock: object | None = None,
+        today: Callable[[], date] = date.today,
     ):
         super().__init__()
         self.ctx = ctx
         self.low_bandwidth = low_bandwidth
         self.start_client = start_client
         self.clock = clock
-        self.saver = AutoSaver(on_done=self._on_saved)
+        self.today = today
+        self.saver = AutoSaver(on_done=self._autosave_done)
         self.client_files: dict[str, ClientFile] = {}
         self.save_errors = 0
         if low_bandwidth:
@@ -100,7 +104,7 @@ class WellbeingApp(App[None]):
 
     # -- saving -----------------------------------------------------------------------------------
 
-    def _on_saved(self, key: object, error: Exception | None) -> None:
+    def _autosave_done(self, key: object, error: Exception | None) -> None:
         """Called on the saver's thread: hand over to the event loop."""
         try:
             self.call_from_thread(self._saved_on_loop, key, error)

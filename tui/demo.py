@@ -1,34 +1,85 @@
-"""The sample client: a realistic history so a newcomer sees a populated app (`wellbeing --demo`)."""
+"""The sample client: a realistic history so a newcomer sees a populated app (`wellbeing --demo`).
+
+The history is data (`demo_history.yaml`), written with the content's own exercise and step ids;
+answers to steps the loaded content does not have are skipped rather than invented.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 
-from store.records import Client, ProgrammeStage, Session, SessionMode, SessionStatus
+import yaml
+
+from store.records import (
+    Answer,
+    Client,
+    FollowUp,
+    Needs,
+    RiskProfile,
+    Session,
+    SessionMode,
+    SessionStatus,
+)
 from tui.context import Context
 
 DEMO_ID = "DEMO1"
+HISTORY = Path(__file__).with_name("demo_history.yaml")
 
 
-def write_demo(ctx: Context) -> str:
-    """Write the sample client into the context's data dir (replacing an earlier one); return its ID."""
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), UTC)
+
+
+def write_demo(ctx: Context, *, today: date | None = None) -> str:
+    """Write the sample client into the context's data dir (unless there already); return its ID."""
+    today = today or date.today()
     repo = ctx.repo
     if repo.exists(DEMO_ID):
         return DEMO_ID
+    data: dict[str, Any] = yaml.safe_load(HISTORY.read_text("utf-8"))
+    info = data["client"]
     repo.add_client(
-        Client(id=DEMO_ID, name="Sample Client (demo)", date_of_birth=date(1984, 6, 2),
-               programme_stage=ProgrammeStage.GROUP, order_type="Community order", rar_days=20,
-               order_end=date.today() + timedelta(days=200))
+        Client(
+            id=DEMO_ID,
+            name=info["name"],
+            date_of_birth=date.fromisoformat(info["date_of_birth"]),
+            gender=info["gender"],
+            programme_stage=info["programme_stage"],
+            order_type=info["order_type"],
+            rar_days=info["rar_days"],
+            order_end=today + timedelta(days=info["order_end_in_days"]),
+            needs=Needs(),
+            risk=RiskProfile(**info["risk"]),
+        )
     )
+    library = ctx.library
     with repo.open(DEMO_ID) as cf:
-        start = date.today() - timedelta(days=42)
-        for week in range(3):
-            day = start + timedelta(days=14 * week)
-            cf.save_session(Session(
-                date=day, mode=SessionMode.PHONE if week == 1 else SessionMode.OFFICE,
-                practitioner=ctx.practitioner, planned=[], status=SessionStatus.COMPLETED,
-                rar_activity=True,
-                started_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=10),
-                ended_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=11),
+        for entry in data["sessions"]:
+            day = today - timedelta(weeks=entry["weeks_ago"])
+            mode = SessionMode(entry["mode"])
+            session = Session(
+                date=day, mode=mode, practitioner=ctx.practitioner,
+                planned=list(entry["answers"]), status=SessionStatus.COMPLETED,
+                rar_activity=entry["rar"], started_at=_at(day, 10), ended_at=_at(day, 11),
+            )
+            cf.save_session(session)
+            for minute, (exercise_id, steps) in enumerate(entry["answers"].items()):
+                exercise = library.get(exercise_id)
+                if exercise is None:
+                    continue
+                for step_id, value in steps.items():
+                    if exercise.step(step_id) is None:
+                        continue
+                    cf.save_answer(Answer(
+                        session_id=session.id, exercise_id=exercise_id, step_id=step_id,
+                        value=value, recorded_by=ctx.practitioner, on_behalf=mode.on_behalf,
+                        updated_at=_at(day, 10) + timedelta(minutes=minute),
+                    ))
+        for fu in data.get("follow_ups", []):
+            cf.save_follow_up(FollowUp(
+                opened_at=_at(today - timedelta(weeks=fu["weeks_ago"]), 11),
+                reason=fu["reason"], exercise_id=fu["exercise"], step_id=fu["step"],
             ))
     return DEMO_ID
