@@ -37,6 +37,7 @@ class ClientListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_client", "Add client"),
         Binding("slash", "find", "Find client"),
+        Binding("d", "directory", "Interventions"),
         Binding("enter", "open_client", "Open", show=False),
         Binding("f5", "reload", "Reload", show=False),
     ]
@@ -155,11 +156,14 @@ class ClientListScreen(Screen[None]):
     def action_add_client(self) -> None:
         self.app.add_client_dialog()
 
+    def action_directory(self) -> None:
+        self.app.show_directory()
+
     def action_reload(self) -> None:
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed into the search box are text, not commands.
-        if action in ("add_client", "find") and isinstance(self.focused, Input):
+        if action in ("add_client", "find", "directory") and isinstance(self.focused, Input):
             return None
         return True

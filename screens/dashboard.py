@@ -49,6 +49,7 @@ class DashboardScreen(Screen[None]):
         Binding("k", "plan('keep-safe')", "Keep Safe Plan"),
         Binding("e", "eligibility", "Eligibility"),
         Binding("c", "close_follow_up", "Close follow-up", show=False),
+        Binding("d", "directory", "Interventions", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -150,6 +151,9 @@ class DashboardScreen(Screen[None]):
 
     def action_eligibility(self) -> None:
         self.app.show_eligibility(self.cf)
+
+    def action_directory(self) -> None:
+        self.app.show_directory()
 
     def action_close_follow_up(self) -> None:
         if not self.follow_ups:

@@ -16,7 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from store.errors import CorruptFile, StoreError
-from store.records import Session, SessionStatus, now
+from store.records import Client, FollowUp, Session, SessionStatus, now
 from store.repository import ClientFile
 from tui.autosave import AutoSaver
 from tui.context import Context
@@ -25,6 +25,8 @@ from tui.palette import WellbeingCommands
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
+
+REFERRALS = "referrals"
 
 
 class WellbeingApp(App[None]):
@@ -224,13 +226,56 @@ class WellbeingApp(App[None]):
         self.saver.flush()
         self.exit()
 
-    # -- plans, eligibility, follow-ups (wired to their screens) -----------------------------------
+    # -- plans, eligibility, directory, follow-ups --------------------------------------------------
 
     def show_plan(self, cf: ClientFile, kind: str) -> None:
         self.notify("Plans are not available yet in this build.", markup=False)
 
-    def show_eligibility(self, cf: ClientFile) -> None:
-        self.notify("The eligibility check is not available yet in this build.", markup=False)
+    def show_directory(self) -> None:
+        from screens.directory import DirectoryScreen
 
-    def close_follow_up(self, cf: ClientFile, follow_up: object) -> None:
-        self.notify("Closing follow-ups is not available yet in this build.", markup=False)
+        interventions, problems = self.ctx.directory
+        self.push_screen(DirectoryScreen(interventions, problems))
+
+    def show_eligibility(self, cf: ClientFile) -> None:
+        from screens.eligibility import EligibilityScreen
+        from store.records import Referral
+
+        interventions, _ = self.ctx.directory
+
+        def save_profile(client: Client) -> None:
+            if cf.read_only:
+                raise cf.lock_error()
+            cf.save_client(client)
+
+        def record_referral(referral: Referral) -> None:
+            cf.save_record(REFERRALS, referral, ["id"])
+
+        self.push_screen(
+            EligibilityScreen(
+                cf.client(), interventions,
+                on_save_profile=save_profile, on_record_referral=record_referral,
+                recorded_by=self.ctx.practitioner,
+                referrals=cf.records(REFERRALS, Referral), today=self.today(),
+            )
+        )
+
+    def close_follow_up(self, cf: ClientFile, follow_up: FollowUp) -> None:
+        from screens.follow_up import CloseFollowUpScreen
+
+        if cf.read_only:
+            self.notify(str(cf.lock_error()), severity="warning", markup=False)
+            return
+
+        def closed(result: tuple[date, str] | None) -> None:
+            if result is None:
+                return
+            closed_on, note = result
+            cf.save_follow_up(follow_up.model_copy(update={
+                "closed_on": closed_on, "closed_note": note, "closed_by": self.ctx.practitioner,
+            }))
+            self.notify("Follow-up closed.", markup=False)
+            if hasattr(self.screen, "refresh_data"):
+                self.screen.refresh_data()
+
+        self.push_screen(CloseFollowUpScreen(follow_up, self.today()), closed)

@@ -13,6 +13,8 @@ from tui import locations
 from tui.config import Config, load_config
 
 if TYPE_CHECKING:
+    from exercises.errors import ContentError
+    from exercises.interventions import Intervention
     from exercises.library import Library
 
 
@@ -39,6 +41,13 @@ class Context:
         from exercises.library import load_library
 
         return load_library(self.content_dirs)
+
+    @cached_property
+    def directory(self) -> tuple[list[Intervention], list[ContentError]]:
+        """The interventions directory (shipped, plus `directory/` folders of content packs)."""
+        from exercises.interventions import load_directory
+
+        return load_directory([d / "directory" for d in self.content_dirs if (d / "directory").is_dir()])
 
     @property
     def practitioner(self) -> str:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from exercises.errors import ContentError
 from exercises.library import Library, load_library
 from tui.context import make_context
 from tui.safe_text import one_line
@@ -45,14 +46,35 @@ def _report(library: Library) -> None:
         print(one_line(problem))
 
 
+def other_problems(dirs: list[Path]) -> tuple[list[ContentError], int, int]:
+    """Problems in the interventions directory and the plan templates; and how many of each."""
+    from exercises.interventions import load_directory
+    from exercises.plan_templates import PLAN_KINDS, load_plan_template
+
+    interventions, problems = load_directory([d / "directory" for d in dirs if (d / "directory").is_dir()])
+    plans = 0
+    for kind in PLAN_KINDS:
+        try:
+            load_plan_template(kind, dirs)
+            plans += 1
+        except ContentError as exc:
+            problems.append(exc)
+    return list(problems), len(interventions), plans
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    library = _library(args, args.dirs)
-    if library.problems:
-        _report(library)
-        print(f"wellbeing: {len(library.problems)} content problem(s)", file=sys.stderr)
+    dirs = list(args.dirs) if args.dirs else make_context(args).content_dirs
+    library = load_library(dirs)
+    extra, interventions, plans = other_problems(dirs)
+    problems = [*library.problems, *extra]
+    if problems:
+        for problem in problems:
+            print(one_line(problem))
+        print(f"wellbeing: {len(problems)} content problem(s)", file=sys.stderr)
         return 1
     packs = library.by_pack()
-    print(f"content ok: {len(library.exercises)} exercises in {len(packs)} pack(s)")
+    print(f"content ok: {len(library.exercises)} exercises in {len(packs)} pack(s), "
+          f"{interventions} interventions, {plans} plan templates")
     return 0
 
 

@@ -1,0 +1,77 @@
+"""Closing a follow-up: the date it was dealt with and a note saying how. Both are required."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from store.records import FollowUp
+from tui.safe_text import as_content
+
+NOTE_MAX = 1000
+
+
+class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
+    """Dismisses with (closed on, note), or None when cancelled."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Close follow-up"),
+    ]
+
+    def __init__(self, follow_up: FollowUp, today: date):
+        super().__init__()
+        self.follow_up = follow_up
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Close a follow-up", classes="dialog-title", markup=False)
+            yield Static(as_content(f"⚑ {self.follow_up.opened_at:%d %b %Y}: {self.follow_up.reason}"))
+            yield Label("Closed on (YYYY-MM-DD)")
+            yield Input(self.today.isoformat(), id="closed-on", max_length=10)
+            yield Label("What was done (e.g. discussed with the treatment manager on ...)")
+            yield Input(id="note", max_length=NOTE_MAX)
+            yield Static("", id="close-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close follow-up (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        error = self.query_one("#close-error", Static)
+        try:
+            closed_on = date.fromisoformat(self.query_one("#closed-on", Input).value.strip())
+        except ValueError:
+            error.update("⚠ the date must be YYYY-MM-DD")
+            return
+        if closed_on > self.today or closed_on < self.follow_up.opened_at.date():
+            error.update("⚠ the date must be between the day it was opened and today")
+            return
+        note = self.query_one("#note", Input).value.strip()
+        if not note:
+            error.update("⚠ a note saying what was done is needed")
+            return
+        self.dismiss((closed_on, note))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
