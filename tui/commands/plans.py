@@ -7,17 +7,15 @@ is one line on stderr and exit 1.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
-from pathlib import Path
 
 from exercises.plan_templates import PLAN_KINDS, load_plan_template
 from store.ids import validate_client_id
 from store.text import clean_line
 from tui.context import make_context
 from tui.errors import UserError
-from tui.export import FORMATS, Document, render_bytes
+from tui.export import FORMATS, Document, render_bytes, write_file
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -49,21 +47,10 @@ def write_output(doc: Document, fmt: str, output: str | None) -> str | None:
         sys.stdout.write(render_bytes(doc, fmt).decode("utf-8"))
         sys.stdout.flush()
         return None
-    data = render_bytes(doc, fmt)
-    path = Path(output).expanduser()
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name")
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        path = write_file(doc, output, fmt)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write {clean_line(output)}: {exc.strerror or exc}") from None
     return str(path)
 
 

@@ -5,6 +5,8 @@ No Textual here: the command line and tests export without a terminal.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Final
 
 from tui.export.document import Block, Document
@@ -12,7 +14,8 @@ from tui.export.document import Block, Document
 FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
 TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
 
-__all__ = ["FORMATS", "TEXT_FORMATS", "Block", "Document", "render", "render_bytes"]
+__all__ = ["FORMATS", "TEXT_FORMATS", "Block", "Document", "format_of", "render", "render_bytes",
+           "write_file"]
 
 
 def render(doc: Document, fmt: str) -> str | bytes:
@@ -40,3 +43,30 @@ def render_bytes(doc: Document, fmt: str) -> bytes:
     """`doc` in `fmt` as bytes ready to write to a file (text formats as UTF-8)."""
     out = render(doc, fmt)
     return out.encode("utf-8") if isinstance(out, str) else out
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The export format a file name asks for (".markdown" is md, ".htm" html), or None."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    ext = {"markdown": "md", "htm": "html", "text": "txt"}.get(ext, ext)
+    return ext if ext in FORMATS else None
+
+
+def write_file(doc: Document, path: str | os.PathLike[str], fmt: str) -> Path:
+    """Write `doc` to `path` atomically, readable by its owner only. OSError when it cannot."""
+    data = render_bytes(doc, fmt)
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder; give a file name", str(target))
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
