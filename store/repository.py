@@ -3,6 +3,10 @@
 One client is one TinyDB file, ``DATA_DIR/clients/<ID>.json``. A client opened for editing holds a
 `filelock` on ``<ID>.lock`` until it is closed; every read-modify-write also happens under it, so a
 second process is refused (and told who holds it) instead of losing an update.
+
+Every open and every change is written to the client's audit log (`store.audit`) with field names
+and ids, never values; when the log cannot be written, `open` refuses, so data is never shown
+unaudited.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 from tinydb import Query, TinyDB
 
+from store.audit import AuditError, AuditLog, Problem
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.ids import client_path, validate_client_id
 from store.permissions import check_private, make_private_dir, private_umask
@@ -31,12 +36,20 @@ from store.records import (
     PlanVersion,
     Session,
 )
-from store.storage import AtomicJSONStorage, Codec, atomic_write, backup_path, temp_files
+from store.storage import (
+    AtomicJSONStorage,
+    Codec,
+    atomic_write,
+    backup_path,
+    fsync_dir,
+    temp_files,
+)
 from store.text import clean_value
 
 R = TypeVar("R", bound=BaseModel)
 
-CLIENT, SESSIONS, ANSWERS, FOLLOW_UPS, PLANS = "client", "sessions", "answers", "follow_ups", "plans"
+CLIENT, SESSIONS, ANSWERS = "client", "sessions", "answers"
+FOLLOW_UPS, PLANS = "follow_ups", "plans"
 
 
 def os_user() -> str:
@@ -62,6 +75,7 @@ class Repository:
     ):
         self.data_dir = Path(data_dir)
         self.clients_dir = self.data_dir / "clients"
+        self.audit_dir = self.data_dir / "audit"
         self.codec = codec
         self.user = user or os_user()
         self.allow_group = allow_group
@@ -77,7 +91,7 @@ class Repository:
         check_private(self.clients_dir, directory=True, allow_group=self.allow_group)
 
     def sweep_temp_files(self) -> int:
-        """Remove temp files left by killed saves, each under its client's lock. Returns how many."""
+        """Remove temp files left by killed saves, each under its client's lock; how many."""
         removed = 0
         for tmp in self.clients_dir.glob(".*.tmp"):
             cid = tmp.name[1:].split(".", 1)[0]
@@ -105,6 +119,15 @@ class Repository:
     def exists(self, client_id: str) -> bool:
         return self.path(client_id).exists()
 
+    # -- audit ------------------------------------------------------------------------------------
+
+    def audit_log(self, client_id: str) -> AuditLog:
+        return AuditLog(self.audit_dir, client_id)
+
+    def verify_audit(self, client_id: str) -> list[Problem]:
+        """Breaks in the client's audit log (empty when intact), each naming its line."""
+        return self.audit_log(client_id).verify()
+
     # -- whole-client operations ------------------------------------------------------------------
 
     def list_clients(self) -> tuple[list[Client], list[StoreError]]:
@@ -130,36 +153,68 @@ class Repository:
                 raise StoreError(f"client {cid} already exists", client_id=cid)
             with self._db(cid) as db:
                 db.table(CLIENT).insert(client.model_dump(mode="json"))
+            _audited(self.audit_log(cid), "created", "client added")
         return client
 
     def update_client(self, client_id: str, change: Callable[[Client], Client]) -> Client:
         """Read-modify-write the profile under the client's lock."""
         with self.open(client_id) as cf:
-            if cf.read_only:
+            if cf.locked_by_other or cf._lock is None:
                 raise cf.lock_error()
-            updated = change(cf.client())
+            current = cf.client()
+            updated = change(current)
+            if current.restricted:
+                # a restricted record is read-only: only the restriction itself may be lifted
+                others = set(_changed_fields(
+                    current.model_dump(mode="json"), updated.model_dump(mode="json")
+                )) - {"restricted"}
+                if others:
+                    raise cf.lock_error()
             cf.save_client(updated)
             return updated
 
-    def open(self, client_id: str, *, edit: bool = True) -> ClientFile:
-        """Open a client. For editing, take its lock; if another session holds it, open read-only."""
+    def open(
+        self, client_id: str, *, edit: bool = True, audit_action: str = "viewed"
+    ) -> ClientFile:
+        """Open a client. For editing, take its lock; if another session holds it, open read-only.
+
+        The opening is audited (`audit_action`); if the audit log cannot be written, AuditError is
+        raised and nothing of the client is returned.
+        """
         cid = validate_client_id(client_id)
         path = self.path(cid)
         self._check_file(cid, path)
         if not edit:
-            return ClientFile(self, cid, lock=None, holder=None)
+            cf = ClientFile(self, cid, lock=None, holder=None)
+            cf.record(audit_action)
+            return cf
         lock = FileLock(client_path(self.clients_dir, cid, ".lock"), timeout=0)
         try:
             lock.acquire()
         except Timeout:
-            return ClientFile(self, cid, lock=None, holder=self._holder(cid) or {"user": "unknown"})
+            cf = ClientFile(self, cid, lock=None, holder=self._holder(cid) or {"user": "unknown"})
+            cf.record(audit_action)
+            return cf
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {cid} in {self.clients_dir}: {exc.strerror or exc}",
+                client_id=cid,
+            ) from None
         try:
             self._write_holder(cid)
-            for tmp in temp_files(path):
-                tmp.unlink(missing_ok=True)
             cf = ClientFile(self, cid, lock=lock, holder=None)
             cf.client()  # fail now, while the caller can still show why, if the file is bad
+            for tmp in temp_files(path):  # only once the file is known good: a bad one is evidence
+                tmp.unlink(missing_ok=True)
+            cf.record(audit_action)
             return cf
+        except OSError as exc:
+            self._clear_holder(cid)
+            lock.release()
+            raise StoreError(
+                f"cannot open client {cid}: {exc.strerror or exc} ({exc.filename or path})",
+                client_id=cid,
+            ) from None
         except BaseException:
             self._clear_holder(cid)
             lock.release()
@@ -169,7 +224,7 @@ class Repository:
         return self.open(client_id, edit=False)
 
     def restore_backup(self, client_id: str) -> Path:
-        """Put the `.bak` in place of a corrupt file; the corrupt bytes are kept aside, never lost."""
+        """Put the `.bak` in place of a corrupt file; the corrupt bytes are kept aside, not lost."""
         cid = validate_client_id(client_id)
         path = self.path(cid)
         bak = backup_path(path)
@@ -182,7 +237,51 @@ class Repository:
             if path.exists():
                 os.replace(path, kept)
             atomic_write(path, bak.read_bytes())
+            _audited(self.audit_log(cid), "restored from backup", "backup restored")
             return kept
+
+    def delete_client(self, client_id: str, *, allow_restricted: bool = False) -> list[Path]:
+        """Erase a client: profile file, .bak, temp files, corrupt copies, holder and lock.
+
+        The audit log is first reduced to one tombstone entry (it never held values), then every
+        file of the client is overwritten with zeros and removed. A restricted client is refused
+        unless `allow_restricted`. Returns the paths removed. Run again after a failure to finish.
+        """
+        cid = validate_client_id(client_id)
+        files = self.client_files(cid)
+        if not files:
+            raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
+        with self._lock(cid):
+            if not allow_restricted and self.path(cid).exists():
+                try:
+                    restricted = ClientFile(self, cid, lock=None, holder=None).client().restricted
+                except CorruptFile:
+                    restricted = False  # unreadable: it can still be erased
+                if restricted:
+                    raise StoreError(
+                        f"client {cid} is restricted (read-only); lift the restriction first "
+                        f"(wellbeing client set {cid} restricted=no)",
+                        client_id=cid,
+                    )
+            self.audit_log(cid).tombstone()
+            removed = []
+            for path in self.client_files(cid):
+                if path.name == f"{cid}.lock":
+                    continue
+                _shred(path)
+                removed.append(path)
+        lock_path = client_path(self.clients_dir, cid, ".lock")
+        if lock_path.exists():
+            lock_path.unlink(missing_ok=True)
+            removed.append(lock_path)
+        fsync_dir(self.clients_dir)
+        return removed
+
+    def client_files(self, cid: str) -> list[Path]:
+        """Every file of a client in the clients dir (names start with the ID and a dot)."""
+        cid = validate_client_id(cid)
+        found = [*self.clients_dir.glob(f"{cid}.*"), *self.clients_dir.glob(f".{cid}.*")]
+        return sorted(p for p in found if p.is_file() or p.is_symlink())
 
     # -- internals --------------------------------------------------------------------------------
 
@@ -221,6 +320,48 @@ class Repository:
             return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else None
         except (OSError, ValueError):
             return None
+
+
+def _audited(log: AuditLog, action: str, done: str, **kwargs: Any) -> None:
+    """Append an entry after a change that is already on disk: say so if the log fails."""
+    try:
+        log.append(action, **kwargs)
+    except AuditError as exc:
+        raise AuditError(
+            f"{done} for client {log.client_id}, but {exc}", client_id=log.client_id, path=exc.path
+        ) from None
+
+
+def _changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    """Dotted names of the fields that differ (names only: values never reach the audit log)."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _changed_fields(a, b, f"{prefix}{key}.")
+        elif a != b:
+            out.append(f"{prefix}{key}")
+    return out
+
+
+def _shred(path: Path) -> None:
+    """Overwrite a regular file with zeros, fsync, unlink (best effort: SSDs and CoW file systems
+    may keep old blocks; encryption at rest is what protects those)."""
+    try:
+        st = os.lstat(path)
+        if st.st_nlink == 1 and not os.path.islink(path) and os.path.isfile(path):
+            fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+            try:
+                remaining = st.st_size
+                zeros = bytes(min(remaining, 1 << 16))
+                while remaining > 0:
+                    remaining -= os.write(fd, zeros[: min(remaining, len(zeros))])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError:
+        pass  # unlinking below is what matters; it reports its own failure
+    path.unlink(missing_ok=True)
 
 
 def describe_holder(cid: str, holder: dict[str, str]) -> str:
@@ -268,6 +409,7 @@ class ClientFile:
         self._mutex = threading.RLock()
         self._db = repo._db(cid)
         self._restricted: bool | None = None
+        self.audit = repo.audit_log(cid)
 
     # context manager
     def __enter__(self) -> ClientFile:
@@ -295,7 +437,9 @@ class ClientFile:
                 client_id=self.client_id, holder=self.holder,
             )
         if self._lock is not None and self.client().restricted:
-            return StoreError(f"client {self.client_id} is restricted (read-only)", client_id=self.client_id)
+            return StoreError(
+                f"client {self.client_id} is restricted (read-only)", client_id=self.client_id
+            )
         return StoreError(f"client {self.client_id} is open read-only", client_id=self.client_id)
 
     def close(self) -> None:
@@ -327,17 +471,36 @@ class ClientFile:
         return out
 
     def client(self) -> Client:
+        self._require_file()
         records = self._records(CLIENT, Client)
+        path = self.repo.path(self.client_id)
         if not records:
-            path = self.repo.path(self.client_id)
             raise CorruptFile(
                 f"{path} holds no client profile", client_id=self.client_id, path=str(path),
                 backup=str(backup_path(path)) if backup_path(path).exists() else None,
             )
+        if records[0].id != self.client_id:
+            raise CorruptFile(
+                f"{path} holds the record of client {records[0].id}, not {self.client_id} "
+                "(a file was moved or copied over it)",
+                client_id=self.client_id, path=str(path),
+                backup=str(backup_path(path)) if backup_path(path).exists() else None,
+            )
         return records[0]
 
+    def _require_file(self) -> None:
+        """A file removed while open is an error, never silently re-created (it may be erased)."""
+        path = self.repo.path(self.client_id)
+        if not path.exists():
+            raise StoreError(
+                f"the file of client {self.client_id} was removed while it was open ({path})",
+                client_id=self.client_id, path=str(path),
+            )
+
     def sessions(self) -> list[Session]:
-        return sorted(self._records(SESSIONS, Session), key=lambda s: (s.date, s.started_at or s.date))
+        return sorted(
+            self._records(SESSIONS, Session), key=lambda s: (s.date, s.started_at or s.date)
+        )
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
@@ -375,6 +538,18 @@ class ClientFile:
     def _require_write(self) -> None:
         if self.read_only:
             raise self.lock_error()
+        self._require_file()
+
+    def record(
+        self, action: str, fields: Iterable[str] = (), ids: dict[str, str] | None = None
+    ) -> None:
+        """Append an audit entry for this client (e.g. "plan compiled", "printed", "exported")."""
+        self.audit.append(action, fields=fields, ids=ids)
+
+    def _audited(
+        self, action: str, done: str, fields: Iterable[str] = (), ids: dict[str, str] | None = None
+    ) -> None:
+        _audited(self.audit, action, done, fields=list(fields), ids=ids)
 
     def _upsert(self, table: str, record: BaseModel, keys: Iterable[str]) -> None:
         doc = record.model_dump(mode="json")
@@ -394,8 +569,13 @@ class ClientFile:
         with self._mutex:
             if self._lock is None:
                 raise self.lock_error()
+            self._require_file()
+            old = self._records(CLIENT, Client)
+            before = old[0].model_dump(mode="json") if old else {}
             self._upsert_unchecked(CLIENT, client, ["id"])
             self._restricted = client.restricted
+            changed = _changed_fields(before, client.model_dump(mode="json"))
+            self._audited("profile changed", "profile saved", changed)
 
     def _upsert_unchecked(self, table: str, record: BaseModel, keys: list[str]) -> None:
         doc = record.model_dump(mode="json")
@@ -407,24 +587,42 @@ class ClientFile:
 
     def save_session(self, session: Session) -> None:
         self._upsert(SESSIONS, session, ["id"])
+        self._audited("session saved", "session saved", ids={"session": session.id})
 
     def save_answer(self, answer: Answer) -> Answer:
         """Upsert by (session, exercise, step); strings inside the value are cleaned first."""
         answer = answer.model_copy(update={"value": clean_value(answer.value)})
         self._upsert(ANSWERS, answer, ["session_id", "exercise_id", "step_id"])
+        ids = {"session": answer.session_id, "exercise": answer.exercise_id}
+        self._audited("answer saved", "answer saved", [answer.step_id], ids)
         return answer
 
     def save_follow_up(self, follow_up: FollowUp) -> None:
-        self._upsert(FOLLOW_UPS, follow_up, ["id"])
+        with self._mutex:
+            known = any(f.id == follow_up.id for f in self._records(FOLLOW_UPS, FollowUp))
+            self._upsert(FOLLOW_UPS, follow_up, ["id"])
+        action = (
+            "follow-up closed" if not follow_up.is_open
+            else "follow-up changed" if known else "follow-up opened"
+        )
+        ids = {"follow_up": follow_up.id}
+        if follow_up.exercise_id:
+            ids["exercise"] = follow_up.exercise_id
+        self._audited(action, "follow-up saved", [follow_up.step_id] if follow_up.step_id else [],
+                      ids)
 
     def add_plan_version(self, version: PlanVersion) -> None:
         self._upsert(PLANS, version, ["id"])
+        self._audited("plan saved", "plan saved", [version.kind],
+                      {"plan": version.id, "number": str(version.number)})
 
     def save_record(self, table: str, record: BaseModel, keys: list[str]) -> None:
         """Upsert into any other table (used by features that keep their own records)."""
         self._upsert(table, record, keys)
+        self._audited("record saved", f"{table} record saved", [table])
 
     def raw_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Everything in the file, as plain data (subject access export)."""
         with self._mutex:
-            return {name: [dict(d) for d in self._db.table(name).all()] for name in self._db.tables()}
+            tables = self._db.tables()
+            return {name: [dict(d) for d in self._db.table(name).all()] for name in tables}

@@ -1,12 +1,96 @@
-"""Finding the codec for a data dir: plain unless the data dir was initialised with encryption."""
+"""Finding the codec for a data dir: plain, or encrypted and unlocked with the passphrase.
+
+The passphrase comes from the file named by ``WELLBEING_PASSPHRASE_FILE`` (for scripts and
+tests; the file must be readable by its owner only), else from a prompt on the terminal. The App
+asks for it in its own screen and calls `unlock_with`. A wrong passphrase is refused by the key
+file's verifier before any client file is read, so it can never cause a write.
+"""
 
 from __future__ import annotations
 
+import getpass
+import os
+import stat
+import sys
 from pathlib import Path
 
+from store import crypto
+from store.crypto import EncryptedCodec
 from store.storage import Codec
+from tui.errors import UserError
+
+PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
+#: a passphrase file larger than this is not a passphrase file.
+_MAX_FILE = 4096
+
+
+def is_encrypted(data_dir: Path) -> bool:
+    """Whether `data_dir` was initialised with encryption at rest (it holds keyinfo.json)."""
+    return crypto.is_encrypted(Path(data_dir))
+
+
+def unlock_with(data_dir: Path, passphrase: str) -> EncryptedCodec:
+    """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit."""
+    return crypto.unlock(Path(data_dir), passphrase)
+
+
+def verify_passphrase(data_dir: Path, passphrase: str) -> bool:
+    """Whether `passphrase` opens `data_dir` (the idle privacy screen checks it this way)."""
+    try:
+        crypto.unlock(Path(data_dir), passphrase)
+    except crypto.WrongPassphrase:
+        return False
+    return True
 
 
 def codec_for(data_dir: Path) -> Codec | None:
-    """None (plain JSON) until encryption at rest is set up for this data dir."""
-    return None
+    """None for a plain data dir; for an encrypted one, the codec, asking for the passphrase."""
+    if not is_encrypted(data_dir):
+        return None
+    crypto.disable_core_dumps()
+    return unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))
+
+
+def read_passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
+    """From WELLBEING_PASSPHRASE_FILE when set, else from the terminal (twice when `confirm`)."""
+    named = os.environ.get(PASSPHRASE_ENV)
+    if named:
+        return passphrase_from_file(Path(named).expanduser())
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"a passphrase is needed: run in a terminal, or set {PASSPHRASE_ENV} to a file with it"
+        )
+    try:
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again, to confirm: ") != first:
+            raise UserError("the two passphrases differ; nothing was changed")
+    except EOFError:
+        raise UserError("no passphrase given; nothing was changed") from None
+    if not first:
+        raise UserError("an empty passphrase; nothing was changed")
+    return first
+
+
+def passphrase_from_file(path: Path) -> str:
+    """The first line of a private file (0600 or 0400, owned by this user); one-line errors."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UserError(f"{PASSPHRASE_ENV}: {path} is not a regular file")
+        if st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            raise UserError(
+                f"{PASSPHRASE_ENV}: {path} must be owned by you and private (chmod 600 {path})"
+            )
+        if st.st_size > _MAX_FILE:
+            raise UserError(f"{PASSPHRASE_ENV}: {path} is too large to be a passphrase file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{PASSPHRASE_ENV}: cannot read {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{PASSPHRASE_ENV}: {path} is not UTF-8 text") from None
+    lines = text.splitlines()
+    if not lines or not lines[0]:
+        raise UserError(f"{PASSPHRASE_ENV}: {path} is empty")
+    return lines[0]

@@ -7,4 +7,5 @@ MODULES: list[str] = [
     "tui.commands.content",
     "tui.commands.directory",
     "tui.commands.plans",
+    "tui.commands.privacy",
 ]

@@ -1,0 +1,315 @@
+"""The audit trail: who viewed and changed which client, when, and which fields; never a value.
+
+One append-only file per client, ``DATA_DIR/audit/<ID>.jsonl`` (0600, dir 0700), one JSON object per
+line, each line written with one ``write`` under ``flock`` and fsynced. Each entry holds the
+SHA-256 of the line before it (``prev``; the first holds 64 zeros), so an edited or removed entry
+breaks the chain and `AuditLog.verify` names the line. The chain has no key: it shows accidents and
+naive edits, not a forger who rewrites every later line, and a cut at the very end leaves no trace;
+keep a copy of the head hash (`wellbeing audit ID` prints it) elsewhere when that matters.
+
+Entries hold field names, step ids and record ids only, so they may stay plain text even when the
+data dir is encrypted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from store.errors import StoreError
+from store.ids import client_path, validate_client_id
+from store.permissions import make_private_dir
+from store.storage import atomic_write
+
+GENESIS = "0" * 64
+ACTIONS = frozenset(
+    {
+        "created",
+        "viewed",
+        "answer saved",
+        "session saved",
+        "plan compiled",
+        "plan saved",
+        "exported",
+        "printed",
+        "profile changed",
+        "follow-up opened",
+        "follow-up changed",
+        "follow-up closed",
+        "record saved",
+        "restored from backup",
+        "retention checked",
+        "deleted",
+    }
+)
+_REQUIRED = ("time", "user", "uid", "action", "client", "fields", "prev")
+_TAIL_CHUNK = 4096
+
+
+class AuditError(StoreError):
+    """The audit log cannot be written or read; client data is not shown while this is so."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a log, at a 1-based line number."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def line_hash(line: bytes) -> str:
+    """The chain hash of one line (without its newline)."""
+    return hashlib.sha256(line).hexdigest()
+
+
+def os_uid_user() -> tuple[int, str]:
+    """The real uid and its login name (not $USER, which anyone can set)."""
+    uid = os.getuid()
+    try:
+        import pwd
+
+        return uid, pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return uid, f"uid {uid}"
+
+
+class AuditLog:
+    """One client's audit log. Keeps the chain head in memory; rereads the tail only if it moved."""
+
+    def __init__(self, audit_dir: Path, client_id: str):
+        self.client_id = validate_client_id(client_id)
+        self.dir = Path(audit_dir)
+        self.path = client_path(self.dir, self.client_id, ".jsonl")
+        self._head: tuple[int, int, str] | None = None  # (inode, size, hash of the last line)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def append(
+        self,
+        action: str,
+        *,
+        fields: Iterable[str] = (),
+        ids: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Append one entry, fsynced. Raises AuditError (one line) when it cannot be written."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        try:
+            return self._append(action, list(fields), dict(ids or {}))
+        except OSError as exc:
+            raise AuditError(
+                f"cannot write the audit log {self.path}: {exc.strerror or exc}",
+                client_id=self.client_id, path=str(self.path),
+            ) from None
+
+    def _append(self, action: str, fields: list[str], ids: dict[str, str]) -> dict[str, Any]:
+        if self._head is None:
+            make_private_dir(self.dir)
+        while True:
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+            fd = os.open(self.path, flags, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                st = os.fstat(fd)
+                try:
+                    same = os.stat(self.path).st_ino == st.st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:  # replaced (a deletion tombstone) while we waited: use the new file
+                    continue
+                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+                    raise AuditError(
+                        f"{self.path} is not a regular file of this user; refusing to append",
+                        client_id=self.client_id, path=str(self.path),
+                    )
+                prefix = b""
+                if self._head is not None and self._head[:2] == (st.st_ino, st.st_size):
+                    prev = self._head[2]
+                else:
+                    prev, torn = _tail_hash(fd, st.st_size)
+                    if torn:
+                        prefix = b"\n"  # close a line a crash left unfinished; verify reports it
+                entry = self._entry(action, fields, ids, prev)
+                line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+                data = prefix + line + b"\n"
+                if os.write(fd, data) != len(data):
+                    raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+                self._head = (st.st_ino, st.st_size + len(data), line_hash(line))
+                return entry
+            finally:
+                os.close(fd)  # also releases the flock
+
+    def _entry(
+        self, action: str, fields: list[str], ids: dict[str, str], prev: str
+    ) -> dict[str, Any]:
+        uid, user = os_uid_user()
+        entry: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "user": user,
+            "uid": uid,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+        }
+        ssh = os.environ.get("SSH_CONNECTION")
+        if ssh:
+            entry["ssh"] = ssh
+        entry |= {"action": action, "client": self.client_id, "fields": fields}
+        if ids:
+            entry["ids"] = ids
+        entry["prev"] = prev
+        return entry
+
+    def tombstone(self) -> dict[str, Any]:
+        """Replace the whole log by one entry recording the client's deletion (no content)."""
+        removed, head = 0, GENESIS
+        try:
+            data = self.path.read_bytes()
+            lines = [ln for ln in data.split(b"\n") if ln]
+            removed = len(lines)
+            head = line_hash(lines[-1]) if lines else GENESIS
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise AuditError(
+                f"cannot read the audit log {self.path}: {exc.strerror}", client_id=self.client_id
+            ) from None
+        entry = self._entry("deleted", [], {"removed_entries": str(removed), "removed_head": head},
+                            GENESIS)
+        entry["tombstone"] = True
+        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        try:
+            make_private_dir(self.dir)
+            atomic_write(self.path, line + b"\n")
+        except OSError as exc:
+            raise AuditError(
+                f"cannot write the audit log {self.path}: {exc.strerror or exc}",
+                client_id=self.client_id, path=str(self.path),
+            ) from None
+        self._head = None
+        return entry
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def read_lines(self) -> list[bytes]:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise AuditError(
+                f"cannot read the audit log {self.path}: {exc.strerror}", client_id=self.client_id
+            ) from None
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        return lines
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry; a line that does not parse is given as {"line": n, "unreadable": True}."""
+        out: list[dict[str, Any]] = []
+        for n, raw in enumerate(self.read_lines(), 1):
+            try:
+                entry = json.loads(raw)
+                if not isinstance(entry, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                out.append({"line": n, "unreadable": True})
+                continue
+            out.append(entry)
+        return out
+
+    def head(self) -> str:
+        """The hash of the last line: record it elsewhere to detect a later cut at the end."""
+        lines = self.read_lines()
+        return line_hash(lines[-1]) if lines else GENESIS
+
+    def verify(self) -> list[Problem]:
+        """Every break in the log (unreadable line, missing field, broken chain); empty: intact."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return [Problem(0, f"there is no audit log for client {self.client_id}")]
+        except OSError as exc:
+            return [Problem(0, f"cannot read {self.path}: {exc.strerror}")]
+        problems: list[Problem] = []
+        lines = data.split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        elif lines:
+            problems.append(Problem(len(lines), "incomplete line (a write was cut short)"))
+        hashes = [line_hash(raw) for raw in lines]
+        expected = GENESIS
+        for n, raw in enumerate(lines, 1):
+            problem = _check_entry(raw, n, self.client_id, expected, hashes)
+            if problem is not None:
+                problems.append(problem)
+            expected = hashes[n - 1]
+        if not lines:
+            problems.append(Problem(0, "the audit log is empty"))
+        problems.sort(key=lambda p: p.line)
+        return problems
+
+
+def _check_entry(
+    raw: bytes, n: int, cid: str, expected: str, hashes: list[str]
+) -> Problem | None:
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return Problem(n, "is not a valid entry (not JSON): edited or damaged")
+    if not isinstance(entry, dict) or any(k not in entry for k in _REQUIRED):
+        return Problem(n, "is not a valid entry (fields missing): edited or damaged")
+    if entry["client"] != cid:
+        return Problem(n, f"names client {entry['client']!r}, not {cid}: moved from another log")
+    if entry["action"] not in ACTIONS:
+        return Problem(n, f"has an unknown action {entry['action']!r}: edited")
+    if entry.get("tombstone") and entry["prev"] == GENESIS:
+        return None  # a deletion starts a new chain
+    if entry["prev"] != expected:
+        if n == 1:
+            return Problem(1, "does not start the chain: the entries before it were removed")
+        earlier = [i + 1 for i, h in enumerate(hashes[: n - 2]) if h == entry["prev"]]
+        if earlier:
+            return Problem(
+                n, f"follows line {earlier[-1]}: the entries after line {earlier[-1]} were removed"
+            )
+        return Problem(
+            n,
+            f"does not follow line {n - 1}: line {n - 1} was edited, "
+            f"or an entry between lines {n - 1} and {n} was removed",
+        )
+    return None
+
+
+def _tail_hash(fd: int, size: int) -> tuple[str, bool]:
+    """The hash of the last line of the open file, and whether that line is unfinished."""
+    if size == 0:
+        return GENESIS, False
+    torn = os.pread(fd, 1, size - 1) != b"\n"
+    end = size if torn else size - 1
+    start, chunk = end, b""
+    while start > 0:
+        step = min(_TAIL_CHUNK, start)
+        start -= step
+        chunk = os.pread(fd, step, start) + chunk
+        cut = chunk.rfind(b"\n")
+        if cut != -1:
+            return line_hash(chunk[cut + 1 :]), torn
+    return line_hash(chunk), torn

@@ -1,0 +1,349 @@
+"""Encryption at rest for a data dir: AES-256-GCM, the key from a passphrase through scrypt.
+
+A data dir is encrypted when it holds ``keyinfo.json``: the scrypt salt and parameters and a
+verifier (a known text encrypted under the key), never the key. The verifier lets a wrong passphrase
+be refused before any client file is read, so nothing is ever written with the wrong key.
+
+Every encrypted file is one blob::
+
+    "WBGCRYPT" | version | kdf | log2 n | r | p | salt length | salt | nonce (12) | ciphertext+tag
+
+The associated data is the whole header plus the client ID, which is derived from the file's name
+(``X1.json``, ``X1.json.bak``, ``.X1.json.<hex>.tmp``, ``X1.json.corrupt-...`` all belong to X1).
+A file moved from one client to another, or an edited header, fails authentication like a flipped
+byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import resource
+import secrets
+import struct
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from filelock import FileLock, Timeout
+
+from store.errors import ClientLocked, CorruptFile, StoreError
+from store.ids import validate_client_id
+from store.storage import TEMP_SUFFIX, atomic_write, backup_path
+
+MAGIC = b"WBGCRYPT"
+FORMAT_VERSION = 1
+KDF_SCRYPT = 1
+KEYINFO = "keyinfo.json"
+KEY_BYTES = 32
+NONCE_BYTES = 12
+SALT_BYTES = 16
+#: production scrypt cost: n = 2**15 (32 MiB, ~0.1 s), r = 8, p = 1. Never lower.
+MIN_LOG2_N = 15
+DEFAULT_LOG2_N = 15
+#: a keyinfo asking for more than this is refused rather than exhausting memory (2**20: 1 GiB).
+MAX_LOG2_N = 20
+MIN_PASSPHRASE = 8
+_HEADER = struct.Struct(">8sBBBBBB")
+_CHECK_TEXT = b"wellbeing-guide keyinfo check v1"
+
+
+class CryptoError(StoreError):
+    """Encryption is set up wrongly for the data dir (missing, unreadable or damaged key file)."""
+
+
+class WrongPassphrase(CryptoError):
+    """The passphrase does not open this data dir; nothing was read or written."""
+
+
+class UndecryptableFile(CorruptFile):
+    """An encrypted file failing authentication (flipped byte, swapped file), or not encrypted."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """scrypt parameters and salt; the same for every file of a data dir."""
+
+    salt: bytes
+    log2_n: int = DEFAULT_LOG2_N
+    r: int = 8
+    p: int = 1
+
+    def check(self, where: str) -> None:
+        n_ok = MIN_LOG2_N <= self.log2_n <= MAX_LOG2_N
+        if not n_ok or not 1 <= self.r <= 32 or not 1 <= self.p <= 16:
+            raise CryptoError(
+                f"{where}: scrypt parameters out of range "
+                f"(n=2**{self.log2_n}, r={self.r}, p={self.p})"
+            )
+        if not 16 <= len(self.salt) <= 64:
+            raise CryptoError(f"{where}: salt of {len(self.salt)} bytes (expected 16 to 64)")
+
+    def derive(self, passphrase: str) -> bytes:
+        kdf = Scrypt(salt=self.salt, length=KEY_BYTES, n=2**self.log2_n, r=self.r, p=self.p)
+        return kdf.derive(normalise_passphrase(passphrase))
+
+
+def normalise_passphrase(passphrase: str) -> bytes:
+    """NFC, UTF-8: the same passphrase typed on another keyboard or terminal gives the same key."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def disable_core_dumps() -> None:
+    """A core dump would hold the key and decrypted records; make the process never write one."""
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):  # pragma: no cover - refused by the platform: nothing more to do
+        pass
+
+
+def client_id_from_path(path: Path) -> str:
+    """The client a client file (or its .bak, temp or corrupt copy) belongs to, from its name."""
+    name = path.name
+    if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+        name = name[1:]
+    stem, dot, rest = name.partition(".")
+    if not dot or not rest.startswith("json"):
+        raise CryptoError(f"{path} is not named like a client file; refusing to use its key")
+    return validate_client_id(stem)
+
+
+def is_encrypted_blob(blob: bytes) -> bool:
+    return blob.startswith(MAGIC)
+
+
+class EncryptedCodec:
+    """The Codec of an encrypted data dir (`store.storage.Codec`): the key, never the passphrase."""
+
+    def __init__(self, key: bytes, params: KdfParams):
+        if len(key) != KEY_BYTES:
+            raise ValueError("AES-256 needs a 32-byte key")
+        self._aead = AESGCM(key)
+        self.params = params
+
+    def __repr__(self) -> str:  # never show the key
+        return f"EncryptedCodec(n=2**{self.params.log2_n}, r={self.params.r}, p={self.params.p})"
+
+    def _header(self, nonce: bytes) -> bytes:
+        p = self.params
+        return (
+            _HEADER.pack(MAGIC, FORMAT_VERSION, KDF_SCRYPT, p.log2_n, p.r, p.p, len(p.salt))
+            + p.salt
+            + nonce
+        )
+
+    @staticmethod
+    def _aad(header: bytes, cid: str) -> bytes:
+        return header + b"\x00client=" + cid.encode("ascii")
+
+    def encode(self, plain: bytes, *, path: Path) -> bytes:
+        cid = client_id_from_path(path)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        header = self._header(nonce)
+        return header + self._aead.encrypt(nonce, plain, self._aad(header, cid))
+
+    def decode(self, blob: bytes, *, path: Path) -> bytes:
+        cid = client_id_from_path(path)
+
+        def bad(why: str) -> UndecryptableFile:
+            bak = backup_path(path) if not path.name.endswith(".bak") else None
+            backup = str(bak) if bak is not None and bak.exists() else None
+            hint = f"; a backup is at {bak.name}" if backup and bak is not None else ""
+            return UndecryptableFile(
+                f"{path} {why}{hint}", client_id=cid, path=str(path), backup=backup
+            )
+
+        if not is_encrypted_blob(blob):
+            if blob.lstrip()[:1] in (b"{", b"["):
+                raise bad(
+                    "is not encrypted, but the data dir is "
+                    "(run `wellbeing init --encrypt` again to finish encrypting it)"
+                )
+            raise bad("is not an encrypted Wellbeing Guide file (no header)")
+        if len(blob) < _HEADER.size:
+            raise bad("is truncated (shorter than its header)")
+        _, version, kdf, log2_n, r, p, salt_len = _HEADER.unpack_from(blob)
+        if version != FORMAT_VERSION:
+            raise bad(f"has encryption format {version}; this version reads {FORMAT_VERSION}")
+        end = _HEADER.size + salt_len + NONCE_BYTES
+        if kdf != KDF_SCRYPT or len(blob) < end + 16:
+            raise bad("has a damaged or truncated header")
+        salt = blob[_HEADER.size : _HEADER.size + salt_len]
+        ours = self.params
+        if (salt, log2_n, r, p) != (ours.salt, ours.log2_n, ours.r, ours.p):
+            raise bad("was encrypted with another key (its salt or scrypt parameters differ)")
+        header, nonce = blob[:end], blob[end - NONCE_BYTES : end]
+        try:
+            return self._aead.decrypt(nonce, blob[end:], self._aad(header, cid))
+        except InvalidTag:
+            raise bad(
+                f"fails its integrity check: changed on disk, or not client {cid}'s file (swapped)"
+            ) from None
+
+
+# -- the key file ---------------------------------------------------------------------------------
+
+
+def keyinfo_path(data_dir: Path) -> Path:
+    return Path(data_dir) / KEYINFO
+
+
+def is_encrypted(data_dir: Path) -> bool:
+    path = keyinfo_path(data_dir)
+    return path.exists() or path.is_symlink()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def create_keyinfo(
+    data_dir: Path, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
+) -> EncryptedCodec:
+    """Make a new key for `data_dir` (which must not have one) and write keyinfo.json, 0600."""
+    path = keyinfo_path(data_dir)
+    if is_encrypted(data_dir):
+        raise CryptoError(f"{path} already exists: this data dir is already set up for encryption")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise CryptoError(f"the passphrase is too short (at least {MIN_PASSPHRASE} characters)")
+    params = KdfParams(salt=secrets.token_bytes(SALT_BYTES), log2_n=log2_n)
+    params.check(str(path))
+    key = params.derive(passphrase)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    check = AESGCM(key).encrypt(nonce, _CHECK_TEXT, _check_aad(params))
+    info = {
+        "format": "wellbeing-guide-keyinfo",
+        "version": FORMAT_VERSION,
+        "cipher": "AES-256-GCM",
+        "kdf": "scrypt",
+        "log2_n": params.log2_n,
+        "r": params.r,
+        "p": params.p,
+        "salt": _b64(params.salt),
+        "check_nonce": _b64(nonce),
+        "check": _b64(check),
+    }
+    atomic_write(path, (json.dumps(info, indent=2) + "\n").encode("ascii"))
+    disable_core_dumps()
+    return EncryptedCodec(key, params)
+
+
+def _check_aad(params: KdfParams) -> bytes:
+    return b"keyinfo|" + params.salt + bytes([params.log2_n, params.r, params.p])
+
+
+def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
+    """The KDF parameters and the verifier (nonce, ciphertext) from keyinfo.json."""
+    from store.permissions import check_private
+
+    path = keyinfo_path(data_dir)
+    check_private(path, directory=False, allow_group=True)
+    try:
+        info = json.loads(path.read_bytes().decode("utf-8"))
+        if info.get("format") != "wellbeing-guide-keyinfo" or info.get("kdf") != "scrypt":
+            raise ValueError("not a Wellbeing Guide key file")
+        if info.get("version") != FORMAT_VERSION:
+            raise ValueError(f"key file version {info.get('version')!r} is not {FORMAT_VERSION}")
+        params = KdfParams(
+            salt=base64.b64decode(info["salt"], validate=True),
+            log2_n=int(info["log2_n"]), r=int(info["r"]), p=int(info["p"]),
+        )
+        nonce = base64.b64decode(info["check_nonce"], validate=True)
+        check = base64.b64decode(info["check"], validate=True)
+    except OSError as exc:
+        raise CryptoError(f"cannot read {path}: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CryptoError(f"{path} is damaged ({exc}); the data dir cannot be unlocked") from None
+    params.check(str(path))
+    return params, nonce, check
+
+
+def unlock(data_dir: Path, passphrase: str) -> EncryptedCodec:
+    """The codec for an encrypted data dir, or WrongPassphrase before any client file is touched."""
+    params, nonce, check = read_keyinfo(data_dir)
+    key = params.derive(passphrase)
+    try:
+        plain = AESGCM(key).decrypt(nonce, check, _check_aad(params))
+    except InvalidTag:
+        raise WrongPassphrase(
+            f"wrong passphrase for {data_dir} (nothing was read or changed)"
+        ) from None
+    if plain != _CHECK_TEXT:  # pragma: no cover - only a forged keyinfo could get here
+        raise CryptoError(f"{keyinfo_path(data_dir)} is damaged")
+    disable_core_dumps()
+    return EncryptedCodec(key, params)
+
+
+# -- encrypting an existing plain data dir --------------------------------------------------------
+
+
+def _client_files(clients_dir: Path) -> dict[str, list[Path]]:
+    """Client files, backups, corrupt copies and temp files, grouped by client ID."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(clients_dir.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            cid = client_id_from_path(path)
+        except StoreError:
+            continue
+        groups.setdefault(cid, []).append(path)
+    return groups
+
+
+def encrypt_in_place(data_dir: Path, codec: EncryptedCodec) -> int:
+    """Encrypt every plain client file (and .bak, corrupt copy) of `data_dir`, client by client.
+
+    Each file is replaced atomically, under its client's lock, with the very same bytes encrypted,
+    so a corrupt file stays exactly as corrupt. Leftover temp files are removed (they hold an
+    unfinished save in plain text). A run stopped part-way is finished by running it again. Returns
+    the number of files encrypted.
+    """
+    clients_dir = Path(data_dir) / "clients"
+    if not clients_dir.is_dir():
+        return 0
+    done = 0
+    for cid, paths in _client_files(clients_dir).items():
+        lock = FileLock(clients_dir / f"{cid}.lock", timeout=2)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise ClientLocked(
+                f"client {cid} is open in another session; close it and run init --encrypt again",
+                client_id=cid,
+            ) from None
+        try:
+            for path in paths:
+                if path.name.endswith(TEMP_SUFFIX):
+                    path.unlink(missing_ok=True)
+                    continue
+                if path.suffix in (".lock", ".holder"):
+                    continue
+                blob = path.read_bytes()
+                if is_encrypted_blob(blob):
+                    continue
+                atomic_write(path, codec.encode(blob, path=path))
+                done += 1
+        finally:
+            lock.release()
+    return done
+
+
+def plain_files(data_dir: Path) -> list[Path]:
+    """Client files of `data_dir` still in plain text (empty when fully encrypted)."""
+    clients_dir = Path(data_dir) / "clients"
+    if not clients_dir.is_dir():
+        return []
+    out = []
+    for paths in _client_files(clients_dir).values():
+        for path in paths:
+            if path.suffix in (".lock", ".holder"):
+                continue
+            with open(path, "rb") as handle:
+                if not is_encrypted_blob(handle.read(len(MAGIC))):
+                    out.append(path)
+    return out
+
