@@ -16,7 +16,8 @@ TODAY = date(2026, 11, 25)
 
 
 def make_app(data_dir: Path, **kwargs: object) -> WellbeingApp:
-    ctx = Context(config=Config(practitioner_name="Pat Practitioner"), data_dir=data_dir)
+    ctx = Context(config=Config(practitioner_name="Pat Practitioner", privacy_check=False),
+                  data_dir=data_dir)
     return WellbeingApp(ctx, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
 
 

@@ -7,11 +7,13 @@ Screens ask the App to open a client or start a session; the App is the only pla
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -22,6 +24,7 @@ from tui.autosave import AutoSaver
 from tui.context import Context
 from tui.crash import record_crash
 from tui.palette import WellbeingCommands
+from tui.terminal_guards import guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ class WellbeingApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f6", "toggle_contrast", "High contrast", show=False),
+        Binding("f12", "lock", "Hide for privacy", show=False),
     ]
 
     def __init__(
@@ -57,8 +61,10 @@ class WellbeingApp(App[None]):
         self.saver = AutoSaver(on_done=self._autosave_done)
         self.client_files: dict[str, ClientFile] = {}
         self.save_errors = 0
+        self.last_activity = time.monotonic()
         if low_bandwidth:
             self.animation_level = "none"
+        guard_input_decoding()
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -77,6 +83,33 @@ class WellbeingApp(App[None]):
             )
         if self.start_client:
             self.call_after_refresh(self.open_client, self.start_client)
+        if self.ctx.config.idle_minutes:
+            self.set_interval(15, self._check_idle, name="privacy-idle")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """On a slow link a blinking cursor costs bytes every half second: stop it."""
+        if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+    def _check_idle(self) -> None:
+        from screens.privacy import PrivacyScreen
+
+        idle = time.monotonic() - self.last_activity
+        if idle >= self.ctx.config.idle_minutes * 60 and not isinstance(self.screen, PrivacyScreen):
+            self.lock_for_privacy()
+
+    def lock_for_privacy(self) -> None:
+        """Hide client data until the practitioner returns (the passphrase, if the data is encrypted)."""
+        from screens.privacy import PrivacyScreen
+
+        self.saver.flush()
+        checker = getattr(self.ctx, "check_passphrase", None)
+        self.push_screen(PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker))
 
     def on_unmount(self) -> None:
         self.shutdown()
@@ -178,10 +211,19 @@ class WellbeingApp(App[None]):
             self.notify(str(cf.lock_error()), severity="warning", markup=False)
             return
 
+        def start(session: Session) -> None:
+            cf.save_session(session)
+            self.run_session(cf, session)
+
         def chosen(session: Session | None) -> None:
-            if session is not None:
-                cf.save_session(session)
-                self.run_session(cf, session)
+            if session is None:
+                return
+            if not self.ctx.config.privacy_check:
+                start(session)
+                return
+            from screens.privacy import PrivacyCheckScreen
+
+            self.push_screen(PrivacyCheckScreen(), lambda ok: start(session) if ok else None)
 
         self.push_screen(
             SessionSetupScreen(self.ctx.library, practitioner=self.ctx.practitioner), chosen
@@ -218,6 +260,9 @@ class WellbeingApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_lock(self) -> None:
+        self.lock_for_privacy()
 
     def action_toggle_contrast(self) -> None:
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
