@@ -1,0 +1,124 @@
+"""Golden files for every export format of a fixed plan and a fixed worksheet.
+
+Regenerate after a deliberate change with `UPDATE_GOLDEN=1 pytest tests/test_plan_exports.py`, then
+read the diff. PDFs are compared by their extracted text (pypdf), never by bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from exercises.plan_templates import load_plan_template
+from tests.plan_fixtures import BREATHING, KEEP_SAFE, TRAFFIC, FakeLibrary, inputs
+from tui.config import Config
+from tui.errors import UserError
+from tui.export import FORMATS, Document, format_of, render, write_file
+from tui.export.worksheet import worksheet_document
+from tui.plans import compile_plan
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = date(2020, 6, 12)
+
+
+def plan_document(kind: str) -> Document:
+    plan = compile_plan(kind, load_plan_template(kind), FakeLibrary(), inputs(), Config(), TODAY,
+                        review_on=date(2020, 9, 12))
+    return plan.document(printed_on=TODAY)
+
+
+DOCUMENTS = {
+    "plan-wellbeing": lambda: plan_document("wellbeing"),
+    "plan-keep-safe": lambda: plan_document("keep-safe"),
+    "worksheet-traffic-light": lambda: worksheet_document(TRAFFIC, printed_on="12 Jun 2020"),
+    "worksheet-breathing": lambda: worksheet_document(BREATHING, printed_on="12 Jun 2020"),
+}
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text, page by page, with runs of spaces collapsed (layout is not the contract)."""
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
+                     for page in pages for line in page.splitlines()) + "\n"
+
+
+def as_text(doc: Document, fmt: str) -> str:
+    out = render(doc, fmt)
+    return pdf_text(out) if isinstance(out, bytes) else out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_golden(name: str, fmt: str) -> None:
+    text = as_text(DOCUMENTS[name](), fmt)
+    golden = GOLDEN / f"{name}.{'pdf.txt' if fmt == 'pdf' else fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, "utf-8")
+    assert golden.exists(), f"missing {golden}: run with UPDATE_GOLDEN=1"
+    assert text == golden.read_text("utf-8")
+
+
+def test_text_is_wrapped_to_80_columns() -> None:
+    for make in DOCUMENTS.values():
+        for line in render(make(), "txt").splitlines():  # type: ignore[union-attr]
+            assert len(line) <= 80, line
+
+
+def test_html_is_self_contained_with_print_styles() -> None:
+    page = render(plan_document("wellbeing"), "html")
+    assert isinstance(page, str)
+    assert "@media print" in page and "@page" in page
+    for outside in ("http://", "https://", "<link", "<script", "<img", "url(", "@import"):
+        assert outside not in page
+    assert "Level: ● Green; Signs: Sleeping well" in page
+
+
+def test_pdf_is_a_pdf_with_the_answers() -> None:
+    data = render(plan_document("keep-safe"), "pdf")
+    assert isinstance(data, bytes) and data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "Spending hours online at night" in text
+    assert "CLEAR CONCERN" in text
+
+
+def test_markdown_matches_what_a_version_keeps() -> None:
+    plan = compile_plan("wellbeing", load_plan_template("wellbeing"), FakeLibrary(), inputs(),
+                        Config(), TODAY)
+    assert plan.to_markdown() == render(plan.document(), "md")
+    assert "Printed on" not in plan.to_markdown()  # a version's text does not change by the day
+
+
+def test_practitioner_led_exercises_are_not_worksheets() -> None:
+    with pytest.raises(UserError, match="practitioner-led"):
+        worksheet_document(KEEP_SAFE)
+
+
+def test_every_shipped_exercise_prints_as_a_worksheet_in_every_format() -> None:
+    from exercises.library import load_library
+
+    library = load_library([])
+    printable = [e for e in library.exercises if not e.practitioner_only]
+    assert printable
+    for exercise in printable:
+        doc = worksheet_document(exercise)
+        for fmt in FORMATS:
+            assert render(doc, fmt)
+        text = render(doc, "txt")
+        assert exercise.title.upper()[:20] in text  # type: ignore[operator]
+
+
+def test_write_file_is_private_and_picks_the_format(tmp_path: Path) -> None:
+    assert format_of("a/plan.PDF") == "pdf" and format_of("plan.htm") == "html"
+    assert format_of("plan.docx") is None
+    path = write_file(plan_document("wellbeing"), tmp_path / "plan.html", "html")
+    assert path.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob(".*.tmp"))
