@@ -145,7 +145,7 @@ class ExerciseScreen(Screen[bool]):
         with VerticalScroll(id="step-prompt-box"):
             yield Markdown("", id="step-prompt", open_links=False)
         yield Static("", id="step-hint", markup=False)
-        yield VerticalScroll(id="step-editor")
+        yield VerticalScroll(id="step-editor", can_focus=False)
         yield Static("", id="exercise-notice", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 

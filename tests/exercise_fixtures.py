@@ -172,6 +172,10 @@ class ExerciseApp(App[None]):
             self._done,
         )
 
+    def on_unmount(self) -> None:
+        # What the real App does on exit (and on a hang-up): run every pending save now.
+        self.saver.stop()
+
     def _done(self, result: bool | None) -> None:
         self.result = result
 

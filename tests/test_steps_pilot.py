@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from exercises.models import StepKind
 from screens.exercise import FOLLOW_UP_TOLD
 from store.records import SessionMode
@@ -64,7 +66,7 @@ async def test_text_step_refuses_an_over_long_paste(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"abc")
         area = app.screen.query_one("LimitedTextArea")
-        area.post_message(__import__("textual.events", fromlist=["Paste"]).Paste("x" * 250))
+        app.post_message(events.Paste("x" * 250))
         await settle(app, pilot)
         notice = text_of(app, "#exercise-notice")
         assert "Paste refused" in notice and "253" in notice and "200" in notice

@@ -77,6 +77,7 @@ class LimitedInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         # Textual keeps only the first line of a paste; join the lines instead of dropping them.
         event.stop()
+        event.prevent_default()  # and do not let Input's own handler paste it a second time
         if event.text:
             self.replace(event.text, *self.selection)
 
