@@ -226,7 +226,10 @@ def create_keyinfo(
         "check_nonce": _b64(nonce),
         "check": _b64(check),
     }
-    atomic_write(path, (json.dumps(info, indent=2) + "\n").encode("ascii"))
+    try:
+        atomic_write(path, (json.dumps(info, indent=2) + "\n").encode("ascii"))
+    except OSError as exc:
+        raise CryptoError(f"cannot write {path}: {exc.strerror or exc}") from None
     disable_core_dumps()
     return EncryptedCodec(key, params)
 

@@ -151,8 +151,11 @@ class Repository:
         with self._lock(cid):
             if path.exists() or path.is_symlink():
                 raise StoreError(f"client {cid} already exists", client_id=cid)
-            with self._db(cid) as db:
-                db.table(CLIENT).insert(client.model_dump(mode="json"))
+            try:
+                with self._db(cid) as db:
+                    db.table(CLIENT).insert(client.model_dump(mode="json"))
+            except OSError as exc:
+                raise _save_error(cid, exc) from None
             _audited(self.audit_log(cid), "created", "client added")
         return client
 
@@ -332,6 +335,14 @@ def _audited(log: AuditLog, action: str, done: str, **kwargs: Any) -> None:
         ) from None
 
 
+def _save_error(cid: str, exc: OSError) -> StoreError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return StoreError(
+        f"cannot save client {cid}: {exc.strerror or exc}{where}; nothing was changed",
+        client_id=cid,
+    )
+
+
 def _changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
     """Dotted names of the fields that differ (names only: values never reach the audit log)."""
     out = []
@@ -385,6 +396,11 @@ class _HeldLock:
     def __enter__(self) -> None:
         try:
             self.lock.acquire()
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {self.cid} in {self.repo.clients_dir}: {exc.strerror or exc}",
+                client_id=self.cid,
+            ) from None
         except Timeout:
             holder = self.repo._holder(self.cid) or {}
             raise ClientLocked(
@@ -561,7 +577,10 @@ class ClientFile:
                 part = q[k] == doc[k]
                 cond = part if cond is None else cond & part
             assert cond is not None
-            self._db.table(table).upsert(doc, cond)
+            try:
+                self._db.table(table).upsert(doc, cond)
+            except OSError as exc:
+                raise _save_error(self.client_id, exc) from None
 
     def save_client(self, client: Client) -> None:
         if client.id != self.client_id:
@@ -583,7 +602,10 @@ class ClientFile:
         cond = q[keys[0]] == doc[keys[0]]
         for k in keys[1:]:
             cond = cond & (q[k] == doc[k])
-        self._db.table(table).upsert(doc, cond)
+        try:
+            self._db.table(table).upsert(doc, cond)
+        except OSError as exc:
+            raise _save_error(self.client_id, exc) from None
 
     def save_session(self, session: Session) -> None:
         self._upsert(SESSIONS, session, ["id"])
