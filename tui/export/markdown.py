@@ -8,12 +8,16 @@ from tui.export.document import Block, Document, safe
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>:]|\d+(?=[.)]))")
+_LINKISH = re.compile(r"(\.(?=\w)|:(?=/)|@)")
 _RULE = "─" * 40
 
 
 def escape(text: str) -> str:
     """Escape one line of plain text for CommonMark/GFM (and Textual's Markdown widget)."""
     text = _INLINE.sub(r"\\\1", safe(text).replace("\n", " "))
+    # break what a linkifying reader (GFM, Textual's Markdown) would turn into a link:
+    # "http://", "example.com", "a@b.org" stay text when their punctuation is escaped
+    text = _LINKISH.sub(r"\\\1", text)
     text = text.strip()
     match = _LINE_START.match(text)
     if match:
@@ -48,12 +52,14 @@ def _block(block: Block) -> str:
             text += f" **{escape(block.flag)}**"
         return f"{hashes} {text}"
     if block.kind == "label":
-        text = f"**{escape(block.text)}**"
-        return text + (f" _({escape(block.aside)})_" if block.aside else "")
+        text = f"**{escape(block.text)}**" if escape(block.text) else ""
+        aside = escape(block.aside)
+        return " ".join(p for p in (text, f"_({aside})_" if aside else "") if p)
     if block.kind == "text":
         return escape_lines(block.text)
     if block.kind == "note":
-        return f"_{escape(block.text)}_" if block.text.strip() else ""
+        note = escape(block.text)
+        return f"_{note}_" if note else ""
     if block.kind == "items":
         out = []
         for n, item in enumerate(block.items, 1):
@@ -78,6 +84,6 @@ def to_markdown(doc: Document) -> str:
     if doc.header:
         parts.append("\\\n".join(escape(line) for line in doc.header))
     parts.extend(p for p in (_block(b) for b in doc.blocks) if p)
-    if doc.footer:
+    if escape(doc.footer):
         parts.append(f"_{escape(doc.footer)}_")
     return "\n\n".join(parts) + "\n"

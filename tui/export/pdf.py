@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.bidi import BidiParagraph
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
@@ -51,6 +52,26 @@ def fit_font(text: str, bold: bool = False) -> str:
     return "".join(out)
 
 
+def visual_order(text: str) -> str:
+    """Right-to-left runs (Hebrew, Arabic) put in the order they are drawn, line by line.
+
+    fpdf2 draws characters left to right; without this, "שלום" would print backwards. (Shaping of
+    joined Arabic letters needs HarfBuzz, which is not a dependency: letters print in their
+    isolated forms. A long right-to-left line that wraps keeps its words, not its line order.)
+    """
+    out = []
+    for line in text.split("\n"):
+        if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line):
+            line = BidiParagraph(line).get_reordered_string()
+        out.append(line)
+    return "\n".join(out)
+
+
+def printable(text: str, bold: bool = False) -> str:
+    """`fit_font` then `visual_order`: what is handed to fpdf2."""
+    return visual_order(fit_font(text, bold))
+
+
 class _PDF(FPDF):
     doc_title = ""
 
@@ -79,7 +100,7 @@ def _para(pdf: FPDF, text: str, *, size: float = 11, bold: bool = False, indent:
           height: float = LINE) -> None:
     pdf.set_font(FAMILY, "B" if bold else "", size)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(pdf.epw - indent, height, fit_font(text, bold), markdown=False,
+    pdf.multi_cell(pdf.epw - indent, height, printable(text, bold), markdown=False,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -113,7 +134,7 @@ def _block(pdf: FPDF, block: Block) -> None:
             pdf.set_font(FAMILY, "", 11)
             pdf.set_x(pdf.l_margin + 3)
             pdf.cell(6, LINE, marker)
-            pdf.multi_cell(pdf.epw - 9, LINE, fit_font(item or " "), markdown=False,
+            pdf.multi_cell(pdf.epw - 9, LINE, printable(item or " "), markdown=False,
                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     elif block.kind == "write":
         pdf.set_font(FAMILY, "", 11)
@@ -137,7 +158,7 @@ def _block(pdf: FPDF, block: Block) -> None:
                        headings_style=FontFace(emphasis="BOLD")) as table:
             head = table.row()
             for col in block.columns:
-                head.cell(fit_font(col))
+                head.cell(printable(col, bold=True))
             for _ in range(block.lines):
                 row = table.row()
                 for _col in block.columns:

@@ -36,9 +36,9 @@ def _block(block: Block) -> list[str]:
             text += f" - {safe(block.aside)}"
         if block.flag:
             text += f"  {safe(block.flag)}"
-        lines = _wrap(text)
+        lines = _wrap(text) or [""]
         rule = "-" if block.level <= 2 else "."
-        return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
+        return lines + [rule * min(WIDTH, max(3, *(len(line) for line in lines)))]
     if block.kind == "label":
         text = safe(block.text) + (f" ({safe(block.aside)})" if block.aside else "")
         return _wrap(text.replace("\n", " ") + ":")
@@ -69,8 +69,8 @@ def _block(block: Block) -> list[str]:
 
 def to_text(doc: Document) -> str:
     """The whole document as text; no line is longer than 80 columns."""
-    title = _wrap(doc.title.upper())
-    lines = [*title, "=" * min(WIDTH, max(len(t) for t in title))]
+    title = _wrap(doc.title.upper()) or [""]
+    lines = [*title, "=" * min(WIDTH, max(3, *(len(t) for t in title)))]
     for line in doc.header:
         lines.extend(_wrap(line))
     for block in doc.blocks:
