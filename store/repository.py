@@ -396,16 +396,16 @@ class _HeldLock:
     def __enter__(self) -> None:
         try:
             self.lock.acquire()
-        except OSError as exc:
-            raise StoreError(
-                f"cannot lock client {self.cid} in {self.repo.clients_dir}: {exc.strerror or exc}",
-                client_id=self.cid,
-            ) from None
-        except Timeout:
+        except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
             holder = self.repo._holder(self.cid) or {}
             raise ClientLocked(
                 describe_holder(self.cid, holder) + "; try again when it is closed",
                 client_id=self.cid, holder=holder,
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {self.cid} in {self.repo.clients_dir}: {exc.strerror or exc}",
+                client_id=self.cid,
             ) from None
 
     def __exit__(self, *exc: object) -> None:
