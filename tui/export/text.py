@@ -34,9 +34,9 @@ def _block(block: Block) -> list[str]:
             text = text.upper()
         if block.aside:
             text += f" - {safe(block.aside)}"
-        if block.flag:
-            text += f"  {safe(block.flag)}"
         lines = _wrap(text) or [""]
+        if block.flag:  # on its own line, so the words of a warning are never split
+            lines.append(safe(block.flag))
         rule = "-" if block.level <= 2 else "."
         return lines + [rule * min(WIDTH, max(3, *(len(line) for line in lines)))]
     if block.kind == "label":

@@ -1,0 +1,128 @@
+"""`wellbeing plan` and `wellbeing worksheet` as a user runs them, against a real data dir."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from store.records import Answer, Client, Session
+from store.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
+CID = "AB123"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    repo = Repository(data, user="pat")
+    repo.ensure()
+    repo.add_client(Client(id=CID, name="Zoë Ångström"))
+    with repo.open(CID) as cf:
+        session = Session(date=date(2020, 6, 3), practitioner="pat")
+        cf.save_session(session)
+
+        def say(exercise: str, step: str, value: object) -> None:
+            cf.save_answer(Answer(session_id=session.id, exercise_id=exercise, step_id=step,
+                                  value=value, recorded_by="pat"))
+
+        say("treat-a-friend", "friend", "It is not your fault <script>alert(1)</script>")
+        say("wellbeing-traffic-light", "today", "amber")
+        say("keep-safe-review", "victim-access-warning-signs", ["Up late online"])
+        say("keep-safe-review", "victim-access-concern", "clear")
+    return data
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WELLBEING_DATA_DIR": str(data_dir),
+           "WELLBEING_CONFIG": str(data_dir.parent / "no-config.toml"),
+           "WELLBEING_STATE_DIR": str(data_dir.parent / "state")}
+    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_plan_to_stdout_in_each_text_format(data_dir: Path) -> None:
+    md = run(data_dir, "plan", CID, "--kind", "wellbeing")
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# My Wellbeing Plan")
+    assert "For Zoë Ångström (AB123)" in md.stdout
+    assert "It is not your fault \\<script\\>alert(1)\\</script\\>" in md.stdout
+    assert "● " not in md.stdout or "▲ Amber" in md.stdout
+
+    txt = run(data_dir, "plan", CID, "--kind", "keep-safe", "--format", "txt")
+    assert txt.returncode == 0, txt.stderr
+    assert "VICTIM ACCESS" in txt.stdout and "CLEAR CONCERN" in txt.stdout
+    assert "Up late online" in txt.stdout
+    assert max(len(line) for line in txt.stdout.splitlines()) <= 80
+
+    page = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.stdout
+    assert "<script>" not in page.stdout
+
+
+def test_plan_pdf_to_a_file(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    result = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "pdf", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Zoë Ångström" in text
+    assert "It is not your fault <script>alert(1)</script>" in " ".join(text.split())
+    assert out.stat().st_mode & 0o077 == 0
+
+
+def test_pdf_without_a_file_is_a_one_line_error(data_dir: Path) -> None:
+    result = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "pdf")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "-o FILE" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("plan", "NOBODY1", "--kind", "wellbeing"),
+    ("plan", "../etc", "--kind", "wellbeing"),
+    ("worksheet", "no-such-exercise"),
+    ("worksheet", "keep-safe-review"),
+])
+def test_user_errors_are_one_line(data_dir: Path, args: tuple[str, ...]) -> None:
+    result = run(data_dir, *args)
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("wellbeing: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_kind_or_format_is_a_usage_error(data_dir: Path) -> None:
+    result = run(data_dir, "plan", CID, "--kind", "other")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    result = run(data_dir, "worksheet", "breathing", "--format", "docx")
+    assert result.returncode == 2
+
+
+def test_worksheet_in_every_format(data_dir: Path, tmp_path: Path) -> None:
+    md = run(data_dir, "worksheet", "treat-a-friend")
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# ") and "────" in md.stdout
+    txt = run(data_dir, "worksheet", "wellbeing-traffic-light", "--format", "txt")
+    assert txt.returncode == 0 and "[ ]" in txt.stdout
+    page = run(data_dir, "worksheet", "breathing", "--format", "html")
+    assert page.returncode == 0 and "<!DOCTYPE html>" in page.stdout
+    out = tmp_path / "sheet.pdf"
+    pdf = run(data_dir, "worksheet", "grounding", "--format", "pdf", "-o", str(out))
+    assert pdf.returncode == 0, pdf.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_plan_reads_while_the_app_holds_the_client(data_dir: Path) -> None:
+    repo = Repository(data_dir, user="pat")
+    with repo.open(CID) as cf:
+        assert not cf.read_only  # this process holds the lock, as the app would
+        result = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "txt")
+    assert result.returncode == 0, result.stderr
+    assert "It is not your fault" in result.stdout
