@@ -185,7 +185,7 @@ class ExerciseScreen(Screen[bool]):
         aloud = self.phone and step.aloud
         banner = self.query_one("#exercise-banner", Static)
         if self.read_only:
-            banner.update("READ ONLY: another session has this client open; answers are shown only.")
+            banner.update("READ ONLY: this client is open elsewhere; answers are shown only.")
         elif aloud:
             banner.update("READ ALOUD: read the text below to the client.")
         elif self.phone:

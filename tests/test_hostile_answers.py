@@ -1,6 +1,6 @@
 """Hostile text, typed, pasted, stored or shipped in content, is shown literally and never raw.
 
-Markup (`[/]` would crash a Static that parses markup; `[@click=app.quit]` would become a live link),
+Markup (`[/]` would crash a Static that parses markup; `[@click=app.quit]` would become a link),
 terminal escapes (an OSC that retitles the window), NUL, bidi overrides, wide characters and 100 kB.
 What the app would send to the terminal is rendered and searched for anything that escaped.
 """

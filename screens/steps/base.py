@@ -27,7 +27,9 @@ class StepEditor(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+g", "toggle_disclosure", "Disclosure", tooltip="Mark the answer as a disclosure"),
+        Binding(
+            "ctrl+g", "toggle_disclosure", "Disclosure", tooltip="Mark the answer as a disclosure"
+        ),
     ]
 
     class Changed(Message):

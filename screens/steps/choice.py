@@ -20,7 +20,7 @@ class ChoiceList(OptionList):
     """An option list whose prompts carry their own cursor and selection marks (monochrome-safe)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "Choose", show=False),
+        Binding("space", "select", "Choose"),
     ]
 
 
@@ -75,7 +75,8 @@ class ChoiceEditor(StepEditor):
     def _refresh_prompts(self) -> None:
         options = self.query_one(ChoiceList)
         for i, option in enumerate(self.step.options):
-            options.replace_option_prompt_at_index(i, self._prompt(option, i == options.highlighted))
+            prompt = self._prompt(option, i == options.highlighted)
+            options.replace_option_prompt_at_index(i, prompt)
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

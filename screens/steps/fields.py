@@ -1,8 +1,9 @@
 """Small fields the step editors are built from: length-limited text, and option pickers.
 
 Every text field has a limit and says so: typing past it rings the bell and a paste that would not
-fit is refused whole with a `TooLong` message (never cut short silently). Text is cleaned of control
-characters and escape sequences as it goes in. Options show their symbol and word, never colour alone.
+fit is refused whole with a `TooLong` message (never cut short silently). Text is cleaned of
+control characters and escape sequences as it goes in. Options show symbol and word, never
+colour alone.
 """
 
 from __future__ import annotations
@@ -164,7 +165,8 @@ class OptionCycler(Widget, can_focus=True):
         self.blank = blank
         self.allow_blank = allow_blank
         self._values = ([""] if allow_blank else []) + [o.value for o in options]
-        self.set_reactive(OptionCycler.index, self._values.index(value) if value in self._values else 0)
+        index = self._values.index(value) if value in self._values else 0
+        self.set_reactive(OptionCycler.index, index)
 
     @property
     def value(self) -> str:

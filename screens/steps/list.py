@@ -27,6 +27,7 @@ class ListEditor(StepEditor):
     ListEditor .step-count {
         color: $text-muted;
         height: 1;
+        margin-top: 1;
     }
     """
 

@@ -1,8 +1,8 @@
 """Timed steps: breathing patterns and guided pauses, shown in words and a countdown.
 
-The `PhaseTimer` (tui.timing) does the sums; this widget asks it once a second and shows the phase in
-words, the seconds left and "Cycle k of n", so it needs neither animation nor colour. The clock is
-injected, so tests move a `FakeClock` instead of waiting.
+The `PhaseTimer` (tui.timing) does the sums; this widget asks it once a second and shows the phase
+in words, the seconds left and "Cycle k of n", so it needs neither animation nor colour. The clock
+is injected, so tests move a `FakeClock` instead of waiting.
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ class TimedEditor(StepEditor):
         chosen = value.get("pattern")
         self.pattern_id: str = chosen if chosen in ids else (ids[0] if ids else CUSTOM_PATTERN_ID)
         cycles = value.get("cycles")
-        self.cycles: int = cycles if isinstance(cycles, int) and 1 <= cycles <= 50 else self.step.cycles
+        valid = isinstance(cycles, int) and 1 <= cycles <= 50
+        self.cycles: int = cycles if valid else self.step.cycles
         self.custom_text = ""
         phases = value.get("phases")
         if isinstance(phases, list):
@@ -264,7 +265,7 @@ class TimedEditor(StepEditor):
         if self.read_only:
             return
         if not self._phases():
-            self.post_message(self.Notice("Type the custom phases first, e.g. in 4, hold 4, out 6."))
+            self.post_message(self.Notice("Type the custom phases first, e.g. in 4, out 6."))
             return
         state = self.timer.state
         if event.command == "start" and state is TimerState.PAUSED:
