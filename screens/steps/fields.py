@@ -124,9 +124,8 @@ class OptionCycler(Widget, can_focus=True):
         background: $boost;
     }
     OptionCycler:focus {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: bold;
+        /* reverse, not only a colour, so focus shows in monochrome too */
+        text-style: bold reverse;
     }
     OptionCycler:disabled {
         opacity: 0.6;
