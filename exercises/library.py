@@ -16,6 +16,7 @@ from exercises.errors import ContentError
 from exercises.frontmatter import MAX_BYTES
 from exercises.models import Exercise
 from exercises.parser import parse_exercise
+from exercises.sections import plan_sections
 
 #: files in a pack folder that are not exercises.
 SKIPPED = frozenset({"readme.md", "license.md", "changelog.md"})
@@ -68,9 +69,9 @@ def read_text(path: Path) -> str:
         raise ContentError(name, line, "not UTF-8 text") from None
 
 
-def load_file(path: Path) -> Exercise:
+def load_file(path: Path, sections: dict[str, str] | None = None) -> Exercise:
     """One exercise from one file; raises ContentError only."""
-    return parse_exercise(read_text(path), str(path))
+    return parse_exercise(read_text(path), str(path), sections)
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -94,8 +95,15 @@ def _id_line(path: Path) -> int:
     return 1
 
 
-def load_dirs(folders: Iterable[Path]) -> Library:
-    """Exercises from these folders only, in the order given; the first of a duplicate id wins."""
+def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -> Library:
+    """Exercises from these folders only, in the order given; the first of a duplicate id wins.
+
+    `sections` are the plan sections `feeds` may name (by default from the plan templates of the
+    shipped content and these folders); an exercise feeding any other is a problem, left out.
+    """
+    folders = [Path(f) for f in folders]
+    if sections is None:
+        sections = plan_sections(folders)
     found: dict[str, Exercise] = {}
     problems: list[ContentError] = []
     for folder in folders:
@@ -106,7 +114,7 @@ def load_dirs(folders: Iterable[Path]) -> Library:
             continue
         for path in files:
             try:
-                exercise = load_file(path)
+                exercise = load_file(path, sections)
             except ContentError as exc:
                 problems.append(exc)
                 continue

@@ -10,6 +10,7 @@ is, because the people who fix content files read line numbers, not tracebacks.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from exercises.errors import ContentError
 from exercises.frontmatter import load_yaml, markdown, normalise, split_front_matter
 from exercises.models import Exercise, Step, StepKind
-from exercises.sections import SECTIONS
+from exercises.sections import plan_sections
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STEP_INFO = "step"
@@ -136,7 +137,8 @@ def _columns(raw: Any, path: str, line: int, what: str) -> Any:
     return out
 
 
-def _check_step(step: Step, path: str, keys: dict[str, int], what: str) -> None:
+def _check_step(step: Step, path: str, keys: dict[str, int], what: str,
+                sections: Collection[str] | None = None) -> None:
     """Rules pydantic cannot see: they span fields or depend on the kind."""
     line = step.line
 
@@ -155,9 +157,12 @@ def _check_step(step: Step, path: str, keys: dict[str, int], what: str) -> None:
         if not step.body.strip():
             raise ContentError(path, line, f"{what}: a read step needs some text under its block")
     for section in step.feeds:
-        if section not in SECTIONS:
+        if not FEED.fullmatch(section):
+            raise ContentError(path, at("feeds"), f"{what}: '{section}' is not a plan section id "
+                               "(PLAN.SECTION, e.g. wellbeing.goals)")
+        if sections is not None and section not in sections:
             raise ContentError(path, at("feeds"), f"{what}: feeds unknown plan section "
-                               f"'{section}' (known: {', '.join(SECTIONS)})")
+                               f"'{section}' (the plan templates have: {', '.join(sections)})")
     if len(set(step.feeds)) != len(step.feeds):
         raise ContentError(path, at("feeds"), f"{what}: a plan section is named twice in feeds")
     if step.kind is StepKind.CHOICE and len(step.options) < 2:
@@ -209,8 +214,11 @@ def _check_table(step: Step, path: str, at: Any, what: str) -> None:
                                    f"an option of column '{name}'")
 
 
+FEED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def parse_step(title: str, heading_line: int, block: str, block_line: int, body: str,
-               path: str) -> Step:
+               path: str, sections: Collection[str] | None = None) -> Step:
     """One step from its heading, its ```step block (first YAML line `block_line`) and prompt."""
     what = f"step '{title}'"
     data = load_yaml(block, path, first_line=block_line)
@@ -251,7 +259,7 @@ def parse_step(title: str, heading_line: int, block: str, block_line: int, body:
         data["columns"] = _columns(data["columns"], path, keys.get("columns", block_line), what)
     data.update(title=title, body=body, line=heading_line)
     step: Step = _validate(Step, data, path, heading_line, keys, what)
-    _check_step(step, path, keys, what)
+    _check_step(step, path, keys, what, sections)
     return step
 
 
@@ -260,7 +268,8 @@ def _inline_text(tokens: list[Token], index: int) -> str:
     return inline.content.strip() if inline is not None and inline.type == "inline" else ""
 
 
-def parse_body(body: str, body_line: int, path: str) -> list[Step]:
+def parse_body(body: str, body_line: int, path: str,
+               sections: Collection[str] | None = None) -> list[Step]:
     """Steps from the markdown body; `body_line` is the file line of the body's first line."""
     tokens = _body_markdown().parse(body)
     lines = body.split("\n")
@@ -305,7 +314,7 @@ def parse_body(body: str, body_line: int, path: str) -> list[Step]:
         assert fence.map is not None
         prompt = "\n".join(lines[fence.map[1]:end]).strip("\n")
         step = parse_step(title, heading_line, fence.content, body_line + fence.map[0] + 1,
-                          prompt, path)
+                          prompt, path, sections)
         if step.id in seen:
             raise ContentError(path, heading_line, f"duplicate step id '{step.id}' (first on "
                                f"line {seen[step.id]})")
@@ -339,13 +348,19 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
     return data
 
 
-def parse_exercise(text: str, path: str) -> Exercise:
-    """Parse a whole content file. Raises ContentError (and only that) when anything is wrong."""
+def parse_exercise(text: str, path: str, sections: Collection[str] | None = None) -> Exercise:
+    """Parse a whole content file. Raises ContentError (and only that) when anything is wrong.
+
+    `sections` are the plan section ids `feeds` may name (from the plan templates, see
+    `exercises.sections.plan_sections`); by default, those of the shipped templates.
+    """
+    if sections is None:
+        sections = plan_sections()
     meta, body, body_line = split_front_matter(text, path)
     front_text = "\n".join(normalise(text).split("\n")[1:body_line - 1])
     keys = _key_lines(front_text, 2)
     data = _front(meta, path, keys)
-    steps = parse_body(body, body_line, path)
+    steps = parse_body(body, body_line, path, sections)
     data.update(steps=steps, path=path)
     exercise: Exercise = _validate(Exercise, data, path, 1, keys, "front matter")
     if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:

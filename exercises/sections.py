@@ -1,38 +1,39 @@
-"""The plan sections an answer may feed: the one list the parser checks `feeds` against.
+"""The plan sections an answer may feed, read from the plan templates (content, not code).
 
-Ids read `PLAN.SECTION`. The plan compiler (tui) lays the plans out; this module only fixes the
-names, so a typo in a content file is caught by `wellbeing content check` rather than silently
-feeding nothing.
+Ids read `PLAN.SECTION`. A content pack that adds a section to its own `plans/<kind>.md` can feed it
+at once; a typo in a `feeds` list is still caught by `wellbeing content check`.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable
+from pathlib import Path
 
-#: section id -> heading, in plan order.
-SECTIONS: Final[dict[str, str]] = {
-    "wellbeing.concerns": "My concerns",
-    "wellbeing.impact": "How they affect me",
-    "wellbeing.traffic-light": "My wellbeing traffic light",
-    "wellbeing.toolkit-grounding": "My toolkit: grounding",
-    "wellbeing.toolkit-breathing": "My toolkit: breathing",
-    "wellbeing.toolkit-mindfulness": "My toolkit: mindfulness",
-    "wellbeing.kindness": "Being kind to myself",
-    "wellbeing.people": "My people",
-    "wellbeing.goals": "My Good Life goals",
-    "keep-safe.victim-access": "Victim Access",
-    "keep-safe.hostility": "Hostility",
-    "keep-safe.sexual-preoccupation": "Sexual Preoccupation",
-    "keep-safe.rejection-of-supervision": "Rejection of Supervision",
-    "keep-safe.emotional-collapse": "Emotional Collapse",
-    "keep-safe.collapse-of-social-supports": "Collapse of Social Supports",
-    "keep-safe.substance-abuse": "Substance Abuse",
-}
+from exercises.errors import ContentError
 
 #: the plans, by the prefix of their section ids.
-PLANS: Final[tuple[str, ...]] = ("wellbeing", "keep-safe")
+PLANS: tuple[str, ...] = ("wellbeing", "keep-safe")
 
 
 def plan_of(section: str) -> str:
     """The plan a section id belongs to ("wellbeing.goals" -> "wellbeing")."""
     return section.split(".", 1)[0]
+
+
+def plan_sections(extra_dirs: Iterable[Path] = ()) -> dict[str, str]:
+    """Section id -> title, for every answer section of every plan template, in plan order.
+
+    A template that does not load contributes nothing here; `content check` reports it.
+    """
+    from exercises.plan_templates import PLAN_KINDS, load_plan_template
+
+    sections: dict[str, str] = {}
+    for kind in PLAN_KINDS:
+        try:
+            template = load_plan_template(kind, list(extra_dirs))
+        except ContentError:
+            continue
+        for section in template.sections:
+            if not section.fixed:
+                sections[section.id] = section.title
+    return sections

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -22,6 +22,9 @@ from store.records import Client, FollowUp, Session, SessionStatus, now
 from store.repository import ClientFile
 from tui.autosave import AutoSaver
 from tui.context import Context
+
+if TYPE_CHECKING:
+    from tui.plans import Plan
 from tui.crash import record_crash
 from tui.palette import WellbeingCommands
 from tui.terminal_guards import guard_input_decoding
@@ -273,8 +276,27 @@ class WellbeingApp(App[None]):
 
     # -- plans, eligibility, directory, follow-ups --------------------------------------------------
 
+    def compile_plan(self, cf: ClientFile, kind: str) -> Plan:
+        """The plan as it stands now (runs without a terminal; the screen calls it in a worker)."""
+        from exercises.plan_templates import load_plan_template
+        from tui.plans import PlanInputs, compile_plan
+
+        template = load_plan_template(kind, self.ctx.content_dirs)
+        return compile_plan(kind, template, self.ctx.library, PlanInputs.from_client_file(cf),
+                            self.ctx.config, self.today())
+
     def show_plan(self, cf: ClientFile, kind: str) -> None:
-        self.notify("Plans are not available yet in this build.", markup=False)
+        from screens.plan_view import PlanScreen
+        from store.permissions import make_private_dir
+
+        try:
+            make_private_dir(self.ctx.export_dir)
+        except (OSError, StoreError) as exc:
+            self.notify(f"Export folder: {exc}", severity="warning", markup=False)
+        self.push_screen(
+            PlanScreen(kind, lambda: self.compile_plan(cf, kind), cf, self.ctx.practitioner,
+                       self.ctx.export_dir, today=self.today())
+        )
 
     def show_directory(self) -> None:
         from screens.directory import DirectoryScreen

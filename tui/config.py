@@ -9,6 +9,7 @@ mouse = true
 idle_minutes = 5                    # privacy screen after this many idle minutes (0: never)
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
+export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
 shared_group = false                # allow a group-readable data dir (team server)
 [[crisis_lines]]
 name = "Samaritans"
@@ -54,6 +55,7 @@ class Config(BaseModel):
     retention_years: int = Field(default=7, ge=1, le=100)
     shared_group: bool = False
     encrypt: bool = False
+    export_dir: Path | None = None
     crisis_lines: tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
 
     def low_bandwidth_on(self, flag: bool | None = None) -> bool:

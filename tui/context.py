@@ -50,6 +50,11 @@ class Context:
         return load_directory([d / "directory" for d in self.content_dirs if (d / "directory").is_dir()])
 
     @property
+    def export_dir(self) -> Path:
+        """Where exports are suggested: the configured folder, else `exports/` in the data dir."""
+        return self.config.export_dir or self.data_dir / "exports"
+
+    @property
     def practitioner(self) -> str:
         from store.repository import os_user
 
