@@ -154,6 +154,8 @@ class Repository:
             try:
                 with self._db(cid) as db:
                     db.table(CLIENT).insert(client.model_dump(mode="json"))
+                # A first backup (a copy, not a link), so even a client never saved again has one.
+                atomic_write(backup_path(path), path.read_bytes())
             except OSError as exc:
                 raise _save_error(cid, exc) from None
             _audited(self.audit_log(cid), "created", "client added")
