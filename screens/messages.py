@@ -27,7 +27,10 @@ class ProblemScreen(ModalScreen[bool]):
     """Says what is wrong in plain words; optionally offers one way out (dismisses True)."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(False)", "Close"),
+        Binding("r", "take_offer", "Take the offer", show=False),
+    ]
 
     def __init__(self, message: str, *, offer: str | None = None, title: str = "Problem"):
         super().__init__()
@@ -41,11 +44,15 @@ class ProblemScreen(ModalScreen[bool]):
             yield Static(as_content(self.message), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 if self.offer:
-                    yield Button(self.offer, id="offer", variant="warning")
-                yield Button("Close", id="close")
+                    yield Button(f"{self.offer} (r)", id="offer", variant="warning")
+                yield Button("Close (esc)", id="close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "offer")
+
+    def action_take_offer(self) -> None:
+        if self.offer:
+            self.dismiss(True)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tui.plans import Plan
 from tui.crash import record_crash
 from tui.palette import WellbeingCommands
+from tui.safe_text import one_line
 from tui.terminal_guards import guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
@@ -77,12 +78,15 @@ class WellbeingApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
         self.push_screen(ClientListScreen())
-        problems = self.ctx.library.problems
+        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
         if problems:
+            shown = "\n".join(one_line(p, 200) for p in problems[:4])
+            more = f"\n(and {len(problems) - 4} more)" if len(problems) > 4 else ""
             self.notify(
-                f"{len(problems)} content problem(s): those exercises are left out. "
-                "Run `wellbeing content check` for details.",
-                title="Content", severity="warning", markup=False, timeout=8,
+                f"{shown}{more}\nThese are left out; the rest loads. "
+                "`wellbeing content check` lists them all.",
+                title=f"{len(problems)} content problem(s)", severity="warning", markup=False,
+                timeout=20,
             )
         if self.start_client:
             self.call_after_refresh(self.open_client, self.start_client)
