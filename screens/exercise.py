@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,6 +29,17 @@ from store.text import clean_text
 from tui.autosave import AutoSaver
 from tui.safe_text import one_line
 from tui.timing import CUSTOM_PATTERN_ID, Clock
+
+POSITIONS = "positions"
+
+
+class StepPosition(BaseModel):
+    """The step an exercise is showing, kept so a hang-up resumes there (cleared on leaving)."""
+
+    session_id: str
+    exercise_id: str
+    step_id: str = ""  # "": the exercise was left normally
+
 
 FOLLOW_UP_TOLD = (
     "Follow-up opened: discuss with the treatment manager; follow the information-sharing protocol."
@@ -132,6 +144,7 @@ class ExerciseScreen(Screen[bool]):
         self._open_follow_ups: set[tuple[str, str]] = set()
         self._pending: set[Hashable] = set()
         self._failed: str = ""
+        self._was_on: str = ""
 
     # -- layout --
 
@@ -153,7 +166,17 @@ class ExerciseScreen(Screen[bool]):
         self._load()
         answered = {s for s, v in self._values.items() if not is_empty(v)}
         self._show_save_state()
-        await self.show_step(resume_index(self.exercise, answered))
+        start = resume_index(self.exercise, answered)
+        # After a hang-up (or a kill) the screen never left normally: go back to the step it was
+        # on, e.g. the answer being typed, unless an earlier step is still unanswered.
+        was_on = next((i for i, s in enumerate(self.exercise.steps) if s.id == self._was_on), None)
+        if was_on is not None:
+            start = min(start, was_on)
+        await self.show_step(start)
+
+    def on_unmount(self) -> None:
+        """Left normally (back, finished, quit): next time, start at the first unanswered step."""
+        self._save_position("")
 
     def _load(self) -> None:
         ex = self.exercise.id
@@ -170,6 +193,26 @@ class ExerciseScreen(Screen[bool]):
         self._open_follow_ups = {
             (f.exercise_id, f.step_id) for f in self.client_file.follow_ups() if f.is_open
         }
+        self._was_on = next(
+            (p.step_id for p in self.client_file.records(POSITIONS, StepPosition)
+             if (p.session_id, p.exercise_id) == (self.session.id, ex)), ""
+        )
+
+    def _save_position(self, step_id: str) -> None:
+        if self.read_only:
+            return
+        position = StepPosition(
+            session_id=self.session.id, exercise_id=self.exercise.id, step_id=step_id
+        )
+        client_file = self.client_file
+        try:
+            self.saver.submit(
+                ("position", self.session.id, self.exercise.id),
+                lambda: client_file.save_record(POSITIONS, position, ["session_id", "exercise_id"]),
+                delay=None if step_id else 0,
+            )
+        except RuntimeError:  # the saver has stopped: the app is going anyway
+            pass
 
     @property
     def step(self) -> Step:
@@ -220,6 +263,7 @@ class ExerciseScreen(Screen[bool]):
         await area.mount(editor)
         area.scroll_home(animate=False)
         editor.focus_first()
+        self._save_position(step.id)
         if self._disclosures.get(step.id):
             self._tell("This answer is marked as a disclosure.")
         self.refresh_bindings()
