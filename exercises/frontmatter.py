@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
+from pydantic import BaseModel, ValidationError
 
 from exercises.errors import ContentError
 
@@ -202,3 +203,31 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     end = front.map[1]
     body = "\n".join(lines[end:])
     return meta, body, end + 1
+
+
+def key_lines(source: str, first_line: int) -> dict[str, int]:
+    """File line of each top-level `key:` in a YAML block, so errors can point at the key."""
+    lines: dict[str, int] = {}
+    for offset, raw in enumerate(source.split("\n")):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", raw)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = first_line + offset
+    return lines
+
+
+def validate_model(model: type[BaseModel], data: dict[str, Any], path: str, line: int,
+              key_lines: dict[str, int], what: str) -> Any:
+    """Build `model` from `data`; the first pydantic error becomes a ContentError at its key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = [str(part) for part in first["loc"]]
+        where = ".".join(loc)
+        at = key_lines.get(loc[0], line) if loc else line
+        msg = first["msg"]
+        if first["type"] == "missing":
+            raise ContentError(path, at, f"{what}: missing required field '{where}'") from None
+        if first["type"] == "extra_forbidden":
+            raise ContentError(path, at, f"{what}: unknown field '{where}'") from None
+        raise ContentError(path, at, f"{what}: {where}: {msg}") from None

@@ -15,10 +15,16 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import BaseModel, ValidationError
 
 from exercises.errors import ContentError
-from exercises.frontmatter import load_yaml, markdown, normalise, split_front_matter
+from exercises.frontmatter import (
+    key_lines,
+    load_yaml,
+    markdown,
+    normalise,
+    split_front_matter,
+    validate_model,
+)
 from exercises.models import Exercise, Step, StepKind
 from exercises.sections import plan_sections
 
@@ -56,34 +62,6 @@ def _body_markdown() -> MarkdownIt:
 def render_html(text: str) -> str:
     """Render a content prompt to HTML with raw HTML escaped, never passed through."""
     return _body_markdown().render(text)
-
-
-def _key_lines(source: str, first_line: int) -> dict[str, int]:
-    """File line of each top-level `key:` in a YAML block, so errors can point at the key."""
-    lines: dict[str, int] = {}
-    for offset, raw in enumerate(source.split("\n")):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", raw)
-        if match and match.group(1) not in lines:
-            lines[match.group(1)] = first_line + offset
-    return lines
-
-
-def _validate(model: type[BaseModel], data: dict[str, Any], path: str, line: int,
-              key_lines: dict[str, int], what: str) -> Any:
-    """Build `model` from `data`; the first pydantic error becomes a ContentError at its key."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        loc = [str(part) for part in first["loc"]]
-        where = ".".join(loc)
-        at = key_lines.get(loc[0], line) if loc else line
-        msg = first["msg"]
-        if first["type"] == "missing":
-            raise ContentError(path, at, f"{what}: missing required field '{where}'") from None
-        if first["type"] == "extra_forbidden":
-            raise ContentError(path, at, f"{what}: unknown field '{where}'") from None
-        raise ContentError(path, at, f"{what}: {where}: {msg}") from None
 
 
 def _options(raw: Any, path: str, line: int, what: str) -> Any:
@@ -226,7 +204,7 @@ def parse_step(title: str, heading_line: int, block: str, block_line: int, body:
         data = {}
     if not isinstance(data, dict):
         raise ContentError(path, block_line, f"{what}: the step block must be 'key: value' lines")
-    keys = _key_lines(block, block_line)
+    keys = key_lines(block, block_line)
     for key in data:
         if not isinstance(key, str):
             raise ContentError(path, block_line, f"{what}: key {key!r} must be a word")
@@ -258,7 +236,7 @@ def parse_step(title: str, heading_line: int, block: str, block_line: int, body:
     if "columns" in data:
         data["columns"] = _columns(data["columns"], path, keys.get("columns", block_line), what)
     data.update(title=title, body=body, line=heading_line)
-    step: Step = _validate(Step, data, path, heading_line, keys, what)
+    step: Step = validate_model(Step, data, path, heading_line, keys, what)
     _check_step(step, path, keys, what, sections)
     return step
 
@@ -358,11 +336,11 @@ def parse_exercise(text: str, path: str, sections: Collection[str] | None = None
         sections = plan_sections()
     meta, body, body_line = split_front_matter(text, path)
     front_text = "\n".join(normalise(text).split("\n")[1:body_line - 1])
-    keys = _key_lines(front_text, 2)
+    keys = key_lines(front_text, 2)
     data = _front(meta, path, keys)
     steps = parse_body(body, body_line, path, sections)
     data.update(steps=steps, path=path)
-    exercise: Exercise = _validate(Exercise, data, path, 1, keys, "front matter")
+    exercise: Exercise = validate_model(Exercise, data, path, 1, keys, "front matter")
     if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:
         raise ContentError(path, keys.get("modes", 1), "front matter: modes must list each of "
                            "office, phone, remote, posted at most once, and at least one")

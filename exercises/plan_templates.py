@@ -21,12 +21,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from exercises.errors import ContentError
-from exercises.frontmatter import load_yaml, markdown, normalise, split_front_matter
+from exercises.frontmatter import (
+    key_lines,
+    load_yaml,
+    markdown,
+    normalise,
+    split_front_matter,
+    validate_model,
+)
 
 PlanKind = Literal["wellbeing", "keep-safe"]
 PLAN_KINDS: tuple[str, ...] = ("wellbeing", "keep-safe")
@@ -84,31 +91,6 @@ class PlanTemplate(_Frozen):
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def _key_lines(source: str, first_line: int) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for offset, raw in enumerate(source.split("\n")):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", raw)
-        if match and match.group(1) not in lines:
-            lines[match.group(1)] = first_line + offset
-    return lines
-
-
-def _validate(model: type[BaseModel], data: dict[str, Any], path: str, line: int,
-              keys: dict[str, int], what: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        loc = [str(p) for p in first["loc"]]
-        where = ".".join(loc)
-        at = keys.get(loc[0], line) if loc else line
-        if first["type"] == "missing":
-            raise ContentError(path, at, f"{what}: missing required field '{where}'") from None
-        if first["type"] == "extra_forbidden":
-            raise ContentError(path, at, f"{what}: unknown field '{where}'") from None
-        raise ContentError(path, at, f"{what}: {where}: {first['msg']}") from None
-
-
 def _reflow(text: str) -> str:
     """Join soft-wrapped source lines into paragraphs (blank lines separate paragraphs)."""
     paragraphs = re.split(r"\n\s*\n", text.strip())
@@ -124,7 +106,7 @@ def _parse_section(title: str, heading_line: int, block: str, block_line: int, i
     if not isinstance(data, dict):
         raise ContentError(path, block_line,
                            f"{what}: the section block must be 'key: value' lines")
-    keys = _key_lines(block, block_line)
+    keys = key_lines(block, block_line)
     for key in ("title", "intro", "line"):
         if key in data:
             raise ContentError(path, keys.get(key, block_line),
@@ -156,14 +138,14 @@ def _parse_section(title: str, heading_line: int, block: str, block_line: int, i
         raise ContentError(path, keys.get("steps", block_line),
                            f"{what}: a fixed section is filled by the app and takes no steps")
     data = {**data, "steps": steps, "title": title, "intro": intro, "line": heading_line}
-    return _validate(SectionTemplate, data, path, heading_line, keys, what)
+    return validate_model(SectionTemplate, data, path, heading_line, keys, what)
 
 
 def parse_plan_template(text: str, path: str) -> PlanTemplate:
     """Parse a template file. Raises ContentError (and only that) when anything is wrong."""
     meta, body, body_line = split_front_matter(text, path)
     front = "\n".join(normalise(text).split("\n")[1:body_line - 1])
-    front_keys = _key_lines(front, 2)
+    front_keys = key_lines(front, 2)
     kind = meta.get("kind")
     if kind not in PLAN_KINDS:
         raise ContentError(path, front_keys.get("kind", 1),
@@ -214,7 +196,7 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
         seen[section.id] = heading_line
         sections.append(section)
     data = {**meta, "sections": sections, "path": path}
-    return _validate(PlanTemplate, data, path, 1, front_keys, "front matter")
+    return validate_model(PlanTemplate, data, path, 1, front_keys, "front matter")
 
 
 def template_path(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Path:
