@@ -48,6 +48,7 @@ class DashboardScreen(Screen[None]):
         Binding("w", "plan('wellbeing')", "Wellbeing Plan"),
         Binding("k", "plan('keep-safe')", "Keep Safe Plan"),
         Binding("e", "eligibility", "Eligibility"),
+        Binding("a", "audit", "Audit trail"),
         Binding("c", "close_follow_up", "Close follow-up", show=False),
         Binding("d", "directory", "Interventions", show=False),
         Binding("escape", "back", "Back"),
@@ -151,6 +152,13 @@ class DashboardScreen(Screen[None]):
 
     def action_eligibility(self) -> None:
         self.app.show_eligibility(self.cf)
+
+    def action_audit(self) -> None:
+        show = getattr(self.app, "show_audit", None)
+        if show is None:
+            self.notify("The audit trail is not available here.", markup=False)
+            return
+        show(self.cf)
 
     def action_directory(self) -> None:
         self.app.show_directory()

@@ -315,11 +315,19 @@ class PlanScreen(Screen[None]):
     def _compile_worker(self) -> None:
         try:
             plan = self._compile()
+            # audited before it is shown: if the log cannot be written, the plan is not shown
+            self._record("plan compiled", [self.kind])
         except Exception as exc:  # a content or store problem: say so, never crash the review
             self.app.call_from_thread(self.notify, f"Cannot compile the plan: {exc}",
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, plan)
+
+    def _record(self, action: str, fields: list[str], ids: dict[str, str] | None = None) -> None:
+        """An audit entry on the client's log (works on a read-only open too); raises AuditError."""
+        record = getattr(self.cf, "record", None)
+        if record is not None:
+            record(action, fields, ids)
 
     async def _show(self, plan: Plan) -> None:
         if not self._review_chosen:
@@ -428,6 +436,13 @@ class PlanScreen(Screen[None]):
     @work(thread=True, group="plan-export")
     def _export_worker(self, plan: Plan, path: Path) -> None:
         fmt = format_of(path) or "pdf"
+        try:
+            # audited before anything leaves (kind and format only: a file name may hold a name)
+            self._record("exported", [self.kind], {"format": fmt, "to": "file"})
+        except Exception as exc:  # AuditError: nothing is written unaudited
+            self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error",
+                                      markup=False)
+            return
         try:
             written = write_file(plan.document(printed_on=self.today), path, fmt)
         except OSError as exc:

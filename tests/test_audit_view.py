@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from screens.audit_view import AuditScreen, chain_status, entry_details
 from store.records import Client, Session
@@ -176,3 +178,146 @@ async def test_an_empty_log_says_so() -> None:
         await pilot.pause()
         assert "no audit log" in status(app)
         assert cells(app)[0][3] == "no entries"
+
+
+# -- what the plan command and the plan screen record -----------------------------------------
+
+
+def actions(repo: Repository, cid: str) -> list[tuple[str, list[str], dict[str, str]]]:
+    return [(e["action"], e["fields"], e.get("ids", {})) for e in repo.audit_log(cid).entries()]
+
+
+@pytest.fixture
+def plan_repo(tmp_path: Path) -> Repository:
+    from tests.plan_fixtures import CLIENT, S1, S2, history
+
+    repo = Repository(tmp_path / "data", user="pat")
+    repo.ensure()
+    repo.add_client(CLIENT)
+    with repo.open(CLIENT.id) as cf:
+        cf.save_session(S1)
+        cf.save_session(S2)
+        for a in history():
+            cf.save_answer(a)
+    return repo
+
+
+def test_plan_command_records_compiled_and_exported_on_a_read_only_open(
+    plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.plan_fixtures import CLIENT
+    from tui.cli import main
+
+    cid = CLIENT.id
+    held = plan_repo.open(cid)  # the app holds the client: the command reads it read-only
+    try:
+        assert main(["--data-dir", str(plan_repo.data_dir), "plan", cid, "--kind", "keep-safe",
+                     "--format", "txt"]) == 0
+        out = tmp_path / "private-name-in-path.md"
+        assert main(["--data-dir", str(plan_repo.data_dir), "plan", cid, "--kind", "wellbeing",
+                     "-o", str(out)]) == 0
+    finally:
+        held.close()
+    assert out.exists() and capsys.readouterr().out
+    tail = actions(plan_repo, cid)[-6:]
+    assert tail == [
+        ("viewed", [], {}), ("plan compiled", ["keep-safe"], {}),
+        ("exported", ["keep-safe"], {"format": "txt", "to": "stdout"}),
+        ("viewed", [], {}), ("plan compiled", ["wellbeing"], {}),
+        ("exported", ["wellbeing"], {"format": "md", "to": "file"}),
+    ]
+    assert "private-name-in-path" not in plan_repo.audit_log(cid).path.read_text()
+    assert plan_repo.verify_audit(cid) == []
+
+
+def test_plan_command_writes_nothing_when_the_audit_cannot_be_written(
+    plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.plan_fixtures import CLIENT
+    from tui.cli import main
+
+    log = plan_repo.audit_log(CLIENT.id).path
+    aside = log.with_name("aside.jsonl")
+    log.rename(aside)
+    log.symlink_to(aside)  # the log refuses to append through a link (as root too)
+    out = tmp_path / "plan.md"
+    code = main(["--data-dir", str(plan_repo.data_dir), "plan", CLIENT.id, "--kind",
+                 "wellbeing", "-o", str(out)])
+    assert code == 1 and not out.exists()
+    assert "audit" in capsys.readouterr().err
+
+
+def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
+    plan_repo: Repository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.plan_fixtures import CLIENT
+    from tui.cli import main
+
+    before = actions(plan_repo, CLIENT.id)
+    assert main(["--data-dir", str(plan_repo.data_dir), "plan", CLIENT.id, "--kind",
+                 "wellbeing", "--format", "pdf"]) == 1
+    assert "PDF cannot go to the terminal" in capsys.readouterr().err
+    assert actions(plan_repo, CLIENT.id) == before
+
+
+async def test_plan_screen_records_compiled_and_exported(
+    plan_repo: Repository, tmp_path: Path
+) -> None:
+    from exercises.plan_templates import load_plan_template
+    from screens.plan_view import ExportDialog, PlanScreen
+    from tests.plan_fixtures import CLIENT, FakeLibrary
+    from tui.config import Config
+    from tui.plans import PlanInputs, compile_plan
+
+    cf = plan_repo.read(CLIENT.id)  # read-only: recording still works
+    template = load_plan_template("wellbeing")
+    today = date(2020, 6, 12)
+
+    def compile_now():  # noqa: ANN202
+        return compile_plan("wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf),
+                            Config(), today)
+
+    class PlanApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(PlanScreen("wellbeing", compile_now, cf, "pat", tmp_path, today=today))
+
+    app = PlanApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert actions(plan_repo, CLIENT.id)[-1] == ("plan compiled", ["wellbeing"], {})
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one(Input).value = str(tmp_path / "out.txt")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert (tmp_path / "out.txt").exists()
+    assert actions(plan_repo, CLIENT.id)[-1] == (
+        "exported", ["wellbeing"], {"format": "txt", "to": "file"})
+    assert plan_repo.verify_audit(CLIENT.id) == []
+
+
+def test_restricted_is_a_profile_field_and_its_change_is_audited(
+    repo: Repository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+    from tui.profile_fields import PROFILE_FIELDS
+
+    assert PROFILE_FIELDS["restricted"].choices == ("yes", "no")
+    repo.add_client(Client(id="X1", name="A"))
+    base = ["--data-dir", str(repo.data_dir), "client", "set", "X1"]
+    assert main([*base, "restricted=yes"]) == 0
+    assert repo.read_client("X1").restricted
+    assert main([*base, "name=B"]) == 1  # read-only while restricted
+    assert main([*base, "restricted=unknown"]) == 1  # never unknown
+    assert main([*base, "restricted=no"]) == 0
+    assert not repo.read_client("X1").restricted
+    changed = [e["fields"] for e in repo.audit_log("X1").entries()
+               if e["action"] == "profile changed"]
+    assert changed == [["restricted"], ["restricted"]]
+    err = capsys.readouterr().err
+    assert "restricted" in err and "expected yes or no" in err

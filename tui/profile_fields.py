@@ -27,6 +27,7 @@ unknown. Yes/no fields take yes/no (also y/n, true/false). Lists are comma-separ
 | erg22_recommended, extremism_concern, alcohol_related_offence | yes, no |
 | alcohol_dependent, alcohol_treatment_requirement, alcohol_misuse | yes, no |
 | drug_misuse, mental_health_need, consent | yes, no |
+| restricted | yes, no (never unknown): a restricted record is read-only and kept from deletion |
 """
 
 from __future__ import annotations
@@ -86,6 +87,16 @@ def _yes_no(raw: str) -> bool | None:
     word = _word(raw)
     if word in _UNKNOWN:
         return None
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueError("expected yes or no")
+
+
+def _strict_yes_no(raw: str) -> bool:
+    """Yes or no, with no 'unknown': for flags that are always either on or off."""
+    word = _word(raw)
     if word in _YES:
         return True
     if word in _NO:
@@ -229,6 +240,9 @@ def _fields() -> dict[str, ProfileField]:
     }
     rows += [f(name, f"risk.{name}", "yes or no", _yes_no, _YN, label) for name, label in
              flags.items()]
+    rows.append(f("restricted", "restricted",
+                  "yes or no (a restricted record is read-only and kept from deletion)",
+                  _strict_yes_no, _YN, "Restricted (read-only)"))
     return {row.name: row for row in rows}
 
 

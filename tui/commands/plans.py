@@ -39,11 +39,16 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
                         help="write to FILE (required for pdf; text formats default to stdout)")
 
 
+def check_output(fmt: str, output: str | None) -> None:
+    """Refuse a destination that cannot take `fmt` (a PDF to the terminal) before any work."""
+    if fmt == "pdf" and (output is None or output == "-"):
+        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+
+
 def write_output(doc: Document, fmt: str, output: str | None) -> str | None:
     """Write `doc` to `output` (atomically, private) or stdout; return the path written, if any."""
+    check_output(fmt, output)
     if output is None or output == "-":
-        if fmt == "pdf":
-            raise UserError("a PDF cannot go to the terminal; give -o FILE")
         sys.stdout.write(render_bytes(doc, fmt).decode("utf-8"))
         sys.stdout.flush()
         return None
@@ -58,15 +63,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from tui.plans import PlanInputs, compile_plan
 
     cid = validate_client_id(args.id)
+    check_output(args.format, args.output)
     ctx = make_context(args)
     if not ctx.repo.exists(cid):
         raise UserError(f"no client {cid} in {ctx.repo.data_dir}")
-    with ctx.repo.read(cid) as cf:
+    with ctx.repo.read(cid) as cf:  # audited "viewed"; a read-only open may still record
         data = PlanInputs.from_client_file(cf)
-    template = load_plan_template(args.kind, ctx.content_dirs)
-    today = date.today()
-    plan = compile_plan(args.kind, template, ctx.library, data, ctx.config, today)
-    written = write_output(plan.document(printed_on=today), args.format, args.output)
+        template = load_plan_template(args.kind, ctx.content_dirs)
+        today = date.today()
+        plan = compile_plan(args.kind, template, ctx.library, data, ctx.config, today)
+        doc = plan.document(printed_on=today)
+        # Audited before anything leaves: if the log cannot be written, nothing is output.
+        # Kind and format only; never the file name, which may hold a name.
+        cf.record("plan compiled", [args.kind])
+        to = "stdout" if args.output in (None, "-") else "file"
+        cf.record("exported", [args.kind], {"format": args.format, "to": to})
+    written = write_output(doc, args.format, args.output)
     if written:
         print(f"wrote {written}", file=sys.stderr)
     return 0
