@@ -73,10 +73,32 @@ class WellbeingApp(App[None]):
     # -- lifecycle --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from screens.client_list import ClientListScreen
-
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
+        if self.ctx.config.idle_minutes:
+            self.set_interval(15, self._check_idle, name="privacy-idle")
+        if self.ctx.encrypted and "codec" not in self.ctx.__dict__:
+            self._ask_passphrase()
+        else:
+            self._start()
+
+    def _ask_passphrase(self) -> None:
+        """An encrypted data dir: nothing is read until the passphrase opens it."""
+        from screens.passphrase import PassphraseScreen
+        from tui.unlock import unlock_with
+
+        def unlocked(codec: object) -> None:
+            if codec is None:
+                self.exit()
+                return
+            self.ctx.unlock(codec)  # type: ignore[arg-type]
+            self._start()
+
+        self.push_screen(PassphraseScreen(lambda p: unlock_with(self.ctx.data_dir, p)), unlocked)
+
+    def _start(self) -> None:
+        from screens.client_list import ClientListScreen
+
         self.push_screen(ClientListScreen())
         problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
         if problems:
@@ -90,8 +112,6 @@ class WellbeingApp(App[None]):
             )
         if self.start_client:
             self.call_after_refresh(self.open_client, self.start_client)
-        if self.ctx.config.idle_minutes:
-            self.set_interval(15, self._check_idle, name="privacy-idle")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
@@ -115,7 +135,7 @@ class WellbeingApp(App[None]):
         from screens.privacy import PrivacyScreen
 
         self.saver.flush()
-        checker = getattr(self.ctx, "check_passphrase", None)
+        checker = self.ctx.check_passphrase if self.ctx.encrypted else None
         self.push_screen(PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker))
 
     def on_unmount(self) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.repository import Repository
+from store.storage import Codec
 from tui import locations
 from tui.config import Config, load_config
+from tui.errors import UserError
 
 if TYPE_CHECKING:
     from exercises.errors import ContentError
@@ -31,10 +33,37 @@ class Context:
         return repo
 
     @cached_property
-    def codec(self):  # noqa: ANN201 - a store.storage.Codec or None
+    def codec(self) -> Codec | None:
+        """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
         from tui.unlock import codec_for
 
+        self.check_encryption_policy()
         return codec_for(self.data_dir)
+
+    @property
+    def encrypted(self) -> bool:
+        from tui.unlock import is_encrypted
+
+        return is_encrypted(self.data_dir)
+
+    def check_encryption_policy(self) -> None:
+        """`encrypt = true` in the config: refuse to put client data in a plain data dir."""
+        if self.config.encrypt and not self.encrypted:
+            raise UserError(
+                f"the config asks for encryption at rest but {self.data_dir} is not encrypted; "
+                "run `wellbeing init --encrypt` first"
+            )
+
+    def unlock(self, codec: Codec) -> None:
+        """Use `codec` (from the App's passphrase screen) from now on."""
+        self.__dict__["codec"] = codec
+        self.__dict__.pop("repo", None)
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        """Whether `passphrase` opens this data dir (the idle privacy screen asks for it)."""
+        from tui.unlock import verify_passphrase
+
+        return verify_passphrase(self.data_dir, passphrase)
 
     @cached_property
     def library(self) -> Library:

@@ -11,9 +11,11 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from store.repository import Repository
 from tui.context import Context, make_context
 from tui.crash import setup_logging
 from tui.errors import UserError
+from tui.unlock import PASSPHRASE_ENV
 
 
 def check_terminal() -> None:
@@ -61,8 +63,14 @@ def launch(args: argparse.Namespace) -> int:
     check_terminal()
     setup_logging()
     ctx = demo_context(args) if args.demo else make_context(args)
-    ctx.repo  # create and check the data dir now: a problem is one line, before the screen opens
-    ctx.repo.sweep_temp_files()
+    ctx.check_encryption_policy()
+    # Create and check the data dir now: a problem is one line, before the screen opens. An
+    # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
+    plain = Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
+    plain.ensure()
+    plain.sweep_temp_files()
+    if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
+        ctx.repo  # noqa: B018 - unlock now from the file; a wrong one is a one-line error
 
     from tui.app import WellbeingApp
 
