@@ -1,0 +1,77 @@
+"""In a pseudo-terminal: an unexpected error is one short line (traceback only in the 0600 log);
+`--no-mouse` stops mouse reporting."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pty_app import PtyApp
+
+pytestmark = pytest.mark.xdist_group("pty")
+
+CRASHING_APP = """
+import sys
+from pathlib import Path
+import tui.app
+from tui.app import WellbeingApp
+from tui.config import Config
+from tui.context import Context
+from tui.crash import setup_logging
+
+
+class Crashes(WellbeingApp):
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))  # resolved beside tui/app.py
+
+    def _start(self):
+        secret_client_answer = "my secret disclosure"  # a local that must never be printed
+        raise RuntimeError("boom " + str(len(secret_client_answer)))
+
+
+setup_logging()
+app = Crashes(Context(config=Config(), data_dir=Path(sys.argv[1])))
+app.run()
+sys.exit(app.return_code or 0)
+"""
+
+
+def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state"
+    script = tmp_path / "crashing_app.py"
+    script.write_text(CRASHING_APP, "utf-8")
+    app = PtyApp([str(tmp_path / "data")], argv0=[sys.executable, str(script)],
+                 env={"WELLBEING_STATE_DIR": str(state)})
+    try:
+        app.proc.wait(timeout=60)
+        app.read(0.5)
+    finally:
+        app.close()
+    screen = app.output.decode("utf-8", "replace")
+    assert app.proc.returncode == 1
+    assert "stopped after an unexpected error (RuntimeError)" in screen
+    assert "Traceback" not in screen and "my secret disclosure" not in screen
+    log = state / "wellbeing.log"
+    text = log.read_text("utf-8")
+    assert "Traceback" in text and "RuntimeError: boom 20" in text
+    assert "my secret disclosure" not in text  # no local variables
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+
+
+MOUSE_ON = b"\x1b[?1000h"
+
+
+@pytest.mark.parametrize("flag", [[], ["--no-mouse"]])
+def test_no_mouse_stops_mouse_reporting(data_dir: Path, flag: list[str]) -> None:
+    app = PtyApp(["--data-dir", str(data_dir), *flag])
+    try:
+        assert app.wait_for(b"No clients yet")
+    finally:
+        app.close()
+    assert (MOUSE_ON in app.output) == (not flag)
