@@ -264,6 +264,13 @@ class VersionsDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
+class PlanMarkdown(Markdown, can_focus=True):
+    """The plan text, focused and scrolled from the keyboard (a plain Markdown cannot take focus,
+    so nothing below the first screen could be read without a mouse)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(VerticalScroll.BINDINGS)
+
+
 class PlanScreen(Screen[None]):
     """Review one plan with the client.
 
@@ -299,7 +306,7 @@ class PlanScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-status", markup=False)
-        yield Markdown("_Compiling the plan…_", id="plan-md", open_links=False)
+        yield PlanMarkdown("_Compiling the plan…_", id="plan-md", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
