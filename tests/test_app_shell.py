@@ -98,3 +98,18 @@ async def test_corrupt_client_offers_the_backup(data_dir: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
     assert any(p.name.startswith("X123.json.corrupt-") for p in path.parent.iterdir())
+
+
+async def test_command_palette_finds_screen_actions(data_dir: Path) -> None:
+    from screens.client_form import ClientFormScreen
+
+    populate(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: rows(app) == 2)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"add client")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClientFormScreen))
