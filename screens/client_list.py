@@ -70,26 +70,13 @@ class ClientListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="client-list")
     def load(self) -> None:
         """Read the register off the UI thread (2,000 files take a moment)."""
-        repo = self.app.ctx.repo
         rows: list[Row] = []
-        for cid in repo.client_ids():
-            try:
-                with repo.read(cid) as cf:
-                    client = cf.client()
-                    sessions = cf.sessions()
-                    open_fu = sum(1 for f in cf.follow_ups() if f.is_open)
-            except Exception as exc:  # a broken file is listed, not fatal
-                rows.append(Row(cid, "", "", "", 0, problem=one_line(exc)))
-                continue
-            rows.append(
-                Row(
-                    client.id,
-                    client.name,
-                    client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
-                    sessions[-1].date.isoformat() if sessions else "",
-                    open_fu,
-                )
-            )
+        for e in self.app.ctx.repo.register():  # a summary per client, cached by file state
+            if e.get("problem"):
+                rows.append(Row(e["id"], "", "", "", 0, problem=one_line(e["problem"])))
+            else:
+                rows.append(Row(e["id"], str(e.get("name", "")), str(e.get("stage", "")),
+                                str(e.get("last_session", "")), int(e.get("follow_ups") or 0)))
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Row]) -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 
 from store.audit import AuditError, AuditLog, Problem
 from store.errors import ClientLocked, CorruptFile, StoreError
@@ -139,6 +139,66 @@ class Repository:
             except StoreError as exc:
                 problems.append(exc)
         return clients, problems
+
+    @property
+    def register_path(self) -> Path:
+        return self.data_dir / "register.json"
+
+    def register(self) -> list[dict[str, Any]]:
+        """One summary per client for the client list: id, name, stage, last session date, open
+        follow-ups, or `problem` (one line) for a file that cannot be read.
+
+        Kept in ``DATA_DIR/register.json`` (plain data dirs only: names must not sit unencrypted
+        beside encrypted files), each entry keyed on its file's (inode, size, mtime, ctime): a
+        file changed in any way, by anyone, crash or not, is read again; an unchanged one is not.
+        A register that is missing or does not parse is rebuilt. Reading it audits nothing: it
+        shows the list, not a client's record.
+        """
+        old: dict[str, Any] = {}
+        if self.codec is None:
+            try:
+                loaded = json.loads(self.register_path.read_bytes())
+                old = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                old = {}
+        elif self.register_path.exists():
+            _shred(self.register_path)  # left from before the data dir was encrypted
+        new: dict[str, Any] = {}
+        out = []
+        for cid in self.client_ids():
+            try:  # the ID is letters and digits (client_ids checked it): no path can escape
+                st = os.stat(self.clients_dir / f"{cid}.json")
+                key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            except OSError:
+                key = None
+            entry = old.get(cid)
+            if not (isinstance(entry, dict) and key is not None and entry.get("key") == key
+                    and "problem" not in entry):
+                entry = {"key": key, **self._summary(cid)}
+            new[cid] = entry
+            out.append({k: v for k, v in entry.items() if k != "key"} | {"id": cid})
+        if self.codec is None and new != old:
+            try:
+                atomic_write(self.register_path,
+                             json.dumps(new, ensure_ascii=False).encode("utf-8"))
+            except OSError:
+                pass  # only a cache: the list is right without it
+        return out
+
+    def _summary(self, cid: str) -> dict[str, Any]:
+        try:
+            cf = ClientFile(self, cid, lock=None, holder=None)
+            client = cf.client()
+            sessions = cf.sessions()
+            open_fu = sum(1 for f in cf.follow_ups() if f.is_open)
+        except Exception as exc:  # a broken file is listed, not fatal
+            return {"problem": " ".join(str(exc).split())}
+        return {
+            "name": client.name,
+            "stage": client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
+            "last_session": sessions[-1].date.isoformat() if sessions else "",
+            "follow_ups": open_fu,
+        }
 
     def read_client(self, client_id: str) -> Client:
         with self.read(client_id) as cf:
@@ -428,6 +488,10 @@ class ClientFile:
         self._db = repo._db(cid)
         self._restricted: bool | None = None
         self.audit = repo.audit_log(cid)
+        #: validated records per table, valid for one storage generation (the file unchanged).
+        self._models: dict[tuple[str, type[BaseModel]], tuple[int, list[Any]]] = {}
+        #: doc ids by upsert key per table, valid for one storage generation.
+        self._keys: dict[tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[int]]]] = {}
 
     # context manager
     def __enter__(self) -> ClientFile:
@@ -470,13 +534,24 @@ class ClientFile:
 
     # -- reading ----------------------------------------------------------------------------------
 
+    @property
+    def _storage(self) -> AtomicJSONStorage:
+        return self._db.storage  # type: ignore[return-value]
+
     def _records(self, table: str, model: type[R]) -> list[R]:
-        with self._mutex:
-            docs = self._db.table(table).all()
+        """The table's records, validated once per version of the file (a cache hit costs a stat).
+
+        Records are shared between callers: change them with `model_copy`, never in place.
+        """
+        generation, data = self._storage.snapshot()
+        cached = self._models.get((table, model))
+        if cached is not None and cached[0] == generation:
+            return list(cached[1])
+        docs = list((data or {}).get(table, {}).values())
         out = []
         for doc in docs:
             try:
-                out.append(model.model_validate(dict(doc)))
+                out.append(model.model_validate(doc))
             except ValidationError as exc:
                 path = self.repo.path(self.client_id)
                 first = exc.errors()[0]
@@ -486,7 +561,8 @@ class ClientFile:
                     client_id=self.client_id, path=str(path),
                     backup=str(backup_path(path)) if backup_path(path).exists() else None,
                 ) from None
-        return out
+        self._models[(table, model)] = (generation, out)
+        return list(out)
 
     def client(self) -> Client:
         self._require_file()
@@ -570,19 +646,9 @@ class ClientFile:
         _audited(self.audit, action, done, fields=list(fields), ids=ids)
 
     def _upsert(self, table: str, record: BaseModel, keys: Iterable[str]) -> None:
-        doc = record.model_dump(mode="json")
         with self._mutex:
             self._require_write()
-            q = Query()
-            cond = None
-            for k in keys:
-                part = q[k] == doc[k]
-                cond = part if cond is None else cond & part
-            assert cond is not None
-            try:
-                self._db.table(table).upsert(doc, cond)
-            except OSError as exc:
-                raise _save_error(self.client_id, exc) from None
+            self._upsert_unchecked(table, record, list(keys))
 
     def save_client(self, client: Client) -> None:
         if client.id != self.client_id:
@@ -599,15 +665,40 @@ class ClientFile:
             self._audited("profile changed", "profile saved", changed)
 
     def _upsert_unchecked(self, table: str, record: BaseModel, keys: list[str]) -> None:
+        """TinyDB's upsert by equal `keys`, with the matching ids looked up in a cached index
+        instead of a query over every document (22,000 answers take a query ~0.1 s)."""
         doc = record.model_dump(mode="json")
-        q = Query()
-        cond = q[keys[0]] == doc[keys[0]]
-        for k in keys[1:]:
-            cond = cond & (q[k] == doc[k])
+        key = tuple(doc[k] for k in keys)
+        index = self._key_index(table, tuple(keys))
+        tdb = self._db.table(table)
         try:
-            self._db.table(table).upsert(doc, cond)
+            ids = index.get(key)
+            if ids:
+                tdb.update(doc, doc_ids=ids)
+            else:
+                index[key] = [tdb.insert(doc)]
         except OSError as exc:
+            self._keys.pop((table, tuple(keys)), None)
             raise _save_error(self.client_id, exc) from None
+        except BaseException:
+            self._keys.pop((table, tuple(keys)), None)
+            raise
+        self._keys[(table, tuple(keys))] = (self._storage.generation, index)
+
+    def _key_index(self, table: str, keys: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]]:
+        generation, data = self._storage.snapshot()
+        cached = self._keys.get((table, keys))
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        index: dict[tuple[Any, ...], list[int]] = {}
+        for doc_id, d in (data or {}).get(table, {}).items():
+            if all(k in d for k in keys):
+                try:
+                    index.setdefault(tuple(d[k] for k in keys), []).append(int(doc_id))
+                except TypeError:  # an unhashable key value equals none of ours
+                    continue
+        self._keys[(table, keys)] = (generation, index)
+        return index
 
     def save_session(self, session: Session) -> None:
         self._upsert(SESSIONS, session, ["id"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -103,27 +104,167 @@ def decode_document(raw: bytes, path: Path, client_id: str | None) -> dict[str, 
     return data
 
 
+class _Tables(dict):  # type: ignore[type-arg]
+    """What `AtomicJSONStorage.read` hands out: each table is copied (every document shallowly)
+    the first time it is looked up, so TinyDB may mutate what it gets without touching the cache.
+    Tables never looked up stay the cached objects; `write` recognises them and reuses their
+    encoding."""
+
+    def __init__(self, canonical: dict[str, dict[str, Any]]):
+        super().__init__(canonical)
+        self._copied: set[str] = set()
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        table = dict.__getitem__(self, name)
+        if name not in self._copied:
+            table = {doc_id: dict(doc) for doc_id, doc in table.items()}
+            dict.__setitem__(self, name, table)
+            self._copied.add(name)
+        return table
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def __setitem__(self, name: str, table: dict[str, Any]) -> None:
+        self._copied.add(name)
+        dict.__setitem__(self, name, table)
+
+    def items(self):  # type: ignore[override]
+        return ((name, self[name]) for name in list(self))
+
+    def values(self):  # type: ignore[override]
+        return (self[name] for name in list(self))
+
+
+_FileKey = tuple[int, int, int, int]
+
+
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: per-operation open, atomic durable replace, `.bak`, optional codec."""
+    """TinyDB storage: per-operation open, atomic durable replace, `.bak`, optional codec.
+
+    The parsed document is cached, keyed on the file's (inode, size, mtime, ctime): a file
+    changed by anyone else (another process, a restore, a replacement) is read again, an unchanged
+    one is not. Every document's JSON is cached beside it, so a write re-encodes only the
+    documents that changed (in a Python loop that lets other threads run between documents, where
+    one C `json.dumps` of the whole file would hold the GIL for its whole length). A failed write
+    drops the cache, so the next read comes from the disk.
+    """
 
     def __init__(self, path: str | Path, *, codec: Codec | None = None, client_id: str | None = None):
         self.path = Path(path)
         self.codec: Codec = codec or PlainCodec()
         self.client_id = client_id
+        self._key: _FileKey | None = None
+        self._doc: dict[str, dict[str, Any]] | None = None
+        self._frags: dict[str, dict[str, str]] = {}
+        self._lock = threading.RLock()  # guards the cache; held by readers, not during disk writes
+        self._writing = False
+        #: bumped whenever the cached document changes (read from disk or written by us).
+        self.generation = 0
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def _file_key(self) -> _FileKey | None:
         try:
-            with open(self.path, "rb") as handle:
-                blob = handle.read()
+            return _key_of(os.stat(self.path))
         except FileNotFoundError:
             return None
-        return decode_document(self.codec.decode(blob, path=self.path), self.path, self.client_id)
+
+    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]] | None]:
+        """The current document, read-only, and its generation (callers must not mutate it).
+
+        While this storage is writing, the state before the write is given (the write is not done
+        yet), so a reader never waits for a disk.
+        """
+        with self._lock:
+            if self._writing and self._doc is not None:
+                return self.generation, self._doc
+            return self._snapshot()
+
+    def _snapshot(self) -> tuple[int, dict[str, dict[str, Any]] | None]:
+        key = self._file_key()
+        if key is None:
+            self._forget()
+            return self.generation, None
+        if key != self._key or self._doc is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    blob = handle.read()
+                    key = _key_of(os.fstat(handle.fileno()))
+            except FileNotFoundError:
+                self._forget()
+                return self.generation, None
+            self._forget()
+            doc = decode_document(self.codec.decode(blob, path=self.path), self.path, self.client_id)
+            self._doc, self._key, self._frags = doc, key, {}
+            self.generation += 1
+        return self.generation, self._doc
+
+    def _forget(self) -> None:
+        if self._doc is not None or self._key is not None:
+            self.generation += 1
+        self._doc, self._key, self._frags = None, None, {}
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        _, doc = self.snapshot()
+        return None if doc is None else _Tables(doc)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        # ensure_ascii=False keeps the file UTF-8 and readable; the bytes are encoded explicitly so
-        # the locale (LANG=C) never matters.
-        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write(self.path, self.codec.encode(plain, path=self.path), keep_backup=True)
+        with self._lock:
+            self._writing = True
+        try:
+            plain, doc, frags = self._encode(data)
+            atomic_write(self.path, self.codec.encode(plain, path=self.path), keep_backup=True)
+            key = self._file_key()
+        except BaseException:
+            with self._lock:
+                self._writing = False
+                self._forget()
+            raise
+        with self._lock:
+            self._doc, self._frags, self._key = doc, frags, key
+            self.generation += 1
+            self._writing = False
+
+    def _encode(
+        self, data: dict[str, dict[str, Any]]
+    ) -> tuple[bytes, dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+        """The file's bytes, and the new cached document and fragments (nothing cached changes)."""
+        old_doc = self._doc or {}
+        tables = data.items() if not isinstance(data, _Tables) else (
+            (name, dict.__getitem__(data, name)) for name in list(data)
+        )
+        doc: dict[str, dict[str, Any]] = {}
+        frags: dict[str, dict[str, str]] = {}
+        parts: list[str] = []
+        for name, table in tables:
+            old_table = old_doc.get(name, {})
+            old_frags = self._frags.get(name, {})
+            new_table: dict[str, Any] = {}
+            new_frags: dict[str, str] = {}
+            body: list[str] = []
+            for doc_id, item in table.items():
+                doc_id = str(doc_id)
+                prev = old_table.get(doc_id)
+                frag = old_frags.get(doc_id) if prev is not None else None
+                if frag is not None and (prev is item or prev == item):
+                    new_table[doc_id] = prev
+                else:
+                    # ensure_ascii=False keeps the file UTF-8 and readable; bytes are encoded
+                    # explicitly below so the locale (LANG=C) never matters.
+                    frag = _dumps(item)
+                    new_table[doc_id] = dict(item)
+                new_frags[doc_id] = frag
+                body.append(f"{_dumps(doc_id)}:{frag}")
+            doc[name], frags[name] = new_table, new_frags
+            parts.append(f"{_dumps(name)}:{{{','.join(body)}}}")
+        return f"{{{','.join(parts)}}}".encode("utf-8"), doc, frags
 
     def close(self) -> None:
         """Nothing is held open between operations."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _key_of(st: os.stat_result) -> _FileKey:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
