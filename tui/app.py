@@ -85,6 +85,7 @@ class WellbeingApp(App[None]):
     def _ask_passphrase(self) -> None:
         """An encrypted data dir: nothing is read until the passphrase opens it."""
         from screens.passphrase import PassphraseScreen
+        from store.crypto import disable_core_dumps
         from tui.unlock import unlock_with
 
         def unlocked(codec: object) -> None:
@@ -94,7 +95,12 @@ class WellbeingApp(App[None]):
             self.ctx.unlock(codec)  # type: ignore[arg-type]
             self._start()
 
-        self.push_screen(PassphraseScreen(lambda p: unlock_with(self.ctx.data_dir, p)), unlocked)
+        def check(passphrase: str) -> object:
+            """Runs in the passphrase screen's worker (scrypt is slow): the codec, or StoreError."""
+            disable_core_dumps()
+            return unlock_with(self.ctx.data_dir, passphrase)
+
+        self.push_screen(PassphraseScreen(check, where=str(self.ctx.data_dir)), unlocked)
 
     def _start(self) -> None:
         from screens.client_list import ClientListScreen
@@ -350,6 +356,19 @@ class WellbeingApp(App[None]):
                 referrals=cf.records(REFERRALS, Referral), today=self.today(),
             )
         )
+
+    def show_audit(self, cf: ClientFile) -> None:
+        """The client's audit trail and whether its hash chain holds."""
+        from screens.audit_view import AuditScreen
+
+        log = self.ctx.repo.audit_log(cf.client_id)
+        try:
+            entries = log.entries()
+            problems = log.verify()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.push_screen(AuditScreen(entries, problems, client_id=cf.client_id))
 
     def close_follow_up(self, cf: ClientFile, follow_up: FollowUp) -> None:
         from screens.follow_up import CloseFollowUpScreen

@@ -61,9 +61,9 @@ class Context:
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether `passphrase` opens this data dir (the idle privacy screen asks for it)."""
-        from tui.unlock import verify_passphrase
+        from tui.unlock import passphrase_fits
 
-        return verify_passphrase(self.data_dir, passphrase)
+        return passphrase_fits(self.data_dir, passphrase)
 
     @cached_property
     def library(self) -> Library:

@@ -94,3 +94,14 @@ def passphrase_from_file(path: Path) -> str:
     if not lines or not lines[0]:
         raise UserError(f"{PASSPHRASE_ENV}: {path} is empty")
     return lines[0]
+
+
+def passphrase_fits(data_dir: Path, passphrase: str) -> bool:
+    """For the idle privacy screen: whether the passphrase opens the data dir; never raises
+    (a damaged key file is a no, not a crash of the screen that hides client data)."""
+    from store.errors import StoreError
+
+    try:
+        return verify_passphrase(data_dir, passphrase)
+    except StoreError:
+        return False

@@ -24,9 +24,10 @@ from store.errors import StoreError
 from store.ids import validate_client_id
 from store.repository import ClientFile, Repository, os_user
 from store.storage import AtomicJSONStorage, atomic_write, backup_path
+from tui.audit_entries import format_entry
 from tui.context import Context, make_context
 from tui.errors import UserError
-from tui.safe_text import one_line, terminal_safe
+from tui.safe_text import terminal_safe
 from tui.unlock import read_passphrase, unlock_with
 
 if TYPE_CHECKING:
@@ -119,25 +120,6 @@ def _audit_repo(ctx: Context) -> Repository:
     return Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
 
 
-def format_entry(entry: dict[str, Any]) -> str:
-    """One audit entry as a terminal-safe line."""
-    if entry.get("unreadable"):
-        return f"(line {entry.get('line')}: unreadable)"
-    fields = ", ".join(str(f) for f in entry.get("fields") or [])
-    ids = " ".join(f"{k}={v}" for k, v in (entry.get("ids") or {}).items())
-    where = f" ssh {entry['ssh'].split(' ')[0]}" if entry.get("ssh") else ""
-    parts = [
-        str(entry.get("time", "?")),
-        f"{entry.get('user', '?')}{where}",
-        str(entry.get("action", "?")),
-    ]
-    if fields:
-        parts.append(f"[{fields}]")
-    if ids:
-        parts.append(ids)
-    return one_line("  ".join(parts))
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
     cid = validate_client_id(args.id)
     repo = _audit_repo(make_context(args))
@@ -184,11 +166,9 @@ def _names_people(*texts: str) -> bool:
 
 
 def _section_heading(section: str) -> str:
-    try:
-        from exercises.sections import SECTIONS
-    except ImportError:  # pragma: no cover
-        return ""
-    return SECTIONS.get(section, "")
+    from exercises.sections import plan_sections
+
+    return plan_sections().get(section, "")
 
 
 def redaction_review(tables: dict[str, list[dict[str, Any]]], library: Library | None
