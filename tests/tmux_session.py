@@ -150,8 +150,10 @@ class TmuxSession:
             time.sleep(0.05)
 
     def kill(self) -> None:
-        """Kill the server and everything in it (safe to call twice)."""
+        """Kill the server and everything in it, and remove its socket (safe to call twice)."""
         self.run("kill-server", check=False)
+        tmpdir = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (tmpdir / self.socket).unlink(missing_ok=True)
 
 
 @contextmanager
