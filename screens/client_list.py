@@ -14,6 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.safe_text import one_line
 
+#: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
+MAX_ROWS = 200
+
 EMPTY_HELP = (
     "No clients yet.\n\n"
     "Press a to add a client (you need their case reference and a name or initials).\n"
@@ -51,6 +54,7 @@ class ClientListScreen(Screen[None]):
         yield Input(placeholder="Find client by ID or name  ( / )", id="search")
         yield DataTable(id="clients", cursor_type="row", zebra_stripes=False)
         yield Static(EMPTY_HELP, id="empty", markup=False)
+        yield Static("", id="more", markup=False)
         yield Static("", id="problems", markup=False)
         yield Footer()
 
@@ -96,7 +100,8 @@ class ClientListScreen(Screen[None]):
             r for r in self.rows
             if not query or query in r.client_id.casefold() or query in r.name.casefold()
         ]
-        for r in shown:
+        hidden = max(len(shown) - MAX_ROWS, 0)
+        for r in shown[:MAX_ROWS]:
             if r.problem:
                 cells = [Text(r.client_id), Text("⚠ cannot be read", style="bold"), "", "", ""]
             else:
@@ -104,6 +109,10 @@ class ClientListScreen(Screen[None]):
                 cells = [Text(r.client_id), Text(one_line(r.name, 26)), Text(r.stage),
                          Text(r.last_session or "none"), Text(fu)]
             table.add_row(*cells, key=r.client_id)
+        more = self.query_one("#more", Static)
+        more.display = bool(hidden)
+        if hidden:
+            more.update(f"Showing {MAX_ROWS} of {len(shown):,} clients: type to find the others ( / )")
         self.query_one("#empty").display = not self.rows
         table.display = bool(self.rows)
         problems = [r for r in self.rows if r.problem]

@@ -106,18 +106,26 @@ class WellbeingApp(App[None]):
         from screens.client_list import ClientListScreen
 
         self.push_screen(ClientListScreen())
-        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
-        if problems:
-            shown = "\n".join(one_line(p, 200) for p in problems[:4])
-            more = f"\n(and {len(problems) - 4} more)" if len(problems) > 4 else ""
-            self.notify(
-                f"{shown}{more}\nThese are left out; the rest loads. "
-                "`wellbeing content check` lists them all.",
-                title=f"{len(problems)} content problem(s)", severity="warning", markup=False,
-                timeout=20,
-            )
+        self.run_worker(self._load_content, thread=True, name="content", group="content")
         if self.start_client:
             self.call_after_refresh(self.open_client, self.start_client)
+
+    def _load_content(self) -> None:
+        """Parse the content off the UI thread, so the client list shows at once; then say what
+        could not be loaded."""
+        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
+        if problems:
+            self.call_from_thread(self._show_content_problems, problems)
+
+    def _show_content_problems(self, problems: list[object]) -> None:
+        shown = "\n".join(one_line(p, 200) for p in problems[:4])
+        more = f"\n(and {len(problems) - 4} more)" if len(problems) > 4 else ""
+        self.notify(
+            f"{shown}{more}\nThese are left out; the rest loads. "
+            "`wellbeing content check` lists them all.",
+            title=f"{len(problems)} content problem(s)", severity="warning", markup=False,
+            timeout=20,
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):

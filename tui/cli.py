@@ -39,7 +39,8 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser; without `commands` (starting the app) no command module is imported."""
     common = common_options()
     parser = _Parser(
         prog="wellbeing", parents=[common],
@@ -51,15 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--low-bandwidth", action="store_true", default=None,
                         help="no cursor blink, animations or clock (default on over SSH)")
     parser.add_argument("--no-mouse", action="store_true", default=None, help="do not capture the mouse")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in MODULES:
         importlib.import_module(name).register(sub, common)
     return parser
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Starting the app needs only the global options; a command needs its module's parser."""
+    app_only = build_parser(commands=False)
+    args, rest = app_only.parse_known_args(argv)
+    if not rest and "-h" not in argv and "--help" not in argv:
+        return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     args.data_dir = getattr(args, "data_dir", None)
     args.content_dir = getattr(args, "content_dir", None) or []
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -65,18 +66,28 @@ class Context:
 
         return passphrase_fits(self.data_dir, passphrase)
 
+    _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
     @cached_property
     def library(self) -> Library:
-        from exercises.library import load_library
+        """Exercise content (loaded once; the App loads it on a thread while the list shows)."""
+        with self._content_lock:
+            if "library" in self.__dict__:  # another thread finished it while we waited
+                return self.__dict__["library"]  # type: ignore[no-any-return]
+            from exercises.library import load_library
 
-        return load_library(self.content_dirs)
+            return load_library(self.content_dirs)
 
     @cached_property
     def directory(self) -> tuple[list[Intervention], list[ContentError]]:
         """The interventions directory (shipped, plus `directory/` folders of content packs)."""
-        from exercises.interventions import load_directory
+        with self._content_lock:
+            if "directory" in self.__dict__:
+                return self.__dict__["directory"]  # type: ignore[no-any-return]
+            from exercises.interventions import load_directory
 
-        return load_directory([d / "directory" for d in self.content_dirs if (d / "directory").is_dir()])
+            packs = [d / "directory" for d in self.content_dirs if (d / "directory").is_dir()]
+            return load_directory(packs)
 
     @property
     def export_dir(self) -> Path:

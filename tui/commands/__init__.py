@@ -1,4 +1,7 @@
-"""Subcommands of `wellbeing`. Each module has `register(subparsers, common)`; add new ones to MODULES."""
+"""Subcommands of `wellbeing`. Each module has `register(subparsers, common)`; add new ones here.
+
+They are imported only when a command is given (see `tui.cli.parse`), so starting the app stays quick.
+"""
 
 from __future__ import annotations
 
