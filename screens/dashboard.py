@@ -16,8 +16,8 @@ from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from store.repository import ClientFile
 from tui.rar import rar_summary
 from tui.safe_text import as_content, one_line
-from tui.levels import latest_level
-from tui.trends import trend_lines
+from tui.levels import latest_level, level_steps
+from tui.trends import trend_lines, trend_steps
 
 
 def profile_text(client: Client) -> str:
@@ -90,7 +90,8 @@ class DashboardScreen(Screen[None]):
         self.query_one("#profile", Static).update(as_content(profile_text(client)))
         self.query_one("#rar", Static).update(rar_summary(client, self.sessions).describe(self.app.today()))
         library = self.app.ctx.library
-        answers = self.cf.answers()
+        # only the answers the traffic light and the trends read, not the whole history
+        answers = self.cf.answers_for(level_steps(library) | trend_steps(library))
         self.query_one("#level", Static).update(
             latest_level(library, answers) or "Traffic light: not recorded yet"
         )

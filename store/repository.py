@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -397,6 +398,15 @@ def _audited(log: AuditLog, action: str, done: str, **kwargs: Any) -> None:
         ) from None
 
 
+def _is_doc(doc: Any) -> bool:
+    return isinstance(doc, dict)
+
+
+#: '2026-03-12T09:30:00Z', what pydantic writes for a UTC time to the second: strings of this
+#: one form sort as the times they name (with fractions or offsets they would not).
+_CANONICAL_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
 def _save_error(cid: str, exc: OSError) -> StoreError:
     where = f" ({exc.filename})" if exc.filename else ""
     return StoreError(
@@ -490,6 +500,11 @@ class ClientFile:
         self.audit = repo.audit_log(cid)
         #: validated records per table, valid for one storage generation (the file unchanged).
         self._models: dict[tuple[str, type[BaseModel]], tuple[int, list[Any]]] = {}
+        #: validated answers by doc id, with the raw record they came from: the storage replaces
+        #: a changed record (never mutates it), so the same object means the same answer.
+        self._answer_models: dict[str, tuple[dict[str, Any], Answer]] = {}
+        #: `latest_answers` per ranking, valid for one storage generation.
+        self._latest: dict[bool, tuple[int, dict[tuple[str, str], Answer]]] = {}
         #: doc ids by upsert key per table, valid for one storage generation.
         self._keys: dict[tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[int]]]] = {}
 
@@ -548,21 +563,42 @@ class ClientFile:
         if cached is not None and cached[0] == generation:
             return list(cached[1])
         docs = list((data or {}).get(table, {}).values())
-        out = []
-        for doc in docs:
-            try:
-                out.append(model.model_validate(doc))
-            except ValidationError as exc:
-                path = self.repo.path(self.client_id)
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise CorruptFile(
-                    f"{path}: a {table} record is not valid ({where}: {first['msg']})",
-                    client_id=self.client_id, path=str(path),
-                    backup=str(backup_path(path)) if backup_path(path).exists() else None,
-                ) from None
+        out = [self._validate(table, model, doc) for doc in docs]
         self._models[(table, model)] = (generation, out)
         return list(out)
+
+    def _validate(self, table: str, model: type[R], doc: Any) -> R:
+        try:
+            return model.model_validate(doc)
+        except ValidationError as exc:
+            path = self.repo.path(self.client_id)
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise CorruptFile(
+                f"{path}: a {table} record is not valid ({where}: {first['msg']})",
+                client_id=self.client_id, path=str(path),
+                backup=str(backup_path(path)) if backup_path(path).exists() else None,
+            ) from None
+
+    def _raw_answers(self) -> list[tuple[str, dict[str, Any]]]:
+        """(doc id, raw record) of every answer, in file order; nothing validated."""
+        _, data = self._storage.snapshot()
+        table = (data or {}).get(ANSWERS, {})
+        return list(table.items())
+
+    def _answers_of(self, chosen: Iterable[tuple[str, Any]]) -> list[Answer]:
+        """Validate only the chosen raw answers (each once per version of its record)."""
+        cache = self._answer_models
+        out = []
+        for doc_id, doc in chosen:
+            hit = cache.get(doc_id)
+            if hit is not None and hit[0] is doc:
+                out.append(hit[1])
+                continue
+            answer = self._validate(ANSWERS, Answer, doc)
+            cache[doc_id] = (doc, answer)
+            out.append(answer)
+        return out
 
     def client(self) -> Client:
         self._require_file()
@@ -599,20 +635,75 @@ class ClientFile:
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
 
-    def answers(self, session_id: str | None = None) -> list[Answer]:
-        answers = self._records(ANSWERS, Answer)
-        if session_id is not None:
-            answers = [a for a in answers if a.session_id == session_id]
-        return answers
+    def answers(self, session_id: str | None = None, exercise_id: str | None = None
+                ) -> list[Answer]:
+        """Answers in file order, all or those of one session and/or exercise.
 
-    def latest_answers(self) -> dict[tuple[str, str], Answer]:
-        """The latest answer to each (exercise, step) across all sessions."""
-        latest: dict[tuple[str, str], Answer] = {}
-        for a in self.answers():
-            key = (a.exercise_id, a.step_id)
-            if key not in latest or a.updated_at >= latest[key].updated_at:
-                latest[key] = a
-        return latest
+        Filtered on the raw records first: only what is returned is validated (a heavy client
+        holds 22,000 answers; validating all of them takes half a second).
+        """
+        if session_id is None and exercise_id is None:
+            return self._records(ANSWERS, Answer)
+        return self._answers_of(
+            (i, d) for i, d in self._raw_answers()
+            if _is_doc(d) and (session_id is None or d.get("session_id") == session_id)
+            and (exercise_id is None or d.get("exercise_id") == exercise_id)
+        )
+
+    def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
+        """Answers to the given (exercise, step) pairs, in file order (e.g. the trend steps)."""
+        wanted = set(keys)
+        return self._answers_of(
+            (i, d) for i, d in self._raw_answers()
+            if _is_doc(d) and (d.get("exercise_id"), d.get("step_id")) in wanted
+        )
+
+    def latest_answers(self, *, by_session_date: bool = False) -> dict[tuple[str, str], Answer]:
+        """The latest answer to each (exercise, step) across all sessions, by time saved (then,
+        with `by_session_date`, by the date of its session, as plans rank them); on a tie the
+        later one in the file.
+
+        Winners are chosen on the raw ISO strings where they compare as the times do (every
+        one in the canonical UTC form pydantic writes); otherwise on validated answers.
+        """
+        generation, data = self._storage.snapshot()
+        cached = self._latest.get(by_session_date)
+        if cached is not None and cached[0] == generation:
+            return dict(cached[1])
+        raw = list((data or {}).get(ANSWERS, {}).items())
+        dates: dict[Any, str] = {}
+        if by_session_date:
+            dates = {s.id: s.date.isoformat() for s in self._records(SESSIONS, Session)}
+        winners: dict[Any, tuple[Any, str, dict[str, Any]]] | None = {}
+        canonical = _CANONICAL_UTC.fullmatch
+        for doc_id, d in raw:
+            try:
+                stamp = d["updated_at"]
+                if not canonical(stamp):
+                    winners = None
+                    break
+                key = (d["exercise_id"], d["step_id"])
+                rank = (stamp, dates.get(d.get("session_id"), "")) if dates else stamp
+                old = winners.get(key)
+            except (TypeError, KeyError):  # not a record, or unhashable: validation says why
+                winners = None
+                break
+            if old is None or rank >= old[0]:
+                winners[key] = (rank, doc_id, d)
+        if winners is not None:
+            chosen = self._answers_of((doc_id, d) for _, doc_id, d in winners.values())
+            latest = {(a.exercise_id, a.step_id): a for a in chosen}
+        else:
+            ranked: dict[tuple[str, str], tuple[Any, Answer]] = {}
+            for a in self._answers_of(raw):
+                key = (a.exercise_id, a.step_id)
+                rank = (a.updated_at, dates.get(a.session_id, ""))
+                held = ranked.get(key)
+                if held is None or rank >= held[0]:
+                    ranked[key] = (rank, a)
+            latest = {k: a for k, (_, a) in ranked.items()}
+        self._latest[by_session_date] = (generation, latest)
+        return dict(latest)
 
     def follow_ups(self) -> list[FollowUp]:
         return sorted(self._records(FOLLOW_UPS, FollowUp), key=lambda f: f.opened_at)
@@ -670,13 +761,18 @@ class ClientFile:
         doc = record.model_dump(mode="json")
         key = tuple(doc[k] for k in keys)
         index = self._key_index(table, tuple(keys))
-        tdb = self._db.table(table)
+        storage = self._storage
         try:
             ids = index.get(key)
             if ids:
-                tdb.update(doc, doc_ids=ids)
+                # TinyDB's update merges into the record; a new record is built instead (the
+                # cached one is shared and never changed in place)
+                _, data = storage.snapshot()
+                current = (data or {}).get(table, {})
+                storage.put(table, {str(i): {**current.get(str(i), {}), **doc} for i in ids})
             else:
-                index[key] = [tdb.insert(doc)]
+                new_id = storage.put(table, new=doc)
+                index[key] = [int(new_id)]  # type: ignore[arg-type]
         except OSError as exc:
             self._keys.pop((table, tuple(keys)), None)
             raise _save_error(self.client_id, exc) from None
@@ -739,5 +835,5 @@ class ClientFile:
     def raw_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Everything in the file, as plain data (subject access export)."""
         with self._mutex:
-            tables = self._db.tables()
-            return {name: [dict(d) for d in self._db.table(name).all()] for name in tables}
+            _, data = self._storage.snapshot()
+            return {name: [dict(d) for d in table.values()] for name, table in (data or {}).items()}

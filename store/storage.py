@@ -9,10 +9,13 @@ either the old or the new state, never a mixture, and a file that does not parse
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 import os
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -138,29 +141,80 @@ class _Tables(dict):  # type: ignore[type-arg]
 
 _FileKey = tuple[int, int, int, int]
 
+#: How many client files' parsed documents the process keeps between opens (most recent first).
+SHARED_FILES = 3
+_shared: OrderedDict[tuple[str, int], _Entry] = OrderedDict()
+_shared_lock = threading.Lock()
+_generations = itertools.count(1)
+#: parsed documents at least this big (bytes) are moved out of the cyclic collector's reach.
+FREEZE_BYTES = 1 << 20
+
+
+class _Entry:
+    """The cached state of one file, shared by every storage of that file in this process (so
+    reopening a client does not parse its file again). Replaced whole on a change, never mutated:
+    a reader holding an old document keeps a consistent one."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # guards the fields below; never held during disk writes
+        self.write_lock = threading.RLock()  # serialises read-modify-write (`put`)
+        self.writing = False
+        self.key: _FileKey | None = None
+        self.doc: dict[str, dict[str, Any]] | None = None
+        self.frags: dict[str, dict[str, str]] = {}
+        self.next_ids: dict[str, int] = {}
+        self.generation = next(_generations)
+
+
+_PLAIN = PlainCodec()
+
+
+def _entry_for(path: Path, codec: Codec) -> _Entry:
+    where = (os.path.abspath(path), id(codec))
+    with _shared_lock:
+        entry = _shared.pop(where, None) or _Entry()
+        _shared[where] = entry
+        while len(_shared) > SHARED_FILES:
+            _shared.popitem(last=False)
+        return entry
+
+
+def forget_shared(path: Path) -> None:
+    """Drop the process's cached copy of `path` (after it is closed, erased or restored)."""
+    where = os.path.abspath(path)
+    with _shared_lock:
+        for key in [k for k in _shared if k[0] == where]:
+            entry = _shared.pop(key)
+            with entry.lock:
+                if not entry.writing:
+                    entry.doc, entry.key, entry.frags, entry.next_ids = None, None, {}, {}
+                    entry.generation = next(_generations)
+
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage: per-operation open, atomic durable replace, `.bak`, optional codec.
 
-    The parsed document is cached, keyed on the file's (inode, size, mtime, ctime): a file
-    changed by anyone else (another process, a restore, a replacement) is read again, an unchanged
-    one is not. Every document's JSON is cached beside it, so a write re-encodes only the
-    documents that changed (in a Python loop that lets other threads run between documents, where
-    one C `json.dumps` of the whole file would hold the GIL for its whole length). A failed write
-    drops the cache, so the next read comes from the disk.
+    The parsed document is cached, keyed on the file's (inode, size, mtime, ctime), and shared by
+    every storage of the same file in the process: a file changed by anyone else (another
+    process, a restore, a replacement) is read again, an unchanged one is not, even by a new
+    `ClientFile`. The cached document is never mutated: `put` builds a new one that shares every
+    unchanged record, so no copies are made and readers need no lock while they use it.
+
+    Every record's JSON is kept beside it once written, so a write encodes only the records that
+    changed (in a Python loop that lets other threads run; one C `json.dumps` of the whole file
+    holds the GIL for its whole length). A failed write drops the cache.
     """
 
     def __init__(self, path: str | Path, *, codec: Codec | None = None, client_id: str | None = None):
         self.path = Path(path)
-        self.codec: Codec = codec or PlainCodec()
+        self.codec: Codec = codec or _PLAIN
         self.client_id = client_id
-        self._key: _FileKey | None = None
-        self._doc: dict[str, dict[str, Any]] | None = None
-        self._frags: dict[str, dict[str, str]] = {}
-        self._lock = threading.RLock()  # guards the cache; held by readers, not during disk writes
-        self._writing = False
-        #: bumped whenever the cached document changes (read from disk or written by us).
-        self.generation = 0
+        self._entry = _entry_for(self.path, self.codec)
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the cached document changes (read from disk or written by us)."""
+        return self._entry.generation
 
     def _file_key(self) -> _FileKey | None:
         try:
@@ -171,95 +225,148 @@ class AtomicJSONStorage(Storage):
     def snapshot(self) -> tuple[int, dict[str, dict[str, Any]] | None]:
         """The current document, read-only, and its generation (callers must not mutate it).
 
-        While this storage is writing, the state before the write is given (the write is not done
-        yet), so a reader never waits for a disk.
+        While this file is being written, the state before the write is given (the write is not
+        done yet), so a reader never waits for a disk.
         """
-        with self._lock:
-            if self._writing and self._doc is not None:
-                return self.generation, self._doc
+        entry = self._entry
+        with entry.lock:
+            if entry.writing and entry.doc is not None:
+                return entry.generation, entry.doc
             return self._snapshot()
 
     def _snapshot(self) -> tuple[int, dict[str, dict[str, Any]] | None]:
+        entry = self._entry
         key = self._file_key()
         if key is None:
             self._forget()
-            return self.generation, None
-        if key != self._key or self._doc is None:
+            return entry.generation, None
+        if key != entry.key or entry.doc is None:
             try:
                 with open(self.path, "rb") as handle:
                     blob = handle.read()
                     key = _key_of(os.fstat(handle.fileno()))
             except FileNotFoundError:
                 self._forget()
-                return self.generation, None
+                return entry.generation, None
             self._forget()
             doc = decode_document(self.codec.decode(blob, path=self.path), self.path, self.client_id)
-            self._doc, self._key, self._frags = doc, key, {}
-            self.generation += 1
-        return self.generation, self._doc
+            del blob
+            entry.doc, entry.key, entry.frags, entry.next_ids = doc, key, {}, {}
+            entry.generation = next(_generations)
+            if key[1] >= FREEZE_BYTES:
+                _freeze()
+        return entry.generation, entry.doc
 
     def _forget(self) -> None:
-        if self._doc is not None or self._key is not None:
-            self.generation += 1
-        self._doc, self._key, self._frags = None, None, {}
+        entry = self._entry
+        if entry.doc is not None or entry.key is not None:
+            entry.generation = next(_generations)
+        entry.doc, entry.key, entry.frags, entry.next_ids = None, None, {}, {}
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         _, doc = self.snapshot()
         return None if doc is None else _Tables(doc)
 
+    def put(self, table: str, docs: dict[str, dict[str, Any]] | None = None,
+            new: dict[str, Any] | None = None) -> str | None:
+        """Replace the records `docs` (doc id -> whole record) of `table` and add `new` (under the
+        next free id, as TinyDB numbers them, which is returned), writing the file once.
+
+        Records are replaced, never changed in place, so nothing cached needs copying.
+        """
+        entry = self._entry
+        with entry.write_lock:
+            with entry.lock:
+                _, current = self._snapshot()
+                doc = dict(current or {})
+                table_docs = dict(doc.get(table, {}))
+                for doc_id, record in (docs or {}).items():
+                    table_docs[str(doc_id)] = record
+                new_id = None
+                if new is not None:
+                    next_id = entry.next_ids.get(table)
+                    if next_id is None:
+                        next_id = max((int(i) for i in table_docs if i.isdigit()), default=0) + 1
+                    new_id = str(next_id)
+                    table_docs[new_id] = new
+                doc[table] = table_docs
+            self.write(doc)
+            if new_id is not None:
+                with entry.lock:
+                    entry.next_ids[table] = int(new_id) + 1
+            return new_id
+
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        with self._lock:
-            self._writing = True
+        entry = self._entry
+        with entry.lock:
+            entry.writing = True
+            old_doc, old_frags, next_ids = entry.doc or {}, entry.frags, dict(entry.next_ids)
         try:
-            plain, doc, frags = self._encode(data)
+            plain, doc, frags = _encode(data, old_doc, old_frags)
             atomic_write(self.path, self.codec.encode(plain, path=self.path), keep_backup=True)
+            del plain
             key = self._file_key()
         except BaseException:
-            with self._lock:
-                self._writing = False
+            with entry.lock:
+                entry.writing = False
                 self._forget()
             raise
-        with self._lock:
-            self._doc, self._frags, self._key = doc, frags, key
-            self.generation += 1
-            self._writing = False
-
-    def _encode(
-        self, data: dict[str, dict[str, Any]]
-    ) -> tuple[bytes, dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
-        """The file's bytes, and the new cached document and fragments (nothing cached changes)."""
-        old_doc = self._doc or {}
-        tables = data.items() if not isinstance(data, _Tables) else (
-            (name, dict.__getitem__(data, name)) for name in list(data)
-        )
-        doc: dict[str, dict[str, Any]] = {}
-        frags: dict[str, dict[str, str]] = {}
-        parts: list[str] = []
-        for name, table in tables:
-            old_table = old_doc.get(name, {})
-            old_frags = self._frags.get(name, {})
-            new_table: dict[str, Any] = {}
-            new_frags: dict[str, str] = {}
-            body: list[str] = []
-            for doc_id, item in table.items():
-                doc_id = str(doc_id)
-                prev = old_table.get(doc_id)
-                frag = old_frags.get(doc_id) if prev is not None else None
-                if frag is not None and (prev is item or prev == item):
-                    new_table[doc_id] = prev
-                else:
-                    # ensure_ascii=False keeps the file UTF-8 and readable; bytes are encoded
-                    # explicitly below so the locale (LANG=C) never matters.
-                    frag = _dumps(item)
-                    new_table[doc_id] = dict(item)
-                new_frags[doc_id] = frag
-                body.append(f"{_dumps(doc_id)}:{frag}")
-            doc[name], frags[name] = new_table, new_frags
-            parts.append(f"{_dumps(name)}:{{{','.join(body)}}}")
-        return f"{{{','.join(parts)}}}".encode("utf-8"), doc, frags
+        with entry.lock:
+            entry.doc, entry.frags, entry.key, entry.next_ids = doc, frags, key, next_ids
+            entry.generation = next(_generations)
+            entry.writing = False
 
     def close(self) -> None:
         """Nothing is held open between operations."""
+
+
+def _encode(
+    data: dict[str, dict[str, Any]], old_doc: dict[str, dict[str, Any]],
+    old_frags: dict[str, dict[str, str]],
+) -> tuple[bytes, dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """The file's bytes, and the new cached document and fragments (nothing cached changes).
+
+    A record that is the cached object itself (`put` shares them) reuses its fragment without
+    comparing; one TinyDB handed back (a copy) is compared first.
+    """
+    tables = data.items() if not isinstance(data, _Tables) else (
+        (name, dict.__getitem__(data, name)) for name in list(data)
+    )
+    doc: dict[str, dict[str, Any]] = {}
+    frags: dict[str, dict[str, str]] = {}
+    parts: list[str] = []
+    for name, table in tables:
+        old_table = old_doc.get(name, {})
+        table_frags = old_frags.get(name, {})
+        new_table: dict[str, Any] = {}
+        new_frags: dict[str, str] = {}
+        body: list[str] = []
+        for doc_id, item in table.items():
+            doc_id = str(doc_id)
+            prev = old_table.get(doc_id)
+            frag = table_frags.get(doc_id) if prev is not None else None
+            if frag is not None and (prev is item or prev == item):
+                new_table[doc_id] = prev
+            else:
+                # ensure_ascii=False keeps the file UTF-8 and readable; bytes are encoded
+                # explicitly below so the locale (LANG=C) never matters.
+                frag = _dumps(item)
+                new_table[doc_id] = item if prev is not None and prev is item else dict(item)
+            new_frags[doc_id] = frag
+            body.append(f"{_dumps(doc_id)}:{frag}")
+        doc[name], frags[name] = new_table, new_frags
+        parts.append(f"{_dumps(name)}:{{{','.join(body)}}}")
+    return f"{{{','.join(parts)}}}".encode("utf-8"), doc, frags
+
+
+def _freeze() -> None:
+    """Move everything alive (now: a big parsed document) out of the cyclic collector's reach.
+
+    Parsed JSON has no reference cycles (refcounting frees it), but a full collection still walks
+    every dict and list in it: ~1M objects for the biggest client, ~100 ms with the GIL held, at
+    any allocation, e.g. in the middle of a save while the UI waits.
+    """
+    gc.freeze()
 
 
 def _dumps(value: Any) -> str:

@@ -180,10 +180,17 @@ class PlanInputs(BaseModel):
 
     @classmethod
     def from_client_file(cls, client_file: Any) -> PlanInputs:
-        """Read everything the compiler needs from a `store.repository.ClientFile`."""
-        return cls(client=client_file.client(), sessions=client_file.sessions(),
-                   answers=client_file.answers(), follow_ups=client_file.follow_ups(),
-                   versions=client_file.plan_versions())
+        """Read everything the compiler needs from a `store.repository.ClientFile`.
+
+        The compiler uses only the latest answer to each step, so only those are read when the
+        file can pick them (a heavy client holds ~100 of them among 22,000 answers).
+        """
+        latest = getattr(client_file, "latest_answers", None)
+        answers = (list(latest(by_session_date=True).values()) if latest is not None
+                   else client_file.answers())
+        return cls(
+            client=client_file.client(), sessions=client_file.sessions(), answers=answers,
+            follow_ups=client_file.follow_ups(), versions=client_file.plan_versions())
 
 
 class ExerciseSource(Protocol):

@@ -59,6 +59,13 @@ def _rank(options: tuple[Option, ...], option: Option) -> int:
     return options.index(option)
 
 
+def trend_steps(library: object) -> set[tuple[str, str]]:
+    """The (exercise, step) pairs whose answers make a series: all the trends need of a client's
+    answers (so a caller can read just these: `ClientFile.answers_for`)."""
+    return {(e.id, s.id) for e in exercises_of(library) for s in e.steps  # type: ignore[arg-type]
+            if s.trend}
+
+
 def compute_trends(sessions: Iterable[Session], answers: Iterable[Answer],
                    library: object) -> Trends:
     """The series, oldest session first. `library` is an `exercises.library.Library` (or a list of
@@ -148,4 +155,4 @@ def trend_lines(sessions: Iterable[Session], answers: Iterable[Answer], library:
 
 
 __all__ = ["DistressPoint", "LevelPoint", "Trends", "compute_trends", "render_trends",
-           "trend_lines"]
+           "trend_lines", "trend_steps"]
