@@ -368,11 +368,13 @@ class ExerciseScreen(Screen[bool]):
             text = "read only"
         elif self._failed:
             text = f"NOT SAVED: {self._failed}"
-        elif self._pending:
-            text = "saving…"
+        elif self._pending and not getattr(self.app, "low_bandwidth", False):
+            text = "saving…"  # on a slow link this flicker costs bytes every keystroke: not shown
         else:
             text = "saved ✓"
-        label.update(text)
+        if text != getattr(self, "_save_text", None):
+            self._save_text = text
+            label.update(text)
         label.set_class(bool(self._failed), "-error")
 
     # -- follow-ups --

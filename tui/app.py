@@ -68,6 +68,7 @@ class WellbeingApp(App[None]):
         self.last_activity = time.monotonic()
         if low_bandwidth:
             self.animation_level = "none"
+            self.add_class("-low-bandwidth")
         guard_input_decoding()
 
     # -- lifecycle --------------------------------------------------------------------------------
