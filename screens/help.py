@@ -1,35 +1,83 @@
-"""The keys, listed: every binding of the screen underneath and of the app, with what it does."""
+"""The keys, listed: what works on the screen underneath, in the focused field, and everywhere.
+
+Read from the bindings in force on that screen (`Screen.active_bindings`), so keys hidden from the
+footer are listed too, and a key a text field takes for typing is not.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-GENERAL = [
-    ("ctrl+p", "Command palette: find any action by name"),
-    ("tab / shift+tab", "Move between fields"),
-    ("f1", "This help"),
-    ("f6", "High-contrast theme on/off"),
-    ("ctrl+q", "Quit (answers are already saved)"),
-]
+KEY_NAMES = {
+    "escape": "esc", "slash": "/", "question_mark": "?", "pageup": "page up",
+    "pagedown": "page down", "ctrl+home": "ctrl+home", "ctrl+end": "ctrl+end",
+}
+# Always there, but not bindings of any screen.
+GENERAL = [("ctrl+p", "Command palette: find any action by name")]
+KEY_WIDTH = 18
+
+
+def key_name(key: str) -> str:
+    """A key as a person would say it: "esc", "/", "ctrl+q"."""
+    return KEY_NAMES.get(key, key)
+
+
+def key_lines(bindings: list[ActiveBinding]) -> list[str]:
+    """One line per action with all its keys, in the order the bindings were declared."""
+    keys: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for active in bindings:
+        binding = active.binding
+        if not binding.description:
+            continue
+        name = binding.key_display or key_name(binding.key)
+        slot = keys[(binding.action, binding.description)]
+        if name not in slot:
+            slot.append(name)
+    return [f"{' / '.join(names):<{KEY_WIDTH}} {description}"
+            for (_action, description), names in keys.items()]
+
+
+def keys_of(screen: Screen) -> tuple[list[str], list[str], list[str]]:
+    """(this screen's keys, the focused field's keys, the app's keys) in force on `screen`."""
+    own: list[ActiveBinding] = []
+    field: list[ActiveBinding] = []
+    general: list[ActiveBinding] = []
+    for active in screen.active_bindings.values():
+        node: DOMNode = active.node
+        if node is screen:
+            own.append(active)
+        elif node is screen.app:
+            general.append(active)
+        else:
+            field.append(active)
+    return key_lines(own), key_lines(field), key_lines(general)
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
+    AUTO_FOCUS = "#help-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
 
+    def _below(self) -> Screen | None:
+        stack = [s for s in self.app.screen_stack if s is not self]
+        return stack[-1] if stack else None
+
     def compose(self) -> ComposeResult:
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
-        lines = ["Keys on this screen", ""]
-        for binding in getattr(below, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                lines.append(f"  {binding.key:<18} {binding.description}")
-        lines += ["", "Everywhere", ""]
-        lines += [f"  {key:<18} {what}" for key, what in GENERAL]
-        with VerticalScroll(classes="help"):
-            yield Static("\n".join(lines), markup=False)
+        below = self._below()
+        own, field, general = keys_of(below) if below is not None else ([], [], [])
+        general = [f"{k:<{KEY_WIDTH}} {what}" for k, what in GENERAL] + general
+        with VerticalScroll(id="help-scroll", classes="help"):
+            yield Static("Keys  (esc closes; ↑ ↓ scroll)", classes="help-title", markup=False)
+            for heading, lines in (("On this screen", own), ("Everywhere", general),
+                                   ("In the field you are on", field)):
+                if lines:
+                    yield Static(heading, classes="help-heading", markup=False)
+                    yield Static("\n".join(lines), classes="help-keys", markup=False)
