@@ -207,7 +207,7 @@ class EligibilityScreen(Screen[None]):
     TITLE = "Eligibility check"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("i", "add_facts", "Add missing facts"),
+        Binding("i", "add_facts", "Add facts"),
         Binding("r", "referral", "Record referral"),
         Binding("v", "verdict_filter", "Filter verdicts"),
         Binding("d", "detail", "Read detail", show=False),

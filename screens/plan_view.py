@@ -68,6 +68,23 @@ def version_diff(older: PlanVersion, newer: PlanVersion) -> list[str]:
     ))
 
 
+DIFF_WORDS = {"-": "removed ", "+": "added   "}
+
+
+def readable_diff(lines: list[str]) -> str:
+    """A diff with each changed line also marked in a word (a bare +/- is easy to miss)."""
+    shown: list[str] = []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if shown:
+                shown.append("        ⋯")
+            continue
+        shown.append(DIFF_WORDS.get(line[:1], "        ") + line)
+    return "\n".join(shown) or "No differences."
+
+
 class AgreementDialog(ModalScreen[tuple[str, str] | None]):
     """Agreed / not agreed / could not answer; a reason is required for the last two."""
 
@@ -199,11 +216,10 @@ class DiffScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog plan-diff"):
-            yield Static(f"Version {self.newer.number} compared with version {self.older.number}"
-                         "  (- before, + after)", classes="plan-dialog-title", markup=False)
+            yield Static(f"Version {self.newer.number} compared with version {self.older.number}",
+                         classes="plan-dialog-title", markup=False)
             with VerticalScroll(id="diff-scroll"):
-                text = "\n".join(self.diff_lines) or "No differences."
-                yield Static(text, id="diff", markup=False)
+                yield Static(readable_diff(self.diff_lines), id="diff", markup=False)
             yield Footer()
 
     def action_close(self) -> None:
@@ -237,6 +253,9 @@ class VersionsDialog(ModalScreen[None]):
             else:
                 yield Static("No version saved yet: press s on the plan to save one.")
             yield Static("", id="versions-label", markup=False)
+            if options:
+                yield Static("Enter: compare with the version before · Esc: close",
+                             classes="plan-dialog-hint", markup=False)
             yield Footer()
 
     @on(OptionList.OptionSelected, "#versions")
@@ -283,10 +302,10 @@ class PlanScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "agree", "Agreement"),
         Binding("d", "review_date", "Review date"),
-        Binding("s", "save", "Save version"),
+        Binding("s", "save", "Save"),
         Binding("v", "versions", "Versions"),
         Binding("e", "export", "Export"),
-        Binding("f5,ctrl+r", "refresh_plan", "Refresh"),
+        Binding("f5,ctrl+r", "refresh_plan", "Refresh", show=False),  # 80 columns: in help (f1)
         Binding("escape", "back", "Back"),
     ]
 
