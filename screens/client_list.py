@@ -95,6 +95,7 @@ class ClientListScreen(Screen[None]):
     def _fill(self) -> None:
         query = self.query_one("#search", Input).value.strip().casefold()
         table = self.query_one("#clients", DataTable)
+        current = self._current_key()
         table.clear()
         shown = [
             r for r in self.rows
@@ -109,6 +110,10 @@ class ClientListScreen(Screen[None]):
                 cells = [Text(r.client_id), Text(one_line(r.name, 26)), Text(r.stage),
                          Text(r.last_session or "none"), Text(fu)]
             table.add_row(*cells, key=r.client_id)
+        # A reload (e.g. on returning to the list) keeps the cursor on the same client.
+        keys = [r.client_id for r in shown]
+        if current in keys:
+            table.move_cursor(row=keys.index(current))
         more = self.query_one("#more", Static)
         more.display = bool(hidden)
         if hidden:
@@ -138,6 +143,12 @@ class ClientListScreen(Screen[None]):
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.app.open_client(event.row_key.value)
+
+    def _current_key(self) -> str | None:
+        table = self.query_one("#clients", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_open_client(self) -> None:
         table = self.query_one("#clients", DataTable)
