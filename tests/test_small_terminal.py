@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.widgets import Static
 
-import tui.app
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, MinimumSizeGuard, TooSmallScreen
 from tests.shell_fixtures import fixed_dir, make_app, populate, wait_for
 from tui.app import WellbeingApp
 
-
-class GuardedApp(MinimumSizeGuard, WellbeingApp):
-    """The app as tui/app.py builds it once the guard is among its bases."""
-
-    CSS_PATH = Path(tui.app.__file__).with_name("app.tcss")
+GuardedApp = WellbeingApp  # the guard is among the App's bases
 
 
 def message(app: WellbeingApp) -> str:
@@ -77,9 +69,8 @@ async def test_a_screen_pushed_while_too_small_is_covered_too() -> None:
         assert not any(isinstance(s, TooSmallScreen) for s in app.screen_stack)
 
 
-@pytest.mark.skipif(not issubclass(WellbeingApp, MinimumSizeGuard),
-                    reason="tui/app.py does not yet mix MinimumSizeGuard into WellbeingApp")
 async def test_the_real_app_is_guarded() -> None:
+    assert issubclass(WellbeingApp, MinimumSizeGuard)
     app = app_on("small-real", WellbeingApp)
     async with app.run_test(size=(50, 15)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))

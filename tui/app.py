@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from store.errors import CorruptFile, StoreError
 from store.records import Client, FollowUp, Session, SessionStatus, now
 from store.repository import ClientFile
+from screens.too_small import MinimumSizeGuard
 from tui.autosave import AutoSaver
 from tui.context import Context
 
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 REFERRALS = "referrals"
 
 
-class WellbeingApp(App[None]):
+class WellbeingApp(MinimumSizeGuard, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Wellbeing Guide"
     COMMANDS = App.COMMANDS | {WellbeingCommands}
