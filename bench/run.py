@@ -105,15 +105,45 @@ def _context(data_dir: Path) -> Any:
     return Context(config=Config(), data_dir=data_dir)
 
 
+def _bare_dashboard() -> Any:
+    """The dashboard's widgets and key bindings with no client data: what Textual alone costs to
+    show that screen here, so the dashboard's figure can be read against it."""
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header, Static
+
+    from screens.dashboard import DashboardScreen
+
+    class BareDashboard(Screen[None]):
+        CSS_PATH = str(ROOT / "screens" / "dashboard.tcss")
+        BINDINGS = DashboardScreen.BINDINGS
+
+        def compose(self) -> Any:
+            yield Header(show_clock=False)
+            for name in ("profile", "rar", "level", "follow-ups", "trends"):
+                yield Static(name, id=name)
+            yield DataTable(id="sessions", cursor_type="row")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one("#sessions", DataTable)
+            for label in ("Date", "Mode", "Status", "Exercises", "RAR"):
+                table.add_column(label)
+
+        def action_back(self) -> None:
+            self.dismiss(None)
+
+    return BareDashboard()
+
+
 async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
     from screens.dashboard import DashboardScreen
     from tui.app import WellbeingApp
 
     app = WellbeingApp(_context(data_dir), low_bandwidth=True)
-    times = []
+    times, bare = [], []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.5)
-        for _ in range(opens):
+        for _ in range(opens):  # interleaved, so drift on a shared machine hits both alike
             start = time.perf_counter()
             app.open_client(HEAVY_ID)
             while not (isinstance(app.screen, DashboardScreen) and app.screen.is_mounted):
@@ -122,8 +152,19 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
             times.append(time.perf_counter() - start)
             await pilot.press("escape")
             await pilot.pause()
+            start = time.perf_counter()
+            screen = _bare_dashboard()
+            app.push_screen(screen)
+            while not (app.screen is screen and screen.is_mounted):
+                await asyncio.sleep(0)
+            await pilot.pause()
+            bare.append(time.perf_counter() - start)
+            await pilot.press("escape")
+            await pilot.pause()
     return {"median_ms": _ms(statistics.median(times)), "first_ms": _ms(times[0]),
-            "max_ms": _ms(max(times)), "runs_ms": [_ms(t) for t in times]}
+            "max_ms": _ms(max(times)), "runs_ms": [_ms(t) for t in times],
+            "bare_screen_median_ms": _ms(statistics.median(bare)),
+            "bare_screen_runs_ms": [_ms(t) for t in bare]}
 
 
 def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
@@ -212,7 +253,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, bool]]:
         ("startup to first frame, 2,000 clients", f"{s['app_ms']:.0f} ms = {s['ratio']}x",
          "<= 1.3x", f"minimal app {s['minimal_ms']:.0f} ms", s["ratio"] <= 1.3),
         ("open heavy dashboard (median)", f"{d['median_ms']:.0f} ms", "< 150 ms",
-         f"first {d['first_ms']:.0f} ms", d["median_ms"] < 150),
+         f"first {d['first_ms']:.0f} ms; same screen, no data "
+         f"{d.get('bare_screen_median_ms', 0):.0f} ms", d["median_ms"] < 150),
         ("save one answer, p50", f"{sv['p50_ms']:.0f} ms", "< 1000 ms", "-", sv["p50_ms"] < 1000),
         ("save one answer, p95", f"{sv['p95_ms']:.0f} ms", "< 1000 ms", "-", sv["p95_ms"] < 1000),
         ("UI loop blocked during saves (max gap)", f"{sv['blocked_ms']:.1f} ms", "<= 16 ms",

@@ -40,19 +40,15 @@ def profile_text(client: Client) -> str:
     return "\n".join(bits)
 
 
-PLANS = Binding.Group("Plans")
-
-
 class DashboardScreen(Screen[None]):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_session", "New session"),
-        Binding("r", "resume", "Resume"),
-        Binding("w", "plan('wellbeing')", "Wellbeing Plan", group=PLANS),
-        Binding("k", "plan('keep-safe')", "Keep Safe Plan", group=PLANS),
+        Binding("r", "resume", "Resume session"),
+        Binding("w", "plan('wellbeing')", "Wellbeing Plan"),
+        Binding("k", "plan('keep-safe')", "Keep Safe Plan"),
         Binding("e", "eligibility", "Eligibility"),
-        # The footer holds what fits in 80 columns; the rest are in the help (f1) and palette.
-        Binding("a", "audit", "Audit trail", show=False),
+        Binding("a", "audit", "Audit trail"),
         Binding("c", "close_follow_up", "Close follow-up", show=False),
         Binding("d", "directory", "Interventions", show=False),
         Binding("escape", "back", "Back"),
@@ -63,6 +59,8 @@ class DashboardScreen(Screen[None]):
         self.cf = client_file
         self.sessions: list[Session] = []
         self.follow_ups: list[FollowUp] = []
+        #: what the screen was last filled from: (file version, today); see `on_screen_resume`.
+        self._shown: tuple[int, object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -72,7 +70,7 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="rar", markup=False)
                 yield Static("", id="level", markup=False)
         yield Static("", id="follow-ups", markup=False)
-        yield Horizontal(id="trends")
+        yield Static("", id="trends", markup=False)
         yield DataTable(id="sessions", cursor_type="row")
         yield Footer()
 
@@ -83,9 +81,14 @@ class DashboardScreen(Screen[None]):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # The first resume comes right after mount, and coming back from a screen that changed
+        # nothing leaves the file as it was: filling the screen again (a heavy client's 260
+        # sessions) would only repeat the work.
+        if self._shown != (self.cf.version(), self.app.today()):
+            self.refresh_data()
 
     def refresh_data(self) -> None:
+        self._shown = (self.cf.version(), self.app.today())
         client = self.cf.client()
         self.title = f"{client.id} · {one_line(client.name, 30)}"
         self.sub_title = "read-only" if self.cf.read_only else ""
@@ -106,7 +109,9 @@ class DashboardScreen(Screen[None]):
             fu.update(as_content("\n".join(lines)))
         else:
             fu.update("No open follow-ups.")
-        self._show_trends(self._trend_lines(answers))
+        self.query_one("#trends", Static).update(
+            as_content("\n".join(self._trend_lines(answers)))
+        )
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for s in reversed(self.sessions):
@@ -123,19 +128,6 @@ class DashboardScreen(Screen[None]):
 
     def _trend_lines(self, answers: list[Answer]) -> list[str]:
         return trend_lines(self.sessions, answers, self.app.ctx.library)
-
-    def _show_trends(self, lines: list[str]) -> None:
-        """Each trend (a heading and its indented lines) in its own column: all fit at 80x24."""
-        blocks: list[list[str]] = []
-        for line in lines:
-            if blocks and line.startswith(" "):
-                blocks[-1].append(line)
-            else:
-                blocks.append([line])
-        box = self.query_one("#trends", Horizontal)
-        box.remove_children()
-        box.mount_all(Static(as_content("\n".join(b)), classes="trend") for b in blocks)
-        box.display = bool(blocks)
 
     # -- actions ----------------------------------------------------------------------------------
 

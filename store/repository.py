@@ -498,15 +498,30 @@ class ClientFile:
         self._db = repo._db(cid)
         self._restricted: bool | None = None
         self.audit = repo.audit_log(cid)
-        #: validated records per table, valid for one storage generation (the file unchanged).
-        self._models: dict[tuple[str, type[BaseModel]], tuple[int, list[Any]]] = {}
-        #: validated answers by doc id, with the raw record they came from: the storage replaces
-        #: a changed record (never mutates it), so the same object means the same answer.
-        self._answer_models: dict[str, tuple[dict[str, Any], Answer]] = {}
-        #: `latest_answers` per ranking, valid for one storage generation.
-        self._latest: dict[bool, tuple[int, dict[tuple[str, str], Answer]]] = {}
-        #: doc ids by upsert key per table, valid for one storage generation.
-        self._keys: dict[tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[int]]]] = {}
+
+    # Caches of what was read, kept with the storage's parsed file (so shared by every ClientFile
+    # of this client in the process, and dropped when the file is read again from disk).
+
+    @property
+    def _models(self) -> dict[tuple[str, type[BaseModel]], tuple[int, list[Any]]]:
+        """Validated records per table, valid for one storage generation (the file unchanged)."""
+        return self._storage.memo.setdefault("models", {})  # type: ignore[no-any-return]
+
+    @property
+    def _answer_models(self) -> dict[str, tuple[dict[str, Any], Answer]]:
+        """Validated answers by doc id, with the raw record they came from: the storage replaces
+        a changed record (never mutates it), so the same object means the same answer."""
+        return self._storage.memo.setdefault("answers", {})  # type: ignore[no-any-return]
+
+    @property
+    def _latest(self) -> dict[bool, tuple[int, dict[tuple[str, str], Answer]]]:
+        """`latest_answers` per ranking, valid for one storage generation."""
+        return self._storage.memo.setdefault("latest", {})  # type: ignore[no-any-return]
+
+    @property
+    def _keys(self) -> dict[tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[int]]]]:
+        """Doc ids by upsert key per table, valid for one storage generation."""
+        return self._storage.memo.setdefault("keys", {})  # type: ignore[no-any-return]
 
     # context manager
     def __enter__(self) -> ClientFile:
@@ -552,6 +567,11 @@ class ClientFile:
     @property
     def _storage(self) -> AtomicJSONStorage:
         return self._db.storage  # type: ignore[return-value]
+
+    def version(self) -> int:
+        """Changes whenever the file does (saved here, or changed by anyone else): a screen
+        filled from a version need not be filled again while it is current."""
+        return self._storage.snapshot()[0]
 
     def _records(self, table: str, model: type[R]) -> list[R]:
         """The table's records, validated once per version of the file (a cache hit costs a stat).
