@@ -40,15 +40,19 @@ def profile_text(client: Client) -> str:
     return "\n".join(bits)
 
 
+PLANS = Binding.Group("Plans")
+
+
 class DashboardScreen(Screen[None]):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_session", "New session"),
-        Binding("r", "resume", "Resume session"),
-        Binding("w", "plan('wellbeing')", "Wellbeing Plan"),
-        Binding("k", "plan('keep-safe')", "Keep Safe Plan"),
+        Binding("r", "resume", "Resume"),
+        Binding("w", "plan('wellbeing')", "Wellbeing Plan", group=PLANS),
+        Binding("k", "plan('keep-safe')", "Keep Safe Plan", group=PLANS),
         Binding("e", "eligibility", "Eligibility"),
-        Binding("a", "audit", "Audit trail"),
+        # The footer holds what fits in 80 columns; the rest are in the help (f1) and palette.
+        Binding("a", "audit", "Audit trail", show=False),
         Binding("c", "close_follow_up", "Close follow-up", show=False),
         Binding("d", "directory", "Interventions", show=False),
         Binding("escape", "back", "Back"),
@@ -70,7 +74,7 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="rar", markup=False)
                 yield Static("", id="level", markup=False)
         yield Static("", id="follow-ups", markup=False)
-        yield Static("", id="trends", markup=False)
+        yield Horizontal(id="trends")
         yield DataTable(id="sessions", cursor_type="row")
         yield Footer()
 
@@ -109,9 +113,7 @@ class DashboardScreen(Screen[None]):
             fu.update(as_content("\n".join(lines)))
         else:
             fu.update("No open follow-ups.")
-        self.query_one("#trends", Static).update(
-            as_content("\n".join(self._trend_lines(answers)))
-        )
+        self._show_trends(self._trend_lines(answers))
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for s in reversed(self.sessions):
@@ -128,6 +130,19 @@ class DashboardScreen(Screen[None]):
 
     def _trend_lines(self, answers: list[Answer]) -> list[str]:
         return trend_lines(self.sessions, answers, self.app.ctx.library)
+
+    def _show_trends(self, lines: list[str]) -> None:
+        """Each trend (a heading and its indented lines) in its own column: all fit at 80x24."""
+        blocks: list[list[str]] = []
+        for line in lines:
+            if blocks and line.startswith(" "):
+                blocks[-1].append(line)
+            else:
+                blocks.append([line])
+        box = self.query_one("#trends", Horizontal)
+        box.remove_children()
+        box.mount_all(Static(as_content("\n".join(b)), classes="trend") for b in blocks)
+        box.display = bool(blocks)
 
     # -- actions ----------------------------------------------------------------------------------
 
