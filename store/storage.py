@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,8 +84,17 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = False) -> None:
     fsync_dir(path.parent)
 
 
-def decode_document(raw: bytes, path: Path, client_id: str | None) -> dict[str, Any]:
-    """Parse the bytes of a client file; anything that is not a JSON object is a CorruptFile."""
+def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None
+                    ) -> dict[str, Any]:
+    """Parse the bytes of a client file; anything that is not a JSON object is a CorruptFile.
+
+    Given the bytes in a one-item list, the list is emptied once they are decoded, so they can
+    be freed before parsing (a big file then peaks at text + parsed, not bytes + text + parsed).
+    """
+    owned = raw if isinstance(raw, list) else None
+    if owned is not None:
+        raw = owned[0]
+    assert isinstance(raw, (bytes, bytearray))
     bak = backup_path(path)
     backup = str(bak) if bak.exists() else None
 
@@ -92,12 +102,15 @@ def decode_document(raw: bytes, path: Path, client_id: str | None) -> dict[str, 
         hint = f"; a backup is at {bak.name}" if backup else ""
         return CorruptFile(f"{path} {why}{hint}", client_id=client_id, path=str(path), backup=backup)
 
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise corrupt("is empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise corrupt(f"is not valid UTF-8 (byte {exc.start})") from None
+    if owned is not None:
+        owned.clear()
+    del raw
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -146,6 +159,9 @@ SHARED_FILES = 3
 _shared: OrderedDict[tuple[str, int], _Entry] = OrderedDict()
 _shared_lock = threading.Lock()
 _generations = itertools.count(1)
+#: records encoded between two offers of the GIL to other threads (~1 ms of work): the first
+#: write after a file is read encodes every record, and the UI thread must not wait for it.
+YIELD_EVERY = 128
 #: parsed documents at least this big (bytes) are moved out of the cyclic collector's reach.
 FREEZE_BYTES = 1 << 20
 
@@ -253,8 +269,9 @@ class AtomicJSONStorage(Storage):
                 self._forget()
                 return entry.generation, None
             self._forget()
-            doc = decode_document(self.codec.decode(blob, path=self.path), self.path, self.client_id)
+            holder = [self.codec.decode(blob, path=self.path)]
             del blob
+            doc = decode_document(holder, self.path, self.client_id)
             entry.doc, entry.key, entry.frags, entry.next_ids = doc, key, {}, {}
             entry.memo = {}
             entry.generation = next(_generations)
@@ -365,7 +382,9 @@ def _encode(
         new_table: dict[str, Any] = {}
         new_frags: dict[str, bytes] = {}
         body: list[bytes] = []
-        for doc_id, item in table.items():
+        for n, (doc_id, item) in enumerate(table.items(), 1):
+            if not n % YIELD_EVERY:
+                time.sleep(0)  # hand the GIL over now, not at the end of a 5 ms switch interval
             doc_id = str(doc_id)
             prev = old_table.get(doc_id)
             frag = table_frags.get(doc_id) if prev is not None else None
