@@ -1,4 +1,10 @@
-"""Private files: umask 077, dirs 0700, files 0600, and ssh-StrictModes-like refusal of loose ones."""
+"""Private files: umask 077, dirs 0700, files 0600, and ssh-StrictModes-like refusal of loose ones.
+
+A team server may share one data dir between practitioners in one group (config `shared_group`):
+then the umask is 007, dirs are 2770 (setgid, so files keep the team's group), files 0660, and a
+path owned by a colleague is accepted when its group is one of ours. Access for others is never
+allowed either way.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,37 @@ from pathlib import Path
 
 from store.errors import StoreError
 
-
-def private_umask() -> None:
-    """Everything this process creates is readable by its owner only."""
-    os.umask(0o077)
+_shared = False
 
 
-def make_private_dir(path: Path) -> None:
-    """Create `path` (and parents) 0700 if missing, then check it."""
+def private_umask(allow_group: bool = False) -> None:
+    """Everything this process creates is readable by its owner only (or its group, when shared)."""
+    global _shared
+    _shared = allow_group
+    os.umask(0o007 if allow_group else 0o077)
+
+
+def file_mode() -> int:
+    """Mode for new client, backup, temp and audit files."""
+    return 0o660 if _shared else 0o600
+
+
+def dir_mode() -> int:
+    return 0o2770 if _shared else 0o700
+
+
+def make_private_dir(path: Path, *, allow_group: bool | None = None) -> None:
+    """Create `path` (and parents) 0700 (2770 when shared) if missing, then check it."""
+    group = _shared if allow_group is None else allow_group
     if not path.exists():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-    check_private(path, directory=True)
+        mode = 0o2770 if group else 0o700
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+        os.chmod(path, mode)
+    check_private(path, directory=True, allow_group=group)
+
+
+def _in_group(gid: int) -> bool:
+    return gid == os.getegid() or gid in os.getgroups()
 
 
 def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> None:
@@ -34,11 +59,14 @@ def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> 
         raise StoreError(f"{path} is not a directory")
     if not directory and not stat.S_ISREG(st.st_mode):
         raise StoreError(f"{path} is not a regular file")
-    if st.st_uid != os.geteuid():
+    if st.st_uid != os.geteuid() and not (allow_group and _in_group(st.st_gid)):
+        if allow_group:
+            raise StoreError(f"{path} belongs to uid {st.st_uid}, group {st.st_gid}: neither you "
+                             "nor a group of yours; refusing to use it")
         raise StoreError(f"{path} is owned by another user (uid {st.st_uid}); refusing to use it")
     loose = st.st_mode & (0o007 if allow_group else 0o077)
     if loose:
-        want = "750" if (allow_group and directory) else "700" if directory else "600"
+        want = ("2770" if directory else "660") if allow_group else ("700" if directory else "600")
         raise StoreError(
             f"{path} is accessible to {'others' if allow_group else 'group/others'} "
             f"(mode {stat.S_IMODE(st.st_mode):03o}); run: chmod {want} {path}"
