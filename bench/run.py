@@ -140,7 +140,32 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
     from tui.app import WellbeingApp
 
     app = WellbeingApp(_context(data_dir), low_bandwidth=True)
-    times, bare = [], []
+    times, bare, fills = [], [], []
+    refresh = DashboardScreen.refresh_data
+
+    def timed_refresh(screen: DashboardScreen) -> None:  # how much of an open is our own work
+        start = time.perf_counter()
+        try:
+            refresh(screen)
+        finally:
+            fills.append(time.perf_counter() - start)
+
+    DashboardScreen.refresh_data = timed_refresh  # type: ignore[method-assign]
+    try:
+        await _open_dashboards(app, opens, times, bare)
+    finally:
+        DashboardScreen.refresh_data = refresh  # type: ignore[method-assign]
+    return {"median_ms": _ms(statistics.median(times)), "first_ms": _ms(times[0]),
+            "max_ms": _ms(max(times)), "runs_ms": [_ms(t) for t in times],
+            "bare_screen_median_ms": _ms(statistics.median(bare)),
+            "bare_screen_runs_ms": [_ms(t) for t in bare],
+            "refresh_data_median_ms": _ms(statistics.median(fills)) if fills else None,
+            "refresh_data_runs_ms": [_ms(t) for t in fills]}
+
+
+async def _open_dashboards(app: Any, opens: int, times: list[float], bare: list[float]) -> None:
+    from screens.dashboard import DashboardScreen
+
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.5)
         for _ in range(opens):  # interleaved, so drift on a shared machine hits both alike
@@ -151,7 +176,7 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
             await pilot.pause()  # the mount handlers have run and the screen has been refreshed
             times.append(time.perf_counter() - start)
             await pilot.press("escape")
-            await pilot.pause()
+            await _settle(app, pilot)
             start = time.perf_counter()
             screen = _bare_dashboard()
             app.push_screen(screen)
@@ -160,11 +185,15 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
             await pilot.pause()
             bare.append(time.perf_counter() - start)
             await pilot.press("escape")
-            await pilot.pause()
-    return {"median_ms": _ms(statistics.median(times)), "first_ms": _ms(times[0]),
-            "max_ms": _ms(max(times)), "runs_ms": [_ms(t) for t in times],
-            "bare_screen_median_ms": _ms(statistics.median(bare)),
-            "bare_screen_runs_ms": [_ms(t) for t in bare]}
+            await _settle(app, pilot)
+
+
+async def _settle(app: Any, pilot: Any) -> None:
+    """Back on the client list: let its refresh (a worker thread reading the register) finish, as
+    it would before anyone picks the next client, so it does not compete with the next open."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
@@ -253,8 +282,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, bool]]:
         ("startup to first frame, 2,000 clients", f"{s['app_ms']:.0f} ms = {s['ratio']}x",
          "<= 1.3x", f"minimal app {s['minimal_ms']:.0f} ms", s["ratio"] <= 1.3),
         ("open heavy dashboard (median)", f"{d['median_ms']:.0f} ms", "< 150 ms",
-         f"first {d['first_ms']:.0f} ms; same screen, no data "
-         f"{d.get('bare_screen_median_ms', 0):.0f} ms", d["median_ms"] < 150),
+         f"first {d['first_ms']:.0f} ms; filling it {d.get('refresh_data_median_ms') or 0:.0f} ms;"
+         f" same screen, no data {d.get('bare_screen_median_ms', 0):.0f} ms", d["median_ms"] < 150),
         ("save one answer, p50", f"{sv['p50_ms']:.0f} ms", "< 1000 ms", "-", sv["p50_ms"] < 1000),
         ("save one answer, p95", f"{sv['p95_ms']:.0f} ms", "< 1000 ms", "-", sv["p95_ms"] < 1000),
         ("UI loop blocked during saves (max gap)", f"{sv['blocked_ms']:.1f} ms", "<= 16 ms",

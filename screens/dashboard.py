@@ -116,13 +116,23 @@ class DashboardScreen(Screen[None]):
         self._show_trends(self._trend_lines(answers))
         table = self.query_one("#sessions", DataTable)
         table.clear()
+        # Sessions mostly plan the same exercises: each title, and each list of them, is cleaned
+        # once (a heavy client's 260 sessions x 86 exercises would clean 22,000 titles).
+        titles: dict[str, str] = {}
+        planned_text: dict[tuple[str, ...], str] = {}
+
+        def title(e: str) -> str:
+            if e not in titles:
+                titles[e] = one_line(library.get(e).title if library.get(e) else e, 40)
+            return titles[e]
+
         for s in reversed(self.sessions):
-            titles = [
-                one_line(library.get(e).title if library.get(e) else e, 40) for e in s.planned
-            ]
+            planned = tuple(s.planned)
+            if planned not in planned_text:
+                planned_text[planned] = one_line(", ".join(title(e) for e in planned), 30) or "-"
             table.add_row(
                 Text(s.date.isoformat()), Text(s.mode.value), Text(s.status.value.replace("_", " ")),
-                Text(one_line(", ".join(titles), 30) or "-"), Text("yes" if s.rar_activity else "no"),
+                Text(planned_text[planned]), Text("yes" if s.rar_activity else "no"),
                 key=s.id,
             )
         if not self.sessions:

