@@ -42,6 +42,7 @@ from store.storage import (
     Codec,
     atomic_write,
     backup_path,
+    forget_shared,
     fsync_dir,
     temp_files,
 )
@@ -337,6 +338,7 @@ class Repository:
                         client_id=cid,
                     )
             self.audit_log(cid).tombstone()
+            forget_shared(self.path(cid))  # no copy of an erased client stays in memory
             removed = []
             for path in self.client_files(cid):
                 if path.name == f"{cid}.lock":
@@ -607,11 +609,12 @@ class ClientFile:
                 backup=str(backup_path(path)) if backup_path(path).exists() else None,
             ) from None
 
-    def _raw_answers(self) -> list[tuple[str, dict[str, Any]]]:
-        """(doc id, raw record) of every answer, in file order; nothing validated."""
+    def _raw_answers(self) -> Iterable[tuple[str, Any]]:
+        """(doc id, raw record) of every answer, in file order; nothing validated. A view, not a
+        copy: the storage replaces a table on a change, never changes one in place."""
         _, data = self._storage.snapshot()
-        table = (data or {}).get(ANSWERS, {})
-        return list(table.items())
+        table: dict[str, Any] = (data or {}).get(ANSWERS, {})
+        return table.items()
 
     def _answers_of(self, chosen: Iterable[tuple[str, Any]]) -> list[Answer]:
         """Validate only the chosen raw answers (each once per version of its record)."""
@@ -670,7 +673,9 @@ class ClientFile:
         holds 22,000 answers; validating all of them takes half a second).
         """
         if session_id is None and exercise_id is None:
-            return self._records(ANSWERS, Answer)
+            # every record validated (a bad one is a CorruptFile), but each only once per version
+            # of that record: after a save, one answer is validated again, not 22,000
+            return self._answers_of(self._raw_answers())
         return self._answers_of(
             (i, d) for i, d in self._raw_answers()
             if _is_doc(d) and (session_id is None or d.get("session_id") == session_id)
