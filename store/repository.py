@@ -49,6 +49,8 @@ from store.storage import (
 from store.text import clean_value
 
 R = TypeVar("R", bound=BaseModel)
+#: doc ids by the values of an upsert's key fields
+_KeyIndex = dict[tuple[Any, ...], list[int]]
 
 CLIENT, SESSIONS, ANSWERS = "client", "sessions", "answers"
 FOLLOW_UPS, PLANS = "follow_ups", "plans"
@@ -528,7 +530,7 @@ class ClientFile:
         return self._storage.memo.setdefault("latest", {})  # type: ignore[no-any-return]
 
     @property
-    def _keys(self) -> dict[tuple[str, tuple[str, ...]], tuple[int, dict[tuple[Any, ...], list[int]]]]:
+    def _keys(self) -> dict[tuple[str, tuple[str, ...]], tuple[int, _KeyIndex]]:
         """Doc ids by upsert key per table, valid for one storage generation."""
         return self._storage.memo.setdefault("keys", {})  # type: ignore[no-any-return]
 

@@ -393,7 +393,7 @@ def _encode(
             else:
                 # ensure_ascii=False keeps the file UTF-8 and readable; bytes are encoded
                 # explicitly so the locale (LANG=C) never matters.
-                frag = f"{_dumps(doc_id)}:{_dumps(item)}".encode("utf-8")
+                frag = f"{_dumps(doc_id)}:{_dumps(item)}".encode()
                 new_table[doc_id] = item if prev is not None and prev is item else dict(item)
             new_frags[doc_id] = frag
             body.append(frag)
@@ -424,7 +424,7 @@ def _encode_changes(
             if ids:
                 table_frags = dict(table_frags)
                 for doc_id in ids:
-                    table_frags[doc_id] = f"{_dumps(doc_id)}:{_dumps(table[doc_id])}".encode("utf-8")
+                    table_frags[doc_id] = f"{_dumps(doc_id)}:{_dumps(table[doc_id])}".encode()
         frags[name] = table_frags
         # bytes.join releases the GIL while it copies more than a megabyte
         parts.append(b"".join((_dumps(name).encode("utf-8"), b":{",
