@@ -171,7 +171,10 @@ class _Entry:
     reopening a client does not parse its file again). Replaced whole on a change, never mutated:
     a reader holding an old document keeps a consistent one."""
 
-    def __init__(self) -> None:
+    def __init__(self, codec: Codec) -> None:
+        #: held, so the id in the cache key is never reused by another (e.g. wrong-key) codec
+        #: while this entry is cached: a file is only ever served decoded by its own codec.
+        self.codec = codec
         self.lock = threading.RLock()  # guards the fields below; never held during disk writes
         self.write_lock = threading.RLock()  # serialises read-modify-write (`put`)
         self.writing = False
@@ -191,7 +194,9 @@ _PLAIN = PlainCodec()
 def _entry_for(path: Path, codec: Codec) -> _Entry:
     where = (os.path.abspath(path), id(codec))
     with _shared_lock:
-        entry = _shared.pop(where, None) or _Entry()
+        entry = _shared.pop(where, None)
+        if entry is None or entry.codec is not codec:
+            entry = _Entry(codec)
         _shared[where] = entry
         while len(_shared) > SHARED_FILES:
             _shared.popitem(last=False)
