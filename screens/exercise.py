@@ -180,9 +180,7 @@ class ExerciseScreen(Screen[bool]):
 
     def _load(self) -> None:
         ex = self.exercise.id
-        for answer in self.client_file.answers():
-            if answer.exercise_id != ex:
-                continue
+        for answer in self.client_file.answers(exercise_id=ex):  # not every answer of years
             if answer.session_id == self.session.id:
                 self._values[answer.step_id] = answer.value
                 self._disclosures[answer.step_id] = answer.disclosure

@@ -6,6 +6,7 @@ Screens ask the App to open a client or start a session; the App is the only pla
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -116,6 +117,9 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
         problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
+        # What is loaded by now lives as long as the app: keep the garbage collector from walking
+        # it again and again (a full collection of it can stall the UI, even during a save).
+        gc.freeze()
         if problems:
             self.call_from_thread(self._show_content_problems, problems)
 
