@@ -27,7 +27,7 @@ from typing import Any
 
 from store.errors import StoreError
 from store.ids import client_path, validate_client_id
-from store.permissions import make_private_dir
+from store.permissions import file_mode, make_private_dir, owned_by_us
 from store.storage import atomic_write
 
 GENESIS = "0" * 64
@@ -120,7 +120,7 @@ class AuditLog:
             make_private_dir(self.dir)
         while True:
             flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-            fd = os.open(self.path, flags, 0o600)
+            fd = os.open(self.path, flags, file_mode())
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 st = os.fstat(fd)
@@ -130,7 +130,7 @@ class AuditLog:
                     same = False
                 if not same:  # replaced (a deletion tombstone) while we waited: use the new file
                     continue
-                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+                if not stat.S_ISREG(st.st_mode) or not owned_by_us(st):
                     raise AuditError(
                         f"{self.path} is not a regular file of this user; refusing to append",
                         client_id=self.client_id, path=str(self.path),

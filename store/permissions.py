@@ -47,6 +47,11 @@ def _in_group(gid: int) -> bool:
     return gid == os.getegid() or gid in os.getgroups()
 
 
+def owned_by_us(st: os.stat_result) -> bool:
+    """Ours, or (in a group-shared data dir) owned by a colleague in one of our groups."""
+    return st.st_uid == os.geteuid() or (_shared and _in_group(st.st_gid))
+
+
 def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> None:
     """Refuse a path that is a symlink, of the wrong type, owned by another user, or open to others."""
     try:

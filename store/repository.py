@@ -87,8 +87,9 @@ class Repository:
     # -- layout ---------------------------------------------------------------------------------
 
     def ensure(self) -> None:
-        """Create the data dir 0700 if missing; refuse one that is open to others."""
-        private_umask()
+        """Create the data dir 0700 (2770 when shared by a group) if missing; refuse one open to
+        others."""
+        private_umask(self.allow_group)
         make_private_dir(self.data_dir)
         make_private_dir(self.clients_dir)
         check_private(self.data_dir, directory=True, allow_group=self.allow_group)

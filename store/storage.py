@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from tinydb.storages import Storage
 
 from store.errors import CorruptFile
+from store.permissions import file_mode
 
 TEMP_SUFFIX = ".tmp"
 
@@ -66,7 +67,7 @@ def fsync_dir(directory: Path) -> None:
 def atomic_write(path: Path, data: bytes, *, keep_backup: bool = False) -> None:
     """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, file_mode())
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
