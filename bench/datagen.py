@@ -21,8 +21,27 @@ from store.records import Answer, Client, FollowUp, PlanVersion, Session, Sessio
 
 HEAVY_ID = "HEAVY1"
 TYPING_ID = "TYPE1"
-WORDS = ("rent", "sister", "walk", "canal", "job", "sleep", "phone", "gym", "breathing", "list",
-         "worried", "calm", "evening", "letter", "money", "friend", "meal", "routine", "music")
+WORDS = (
+    "rent",
+    "sister",
+    "walk",
+    "canal",
+    "job",
+    "sleep",
+    "phone",
+    "gym",
+    "breathing",
+    "list",
+    "worried",
+    "calm",
+    "evening",
+    "letter",
+    "money",
+    "friend",
+    "meal",
+    "routine",
+    "music",
+)
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:
@@ -49,7 +68,9 @@ def answer_value(step: Step, rng: random.Random) -> Any:
                 if col.type == "choice" and col.options:
                     row[col.id] = rng.choice(col.options).value
                 elif col.type == "date":
-                    row[col.id] = (date(2024, 1, 1) + timedelta(days=rng.randint(0, 365))).isoformat()
+                    row[col.id] = (
+                        date(2024, 1, 1) + timedelta(days=rng.randint(0, 365))
+                    ).isoformat()
                 else:
                     row[col.id] = _sentence(rng, 5)
             rows.append(row)
@@ -72,31 +93,54 @@ def _table(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _client(cid: str, name: str, rng: random.Random) -> dict[str, Any]:
-    return Client(id=cid, name=name, programme_stage=rng.choice(["pre_group", "group", "post_group"]),
-                  order_type="Community order", rar_days=20,
-                  date_of_birth=date(1980 + rng.randint(0, 20), 1 + rng.randint(0, 11), 1 + rng.randint(0, 27)),
-                  ).model_dump(mode="json")
+    return Client(
+        id=cid,
+        name=name,
+        programme_stage=rng.choice(["pre_group", "group", "post_group"]),
+        order_type="Community order",
+        rar_days=20,
+        date_of_birth=date(
+            1980 + rng.randint(0, 20), 1 + rng.randint(0, 11), 1 + rng.randint(0, 27)
+        ),
+    ).model_dump(mode="json")
 
 
 def _session(day: date, planned: list[str], status: SessionStatus) -> Session:
     at = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-    return Session(date=day, practitioner="bench", planned=planned, status=status,
-                   rar_activity=True, started_at=at,
-                   ended_at=at + timedelta(hours=1) if status is SessionStatus.COMPLETED else None)
+    return Session(
+        date=day,
+        practitioner="bench",
+        planned=planned,
+        status=status,
+        rar_activity=True,
+        started_at=at,
+        ended_at=at + timedelta(hours=1) if status is SessionStatus.COMPLETED else None,
+    )
 
 
-def _answers(session: Session, exercises: list[Exercise], rng: random.Random) -> list[dict[str, Any]]:
+def _answers(
+    session: Session, exercises: list[Exercise], rng: random.Random
+) -> list[dict[str, Any]]:
     out = []
     at = session.started_at or datetime.now(UTC)
     for minute, exercise in enumerate(exercises):
         for step in exercise.answerable_steps:
-            out.append(Answer(session_id=session.id, exercise_id=exercise.id, step_id=step.id,
-                              value=answer_value(step, rng), recorded_by="bench",
-                              updated_at=at + timedelta(minutes=minute)).model_dump(mode="json"))
+            out.append(
+                Answer(
+                    session_id=session.id,
+                    exercise_id=exercise.id,
+                    step_id=step.id,
+                    value=answer_value(step, rng),
+                    recorded_by="bench",
+                    updated_at=at + timedelta(minutes=minute),
+                ).model_dump(mode="json")
+            )
     return out
 
 
-def make_heavy(clients_dir: Path, exercises: list[Exercise], today: date, rng: random.Random) -> int:
+def make_heavy(
+    clients_dir: Path, exercises: list[Exercise], today: date, rng: random.Random
+) -> int:
     """Five years of weekly sessions, every exercise answered in each; returns the answer count."""
     sessions, answers = [], []
     ids = [e.id for e in exercises]
@@ -104,18 +148,33 @@ def make_heavy(clients_dir: Path, exercises: list[Exercise], today: date, rng: r
         s = _session(today - timedelta(weeks=week), ids, SessionStatus.COMPLETED)
         sessions.append(s.model_dump(mode="json"))
         answers += _answers(s, exercises, rng)
-    follow_ups = [FollowUp(opened_at=datetime(2023, 1, 1, tzinfo=UTC) + timedelta(weeks=i),
-                           reason=_sentence(rng, 6), exercise_id="keep-safe-review",
-                           step_id="hostility-concern",
-                           closed_on=None if i % 5 == 0 else date(2024, 1, 1)).model_dump(mode="json")
-                  for i in range(20)]
-    plans = [PlanVersion(kind=k, number=n, saved_by="bench", markdown=_sentence(rng, 200),
-                         agreement="agreed").model_dump(mode="json")
-             for k in ("wellbeing", "keep-safe") for n in range(1, 11)]
-    _write(clients_dir / f"{HEAVY_ID}.json", {
-        "client": _table([_client(HEAVY_ID, "Heavy History", rng)]), "sessions": _table(sessions),
-        "answers": _table(answers), "follow_ups": _table(follow_ups), "plans": _table(plans),
-    })
+    follow_ups = [
+        FollowUp(
+            opened_at=datetime(2023, 1, 1, tzinfo=UTC) + timedelta(weeks=i),
+            reason=_sentence(rng, 6),
+            exercise_id="keep-safe-review",
+            step_id="hostility-concern",
+            closed_on=None if i % 5 == 0 else date(2024, 1, 1),
+        ).model_dump(mode="json")
+        for i in range(20)
+    ]
+    plans = [
+        PlanVersion(
+            kind=k, number=n, saved_by="bench", markdown=_sentence(rng, 200), agreement="agreed"
+        ).model_dump(mode="json")
+        for k in ("wellbeing", "keep-safe")
+        for n in range(1, 11)
+    ]
+    _write(
+        clients_dir / f"{HEAVY_ID}.json",
+        {
+            "client": _table([_client(HEAVY_ID, "Heavy History", rng)]),
+            "sessions": _table(sessions),
+            "answers": _table(answers),
+            "follow_ups": _table(follow_ups),
+            "plans": _table(plans),
+        },
+    )
     return len(answers)
 
 
@@ -124,16 +183,31 @@ def make_typing_client(clients_dir: Path, library: Any, today: date) -> None:
     resuming lands on a text field (used by the terminal-bytes measurement)."""
     rng = random.Random(5)
     s = _session(today, ["treat-a-friend"], SessionStatus.IN_PROGRESS)
-    first = Answer(session_id=s.id, exercise_id="treat-a-friend", step_id="friend",
-                   value="Be kind to them.", recorded_by="bench").model_dump(mode="json")
-    _write(clients_dir / f"{TYPING_ID}.json", {
-        "client": _table([_client(TYPING_ID, "Typing Test", rng)]),
-        "sessions": _table([s.model_dump(mode="json")]), "answers": _table([first]),
-    })
+    first = Answer(
+        session_id=s.id,
+        exercise_id="treat-a-friend",
+        step_id="friend",
+        value="Be kind to them.",
+        recorded_by="bench",
+    ).model_dump(mode="json")
+    _write(
+        clients_dir / f"{TYPING_ID}.json",
+        {
+            "client": _table([_client(TYPING_ID, "Typing Test", rng)]),
+            "sessions": _table([s.model_dump(mode="json")]),
+            "answers": _table([first]),
+        },
+    )
 
 
-def make_dataset(data_dir: Path, *, clients: int = 2000, heavy: bool = True,
-                 today: date | None = None, seed: int = 8) -> dict[str, Any]:
+def make_dataset(
+    data_dir: Path,
+    *,
+    clients: int = 2000,
+    heavy: bool = True,
+    today: date | None = None,
+    seed: int = 8,
+) -> dict[str, Any]:
     """Write the caseload into `data_dir` (created 0700); returns counts for the report."""
     rng = random.Random(seed)
     today = today or date.today()
@@ -152,16 +226,23 @@ def make_dataset(data_dir: Path, *, clients: int = 2000, heavy: bool = True,
             s = _session(today - timedelta(weeks=week), [e.id for e in ex], SessionStatus.COMPLETED)
             sessions.append(s.model_dump(mode="json"))
             answers += _answers(s, ex, rng)
-        _write(clients_dir / f"{cid}.json", {
-            "client": _table([_client(cid, f"Client {n}", rng)]),
-            "sessions": _table(sessions), "answers": _table(answers),
-        })
+        _write(
+            clients_dir / f"{cid}.json",
+            {
+                "client": _table([_client(cid, f"Client {n}", rng)]),
+                "sessions": _table(sessions),
+                "answers": _table(answers),
+            },
+        )
         made += 1
     heavy_answers = make_heavy(clients_dir, exercises, today, rng) if heavy else 0
     heavy_path = clients_dir / f"{HEAVY_ID}.json"
-    return {"clients": made + (1 if heavy else 0), "heavy_answers": heavy_answers,
-            "heavy_sessions": 260 if heavy else 0,
-            "heavy_file_bytes": heavy_path.stat().st_size if heavy else 0}
+    return {
+        "clients": made + (1 if heavy else 0),
+        "heavy_answers": heavy_answers,
+        "heavy_sessions": 260 if heavy else 0,
+        "heavy_file_bytes": heavy_path.stat().st_size if heavy else 0,
+    }
 
 
 if __name__ == "__main__":

@@ -37,10 +37,15 @@ def isolated_env(base: Path) -> dict[str, str]:
     """Config, logs and data under `base`, nothing from the user's own setup."""
     for name in ("config", "state", "home"):
         (base / name).mkdir(parents=True, exist_ok=True, mode=0o700)
-    return {"WELLBEING_CONFIG": str(base / "config" / "config.toml"),
-            "WELLBEING_STATE_DIR": str(base / "state"), "HOME": str(base / "home"),
-            "XDG_CONFIG_HOME": str(base / "config"), "XDG_STATE_HOME": str(base / "state"),
-            "SSH_CONNECTION": "", "NO_COLOR": ""}
+    return {
+        "WELLBEING_CONFIG": str(base / "config" / "config.toml"),
+        "WELLBEING_STATE_DIR": str(base / "state"),
+        "HOME": str(base / "home"),
+        "XDG_CONFIG_HOME": str(base / "config"),
+        "XDG_STATE_HOME": str(base / "state"),
+        "SSH_CONNECTION": "",
+        "NO_COLOR": "",
+    }
 
 
 _ESCAPES = re.compile(rb"\x1b(?:\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07]*\x07|[()][A-Z0-9]|[=>])")
@@ -77,9 +82,14 @@ def _type(app: PtyApp, text: str, quiet: float = 0.6) -> list[int]:
 
 
 def _figures(counts: list[int], idle: bytes, seconds: float) -> dict[str, Any]:
-    return {"keystrokes": len(counts), "bytes_per_key_median": statistics.median(counts),
-            "bytes_per_key_mean": round(statistics.fmean(counts), 1),
-            "bytes_per_key_max": max(counts), "idle_seconds": seconds, "idle_bytes": len(idle)}
+    return {
+        "keystrokes": len(counts),
+        "bytes_per_key_median": statistics.median(counts),
+        "bytes_per_key_mean": round(statistics.fmean(counts), 1),
+        "bytes_per_key_max": max(counts),
+        "idle_seconds": seconds,
+        "idle_bytes": len(idle),
+    }
 
 
 def measure_app(base: Path, text: str, idle_seconds: float) -> dict[str, Any]:
@@ -88,8 +98,10 @@ def measure_app(base: Path, text: str, idle_seconds: float) -> dict[str, Any]:
     (data_dir / "clients").mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(data_dir, 0o700)
     make_typing_client(data_dir / "clients", None, date.today())
-    app = PtyApp(["--data-dir", str(data_dir), "--client", TYPING_ID, "--low-bandwidth"],
-                 env=isolated_env(base))
+    app = PtyApp(
+        ["--data-dir", str(data_dir), "--client", TYPING_ID, "--low-bandwidth"],
+        env=isolated_env(base),
+    )
     try:
         if not wait_text(app, b"Resume"):
             raise RuntimeError("the dashboard did not appear")
@@ -112,8 +124,11 @@ def measure_app(base: Path, text: str, idle_seconds: float) -> dict[str, Any]:
 
 def measure_plain(base: Path, text: str, idle_seconds: float) -> dict[str, Any]:
     """The baseline: a plain Textual Input, typed the same way."""
-    app = PtyApp([], argv0=[sys.executable, str(ROOT / "bench" / "plain_input_app.py")],
-                 env=isolated_env(base))
+    app = PtyApp(
+        [],
+        argv0=[sys.executable, str(ROOT / "bench" / "plain_input_app.py")],
+        env=isolated_env(base),
+    )
     try:
         if not wait_text(app, b"Plain input ready"):
             raise RuntimeError("the plain Input app did not start")
@@ -131,8 +146,13 @@ def measure(text: str = TEXT, idle_seconds: float = 10.0) -> dict[str, Any]:
         base = Path(tmp)
         plain = measure_plain(base / "plain", text, idle_seconds)
         app = measure_app(base / "app", text, idle_seconds)
-    return {"app": app, "plain_input": plain,
-            "ratio_per_key": round(app["bytes_per_key_median"] / max(plain["bytes_per_key_median"], 1), 2)}
+    return {
+        "app": app,
+        "plain_input": plain,
+        "ratio_per_key": round(
+            app["bytes_per_key_median"] / max(plain["bytes_per_key_median"], 1), 2
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,15 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(text, args.idle)
     app, plain = result["app"], result["plain_input"]
     print(f"{'':32}{'app (--low-bandwidth)':>24}{'plain Textual Input':>22}")
-    for label, key in (("bytes per keystroke (median)", "bytes_per_key_median"),
-                       ("bytes per keystroke (mean)", "bytes_per_key_mean"),
-                       ("bytes per keystroke (max)", "bytes_per_key_max"),
-                       (f"bytes while idle {args.idle:g} s", "idle_bytes")):
+    for label, key in (
+        ("bytes per keystroke (median)", "bytes_per_key_median"),
+        ("bytes per keystroke (mean)", "bytes_per_key_mean"),
+        ("bytes per keystroke (max)", "bytes_per_key_max"),
+        (f"bytes while idle {args.idle:g} s", "idle_bytes"),
+    ):
         print(f"{label:32}{app[key]:>24}{plain[key]:>22}")
     ok_keys = app["bytes_per_key_median"] <= plain["bytes_per_key_median"]
     ok_idle = app["idle_bytes"] == 0
-    print(f"per keystroke within the plain Input: {'pass' if ok_keys else 'MISS'}; "
-          f"idle traffic zero: {'pass' if ok_idle else 'MISS'}")
+    print(
+        f"per keystroke within the plain Input: {'pass' if ok_keys else 'MISS'}; "
+        f"idle traffic zero: {'pass' if ok_idle else 'MISS'}"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0

@@ -39,14 +39,17 @@ def _ms(seconds: float) -> float:
 # -- startup and memory (real processes in a pseudo-terminal) -------------------------------------
 
 
-def time_to_text(args: list[str], argv0: list[str] | None, needle: bytes, env: dict[str, str]
-                 ) -> float:
+def time_to_text(
+    args: list[str], argv0: list[str] | None, needle: bytes, env: dict[str, str]
+) -> float:
     """Seconds from spawning the process to `needle` appearing on its terminal."""
     start = time.perf_counter()
     app = PtyApp(args, argv0=argv0, env=env)
     try:
         if not pty_bytes.wait_text(app, needle, timeout=60):
-            raise RuntimeError(f"{needle!r} never appeared: {pty_bytes.screen_text(bytes(app.output))[-300:]!r}")
+            raise RuntimeError(
+                f"{needle!r} never appeared: {pty_bytes.screen_text(bytes(app.output))[-300:]!r}"
+            )
         return time.perf_counter() - start
     finally:
         app.close()
@@ -60,8 +63,13 @@ def measure_startup(data_dir: Path, base: Path, runs: int) -> dict[str, Any]:
         min_times.append(time_to_text([], minimal, b"Minimal baseline ready", env))
         app_times.append(time_to_text(["--data-dir", str(data_dir)], None, FIRST_ROW, env))
     app_s, min_s = statistics.median(app_times), statistics.median(min_times)
-    return {"app_ms": _ms(app_s), "minimal_ms": _ms(min_s), "ratio": round(app_s / min_s, 2),
-            "app_runs_ms": [_ms(t) for t in app_times], "minimal_runs_ms": [_ms(t) for t in min_times]}
+    return {
+        "app_ms": _ms(app_s),
+        "minimal_ms": _ms(min_s),
+        "ratio": round(app_s / min_s, 2),
+        "app_runs_ms": [_ms(t) for t in app_times],
+        "minimal_runs_ms": [_ms(t) for t in min_times],
+    }
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -156,12 +164,16 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
         await _open_dashboards(app, opens, times, bare)
     finally:
         DashboardScreen.refresh_data = refresh  # type: ignore[method-assign]
-    return {"median_ms": _ms(statistics.median(times)), "first_ms": _ms(times[0]),
-            "max_ms": _ms(max(times)), "runs_ms": [_ms(t) for t in times],
-            "bare_screen_median_ms": _ms(statistics.median(bare)),
-            "bare_screen_runs_ms": [_ms(t) for t in bare],
-            "refresh_data_median_ms": _ms(statistics.median(fills)) if fills else None,
-            "refresh_data_runs_ms": [_ms(t) for t in fills]}
+    return {
+        "median_ms": _ms(statistics.median(times)),
+        "first_ms": _ms(times[0]),
+        "max_ms": _ms(max(times)),
+        "runs_ms": [_ms(t) for t in times],
+        "bare_screen_median_ms": _ms(statistics.median(bare)),
+        "bare_screen_runs_ms": [_ms(t) for t in bare],
+        "refresh_data_median_ms": _ms(statistics.median(fills)) if fills else None,
+        "refresh_data_runs_ms": [_ms(t) for t in fills],
+    }
 
 
 async def _open_dashboards(app: Any, opens: int, times: list[float], bare: list[float]) -> None:
@@ -226,8 +238,13 @@ def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
         saver = AutoSaver(delay=0, on_done=lambda key, error: done.set())
         for i in range(count if with_saves else 0):
             done.clear()
-            answer = Answer(session_id=session.id, exercise_id="treat-a-friend", step_id="friend",
-                            value=f"What I would say to a friend, take {i}.", recorded_by="bench")
+            answer = Answer(
+                session_id=session.id,
+                exercise_id="treat-a-friend",
+                step_id="friend",
+                value=f"What I would say to a friend, take {i}.",
+                recorded_by="bench",
+            )
             start = time.perf_counter()
             saver.submit("friend", lambda a=answer: cf.save_answer(a))
             while not done.is_set():
@@ -247,10 +264,15 @@ def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
         cf.close()
     walls.sort()
     p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
-    return {"count": count, "p50_ms": _ms(statistics.median(walls)), "p95_ms": _ms(p95),
-            "max_ms": _ms(walls[-1]), "loop_max_gap_ms": _ms(max(gaps)),
-            "idle_loop_max_gap_ms": _ms(max(idle_gaps)),
-            "blocked_ms": _ms(max(gaps) - 0.001)}
+    return {
+        "count": count,
+        "p50_ms": _ms(statistics.median(walls)),
+        "p95_ms": _ms(p95),
+        "max_ms": _ms(walls[-1]),
+        "loop_max_gap_ms": _ms(max(gaps)),
+        "idle_loop_max_gap_ms": _ms(max(idle_gaps)),
+        "blocked_ms": _ms(max(gaps) - 0.001),
+    }
 
 
 def measure_plans(data_dir: Path, runs: int) -> dict[str, Any]:
@@ -266,41 +288,90 @@ def measure_plans(data_dir: Path, runs: int) -> dict[str, Any]:
         for _ in range(runs):
             start = time.perf_counter()
             for kind in ("wellbeing", "keep-safe"):
-                compile_plan(kind, load_plan_template(kind), library,
-                             PlanInputs.from_client_file(cf), ctx.config, date.today())
+                compile_plan(
+                    kind,
+                    load_plan_template(kind),
+                    library,
+                    PlanInputs.from_client_file(cf),
+                    ctx.config,
+                    date.today(),
+                )
             times.append(time.perf_counter() - start)
     finally:
         cf.close()
-    return {"first_ms": _ms(times[0]), "median_ms": _ms(statistics.median(times)),
-            "runs_ms": [_ms(t) for t in times]}
+    return {
+        "first_ms": _ms(times[0]),
+        "median_ms": _ms(statistics.median(times)),
+        "runs_ms": [_ms(t) for t in times],
+    }
 
 
 # -- the table ------------------------------------------------------------------------------------
 
 
 def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, bool]]:
-    s, d, sv, p, b, m = (r["startup"], r["dashboard"], r["save"], r["plans"], r["bytes"],
-                         r["memory"])
+    s, d, sv, p, b, m = (
+        r["startup"],
+        r["dashboard"],
+        r["save"],
+        r["plans"],
+        r["bytes"],
+        r["memory"],
+    )
     app_b, plain_b = b["app"], b["plain_input"]
     return [
-        ("startup to first frame, 2,000 clients", f"{s['app_ms']:.0f} ms = {s['ratio']}x",
-         "<= 1.3x", f"minimal app {s['minimal_ms']:.0f} ms", s["ratio"] <= 1.3),
-        ("open heavy dashboard (median)", f"{d['median_ms']:.0f} ms", "< 150 ms",
-         f"first {d['first_ms']:.0f} ms; filling it {d.get('refresh_data_median_ms') or 0:.0f} ms;"
-         f" same screen, no data {d.get('bare_screen_median_ms', 0):.0f} ms", d["median_ms"] < 150),
+        (
+            "startup to first frame, 2,000 clients",
+            f"{s['app_ms']:.0f} ms = {s['ratio']}x",
+            "<= 1.3x",
+            f"minimal app {s['minimal_ms']:.0f} ms",
+            s["ratio"] <= 1.3,
+        ),
+        (
+            "open heavy dashboard (median)",
+            f"{d['median_ms']:.0f} ms",
+            "< 150 ms",
+            f"first {d['first_ms']:.0f} ms; filling it {d.get('refresh_data_median_ms') or 0:.0f} ms;"
+            f" same screen, no data {d.get('bare_screen_median_ms', 0):.0f} ms",
+            d["median_ms"] < 150,
+        ),
         ("save one answer, p50", f"{sv['p50_ms']:.0f} ms", "< 1000 ms", "-", sv["p50_ms"] < 1000),
         ("save one answer, p95", f"{sv['p95_ms']:.0f} ms", "< 1000 ms", "-", sv["p95_ms"] < 1000),
-        ("UI loop blocked during saves (max gap)", f"{sv['blocked_ms']:.1f} ms", "<= 16 ms",
-         f"idle loop {sv['idle_loop_max_gap_ms']:.1f} ms", sv["blocked_ms"] <= 16),
-        ("both plans, heavy client (median)", f"{p['median_ms']:.0f} ms", "< 100 ms",
-         f"first {p['first_ms']:.0f} ms", p["median_ms"] < 100),
-        ("bytes per keystroke (median)", f"{app_b['bytes_per_key_median']:.0f} B",
-         "<= plain Input", f"plain Input {plain_b['bytes_per_key_median']:.0f} B",
-         app_b["bytes_per_key_median"] <= plain_b["bytes_per_key_median"]),
-        (f"bytes idle {app_b['idle_seconds']:g} s, --low-bandwidth", f"{app_b['idle_bytes']} B",
-         "0 B", f"plain Input {plain_b['idle_bytes']} B", app_b["idle_bytes"] == 0),
-        ("peak memory (VmHWM)", f"{m['app_mb']:.0f} MB", "< 120 MB",
-         f"minimal app {m['minimal_mb']:.0f} MB", m["app_mb"] < 120),
+        (
+            "UI loop blocked during saves (max gap)",
+            f"{sv['blocked_ms']:.1f} ms",
+            "<= 16 ms",
+            f"idle loop {sv['idle_loop_max_gap_ms']:.1f} ms",
+            sv["blocked_ms"] <= 16,
+        ),
+        (
+            "both plans, heavy client (median)",
+            f"{p['median_ms']:.0f} ms",
+            "< 100 ms",
+            f"first {p['first_ms']:.0f} ms",
+            p["median_ms"] < 100,
+        ),
+        (
+            "bytes per keystroke (median)",
+            f"{app_b['bytes_per_key_median']:.0f} B",
+            "<= plain Input",
+            f"plain Input {plain_b['bytes_per_key_median']:.0f} B",
+            app_b["bytes_per_key_median"] <= plain_b["bytes_per_key_median"],
+        ),
+        (
+            f"bytes idle {app_b['idle_seconds']:g} s, --low-bandwidth",
+            f"{app_b['idle_bytes']} B",
+            "0 B",
+            f"plain Input {plain_b['idle_bytes']} B",
+            app_b["idle_bytes"] == 0,
+        ),
+        (
+            "peak memory (VmHWM)",
+            f"{m['app_mb']:.0f} MB",
+            "< 120 MB",
+            f"minimal app {m['minimal_mb']:.0f} MB",
+            m["app_mb"] < 120,
+        ),
     ]
 
 
@@ -308,10 +379,13 @@ def print_table(result: dict[str, Any]) -> None:
     table = rows(result)
     head = ("figure", "measured", "target", "baseline (same run)", "")
     widths = [max(len(str(r[i])) for r in [head, *table]) for i in range(4)]
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
     for r in table:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)) + "  "
-              + ("pass" if r[4] else "MISS"))
+        print(
+            "  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths, strict=True))
+            + "  "
+            + ("pass" if r[4] else "MISS")
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,8 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else 3
-    result: dict[str, Any] = {"machine": {"python": platform.python_version(),
-                                          "cpus": os.cpu_count(), "platform": platform.platform()}}
+    result: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        }
+    }
     with tempfile.TemporaryDirectory(prefix="wellbeing-bench-") as tmp:
         base = Path(tmp)
         t = time.perf_counter()
@@ -341,8 +420,10 @@ def main(argv: list[str] | None = None) -> int:
     result["bytes"] = pty_bytes.measure(idle_seconds=3.0 if args.quick else 10.0)
     print()
     print_table(result)
-    result["table"] = [dict(zip(("figure", "measured", "target", "baseline", "pass"), r))
-                       for r in rows(result)]
+    result["table"] = [
+        dict(zip(("figure", "measured", "target", "baseline", "pass"), r, strict=True))
+        for r in rows(result)
+    ]
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0

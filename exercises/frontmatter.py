@@ -215,8 +215,14 @@ def key_lines(source: str, first_line: int) -> dict[str, int]:
     return lines
 
 
-def validate_model(model: type[BaseModel], data: dict[str, Any], path: str, line: int,
-              key_lines: dict[str, int], what: str) -> Any:
+def validate_model(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    path: str,
+    line: int,
+    key_lines: dict[str, int],
+    what: str,
+) -> Any:
     """Build `model` from `data`; the first pydantic error becomes a ContentError at its key."""
     try:
         return model.model_validate(data)

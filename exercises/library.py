@@ -79,7 +79,8 @@ def content_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ContentError(str(folder), 1, "not a content folder")
     return sorted(
-        p for p in folder.glob("*.md")
+        p
+        for p in folder.glob("*.md")
         if p.name.lower() not in SKIPPED and not p.name.startswith((".", "_"))
     )
 
@@ -120,15 +121,17 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
                 continue
             first = found.get(exercise.id)
             if first is not None:
-                problems.append(ContentError(
-                    str(path), _id_line(path),
-                    f"duplicate exercise id '{exercise.id}' (already in {first.path}); left out",
-                ))
+                problems.append(
+                    ContentError(
+                        str(path),
+                        _id_line(path),
+                        f"duplicate exercise id '{exercise.id}' (already in {first.path}); left out",
+                    )
+                )
                 continue
             found[exercise.id] = exercise
     ordered = tuple(sorted(found.values(), key=sort_key))
-    return Library(exercises=ordered, problems=tuple(problems),
-                   _by_id={e.id: e for e in ordered})
+    return Library(exercises=ordered, problems=tuple(problems), _by_id={e.id: e for e in ordered})
 
 
 def load_library(extra_dirs: list[Path]) -> Library:

@@ -80,7 +80,8 @@ def _options(raw: Any, path: str, line: int, what: str) -> Any:
             value = item.get("value")
             if not isinstance(value, str) or not SLUG.match(value):
                 raise ContentError(
-                    path, line,
+                    path,
+                    line,
                     f"{what}: option value {value!r} must be a slug like 'task-focused'",
                 )
             if value in seen:
@@ -115,8 +116,9 @@ def _columns(raw: Any, path: str, line: int, what: str) -> Any:
     return out
 
 
-def _check_step(step: Step, path: str, keys: dict[str, int], what: str,
-                sections: Collection[str] | None = None) -> None:
+def _check_step(
+    step: Step, path: str, keys: dict[str, int], what: str, sections: Collection[str] | None = None
+) -> None:
     """Rules pydantic cannot see: they span fields or depend on the kind."""
     line = step.line
 
@@ -124,23 +126,35 @@ def _check_step(step: Step, path: str, keys: dict[str, int], what: str,
         return keys.get(key, line)
 
     if step.answerable and not step.feeds:
-        raise ContentError(path, line, f"{what}: an answerable step must name the plan "
-                           "section(s) it feeds (feeds: [...])")
+        raise ContentError(
+            path,
+            line,
+            f"{what}: an answerable step must name the plan section(s) it feeds (feeds: [...])",
+        )
     if not step.answerable:
         if step.feeds:
             raise ContentError(path, at("feeds"), f"{what}: a read step has no answer to feed")
         if step.disclosure:
-            raise ContentError(path, at("disclosure"), f"{what}: a read step has no answer "
-                               "to mark as a disclosure")
+            raise ContentError(
+                path, at("disclosure"), f"{what}: a read step has no answer to mark as a disclosure"
+            )
         if not step.body.strip():
             raise ContentError(path, line, f"{what}: a read step needs some text under its block")
     for section in step.feeds:
         if not FEED.fullmatch(section):
-            raise ContentError(path, at("feeds"), f"{what}: '{section}' is not a plan section id "
-                               "(PLAN.SECTION, e.g. wellbeing.goals)")
+            raise ContentError(
+                path,
+                at("feeds"),
+                f"{what}: '{section}' is not a plan section id "
+                "(PLAN.SECTION, e.g. wellbeing.goals)",
+            )
         if sections is not None and section not in sections:
-            raise ContentError(path, at("feeds"), f"{what}: feeds unknown plan section "
-                               f"'{section}' (the plan templates have: {', '.join(sections)})")
+            raise ContentError(
+                path,
+                at("feeds"),
+                f"{what}: feeds unknown plan section "
+                f"'{section}' (the plan templates have: {', '.join(sections)})",
+            )
     if len(set(step.feeds)) != len(step.feeds):
         raise ContentError(path, at("feeds"), f"{what}: a plan section is named twice in feeds")
     if step.kind is StepKind.CHOICE and len(step.options) < 2:
@@ -157,15 +171,20 @@ def _check_step(step: Step, path: str, keys: dict[str, int], what: str,
         ids = [p.id for p in step.patterns]
         for pid in ids:
             if not SLUG.match(pid):
-                raise ContentError(path, at("patterns"), f"{what}: pattern id '{pid}' "
-                                   "must be a slug")
+                raise ContentError(
+                    path, at("patterns"), f"{what}: pattern id '{pid}' must be a slug"
+                )
         if len(set(ids)) != len(ids) or "custom" in ids and step.allow_custom:
-            raise ContentError(path, at("patterns"), f"{what}: pattern ids must be unique "
-                               "('custom' is kept for allow_custom)")
+            raise ContentError(
+                path,
+                at("patterns"),
+                f"{what}: pattern ids must be unique ('custom' is kept for allow_custom)",
+            )
         for pattern in step.patterns:
             if not pattern.phases:
-                raise ContentError(path, at("patterns"), f"{what}: pattern '{pattern.id}' "
-                                   "has no phases")
+                raise ContentError(
+                    path, at("patterns"), f"{what}: pattern '{pattern.id}' has no phases"
+                )
 
 
 def _check_table(step: Step, path: str, at: Any, what: str) -> None:
@@ -174,29 +193,42 @@ def _check_table(step: Step, path: str, at: Any, what: str) -> None:
     columns = {c.id: c for c in step.columns}
     for col in step.columns:
         if col.type == "choice" and len(col.options) < 2:
-            raise ContentError(path, at("columns"), f"{what}: choice column '{col.id}' needs "
-                               "at least 2 options")
+            raise ContentError(
+                path, at("columns"), f"{what}: choice column '{col.id}' needs at least 2 options"
+            )
         if col.type != "choice" and col.options:
-            raise ContentError(path, at("columns"), f"{what}: column '{col.id}' has options "
-                               "but is not of type choice")
+            raise ContentError(
+                path,
+                at("columns"),
+                f"{what}: column '{col.id}' has options but is not of type choice",
+            )
     for rule in step.rules:
         for name, value in ((rule.column, rule.value), (rule.when_column, rule.when_value)):
             if not name and not value:
                 continue
             col = columns.get(name)
             if col is None:
-                raise ContentError(path, at("rules"), f"{what}: rule names unknown column "
-                                   f"'{name}'")
+                raise ContentError(path, at("rules"), f"{what}: rule names unknown column '{name}'")
             if col.type == "choice" and value not in {o.value for o in col.options}:
-                raise ContentError(path, at("rules"), f"{what}: rule value '{value}' is not "
-                                   f"an option of column '{name}'")
+                raise ContentError(
+                    path,
+                    at("rules"),
+                    f"{what}: rule value '{value}' is not an option of column '{name}'",
+                )
 
 
 FEED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def parse_step(title: str, heading_line: int, block: str, block_line: int, body: str,
-               path: str, sections: Collection[str] | None = None) -> Step:
+def parse_step(
+    title: str,
+    heading_line: int,
+    block: str,
+    block_line: int,
+    body: str,
+    path: str,
+    sections: Collection[str] | None = None,
+) -> Step:
     """One step from its heading, its ```step block (first YAML line `block_line`) and prompt."""
     what = f"step '{title}'"
     data = load_yaml(block, path, first_line=block_line)
@@ -209,27 +241,39 @@ def parse_step(title: str, heading_line: int, block: str, block_line: int, body:
         if not isinstance(key, str):
             raise ContentError(path, block_line, f"{what}: key {key!r} must be a word")
         if key in _FROM_MARKDOWN:
-            raise ContentError(path, keys.get(key, block_line), f"{what}: '{key}' comes from "
-                               "the markdown (heading and text), not the step block")
+            raise ContentError(
+                path,
+                keys.get(key, block_line),
+                f"{what}: '{key}' comes from the markdown (heading and text), not the step block",
+            )
     if "id" not in data:
         raise ContentError(path, block_line - 1, f"{what}: missing required field 'id'")
     step_id = data["id"]
     if not isinstance(step_id, str) or not SLUG.match(step_id):
-        raise ContentError(path, keys.get("id", block_line), f"{what}: id {step_id!r} must be a "
-                           "slug of lowercase letters, digits and dashes")
+        raise ContentError(
+            path,
+            keys.get("id", block_line),
+            f"{what}: id {step_id!r} must be a slug of lowercase letters, digits and dashes",
+        )
     what = f"step '{step_id}'"
     if "kind" not in data:
         raise ContentError(path, block_line - 1, f"{what}: missing required field 'kind'")
     try:
         kind = StepKind(data["kind"])
     except (ValueError, TypeError):
-        raise ContentError(path, keys.get("kind", block_line), f"{what}: unknown step kind "
-                           f"{data['kind']!r} (known: {', '.join(k.value for k in StepKind)})"
-                           ) from None
+        raise ContentError(
+            path,
+            keys.get("kind", block_line),
+            f"{what}: unknown step kind "
+            f"{data['kind']!r} (known: {', '.join(k.value for k in StepKind)})",
+        ) from None
     for key in data:
         if key in _KIND_ONLY and key not in KIND_FIELDS[kind]:
-            raise ContentError(path, keys.get(key, block_line), f"{what}: field '{key}' does not "
-                               f"apply to a {kind.value} step")
+            raise ContentError(
+                path,
+                keys.get(key, block_line),
+                f"{what}: field '{key}' does not apply to a {kind.value} step",
+            )
     data = dict(data)
     if "options" in data:
         data["options"] = _options(data["options"], path, keys.get("options", block_line), what)
@@ -246,13 +290,15 @@ def _inline_text(tokens: list[Token], index: int) -> str:
     return inline.content.strip() if inline is not None and inline.type == "inline" else ""
 
 
-def parse_body(body: str, body_line: int, path: str,
-               sections: Collection[str] | None = None) -> list[Step]:
+def parse_body(
+    body: str, body_line: int, path: str, sections: Collection[str] | None = None
+) -> list[Step]:
     """Steps from the markdown body; `body_line` is the file line of the body's first line."""
     tokens = _body_markdown().parse(body)
     lines = body.split("\n")
     headings = [
-        i for i, t in enumerate(tokens)
+        i
+        for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
     ]
     first_step = tokens[headings[0]].map[0] if headings else len(lines)  # type: ignore[index]
@@ -262,11 +308,15 @@ def parse_body(body: str, body_line: int, path: str,
         if token.type == "heading_open" and token.tag == "h1":
             continue
         if token.nesting >= 0:
-            raise ContentError(path, body_line + token.map[0], "text before the first '## ' step "
-                               "heading; put it in a read step")
+            raise ContentError(
+                path,
+                body_line + token.map[0],
+                "text before the first '## ' step heading; put it in a read step",
+            )
     if not headings:
-        raise ContentError(path, body_line, "no steps: each step is a '## ' heading followed by "
-                           "a ```step block")
+        raise ContentError(
+            path, body_line, "no steps: each step is a '## ' heading followed by a ```step block"
+        )
     steps: list[Step] = []
     seen: dict[str, int] = {}
     for n, hi in enumerate(headings):
@@ -279,23 +329,34 @@ def parse_body(body: str, body_line: int, path: str,
         title = _inline_text(tokens, hi)
         if not title:
             raise ContentError(path, heading_line, "a step heading needs a title")
-        blocks = [t for t in tokens[hi + 3:end_token] if t.level == 0 and t.nesting >= 0 and t.map]
+        blocks = [
+            t for t in tokens[hi + 3 : end_token] if t.level == 0 and t.nesting >= 0 and t.map
+        ]
         fence = blocks[0] if blocks else None
         if fence is None or fence.type != "fence" or fence.info.strip() != STEP_INFO:
-            raise ContentError(path, heading_line, f"step '{title}': the first thing under the "
-                               "heading must be a ```step block")
+            raise ContentError(
+                path,
+                heading_line,
+                f"step '{title}': the first thing under the heading must be a ```step block",
+            )
         for extra in blocks[1:]:
             if extra.type == "fence" and extra.info.strip() == STEP_INFO:
                 assert extra.map is not None
-                raise ContentError(path, body_line + extra.map[0], f"step '{title}': a second "
-                                   "```step block; start a new step with a '## ' heading")
+                raise ContentError(
+                    path,
+                    body_line + extra.map[0],
+                    f"step '{title}': a second "
+                    "```step block; start a new step with a '## ' heading",
+                )
         assert fence.map is not None
-        prompt = "\n".join(lines[fence.map[1]:end]).strip("\n")
-        step = parse_step(title, heading_line, fence.content, body_line + fence.map[0] + 1,
-                          prompt, path, sections)
+        prompt = "\n".join(lines[fence.map[1] : end]).strip("\n")
+        step = parse_step(
+            title, heading_line, fence.content, body_line + fence.map[0] + 1, prompt, path, sections
+        )
         if step.id in seen:
-            raise ContentError(path, heading_line, f"duplicate step id '{step.id}' (first on "
-                               f"line {seen[step.id]})")
+            raise ContentError(
+                path, heading_line, f"duplicate step id '{step.id}' (first on line {seen[step.id]})"
+            )
         seen[step.id] = heading_line
         steps.append(step)
     return steps
@@ -305,20 +366,30 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
     """Front matter checks that need a line: the id, the guide step, reserved keys."""
     for key in _FRONT_FROM_PARSER:
         if key in meta:
-            raise ContentError(path, keys.get(key, 1), f"front matter: '{key}' is set by the "
-                               "parser")
+            raise ContentError(
+                path, keys.get(key, 1), f"front matter: '{key}' is set by the parser"
+            )
     exercise_id = meta.get("id")
     if exercise_id is None:
         raise ContentError(path, 1, "front matter: missing required field 'id'")
     if not isinstance(exercise_id, str) or not SLUG.match(exercise_id):
-        raise ContentError(path, keys.get("id", 1), f"front matter: id {exercise_id!r} must be "
-                           "a slug of lowercase letters, digits and dashes")
+        raise ContentError(
+            path,
+            keys.get("id", 1),
+            f"front matter: id {exercise_id!r} must be "
+            "a slug of lowercase letters, digits and dashes",
+        )
     step = meta.get("guide_step")
-    if step is not None and step != "keep-safe" and (
-        not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= 4
+    if (
+        step is not None
+        and step != "keep-safe"
+        and (not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= 4)
     ):
-        raise ContentError(path, keys.get("guide_step", 1), "front matter: guide_step must be "
-                           f"1, 2, 3, 4 or keep-safe, not {step!r}")
+        raise ContentError(
+            path,
+            keys.get("guide_step", 1),
+            f"front matter: guide_step must be 1, 2, 3, 4 or keep-safe, not {step!r}",
+        )
     data = dict(meta)
     refs = data.get("references")
     if isinstance(refs, list):
@@ -335,13 +406,17 @@ def parse_exercise(text: str, path: str, sections: Collection[str] | None = None
     if sections is None:
         sections = plan_sections()
     meta, body, body_line = split_front_matter(text, path)
-    front_text = "\n".join(normalise(text).split("\n")[1:body_line - 1])
+    front_text = "\n".join(normalise(text).split("\n")[1 : body_line - 1])
     keys = key_lines(front_text, 2)
     data = _front(meta, path, keys)
     steps = parse_body(body, body_line, path, sections)
     data.update(steps=steps, path=path)
     exercise: Exercise = validate_model(Exercise, data, path, 1, keys, "front matter")
     if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:
-        raise ContentError(path, keys.get("modes", 1), "front matter: modes must list each of "
-                           "office, phone, remote, posted at most once, and at least one")
+        raise ContentError(
+            path,
+            keys.get("modes", 1),
+            "front matter: modes must list each of "
+            "office, phone, remote, posted at most once, and at least one",
+        )
     return exercise

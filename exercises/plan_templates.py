@@ -97,46 +97,67 @@ def _reflow(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
-def _parse_section(title: str, heading_line: int, block: str, block_line: int, intro: str,
-                   kind: str, path: str) -> SectionTemplate:
+def _parse_section(
+    title: str, heading_line: int, block: str, block_line: int, intro: str, kind: str, path: str
+) -> SectionTemplate:
     what = f"section '{title}'"
     data = load_yaml(block, path, first_line=block_line)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ContentError(path, block_line,
-                           f"{what}: the section block must be 'key: value' lines")
+        raise ContentError(
+            path, block_line, f"{what}: the section block must be 'key: value' lines"
+        )
     keys = key_lines(block, block_line)
     for key in ("title", "intro", "line"):
         if key in data:
-            raise ContentError(path, keys.get(key, block_line),
-                               f"{what}: '{key}' comes from the markdown, not the section block")
+            raise ContentError(
+                path,
+                keys.get(key, block_line),
+                f"{what}: '{key}' comes from the markdown, not the section block",
+            )
     section_id = data.get("id")
     if section_id is None:
         raise ContentError(path, block_line - 1, f"{what}: missing required field 'id'")
     if not isinstance(section_id, str) or not _SECTION_ID.match(section_id):
-        raise ContentError(path, keys.get("id", block_line),
-                           f"{what}: id {section_id!r} must read PLAN.SECTION, e.g. '{kind}.goals'")
+        raise ContentError(
+            path,
+            keys.get("id", block_line),
+            f"{what}: id {section_id!r} must read PLAN.SECTION, e.g. '{kind}.goals'",
+        )
     if section_id.split(".", 1)[0] != kind:
-        raise ContentError(path, keys.get("id", block_line),
-                           f"{what}: id '{section_id}' belongs to another plan (this is '{kind}')")
+        raise ContentError(
+            path,
+            keys.get("id", block_line),
+            f"{what}: id '{section_id}' belongs to another plan (this is '{kind}')",
+        )
     steps = data.get("steps", [])
     if isinstance(steps, str):
         steps = [steps]
     if not isinstance(steps, list):
-        raise ContentError(path, keys.get("steps", block_line),
-                           f"{what}: steps must be a list of 'exercise/step'")
+        raise ContentError(
+            path, keys.get("steps", block_line), f"{what}: steps must be a list of 'exercise/step'"
+        )
     for ref in steps:
         if not isinstance(ref, str) or not _STEP_REF.match(ref):
-            raise ContentError(path, keys.get("steps", block_line),
-                               f"{what}: step {ref!r} must read 'exercise-id/step-id'")
+            raise ContentError(
+                path,
+                keys.get("steps", block_line),
+                f"{what}: step {ref!r} must read 'exercise-id/step-id'",
+            )
     fixed = data.get("fixed", "")
     if fixed and fixed not in FIXED:
-        raise ContentError(path, keys.get("fixed", block_line),
-                           f"{what}: fixed {fixed!r} is not one of {', '.join(FIXED)}")
+        raise ContentError(
+            path,
+            keys.get("fixed", block_line),
+            f"{what}: fixed {fixed!r} is not one of {', '.join(FIXED)}",
+        )
     if fixed and steps:
-        raise ContentError(path, keys.get("steps", block_line),
-                           f"{what}: a fixed section is filled by the app and takes no steps")
+        raise ContentError(
+            path,
+            keys.get("steps", block_line),
+            f"{what}: a fixed section is filled by the app and takes no steps",
+        )
     data = {**data, "steps": steps, "title": title, "intro": intro, "line": heading_line}
     return validate_model(SectionTemplate, data, path, heading_line, keys, what)
 
@@ -144,13 +165,15 @@ def _parse_section(title: str, heading_line: int, block: str, block_line: int, i
 def parse_plan_template(text: str, path: str) -> PlanTemplate:
     """Parse a template file. Raises ContentError (and only that) when anything is wrong."""
     meta, body, body_line = split_front_matter(text, path)
-    front = "\n".join(normalise(text).split("\n")[1:body_line - 1])
+    front = "\n".join(normalise(text).split("\n")[1 : body_line - 1])
     front_keys = key_lines(front, 2)
     kind = meta.get("kind")
     if kind not in PLAN_KINDS:
-        raise ContentError(path, front_keys.get("kind", 1),
-                           f"front matter: kind must be one of {', '.join(PLAN_KINDS)}, "
-                           f"not {kind!r}")
+        raise ContentError(
+            path,
+            front_keys.get("kind", 1),
+            f"front matter: kind must be one of {', '.join(PLAN_KINDS)}, not {kind!r}",
+        )
     if "sections" in meta or "path" in meta:
         raise ContentError(path, 1, "front matter: 'sections' and 'path' are set by the parser")
 
@@ -158,18 +181,29 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
     md.block.ruler.disable("front_matter")
     tokens = md.parse(body)
     lines = body.split("\n")
-    heads = [i for i, t in enumerate(tokens)
-             if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map]
+    heads = [
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
+    ]
     if not heads:
-        raise ContentError(path, body_line, "no sections: each is a '## ' heading followed by a "
-                           "```section block")
+        raise ContentError(
+            path, body_line, "no sections: each is a '## ' heading followed by a ```section block"
+        )
     first = tokens[heads[0]].map[0]  # type: ignore[index]
     for t in tokens:
-        if t.level == 0 and t.map and t.map[0] < first and t.nesting >= 0 and not (
-            t.type == "heading_open" and t.tag == "h1"
+        if (
+            t.level == 0
+            and t.map
+            and t.map[0] < first
+            and t.nesting >= 0
+            and not (t.type == "heading_open" and t.tag == "h1")
         ):
-            raise ContentError(path, body_line + t.map[0],
-                               "text before the first '## ' section heading; use 'intro' instead")
+            raise ContentError(
+                path,
+                body_line + t.map[0],
+                "text before the first '## ' section heading; use 'intro' instead",
+            )
     sections: list[SectionTemplate] = []
     seen: dict[str, int] = {}
     for n, hi in enumerate(heads):
@@ -181,18 +215,25 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
         title = inline.content.strip() if inline.type == "inline" else ""
         if not title:
             raise ContentError(path, heading_line, "a section heading needs a title")
-        blocks = [t for t in tokens[hi + 3:end_tok] if t.level == 0 and t.nesting >= 0 and t.map]
+        blocks = [t for t in tokens[hi + 3 : end_tok] if t.level == 0 and t.nesting >= 0 and t.map]
         fence = blocks[0] if blocks else None
         if fence is None or fence.type != "fence" or fence.info.strip() != SECTION_INFO:
-            raise ContentError(path, heading_line, f"section '{title}': the first thing under "
-                               "the heading must be a ```section block")
+            raise ContentError(
+                path,
+                heading_line,
+                f"section '{title}': the first thing under the heading must be a ```section block",
+            )
         assert fence.map is not None
-        intro = _reflow("\n".join(lines[fence.map[1]:end]))
-        section = _parse_section(title, heading_line, fence.content,
-                                 body_line + fence.map[0] + 1, intro, kind, path)
+        intro = _reflow("\n".join(lines[fence.map[1] : end]))
+        section = _parse_section(
+            title, heading_line, fence.content, body_line + fence.map[0] + 1, intro, kind, path
+        )
         if section.id in seen:
-            raise ContentError(path, heading_line, f"duplicate section id '{section.id}' "
-                               f"(first on line {seen[section.id]})")
+            raise ContentError(
+                path,
+                heading_line,
+                f"duplicate section id '{section.id}' (first on line {seen[section.id]})",
+            )
         seen[section.id] = heading_line
         sections.append(section)
     data = {**meta, "sections": sections, "path": path}
@@ -202,8 +243,9 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
 def template_path(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Path:
     """The template for `kind`: the last content dir holding `plans/<kind>.md` wins, else ours."""
     if kind not in PLAN_KINDS:
-        raise ContentError(f"plans/{kind}.md", 1, f"no plan kind {kind!r} "
-                           f"(known: {', '.join(PLAN_KINDS)})")
+        raise ContentError(
+            f"plans/{kind}.md", 1, f"no plan kind {kind!r} (known: {', '.join(PLAN_KINDS)})"
+        )
     for folder in reversed(list(extra_dirs)):
         candidate = Path(folder) / "plans" / f"{kind}.md"
         if candidate.is_file():

@@ -26,8 +26,9 @@ class AuditScreen(Screen[None]):
     CSS_PATH = "audit_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
-    def __init__(self, entries: list[dict[str, Any]], problems: list[Any], *,
-                 client_id: str = "") -> None:
+    def __init__(
+        self, entries: list[dict[str, Any]], problems: list[Any], *, client_id: str = ""
+    ) -> None:
         super().__init__()
         self.entries = list(entries)
         self.problems = list(problems)
@@ -35,8 +36,11 @@ class AuditScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(as_content(self._heading()), id="audit-heading")
-        yield Static(as_content(chain_status(self.problems)), id="audit-status",
-                     classes="broken" if self.problems else "intact")
+        yield Static(
+            as_content(chain_status(self.problems)),
+            id="audit-status",
+            classes="broken" if self.problems else "intact",
+        )
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -47,8 +51,13 @@ class AuditScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Audit trail"
         table = self.query_one("#audit-table", DataTable)
-        for label, width in (("#", 4), ("Time (UTC)", 16), ("User", 12), ("Action", 16),
-                             ("Fields and ids", 60)):
+        for label, width in (
+            ("#", 4),
+            ("Time (UTC)", 16),
+            ("User", 12),
+            ("Action", 16),
+            ("Fields and ids", 60),
+        ):
             table.add_column(label, width=width)
         for line, entry in reversed(list(enumerate(self.entries, 1))):
             table.add_row(*self._cells(line, entry), key=str(line))
@@ -59,16 +68,32 @@ class AuditScreen(Screen[None]):
     @staticmethod
     def _cells(line: int, entry: object) -> list[Text]:
         if not isinstance(entry, Mapping):
-            return [Text(str(line)), Text("?"), Text("?"), Text("unreadable"), Text(cell_text(entry))]
+            return [
+                Text(str(line)),
+                Text("?"),
+                Text("?"),
+                Text("unreadable"),
+                Text(cell_text(entry)),
+            ]
         if entry.get("unreadable"):
             number = entry.get("line", line)
-            return [Text(cell_text(number, 6)), Text("?"), Text("?"), Text("unreadable line"),
-                    Text("edited or damaged: not JSON")]
+            return [
+                Text(cell_text(number, 6)),
+                Text("?"),
+                Text("?"),
+                Text("unreadable line"),
+                Text("edited or damaged: not JSON"),
+            ]
         action = cell_text(entry.get("action"), 40)
         if entry.get("tombstone"):
             action = f"{action} (tombstone)"
-        return [Text(str(line)), Text(entry_time(entry)), Text(entry_user(entry)), Text(action),
-                Text(entry_details(entry))]
+        return [
+            Text(str(line)),
+            Text(entry_time(entry)),
+            Text(entry_user(entry)),
+            Text(action),
+            Text(entry_details(entry)),
+        ]
 
     def action_back(self) -> None:
         self.dismiss(None)

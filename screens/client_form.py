@@ -51,8 +51,11 @@ class DateValidator(Validator):
         return self.success()
 
 
-STAGES = [("pre-group", ProgrammeStage.PRE_GROUP), ("group", ProgrammeStage.GROUP),
-          ("post-group", ProgrammeStage.POST_GROUP)]
+STAGES = [
+    ("pre-group", ProgrammeStage.PRE_GROUP),
+    ("group", ProgrammeStage.GROUP),
+    ("post-group", ProgrammeStage.POST_GROUP),
+]
 
 
 class ClientFormScreen(ModalScreen[str | None]):
@@ -87,7 +90,9 @@ class ClientFormScreen(ModalScreen[str | None]):
     @on(Input.Changed)
     def _validate(self, event: Input.Changed) -> None:
         result = event.validation_result
-        message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        message = (
+            "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        )
         self.query_one("#form-error", Static).update(f"⚠ {message}" if message else "")
 
     @on(Button.Pressed, "#save")
@@ -120,7 +125,9 @@ class ClientFormScreen(ModalScreen[str | None]):
             client = Client(
                 id=validate_client_id(fields["cid"].value),
                 name=fields["name"].value,
-                date_of_birth=date.fromisoformat(fields["dob"].value) if fields["dob"].value else None,
+                date_of_birth=date.fromisoformat(fields["dob"].value)
+                if fields["dob"].value
+                else None,
                 programme_stage=stage if isinstance(stage, ProgrammeStage) else None,
             )
         except (ValidationError, StoreError, ValueError) as exc:

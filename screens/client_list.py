@@ -79,8 +79,15 @@ class ClientListScreen(Screen[None]):
             if e.get("problem"):
                 rows.append(Row(e["id"], "", "", "", 0, problem=one_line(e["problem"])))
             else:
-                rows.append(Row(e["id"], str(e.get("name", "")), str(e.get("stage", "")),
-                                str(e.get("last_session", "")), int(e.get("follow_ups") or 0)))
+                rows.append(
+                    Row(
+                        e["id"],
+                        str(e.get("name", "")),
+                        str(e.get("stage", "")),
+                        str(e.get("last_session", "")),
+                        int(e.get("follow_ups") or 0),
+                    )
+                )
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Row]) -> None:
@@ -98,7 +105,8 @@ class ClientListScreen(Screen[None]):
         current = self._current_key()
         table.clear()
         shown = [
-            r for r in self.rows
+            r
+            for r in self.rows
             if not query or query in r.client_id.casefold() or query in r.name.casefold()
         ]
         hidden = max(len(shown) - MAX_ROWS, 0)
@@ -107,8 +115,13 @@ class ClientListScreen(Screen[None]):
                 cells = [Text(r.client_id), Text("⚠ cannot be read", style="bold"), "", "", ""]
             else:
                 fu = f"⚑ {r.follow_ups} open" if r.follow_ups else "none"
-                cells = [Text(r.client_id), Text(one_line(r.name, 26)), Text(r.stage),
-                         Text(r.last_session or "none"), Text(fu)]
+                cells = [
+                    Text(r.client_id),
+                    Text(one_line(r.name, 26)),
+                    Text(r.stage),
+                    Text(r.last_session or "none"),
+                    Text(fu),
+                ]
             table.add_row(*cells, key=r.client_id)
         # A reload (e.g. on returning to the list) keeps the cursor on the same client.
         keys = [r.client_id for r in shown]
@@ -117,7 +130,9 @@ class ClientListScreen(Screen[None]):
         more = self.query_one("#more", Static)
         more.display = bool(hidden)
         if hidden:
-            more.update(f"Showing {MAX_ROWS} of {len(shown):,} clients: type to find the others ( / )")
+            more.update(
+                f"Showing {MAX_ROWS} of {len(shown):,} clients: type to find the others ( / )"
+            )
         self.query_one("#empty").display = not self.rows
         table.display = bool(self.rows)
         problems = [r for r in self.rows if r.problem]

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from store.repository import ClientFile
+from tui.levels import latest_level, level_steps
 from tui.rar import rar_summary
 from tui.safe_text import as_content, one_line
-from tui.levels import latest_level, level_steps
 from tui.trends import trend_lines, trend_steps
 
 
@@ -80,7 +80,13 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        for label, width in (("Date", 11), ("Mode", 7), ("Status", 11), ("Exercises", 30), ("RAR", 4)):
+        for label, width in (
+            ("Date", 11),
+            ("Mode", 7),
+            ("Status", 11),
+            ("Exercises", 30),
+            ("RAR", 4),
+        ):
             table.add_column(label, width=width)
         self.refresh_data()
 
@@ -99,7 +105,9 @@ class DashboardScreen(Screen[None]):
         self.sessions = self.cf.sessions()
         self.follow_ups = [f for f in self.cf.follow_ups() if f.is_open]
         self.query_one("#profile", Static).update(as_content(profile_text(client)))
-        self.query_one("#rar", Static).update(rar_summary(client, self.sessions).describe(self.app.today()))
+        self.query_one("#rar", Static).update(
+            rar_summary(client, self.sessions).describe(self.app.today())
+        )
         library = self.app.ctx.library
         # only the answers the traffic light and the trends read, not the whole history
         answers = self.cf.answers_for(level_steps(library) | trend_steps(library))
@@ -109,7 +117,9 @@ class DashboardScreen(Screen[None]):
         fu = self.query_one("#follow-ups", Static)
         if self.follow_ups:
             lines = [f"⚑ {len(self.follow_ups)} open follow-up(s) - press c to close the oldest:"]
-            lines += [f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}" for f in self.follow_ups[:3]]
+            lines += [
+                f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}" for f in self.follow_ups[:3]
+            ]
             fu.update(as_content("\n".join(lines)))
         else:
             fu.update("No open follow-ups.")
@@ -131,8 +141,11 @@ class DashboardScreen(Screen[None]):
             if planned not in planned_text:
                 planned_text[planned] = one_line(", ".join(title(e) for e in planned), 30) or "-"
             table.add_row(
-                Text(s.date.isoformat()), Text(s.mode.value), Text(s.status.value.replace("_", " ")),
-                Text(planned_text[planned]), Text("yes" if s.rar_activity else "no"),
+                Text(s.date.isoformat()),
+                Text(s.mode.value),
+                Text(s.status.value.replace("_", " ")),
+                Text(planned_text[planned]),
+                Text("yes" if s.rar_activity else "no"),
                 key=s.id,
             )
         if not self.sessions:

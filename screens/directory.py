@@ -109,8 +109,10 @@ class DirectoryScreen(Screen[None]):
         self.refresh_tree()
         tree.focus()
         if self.problems:
-            self.notify(f"{len(self.problems)} directory file(s) have problems and are left out",
-                        severity="warning")
+            self.notify(
+                f"{len(self.problems)} directory file(s) have problems and are left out",
+                severity="warning",
+            )
 
     # -- filtering ------------------------------------------------------------------------------
 
@@ -152,7 +154,8 @@ class DirectoryScreen(Screen[None]):
         groups = SECTIONS if self.group_by == "section" else NEED_AREAS
         for key, label in groups.items():
             members = [
-                i for i in items
+                i
+                for i in items
                 if (i.section == key if self.group_by == "section" else key in i.need_areas)
             ]
             if not members:
@@ -160,9 +163,7 @@ class DirectoryScreen(Screen[None]):
             node = tree.root.add(Text(f"{label} ({len(members)})"), expand=True)
             for item in members:
                 node.add_leaf(Text(one_line(item.name)), data=item)
-        self.query_one("#filters", Static).update(
-            f"{self._filters_line()}   {len(items)} shown"
-        )
+        self.query_one("#filters", Static).update(f"{self._filters_line()}   {len(items)} shown")
         first = next((n for n in tree.root.children), None)
         if first is not None and first.children:
             tree.move_cursor(first.children[0])

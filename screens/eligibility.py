@@ -36,8 +36,11 @@ from tui.safe_text import one_line
 
 VERDICT_FILTERS = ("", "suitable", "needs_information", "not_suitable")
 #: the verdict in the table's narrow column: still a symbol and words.
-VERDICT_SHORT = {"suitable": "✓ Suitable", "not_suitable": "✗ Not suitable",
-                 "needs_information": "? Needs info"}
+VERDICT_SHORT = {
+    "suitable": "✓ Suitable",
+    "not_suitable": "✗ Not suitable",
+    "needs_information": "? Needs info",
+}
 
 
 def assessment_text(assessment: Assessment, referral: Referral | None = None) -> Text:
@@ -154,11 +157,15 @@ class ReferralScreen(ModalScreen[Referral | None]):
             yield Static(Text(f"Advice: {verdict_text(self.assessment.verdict)} ({ADVISORY})"))
             yield Static("", id="decision", markup=False)
             yield Label("Reason", id="reason-label")
-            yield Input(id="reason", placeholder="why (required when against the advice)",
-                        max_length=4000)
+            yield Input(
+                id="reason", placeholder="why (required when against the advice)", max_length=4000
+            )
             yield Static("", id="ref-error", classes="error", markup=False)
-            yield Static("ctrl+r refer · ctrl+n do not refer · ctrl+s save · esc cancel",
-                         classes="hint", markup=False)
+            yield Static(
+                "ctrl+r refer · ctrl+n do not refer · ctrl+s save · esc cancel",
+                classes="hint",
+                markup=False,
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -258,12 +265,11 @@ class EligibilityScreen(Screen[None]):
         """Assess every intervention again (after the profile changed) and redraw."""
         self.assessments = assess_all(self.client, self.interventions, self.today)
         self.sub_title = f"{self.client.id} {one_line(self.client.name, 30)}"
-        self.query_one("#advisory", Static).update(
-            f"⚠ {ADVISORY} · {self.client.id}"
-        )
+        self.query_one("#advisory", Static).update(f"⚠ {ADVISORY} · {self.client.id}")
         missing = missing_facts(self.assessments)
         self.query_one("#missing", Static).update(
-            f"Missing facts: {len(missing)} (press i to add)" if missing
+            f"Missing facts: {len(missing)} (press i to add)"
+            if missing
             else "✓ Every fact the check uses is recorded"
         )
         self._fill()
@@ -279,8 +285,11 @@ class EligibilityScreen(Screen[None]):
         table.clear()
         for a in self.shown():
             mark = " →" if a.intervention.id in self.referrals else ""
-            table.add_row(Text(VERDICT_SHORT[a.verdict]),
-                          Text(one_line(a.intervention.name) + mark), key=a.intervention.id)
+            table.add_row(
+                Text(VERDICT_SHORT[a.verdict]),
+                Text(one_line(a.intervention.name) + mark),
+                key=a.intervention.id,
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         self._show_current()

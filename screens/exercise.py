@@ -87,9 +87,7 @@ def resume_index(exercise: Exercise, answered: set[str]) -> int:
     An exercise with every step answered opens at the start, for review.
     """
     steps = exercise.steps
-    first = next(
-        (i for i, s in enumerate(steps) if s.answerable and s.id not in answered), None
-    )
+    first = next((i for i, s in enumerate(steps) if s.answerable and s.id not in answered), None)
     if first is None:
         return 0
     while first > 0 and not steps[first - 1].answerable:
@@ -192,8 +190,12 @@ class ExerciseScreen(Screen[bool]):
             (f.exercise_id, f.step_id) for f in self.client_file.follow_ups() if f.is_open
         }
         self._was_on = next(
-            (p.step_id for p in self.client_file.records(POSITIONS, StepPosition)
-             if (p.session_id, p.exercise_id) == (self.session.id, ex)), ""
+            (
+                p.step_id
+                for p in self.client_file.records(POSITIONS, StepPosition)
+                if (p.session_id, p.exercise_id) == (self.session.id, ex)
+            ),
+            "",
         )
 
     def _save_position(self, step_id: str) -> None:
@@ -244,8 +246,11 @@ class ExerciseScreen(Screen[bool]):
         earlier = self._earlier.get(step.id)
         hint = summarise(step, earlier.value) if earlier is not None else ""
         hint_widget = self.query_one("#step-hint", Static)
-        hint_widget.update(one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
-                           if earlier is not None and hint else "")
+        hint_widget.update(
+            one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
+            if earlier is not None and hint
+            else ""
+        )
         hint_widget.display = bool(hint)
         self._tell("")
         area = self.query_one("#step-editor", VerticalScroll)

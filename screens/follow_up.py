@@ -35,7 +35,9 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Close a follow-up", classes="dialog-title", markup=False)
-            yield Static(as_content(f"⚑ {self.follow_up.opened_at:%d %b %Y}: {self.follow_up.reason}"))
+            yield Static(
+                as_content(f"⚑ {self.follow_up.opened_at:%d %b %Y}: {self.follow_up.reason}")
+            )
             yield Label("Closed on (YYYY-MM-DD)")
             yield Input(self.today.isoformat(), id="closed-on", max_length=10)
             yield Label("What was done (e.g. discussed with the treatment manager on ...)")

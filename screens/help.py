@@ -17,8 +17,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_NAMES = {
-    "escape": "esc", "slash": "/", "question_mark": "?", "pageup": "page up",
-    "pagedown": "page down", "ctrl+home": "ctrl+home", "ctrl+end": "ctrl+end",
+    "escape": "esc",
+    "slash": "/",
+    "question_mark": "?",
+    "pageup": "page up",
+    "pagedown": "page down",
+    "ctrl+home": "ctrl+home",
+    "ctrl+end": "ctrl+end",
 }
 # Always there, but not bindings of any screen.
 GENERAL = [("ctrl+p", "Command palette: find any action by name")]
@@ -41,8 +46,10 @@ def key_lines(bindings: list[ActiveBinding]) -> list[str]:
         slot = keys[(binding.action, binding.description)]
         if name not in slot:
             slot.append(name)
-    return [f"{' / '.join(names):<{KEY_WIDTH}} {description}"
-            for (_action, description), names in keys.items()]
+    return [
+        f"{' / '.join(names):<{KEY_WIDTH}} {description}"
+        for (_action, description), names in keys.items()
+    ]
 
 
 def keys_of(screen: Screen) -> tuple[list[str], list[str], list[str]]:
@@ -76,8 +83,11 @@ class HelpScreen(ModalScreen[None]):
         general = [f"{k:<{KEY_WIDTH}} {what}" for k, what in GENERAL] + general
         with VerticalScroll(id="help-scroll", classes="help"):
             yield Static("Keys  (esc closes; ↑ ↓ scroll)", classes="help-title", markup=False)
-            for heading, lines in (("On this screen", own), ("Everywhere", general),
-                                   ("In the field you are on", field)):
+            for heading, lines in (
+                ("On this screen", own),
+                ("Everywhere", general),
+                ("In the field you are on", field),
+            ):
                 if lines:
                     yield Static(heading, classes="help-heading", markup=False)
                     yield Static("\n".join(lines), classes="help-keys", markup=False)

@@ -43,15 +43,19 @@ class PassphraseScreen(Screen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passphrase-box"):
-            yield Static("Wellbeing Guide: the client records are encrypted",
-                         classes="passphrase-title", markup=False)
+            yield Static(
+                "Wellbeing Guide: the client records are encrypted",
+                classes="passphrase-title",
+                markup=False,
+            )
             if self.where:
-                yield Static(as_content(f"Data folder: {one_line(self.where, 60)}"),
-                             id="passphrase-where")
-            yield Static("Type the passphrase and press Enter.", id="passphrase-hint",
-                         markup=False)
-            yield Input(password=True, id="passphrase", max_length=MAX_PASSPHRASE,
-                        placeholder="passphrase")
+                yield Static(
+                    as_content(f"Data folder: {one_line(self.where, 60)}"), id="passphrase-where"
+                )
+            yield Static("Type the passphrase and press Enter.", id="passphrase-hint", markup=False)
+            yield Input(
+                password=True, id="passphrase", max_length=MAX_PASSPHRASE, placeholder="passphrase"
+            )
             yield Static("", id="passphrase-error", markup=False)
         yield Footer()
 
@@ -91,8 +95,9 @@ class PassphraseScreen(Screen[object]):
         box.value = ""
         box.disabled = False
         box.focus()
-        self._error(f"⚠ {message.rstrip('.')}. Try again (attempt {self.attempts + 1}), "
-                    "or ctrl+q to quit.")
+        self._error(
+            f"⚠ {message.rstrip('.')}. Try again (attempt {self.attempts + 1}), or ctrl+q to quit."
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#passphrase-error", Static).update(as_content(one_line(message, 300)))

@@ -61,11 +61,16 @@ def parse_date(text: str) -> date | None:
 
 def version_diff(older: PlanVersion, newer: PlanVersion) -> list[str]:
     """A unified diff of two versions' text, lines as plain strings."""
-    return list(difflib.unified_diff(
-        older.markdown.splitlines(), newer.markdown.splitlines(),
-        fromfile=f"version {older.number}", tofile=f"version {newer.number}",
-        lineterm="", n=1,
-    ))
+    return list(
+        difflib.unified_diff(
+            older.markdown.splitlines(),
+            newer.markdown.splitlines(),
+            fromfile=f"version {older.number}",
+            tofile=f"version {newer.number}",
+            lineterm="",
+            n=1,
+        )
+    )
 
 
 DIFF_WORDS = {"-": "removed ", "+": "added   "}
@@ -97,11 +102,12 @@ class AgreementDialog(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog"):
             yield Static("Did the client agree this plan?", classes="plan-dialog-title")
-            yield OptionList(*(Option(label, id=key) for key, label in AGREEMENTS.items()),
-                             id="agreement-options")
+            yield OptionList(
+                *(Option(label, id=key) for key, label in AGREEMENTS.items()),
+                id="agreement-options",
+            )
             yield Static("", id="reason-label", markup=False)
-            yield Input(placeholder="Reason (required)", id="reason", max_length=500,
-                        disabled=True)
+            yield Input(placeholder="Reason (required)", id="reason", max_length=500, disabled=True)
             yield Static("Enter: choose · Esc: cancel", classes="plan-dialog-hint")
 
     @on(OptionList.OptionSelected, "#agreement-options")
@@ -113,7 +119,8 @@ class AgreementDialog(ModalScreen[tuple[str, str] | None]):
         reason = self.query_one("#reason", Input)
         reason.disabled = False
         self.query_one("#reason-label", Static).update(
-            f"{AGREEMENTS[self.choice or '']}: why? Type a reason, then Enter.")
+            f"{AGREEMENTS[self.choice or '']}: why? Type a reason, then Enter."
+        )
         reason.focus()
 
     @on(Input.Submitted, "#reason")
@@ -139,15 +146,21 @@ class ReviewDateDialog(ModalScreen[date | None]):
         self.today = today
 
     def compose(self) -> ComposeResult:
-        options = [Option(f"In {n} months ({day(add_months(self.today, n))})", id=str(n))
-                   for n in (3, 6, 12)]
+        options = [
+            Option(f"In {n} months ({day(add_months(self.today, n))})", id=str(n))
+            for n in (3, 6, 12)
+        ]
         options.append(Option("On a date I type", id="typed"))
         with Vertical(classes="plan-dialog"):
             yield Static("When will you review this plan together?", classes="plan-dialog-title")
             yield OptionList(*options, id="review-options")
             yield Static("", id="date-label", markup=False)
-            yield Input(placeholder="e.g. 2020-09-03 or 3/9/2020", id="review-date",
-                        max_length=20, disabled=True)
+            yield Input(
+                placeholder="e.g. 2020-09-03 or 3/9/2020",
+                id="review-date",
+                max_length=20,
+                disabled=True,
+            )
             yield Static("Enter: choose · Esc: cancel", classes="plan-dialog-hint")
 
     @on(OptionList.OptionSelected, "#review-options")
@@ -185,8 +198,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog"):
-            yield Static("Export to a file (.md, .txt, .html or .pdf)",
-                         classes="plan-dialog-title")
+            yield Static("Export to a file (.md, .txt, .html or .pdf)", classes="plan-dialog-title")
             yield Input(str(self.suggested), id="export-path", max_length=1000)
             yield Static("", id="export-label", markup=False)
             yield Static("Enter: export · Esc: cancel", classes="plan-dialog-hint")
@@ -196,7 +208,8 @@ class ExportDialog(ModalScreen[Path | None]):
         text = event.value.strip()
         if not text or format_of(text) is None:
             self.query_one("#export-label", Static).update(
-                "End the name with .md, .txt, .html or .pdf.")
+                "End the name with .md, .txt, .html or .pdf."
+            )
             return
         self.dismiss(Path(text).expanduser())
 
@@ -216,8 +229,11 @@ class DiffScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog plan-diff"):
-            yield Static(f"Version {self.newer.number} compared with version {self.older.number}",
-                         classes="plan-dialog-title", markup=False)
+            yield Static(
+                f"Version {self.newer.number} compared with version {self.older.number}",
+                classes="plan-dialog-title",
+                markup=False,
+            )
             with VerticalScroll(id="diff-scroll"):
                 yield Static(readable_diff(self.diff_lines), id="diff", markup=False)
             yield Footer()
@@ -243,8 +259,10 @@ class VersionsDialog(ModalScreen[None]):
         for v in reversed(self.versions):
             when = v.saved_at.astimezone().strftime("%H:%M")
             review = f" · review {day(v.review_on)}" if v.review_on else ""
-            label = (f"v{v.number}  {day(v.saved_at)} {when} · {clean_line(v.saved_by)[:20]}"
-                     f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}")
+            label = (
+                f"v{v.number}  {day(v.saved_at)} {when} · {clean_line(v.saved_by)[:20]}"
+                f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}"
+            )
             options.append(Option(label, id=str(v.number)))
         with Vertical(classes="plan-dialog"):
             yield Static("Saved versions", classes="plan-dialog-title")
@@ -254,8 +272,11 @@ class VersionsDialog(ModalScreen[None]):
                 yield Static("No version saved yet: press s on the plan to save one.")
             yield Static("", id="versions-label", markup=False)
             if options:
-                yield Static("Enter: compare with the version before · Esc: close",
-                             classes="plan-dialog-hint", markup=False)
+                yield Static(
+                    "Enter: compare with the version before · Esc: close",
+                    classes="plan-dialog-hint",
+                    markup=False,
+                )
             yield Footer()
 
     @on(OptionList.OptionSelected, "#versions")
@@ -269,13 +290,15 @@ class VersionsDialog(ModalScreen[None]):
 
     def compare(self, number: int) -> None:
         newer = next((v for v in self.versions if v.number == number), None)
-        older = max((v for v in self.versions if v.number < number),
-                    key=lambda v: v.number, default=None)
+        older = max(
+            (v for v in self.versions if v.number < number), key=lambda v: v.number, default=None
+        )
         if newer is None:
             return
         if older is None:
             self.query_one("#versions-label", Static).update(
-                f"Version {number} is the first: there is nothing before it to compare.")
+                f"Version {number} is the first: there is nothing before it to compare."
+            )
             return
         self.app.push_screen(DiffScreen(older, newer))
 
@@ -309,8 +332,16 @@ class PlanScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, kind: str, compile: Callable[[], Plan], client_file: object,
-                 practitioner: str, export_dir: Path, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        compile: Callable[[], Plan],
+        client_file: object,
+        practitioner: str,
+        export_dir: Path,
+        *,
+        today: date | None = None,
+    ) -> None:
         super().__init__()
         self.kind = kind
         self._compile = compile
@@ -344,8 +375,9 @@ class PlanScreen(Screen[None]):
             # audited before it is shown: if the log cannot be written, the plan is not shown
             self._record("plan compiled", [self.kind])
         except Exception as exc:  # a content or store problem: say so, never crash the review
-            self.app.call_from_thread(self.notify, f"Cannot compile the plan: {exc}",
-                                      severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, f"Cannot compile the plan: {exc}", severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self._show, plan)
 
@@ -366,14 +398,17 @@ class PlanScreen(Screen[None]):
         return list(self.cf.plan_versions(self.kind))  # type: ignore[attr-defined]
 
     def _update_status(self) -> None:
-        agreement = ("not recorded (a)" if self.agreement is None
-                     else AGREEMENTS[self.agreement[0]])
+        agreement = "not recorded (a)" if self.agreement is None else AGREEMENTS[self.agreement[0]]
         review = day(self.review_on) if self.review_on else "not set (d)"
         versions = self._versions()
-        last = (f"v{versions[-1].number} saved {day(versions[-1].saved_at)}" if versions
-                else "no version saved yet")
+        last = (
+            f"v{versions[-1].number} saved {day(versions[-1].saved_at)}"
+            if versions
+            else "no version saved yet"
+        )
         self.query_one("#plan-status", Static).update(
-            f"Agreement: {agreement} · Review: {review} · {last}")
+            f"Agreement: {agreement} · Review: {review} · {last}"
+        )
 
     @on(Markdown.LinkClicked)
     def _no_links(self, event: Markdown.LinkClicked) -> None:
@@ -398,8 +433,9 @@ class PlanScreen(Screen[None]):
                 self._review_chosen = True
                 if self.plan is not None:
                     self.plan = self.plan.with_review(result)
-                    self.run_worker(self.query_one("#plan-md", Markdown)
-                                    .update(self.plan.to_markdown()))
+                    self.run_worker(
+                        self.query_one("#plan-md", Markdown).update(self.plan.to_markdown())
+                    )
                 self._update_status()
 
         self.app.push_screen(ReviewDateDialog(self.today), chosen)
@@ -411,29 +447,43 @@ class PlanScreen(Screen[None]):
             self.notify("The plan is still being compiled.", markup=False)
             return
         if self.agreement is None:
-            self.notify("Record whether the client agreed first (press a).", severity="warning",
-                        markup=False)
+            self.notify(
+                "Record whether the client agreed first (press a).",
+                severity="warning",
+                markup=False,
+            )
             return
         if getattr(self.cf, "read_only", False):
-            self.notify(str(self.cf.lock_error()), severity="error",  # type: ignore[attr-defined]
-                        markup=False)
+            self.notify(
+                str(self.cf.lock_error()),
+                severity="error",  # type: ignore[attr-defined]
+                markup=False,
+            )
             return
         plan = self.plan.with_review(self.review_on)
         agreement, reason = self.agreement
         self._save_worker(plan.to_markdown(), agreement, reason, self.review_on)
 
     @work(thread=True, exclusive=True, group="plan-save")
-    def _save_worker(self, markdown: str, agreement: str, reason: str,
-                     review_on: date | None) -> None:
+    def _save_worker(
+        self, markdown: str, agreement: str, reason: str, review_on: date | None
+    ) -> None:
         try:
             number = max((v.number for v in self._versions()), default=0) + 1
-            version = PlanVersion(kind=self.kind, number=number, saved_by=self.practitioner,
-                                  markdown=markdown, agreement=agreement,
-                                  agreement_reason=reason, review_on=review_on)
+            version = PlanVersion(
+                kind=self.kind,
+                number=number,
+                saved_by=self.practitioner,
+                markdown=markdown,
+                agreement=agreement,
+                agreement_reason=reason,
+                review_on=review_on,
+            )
             self.cf.add_plan_version(version)  # type: ignore[attr-defined]
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Not saved: {exc}", severity="error",
-                                      markup=False)
+            self.app.call_from_thread(
+                self.notify, f"Not saved: {exc}", severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self._saved, version)
 
@@ -466,22 +516,36 @@ class PlanScreen(Screen[None]):
             # audited before anything leaves (kind and format only: a file name may hold a name)
             self._record("exported", [self.kind], {"format": fmt, "to": "file"})
         except Exception as exc:  # AuditError: nothing is written unaudited
-            self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error",
-                                      markup=False)
+            self.app.call_from_thread(
+                self.notify, f"Not exported: {exc}", severity="error", markup=False
+            )
             return
         try:
             written = write_file(plan.document(printed_on=self.today), path, fmt)
         except OSError as exc:
             self.app.call_from_thread(
-                self.notify, f"Not exported: {clean_line(str(path))}: {exc.strerror or exc}",
-                severity="error", markup=False)
+                self.notify,
+                f"Not exported: {clean_line(str(path))}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
             return
-        self.app.call_from_thread(self.notify, f"Exported to {clean_line(str(written))}",
-                                  markup=False)
+        self.app.call_from_thread(
+            self.notify, f"Exported to {clean_line(str(written))}", markup=False
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
-__all__ = ["AgreementDialog", "DiffScreen", "ExportDialog", "PlanScreen", "ReviewDateDialog",
-           "VersionsDialog", "add_months", "parse_date", "version_diff"]
+__all__ = [
+    "AgreementDialog",
+    "DiffScreen",
+    "ExportDialog",
+    "PlanScreen",
+    "ReviewDateDialog",
+    "VersionsDialog",
+    "add_months",
+    "parse_date",
+    "version_diff",
+]

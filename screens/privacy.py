@@ -48,7 +48,11 @@ class PrivacyCheckScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_go_on(self) -> None:
-        unticked = [label for key, label in CHECKS if not self.query_one(f"#check-{key}", MarkedCheckbox).value]
+        unticked = [
+            label
+            for key, label in CHECKS
+            if not self.query_one(f"#check-{key}", MarkedCheckbox).value
+        ]
         if unticked:
             self.query_one("#privacy-hint", Static).update(
                 f"⚠ Not yet ticked: {unticked[0].lower()}. Tick each one (space) to start."
@@ -70,7 +74,9 @@ class PrivacyScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="privacy-box"):
-            yield Static("Wellbeing Guide is hidden for privacy.", classes="dialog-title", markup=False)
+            yield Static(
+                "Wellbeing Guide is hidden for privacy.", classes="dialog-title", markup=False
+            )
             if self.needs_passphrase:
                 yield Static("Type the passphrase and press Enter to return.", markup=False)
                 yield Input(password=True, id="passphrase")

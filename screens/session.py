@@ -76,11 +76,18 @@ class SessionScreen(Screen[None]):
         for i, exercise_id in enumerate(s.planned, 1):
             exercise = self.library.get(exercise_id)
             if exercise is None:
-                table.add_row(str(i), Text(f"{exercise_id} (no longer in the content)"), "-",
-                              key=exercise_id)
+                table.add_row(
+                    str(i), Text(f"{exercise_id} (no longer in the content)"), "-", key=exercise_id
+                )
                 continue
             done, total = progress(exercise, answered)
-            state = "✓ done" if total and done == total else f"{done} of {total} steps" if done else "not started"
+            state = (
+                "✓ done"
+                if total and done == total
+                else f"{done} of {total} steps"
+                if done
+                else "not started"
+            )
             table.add_row(str(i), Text(one_line(exercise.title, 44)), Text(state), key=exercise_id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
@@ -107,8 +114,10 @@ class SessionScreen(Screen[None]):
         text = event.text_area.text
         state = self.query_one("#save-state", Static)
         if len(text) > NOTES_MAX:
-            state.update(f"⚠ Notes are limited to {NOTES_MAX} characters ({len(text)} typed): "
-                         "not saved until shortened.")
+            state.update(
+                f"⚠ Notes are limited to {NOTES_MAX} characters ({len(text)} typed): "
+                "not saved until shortened."
+            )
             return
         self.session = self.session.model_copy(update={"notes": text})
         session = self.session

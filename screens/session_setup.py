@@ -47,7 +47,9 @@ class SessionSetupScreen(ModalScreen[Session | None]):
             with Horizontal(classes="setup-row"):
                 yield Select(
                     [(label, mode) for mode, label in MODE_LABELS.items()],
-                    value=SessionMode.OFFICE, allow_blank=False, id="mode",
+                    value=SessionMode.OFFICE,
+                    allow_blank=False,
+                    id="mode",
                 )
                 yield MarkedCheckbox("Counts as RAR activity", id="rar")
             yield Label("Exercises, in the order you choose them (space to pick):")

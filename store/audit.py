@@ -112,7 +112,8 @@ class AuditLog:
         except OSError as exc:
             raise AuditError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc}",
-                client_id=self.client_id, path=str(self.path),
+                client_id=self.client_id,
+                path=str(self.path),
             ) from None
 
     def _append(self, action: str, fields: list[str], ids: dict[str, str]) -> dict[str, Any]:
@@ -133,7 +134,8 @@ class AuditLog:
                 if not stat.S_ISREG(st.st_mode) or not owned_by_us(st):
                     raise AuditError(
                         f"{self.path} is not a regular file of this user; refusing to append",
-                        client_id=self.client_id, path=str(self.path),
+                        client_id=self.client_id,
+                        path=str(self.path),
                     )
                 prefix = b""
                 if self._head is not None and self._head[:2] == (st.st_ino, st.st_size):
@@ -187,8 +189,9 @@ class AuditLog:
             raise AuditError(
                 f"cannot read the audit log {self.path}: {exc.strerror}", client_id=self.client_id
             ) from None
-        entry = self._entry("deleted", [], {"removed_entries": str(removed), "removed_head": head},
-                            GENESIS)
+        entry = self._entry(
+            "deleted", [], {"removed_entries": str(removed), "removed_head": head}, GENESIS
+        )
         entry["tombstone"] = True
         line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
         try:
@@ -197,7 +200,8 @@ class AuditLog:
         except OSError as exc:
             raise AuditError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc}",
-                client_id=self.client_id, path=str(self.path),
+                client_id=self.client_id,
+                path=str(self.path),
             ) from None
         self._head = None
         return entry
@@ -267,9 +271,7 @@ class AuditLog:
         return problems
 
 
-def _check_entry(
-    raw: bytes, n: int, cid: str, expected: str, hashes: list[str]
-) -> Problem | None:
+def _check_entry(raw: bytes, n: int, cid: str, expected: str, hashes: list[str]) -> Problem | None:
     try:
         entry = json.loads(raw)
     except ValueError:

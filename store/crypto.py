@@ -252,7 +252,9 @@ def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
             raise ValueError(f"key file version {info.get('version')!r} is not {FORMAT_VERSION}")
         params = KdfParams(
             salt=base64.b64decode(info["salt"], validate=True),
-            log2_n=int(info["log2_n"]), r=int(info["r"]), p=int(info["p"]),
+            log2_n=int(info["log2_n"]),
+            r=int(info["r"]),
+            p=int(info["p"]),
         )
         nonce = base64.b64decode(info["check_nonce"], validate=True)
         check = base64.b64decode(info["check"], validate=True)
@@ -349,4 +351,3 @@ def plain_files(data_dir: Path) -> list[Path]:
                 if not is_encrypted_blob(handle.read(len(MAGIC))):
                     out.append(path)
     return out
-

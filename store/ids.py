@@ -8,7 +8,7 @@ from pathlib import Path
 from store.errors import StoreError
 
 ID_MAX = 32
-_ID = re.compile(r"[A-Za-z0-9]{1,%d}" % ID_MAX)
+_ID = re.compile(rf"[A-Za-z0-9]{{1,{ID_MAX}}}")
 
 
 def validate_client_id(raw: object) -> str:

@@ -66,8 +66,10 @@ def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> 
         raise StoreError(f"{path} is not a regular file")
     if st.st_uid != os.geteuid() and not (allow_group and _in_group(st.st_gid)):
         if allow_group:
-            raise StoreError(f"{path} belongs to uid {st.st_uid}, group {st.st_gid}: neither you "
-                             "nor a group of yours; refusing to use it")
+            raise StoreError(
+                f"{path} belongs to uid {st.st_uid}, group {st.st_gid}: neither you "
+                "nor a group of yours; refusing to use it"
+            )
         raise StoreError(f"{path} is owned by another user (uid {st.st_uid}); refusing to use it")
     loose = st.st_mode & (0o007 if allow_group else 0o077)
     if loose:

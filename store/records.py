@@ -6,8 +6,8 @@ version is refused with a clear message instead of being half-read.
 
 from __future__ import annotations
 
-import uuid
 import datetime as dt
+import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal

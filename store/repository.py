@@ -184,15 +184,20 @@ class Repository:
             except OSError:
                 key = None
             entry = old.get(cid)
-            if not (isinstance(entry, dict) and key is not None and entry.get("key") == key
-                    and "problem" not in entry):
+            if not (
+                isinstance(entry, dict)
+                and key is not None
+                and entry.get("key") == key
+                and "problem" not in entry
+            ):
                 entry = {"key": key, **self._summary(cid)}
             new[cid] = entry
             out.append({k: v for k, v in entry.items() if k != "key"} | {"id": cid})
         if self.codec is None and new != old:
             try:
-                atomic_write(self.register_path,
-                             json.dumps(new, ensure_ascii=False).encode("utf-8"))
+                atomic_write(
+                    self.register_path, json.dumps(new, ensure_ascii=False).encode("utf-8")
+                )
             except OSError:
                 pass  # only a cache: the list is right without it
         return out
@@ -207,7 +212,9 @@ class Repository:
             return {"problem": " ".join(str(exc).split())}
         return {
             "name": client.name,
-            "stage": client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
+            "stage": client.programme_stage.value.replace("_", "-")
+            if client.programme_stage
+            else "",
             "last_session": sessions[-1].date.isoformat() if sessions else "",
             "follow_ups": open_fu,
         }
@@ -242,9 +249,11 @@ class Repository:
             updated = change(current)
             if current.restricted:
                 # a restricted record is read-only: only the restriction itself may be lifted
-                others = set(_changed_fields(
-                    current.model_dump(mode="json"), updated.model_dump(mode="json")
-                )) - {"restricted"}
+                others = set(
+                    _changed_fields(
+                        current.model_dump(mode="json"), updated.model_dump(mode="json")
+                    )
+                ) - {"restricted"}
                 if others:
                     raise cf.lock_error()
             cf.save_client(updated)
@@ -484,7 +493,8 @@ class _HeldLock:
             holder = self.repo._holder(self.cid) or {}
             raise ClientLocked(
                 describe_holder(self.cid, holder) + "; try again when it is closed",
-                client_id=self.cid, holder=holder,
+                client_id=self.cid,
+                holder=holder,
             ) from None
         except OSError as exc:
             raise StoreError(
@@ -558,7 +568,8 @@ class ClientFile:
         if self.holder is not None:
             return ClientLocked(
                 describe_holder(self.client_id, self.holder) + "; opened read-only",
-                client_id=self.client_id, holder=self.holder,
+                client_id=self.client_id,
+                holder=self.holder,
             )
         if self._lock is not None and self.client().restricted:
             return StoreError(
@@ -608,7 +619,8 @@ class ClientFile:
             where = ".".join(str(p) for p in first["loc"])
             raise CorruptFile(
                 f"{path}: a {table} record is not valid ({where}: {first['msg']})",
-                client_id=self.client_id, path=str(path),
+                client_id=self.client_id,
+                path=str(path),
                 backup=str(backup_path(path)) if backup_path(path).exists() else None,
             ) from None
 
@@ -639,14 +651,17 @@ class ClientFile:
         path = self.repo.path(self.client_id)
         if not records:
             raise CorruptFile(
-                f"{path} holds no client profile", client_id=self.client_id, path=str(path),
+                f"{path} holds no client profile",
+                client_id=self.client_id,
+                path=str(path),
                 backup=str(backup_path(path)) if backup_path(path).exists() else None,
             )
         if records[0].id != self.client_id:
             raise CorruptFile(
                 f"{path} holds the record of client {records[0].id}, not {self.client_id} "
                 "(a file was moved or copied over it)",
-                client_id=self.client_id, path=str(path),
+                client_id=self.client_id,
+                path=str(path),
                 backup=str(backup_path(path)) if backup_path(path).exists() else None,
             )
         return records[0]
@@ -657,7 +672,8 @@ class ClientFile:
         if not path.exists():
             raise StoreError(
                 f"the file of client {self.client_id} was removed while it was open ({path})",
-                client_id=self.client_id, path=str(path),
+                client_id=self.client_id,
+                path=str(path),
             )
 
     def sessions(self) -> list[Session]:
@@ -668,8 +684,9 @@ class ClientFile:
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
 
-    def answers(self, session_id: str | None = None, exercise_id: str | None = None
-                ) -> list[Answer]:
+    def answers(
+        self, session_id: str | None = None, exercise_id: str | None = None
+    ) -> list[Answer]:
         """Answers in file order, all or those of one session and/or exercise.
 
         Filtered on the raw records first: only what is returned is validated (a heavy client
@@ -680,8 +697,10 @@ class ClientFile:
             # of that record: after a save, one answer is validated again, not 22,000
             return self._answers_of(self._raw_answers())
         return self._answers_of(
-            (i, d) for i, d in self._raw_answers()
-            if _is_doc(d) and (session_id is None or d.get("session_id") == session_id)
+            (i, d)
+            for i, d in self._raw_answers()
+            if _is_doc(d)
+            and (session_id is None or d.get("session_id") == session_id)
             and (exercise_id is None or d.get("exercise_id") == exercise_id)
         )
 
@@ -694,7 +713,8 @@ class ClientFile:
         if hit is not None and hit[0] == generation:
             return list(hit[1])
         found = self._answers_of(
-            (i, d) for i, d in self._raw_answers()
+            (i, d)
+            for i, d in self._raw_answers()
             if _is_doc(d) and (d.get("exercise_id"), d.get("step_id")) in wanted
         )
         cache[wanted] = (generation, found)
@@ -855,19 +875,27 @@ class ClientFile:
             known = any(f.id == follow_up.id for f in self._records(FOLLOW_UPS, FollowUp))
             self._upsert(FOLLOW_UPS, follow_up, ["id"])
         action = (
-            "follow-up closed" if not follow_up.is_open
-            else "follow-up changed" if known else "follow-up opened"
+            "follow-up closed"
+            if not follow_up.is_open
+            else "follow-up changed"
+            if known
+            else "follow-up opened"
         )
         ids = {"follow_up": follow_up.id}
         if follow_up.exercise_id:
             ids["exercise"] = follow_up.exercise_id
-        self._audited(action, "follow-up saved", [follow_up.step_id] if follow_up.step_id else [],
-                      ids)
+        self._audited(
+            action, "follow-up saved", [follow_up.step_id] if follow_up.step_id else [], ids
+        )
 
     def add_plan_version(self, version: PlanVersion) -> None:
         self._upsert(PLANS, version, ["id"])
-        self._audited("plan saved", "plan saved", [version.kind],
-                      {"plan": version.id, "number": str(version.number)})
+        self._audited(
+            "plan saved",
+            "plan saved",
+            [version.kind],
+            {"plan": version.id, "number": str(version.number)},
+        )
 
     def save_record(self, table: str, record: BaseModel, keys: list[str]) -> None:
         """Upsert into any other table (used by features that keep their own records)."""

@@ -85,8 +85,7 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = False) -> None:
     fsync_dir(path.parent)
 
 
-def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None
-                    ) -> dict[str, Any]:
+def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None) -> dict[str, Any]:
     """Parse the bytes of a client file; anything that is not a JSON object is a CorruptFile.
 
     Given the bytes in a one-item list, the list is emptied once they are decoded, so they can
@@ -101,7 +100,9 @@ def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None
 
     def corrupt(why: str) -> CorruptFile:
         hint = f"; a backup is at {bak.name}" if backup else ""
-        return CorruptFile(f"{path} {why}{hint}", client_id=client_id, path=str(path), backup=backup)
+        return CorruptFile(
+            f"{path} {why}{hint}", client_id=client_id, path=str(path), backup=backup
+        )
 
     if not raw or raw.isspace():
         raise corrupt("is empty")
@@ -115,7 +116,9 @@ def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise corrupt(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise corrupt(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise corrupt("does not hold a client record (expected a JSON object of tables)")
     return data
@@ -231,7 +234,9 @@ class AtomicJSONStorage(Storage):
     holds the GIL for its whole length). A failed write drops the cache.
     """
 
-    def __init__(self, path: str | Path, *, codec: Codec | None = None, client_id: str | None = None):
+    def __init__(
+        self, path: str | Path, *, codec: Codec | None = None, client_id: str | None = None
+    ):
         self.path = Path(path)
         self.codec: Codec = codec or _PLAIN
         self.client_id = client_id
@@ -300,8 +305,12 @@ class AtomicJSONStorage(Storage):
         _, doc = self.snapshot()
         return None if doc is None else _Tables(doc)
 
-    def put(self, table: str, docs: dict[str, dict[str, Any]] | None = None,
-            new: dict[str, Any] | None = None) -> str | None:
+    def put(
+        self,
+        table: str,
+        docs: dict[str, dict[str, Any]] | None = None,
+        new: dict[str, Any] | None = None,
+    ) -> str | None:
         """Replace the records `docs` (doc id -> whole record) of `table` and add `new` (under the
         next free id, as TinyDB numbers them, which is returned), writing the file once.
 
@@ -335,8 +344,7 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._write(data, None)
 
-    def _write(self, data: dict[str, dict[str, Any]], changed: dict[str, set[str]] | None
-               ) -> None:
+    def _write(self, data: dict[str, dict[str, Any]], changed: dict[str, set[str]] | None) -> None:
         """Write `data`; `changed` (from `put`) names the only records that differ from the
         cache, and the rest are then neither compared nor visited."""
         entry = self._entry
@@ -366,7 +374,8 @@ class AtomicJSONStorage(Storage):
 
 
 def _encode(
-    data: dict[str, dict[str, Any]], old_doc: dict[str, dict[str, Any]],
+    data: dict[str, dict[str, Any]],
+    old_doc: dict[str, dict[str, Any]],
     old_frags: dict[str, dict[str, bytes]],
 ) -> tuple[bytes, dict[str, dict[str, Any]], dict[str, dict[str, bytes]]]:
     """The file's bytes, and the new cached document and fragments (nothing cached changes).
@@ -376,8 +385,10 @@ def _encode(
     record that is the cached object itself (`put` shares them) reuses its fragment without
     comparing; one TinyDB handed back (a copy) is compared first.
     """
-    tables = data.items() if not isinstance(data, _Tables) else (
-        (name, dict.__getitem__(data, name)) for name in list(data)
+    tables = (
+        data.items()
+        if not isinstance(data, _Tables)
+        else ((name, dict.__getitem__(data, name)) for name in list(data))
     )
     doc: dict[str, dict[str, Any]] = {}
     frags: dict[str, dict[str, bytes]] = {}
@@ -409,8 +420,10 @@ def _encode(
 
 
 def _encode_changes(
-    data: dict[str, dict[str, Any]], old_doc: dict[str, dict[str, Any]],
-    old_frags: dict[str, dict[str, bytes]], changed: dict[str, set[str]],
+    data: dict[str, dict[str, Any]],
+    old_doc: dict[str, dict[str, Any]],
+    old_frags: dict[str, dict[str, bytes]],
+    changed: dict[str, set[str]],
 ) -> tuple[bytes, dict[str, dict[str, Any]], dict[str, dict[str, bytes]]]:
     """`_encode` for a `put`: only the `changed` records are encoded; every other table's and
     record's fragment is reused by copying the fragment dicts (in C), with no Python loop over a
@@ -419,8 +432,10 @@ def _encode_changes(
     parts: list[bytes] = []
     for name, table in data.items():
         table_frags = old_frags.get(name)
-        if table_frags is None or old_doc.get(name) is None or (
-            len(table_frags) != len(old_doc[name])
+        if (
+            table_frags is None
+            or old_doc.get(name) is None
+            or (len(table_frags) != len(old_doc[name]))
         ):
             _, sub_doc, sub_frags = _encode({name: table}, old_doc, old_frags)
             table, table_frags = sub_doc[name], sub_frags[name]
@@ -433,8 +448,9 @@ def _encode_changes(
                     table_frags[doc_id] = f"{_dumps(doc_id)}:{_dumps(table[doc_id])}".encode()
         frags[name] = table_frags
         # bytes.join releases the GIL while it copies more than a megabyte
-        parts.append(b"".join((_dumps(name).encode("utf-8"), b":{",
-                               b",".join(table_frags.values()), b"}")))
+        parts.append(
+            b"".join((_dumps(name).encode("utf-8"), b":{", b",".join(table_frags.values()), b"}"))
+        )
     return b"".join((b"{", b",".join(parts), b"}")), data, frags
 
 

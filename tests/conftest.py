@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path_factory.mktemp("env")
     monkeypatch.setenv("WELLBEING_STATE_DIR", str(base / "state"))
     monkeypatch.setenv("WELLBEING_CONFIG", str(base / "config.toml"))
@@ -55,11 +57,19 @@ def cli(data_dir: Path):  # noqa: ANN201 - returns a runner
     import subprocess
     import sys
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            data: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, data: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         cmd = [sys.executable, "-m", "tui", *(("--data-dir", str(data_dir)) if data else ()), *args]
-        return subprocess.run(cmd, capture_output=True, text=True, input=input,
-                              env=env or cli_env(), timeout=60, cwd=ROOT)
+        return subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            input=input,
+            env=env or cli_env(),
+            timeout=60,
+            cwd=ROOT,
+        )
 
     return run
 

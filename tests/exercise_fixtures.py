@@ -57,64 +57,106 @@ def step(kind: StepKind, id: str, title: str, body: str = "", **kw: Any) -> Step
 
 STEPS: dict[StepKind, Step] = {
     StepKind.READ: step(
-        StepKind.READ, "intro", "Before we start",
+        StepKind.READ,
+        "intro",
+        "Before we start",
         "We will look at **what worries you** and how you cope.\n\n- Take your time\n- Say pass",
         aloud=True,
     ),
     StepKind.TEXT: step(
-        StepKind.TEXT, "worry", "What worries you most?",
-        "Write it in the client's own words.", max_length=200, disclosure=True,
+        StepKind.TEXT,
+        "worry",
+        "What worries you most?",
+        "Write it in the client's own words.",
+        max_length=200,
+        disclosure=True,
     ),
     StepKind.LIST: step(
-        StepKind.LIST, "helps", "Things that help", "List what helps, one at a time.",
-        max_items=5, max_length=60,
+        StepKind.LIST,
+        "helps",
+        "Things that help",
+        "List what helps, one at a time.",
+        max_items=5,
+        max_length=60,
     ),
     StepKind.TABLE: step(
-        StepKind.TABLE, "contacts", "Who I contact",
+        StepKind.TABLE,
+        "contacts",
+        "Who I contact",
         "One row for each level.",
         columns=(
             Column(id="level", label="Level", type="choice", options=TRAFFIC),
             Column(id="who", label="Who", max_length=40),
-            Column(id="professional", label="Professional?", type="choice", options=(
-                Option(value="yes", label="Yes", symbol="✓"),
-                Option(value="no", label="No", symbol="✗"),
-            )),
+            Column(
+                id="professional",
+                label="Professional?",
+                type="choice",
+                options=(
+                    Option(value="yes", label="Yes", symbol="✓"),
+                    Option(value="no", label="No", symbol="✗"),
+                ),
+            ),
             Column(id="when", label="Since", type="date"),
         ),
         rules=(
             RowRule(
-                column="professional", value="yes",
+                column="professional",
+                value="yes",
                 message="Crisis contact names no professional.",
-                when_column="level", when_value="red",
+                when_column="level",
+                when_value="red",
             ),
         ),
         max_rows=6,
     ),
     StepKind.CHOICE: step(
-        StepKind.CHOICE, "level", "Where are you today?", "Choose one level.", options=TRAFFIC,
+        StepKind.CHOICE,
+        "level",
+        "Where are you today?",
+        "Choose one level.",
+        options=TRAFFIC,
     ),
     StepKind.SCALE: step(
-        StepKind.SCALE, "distress", "How distressed do you feel?", "0 is calm, 10 is the most.",
-        low_label="calm", high_label="most distressed",
+        StepKind.SCALE,
+        "distress",
+        "How distressed do you feel?",
+        "0 is calm, 10 is the most.",
+        low_label="calm",
+        high_label="most distressed",
     ),
     StepKind.TIMED: step(
-        StepKind.TIMED, "breathe", "Breathe with the timer", "Follow the words on the screen.",
-        patterns=(BOX, FIVE), cycles=2, allow_custom=True,
+        StepKind.TIMED,
+        "breathe",
+        "Breathe with the timer",
+        "Follow the words on the screen.",
+        patterns=(BOX, FIVE),
+        cycles=2,
+        allow_custom=True,
     ),
 }
 
 
 def exercise_of(*steps: Step, id: str = "test-ex", title: str = "Test exercise") -> Exercise:
     return Exercise(
-        id=id, title=title, guide_step=1, area="test", minutes=5,
-        modes=(Mode.OFFICE, Mode.PHONE), source="test fixture", steps=steps,
+        id=id,
+        title=title,
+        guide_step=1,
+        area="test",
+        minutes=5,
+        modes=(Mode.OFFICE, Mode.PHONE),
+        source="test fixture",
+        steps=steps,
     )
 
 
 def single(kind: StepKind) -> Exercise:
     """An exercise holding one step of `kind`, then a closing read step."""
-    return exercise_of(STEPS[kind], step(StepKind.READ, "end", "The end", "Thank you."),
-                       id=f"one-{kind.value}", title=f"One {kind.value} step")
+    return exercise_of(
+        STEPS[kind],
+        step(StepKind.READ, "end", "The end", "Thank you."),
+        id=f"one-{kind.value}",
+        title=f"One {kind.value} step",
+    )
 
 
 def every_kind() -> Exercise:
@@ -122,10 +164,16 @@ def every_kind() -> Exercise:
 
 
 KEEP_SAFE = exercise_of(
-    step(StepKind.CHOICE, "concern", "Practitioner's concern", "How concerned are you?",
-         options=CONCERN),
+    step(
+        StepKind.CHOICE,
+        "concern",
+        "Practitioner's concern",
+        "How concerned are you?",
+        options=CONCERN,
+    ),
     step(StepKind.TEXT, "changed", "What has changed", disclosure=True),
-    id="keep-safe-test", title="Keep Safe test",
+    id="keep-safe-test",
+    title="Keep Safe test",
 )
 
 

@@ -21,63 +21,195 @@ CONCERN = (
 
 
 def _ex(id: str, title: str, guide_step: int | str, steps: list[Step], **kw: object) -> Exercise:
-    return Exercise(id=id, title=title, guide_step=guide_step, area="test", minutes=10,
-                    modes=("office", "phone", "posted"), source="test", steps=tuple(steps), **kw)
+    return Exercise(
+        id=id,
+        title=title,
+        guide_step=guide_step,
+        area="test",
+        minutes=10,
+        modes=("office", "phone", "posted"),
+        source="test",
+        steps=tuple(steps),
+        **kw,
+    )
 
 
-IDENTIFY = _ex("identify", "Identify", 1, [
-    Step(id="intro", kind=StepKind.READ, title="About this", body="Read this **aloud**."),
-    Step(id="concerns", kind=StepKind.LIST, title="What worries me", body="List them.",
-         feeds=("wellbeing.concerns",)),
-    Step(id="impact", kind=StepKind.TABLE, title="How it affects me", feeds=("wellbeing.impact",),
-         columns=(Column(id="concern", label="Concern"), Column(id="feelings", label="Feelings"),
-                  Column(id="coping", label="How I cope", type="choice", options=(
-                      Option(value="task", label="Task-focused"),
-                      Option(value="avoidance", label="Avoidance-focused"))))),
-])
-TRAFFIC = _ex("traffic-light", "Wellbeing Traffic Light", 2, [
-    Step(id="lights", kind=StepKind.TABLE, title="My signs", feeds=("wellbeing.traffic-light",),
-         columns=(Column(id="level", label="Level", type="choice", options=LIGHTS),
-                  Column(id="signs", label="Signs"), Column(id="do", label="What I will do"))),
-    Step(id="today", kind=StepKind.CHOICE, title="Where I am today", options=LIGHTS,
-         feeds=("wellbeing.traffic-light",), trend="wellbeing-level"),
-])
-BREATHING = _ex("breathing", "Breathing", 3, [
-    Step(id="before", kind=StepKind.SCALE, title="Distress before", low_label="calm",
-         high_label="very distressed", trend="distress-before",
-         feeds=("wellbeing.toolkit-breathing",)),
-    Step(id="breathe", kind=StepKind.TIMED, title="Breathe", cycles=4,
-         feeds=("wellbeing.toolkit-breathing",),
-         patterns=(Pattern(id="box", label="Box breathing", phases=(
-             Phase(label="In", seconds=4), Phase(label="Hold", seconds=4),
-             Phase(label="Out", seconds=4), Phase(label="Hold", seconds=4))),)),
-    Step(id="after", kind=StepKind.SCALE, title="Distress after", low_label="calm",
-         high_label="very distressed", trend="distress-after",
-         feeds=("wellbeing.toolkit-breathing",)),
-])
-FRIEND = _ex("treat-a-friend", "How Would You Treat a Friend", 3, [
-    Step(id="friend", kind=StepKind.TEXT, title="What I would say to a friend",
-         body="Think of a close friend who is struggling.", feeds=("wellbeing.kindness",)),
-    Step(id="phrases", kind=StepKind.CHOICE, title="Phrases I chose", multiple=True,
-         feeds=("wellbeing.kindness",), options=(
-             Option(value="kind", label="May I be kind to myself"),
-             Option(value="strong", label="May I be strong"))),
-])
-GOALS = _ex("goals", "Good Life goals", 4, [
-    Step(id="goals", kind=StepKind.LIST, title="My goals", feeds=("wellbeing.goals",)),
-])
-KEEP_SAFE = _ex("keep-safe-review", "Keep Safe review", "keep-safe", [
-    Step(id="va-signs", kind=StepKind.TEXT, title="Warning signs",
-         feeds=("keep-safe.victim-access",)),
-    Step(id="va-safe", kind=StepKind.TEXT, title="What keeps me safe",
-         feeds=("keep-safe.victim-access",)),
-    Step(id="va-help", kind=StepKind.TEXT, title="Who can help",
-         feeds=("keep-safe.victim-access",)),
-    Step(id="va-concern", kind=StepKind.CHOICE, title="Concern level", options=CONCERN,
-         feeds=("keep-safe.victim-access",)),
-    Step(id="hostility-signs", kind=StepKind.TEXT, title="Warning signs",
-         feeds=("keep-safe.hostility",)),
-], practitioner_only=True)
+IDENTIFY = _ex(
+    "identify",
+    "Identify",
+    1,
+    [
+        Step(id="intro", kind=StepKind.READ, title="About this", body="Read this **aloud**."),
+        Step(
+            id="concerns",
+            kind=StepKind.LIST,
+            title="What worries me",
+            body="List them.",
+            feeds=("wellbeing.concerns",),
+        ),
+        Step(
+            id="impact",
+            kind=StepKind.TABLE,
+            title="How it affects me",
+            feeds=("wellbeing.impact",),
+            columns=(
+                Column(id="concern", label="Concern"),
+                Column(id="feelings", label="Feelings"),
+                Column(
+                    id="coping",
+                    label="How I cope",
+                    type="choice",
+                    options=(
+                        Option(value="task", label="Task-focused"),
+                        Option(value="avoidance", label="Avoidance-focused"),
+                    ),
+                ),
+            ),
+        ),
+    ],
+)
+TRAFFIC = _ex(
+    "traffic-light",
+    "Wellbeing Traffic Light",
+    2,
+    [
+        Step(
+            id="lights",
+            kind=StepKind.TABLE,
+            title="My signs",
+            feeds=("wellbeing.traffic-light",),
+            columns=(
+                Column(id="level", label="Level", type="choice", options=LIGHTS),
+                Column(id="signs", label="Signs"),
+                Column(id="do", label="What I will do"),
+            ),
+        ),
+        Step(
+            id="today",
+            kind=StepKind.CHOICE,
+            title="Where I am today",
+            options=LIGHTS,
+            feeds=("wellbeing.traffic-light",),
+            trend="wellbeing-level",
+        ),
+    ],
+)
+BREATHING = _ex(
+    "breathing",
+    "Breathing",
+    3,
+    [
+        Step(
+            id="before",
+            kind=StepKind.SCALE,
+            title="Distress before",
+            low_label="calm",
+            high_label="very distressed",
+            trend="distress-before",
+            feeds=("wellbeing.toolkit-breathing",),
+        ),
+        Step(
+            id="breathe",
+            kind=StepKind.TIMED,
+            title="Breathe",
+            cycles=4,
+            feeds=("wellbeing.toolkit-breathing",),
+            patterns=(
+                Pattern(
+                    id="box",
+                    label="Box breathing",
+                    phases=(
+                        Phase(label="In", seconds=4),
+                        Phase(label="Hold", seconds=4),
+                        Phase(label="Out", seconds=4),
+                        Phase(label="Hold", seconds=4),
+                    ),
+                ),
+            ),
+        ),
+        Step(
+            id="after",
+            kind=StepKind.SCALE,
+            title="Distress after",
+            low_label="calm",
+            high_label="very distressed",
+            trend="distress-after",
+            feeds=("wellbeing.toolkit-breathing",),
+        ),
+    ],
+)
+FRIEND = _ex(
+    "treat-a-friend",
+    "How Would You Treat a Friend",
+    3,
+    [
+        Step(
+            id="friend",
+            kind=StepKind.TEXT,
+            title="What I would say to a friend",
+            body="Think of a close friend who is struggling.",
+            feeds=("wellbeing.kindness",),
+        ),
+        Step(
+            id="phrases",
+            kind=StepKind.CHOICE,
+            title="Phrases I chose",
+            multiple=True,
+            feeds=("wellbeing.kindness",),
+            options=(
+                Option(value="kind", label="May I be kind to myself"),
+                Option(value="strong", label="May I be strong"),
+            ),
+        ),
+    ],
+)
+GOALS = _ex(
+    "goals",
+    "Good Life goals",
+    4,
+    [
+        Step(id="goals", kind=StepKind.LIST, title="My goals", feeds=("wellbeing.goals",)),
+    ],
+)
+KEEP_SAFE = _ex(
+    "keep-safe-review",
+    "Keep Safe review",
+    "keep-safe",
+    [
+        Step(
+            id="va-signs",
+            kind=StepKind.TEXT,
+            title="Warning signs",
+            feeds=("keep-safe.victim-access",),
+        ),
+        Step(
+            id="va-safe",
+            kind=StepKind.TEXT,
+            title="What keeps me safe",
+            feeds=("keep-safe.victim-access",),
+        ),
+        Step(
+            id="va-help",
+            kind=StepKind.TEXT,
+            title="Who can help",
+            feeds=("keep-safe.victim-access",),
+        ),
+        Step(
+            id="va-concern",
+            kind=StepKind.CHOICE,
+            title="Concern level",
+            options=CONCERN,
+            feeds=("keep-safe.victim-access",),
+        ),
+        Step(
+            id="hostility-signs",
+            kind=StepKind.TEXT,
+            title="Warning signs",
+            feeds=("keep-safe.hostility",),
+        ),
+    ],
+    practitioner_only=True,
+)
 
 EXERCISES = (IDENTIFY, TRAFFIC, BREATHING, FRIEND, GOALS, KEEP_SAFE)
 
@@ -102,24 +234,44 @@ def at(day: int, hour: int = 10) -> datetime:
     return datetime(2020, 6, day, hour, tzinfo=UTC)
 
 
-def answer(session: Session, exercise: str, step: str, value: object, when: datetime,
-           **kw: object) -> Answer:
-    return Answer(session_id=session.id, exercise_id=exercise, step_id=step, value=value,
-                  updated_at=when, recorded_by="pat", **kw)
+def answer(
+    session: Session, exercise: str, step: str, value: object, when: datetime, **kw: object
+) -> Answer:
+    return Answer(
+        session_id=session.id,
+        exercise_id=exercise,
+        step_id=step,
+        value=value,
+        updated_at=when,
+        recorded_by="pat",
+        **kw,
+    )
 
 
 def history() -> list[Answer]:
     """Two sessions' answers covering every step kind."""
     return [
         answer(S1, "identify", "concerns", ["Losing my job", "My mum's health"], at(3)),
-        answer(S1, "identify", "impact", [
-            {"concern": "Losing my job", "feelings": "Anxious", "coping": "avoidance"},
-        ], at(3)),
-        answer(S1, "traffic-light", "lights", [
-            {"level": "green", "signs": "Sleeping well", "do": "Keep my routine"},
-            {"level": "amber", "signs": "Not sleeping", "do": "Phone my brother"},
-            {"level": "red", "signs": "Drinking", "do": "Call my worker"},
-        ], at(3)),
+        answer(
+            S1,
+            "identify",
+            "impact",
+            [
+                {"concern": "Losing my job", "feelings": "Anxious", "coping": "avoidance"},
+            ],
+            at(3),
+        ),
+        answer(
+            S1,
+            "traffic-light",
+            "lights",
+            [
+                {"level": "green", "signs": "Sleeping well", "do": "Keep my routine"},
+                {"level": "amber", "signs": "Not sleeping", "do": "Phone my brother"},
+                {"level": "red", "signs": "Drinking", "do": "Call my worker"},
+            ],
+            at(3),
+        ),
         answer(S1, "traffic-light", "today", "amber", at(3)),
         answer(S1, "breathing", "before", 8, at(3)),
         answer(S1, "breathing", "breathe", {"pattern": "box", "cycles": 4, "completed": 4}, at(3)),
@@ -139,9 +291,20 @@ def history() -> list[Answer]:
 
 def inputs(answers: list[Answer] | None = None, **kw: object) -> PlanInputs:
     return PlanInputs(
-        client=CLIENT, sessions=[S1, S2], answers=history() if answers is None else answers,
-        follow_ups=kw.pop("follow_ups", [FollowUp(
-            reason="Clear concern: Victim Access", exercise_id="keep-safe-review",
-            step_id="va-concern", session_id="s1", opened_at=at(3))]),
+        client=CLIENT,
+        sessions=[S1, S2],
+        answers=history() if answers is None else answers,
+        follow_ups=kw.pop(
+            "follow_ups",
+            [
+                FollowUp(
+                    reason="Clear concern: Victim Access",
+                    exercise_id="keep-safe-review",
+                    step_id="va-concern",
+                    session_id="s1",
+                    opened_at=at(3),
+                )
+            ],
+        ),
         **kw,
     )

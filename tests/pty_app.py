@@ -23,17 +23,35 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class PtyApp:
-    def __init__(self, args: Sequence[str], *, env: dict[str, str] | None = None,
-                 size: tuple[int, int] = (80, 24), argv0: Sequence[str] | None = None):
+    def __init__(
+        self,
+        args: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (80, 24),
+        argv0: Sequence[str] | None = None,
+    ):
         master, slave = pty.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        full_env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT),
-                    "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
+        full_env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "PYTHONPATH": str(ROOT),
+            "COLUMNS": str(cols),
+            "LINES": str(rows),
+            **(env or {}),
+        }
         command = list(argv0 or [sys.executable, "-m", "tui"]) + list(args)
         self.proc = subprocess.Popen(
-            command, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=ROOT,
-            start_new_session=True, close_fds=True,
+            command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            cwd=ROOT,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self.master = master

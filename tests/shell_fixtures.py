@@ -16,8 +16,9 @@ TODAY = date(2026, 11, 25)
 
 
 def make_app(data_dir: Path, **kwargs: object) -> WellbeingApp:
-    ctx = Context(config=Config(practitioner_name="Pat Practitioner", privacy_check=False),
-                  data_dir=data_dir)
+    ctx = Context(
+        config=Config(practitioner_name="Pat Practitioner", privacy_check=False), data_dir=data_dir
+    )
     return WellbeingApp(ctx, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
 
 
@@ -32,22 +33,45 @@ def fixed_dir(name: str) -> Path:
 def populate(data_dir: Path) -> Repository:
     repo = Repository(data_dir, user="pat")
     repo.ensure()
-    repo.add_client(Client(id="X123", name="Alex Brown", programme_stage=ProgrammeStage.GROUP,
-                           date_of_birth=date(1990, 4, 21), rar_days=20,
-                           order_end=date(2027, 3, 1), created_at=datetime(2026, 9, 1, tzinfo=UTC)))
-    repo.add_client(Client(id="B77", name="[/] [@click=app.quit]x \x1b]0;pwned\x07 Jo",
-                           created_at=datetime(2026, 9, 1, tzinfo=UTC)))
+    repo.add_client(
+        Client(
+            id="X123",
+            name="Alex Brown",
+            programme_stage=ProgrammeStage.GROUP,
+            date_of_birth=date(1990, 4, 21),
+            rar_days=20,
+            order_end=date(2027, 3, 1),
+            created_at=datetime(2026, 9, 1, tzinfo=UTC),
+        )
+    )
+    repo.add_client(
+        Client(
+            id="B77",
+            name="[/] [@click=app.quit]x \x1b]0;pwned\x07 Jo",
+            created_at=datetime(2026, 9, 1, tzinfo=UTC),
+        )
+    )
     with repo.open("X123") as cf:
         for i, day in enumerate([date(2026, 10, 7), date(2026, 10, 21), date(2026, 11, 4)]):
-            cf.save_session(Session(
-                id=f"s{i}", date=day, mode=SessionMode.PHONE if i == 1 else SessionMode.OFFICE,
-                practitioner="pat", planned=["treat-a-friend", "breathing"],
-                status=SessionStatus.COMPLETED if i < 2 else SessionStatus.IN_PROGRESS,
-                rar_activity=i != 1,
-                started_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
-            ))
-        cf.save_follow_up(FollowUp(id="f1", opened_at=datetime(2026, 10, 21, 11, tzinfo=UTC),
-                                   reason="Keep Safe review: Emotional Collapse marked clear"))
+            cf.save_session(
+                Session(
+                    id=f"s{i}",
+                    date=day,
+                    mode=SessionMode.PHONE if i == 1 else SessionMode.OFFICE,
+                    practitioner="pat",
+                    planned=["treat-a-friend", "breathing"],
+                    status=SessionStatus.COMPLETED if i < 2 else SessionStatus.IN_PROGRESS,
+                    rar_activity=i != 1,
+                    started_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+                )
+            )
+        cf.save_follow_up(
+            FollowUp(
+                id="f1",
+                opened_at=datetime(2026, 10, 21, 11, tzinfo=UTC),
+                reason="Keep Safe review: Emotional Collapse marked clear",
+            )
+        )
     return repo
 
 

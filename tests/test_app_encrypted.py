@@ -32,7 +32,9 @@ async def test_app_asks_for_the_passphrase_before_showing_anything(tmp_path: Pat
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseScreen))
         await pilot.press(*"wrong passphrase", "enter")
-        await wait_for(pilot, lambda: "Try again" in str(app.screen.query_one("#passphrase-error").render()))
+        await wait_for(
+            pilot, lambda: "Try again" in str(app.screen.query_one("#passphrase-error").render())
+        )
         assert isinstance(app.screen, PassphraseScreen)
         assert {p: p.read_bytes() for p in data.rglob("*") if p.is_file()} == before
         await pilot.press(*PASSPHRASE, "enter")
@@ -49,7 +51,13 @@ async def test_app_asks_for_the_passphrase_before_showing_anything(tmp_path: Pat
 
 
 def test_audit_lines_with_edited_types_are_formatted_not_crashed_on() -> None:
-    odd = {"time": 5, "user": ["x"], "ssh": 22, "action": "[/]\x1b]0;x\x07", "fields": 3,
-           "ids": ["a", "b"]}
+    odd = {
+        "time": 5,
+        "user": ["x"],
+        "ssh": 22,
+        "action": "[/]\x1b]0;x\x07",
+        "fields": 3,
+        "ids": ["a", "b"],
+    }
     line = format_entry(odd)
     assert "\x1b" not in line and "\n" not in line and "[/]" in line

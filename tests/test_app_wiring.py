@@ -60,7 +60,8 @@ async def test_closing_a_follow_up_needs_a_note(tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "a note saying what was done is needed" in str(
-            app.screen.query_one("#close-error").render())
+            app.screen.query_one("#close-error").render()
+        )
         await pilot.press(*"Discussed with TM", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

@@ -23,17 +23,34 @@ def history(repo: Repository, cid: str = "X1") -> None:
     with repo.open(cid) as cf:
         session = Session(practitioner="sam", notes=VALUE)
         cf.save_session(session)
-        cf.save_answer(Answer(session_id=session.id, exercise_id="identify",
-                              step_id="impact-thoughts", value=VALUE, recorded_by="sam"))
-        cf.save_answer(Answer(session_id=session.id, exercise_id="connection-traffic-light",
-                              step_id="contacts", value=[{"who": VALUE, "how": "phone"}],
-                              recorded_by="sam"))
+        cf.save_answer(
+            Answer(
+                session_id=session.id,
+                exercise_id="identify",
+                step_id="impact-thoughts",
+                value=VALUE,
+                recorded_by="sam",
+            )
+        )
+        cf.save_answer(
+            Answer(
+                session_id=session.id,
+                exercise_id="connection-traffic-light",
+                step_id="contacts",
+                value=[{"who": VALUE, "how": "phone"}],
+                recorded_by="sam",
+            )
+        )
         follow_up = FollowUp(reason=VALUE, exercise_id="identify", step_id="impact-thoughts")
         cf.save_follow_up(follow_up)
-        cf.save_follow_up(follow_up.model_copy(update={"closed_on": session.date,
-                                                       "closed_note": VALUE}))
-        cf.add_plan_version(PlanVersion(kind="wellbeing", number=1, saved_by="sam",
-                                        markdown=VALUE, agreement="agreed"))
+        cf.save_follow_up(
+            follow_up.model_copy(update={"closed_on": session.date, "closed_note": VALUE})
+        )
+        cf.add_plan_version(
+            PlanVersion(
+                kind="wellbeing", number=1, saved_by="sam", markdown=VALUE, agreement="agreed"
+            )
+        )
         cf.record("plan compiled", ["wellbeing"])
         cf.record("printed", ["wellbeing"])
     repo.update_client(cid, lambda c: c.model_copy(update={"rar_days": 20, "order_type": VALUE}))
@@ -43,8 +60,18 @@ def test_every_action_is_logged_in_order_with_names_only(repo: Repository) -> No
     history(repo)
     entries = repo.audit_log("X1").entries()
     assert [e["action"] for e in entries] == [
-        "created", "viewed", "session saved", "answer saved", "answer saved", "follow-up opened",
-        "follow-up closed", "plan saved", "plan compiled", "printed", "viewed", "profile changed",
+        "created",
+        "viewed",
+        "session saved",
+        "answer saved",
+        "answer saved",
+        "follow-up opened",
+        "follow-up closed",
+        "plan saved",
+        "plan compiled",
+        "printed",
+        "viewed",
+        "profile changed",
     ]
     me = pwd.getpwuid(__import__("os").getuid()).pw_name
     assert all(e["user"] == me and e["client"] == "X1" for e in entries)

@@ -34,8 +34,7 @@ class AuditApp(App[None]):
         def closed(_: None) -> None:
             self.closed = True
 
-        self.push_screen(AuditScreen(self.entries, self.problems, client_id=self.client_id),
-                         closed)
+        self.push_screen(AuditScreen(self.entries, self.problems, client_id=self.client_id), closed)
 
 
 def terminal_output(app: App[Any]) -> str:
@@ -72,10 +71,20 @@ HOSTILE_ENTRY: dict[str, Any] = {
 
 
 async def test_hostile_entries_are_shown_literally() -> None:
-    odd_types = {"time": 5, "user": None, "action": ["x"], "fields": 7, "ids": "[/]",
-                 "ssh": 99, "client": "X1", "prev": "0"}
-    app = AuditApp([HOSTILE_ENTRY, {"line": 2, "unreadable": True}, odd_types, "not a dict"],  # type: ignore[list-item]
-                   [])
+    odd_types = {
+        "time": 5,
+        "user": None,
+        "action": ["x"],
+        "fields": 7,
+        "ids": "[/]",
+        "ssh": 99,
+        "client": "X1",
+        "prev": "0",
+    }
+    app = AuditApp(
+        [HOSTILE_ENTRY, {"line": 2, "unreadable": True}, odd_types, "not a dict"],  # type: ignore[list-item]
+        [],
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
@@ -211,19 +220,47 @@ def test_plan_command_records_compiled_and_exported_on_a_read_only_open(
     cid = CLIENT.id
     held = plan_repo.open(cid)  # the app holds the client: the command reads it read-only
     try:
-        assert main(["--data-dir", str(plan_repo.data_dir), "plan", cid, "--kind", "keep-safe",
-                     "--format", "txt"]) == 0
+        assert (
+            main(
+                [
+                    "--data-dir",
+                    str(plan_repo.data_dir),
+                    "plan",
+                    cid,
+                    "--kind",
+                    "keep-safe",
+                    "--format",
+                    "txt",
+                ]
+            )
+            == 0
+        )
         out = tmp_path / "private-name-in-path.md"
-        assert main(["--data-dir", str(plan_repo.data_dir), "plan", cid, "--kind", "wellbeing",
-                     "-o", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "--data-dir",
+                    str(plan_repo.data_dir),
+                    "plan",
+                    cid,
+                    "--kind",
+                    "wellbeing",
+                    "-o",
+                    str(out),
+                ]
+            )
+            == 0
+        )
     finally:
         held.close()
     assert out.exists() and capsys.readouterr().out
     tail = actions(plan_repo, cid)[-6:]
     assert tail == [
-        ("viewed", [], {}), ("plan compiled", ["keep-safe"], {}),
+        ("viewed", [], {}),
+        ("plan compiled", ["keep-safe"], {}),
         ("exported", ["keep-safe"], {"format": "txt", "to": "stdout"}),
-        ("viewed", [], {}), ("plan compiled", ["wellbeing"], {}),
+        ("viewed", [], {}),
+        ("plan compiled", ["wellbeing"], {}),
         ("exported", ["wellbeing"], {"format": "md", "to": "file"}),
     ]
     assert "private-name-in-path" not in plan_repo.audit_log(cid).path.read_text()
@@ -241,8 +278,18 @@ def test_plan_command_writes_nothing_when_the_audit_cannot_be_written(
     log.rename(aside)
     log.symlink_to(aside)  # the log refuses to append through a link (as root too)
     out = tmp_path / "plan.md"
-    code = main(["--data-dir", str(plan_repo.data_dir), "plan", CLIENT.id, "--kind",
-                 "wellbeing", "-o", str(out)])
+    code = main(
+        [
+            "--data-dir",
+            str(plan_repo.data_dir),
+            "plan",
+            CLIENT.id,
+            "--kind",
+            "wellbeing",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 1 and not out.exists()
     assert "audit" in capsys.readouterr().err
 
@@ -254,8 +301,21 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
     from tui.cli import main
 
     before = actions(plan_repo, CLIENT.id)
-    assert main(["--data-dir", str(plan_repo.data_dir), "plan", CLIENT.id, "--kind",
-                 "wellbeing", "--format", "pdf"]) == 1
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(plan_repo.data_dir),
+                "plan",
+                CLIENT.id,
+                "--kind",
+                "wellbeing",
+                "--format",
+                "pdf",
+            ]
+        )
+        == 1
+    )
     assert "PDF cannot go to the terminal" in capsys.readouterr().err
     assert actions(plan_repo, CLIENT.id) == before
 
@@ -274,8 +334,9 @@ async def test_plan_screen_records_compiled_and_exported(
     today = date(2020, 6, 12)
 
     def compile_now():  # noqa: ANN202
-        return compile_plan("wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf),
-                            Config(), today)
+        return compile_plan(
+            "wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf), Config(), today
+        )
 
     class PlanApp(App[None]):
         def on_mount(self) -> None:
@@ -297,7 +358,10 @@ async def test_plan_screen_records_compiled_and_exported(
         await pilot.pause()
     assert (tmp_path / "out.txt").exists()
     assert actions(plan_repo, CLIENT.id)[-1] == (
-        "exported", ["wellbeing"], {"format": "txt", "to": "file"})
+        "exported",
+        ["wellbeing"],
+        {"format": "txt", "to": "file"},
+    )
     assert plan_repo.verify_audit(CLIENT.id) == []
 
 
@@ -316,8 +380,9 @@ def test_restricted_is_a_profile_field_and_its_change_is_audited(
     assert main([*base, "restricted=unknown"]) == 1  # never unknown
     assert main([*base, "restricted=no"]) == 0
     assert not repo.read_client("X1").restricted
-    changed = [e["fields"] for e in repo.audit_log("X1").entries()
-               if e["action"] == "profile changed"]
+    changed = [
+        e["fields"] for e in repo.audit_log("X1").entries() if e["action"] == "profile changed"
+    ]
     assert changed == [["restricted"], ["restricted"]]
     err = capsys.readouterr().err
     assert "restricted" in err and "expected yes or no" in err

@@ -34,10 +34,20 @@ What is it?
 
 
 def run(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WELLBEING_DATA_DIR": str(tmp / "data"),
-           "WELLBEING_CONFIG": str(tmp / "none.toml"), "WELLBEING_STATE_DIR": str(tmp / "state")}
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "WELLBEING_DATA_DIR": str(tmp / "data"),
+        "WELLBEING_CONFIG": str(tmp / "none.toml"),
+        "WELLBEING_STATE_DIR": str(tmp / "state"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_shipped_content_is_clean(tmp_path: Path) -> None:
@@ -50,21 +60,24 @@ def test_broken_pack_names_each_file_and_line(tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "good.md").write_text(GOOD, encoding="utf-8")
-    (pack / "dupkey.md").write_text(GOOD.replace("id: ours", "id: dup\nid: dup2"),
-                                    encoding="utf-8")
-    (pack / "unclosed.md").write_text(GOOD.replace("source: Written by our service.\n---\n",
-                                                   "source: x\n"), encoding="utf-8")
-    (pack / "kind.md").write_text(GOOD.replace("id: ours", "id: kind")
-                                  .replace("kind: text", "kind: essay"), encoding="utf-8")
+    (pack / "dupkey.md").write_text(GOOD.replace("id: ours", "id: dup\nid: dup2"), encoding="utf-8")
+    (pack / "unclosed.md").write_text(
+        GOOD.replace("source: Written by our service.\n---\n", "source: x\n"), encoding="utf-8"
+    )
+    (pack / "kind.md").write_text(
+        GOOD.replace("id: ours", "id: kind").replace("kind: text", "kind: essay"), encoding="utf-8"
+    )
     result = run("content", "check", str(pack), tmp=tmp_path)
     assert result.returncode == 1
     lines = sorted(result.stdout.splitlines())
-    assert lines == sorted([
-        f"{pack / 'dupkey.md'}:3: duplicate key 'id' (first on line 2)",
-        f"{pack / 'kind.md'}:16: step 'name': unknown step kind 'essay' "
-        "(known: read, text, list, table, choice, scale, timed)",
-        f"{pack / 'unclosed.md'}:1: front matter opened here is never closed with '---'",
-    ])
+    assert lines == sorted(
+        [
+            f"{pack / 'dupkey.md'}:3: duplicate key 'id' (first on line 2)",
+            f"{pack / 'kind.md'}:16: step 'name': unknown step kind 'essay' "
+            "(known: read, text, list, table, choice, scale, timed)",
+            f"{pack / 'unclosed.md'}:1: front matter opened here is never closed with '---'",
+        ]
+    )
     assert "Traceback" not in result.stderr
 
 

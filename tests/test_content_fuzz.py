@@ -14,13 +14,63 @@ FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 VALID_STEP = "## S\n\n```step\nid: s\nkind: text\nfeeds: [wellbeing.impact]\n```\n\nWhy?\n"
 SHIPPED = sorted(p.read_text(encoding="utf-8") for p in shipped_dir().glob("*.md"))
 
-YAML_BITS = st.sampled_from([
-    "id", "title", "guide_step", "minutes", "modes", "source", "area", "steps", "order", ":",
-    ": ", "\n", "  ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!x ", "<<: ", "'",
-    '"', "#", "|", ">", "---", "...", "no", "yes", "1:30", "0o17", "2020-06-03", "~", "null",
-    "keep-safe", "office", "phone", "3", "-1", "1e9", ".inf", "\t", "\ufeff", "\r\n", "\x00",
-    "\u2028", "é", "%YAML 1.1", "? ",
-])
+YAML_BITS = st.sampled_from(
+    [
+        "id",
+        "title",
+        "guide_step",
+        "minutes",
+        "modes",
+        "source",
+        "area",
+        "steps",
+        "order",
+        ":",
+        ": ",
+        "\n",
+        "  ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!str ",
+        "!x ",
+        "<<: ",
+        "'",
+        '"',
+        "#",
+        "|",
+        ">",
+        "---",
+        "...",
+        "no",
+        "yes",
+        "1:30",
+        "0o17",
+        "2020-06-03",
+        "~",
+        "null",
+        "keep-safe",
+        "office",
+        "phone",
+        "3",
+        "-1",
+        "1e9",
+        ".inf",
+        "\t",
+        "\ufeff",
+        "\r\n",
+        "\x00",
+        "\u2028",
+        "é",
+        "%YAML 1.1",
+        "? ",
+    ]
+)
 
 
 def check(text: str) -> None:
@@ -46,8 +96,10 @@ def test_yamlish_front_matter(front: str, with_step: bool) -> None:
 @FUZZ
 @given(st.lists(YAML_BITS, max_size=40).map("".join))
 def test_yamlish_step_block(block: str) -> None:
-    front = ("---\nid: f\ntitle: F\nguide_step: 1\narea: A\nminutes: 5\nmodes: [office]\n"
-             "source: S\n---\n")
+    front = (
+        "---\nid: f\ntitle: F\nguide_step: 1\narea: A\nminutes: 5\nmodes: [office]\n"
+        "source: S\n---\n"
+    )
     check(front + "## S\n\n```step\n" + block + "\n```\n\nWhy?\n")
 
 

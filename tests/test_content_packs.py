@@ -41,8 +41,10 @@ def test_a_pack_can_add_a_plan_section_and_feed_it(tmp_path: Path) -> None:
     assert "unknown plan section 'wellbeing.walking'" in problem.message
     # The pack's own plan template adds the section: a content change only.
     template = (PLANS_DIR / "wellbeing.md").read_text("utf-8")
-    template += "\n## My walks\n\n```section\nid: wellbeing.walking\n" \
-                "empty: No walks yet.\n```\n\nWhere I walk to clear my head.\n"
+    template += (
+        "\n## My walks\n\n```section\nid: wellbeing.walking\n"
+        "empty: No walks yet.\n```\n\nWhere I walk to clear my head.\n"
+    )
     (pack / "plans" / "wellbeing.md").write_text(template, "utf-8")
     library = load_library([pack])
     assert library.problems == ()

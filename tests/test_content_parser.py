@@ -60,7 +60,11 @@ def test_a_valid_file_parses_with_real_lines() -> None:
     exercise = parse(FRONT + "\n" + STEP)
     step = exercise.steps[0]
     assert (exercise.id, step.id, step.kind, step.feeds) == (
-        "sample", "name", StepKind.TEXT, ("wellbeing.impact",))
+        "sample",
+        "name",
+        StepKind.TEXT,
+        ("wellbeing.impact",),
+    )
     assert step.title == "Name it"
     assert step.body == "What is the feeling called?"
     assert step.line == BODY_LINE + 1
@@ -179,8 +183,9 @@ def test_answerable_step_must_feed_a_section() -> None:
 
 
 def test_invalid_option() -> None:
-    step = STEP.replace("kind: text", "kind: choice\noptions:\n  - Yes\n  - value: Not A Slug\n"
-                        "    label: x")
+    step = STEP.replace(
+        "kind: text", "kind: choice\noptions:\n  - Yes\n  - value: Not A Slug\n    label: x"
+    )
     text = FRONT + "\n" + step
     err = error_of(text)
     assert err.line == line_of(text, "options:")
@@ -196,8 +201,10 @@ def test_duplicate_option() -> None:
 
 
 def test_rule_naming_unknown_column() -> None:
-    step = STEP.replace("kind: text", "kind: table\ncolumns: [Who]\nrules:\n"
-                        "  - {column: what, value: x, message: m}")
+    step = STEP.replace(
+        "kind: text",
+        "kind: table\ncolumns: [Who]\nrules:\n  - {column: what, value: x, message: m}",
+    )
     text = FRONT + "\n" + step
     err = error_of(text)
     assert err.line == line_of(text, "rules:")
@@ -211,8 +218,10 @@ def test_timed_step_without_patterns() -> None:
 
 
 def test_phase_seconds_out_of_range() -> None:
-    step = STEP.replace("kind: text", "kind: timed\npatterns:\n  - id: p\n    label: P\n"
-                        "    phases: [{label: In, seconds: 0}]")
+    step = STEP.replace(
+        "kind: text",
+        "kind: timed\npatterns:\n  - id: p\n    label: P\n    phases: [{label: In, seconds: 0}]",
+    )
     text = FRONT + "\n" + step
     err = error_of(text)
     assert err.line == line_of(text, "patterns:")
@@ -311,8 +320,7 @@ def test_body_starting_with_a_rule_is_not_front_matter() -> None:
 
 def test_broken_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text(FRONT + "\n" + STEP, encoding="utf-8")
-    (tmp_path / "bad.md").write_text(FRONT + "\n" + STEP.replace("text", "essay"),
-                                     encoding="utf-8")
+    (tmp_path / "bad.md").write_text(FRONT + "\n" + STEP.replace("text", "essay"), encoding="utf-8")
     (tmp_path / "latin1.md").write_bytes((FRONT + "caf\xe9\n").encode("latin-1"))
     (tmp_path / "README.md").write_text("# not an exercise\n", encoding="utf-8")
     library = load_dirs([tmp_path, tmp_path / "missing"])
@@ -325,8 +333,7 @@ def test_broken_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
 
 def test_duplicate_exercise_id_across_files(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(FRONT + "\n" + STEP, encoding="utf-8")
-    (tmp_path / "b.md").write_text(FRONT.replace("A sample", "B") + "\n" + STEP,
-                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text(FRONT.replace("A sample", "B") + "\n" + STEP, encoding="utf-8")
     library = load_dirs([tmp_path])
     assert [e.title for e in library.exercises] == ["A sample"]
     (problem,) = library.problems
@@ -337,9 +344,11 @@ def test_duplicate_exercise_id_across_files(tmp_path: Path) -> None:
 
 def test_library_order_and_packs(tmp_path: Path) -> None:
     def write(name: str, step: object, order: int, title: str, pack: str = "ours") -> None:
-        front = (FRONT.replace("id: sample", f"id: {name}").replace("guide_step: 3",
-                 f"guide_step: {step}\norder: {order}\npack: {pack}")
-                 .replace("A sample", title))
+        front = (
+            FRONT.replace("id: sample", f"id: {name}")
+            .replace("guide_step: 3", f"guide_step: {step}\norder: {order}\npack: {pack}")
+            .replace("A sample", title)
+        )
         (tmp_path / f"{name}.md").write_text(front + "\n" + STEP, encoding="utf-8")
 
     write("k", "keep-safe", 0, "Aaa")
@@ -349,12 +358,15 @@ def test_library_order_and_packs(tmp_path: Path) -> None:
     library = load_dirs([tmp_path])
     assert [e.id for e in library.exercises] == ["a", "b", "c", "k"]
     assert {k: [e.id for e in v] for k, v in library.by_pack().items()} == {
-        "ours": ["a", "b", "k"], "theirs": ["c"]}
+        "ours": ["a", "b", "k"],
+        "theirs": ["c"],
+    }
 
 
 def test_the_documented_example_parses() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "content-format.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     example = doc.split("````markdown\n", 1)[1].split("````", 1)[0]
     exercise = parse_exercise(example, "calm-place.md")
     assert [s.kind.value for s in exercise.steps] == ["read", "text", "scale", "choice"]

@@ -13,12 +13,28 @@ from exercises.sections import plan_sections
 SECTIONS = plan_sections()
 
 REQUIRED = {
-    "identify", "window-of-tolerance", "wellbeing-traffic-light", "live-moment-to-moment",
-    "grounding", "breathing", "mindfulness-diary", "treat-a-friend", "self-compassion-break",
-    "connection-traffic-light", "good-life-goals", "keep-safe-review",
+    "identify",
+    "window-of-tolerance",
+    "wellbeing-traffic-light",
+    "live-moment-to-moment",
+    "grounding",
+    "breathing",
+    "mindfulness-diary",
+    "treat-a-friend",
+    "self-compassion-break",
+    "connection-traffic-light",
+    "good-life-goals",
+    "keep-safe-review",
 }
-DOMAINS = ("victim-access", "hostility", "sexual-preoccupation", "rejection-of-supervision",
-           "emotional-collapse", "collapse-of-social-supports", "substance-abuse")
+DOMAINS = (
+    "victim-access",
+    "hostility",
+    "sexual-preoccupation",
+    "rejection-of-supervision",
+    "emotional-collapse",
+    "collapse-of-social-supports",
+    "substance-abuse",
+)
 
 LIBRARY = load_library([])
 
@@ -63,16 +79,27 @@ def test_coping_column_is_a_choice_of_three() -> None:
     table = exercise("identify").step("concern-table")
     assert table is not None and table.kind is StepKind.TABLE
     assert [c.label for c in table.columns] == [
-        "Concern", "Thoughts", "Feelings", "Behaviour", "How I cope"]
+        "Concern",
+        "Thoughts",
+        "Feelings",
+        "Behaviour",
+        "How I cope",
+    ]
     assert [o.value for o in table.columns[-1].options] == [
-        "emotion-focused", "avoidance-focused", "task-focused"]
+        "emotion-focused",
+        "avoidance-focused",
+        "task-focused",
+    ]
 
 
 def test_traffic_light_levels_carry_word_and_symbol() -> None:
     today = exercise("wellbeing-traffic-light").step("today")
     assert today is not None and today.kind is StepKind.CHOICE
     assert [(o.label, o.symbol, o.tone) for o in today.options] == [
-        ("Green", "●", "green"), ("Amber", "▲", "amber"), ("Red", "■", "red")]
+        ("Green", "●", "green"),
+        ("Amber", "▲", "amber"),
+        ("Red", "■", "red"),
+    ]
 
 
 def test_breathing_patterns_and_cues() -> None:
@@ -100,10 +127,17 @@ def test_connection_warns_without_professional_crisis_contact() -> None:
     assert table is not None
     (rule,) = table.rules
     assert (rule.column, rule.value, rule.when_column, rule.when_value) == (
-        "professional", "yes", "level", "crisis-contact")
+        "professional",
+        "yes",
+        "level",
+        "crisis-contact",
+    )
     levels = next(c for c in table.columns if c.id == "level")
     assert [o.label for o in levels.options] == [
-        "Staying in Touch", "Sharing Concerns", "Crisis Contact"]
+        "Staying in Touch",
+        "Sharing Concerns",
+        "Crisis Contact",
+    ]
 
 
 def test_keep_safe_review_covers_seven_domains_without_scores() -> None:
@@ -119,5 +153,8 @@ def test_keep_safe_review_covers_seven_domains_without_scores() -> None:
         concern = ex.step(f"{domain}-concern")
         assert concern is not None
         assert [(o.value, o.opens_follow_up) for o in concern.options] == [
-            ("none", False), ("some", False), ("clear", True)]
+            ("none", False),
+            ("some", False),
+            ("clear", True),
+        ]
     assert not any(s.kind is StepKind.SCALE for s in ex.steps)

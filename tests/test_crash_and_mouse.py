@@ -45,8 +45,11 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
     state = tmp_path / "state"
     script = tmp_path / "crashing_app.py"
     script.write_text(CRASHING_APP, "utf-8")
-    app = PtyApp([str(tmp_path / "data")], argv0=[sys.executable, str(script)],
-                 env={"WELLBEING_STATE_DIR": str(state)})
+    app = PtyApp(
+        [str(tmp_path / "data")],
+        argv0=[sys.executable, str(script)],
+        env={"WELLBEING_STATE_DIR": str(state)},
+    )
     try:
         app.proc.wait(timeout=60)
         app.read(0.5)

@@ -52,24 +52,40 @@ def fill(repo: Repository, cid: str, text: str, saves: int = 3) -> None:
         session = Session(practitioner="sam")
         cf.save_session(session.model_copy(update={"notes": f"notes {text}"}))
         for i in range(saves):  # several saves, so a .bak of an earlier state exists
-            cf.save_answer(Answer(session_id=session.id, exercise_id="identify",
-                                  step_id="impact-thoughts", value=f"{text} {i}",
-                                  recorded_by="sam"))
-        cf.save_answer(Answer(session_id=session.id, exercise_id="connection-traffic-light",
-                              step_id="contacts", value=[{"who": text, "how": "phone"}],
-                              recorded_by="sam"))
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="identify",
+                    step_id="impact-thoughts",
+                    value=f"{text} {i}",
+                    recorded_by="sam",
+                )
+            )
+        cf.save_answer(
+            Answer(
+                session_id=session.id,
+                exercise_id="connection-traffic-light",
+                step_id="contacts",
+                value=[{"who": text, "how": "phone"}],
+                recorded_by="sam",
+            )
+        )
 
 
 def needles(text: str) -> list[bytes]:
     """The ways a string could appear in a file: UTF-8, and JSON-escaped."""
-    return [text.encode("utf-8"), json.dumps(text)[1:-1].encode("ascii"),
-            text.split()[0].encode("ascii")]
+    return [
+        text.encode("utf-8"),
+        json.dumps(text)[1:-1].encode("ascii"),
+        text.split()[0].encode("ascii"),
+    ]
 
 
 def all_files(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -134,9 +150,14 @@ def test_wrong_passphrase_changes_no_byte_on_disk(
         unlock_with(data_dir, "not the passphrase")
     wrong = write_secret(tmp_path / "wrong", "not the passphrase")
     env = cli_env(WELLBEING_PASSPHRASE_FILE=str(wrong))
-    for args in (["client", "list"], ["client", "add", "Y2", "--name", "B"],
-                 ["export", "X1", "-o", str(tmp_path / "out.json")], ["delete", "X1", "--yes"],
-                 ["retention"], ["init", "--encrypt"]):
+    for args in (
+        ["client", "list"],
+        ["client", "add", "Y2", "--name", "B"],
+        ["export", "X1", "-o", str(tmp_path / "out.json")],
+        ["delete", "X1", "--yes"],
+        ["retention"],
+        ["init", "--encrypt"],
+    ):
         result = cli(*args, env=env)
         assert result.returncode == 1, (args, result.stderr)
         assert result.stderr.count("\n") == 1
@@ -182,8 +203,12 @@ def test_temp_and_backup_names_decrypt_as_their_client_only(enc_repo: Repository
     codec = enc_repo.codec
     assert isinstance(codec, EncryptedCodec)
     blob = codec.encode(b"{}", path=enc_repo.clients_dir / "X1.json")
-    for name in ("X1.json.bak", ".X1.json.0a1b2c3d.tmp", ".X1.json.bak.0a1b2c3d.tmp",
-                 "X1.json.corrupt-20260101T000000Z"):
+    for name in (
+        "X1.json.bak",
+        ".X1.json.0a1b2c3d.tmp",
+        ".X1.json.bak.0a1b2c3d.tmp",
+        "X1.json.corrupt-20260101T000000Z",
+    ):
         assert codec.decode(blob, path=enc_repo.clients_dir / name) == b"{}"
     for name in ("Y2.json", "Y2.json.bak", ".Y2.json.0a1b2c3d.tmp"):
         with pytest.raises(UndecryptableFile):
@@ -262,6 +287,12 @@ def test_unlocking_disables_core_dumps(enc_repo: Repository, data_dir: Path) -> 
         f"unlock_with(Path(sys.argv[1]), {PASSPHRASE!r}); "
         "print(resource.getrlimit(resource.RLIMIT_CORE))"
     )
-    result = subprocess.run([sys.executable, "-c", script, str(data_dir)], capture_output=True,
-                            text=True, env=cli_env(), cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.stdout.strip() == "(0, 0)", result.stderr

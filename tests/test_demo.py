@@ -21,8 +21,14 @@ def test_demo_plans_compile_with_every_section_filled(tmp_path: Path, kind: str)
     ctx = Context(config=Config(), data_dir=tmp_path / "data")
     assert write_demo(ctx, today=TODAY) == DEMO_ID
     with ctx.repo.read(DEMO_ID) as cf:
-        plan = compile_plan(kind, load_plan_template(kind), ctx.library,
-                            PlanInputs.from_client_file(cf), ctx.config, TODAY)
+        plan = compile_plan(
+            kind,
+            load_plan_template(kind),
+            ctx.library,
+            PlanInputs.from_client_file(cf),
+            ctx.config,
+            TODAY,
+        )
     empty = [s.title for s in plan.sections if s.fixed != "review" and s.is_empty]
     assert empty == []
     assert not plan.orphans  # no answer outside the content

@@ -149,8 +149,9 @@ def test_parse_errors_carry_file_and_line() -> None:
         parse_intervention(GOOD.replace("  formats: [one_to_one]", "  formats: [bus]"), "x.md")
     assert str(info.value).startswith("x.md:11: delivery.formats")
     with pytest.raises(ContentError) as info:
-        parse_intervention(GOOD.replace("summary: A test.\n", "summary: A test.\nsummary: B\n"),
-                           "y.md")
+        parse_intervention(
+            GOOD.replace("summary: A test.\n", "summary: A test.\nsummary: B\n"), "y.md"
+        )
     assert info.value.line == 8 and "duplicate" in info.value.message
 
 
@@ -163,8 +164,12 @@ def test_models_are_frozen(loaded) -> None:
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WELLBEING_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -181,8 +186,16 @@ def test_directory_json_command(tmp_path: Path) -> None:
 
 def test_eligibility_command(tmp_path: Path) -> None:
     assert _run("client", "add", "X1", "--name", "Test", data_dir=tmp_path).returncode == 0
-    done = _run("client", "set", "X1", "gender=male", "date_of_birth=1990-01-01", "ogrs3=62",
-                "consent=yes", data_dir=tmp_path)
+    done = _run(
+        "client",
+        "set",
+        "X1",
+        "gender=male",
+        "date_of_birth=1990-01-01",
+        "ogrs3=62",
+        "consent=yes",
+        data_dir=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     result = _run("eligibility", "X1", "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr

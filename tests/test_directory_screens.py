@@ -32,16 +32,21 @@ class DirectoryApp(App[None]):
 class EligibilityApp(App[None]):
     def __init__(self, client: Client | None = None) -> None:
         super().__init__()
-        self.client = client or make_client(gender="male", date_of_birth="1990-01-01",
-                                            offence_types="ipv")
+        self.client = client or make_client(
+            gender="male", date_of_birth="1990-01-01", offence_types="ipv"
+        )
         self.saved: list[Client] = []
         self.referrals: list[Referral] = []
 
     def on_mount(self) -> None:
         self.push_screen(
             EligibilityScreen(
-                self.client, ITEMS, on_save_profile=self.saved.append,
-                on_record_referral=self.referrals.append, recorded_by="PO Test", today=TODAY,
+                self.client,
+                ITEMS,
+                on_save_profile=self.saved.append,
+                on_record_referral=self.referrals.append,
+                recorded_by="PO Test",
+                today=TODAY,
             )
         )
 
@@ -63,8 +68,7 @@ async def test_directory_filters_and_search() -> None:
         assert "building-better-relationships" not in women
         assert "thinking-skills-programme" in women
         await pilot.press("t")  # first type: accredited programmes
-        assert set(leaves(screen)) == {"healthy-identity-intervention",
-                                       "thinking-skills-programme"}
+        assert set(leaves(screen)) == {"healthy-identity-intervention", "thinking-skills-programme"}
         await pilot.press("x")
         assert len(leaves(screen)) == len(ITEMS)
         await pilot.press("slash")
@@ -86,8 +90,10 @@ async def test_directory_groups_by_need_area_and_shows_detail() -> None:
         labels = [str(node.label) for node in tree.root.children]
         assert any(label.startswith("Alcohol misuse") for label in labels)
         await pilot.press("n")  # first need area
-        assert all("thinking_behaviour" in i.need_areas
-                   for i in (leaf.data for node in tree.root.children for leaf in node.children))
+        assert all(
+            "thinking_behaviour" in i.need_areas
+            for i in (leaf.data for node in tree.root.children for leaf in node.children)
+        )
         await pilot.press("down", "enter")
         assert app.focused is screen.query_one("#detail-scroll")
         await pilot.press("escape")
@@ -117,8 +123,9 @@ async def test_referral_against_advice_needs_a_reason() -> None:
 
 
 async def test_referral_following_advice_needs_no_reason() -> None:
-    client = make_client(gender="male", date_of_birth="1990-01-01", offence_types="ipv",
-                         sara="high", consent="yes")
+    client = make_client(
+        gender="male", date_of_birth="1990-01-01", offence_types="ipv", sara="high", consent="yes"
+    )
     app = EligibilityApp(client)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
@@ -155,8 +162,9 @@ async def test_missing_facts_are_asked_for_and_saved() -> None:
         assert isinstance(screen, EligibilityScreen)
         [saved] = app.saved
         assert saved.risk.sara == "high" and saved.risk.consent is True
-        bbr = next(a for a in screen.assessments
-                   if a.intervention.id == "building-better-relationships")
+        bbr = next(
+            a for a in screen.assessments if a.intervention.id == "building-better-relationships"
+        )
         assert bbr.verdict == "suitable"
 
 
@@ -167,7 +175,6 @@ async def test_profile_text_is_not_markup() -> None:
 
 
 # --- snapshots (baselines in tests/__snapshots__; regenerate with --snapshot-update) -------------
-
 
 
 def test_snapshot_directory(snap_compare) -> None:

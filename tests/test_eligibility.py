@@ -90,13 +90,22 @@ CASES = [
     ("horizon", {"offence_types": "contact_sexual", "rosh": "high"}, "suitable"),
     ("horizon", {"offence_types": "contact_sexual", "rosh": "low"}, "not_suitable"),
     # Horizon and iHorizon are not for men with an intellectual disability ...
-    ("horizon", {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
-     "not_suitable"),
-    ("ihorizon", {"offence_types": "internet_sexual", "needs_learning_disability": "yes"},
-     "not_suitable"),
+    (
+        "horizon",
+        {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
+        "not_suitable",
+    ),
+    (
+        "ihorizon",
+        {"offence_types": "internet_sexual", "needs_learning_disability": "yes"},
+        "not_suitable",
+    ),
     # ... who go to New Me Strengths (any offence), which is not for men without one.
-    ("new-me-strengths", {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
-     "suitable"),
+    (
+        "new-me-strengths",
+        {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
+        "suitable",
+    ),
     ("new-me-strengths", {"needs_learning_disability": "yes"}, "suitable"),
     ("new-me-strengths", {"needs_learning_disability": "no"}, "not_suitable"),
     ("new-me-strengths", {"needs_learning_disability": "yes", "gender": "female"}, "not_suitable"),
@@ -104,21 +113,39 @@ CASES = [
     ("building-better-relationships", {"offence_types": "ipv", "sara": "medium"}, "suitable"),
     ("building-better-relationships", {"offence_types": "ipv", "sara": "high"}, "suitable"),
     ("building-better-relationships", {"offence_types": "ipv", "sara": "low"}, "not_suitable"),
-    ("building-better-relationships", {"offence_types": "violence", "sara": "high"},
-     "not_suitable"),
-    ("building-better-relationships", {"offence_types": "ipv", "sara": "high", "gender": "female"},
-     "not_suitable"),
-    ("building-better-relationships",
-     {"offence_types": "ipv", "sara": "high", "date_of_birth": "2007-01-01"}, "not_suitable"),
+    (
+        "building-better-relationships",
+        {"offence_types": "violence", "sara": "high"},
+        "not_suitable",
+    ),
+    (
+        "building-better-relationships",
+        {"offence_types": "ipv", "sara": "high", "gender": "female"},
+        "not_suitable",
+    ),
+    (
+        "building-better-relationships",
+        {"offence_types": "ipv", "sara": "high", "date_of_birth": "2007-01-01"},
+        "not_suitable",
+    ),
     # The alcohol abstinence requirement: alcohol-related offence, not dependent, no ATR.
     ("alcohol-abstinence-monitoring", {"alcohol_related_offence": "yes"}, "suitable"),
     ("alcohol-abstinence-monitoring", {"alcohol_related_offence": "no"}, "not_suitable"),
-    ("alcohol-abstinence-monitoring",
-     {"alcohol_related_offence": "yes", "alcohol_dependent": "yes"}, "not_suitable"),
-    ("alcohol-abstinence-monitoring",
-     {"alcohol_related_offence": "yes", "alcohol_treatment_requirement": "yes"}, "not_suitable"),
-    ("alcohol-abstinence-monitoring",
-     {"alcohol_related_offence": "yes", "date_of_birth": "2008-01-01"}, "not_suitable"),
+    (
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes", "alcohol_dependent": "yes"},
+        "not_suitable",
+    ),
+    (
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes", "alcohol_treatment_requirement": "yes"},
+        "not_suitable",
+    ),
+    (
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes", "date_of_birth": "2008-01-01"},
+        "not_suitable",
+    ),
     # Choices and Changes: men aged 18-25.
     ("choices-and-changes", {"date_of_birth": "2006-06-01"}, "suitable"),  # 18 today
     ("choices-and-changes", {"date_of_birth": "1998-06-02"}, "suitable"),  # 25, 26 tomorrow
@@ -130,8 +157,11 @@ CASES = [
     ("living-as-new-me", {"completed_programmes": "becoming-new-me-plus"}, "suitable"),
     ("living-as-new-me", {"completed_programmes": "thinking-skills-programme"}, "not_suitable"),
     ("living-as-new-me", {"completed_programmes": "none"}, "not_suitable"),
-    ("living-as-new-me", {"completed_programmes": "new-me-strengths", "reoffending": "low"},
-     "not_suitable"),
+    (
+        "living-as-new-me",
+        {"completed_programmes": "new-me-strengths", "reoffending": "low"},
+        "not_suitable",
+    ),
     # Unpaid work needs no consent and sets no other condition.
     ("unpaid-work", {"consent": "no"}, "suitable"),
     ("unpaid-work", {"consent": "unknown"}, "suitable"),
@@ -142,8 +172,11 @@ CASES = [
     ("treatment-drug-rehabilitation", {"drug_misuse": "yes"}, "suitable"),
     ("treatment-mental-health", {"mental_health_need": "no"}, "not_suitable"),
     # Healthy Identity Intervention only on an ERG 22+ recommendation.
-    ("healthy-identity-intervention", {"offence_types": "extremism", "erg22_recommended": "yes"},
-     "suitable"),
+    (
+        "healthy-identity-intervention",
+        {"offence_types": "extremism", "erg22_recommended": "yes"},
+        "suitable",
+    ),
     ("healthy-identity-intervention", {"offence_types": "extremism"}, "not_suitable"),
     # Skills for Relationships: IPV and medium/high SARA; Stepping Stones: low/medium RoSH.
     ("skills-for-relationships", {"offence_types": "ipv", "sara": "medium"}, "suitable"),
@@ -159,20 +192,35 @@ CASES = [
     # Missing facts give needs_information.
     ("thinking-skills-programme", {"ogrs3": "unknown"}, "needs_information"),
     ("ihorizon", {"offence_types": "unknown"}, "needs_information"),
-    ("horizon", {"offence_types": "contact_sexual", "needs_learning_disability": "unknown"},
-     "needs_information"),
-    ("building-better-relationships", {"offence_types": "ipv", "sara": "unknown"},
-     "needs_information"),
-    ("alcohol-abstinence-monitoring",
-     {"alcohol_related_offence": "yes", "alcohol_dependent": "unknown"}, "needs_information"),
+    (
+        "horizon",
+        {"offence_types": "contact_sexual", "needs_learning_disability": "unknown"},
+        "needs_information",
+    ),
+    (
+        "building-better-relationships",
+        {"offence_types": "ipv", "sara": "unknown"},
+        "needs_information",
+    ),
+    (
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes", "alcohol_dependent": "unknown"},
+        "needs_information",
+    ),
     ("choices-and-changes", {"date_of_birth": "unknown"}, "needs_information"),
-    ("choices-and-changes", {"gender": "unknown", "date_of_birth": "2002-01-01"},
-     "needs_information"),
+    (
+        "choices-and-changes",
+        {"gender": "unknown", "date_of_birth": "2002-01-01"},
+        "needs_information",
+    ),
     ("living-as-new-me", {"completed_programmes": "unknown"}, "needs_information"),
     ("treatment-alcohol", {"alcohol_misuse": "yes", "consent": "unknown"}, "needs_information"),
     # An unmet criterion outweighs an unknown one.
-    ("thinking-skills-programme", {"ogrs3": "unknown", "gender": "unknown",
-                                   "date_of_birth": "2010-01-01"}, "not_suitable"),
+    (
+        "thinking-skills-programme",
+        {"ogrs3": "unknown", "gender": "unknown", "date_of_birth": "2010-01-01"},
+        "not_suitable",
+    ),
 ]
 
 
@@ -319,8 +367,15 @@ def test_every_client_profile_fact_has_a_field() -> None:
     profile = {f"risk.{name}" for name in Client.model_fields["risk"].annotation.model_fields}
     needs = {f"needs.{name}" for name in Client.model_fields["needs"].annotation.model_fields}
     expected = (profile | needs) - {"risk.schema_version", "needs.schema_version"}
-    expected |= {"name", "date_of_birth", "gender", "programme_stage", "order_type", "rar_days",
-                 "order_end"}
+    expected |= {
+        "name",
+        "date_of_birth",
+        "gender",
+        "programme_stage",
+        "order_type",
+        "rar_days",
+        "order_end",
+    }
     assert expected <= targets
 
 

@@ -54,8 +54,15 @@ async def test_quit_mid_exercise_and_resume(tmp_path: Path) -> None:
 
 async def test_a_new_session_starts_afresh_with_last_time_as_a_hint(tmp_path: Path) -> None:
     cf = open_client(tmp_path)
-    cf.save_answer(Answer(session_id="old", exercise_id="every-kind", step_id="level",
-                          value="amber", recorded_by="pat"))
+    cf.save_answer(
+        Answer(
+            session_id="old",
+            exercise_id="every-kind",
+            step_id="level",
+            value="amber",
+            recorded_by="pat",
+        )
+    )
     session = new_session(cf, id="s2")
     app = ExerciseApp(every_kind(), session, cf)
     async with app.run_test(size=(80, 24)) as pilot:

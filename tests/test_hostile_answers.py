@@ -57,23 +57,36 @@ def hostile_exercise():
         Option(value="b", label="\x1b]0;pwned\x07B", tone="red"),
     )
     return exercise_of(
-        step(StepKind.TEXT, "t", "[/] title \x1b]0;pwned\x07", text, max_length=200_000,
-             disclosure=True),
+        step(
+            StepKind.TEXT,
+            "t",
+            "[/] title \x1b]0;pwned\x07",
+            text,
+            max_length=200_000,
+            disclosure=True,
+        ),
         step(StepKind.LIST, "l", "List [/]", "[@click=app.quit]x"),
-        step(StepKind.TABLE, "tb", "Table", columns=(
-            Column(id="c", label="[/]col", type="choice", options=options),
-            Column(id="d", label="[@click=app.quit]x", max_length=200_000),
-        )),
+        step(
+            StepKind.TABLE,
+            "tb",
+            "Table",
+            columns=(
+                Column(id="c", label="[/]col", type="choice", options=options),
+                Column(id="d", label="[@click=app.quit]x", max_length=200_000),
+            ),
+        ),
         step(StepKind.CHOICE, "c", "Choice", options=options),
         step(StepKind.SCALE, "s", "Scale", low_label="[/]", high_label="\x1b]0;pwned\x07"),
-        id="hostile", title="[/]Hostile [@click=app.quit]x",
+        id="hostile",
+        title="[/]Hostile [@click=app.quit]x",
     )
 
 
 def store_raw(cf, step_id: str, value) -> None:
     """Write an answer as a hand-edited file might hold it: not cleaned on the way in."""
-    answer = Answer(session_id="s1", exercise_id="hostile", step_id=step_id, value=value,
-                    recorded_by="pat")
+    answer = Answer(
+        session_id="s1", exercise_id="hostile", step_id=step_id, value=value, recorded_by="pat"
+    )
     cf._db.table("answers").insert(answer.model_dump(mode="json"))
 
 

@@ -55,8 +55,10 @@ from tui.plans import PlanInputs, compile_plan
 TODAY = date(2020, 6, 12)
 
 #: one string holding every kind of trouble a field can carry.
-NASTY = ("[/] [@click=app.quit]q[/] [bold red]loud [link=http://x.test]l[/link] "
-         "\x1b]0;pwned\x07 \x1b[2Jclr \x9b31m nul\x00 bel\x07 \u202eevil\u202c 漢字😀 <b>b</b>")
+NASTY = (
+    "[/] [@click=app.quit]q[/] [bold red]loud [link=http://x.test]l[/link] "
+    "\x1b]0;pwned\x07 \x1b[2Jclr \x9b31m nul\x00 bel\x07 \u202eevil\u202c 漢字😀 <b>b</b>"
+)
 #: a name within the 120-character limit.
 NAME = "[/] [@click=app.quit]q[/] \x1b]0;pwned\x07 [bold red]Jo \u202eevil\u202c 漢字😀"
 #: what must never reach the terminal (Textual's own CSI styling is allowed, so not bare ESC).
@@ -141,30 +143,49 @@ def plan_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClientFile
 
 def plan_with(cf: ClientFile, text: str) -> tuple[str, Any]:
     """Save `text` as an answer, read it back from the file, compile the plan: (stored, doc)."""
-    cf.save_answer(Answer(session_id=S2.id, exercise_id="treat-a-friend", step_id="friend",
-                          value=text, recorded_by="pat"))
+    cf.save_answer(
+        Answer(
+            session_id=S2.id,
+            exercise_id="treat-a-friend",
+            step_id="friend",
+            value=text,
+            recorded_by="pat",
+        )
+    )
     with cf.repo.read(CLIENT.id) as fresh:
         stored = fresh.latest_answers()[("treat-a-friend", "friend")].value
-        plan = compile_plan("wellbeing", load_plan_template("wellbeing"), FakeLibrary(),
-                            PlanInputs.from_client_file(fresh), Config(), TODAY)
+        plan = compile_plan(
+            "wellbeing",
+            load_plan_template("wellbeing"),
+            FakeLibrary(),
+            PlanInputs.from_client_file(fresh),
+            Config(),
+            TODAY,
+        )
     return stored, plan.document(printed_on=TODAY)
 
 
 ANY_TEXT = st.text(max_size=120)
 #: characters DejaVu Sans prints and pypdf extracts one for one (no right-to-left reordering).
 PDF_TEXT = st.text(
-    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x24F,
-                           exclude_categories=("Cc", "Cf", "Mn", "Zs", "Zl", "Zp"))
+    alphabet=st.characters(
+        min_codepoint=0x21,
+        max_codepoint=0x24F,
+        exclude_categories=("Cc", "Cf", "Mn", "Zs", "Zl", "Zp"),
+    )
     | st.sampled_from("ΑΒΓαβγΔλπЖжЯяЁё€£¥—–‘’“”•…"),
-    min_size=1, max_size=60,
+    min_size=1,
+    max_size=60,
 )
 
 
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=ANY_TEXT)
-def test_any_stored_text_appears_cleaned_in_md_txt_html(plan_client: ClientFile,
-                                                        text: str) -> None:
+def test_any_stored_text_appears_cleaned_in_md_txt_html(plan_client: ClientFile, text: str) -> None:
     stored, doc = plan_with(plan_client, text)
     assert stored == clean_text(text)
     want = squash(stored)
@@ -182,8 +203,11 @@ def test_any_stored_text_appears_cleaned_in_md_txt_html(plan_client: ClientFile,
     assert want.upper() in squash(txt).upper()
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=PDF_TEXT)
 def test_any_text_the_font_covers_appears_in_the_pdf(plan_client: ClientFile, text: str) -> None:
     stored, doc = plan_with(plan_client, text)
@@ -244,23 +268,28 @@ feeds: [wellbeing.kindness]
 """
 
 GOOD_EXERCISE = RAW_HTML_EXERCISE.replace("id: raw-html", "id: still-loads").replace(
-    "title: Raw HTML", "title: Still loads")
+    "title: Raw HTML", "title: Still loads"
+)
 
 BROKEN_FRONT = {
     "alias-bomb.md": 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a]\n'
-                     "c: &c [*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d]\n",
+    "c: &c [*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d]\n",
     "duplicate-keys.md": "id: dup\ntitle: One\ntitle: Two\n",
     "deep-flow.md": "id: deep\narea: " + "[" * 1000 + "]" * 1000 + "\n",
-    "deep-block.md": "id: deeper\narea:\n" + "".join(f"{' ' * (i + 1)}k{i}:\n" for i in range(600))
-                     + " " * 601 + "x\n",  # 600 levels of block mappings (1000 would pass 256 kB)
+    "deep-block.md": "id: deeper\narea:\n"
+    + "".join(f"{' ' * (i + 1)}k{i}:\n" for i in range(600))
+    + " " * 601
+    + "x\n",  # 600 levels of block mappings (1000 would pass 256 kB)
     "deep-seq.md": "id: deepest\narea:\n  " + "- " * 1000 + "x\n",
 }
 
 
 def _intervention(shipped: str) -> str:
     text = shipped.replace("id: choices-and-changes", "id: hostile-intervention")
-    text = text.replace("name: Choices and Changes",
-                        'name: "[/] [@click=app.quit]Int[/] \\e]0;pwned\\a [bold red]x"')
+    text = text.replace(
+        "name: Choices and Changes",
+        'name: "[/] [@click=app.quit]Int[/] \\e]0;pwned\\a [bold red]x"',
+    )
     return text.replace("summary: One-to-one", 'summary: "[link=http://x.test]s[/link]" #')
 
 
@@ -274,19 +303,25 @@ def hostile_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (pack / "still-loads.md").write_text(GOOD_EXERCISE, encoding="utf-8")
     for name, front in BROKEN_FRONT.items():
         (pack / name).write_text(f"---\n{front}---\n\nbody\n", encoding="utf-8")
-    (pack / "huge.md").write_text("---\nid: huge\n---\n" + "x" * (5 * 1024 * 1024),
-                                  encoding="utf-8")
+    (pack / "huge.md").write_text(
+        "---\nid: huge\n---\n" + "x" * (5 * 1024 * 1024), encoding="utf-8"
+    )
     (pack / "directory").mkdir()
     shipped = (shipped_dir() / "choices-and-changes.md").read_text(encoding="utf-8")
-    (pack / "directory" / "hostile-intervention.md").write_text(_intervention(shipped),
-                                                                encoding="utf-8")
+    (pack / "directory" / "hostile-intervention.md").write_text(
+        _intervention(shipped), encoding="utf-8"
+    )
     return pack
 
 
 def hostile_context(data_dir: Path, pack: Path) -> Context:
-    return Context(config=Config(practitioner_name="[/] pat \x1b]0;pwned\x07",
-                                 privacy_check=False, idle_minutes=0),
-                   data_dir=data_dir, content_dirs=[pack])
+    return Context(
+        config=Config(
+            practitioner_name="[/] pat \x1b]0;pwned\x07", privacy_check=False, idle_minutes=0
+        ),
+        data_dir=data_dir,
+        content_dirs=[pack],
+    )
 
 
 def test_hostile_front_matter_is_one_line_per_file_and_the_rest_loads(
@@ -327,20 +362,27 @@ def seed_hostile_client(repo: Repository) -> tuple[ClientFile, Session]:
     """A client whose every shown field holds NASTY, written raw as a hand-edited file would."""
     repo.add_client(Client(id="H1", name="placeholder"))
     cf = repo.open("H1")
-    session = Session(id="s1", practitioner="pat", planned=["hostile-pack", "raw-html"],
-                      notes="x")
+    session = Session(id="s1", practitioner="pat", planned=["hostile-pack", "raw-html"], notes="x")
     cf.save_session(session)
     cf.save_follow_up(FollowUp(id="f1", reason="placeholder", exercise_id="hostile-pack"))
     db = cf._db
     db.table("client").update({"name": NAME, "order_type": NASTY})
     db.table("sessions").update({"notes": NASTY + "\nsecond line"})
     db.table("follow_ups").update({"reason": NASTY})
-    for step_id, exercise_id in (("friend", "treat-a-friend"), ("pick", "hostile-pack"),
-                                 ("words", "raw-html")):
-        db.table("answers").insert(Answer(
-            session_id="s1", exercise_id=exercise_id, step_id=step_id,
-            value=NASTY if step_id != "pick" else "a", recorded_by=NASTY,
-        ).model_dump(mode="json"))
+    for step_id, exercise_id in (
+        ("friend", "treat-a-friend"),
+        ("pick", "hostile-pack"),
+        ("words", "raw-html"),
+    ):
+        db.table("answers").insert(
+            Answer(
+                session_id="s1",
+                exercise_id=exercise_id,
+                step_id=step_id,
+                value=NASTY if step_id != "pick" else "a",
+                recorded_by=NASTY,
+            ).model_dump(mode="json")
+        )
     return cf, cf.session("s1")  # type: ignore[return-value]
 
 
@@ -362,8 +404,13 @@ async def test_markup_and_escapes_in_every_displayed_field(
     interventions, directory_problems = ctx.directory
     assert directory_problems == [] and "hostile-intervention" in {i.id for i in interventions}
     for item in interventions:
-        cf.save_record("referrals", Referral(intervention_id=item.id, decision="not_refer",
-                                             reason=NASTY, recorded_by=NASTY), ["id"])
+        cf.save_record(
+            "referrals",
+            Referral(
+                intervention_id=item.id, decision="not_refer", reason=NASTY, recorded_by=NASTY
+            ),
+            ["id"],
+        )
     cf.close()
     app = WellbeingApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -425,8 +472,10 @@ async def test_markup_and_escapes_in_every_displayed_field(
 
         log = repo.audit_log("H1")
         with log.path.open("a") as fh:
-            fh.write('{"time": "' + "\\u001b]0;pwned\\u0007" + '", "user": "[/]",'
-                     ' "action": "[@click=app.quit]x", "fields": ["\\u009b2J"]}\n')
+            fh.write(
+                '{"time": "' + "\\u001b]0;pwned\\u0007" + '", "user": "[/]",'
+                ' "action": "[@click=app.quit]x", "fields": ["\\u009b2J"]}\n'
+            )
         app.push_screen(AuditScreen(log.entries(), log.verify(), client_id="H1"))
         await pilot.pause()
         assert_clean(app, "audit")
@@ -458,8 +507,7 @@ async def test_nasty_text_in_an_answer_the_client_list_and_the_dashboard(
     from tui.app import WellbeingApp
 
     cf = open_client(tmp_path)
-    app = ExerciseApp(exercise_of(STEPS[StepKind.TEXT], STEPS[StepKind.LIST]),
-                      new_session(cf), cf)
+    app = ExerciseApp(exercise_of(STEPS[StepKind.TEXT], STEPS[StepKind.LIST]), new_session(cf), cf)
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(events.Paste(text))
         await settle(app, pilot)
@@ -472,8 +520,9 @@ async def test_nasty_text_in_an_answer_the_client_list_and_the_dashboard(
     cf._db.table("follow_ups").insert(FollowUp(id="f1", reason="r").model_dump(mode="json"))
     cf._db.table("follow_ups").update({"reason": text})
     cf.close()
-    shell = WellbeingApp(Context(config=Config(privacy_check=False, idle_minutes=0),
-                                 data_dir=tmp_path))
+    shell = WellbeingApp(
+        Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=tmp_path)
+    )
     async with shell.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(shell.screen, ClientListScreen)
@@ -501,8 +550,9 @@ async def test_a_one_megabyte_paste_is_refused_and_nothing_is_lost(tmp_path: Pat
         app.post_message(events.Paste(megabyte))
         await settle(app, pilot)
         notice = str(app.screen.query_one("#exercise-notice").render())
-        assert "Paste refused" in notice and str(len("what I typed first") + len(megabyte)) \
-            in notice
+        assert (
+            "Paste refused" in notice and str(len("what I typed first") + len(megabyte)) in notice
+        )
         editor = app.screen.query(TextArea).first()
         assert editor.text == "what I typed first"
         assert_clean(app, "after the paste")
@@ -521,15 +571,36 @@ def test_lang_c_plan_prints_non_ascii_answers(tmp_path: Path, fmt: str) -> None:
     words = "£5 a week, naïve café, Ελληνικά, עברית, 日本語 🙂"
     with repo.open("X1") as cf:
         cf.save_session(Session(id="s1", practitioner="pat"))
-        cf.save_answer(Answer(session_id="s1", exercise_id="treat-a-friend", step_id="friend",
-                              value=words, recorded_by="pat"))
+        cf.save_answer(
+            Answer(
+                session_id="s1",
+                exercise_id="treat-a-friend",
+                step_id="friend",
+                value=words,
+                recorded_by="pat",
+            )
+        )
     env = cli_env(LANG="C", LC_ALL="C")
     for var in ("PYTHONUTF8", "PYTHONIOENCODING", "LC_CTYPE"):
         env.pop(var, None)
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(data), "plan", "X1", "--kind",
-         "wellbeing", "--format", fmt],
-        capture_output=True, env=env, cwd=ROOT, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--data-dir",
+            str(data),
+            "plan",
+            "X1",
+            "--kind",
+            "wellbeing",
+            "--format",
+            fmt,
+        ],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
     )
     err = result.stderr.decode("utf-8", "replace")
     assert result.returncode == 0, err

@@ -30,8 +30,15 @@ def data_dir(tmp_path: Path) -> Path:
         cf.save_session(session)
 
         def say(exercise: str, step: str, value: object) -> None:
-            cf.save_answer(Answer(session_id=session.id, exercise_id=exercise, step_id=step,
-                                  value=value, recorded_by="pat"))
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id=exercise,
+                    step_id=step,
+                    value=value,
+                    recorded_by="pat",
+                )
+            )
 
         say("treat-a-friend", "friend", "It is not your fault <script>alert(1)</script>")
         say("wellbeing-traffic-light", "today", "amber")
@@ -41,11 +48,20 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WELLBEING_DATA_DIR": str(data_dir),
-           "WELLBEING_CONFIG": str(data_dir.parent / "no-config.toml"),
-           "WELLBEING_STATE_DIR": str(data_dir.parent / "state")}
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "WELLBEING_DATA_DIR": str(data_dir),
+        "WELLBEING_CONFIG": str(data_dir.parent / "no-config.toml"),
+        "WELLBEING_STATE_DIR": str(data_dir.parent / "state"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_plan_to_stdout_in_each_text_format(data_dir: Path) -> None:
@@ -85,12 +101,15 @@ def test_pdf_without_a_file_is_a_one_line_error(data_dir: Path) -> None:
     assert result.stderr.count("\n") == 1 and "-o FILE" in result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("plan", "NOBODY1", "--kind", "wellbeing"),
-    ("plan", "../etc", "--kind", "wellbeing"),
-    ("worksheet", "no-such-exercise"),
-    ("worksheet", "keep-safe-review"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "NOBODY1", "--kind", "wellbeing"),
+        ("plan", "../etc", "--kind", "wellbeing"),
+        ("worksheet", "no-such-exercise"),
+        ("worksheet", "keep-safe-review"),
+    ],
+)
 def test_user_errors_are_one_line(data_dir: Path, args: tuple[str, ...]) -> None:
     result = run(data_dir, *args)
     assert result.returncode == 1, result.stdout

@@ -25,21 +25,38 @@ from tui.plans import ORPHANS_TITLE, Plan, compile_plan
 
 TODAY = date(2020, 6, 12)
 WELLBEING_IDS = [
-    "wellbeing.concerns", "wellbeing.impact", "wellbeing.traffic-light",
-    "wellbeing.toolkit-grounding", "wellbeing.toolkit-breathing", "wellbeing.toolkit-mindfulness",
-    "wellbeing.kindness", "wellbeing.people", "wellbeing.goals",
+    "wellbeing.concerns",
+    "wellbeing.impact",
+    "wellbeing.traffic-light",
+    "wellbeing.toolkit-grounding",
+    "wellbeing.toolkit-breathing",
+    "wellbeing.toolkit-mindfulness",
+    "wellbeing.kindness",
+    "wellbeing.people",
+    "wellbeing.goals",
 ]
 KEEP_SAFE_IDS = [
-    "keep-safe.victim-access", "keep-safe.hostility", "keep-safe.sexual-preoccupation",
-    "keep-safe.rejection-of-supervision", "keep-safe.emotional-collapse",
-    "keep-safe.collapse-of-social-supports", "keep-safe.substance-abuse",
+    "keep-safe.victim-access",
+    "keep-safe.hostility",
+    "keep-safe.sexual-preoccupation",
+    "keep-safe.rejection-of-supervision",
+    "keep-safe.emotional-collapse",
+    "keep-safe.collapse-of-social-supports",
+    "keep-safe.substance-abuse",
 ]
 
 
 def compile_(kind: str = "wellbeing", library: object = None, **kw: object) -> Plan:
     data = kw.pop("data", None) or inputs()
-    return compile_plan(kind, load_plan_template(kind), library or FakeLibrary(), data,
-                        kw.pop("config", Config()), TODAY, **kw)
+    return compile_plan(
+        kind,
+        load_plan_template(kind),
+        library or FakeLibrary(),
+        data,
+        kw.pop("config", Config()),
+        TODAY,
+        **kw,
+    )
 
 
 def item(plan: Plan, section: str, step: str):
@@ -91,13 +108,16 @@ def test_a_section_may_name_steps_explicitly() -> None:
     assert [i.step_id for i in plan.sections[0].items] == ["friend", "goals"]
 
 
-@pytest.mark.parametrize(("change", "line", "words"), [
-    ("id: wellbeing.goals", 10, "unknown field 'colour'"),
-    ("id: keep-safe.goals", 9, "belongs to another plan"),
-    ("id: wellbeing goals", 9, "must read PLAN.SECTION"),
-    ("steps: [nope]", 11, "must read 'exercise-id/step-id'"),
-    ("fixed: weather", 11, "is not one of"),
-])
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        ("id: wellbeing.goals", 10, "unknown field 'colour'"),
+        ("id: keep-safe.goals", 9, "belongs to another plan"),
+        ("id: wellbeing goals", 9, "must read PLAN.SECTION"),
+        ("steps: [nope]", 11, "must read 'exercise-id/step-id'"),
+        ("fixed: weather", 11, "is not one of"),
+    ],
+)
 def test_template_errors_name_the_line(change: str, line: int, words: str) -> None:
     text = TEMPLATE
     if change.startswith("id: wellbeing.goals"):
@@ -131,8 +151,10 @@ def test_template_structure_errors() -> None:
 def test_latest_answer_wins_across_sessions() -> None:
     plan = compile_()
     assert item(plan, "wellbeing.traffic-light", "today").text == "● Green"  # session 2, not amber
-    assert item(plan, "wellbeing.toolkit-breathing", "before").text == \
-        "6/10 (calm ... very distressed)"
+    assert (
+        item(plan, "wellbeing.toolkit-breathing", "before").text
+        == "6/10 (calm ... very distressed)"
+    )
     # an answer saved later wins even when typed into an earlier session (a posted worksheet)
     late = answer(S1, "traffic-light", "today", "red", at(11))
     plan = compile_(data=inputs(history() + [late]))
@@ -151,14 +173,20 @@ def test_provenance_dates() -> None:
 def test_values_are_rendered_readably() -> None:
     plan = compile_()
     lights = item(plan, "wellbeing.traffic-light", "lights")
-    assert lights.items[0] == \
-        "Level: ● Green; Signs: Sleeping well; What I will do: Keep my routine"
+    assert (
+        lights.items[0] == "Level: ● Green; Signs: Sleeping well; What I will do: Keep my routine"
+    )
     assert item(plan, "wellbeing.impact", "impact").items == (
-        "Concern: Losing my job; Feelings: Anxious; How I cope: Avoidance-focused",)
-    assert item(plan, "wellbeing.toolkit-breathing", "breathe").text == \
-        "Box breathing (In 4s, Hold 4s, Out 4s, Hold 4s), 4 cycles"
+        "Concern: Losing my job; Feelings: Anxious; How I cope: Avoidance-focused",
+    )
+    assert (
+        item(plan, "wellbeing.toolkit-breathing", "breathe").text
+        == "Box breathing (In 4s, Hold 4s, Out 4s, Hold 4s), 4 cycles"
+    )
     assert item(plan, "wellbeing.kindness", "phrases").items == (
-        "May I be kind to myself", "May I be strong")
+        "May I be kind to myself",
+        "May I be strong",
+    )
 
 
 def test_empty_sections_say_so() -> None:
@@ -182,11 +210,15 @@ def test_a_cleared_answer_does_not_bring_back_an_older_one() -> None:
 
 def test_a_step_removed_from_the_content_is_kept() -> None:
     without_after = BREATHING.model_copy(update={"steps": BREATHING.steps[:2]})
-    library = FakeLibrary(tuple(without_after if e.id == "breathing" else e for e in EXERCISES)
-                          [:-2] + (EXERCISES[-1],))  # and the goals exercise is gone entirely
+    library = FakeLibrary(
+        tuple(without_after if e.id == "breathing" else e for e in EXERCISES)[:-2]
+        + (EXERCISES[-1],)
+    )  # and the goals exercise is gone entirely
     plan = compile_(library=library)
-    assert [i.step_id for i in plan.section("wellbeing.toolkit-breathing").items] == \
-        ["before", "breathe"]
+    assert [i.step_id for i in plan.section("wellbeing.toolkit-breathing").items] == [
+        "before",
+        "breathe",
+    ]
     orphans = {(o.exercise_id, o.step_id): o for o in plan.orphans}
     assert set(orphans) == {("breathing", "after"), ("goals", "goals")}
     assert orphans[("breathing", "after")].text == "2"
@@ -205,7 +237,11 @@ def test_keep_safe_plan() -> None:
     victim = plan.section("keep-safe.victim-access")
     assert victim.domain == "Victim Access" and victim.concern
     assert [i.title for i in victim.items] == [
-        "Warning signs", "What keeps me safe", "Who can help", "Concern level"]
+        "Warning signs",
+        "What keeps me safe",
+        "Who can help",
+        "Concern level",
+    ]
     assert not plan.section("keep-safe.hostility").concern
     assert plan.last_reformulated == date(2020, 6, 3)
     md = plan.to_markdown()
@@ -233,14 +269,19 @@ def test_the_shipped_content_feeds_only_sections_the_templates_have() -> None:
     fed = {f for e in library.exercises for s in e.steps for f in s.feeds}
     assert fed <= sections, fed - sections
     # and every answer section is fed by some step
-    answer_sections = {s.id for k in ("wellbeing", "keep-safe")
-                       for s in load_plan_template(k).sections if not s.fixed}
+    answer_sections = {
+        s.id
+        for k in ("wellbeing", "keep-safe")
+        for s in load_plan_template(k).sections
+        if not s.fixed
+    }
     assert answer_sections <= fed, answer_sections - fed
 
 
 def test_library_may_be_a_plain_list() -> None:
     exercises: list[Exercise] = list(EXERCISES)
-    plan = compile_plan("wellbeing", load_plan_template("wellbeing"), exercises, inputs(),
-                        Config(), TODAY)
+    plan = compile_plan(
+        "wellbeing", load_plan_template("wellbeing"), exercises, inputs(), Config(), TODAY
+    )
     assert item(plan, "wellbeing.goals", "goals").items == ("Finish my college course",)
     assert S2.date == date(2020, 6, 10)

@@ -28,8 +28,15 @@ TODAY = date(2020, 6, 12)
 
 
 def plan_document(kind: str) -> Document:
-    plan = compile_plan(kind, load_plan_template(kind), FakeLibrary(), inputs(), Config(), TODAY,
-                        review_on=date(2020, 9, 12))
+    plan = compile_plan(
+        kind,
+        load_plan_template(kind),
+        FakeLibrary(),
+        inputs(),
+        Config(),
+        TODAY,
+        review_on=date(2020, 9, 12),
+    )
     return plan.document(printed_on=TODAY)
 
 
@@ -45,8 +52,12 @@ def pdf_text(data: bytes) -> str:
     """The PDF's text, page by page, with runs of spaces collapsed (layout is not the contract)."""
     reader = PdfReader(io.BytesIO(data))
     pages = [page.extract_text() or "" for page in reader.pages]
-    return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
-                     for page in pages for line in page.splitlines()) + "\n"
+    return (
+        "\n".join(
+            re.sub(r"[ \t]+", " ", line).strip() for page in pages for line in page.splitlines()
+        )
+        + "\n"
+    )
 
 
 def as_text(doc: Document, fmt: str) -> str:
@@ -90,8 +101,9 @@ def test_pdf_is_a_pdf_with_the_answers() -> None:
 
 
 def test_markdown_matches_what_a_version_keeps() -> None:
-    plan = compile_plan("wellbeing", load_plan_template("wellbeing"), FakeLibrary(), inputs(),
-                        Config(), TODAY)
+    plan = compile_plan(
+        "wellbeing", load_plan_template("wellbeing"), FakeLibrary(), inputs(), Config(), TODAY
+    )
     assert plan.to_markdown() == render(plan.document(), "md")
     assert "Printed on" not in plan.to_markdown()  # a version's text does not change by the day
 

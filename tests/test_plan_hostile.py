@@ -36,10 +36,18 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def hostile_plan_doc(text: str) -> Document:
-    answers = history() + [answer(S1, "treat-a-friend", "friend", text, at(12)),
-                           answer(S1, "identify", "concerns", [text, "second"], at(12))]
-    plan = compile_plan("wellbeing", load_plan_template("wellbeing"), FakeLibrary(),
-                        inputs(answers), Config(), TODAY)
+    answers = history() + [
+        answer(S1, "treat-a-friend", "friend", text, at(12)),
+        answer(S1, "identify", "concerns", [text, "second"], at(12)),
+    ]
+    plan = compile_plan(
+        "wellbeing",
+        load_plan_template("wellbeing"),
+        FakeLibrary(),
+        inputs(answers),
+        Config(),
+        TODAY,
+    )
     return plan.document(printed_on=TODAY)
 
 
@@ -49,8 +57,11 @@ def squash(text: str) -> str:
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text without the page footers (a long answer runs across pages)."""
-    lines = [line for page in PdfReader(io.BytesIO(data)).pages
-             for line in (page.extract_text() or "").splitlines()]
+    lines = [
+        line
+        for page in PdfReader(io.BytesIO(data)).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
     return "\n".join(line for line in lines if not re.search(r"· page \d+ of \d+$", line))
 
 
@@ -80,8 +91,11 @@ def test_hostile_text_in_every_format(name: str) -> None:
             assert not CONTROL.search(out), (fmt, CONTROL.search(out))
         if fmt == "html":
             assert isinstance(out, str)
-            assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out \
+            assert (
+                "<script>" not in out
+                and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
                 or name != "script"
+            )
             assert html.escape(visible.split("\n")[0].strip()[:40]) in out
             assert "pwned" not in out
         if fmt == "md":
@@ -129,11 +143,17 @@ def test_markdown_keeps_structure_characters_literal() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=200))
 def test_any_text_renders_in_text_formats_without_control_bytes(text: str) -> None:
-    doc = Document(title=text, header=(text,), blocks=(
-        Block(kind="heading", text=text, aside=text), Block(kind="label", text=text, aside=text),
-        Block(kind="text", text=text), Block(kind="items", items=(text, text)),
-        Block(kind="note", text=text),
-    ))
+    doc = Document(
+        title=text,
+        header=(text,),
+        blocks=(
+            Block(kind="heading", text=text, aside=text),
+            Block(kind="label", text=text, aside=text),
+            Block(kind="text", text=text),
+            Block(kind="items", items=(text, text)),
+            Block(kind="note", text=text),
+        ),
+    )
     for fmt in ("md", "txt", "html"):
         out = render(doc, fmt)
         assert isinstance(out, str) and not CONTROL.search(out)

@@ -52,8 +52,9 @@ def make_screen(cf, tmp_path: Path) -> PlanScreen:
     template = load_plan_template("wellbeing")
 
     def compile_now():
-        return compile_plan("wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf),
-                            Config(), TODAY)
+        return compile_plan(
+            "wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf), Config(), TODAY
+        )
 
     return PlanScreen("wellbeing", compile_now, cf, "pat", tmp_path / "exports", today=TODAY)
 
@@ -103,8 +104,9 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
         assert "We will review this plan on 12 Sep 2020." in v1.markdown
 
         # a later session changes one answer
-        client_file.save_answer(answer(S2, "treat-a-friend", "friend",
-                                       "I would tell him he is doing his best.", at(11)))
+        client_file.save_answer(
+            answer(S2, "treat-a-friend", "friend", "I would tell him he is doing his best.", at(11))
+        )
         await pilot.press("f5")
         await settle(app, pilot)
         assert "doing his best" in screen.query_one("#plan-md", Markdown).source
@@ -119,8 +121,11 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
         assert isinstance(app.screen, VersionsDialog)
         await pilot.press("enter")  # the newest, version 2, against version 1
         assert isinstance(app.screen, DiffScreen)
-        changed = [line for line in app.screen.diff_lines
-                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        changed = [
+            line
+            for line in app.screen.diff_lines
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
         # exactly that answer changed: its words, and the date it was given (now session 2)
         assert [line for line in changed if line.startswith("-")] == [
             "-**What I would say to a friend** _(How Would You Treat a Friend, given 3 Jun 2020)_",

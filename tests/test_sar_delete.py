@@ -26,17 +26,41 @@ def populate(repo: Repository, cid: str, text: str) -> None:
         session = Session(practitioner="sam", notes=f"talked about {text}")
         cf.save_session(session)
         for i in range(3):
-            cf.save_answer(Answer(session_id=session.id, exercise_id="identify",
-                                  step_id="impact-thoughts", value=f"{text} v{i}",
-                                  recorded_by="sam"))
-        cf.save_answer(Answer(session_id=session.id, exercise_id="connection-traffic-light",
-                              step_id="contacts", recorded_by="sam", value=[
-                                  {"level": "crisis-contact", "who": f"{CONTACT} {cid}",
-                                   "how": "phone", "professional": "no"}]))
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="identify",
+                    step_id="impact-thoughts",
+                    value=f"{text} v{i}",
+                    recorded_by="sam",
+                )
+            )
+        cf.save_answer(
+            Answer(
+                session_id=session.id,
+                exercise_id="connection-traffic-light",
+                step_id="contacts",
+                recorded_by="sam",
+                value=[
+                    {
+                        "level": "crisis-contact",
+                        "who": f"{CONTACT} {cid}",
+                        "how": "phone",
+                        "professional": "no",
+                    }
+                ],
+            )
+        )
         cf.save_follow_up(FollowUp(reason=f"disclosed {text}"))
-        cf.add_plan_version(PlanVersion(kind="wellbeing", number=1, saved_by="sam",
-                                        markdown=f"# Plan\n{text}\n{CONTACT} {cid}",
-                                        agreement="agreed"))
+        cf.add_plan_version(
+            PlanVersion(
+                kind="wellbeing",
+                number=1,
+                saved_by="sam",
+                markdown=f"# Plan\n{text}\n{CONTACT} {cid}",
+                agreement="agreed",
+            )
+        )
 
 
 def every_file_bytes(root: Path) -> dict[Path, bytes]:
@@ -67,8 +91,17 @@ def test_export_holds_everything_with_audit_and_a_redaction_list(
     assert {"sessions", "follow_ups", "plans"} <= {t for t, _ in flagged}
     contacts = next(i for i in data["redaction_review"] if i.get("step") == "contacts")
     assert "who" in contacts["columns"]
-    for needle in (ANSWER, CONTACT, "Name X1", "talked about", "disclosed", "answer saved",
-                   "REDACTION REVIEW", "AUDIT TRAIL", "Connection traffic light"):
+    for needle in (
+        ANSWER,
+        CONTACT,
+        "Name X1",
+        "talked about",
+        "disclosed",
+        "answer saved",
+        "REDACTION REVIEW",
+        "AUDIT TRAIL",
+        "Connection traffic light",
+    ):
         assert needle in text, needle
     assert OTHER not in text and OTHER not in out.read_text("utf-8")
     assert out.stat().st_mode & 0o777 == 0o600
@@ -151,8 +184,15 @@ def test_restricted_record_is_read_only_and_kept_from_deletion(repo: Repository,
         assert cf.read_only
         session = cf.sessions()[0]
         with pytest.raises(StoreError, match="restricted"):
-            cf.save_answer(Answer(session_id=session.id, exercise_id="identify",
-                                  step_id="impact-thoughts", value="new", recorded_by="sam"))
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="identify",
+                    step_id="impact-thoughts",
+                    value="new",
+                    recorded_by="sam",
+                )
+            )
     with pytest.raises(StoreError, match="restricted"):
         repo.update_client("X1", lambda c: c.model_copy(update={"name": "Changed"}))
     result = cli("delete", "X1", "--yes")
@@ -178,8 +218,11 @@ def test_retention_lists_clients_past_the_period(repo: Repository, cli, tmp_path
     with repo.open("RECENT1") as cf:
         cf.save_session(Session(practitioner="sam", date=date.today() - timedelta(days=30)))
     repo.add_client(Client(id="NEW1", name="C"))
-    repo.add_client(Client(id="ORDER1", name="D", created_at=long_ago,
-                           order_end=date.today() - timedelta(days=365)))
+    repo.add_client(
+        Client(
+            id="ORDER1", name="D", created_at=long_ago, order_end=date.today() - timedelta(days=365)
+        )
+    )
 
     result = cli("retention", env=env)
     assert result.returncode == 0, result.stderr

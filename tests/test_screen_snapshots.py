@@ -71,9 +71,14 @@ def open_demo(app: WellbeingApp) -> None:
 def start_session(app: WellbeingApp) -> Session:
     """A planned session on the open demo client, shown on the session screen."""
     cf = app.client_files[DEMO_ID]
-    session = Session(id="snap", date=TODAY, mode=SessionMode.OFFICE,
-                      practitioner="Pat Practitioner", rar_activity=True,
-                      planned=["treat-a-friend", "breathing", "wellbeing-traffic-light"])
+    session = Session(
+        id="snap",
+        date=TODAY,
+        mode=SessionMode.OFFICE,
+        practitioner="Pat Practitioner",
+        rar_activity=True,
+        planned=["treat-a-friend", "breathing", "wellbeing-traffic-light"],
+    )
     cf.save_session(session)
     app.run_session(cf, session)
     return session
@@ -128,16 +133,18 @@ def test_close_follow_up(snap_compare) -> None:
 
 def test_session_setup(snap_compare) -> None:
     app = demo_app("snap-setup")
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=then(open_demo, "n", ("space", "down", "down", "space")))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=then(open_demo, "n", ("space", "down", "down", "space"))
+    )
 
 
 def test_privacy_check(snap_compare) -> None:
     app = demo_app("snap-privacy-check")
     app.ctx.config = app.ctx.config.model_copy(update={"privacy_check": True})
     keys = ("space", "tab", "space")
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=then(open_demo, "n", "space", "ctrl+s", keys))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=then(open_demo, "n", "space", "ctrl+s", keys)
+    )
 
 
 def test_session(snap_compare) -> None:
@@ -147,8 +154,9 @@ def test_session(snap_compare) -> None:
 
 def test_exercise_first_step(snap_compare) -> None:
     app = demo_app("snap-exercise")
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=then(open_demo, start_session, open_exercise))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=then(open_demo, start_session, open_exercise)
+    )
 
 
 def test_wellbeing_plan(snap_compare) -> None:
@@ -163,26 +171,35 @@ def test_keep_safe_plan(snap_compare) -> None:
 
 def _two_versions(app: WellbeingApp) -> None:
     cf = app.client_files[DEMO_ID]
-    for number, text, agreement in ((1, "- walk the dog\n- call my sister", "agreed"),
-                                    (2, "- walk the dog\n- ring Sam on Fridays", "not_agreed")):
-        cf.add_plan_version(PlanVersion(
-            kind="wellbeing", number=number, saved_by="Pat Practitioner",
-            saved_at=datetime(2026, 11, number, 10, 30, tzinfo=UTC),
-            markdown=f"# Wellbeing Plan\n\n## What helps\n\n{text}\n", agreement=agreement,
-            agreement_reason="" if agreement == "agreed" else "wants to think about it",
-        ))
+    for number, text, agreement in (
+        (1, "- walk the dog\n- call my sister", "agreed"),
+        (2, "- walk the dog\n- ring Sam on Fridays", "not_agreed"),
+    ):
+        cf.add_plan_version(
+            PlanVersion(
+                kind="wellbeing",
+                number=number,
+                saved_by="Pat Practitioner",
+                saved_at=datetime(2026, 11, number, 10, 30, tzinfo=UTC),
+                markdown=f"# Wellbeing Plan\n\n## What helps\n\n{text}\n",
+                agreement=agreement,
+                agreement_reason="" if agreement == "agreed" else "wants to think about it",
+            )
+        )
 
 
 def test_plan_versions(snap_compare) -> None:
     app = demo_app("snap-versions")
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=then(open_demo, _two_versions, "w", "v"))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=then(open_demo, _two_versions, "w", "v")
+    )
 
 
 def test_plan_version_diff(snap_compare) -> None:
     app = demo_app("snap-diff")
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=then(open_demo, _two_versions, "w", "v", "enter"))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=then(open_demo, _two_versions, "w", "v", "enter")
+    )
 
 
 def test_eligibility(snap_compare) -> None:
@@ -226,10 +243,19 @@ async def test_help_lists_the_keys_of_the_screen_below_and_the_app() -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(s.render()) for s in app.screen.query(Static))
-        for shown in ("New session", "Wellbeing Plan", "Back",  # in the footer
-                      "Audit trail", "Close follow-up", "Interventions",  # not in the footer
-                      "Command palette", "Quit", "High contrast", "Hide for privacy",  # the app's
-                      "Cursor down"):  # the focused sessions table's
+        for shown in (
+            "New session",
+            "Wellbeing Plan",
+            "Back",  # in the footer
+            "Audit trail",
+            "Close follow-up",
+            "Interventions",  # not in the footer
+            "Command palette",
+            "Quit",
+            "High contrast",
+            "Hide for privacy",  # the app's
+            "Cursor down",
+        ):  # the focused sessions table's
             assert shown in text, shown
         assert "esc" in text and "f1" in text
         await pilot.press("escape")

@@ -71,19 +71,34 @@ def team_dir() -> Iterator[Path]:
 
 
 def as_user(uid: int, gid: int, team: Path, action: str, name: str) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "USER": name, "LOGNAME": name,
-           "WELLBEING_STATE_DIR": str(team.parent / f"state-{name}")}
-    out = subprocess.run([sys.executable, "-c", AS_USER, str(uid), str(gid), str(team), action],
-                         capture_output=True, text=True, env=env, cwd="/", timeout=60)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "USER": name,
+        "LOGNAME": name,
+        "WELLBEING_STATE_DIR": str(team.parent / f"state-{name}"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", AS_USER, str(uid), str(gid), str(team), action],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.splitlines()[-1])
 
 
 def test_colleagues_in_the_group_share_a_client_and_others_are_refused(team_dir: Path) -> None:
     assert as_user(ALICE, TEAM_GID, team_dir, "create", "alice") == {
-        "read_only": False, "answers": ["by alice"]}
+        "read_only": False,
+        "answers": ["by alice"],
+    }
     assert as_user(BOB, TEAM_GID, team_dir, "answer", "bob") == {
-        "read_only": False, "answers": ["by alice", "by bob"]}
+        "read_only": False,
+        "answers": ["by alice", "by bob"],
+    }
     # Group-shared, never world-readable; the team's group is kept by the setgid dir.
     for path in [team_dir, *team_dir.rglob("*")]:
         st = os.lstat(path)
@@ -97,11 +112,21 @@ def test_colleagues_in_the_group_share_a_client_and_others_are_refused(team_dir:
 
 def test_a_colleague_holding_the_client_makes_it_read_only(team_dir: Path) -> None:
     as_user(ALICE, TEAM_GID, team_dir, "create", "alice")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "USER": "alice", "LOGNAME": "alice",
-           "WELLBEING_STATE_DIR": str(team_dir.parent / "state-alice")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "USER": "alice",
+        "LOGNAME": "alice",
+        "WELLBEING_STATE_DIR": str(team_dir.parent / "state-alice"),
+    }
     holder = subprocess.Popen(
         [sys.executable, "-c", AS_USER, str(ALICE), str(TEAM_GID), str(team_dir), "hold"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd="/")
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd="/",
+    )
     try:
         assert holder.stdout is not None and holder.stdin is not None
         assert json.loads(holder.stdout.readline()) == {"read_only": False}

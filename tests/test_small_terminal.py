@@ -60,8 +60,13 @@ async def test_a_screen_pushed_while_too_small_is_covered_too() -> None:
     async with app.run_test(size=(40, 10)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
         app.lock_for_privacy()  # e.g. the idle timer fires
-        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen)
-                       and type(app.screen_stack[-2]).__name__ == "PrivacyScreen")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TooSmallScreen)
+                and type(app.screen_stack[-2]).__name__ == "PrivacyScreen"
+            ),
+        )
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrivacyScreen")
         await pilot.press("enter")

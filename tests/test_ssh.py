@@ -30,17 +30,22 @@ from tests.tmux_session import ROOT, TmuxSession, process_alive, tmux_path, tmux
 pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.ssh]
 
 SSHD = "/usr/sbin/sshd"
-MISSING = [name for name, path in (
-    ("sshd (openssh-server)", SSHD if os.access(SSHD, os.X_OK) else None),
-    ("ssh (openssh-client)", shutil.which("ssh")),
-    ("ssh-keygen", shutil.which("ssh-keygen")),
-    ("tmux", tmux_path()),
-) if path is None]
+MISSING = [
+    name
+    for name, path in (
+        ("sshd (openssh-server)", SSHD if os.access(SSHD, os.X_OK) else None),
+        ("ssh (openssh-client)", shutil.which("ssh")),
+        ("ssh-keygen", shutil.which("ssh-keygen")),
+        ("tmux", tmux_path()),
+    )
+    if path is None
+]
 if MISSING:
     if os.environ.get("CI"):
         raise RuntimeError(f"missing {', '.join(MISSING)}, and CI must run the sshd test")
-    pytest.skip(f"missing {', '.join(MISSING)} (CI installs them: .ci/run)",
-                allow_module_level=True)
+    pytest.skip(
+        f"missing {', '.join(MISSING)} (CI installs them: .ci/run)", allow_module_level=True
+    )
 
 ANSWER = "Over the link: I would ring them"
 
@@ -78,13 +83,18 @@ class Sshd:
         self.log = base / "sshd.log"
         self.pidfile = base / "sshd.pid"
         for key in (self.host_key, self.user_key):
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
-                           check=True, capture_output=True, timeout=30)
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
         authorized = base / "authorized_keys"
         shutil.copy(f"{self.user_key}.pub", authorized)
         authorized.chmod(0o600)
         self.config = base / "sshd_config"
-        self.config.write_text(f"""\
+        self.config.write_text(
+            f"""\
 Port {self.port}
 ListenAddress 127.0.0.1
 HostKey {self.host_key}
@@ -106,7 +116,9 @@ AllowAgentForwarding no
 X11Forwarding no
 PermitTunnel no
 PermitUserRC no
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -118,12 +130,17 @@ PermitUserRC no
                 if os.environ.get("CI"):
                     raise
                 pytest.skip("/run/sshd is missing and cannot be created without root")
-        check = subprocess.run([SSHD, "-t", "-f", str(self.config)], capture_output=True,
-                               text=True, timeout=30)
+        check = subprocess.run(
+            [SSHD, "-t", "-f", str(self.config)], capture_output=True, text=True, timeout=30
+        )
         assert check.returncode == 0, f"sshd rejects the config: {check.stderr}"
         log = self.log.open("wb")
-        self.proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(self.config)],
-                                     stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(self.config)],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )
         log.close()
         end = time.monotonic() + 15
         while time.monotonic() < end:
@@ -135,10 +152,25 @@ PermitUserRC no
         raise AssertionError(f"sshd did not start: {self.log.read_text(errors='replace')}")
 
     def ssh_command(self) -> list[str]:
-        return ["ssh", "-tt", "-i", str(self.user_key), "-p", str(self.port),
-                "-F", "/dev/null",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", f"{self.user}@127.0.0.1"]
+        return [
+            "ssh",
+            "-tt",
+            "-i",
+            str(self.user_key),
+            "-p",
+            str(self.port),
+            "-F",
+            "/dev/null",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+            f"{self.user}@127.0.0.1",
+        ]
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -155,10 +187,22 @@ def sshd(tmp_path: Path) -> Iterator[tuple[Sshd, Path]]:
     """sshd whose ForceCommand runs the app the way docs/deploy-ssh.md says, on its own data dir."""
     data = tmp_path / "data"
     config = write_config(tmp_path / "config.toml", privacy_check=False)
-    env = {"PYTHONPATH": str(ROOT), "WELLBEING_CONFIG": str(config),
-           "WELLBEING_STATE_DIR": str(tmp_path / "state")}
-    force = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()),
-                        sys.executable, "-m", "tui", "--data-dir", str(data)])
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "WELLBEING_CONFIG": str(config),
+        "WELLBEING_STATE_DIR": str(tmp_path / "state"),
+    }
+    force = shlex.join(
+        [
+            "env",
+            *(f"{k}={v}" for k, v in env.items()),
+            sys.executable,
+            "-m",
+            "tui",
+            "--data-dir",
+            str(data),
+        ]
+    )
     server = Sshd(tmp_path, force)
     try:
         server.start()

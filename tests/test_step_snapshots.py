@@ -26,8 +26,12 @@ from tui.timing import FakeClock
 SIZE = (80, 24)
 
 
-def make_app(tmp_path: Path, kind: StepKind, mode: SessionMode = SessionMode.OFFICE,
-             clock: FakeClock | None = None) -> ExerciseApp:
+def make_app(
+    tmp_path: Path,
+    kind: StepKind,
+    mode: SessionMode = SessionMode.OFFICE,
+    clock: FakeClock | None = None,
+) -> ExerciseApp:
     cf = open_client(tmp_path)
     return ExerciseApp(single(kind), new_session(cf, mode), cf, clock=clock)
 

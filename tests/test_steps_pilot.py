@@ -220,8 +220,11 @@ async def test_read_only_file_shows_but_does_not_save(tmp_path: Path) -> None:
     session = new_session(cf)
     from store.records import Answer
 
-    cf.save_answer(Answer(session_id="s1", exercise_id="one-scale", step_id="distress", value=3,
-                          recorded_by="pat"))
+    cf.save_answer(
+        Answer(
+            session_id="s1", exercise_id="one-scale", step_id="distress", value=3, recorded_by="pat"
+        )
+    )
     from store.repository import Repository
 
     other = Repository(tmp_path).open("T1")  # the lock is held by `cf`: opened read-only

@@ -40,7 +40,9 @@ def test_kill_9_during_saves_never_corrupts(repo: Repository, client: Client) ->
     for _ in range(50):
         proc = subprocess.Popen(
             [sys.executable, "-c", SAVE_LOOP, str(repo.data_dir)],
-            stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == b"ready"
@@ -77,16 +79,27 @@ def test_second_process_is_refused_and_nothing_is_lost(repo: Repository, client:
         session = Session(practitioner="p")
         cf.save_session(session)
         out = subprocess.run(
-            [sys.executable, "-c", SECOND_WRITER, str(repo.data_dir)], capture_output=True,
-            text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+            [sys.executable, "-c", SECOND_WRITER, str(repo.data_dir)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
         )
         lines = out.stdout.splitlines()
         assert lines[0] == "read_only"
         assert lines[1].startswith("refused: client X123 is open for editing by ")
         # The first session's own updates still land, and none is lost.
         for i in range(5):
-            cf.save_answer(Answer(session_id=session.id, exercise_id="e", step_id=f"s{i}",
-                                  value=str(i), recorded_by="p"))
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="e",
+                    step_id=f"s{i}",
+                    value=str(i),
+                    recorded_by="p",
+                )
+            )
     with repo.read("X123") as cf:
         assert cf.client().name == "Alex B"
         assert sorted(a.value for a in cf.answers()) == ["0", "1", "2", "3", "4"]
@@ -114,8 +127,12 @@ for i in range(20):
 print("ok")
 """
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(repo.data_dir), tag], cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(repo.data_dir), tag],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+        )
         for tag in ("a", "b")
     ]
     for p in procs:
@@ -182,7 +199,10 @@ with r.open("X123") as cf:
     data = tmp_path / "d"
     subprocess.run(
         [sys.executable, "-c", f"import os; os.umask({umask}); exec({script!r})", str(data)],
-        check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
     )
     assert (data.stat().st_mode & 0o777) == 0o700
     assert ((data / "clients").stat().st_mode & 0o777) == 0o700
@@ -194,7 +214,9 @@ def test_loose_data_dir_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "d"
     Repository(data).ensure()
     os.chmod(data, 0o755)
-    with pytest.raises(StoreError, match=r"accessible to group/others \(mode 755\); run: chmod 700"):
+    with pytest.raises(
+        StoreError, match=r"accessible to group/others \(mode 755\); run: chmod 700"
+    ):
         Repository(data).ensure()
 
 
@@ -243,9 +265,22 @@ with r.open("X123") as cf:
                           recorded_by="p"))
     print(ascii(cf.answers()[0].value))
 """
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C", "LC_ALL": "C",
-           "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"}
-    out = subprocess.run([sys.executable, "-c", script, str(repo.data_dir)], capture_output=True,
-                         text=True, cwd=ROOT, env=env, timeout=60, check=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LANG": "C",
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONIOENCODING": "ascii",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(repo.data_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=True,
+    )
     assert "Zo\\xeb" in out.stdout
     assert "Zoë – £5 日本 😀" in repo.path("X123").read_text("utf-8")

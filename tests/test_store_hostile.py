@@ -59,15 +59,19 @@ def opened(any_repo: Repository) -> Iterator[tuple[ClientFile, Session]]:
 
 
 def answer(session: Session, value: object, step: str = "impact-thoughts") -> Answer:
-    return Answer(session_id=session.id, exercise_id="identify", step_id=step, value=value,
-                  recorded_by="sam")
+    return Answer(
+        session_id=session.id, exercise_id="identify", step_id=step, value=value, recorded_by="sam"
+    )
 
 
 # -- any text round-trips ------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=st.text())
 def test_any_unicode_text_round_trips(opened: tuple[ClientFile, Session], text: str) -> None:
     cf, session = opened
@@ -77,11 +81,18 @@ def test_any_unicode_text_round_trips(opened: tuple[ClientFile, Session], text: 
         assert again.latest_answers()[("identify", "impact-thoughts")].value == clean_text(text)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(value=st.lists(st.text(max_size=40), max_size=5)
-       | st.lists(st.dictionaries(st.sampled_from(["who", "how", "level"]), st.text(max_size=30),
-                                  max_size=3), max_size=3))
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    value=st.lists(st.text(max_size=40), max_size=5)
+    | st.lists(
+        st.dictionaries(st.sampled_from(["who", "how", "level"]), st.text(max_size=30), max_size=3),
+        max_size=3,
+    )
+)
 def test_list_and_table_answers_round_trip(
     opened: tuple[ClientFile, Session], value: object
 ) -> None:
@@ -155,9 +166,11 @@ CORRUPTIONS: dict[str, bytes] = {
     "tables not objects": b'{"client": [1, 2]}',
     "wrong schema: missing field": b'{"client": {"1": {"id": "X1"}}}',
     "wrong schema: unknown field": json.dumps(
-        {"client": {"1": {**GOOD_RECORD, "surprise": True}}}).encode(),
+        {"client": {"1": {**GOOD_RECORD, "surprise": True}}}
+    ).encode(),
     "wrong schema: newer version": json.dumps(
-        {"client": {"1": {**GOOD_RECORD, "schema_version": 99}}}).encode(),
+        {"client": {"1": {**GOOD_RECORD, "schema_version": 99}}}
+    ).encode(),
     "no profile": b'{"answers": {}}',
 }
 
@@ -184,9 +197,22 @@ def test_corrupt_file_gives_one_clear_error_and_keeps_its_bytes(
         passfile.chmod(0o600)
         env = cli_env(WELLBEING_PASSPHRASE_FILE=str(passfile))
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(any_repo.data_dir), "export", "X1",
-         "-o", str(tmp_path / "out.json")],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--data-dir",
+            str(any_repo.data_dir),
+            "export",
+            "X1",
+            "-o",
+            str(tmp_path / "out.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -217,9 +243,7 @@ def test_damaged_ciphertext_is_one_clear_error(
 # -- a read-only data dir ------------------------------------------------------------------------
 
 
-def _run_read_only(
-    data: Path, *args: str, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
+def _run_read_only(data: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the CLI with `data` read-only: a read-only bind mount as root, chmod otherwise."""
     cmd = [sys.executable, "-m", "tui", "--data-dir", str(data), *args]
     if os.geteuid() != 0:
@@ -227,8 +251,9 @@ def _run_read_only(
             if p.is_dir():
                 p.chmod(0o500)
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT,
-                                  timeout=60)
+            return subprocess.run(
+                cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+            )
         finally:
             for p in [data, *data.rglob("*")]:
                 if p.is_dir():
@@ -243,10 +268,17 @@ def _run_read_only(
     return result
 
 
-@pytest.mark.parametrize("args", [
-    ["client", "list"], ["client", "add", "Y2", "--name", "B"], ["export", "X1", "-o", "{out}"],
-    ["delete", "X1", "--yes"], ["retention"], ["init", "--encrypt"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["client", "list"],
+        ["client", "add", "Y2", "--name", "B"],
+        ["export", "X1", "-o", "{out}"],
+        ["delete", "X1", "--yes"],
+        ["retention"],
+        ["init", "--encrypt"],
+    ],
+)
 def test_read_only_data_dir_gives_a_one_line_error(
     repo: Repository, tmp_path: Path, args: list[str]
 ) -> None:
@@ -281,7 +313,10 @@ def test_lang_c_with_non_ascii_answers(repo: Repository, cli, tmp_path: Path) ->
         cf.save_answer(answer(session, text))
     listed = subprocess.run(
         [sys.executable, "-m", "tui", "--data-dir", str(repo.data_dir), "client", "list"],
-        capture_output=True, env=env, cwd=ROOT, timeout=60,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
     assert listed.returncode == 0, listed.stderr
     assert name.encode("utf-8") in listed.stdout
@@ -302,7 +337,12 @@ def test_a_pound_sign_byte_on_stdin_does_not_crash_delete(repo: Repository) -> N
         stdin.seek(0)
         result = subprocess.run(
             [sys.executable, "-m", "tui", "--data-dir", str(repo.data_dir), "delete", "X1"],
-            stdin=stdin, capture_output=True, text=True, env=cli_env(), cwd=ROOT, timeout=60,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env=cli_env(),
+            cwd=ROOT,
+            timeout=60,
         )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert repo.exists("X1")

@@ -11,8 +11,23 @@ from store.ids import validate_client_id
 from store.records import Client
 from store.repository import Repository
 
-HOSTILE = ["../x", "/etc/passwd", "a/b", "", ".", "..", "x" * 300, "X123\n", "X 1", "X1\x00",
-           "Ｘ１２", "X1.json", "~root", "-rf", "X1;rm"]
+HOSTILE = [
+    "../x",
+    "/etc/passwd",
+    "a/b",
+    "",
+    ".",
+    "..",
+    "x" * 300,
+    "X123\n",
+    "X 1",
+    "X1\x00",
+    "Ｘ１２",
+    "X1.json",
+    "~root",
+    "-rf",
+    "X1;rm",
+]
 
 
 @pytest.mark.parametrize("raw", HOSTILE)
@@ -22,7 +37,9 @@ def test_hostile_ids_are_refused(raw: str, repo: Repository, tmp_path: Path) -> 
         validate_client_id(raw)
     assert "\n" not in str(info.value)
     with pytest.raises(StoreError):
-        repo.add_client(Client(id=raw or "placeholder", name="x")) if raw else validate_client_id(raw)
+        repo.add_client(Client(id=raw or "placeholder", name="x")) if raw else validate_client_id(
+            raw
+        )
     assert sorted(p for p in tmp_path.rglob("*")) == before
 
 

@@ -59,8 +59,14 @@ def test_term_dumb_is_refused_with_what_to_set(data_dir: Path) -> None:
 
 
 def test_without_a_terminal_the_app_says_so(data_dir: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "tui", "--data-dir", str(data_dir)],
-                         capture_output=True, text=True, env=cli_env(), cwd=ROOT, timeout=60,
-                         stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=ROOT,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert out.returncode == 1
     assert out.stderr.strip().count("\n") == 0 and "needs a terminal" in out.stderr

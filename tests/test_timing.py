@@ -32,7 +32,10 @@ def test_phases_and_cycles() -> None:
     timer.start()
     s = timer.status()
     assert (s.state, s.phase_label, s.seconds_left, s.cycle) == (
-        TimerState.RUNNING, "Breathe in", 4, 1
+        TimerState.RUNNING,
+        "Breathe in",
+        4,
+        1,
     )
     assert s.cue == "Breathe in slowly through your nose"
     assert s.next_cue == "Hold it gently"
@@ -130,7 +133,7 @@ async def test_timed_step_runs_on_a_fake_clock(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         editor = app.screen.query_one("TimedEditor")
         assert "Press s to start" in face(app)
-        assert 'Say first: Breathe in slowly through your nose' in face(app)
+        assert "Say first: Breathe in slowly through your nose" in face(app)
         await pilot.press("s")
         assert "BREATHE IN" in face(app) and "4 seconds left" in face(app)
         assert "Cycle 1 of 2 · Running" in face(app)
@@ -169,9 +172,7 @@ async def test_timed_step_stop_and_other_pattern(tmp_path: Path) -> None:
         assert app.focused is app.screen.query_one("#timed-pattern")
         await pilot.press("right")  # 5-5
         await pilot.press("tab", "backspace", "3")  # three cycles
-        assert "Breathe in 5 · Breathe out 5" in str(
-            app.screen.query_one(".timed-phases").render()
-        )
+        assert "Breathe in 5 · Breathe out 5" in str(app.screen.query_one(".timed-phases").render())
         assert "Say" not in face(app)  # office session: no cue line
         editor.focus_first()
         await pilot.press("s")
@@ -205,6 +206,8 @@ async def test_timed_step_custom_pattern(tmp_path: Path) -> None:
         await settle(app, pilot)
     answer = [a for a in cf.answers("s1") if a.step_id == "breathe"][0]
     assert answer.value == {
-        "pattern": "custom", "cycles": 2, "completed": 0,
+        "pattern": "custom",
+        "cycles": 2,
+        "completed": 0,
         "phases": [{"label": "Breathe in", "seconds": 2}, {"label": "Breathe out", "seconds": 3}],
     }

@@ -47,15 +47,19 @@ def app_command(data_dir: Path, *extra: str) -> list[str]:
 
 def app_env(config: Path | None = None, **extra: str) -> dict[str, str]:
     """What the pane's program gets on top of the test's environment (state dir isolated)."""
-    env = {"PYTHONPATH": str(ROOT), "WELLBEING_STATE_DIR": os.environ["WELLBEING_STATE_DIR"],
-           "WELLBEING_CONFIG": str(config) if config else os.environ["WELLBEING_CONFIG"]}
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "WELLBEING_STATE_DIR": os.environ["WELLBEING_STATE_DIR"],
+        "WELLBEING_CONFIG": str(config) if config else os.environ["WELLBEING_CONFIG"],
+    }
     env.update(extra)
     return env
 
 
 def write_config(path: Path, **values: object) -> Path:
-    lines = [f"{k} = {str(v).lower() if isinstance(v, bool) else repr(v)}"
-             for k, v in values.items()]
+    lines = [
+        f"{k} = {str(v).lower() if isinstance(v, bool) else repr(v)}" for k, v in values.items()
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -158,8 +162,9 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         tmux.keys("r")
         tmux.wait_for("How Would You Treat a Friend?", "2 of 4 steps")
         tmux.keys("Enter")
-        tmux.wait_for("Step 3 of 6", "When I am struggling", PARTIAL,
-                      f"{len(PARTIAL)} of 2000 characters")
+        tmux.wait_for(
+            "Step 3 of 6", "When I am struggling", PARTIAL, f"{len(PARTIAL)} of 2000 characters"
+        )
         tmux.settle()
 
         # Type more and hang up at once, while the save is still waiting for its debounce: the
@@ -170,8 +175,10 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         screen = tmux.wait_for(PARTIAL + MORE, timeout=5)
         tmux.hang_up(pid)
         flushed_by_hangup = "saving…" in screen
-        print(f"hung up {time.monotonic() - sent:.2f}s after the last key; "
-              f"save pending at hang-up: {flushed_by_hangup}")
+        print(
+            f"hung up {time.monotonic() - sent:.2f}s after the last key; "
+            f"save pending at hang-up: {flushed_by_hangup}"
+        )
 
         # The file: answers saved, escape stripped, markup stored as text.
         saved = answers(data, "AB12")
@@ -201,8 +208,14 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
 
 def cli(data: Path, *args: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tui", "--data-dir", str(data), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -227,14 +240,21 @@ def test_breathing_timer_in_words_pause_and_stop(tmp_path: Path) -> None:
         tmux.wait_for("Breathing with timed prompts", "not started")
         tmux.keys("Enter")
         tmux.wait_for("Step 1 of 5")
-        go_to_step(tmux, 3, 5, "Press s to start", "First: Breathe in for 4 seconds",
-                   "Cycle 1 of 4 · Ready")
+        go_to_step(
+            tmux,
+            3,
+            5,
+            "Press s to start",
+            "First: Breathe in for 4 seconds",
+            "Cycle 1 of 4 · Ready",
+        )
 
         tmux.keys("s")
         screen = tmux.wait_for("BREATHE IN", "seconds left", "Cycle 1 of 4 · Running")
         first = seconds_left(screen)
-        screen = tmux.wait_until(lambda s: "left" in s and seconds_left(s) < first,
-                                 "the countdown to move", timeout=4)
+        screen = tmux.wait_until(
+            lambda s: "left" in s and seconds_left(s) < first, "the countdown to move", timeout=4
+        )
 
         tmux.keys("p")
         screen = tmux.wait_for("PAUSED")
@@ -286,8 +306,8 @@ def colours_used(tmux: TmuxSession) -> set[str]:
         while i < len(parts):
             p = parts[i]
             if p in ("38", "48"):
-                width = 3 if parts[i + 1:i + 2] == ["5"] else 5
-                found.add(";".join(parts[i:i + width]))
+                width = 3 if parts[i + 1 : i + 2] == ["5"] else 5
+                found.add(";".join(parts[i : i + width]))
                 i += width
                 continue
             if p.isdigit() and (30 <= int(p) <= 37 or 40 <= int(p) <= 47 or 90 <= int(p) <= 107):
@@ -302,8 +322,9 @@ def is_grey(colour: str) -> bool:
     return len(parts) == 3 and parts[1] == "5" and (int(parts[2]) >= 232 or parts[2] in ("0", "15"))
 
 
-@pytest.mark.parametrize("colour", [{"NO_COLOR": "1"}, {"TERM": "linux"}],
-                         ids=["no-color", "linux"])
+@pytest.mark.parametrize(
+    "colour", [{"NO_COLOR": "1"}, {"TERM": "linux"}], ids=["no-color", "linux"]
+)
 def test_traffic_light_and_plan_in_words_without_colour(
     tmp_path: Path, colour: dict[str, str]
 ) -> None:
@@ -319,8 +340,15 @@ def test_traffic_light_and_plan_in_words_without_colour(
         tmux.keys("w")
         tmux.wait_for("My Wellbeing Plan", "My concerns right now")
         tmux.settle()
-        needed = ["Green: my signs", "Amber: my signs", "Red: my signs", "Red: what I will do",
-                  "▲ Amber", "● Staying in Touch", "■ Crisis Contact"]
+        needed = [
+            "Green: my signs",
+            "Amber: my signs",
+            "Red: my signs",
+            "Red: what I will do",
+            "▲ Amber",
+            "● Staying in Touch",
+            "■ Crisis Contact",
+        ]
         plan = page_through(tmux, needed)
         (tmp_path / "plan.txt").write_text(plan, encoding="utf-8")
         for text in needed:
@@ -335,10 +363,21 @@ def test_traffic_light_and_plan_in_words_without_colour(
         tmux.keys("C-s")
         tmux.wait_for("Wellbeing Traffic Light", "not started")
         tmux.keys("Enter")
-        total = int(tmux.wait_until(lambda s: re.search(r"Step 1 of (\d+)", s) is not None,
-                                    "the first step").split("Step 1 of ")[1].split()[0])
-        levels = ("( ) ● Green", "( ) ▲ Amber", "( ) ■ Red", "doing OK",
-                  "slipping, need to act", "struggling, need help now")
+        total = int(
+            tmux.wait_until(
+                lambda s: re.search(r"Step 1 of (\d+)", s) is not None, "the first step"
+            )
+            .split("Step 1 of ")[1]
+            .split()[0]
+        )
+        levels = (
+            "( ) ● Green",
+            "( ) ▲ Amber",
+            "( ) ■ Red",
+            "doing OK",
+            "slipping, need to act",
+            "struggling, need help now",
+        )
         screen = go_to_step(tmux, total, total, "Where are you today?", *levels)
         (tmp_path / "traffic-light-step.txt").write_text(screen, encoding="utf-8")
         used = colours_used(tmux)

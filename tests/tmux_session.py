@@ -29,7 +29,7 @@ def process_alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
+    except (OSError, IndexError):  # gone between the open and the read: ProcessLookupError
         return False
 
 
@@ -54,18 +54,40 @@ class TmuxSession:
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.tmux, "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True, text=True, env=self.env, timeout=20, check=check,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=20,
+            check=check,
         )
 
-    def start(self, command: Sequence[str], *, env: Mapping[str, str] | None = None,
-              cwd: Path = ROOT) -> int:
+    def start(
+        self, command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path = ROOT
+    ) -> int:
         """Start `command` in a new 80x24 session (a new server if none runs); returns its pid."""
         prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
         # One tmux command line, so the option is set before the program can exit: a pane whose
         # program ended stays, and its last screen can still be read.
-        self.run("new-session", "-d", "-s", TARGET, "-x", str(self.width), "-y", str(self.height),
-                 "-c", str(cwd), *prefix, *command, ";",
-                 "set-option", "-t", TARGET, "remain-on-exit", "on")
+        self.run(
+            "new-session",
+            "-d",
+            "-s",
+            TARGET,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "-c",
+            str(cwd),
+            *prefix,
+            *command,
+            ";",
+            "set-option",
+            "-t",
+            TARGET,
+            "remain-on-exit",
+            "on",
+        )
         return self.pane_pid()
 
     def pane_pid(self) -> int:

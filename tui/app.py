@@ -18,10 +18,10 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
 from store.records import Client, FollowUp, Session, SessionStatus, now
 from store.repository import ClientFile
-from screens.too_small import MinimumSizeGuard
 from tui.autosave import AutoSaver
 from tui.context import Context
 
@@ -77,7 +77,9 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
+        self.theme = (
+            HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
+        )
         if self.ctx.config.idle_minutes:
             self.set_interval(15, self._check_idle, name="privacy-idle")
         if self.ctx.encrypted and "codec" not in self.ctx.__dict__:
@@ -129,7 +131,9 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.notify(
             f"{shown}{more}\nThese are left out; the rest loads. "
             "`wellbeing content check` lists them all.",
-            title=f"{len(problems)} content problem(s)", severity="warning", markup=False,
+            title=f"{len(problems)} content problem(s)",
+            severity="warning",
+            markup=False,
             timeout=20,
         )
 
@@ -156,7 +160,9 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
         self.saver.flush()
         checker = self.ctx.check_passphrase if self.ctx.encrypted else None
-        self.push_screen(PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker))
+        self.push_screen(
+            PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker)
+        )
 
     def on_unmount(self) -> None:
         self.shutdown()
@@ -291,7 +297,9 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
         exercise = self.ctx.library.get(exercise_id)
         if exercise is None:
-            self.notify(f"Exercise {exercise_id} is not in the content", severity="error", markup=False)
+            self.notify(
+                f"Exercise {exercise_id} is not in the content", severity="error", markup=False
+            )
             return
         self.push_screen(
             ExerciseScreen(
@@ -326,8 +334,14 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         from tui.plans import PlanInputs, compile_plan
 
         template = load_plan_template(kind, self.ctx.content_dirs)
-        return compile_plan(kind, template, self.ctx.library, PlanInputs.from_client_file(cf),
-                            self.ctx.config, self.today())
+        return compile_plan(
+            kind,
+            template,
+            self.ctx.library,
+            PlanInputs.from_client_file(cf),
+            self.ctx.config,
+            self.today(),
+        )
 
     def show_plan(self, cf: ClientFile, kind: str) -> None:
         from screens.plan_view import PlanScreen
@@ -338,8 +352,14 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         except (OSError, StoreError) as exc:
             self.notify(f"Export folder: {exc}", severity="warning", markup=False)
         self.push_screen(
-            PlanScreen(kind, lambda: self.compile_plan(cf, kind), cf, self.ctx.practitioner,
-                       self.ctx.export_dir, today=self.today())
+            PlanScreen(
+                kind,
+                lambda: self.compile_plan(cf, kind),
+                cf,
+                self.ctx.practitioner,
+                self.ctx.export_dir,
+                today=self.today(),
+            )
         )
 
     def show_directory(self) -> None:
@@ -364,10 +384,13 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
         self.push_screen(
             EligibilityScreen(
-                cf.client(), interventions,
-                on_save_profile=save_profile, on_record_referral=record_referral,
+                cf.client(),
+                interventions,
+                on_save_profile=save_profile,
+                on_record_referral=record_referral,
                 recorded_by=self.ctx.practitioner,
-                referrals=cf.records(REFERRALS, Referral), today=self.today(),
+                referrals=cf.records(REFERRALS, Referral),
+                today=self.today(),
             )
         )
 
@@ -395,9 +418,15 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
             if result is None:
                 return
             closed_on, note = result
-            cf.save_follow_up(follow_up.model_copy(update={
-                "closed_on": closed_on, "closed_note": note, "closed_by": self.ctx.practitioner,
-            }))
+            cf.save_follow_up(
+                follow_up.model_copy(
+                    update={
+                        "closed_on": closed_on,
+                        "closed_note": note,
+                        "closed_by": self.ctx.practitioner,
+                    }
+                )
+            )
             self.notify("Follow-up closed.", markup=False)
             if hasattr(self.screen, "refresh_data"):
                 self.screen.refresh_data()

@@ -59,7 +59,9 @@ def entry_details(entry: Mapping[str, Any]) -> str:
         field_text = ", ".join(cell_text(f, 60) for f in list(fields)[:50])
     ids = entry.get("ids")
     if isinstance(ids, Mapping):
-        id_text = " ".join(f"{cell_text(k, 40)}={cell_text(v, 80)}" for k, v in list(ids.items())[:20])
+        id_text = " ".join(
+            f"{cell_text(k, 40)}={cell_text(v, 80)}" for k, v in list(ids.items())[:20]
+        )
     else:
         id_text = "" if ids is None else cell_text(ids)
     return one_line(" · ".join(part for part in (field_text, id_text) if part), CELL_LIMIT)

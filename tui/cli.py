@@ -29,11 +29,16 @@ def common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts, before or after its name."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
         help="data directory (default: WELLBEING_DATA_DIR or the user data dir)",
     )
     common.add_argument(
-        "--content-dir", metavar="DIR", action="append", default=argparse.SUPPRESS,
+        "--content-dir",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
         help="extra exercise pack folder (repeatable)",
     )
     return common
@@ -43,15 +48,24 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     """The parser; without `commands` (starting the app) no command module is imported."""
     common = common_options()
     parser = _Parser(
-        prog="wellbeing", parents=[common],
+        prog="wellbeing",
+        parents=[common],
         description="Wellbeing Guide: guided wellbeing exercises, plans and the interventions directory.",
     )
     parser.add_argument("--version", action="version", version=f"wellbeing {__version__}")
     parser.add_argument("--client", metavar="ID", help="open this client at start")
-    parser.add_argument("--demo", action="store_true", help="run on a throwaway data dir with a sample client")
-    parser.add_argument("--low-bandwidth", action="store_true", default=None,
-                        help="no cursor blink, animations or clock (default on over SSH)")
-    parser.add_argument("--no-mouse", action="store_true", default=None, help="do not capture the mouse")
+    parser.add_argument(
+        "--demo", action="store_true", help="run on a throwaway data dir with a sample client"
+    )
+    parser.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        default=None,
+        help="no cursor blink, animations or clock (default on over SSH)",
+    )
+    parser.add_argument(
+        "--no-mouse", action="store_true", default=None, help="do not capture the mouse"
+    )
     if not commands:
         parser.set_defaults(command=None)
         return parser

@@ -42,5 +42,7 @@ def record_crash(error: BaseException) -> str:
     """Write the traceback (no locals) to the log; return the one line to show."""
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     logging.getLogger("wellbeing.crash").error("unexpected error\n%s", text)
-    return f"Wellbeing Guide stopped after an unexpected error ({type(error).__name__}). " \
+    return (
+        f"Wellbeing Guide stopped after an unexpected error ({type(error).__name__}). "
         f"Your saved answers are safe. Details for support are in {log_path()}"
+    )

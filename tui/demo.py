@@ -60,9 +60,14 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
             day = today - timedelta(weeks=entry["weeks_ago"])
             mode = SessionMode(entry["mode"])
             session = Session(
-                date=day, mode=mode, practitioner=ctx.practitioner,
-                planned=list(entry["answers"]), status=SessionStatus.COMPLETED,
-                rar_activity=entry["rar"], started_at=_at(day, 10), ended_at=_at(day, 11),
+                date=day,
+                mode=mode,
+                practitioner=ctx.practitioner,
+                planned=list(entry["answers"]),
+                status=SessionStatus.COMPLETED,
+                rar_activity=entry["rar"],
+                started_at=_at(day, 10),
+                ended_at=_at(day, 11),
             )
             cf.save_session(session)
             for minute, (exercise_id, steps) in enumerate(entry["answers"].items()):
@@ -72,14 +77,24 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
                 for step_id, value in steps.items():
                     if exercise.step(step_id) is None:
                         continue
-                    cf.save_answer(Answer(
-                        session_id=session.id, exercise_id=exercise_id, step_id=step_id,
-                        value=value, recorded_by=ctx.practitioner, on_behalf=mode.on_behalf,
-                        updated_at=_at(day, 10) + timedelta(minutes=minute),
-                    ))
+                    cf.save_answer(
+                        Answer(
+                            session_id=session.id,
+                            exercise_id=exercise_id,
+                            step_id=step_id,
+                            value=value,
+                            recorded_by=ctx.practitioner,
+                            on_behalf=mode.on_behalf,
+                            updated_at=_at(day, 10) + timedelta(minutes=minute),
+                        )
+                    )
         for fu in data.get("follow_ups", []):
-            cf.save_follow_up(FollowUp(
-                opened_at=_at(today - timedelta(weeks=fu["weeks_ago"]), 11),
-                reason=fu["reason"], exercise_id=fu["exercise"], step_id=fu["step"],
-            ))
+            cf.save_follow_up(
+                FollowUp(
+                    opened_at=_at(today - timedelta(weeks=fu["weeks_ago"]), 11),
+                    reason=fu["reason"],
+                    exercise_id=fu["exercise"],
+                    step_id=fu["step"],
+                )
+            )
     return DEMO_ID

@@ -93,8 +93,9 @@ def _gender(allowed: tuple[str, ...], client: Client, today: date) -> CriterionR
     wanted = " or ".join("men" if g == "male" else "women" for g in allowed)
     gender = client.gender.value if client.gender is not None else None
     if gender in (None, "not_stated"):
-        return CriterionResult("gender", label, "unknown", f"for {wanted}; gender not recorded",
-                               ("gender",))
+        return CriterionResult(
+            "gender", label, "unknown", f"for {wanted}; gender not recorded", ("gender",)
+        )
     if gender in allowed or set(allowed) >= {"male", "female"}:
         return CriterionResult("gender", label, "met", f"for {wanted}; recorded as {gender}")
     shown = gender.replace("_", "-")
@@ -105,8 +106,9 @@ def _age(span: Any, client: Client, today: date) -> CriterionResult:
     label = "Age"
     wanted = f"for ages {span.describe()}"
     if client.date_of_birth is None:
-        return CriterionResult("age", label, "unknown", f"{wanted}; date of birth not recorded",
-                               ("date_of_birth",))
+        return CriterionResult(
+            "age", label, "unknown", f"{wanted}; date of birth not recorded", ("date_of_birth",)
+        )
     age = _age_on(client.date_of_birth, today)
     status: Status = "met" if span.contains(age) else "unmet"
     return CriterionResult("age", label, status, f"{wanted}; aged {age}")
@@ -117,28 +119,41 @@ def _offence_any(wanted: tuple[str, ...], client: Client, today: date) -> Criter
     need = f"needs one of: {_offences(wanted)}"
     have = client.risk.offence_types
     if have is None:
-        return CriterionResult("offence_types", label, "unknown",
-                               f"{need}; offence types not recorded", ("offence_types",))
+        return CriterionResult(
+            "offence_types",
+            label,
+            "unknown",
+            f"{need}; offence types not recorded",
+            ("offence_types",),
+        )
     hits = [o for o in wanted if o in have]
     if hits:
         return CriterionResult("offence_types", label, "met", f"recorded: {_offences(hits)}")
-    return CriterionResult("offence_types", label, "unmet",
-                           f"{need}; recorded: {_offences(have)}")
+    return CriterionResult("offence_types", label, "unmet", f"{need}; recorded: {_offences(have)}")
 
 
 def _offence_none(excluded: tuple[str, ...], client: Client, today: date) -> CriterionResult:
     label = "Excluded offence type"
     have = client.risk.offence_types
     if have is None:
-        return CriterionResult("excluded_offence_types", label, "unknown",
-                               f"not for: {_offences(excluded)}; offence types not recorded",
-                               ("offence_types",))
+        return CriterionResult(
+            "excluded_offence_types",
+            label,
+            "unknown",
+            f"not for: {_offences(excluded)}; offence types not recorded",
+            ("offence_types",),
+        )
     hits = [o for o in excluded if o in have]
     if hits:
-        return CriterionResult("excluded_offence_types", label, "unmet",
-                               f"not for: {_offences(hits)}, which is recorded")
-    return CriterionResult("excluded_offence_types", label, "met",
-                           f"none of: {_offences(excluded)}")
+        return CriterionResult(
+            "excluded_offence_types",
+            label,
+            "unmet",
+            f"not for: {_offences(hits)}, which is recorded",
+        )
+    return CriterionResult(
+        "excluded_offence_types", label, "met", f"none of: {_offences(excluded)}"
+    )
 
 
 def _level(name: str, label: str, attr: str) -> Evaluator:
@@ -170,8 +185,13 @@ def _learning_disability(wanted: bool, client: Client, today: date) -> Criterion
     need = "made for people with" if wanted else "not for people with"
     need += " a learning disability or learning challenges"
     if value is None:
-        return CriterionResult("learning_disability", label, "unknown",
-                               f"{need}; not recorded", ("needs_learning_disability",))
+        return CriterionResult(
+            "learning_disability",
+            label,
+            "unknown",
+            f"{need}; not recorded",
+            ("needs_learning_disability",),
+        )
     status: Status = "met" if value == wanted else "unmet"
     have = "has one" if value else "has none recorded"
     return CriterionResult("learning_disability", label, status, f"{need}; {have}")
@@ -182,14 +202,19 @@ def _completed_any(wanted: tuple[str, ...], client: Client, today: date) -> Crit
     need = f"needs one of: {', '.join(wanted)}"
     done = client.risk.completed_programmes
     if done is None:
-        return CriterionResult("completed_any", label, "unknown",
-                               f"{need}; programmes completed not recorded",
-                               ("completed_programmes",))
+        return CriterionResult(
+            "completed_any",
+            label,
+            "unknown",
+            f"{need}; programmes completed not recorded",
+            ("completed_programmes",),
+        )
     hits = [p for p in wanted if p in done]
     if hits:
         return CriterionResult("completed_any", label, "met", f"completed {', '.join(hits)}")
-    return CriterionResult("completed_any", label, "unmet",
-                           f"{need}; completed: {', '.join(done) or 'none'}")
+    return CriterionResult(
+        "completed_any", label, "unmet", f"{need}; completed: {', '.join(done) or 'none'}"
+    )
 
 
 #: yes/no facts: key -> (label, the fact in words).
@@ -199,7 +224,8 @@ FLAGS: dict[str, tuple[str, str]] = {
     "alcohol_related_offence": ("Alcohol-related offence", "the offence is alcohol related"),
     "alcohol_dependent": ("Alcohol dependence", "alcohol dependent"),
     "alcohol_treatment_requirement": (
-        "Alcohol treatment requirement", "an alcohol treatment requirement in place or recommended"
+        "Alcohol treatment requirement",
+        "an alcohol treatment requirement in place or recommended",
     ),
     "alcohol_misuse": ("Alcohol misuse", "needs treatment for alcohol misuse"),
     "drug_misuse": ("Drug misuse", "needs treatment for drug misuse"),
@@ -227,8 +253,9 @@ def _consent(required: bool, client: Client, today: date) -> CriterionResult:
         return CriterionResult("consent", label, "met", "no consent is needed")
     value = client.risk.consent
     if value is None:
-        return CriterionResult("consent", label, "unknown",
-                               "needs the person's agreement; not recorded", ("consent",))
+        return CriterionResult(
+            "consent", label, "unknown", "needs the person's agreement; not recorded", ("consent",)
+        )
     if value:
         return CriterionResult("consent", label, "met", "the person agrees to take part")
     return CriterionResult(
@@ -269,8 +296,10 @@ def assess(client: Client, intervention: Intervention, today: date | None = None
         results.append(EVALUATORS[key](value, client, today))
     statuses = {r.status for r in results}
     verdict: Verdict = (
-        "not_suitable" if "unmet" in statuses
-        else "needs_information" if "unknown" in statuses
+        "not_suitable"
+        if "unmet" in statuses
+        else "needs_information"
+        if "unknown" in statuses
         else "suitable"
     )
     return Assessment(intervention, verdict, tuple(results))

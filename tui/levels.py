@@ -32,7 +32,9 @@ def option_words(library: object, exercise_id: str, step_id: str, value: object)
 def latest_level(library: object, answers: list[Answer]) -> str:
     """'Traffic light: ▲ Amber (12 Mar 2026)', or '' when never recorded."""
     keys = level_steps(library)
-    found = [a for a in answers if (a.exercise_id, a.step_id) in keys and a.value not in (None, "", [])]
+    found = [
+        a for a in answers if (a.exercise_id, a.step_id) in keys and a.value not in (None, "", [])
+    ]
     if not found:
         return ""
     last = max(found, key=lambda a: a.updated_at)

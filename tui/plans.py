@@ -104,7 +104,8 @@ class Plan(_Frozen):
         header = [f"For {self.client_name} ({self.client_id})"]
         if self.kind == "keep-safe":
             header.append(
-                f"Last reformulated: {day(self.last_reformulated)}" if self.last_reformulated
+                f"Last reformulated: {day(self.last_reformulated)}"
+                if self.last_reformulated
                 else "Not reformulated yet: no Keep Safe answers recorded."
             )
         blocks: list[Block] = []
@@ -114,14 +115,18 @@ class Plan(_Frozen):
             blocks.extend(_section_blocks(section, self.review_on))
         if self.orphans:
             blocks.append(Block(kind="heading", text=ORPHANS_TITLE))
-            blocks.append(Block(kind="note", text="These answers were given to steps that have "
-                                "since been changed or removed from the exercises. They are "
-                                "kept here so nothing is lost."))
+            blocks.append(
+                Block(
+                    kind="note",
+                    text="These answers were given to steps that have "
+                    "since been changed or removed from the exercises. They are "
+                    "kept here so nothing is lost.",
+                )
+            )
             for item in self.orphans:
                 blocks.extend(_item_blocks(item, ids=True))
         footer = f"Printed on {day(printed_on)}." if printed_on else ""
-        return Document(title=self.title, header=tuple(header), blocks=tuple(blocks),
-                        footer=footer)
+        return Document(title=self.title, header=tuple(header), blocks=tuple(blocks), footer=footer)
 
     def to_markdown(self) -> str:
         """The plan as Markdown (what a saved version keeps, and what the review screen shows)."""
@@ -143,9 +148,14 @@ def _item_blocks(item: PlanItem, ids: bool = False) -> list[Block]:
 
 def _section_blocks(section: PlanSection, review_on: date | None) -> list[Block]:
     # a keep-safe domain reads by its formal name, with the client's words beside it
-    blocks = [Block(kind="heading", text=section.domain or section.title,
-                    aside=section.title if section.domain else "",
-                    flag=CONCERN_FLAG if section.concern else "")]
+    blocks = [
+        Block(
+            kind="heading",
+            text=section.domain or section.title,
+            aside=section.title if section.domain else "",
+            flag=CONCERN_FLAG if section.concern else "",
+        )
+    ]
     if section.intro:
         blocks.append(Block(kind="note", text=section.intro))
     if section.fixed == "review":
@@ -186,11 +196,18 @@ class PlanInputs(BaseModel):
         file can pick them (a heavy client holds ~100 of them among 22,000 answers).
         """
         latest = getattr(client_file, "latest_answers", None)
-        answers = (list(latest(by_session_date=True).values()) if latest is not None
-                   else client_file.answers())
+        answers = (
+            list(latest(by_session_date=True).values())
+            if latest is not None
+            else client_file.answers()
+        )
         return cls(
-            client=client_file.client(), sessions=client_file.sessions(), answers=answers,
-            follow_ups=client_file.follow_ups(), versions=client_file.plan_versions())
+            client=client_file.client(),
+            sessions=client_file.sessions(),
+            answers=answers,
+            follow_ups=client_file.follow_ups(),
+            versions=client_file.plan_versions(),
+        )
 
 
 class ExerciseSource(Protocol):
@@ -213,8 +230,9 @@ def exercises_of(library: ExerciseSource | Iterable[Exercise]) -> list[Exercise]
     return sorted(items, key=key)
 
 
-def latest_answers(answers: Iterable[Answer], sessions: Iterable[Session] = ()
-                   ) -> dict[tuple[str, str], Answer]:
+def latest_answers(
+    answers: Iterable[Answer], sessions: Iterable[Session] = ()
+) -> dict[tuple[str, str], Answer]:
     """The latest answer to each (exercise, step) across all sessions: by time saved, then by
     session date."""
     dates = {s.id: s.date for s in sessions}
@@ -267,8 +285,9 @@ def _generic(value: object) -> tuple[str, tuple[str, ...]]:
         items = []
         for v in value:
             if isinstance(v, dict):
-                items.append("; ".join(
-                    f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x)))
+                items.append(
+                    "; ".join(f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x))
+                )
             elif not is_blank(v):
                 items.append(_s(v))
         return "", tuple(items)
@@ -287,7 +306,8 @@ def _timed(step: Step, value: dict[str, Any]) -> str:
         name = "My own pattern" if phases else _s(value.get("pattern", "a pattern"))
         steps = ", ".join(
             f"{_s(p.get('label', ''))} {_s(p.get('seconds', ''))}s"
-            for p in (phases or []) if isinstance(p, dict)
+            for p in (phases or [])
+            if isinstance(p, dict)
         )
     text = f"{name} ({steps})" if steps else name
     cycles, completed = value.get("cycles"), value.get("completed")
@@ -315,8 +335,10 @@ def render_value(step: Step, value: object) -> tuple[str, tuple[str, ...], bool]
     if kind is StepKind.SCALE and isinstance(value, (int, float)) and not isinstance(value, bool):
         text = f"{value:g}/{step.scale_max}"
         if step.low_label or step.high_label:
-            text += f" ({clean_line(step.low_label) or step.scale_min} ... " \
-                    f"{clean_line(step.high_label) or step.scale_max})"
+            text += (
+                f" ({clean_line(step.low_label) or step.scale_min} ... "
+                f"{clean_line(step.high_label) or step.scale_max})"
+            )
         return text, (), False
     if kind is StepKind.TIMED and isinstance(value, dict):
         return _timed(step, value), (), False
@@ -334,8 +356,9 @@ def render_value(step: Step, value: object) -> tuple[str, tuple[str, ...], bool]
                 shown = option_text(col.options, cell) if col.options else _s(cell)
                 concern = concern or _is_concern(col.options, cell)
                 parts.append(f"{clean_line(col.label)}: {shown}")
-            parts.extend(f"{_s(k)}: {_s(v)}" for k, v in row.items()
-                         if k not in columns and not is_blank(v))
+            parts.extend(
+                f"{_s(k)}: {_s(v)}" for k, v in row.items() if k not in columns and not is_blank(v)
+            )
             rows.append("; ".join(parts))
         return "", tuple(rows), concern
     text, items = _generic(value)
@@ -350,8 +373,9 @@ def _given_on(answer: Answer, sessions: Mapping[str, Session]) -> date:
     return session.date if session is not None else answer.updated_at.date()
 
 
-def _section_steps(section: SectionTemplate, exercises: list[Exercise]
-                   ) -> list[tuple[Exercise, Step]]:
+def _section_steps(
+    section: SectionTemplate, exercises: list[Exercise]
+) -> list[tuple[Exercise, Step]]:
     by_id = {e.id: e for e in exercises}
     found: list[tuple[Exercise, Step]] = []
     seen: set[tuple[str, str]] = set()
@@ -374,7 +398,7 @@ def _title(step: Step, section: SectionTemplate) -> str:
     ("Victim Access: warning signs" under Victim Access reads "Warning signs")."""
     title = clean_line(step.title)
     if section.domain and title.lower().startswith(section.domain.lower() + ":"):
-        rest = title[len(section.domain) + 1:].strip()
+        rest = title[len(section.domain) + 1 :].strip()
         if rest:
             return rest[0].upper() + rest[1:]
     return title
@@ -393,23 +417,33 @@ def _plan_of_exercise(exercise: Exercise) -> str:
     return "keep-safe" if exercise.guide_step == "keep-safe" else "wellbeing"
 
 
-def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | Iterable[Exercise],
-                 client: Any, config: Config, today: date,
-                 review_on: date | None = None) -> Plan:
+def compile_plan(
+    kind: str,
+    template: PlanTemplate,
+    library: ExerciseSource | Iterable[Exercise],
+    client: Any,
+    config: Config,
+    today: date,
+    review_on: date | None = None,
+) -> Plan:
     """Compile the `kind` plan for one client.
 
     `client` is a `ClientFile` (anything with `client()`, `answers()` ...) or `PlanInputs`.
     `review_on` overrides the review date of the latest saved version.
     """
     if template.kind != kind:
-        raise ValueError(f"template {template.path or template.title} is for {template.kind}, "
-                         f"not {kind}")
+        raise ValueError(
+            f"template {template.path or template.title} is for {template.kind}, not {kind}"
+        )
     data = client if isinstance(client, PlanInputs) else PlanInputs.from_client_file(client)
     exercises = exercises_of(library)
     by_id = {e.id: e for e in exercises}
     sessions = {s.id: s for s in data.sessions}
-    latest = {k: a for k, a in latest_answers(data.answers, data.sessions).items()
-              if not is_blank(a.value)}
+    latest = {
+        k: a
+        for k, a in latest_answers(data.answers, data.sessions).items()
+        if not is_blank(a.value)
+    }
     used: set[tuple[str, str]] = set()
 
     sections: list[PlanSection] = []
@@ -431,16 +465,30 @@ def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | It
                     continue
                 used.add((exercise.id, step.id))
                 text, rendered, concern = render_value(step, answer.value)
-                items.append(PlanItem(
-                    exercise_id=exercise.id, step_id=step.id, title=_title(step, st),
-                    exercise_title=clean_line(exercise.title),
-                    given_on=_given_on(answer, sessions),
-                    text=text, items=rendered, concern=concern,
-                ))
-        sections.append(PlanSection(
-            id=st.id, title=st.title, domain=st.domain, intro=st.intro, empty=st.empty,
-            fixed=st.fixed, items=tuple(items), lines=lines,
-        ))
+                items.append(
+                    PlanItem(
+                        exercise_id=exercise.id,
+                        step_id=step.id,
+                        title=_title(step, st),
+                        exercise_title=clean_line(exercise.title),
+                        given_on=_given_on(answer, sessions),
+                        text=text,
+                        items=rendered,
+                        concern=concern,
+                    )
+                )
+        sections.append(
+            PlanSection(
+                id=st.id,
+                title=st.title,
+                domain=st.domain,
+                intro=st.intro,
+                empty=st.empty,
+                fixed=st.fixed,
+                items=tuple(items),
+                lines=lines,
+            )
+        )
 
     template_ids = {s.id for s in template.sections}
     orphans: list[PlanItem] = []
@@ -457,12 +505,17 @@ def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | It
         elif exercise is not None and _plan_of_exercise(exercise) != kind:
             continue
         text, rendered = _generic(answer.value)
-        orphans.append(PlanItem(
-            exercise_id=exercise_id, step_id=step_id,
-            title=clean_line(step.title) if step is not None else "A step no longer in use",
-            exercise_title=clean_line(exercise.title) if exercise is not None else "",
-            given_on=_given_on(answer, sessions), text=text, items=rendered,
-        ))
+        orphans.append(
+            PlanItem(
+                exercise_id=exercise_id,
+                step_id=step_id,
+                title=clean_line(step.title) if step is not None else "A step no longer in use",
+                exercise_title=clean_line(exercise.title) if exercise is not None else "",
+                given_on=_given_on(answer, sessions),
+                text=text,
+                items=rendered,
+            )
+        )
 
     reformulated = None
     if kind == "keep-safe":
@@ -474,7 +527,14 @@ def compile_plan(kind: str, template: PlanTemplate, library: ExerciseSource | It
             review_on = max(versions, key=lambda v: v.number).review_on
 
     return Plan(
-        kind=kind, title=template.title, intro=template.intro, client_id=data.client.id,
-        client_name=data.client.name, compiled_on=today, sections=tuple(sections),
-        orphans=tuple(orphans), last_reformulated=reformulated, review_on=review_on,
+        kind=kind,
+        title=template.title,
+        intro=template.intro,
+        client_id=data.client.id,
+        client_name=data.client.name,
+        compiled_on=today,
+        sections=tuple(sections),
+        orphans=tuple(orphans),
+        last_reformulated=reformulated,
+        review_on=review_on,
     )

@@ -193,39 +193,103 @@ def _fields() -> dict[str, ProfileField]:
     rows = [
         f("name", "name", "a name or initials", _text(True), label="Name"),
         f("date_of_birth", "date_of_birth", "YYYY-MM-DD", _date(True), label="Date of birth"),
-        f("gender", "gender", "male, female, non_binary, not_stated",
-          _choice(("male", "female", "non_binary", "not_stated")),
-          ("male", "female", "non_binary", "not_stated"), "Gender"),
-        f("programme_stage", "programme_stage", "pre_group, group, post_group",
-          _choice(("pre_group", "group", "post_group")), ("pre_group", "group", "post_group"),
-          "Programme stage"),
-        f("order_type", "order_type", "text, e.g. community_order, suspended_sentence_order",
-          _text(False), label="Order type"),
+        f(
+            "gender",
+            "gender",
+            "male, female, non_binary, not_stated",
+            _choice(("male", "female", "non_binary", "not_stated")),
+            ("male", "female", "non_binary", "not_stated"),
+            "Gender",
+        ),
+        f(
+            "programme_stage",
+            "programme_stage",
+            "pre_group, group, post_group",
+            _choice(("pre_group", "group", "post_group")),
+            ("pre_group", "group", "post_group"),
+            "Programme stage",
+        ),
+        f(
+            "order_type",
+            "order_type",
+            "text, e.g. community_order, suspended_sentence_order",
+            _text(False),
+            label="Order type",
+        ),
         f("rar_days", "rar_days", "a whole number 0-1000", _int_in(0, 1000), label="RAR days"),
         f("order_end", "order_end", "YYYY-MM-DD", _date(False), label="Order end date"),
-        f("needs_interpreter", "needs.interpreter", "yes or no",
-          lambda raw: bool(_yes_no(raw)), _YN, "Needs an interpreter"),
+        f(
+            "needs_interpreter",
+            "needs.interpreter",
+            "yes or no",
+            lambda raw: bool(_yes_no(raw)),
+            _YN,
+            "Needs an interpreter",
+        ),
         f("needs_language", "needs.language", "text", _text(False), label="Language"),
-        f("needs_literacy", "needs.literacy", "good, some_difficulty, cannot_read",
-          lambda raw: _choice(("good", "some_difficulty", "cannot_read"))(raw) or "",
-          ("good", "some_difficulty", "cannot_read"), "Literacy"),
-        f("needs_learning_disability", "needs.learning_disability", "yes or no", _yes_no, _YN,
-          "Learning disability or challenges"),
-        f("needs_accessibility", "needs.accessibility", "text", _text(False),
-          label="Accessibility needs"),
-        f("offence_types", "risk.offence_types",
-          "comma-separated: " + ", ".join(OFFENCE_TYPES), _offences, label="Offence types"),
-        f("rosh", "risk.rosh", ", ".join(_LEVELS), _choice(_LEVELS), _LEVELS,
-          "Risk of serious harm (RoSH)"),
-        f("reoffending", "risk.reoffending", ", ".join(_LEVELS), _choice(_LEVELS), _LEVELS,
-          "Risk of reoffending"),
+        f(
+            "needs_literacy",
+            "needs.literacy",
+            "good, some_difficulty, cannot_read",
+            lambda raw: _choice(("good", "some_difficulty", "cannot_read"))(raw) or "",
+            ("good", "some_difficulty", "cannot_read"),
+            "Literacy",
+        ),
+        f(
+            "needs_learning_disability",
+            "needs.learning_disability",
+            "yes or no",
+            _yes_no,
+            _YN,
+            "Learning disability or challenges",
+        ),
+        f(
+            "needs_accessibility",
+            "needs.accessibility",
+            "text",
+            _text(False),
+            label="Accessibility needs",
+        ),
+        f(
+            "offence_types",
+            "risk.offence_types",
+            "comma-separated: " + ", ".join(OFFENCE_TYPES),
+            _offences,
+            label="Offence types",
+        ),
+        f(
+            "rosh",
+            "risk.rosh",
+            ", ".join(_LEVELS),
+            _choice(_LEVELS),
+            _LEVELS,
+            "Risk of serious harm (RoSH)",
+        ),
+        f(
+            "reoffending",
+            "risk.reoffending",
+            ", ".join(_LEVELS),
+            _choice(_LEVELS),
+            _LEVELS,
+            "Risk of reoffending",
+        ),
         f("ogrs3", "risk.ogrs3", "a whole number 0-100", _int_in(0, 100), label="OGRS3 score"),
         f("rsr", "risk.rsr", "a number 0-100", _float_in(0, 100), label="RSR score"),
-        f("sara", "risk.sara", "low, medium, high", _choice(("low", "medium", "high")),
-          ("low", "medium", "high"), "SARA level"),
-        f("completed_programmes", "risk.completed_programmes",
-          "comma-separated programme ids (e.g. new-me-strengths, becoming-new-me-plus) or none",
-          _programmes, label="Programmes completed"),
+        f(
+            "sara",
+            "risk.sara",
+            "low, medium, high",
+            _choice(("low", "medium", "high")),
+            ("low", "medium", "high"),
+            "SARA level",
+        ),
+        f(
+            "completed_programmes",
+            "risk.completed_programmes",
+            "comma-separated programme ids (e.g. new-me-strengths, becoming-new-me-plus) or none",
+            _programmes,
+            label="Programmes completed",
+        ),
     ]
     flags = {
         "erg22_recommended": "ERG 22+ report recommends HII",
@@ -238,11 +302,19 @@ def _fields() -> dict[str, ProfileField]:
         "mental_health_need": "Needs mental health treatment",
         "consent": "Agrees to take part",
     }
-    rows += [f(name, f"risk.{name}", "yes or no", _yes_no, _YN, label) for name, label in
-             flags.items()]
-    rows.append(f("restricted", "restricted",
-                  "yes or no (a restricted record is read-only and kept from deletion)",
-                  _strict_yes_no, _YN, "Restricted (read-only)"))
+    rows += [
+        f(name, f"risk.{name}", "yes or no", _yes_no, _YN, label) for name, label in flags.items()
+    ]
+    rows.append(
+        f(
+            "restricted",
+            "restricted",
+            "yes or no (a restricted record is read-only and kept from deletion)",
+            _strict_yes_no,
+            _YN,
+            "Restricted (read-only)",
+        )
+    )
     return {row.name: row for row in rows}
 
 

@@ -20,7 +20,11 @@ class RarSummary:
 
     def describe(self, today: date | None = None) -> str:
         if self.days is None:
-            return f"RAR: not on this order ({self.used} activity days recorded)" if self.used else "RAR: none"
+            return (
+                f"RAR: not on this order ({self.used} activity days recorded)"
+                if self.used
+                else "RAR: none"
+            )
         text = f"RAR: {self.used} of {self.days} days used, {self.remaining} left"
         if self.order_end:
             left = (self.order_end - (today or date.today())).days

@@ -189,8 +189,15 @@ class PhaseTimer:
         if state is TimerState.FINISHED:
             last = self.phases[-1]
             return TimerStatus(
-                state, len(self.phases) - 1, last.label, 0, self.cycles, self.cycles,
-                self.cycles, "", "",
+                state,
+                len(self.phases) - 1,
+                last.label,
+                0,
+                self.cycles,
+                self.cycles,
+                self.cycles,
+                "",
+                "",
             )
         cycle_index = min(int(elapsed // self.cycle_seconds), self.cycles - 1)
         within = elapsed - cycle_index * self.cycle_seconds
@@ -210,8 +217,15 @@ class PhaseTimer:
             next_cue = cue_for(self.phases[0 if last_phase else index + 1])
         running = state in (TimerState.RUNNING, TimerState.PAUSED)
         return TimerStatus(
-            state, index, phase.label, left, cycle_index + 1, self.cycles, completed,
-            cue_for(phase) if running else "", next_cue if running else "",
+            state,
+            index,
+            phase.label,
+            left,
+            cycle_index + 1,
+            self.cycles,
+            completed,
+            cue_for(phase) if running else "",
+            next_cue if running else "",
         )
 
 
@@ -240,5 +254,5 @@ def parse_custom(text: str) -> tuple[Phase, ...]:
 
 
 def describe_phases(phases: Sequence[Phase]) -> str:
-    """"Breathe in 4 · Hold 4 · Breathe out 6": a one-line summary of a pattern."""
+    """ "Breathe in 4 · Hold 4 · Breathe out 6": a one-line summary of a pattern."""
     return " · ".join(f"{p.label} {p.seconds}" for p in phases)

@@ -62,16 +62,24 @@ def _rank(options: tuple[Option, ...], option: Option) -> int:
 def trend_steps(library: object) -> set[tuple[str, str]]:
     """The (exercise, step) pairs whose answers make a series: all the trends need of a client's
     answers (so a caller can read just these: `ClientFile.answers_for`)."""
-    return {(e.id, s.id) for e in exercises_of(library) for s in e.steps  # type: ignore[arg-type]
-            if s.trend}
+    return {
+        (e.id, s.id)
+        for e in exercises_of(library)
+        for s in e.steps  # type: ignore[arg-type]
+        if s.trend
+    }
 
 
-def compute_trends(sessions: Iterable[Session], answers: Iterable[Answer],
-                   library: object) -> Trends:
+def compute_trends(
+    sessions: Iterable[Session], answers: Iterable[Answer], library: object
+) -> Trends:
     """The series, oldest session first. `library` is an `exercises.library.Library` (or a list of
     exercises). Answers to steps no longer in the content are left out."""
     steps: dict[tuple[str, str], Step] = {
-        (e.id, s.id): s for e in exercises_of(library) for s in e.steps if s.trend  # type: ignore[arg-type]
+        (e.id, s.id): s
+        for e in exercises_of(library)
+        for s in e.steps
+        if s.trend  # type: ignore[arg-type]
     }
     session_list = sorted(sessions, key=lambda s: (s.date, s.started_at or s.date, s.id))
     order = {s.id: n for n, s in enumerate(session_list)}
@@ -87,9 +95,14 @@ def compute_trends(sessions: Iterable[Session], answers: Iterable[Answer],
             option = next((o for o in step.options if o.value == a.value), None)
             if option is None:
                 continue
-            point = LevelPoint(session_id=a.session_id, on=dates[a.session_id], value=option.value,
-                               rank=_rank(step.options, option), symbol=option.symbol,
-                               label=clean_line(option.label))
+            point = LevelPoint(
+                session_id=a.session_id,
+                on=dates[a.session_id],
+                value=option.value,
+                rank=_rank(step.options, option),
+                symbol=option.symbol,
+                label=clean_line(option.label),
+            )
             old = levels.get(a.session_id)
             if old is None or a.updated_at >= old[0].updated_at:
                 levels[a.session_id] = (a, point)
@@ -102,10 +115,10 @@ def compute_trends(sessions: Iterable[Session], answers: Iterable[Answer],
     by_session = sorted(levels.values(), key=lambda x: order[x[1].session_id])
     level_points = tuple(p for _, p in by_session)
     distress_points = tuple(
-        DistressPoint(session_id=sid, on=dates[sid], exercise_id=eid,
-                      **values)  # type: ignore[arg-type]
-        for (sid, eid), values in sorted(distress.items(),
-                                         key=lambda kv: (order[kv[0][0]], kv[0][1]))
+        DistressPoint(session_id=sid, on=dates[sid], exercise_id=eid, **values)  # type: ignore[arg-type]
+        for (sid, eid), values in sorted(
+            distress.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+        )
     )
     return Trends(levels=level_points, distress=distress_points)
 
@@ -139,8 +152,13 @@ def render_trends(trends: Trends, limit: int = 8) -> list[str]:
             change = ""
             if p.before is not None and p.after is not None:
                 diff = p.after - p.before
-                change = ("  no change" if diff == 0 else
-                          f"  down {-diff:g}" if diff < 0 else f"  up {diff:g}")
+                change = (
+                    "  no change"
+                    if diff == 0
+                    else f"  down {-diff:g}"
+                    if diff < 0
+                    else f"  up {diff:g}"
+                )
             bars = f"{_bar(p.before, p.scale_max)}→{_bar(p.after, p.scale_max)}"
             lines.append(f"  {day(p.on):>11}  {bars}  {_num(p.before)} → {_num(p.after)}{change}")
     else:
@@ -148,11 +166,19 @@ def render_trends(trends: Trends, limit: int = 8) -> list[str]:
     return lines
 
 
-def trend_lines(sessions: Iterable[Session], answers: Iterable[Answer], library: object,
-                limit: int = 8) -> list[str]:
+def trend_lines(
+    sessions: Iterable[Session], answers: Iterable[Answer], library: object, limit: int = 8
+) -> list[str]:
     """`compute_trends` then `render_trends`: what the dashboard shows."""
     return render_trends(compute_trends(sessions, answers, library), limit)
 
 
-__all__ = ["DistressPoint", "LevelPoint", "Trends", "compute_trends", "render_trends",
-           "trend_lines", "trend_steps"]
+__all__ = [
+    "DistressPoint",
+    "LevelPoint",
+    "Trends",
+    "compute_trends",
+    "render_trends",
+    "trend_lines",
+    "trend_steps",
+]

@@ -65,7 +65,11 @@ class RowEditor(Vertical):
             field: Widget = OptionCycler(column.options, value, disabled=self.read_only)
         elif column.type == "date":
             field = LimitedInput(
-                value, limit=10, restrict=r"[0-9-]*", placeholder="YYYY-MM-DD", compact=True,
+                value,
+                limit=10,
+                restrict=r"[0-9-]*",
+                placeholder="YYYY-MM-DD",
+                compact=True,
                 disabled=self.read_only,
             )
         else:
@@ -148,9 +152,7 @@ class TableEditor(StepEditor):
 
     def _show(self, rows: list[Row]) -> None:
         warnings = row_warnings(self.step, rows)
-        self.query_one(".table-warnings", Static).update(
-            "\n".join(f"⚠ {w}" for w in warnings)
-        )
+        self.query_one(".table-warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings))
         self.query_one(".table-warnings", Static).display = bool(warnings)
         self.query_one(".step-count", Static).update(
             f"{len(rows)} row{'s' if len(rows) != 1 else ''} (up to {self.step.max_rows})"

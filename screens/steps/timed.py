@@ -144,8 +144,9 @@ class TimedEditor(StepEditor):
             except (KeyError, TypeError, ValueError):
                 self.custom_text = ""
         self.done_before: int | None = value.get("completed") if value else None
-        self.timer = PhaseTimer(self._phases() or (Phase(label="Breathe", seconds=4),), self.cycles,
-                                self.clock)
+        self.timer = PhaseTimer(
+            self._phases() or (Phase(label="Breathe", seconds=4),), self.cycles, self.clock
+        )
         self._ticker: Timer | None = None
         self._reported = -1
 
@@ -158,20 +159,31 @@ class TimedEditor(StepEditor):
         with Horizontal(classes="timed-row"):
             yield Label("Pattern", classes="timed-label")
             yield OptionCycler(
-                tuple(options), self.pattern_id, allow_blank=False, id="timed-pattern",
+                tuple(options),
+                self.pattern_id,
+                allow_blank=False,
+                id="timed-pattern",
                 disabled=self.read_only,
             )
         with Horizontal(classes="timed-row"):
             yield Label("Cycles", classes="timed-label")
             yield LimitedInput(
-                str(self.cycles), limit=2, restrict=r"[0-9]*", compact=True, id="timed-cycles",
+                str(self.cycles),
+                limit=2,
+                restrict=r"[0-9]*",
+                compact=True,
+                id="timed-cycles",
                 disabled=self.read_only,
             )
         with Horizontal(classes="timed-row", id="timed-custom-row"):
             yield Label("Phases", classes="timed-label")
             yield LimitedInput(
-                self.custom_text, limit=200, compact=True, id="timed-custom",
-                placeholder="e.g. in 4, hold 4, out 6", disabled=self.read_only,
+                self.custom_text,
+                limit=200,
+                compact=True,
+                id="timed-custom",
+                placeholder="e.g. in 4, hold 4, out 6",
+                disabled=self.read_only,
             )
         yield Static("", markup=False, classes="timed-phases")
         yield TimerFace(self.phone, disabled=self.read_only)
@@ -270,9 +282,9 @@ class TimedEditor(StepEditor):
         state = self.timer.state
         if event.command == "start" and state is TimerState.PAUSED:
             self.timer.resume()
-        elif event.command == "start" or (event.command == "toggle" and state not in (
-            TimerState.RUNNING, TimerState.PAUSED
-        )):
+        elif event.command == "start" or (
+            event.command == "toggle" and state not in (TimerState.RUNNING, TimerState.PAUSED)
+        ):
             self._configure()
             self.timer.start()
             self._reported = -1
@@ -291,9 +303,8 @@ class TimedEditor(StepEditor):
             else:
                 self._ticker.pause()
         if status.state is not TimerState.READY and (
-            status.completed != self._reported or status.state in (
-                TimerState.STOPPED, TimerState.FINISHED
-            )
+            status.completed != self._reported
+            or status.state in (TimerState.STOPPED, TimerState.FINISHED)
         ):
             self._reported = status.completed
             self.set_value(self._answer(status.completed))
@@ -301,7 +312,9 @@ class TimedEditor(StepEditor):
 
     def _answer(self, completed: int) -> dict[str, Any]:
         answer: dict[str, Any] = {
-            "pattern": self.pattern_id, "cycles": self.cycles, "completed": completed
+            "pattern": self.pattern_id,
+            "cycles": self.cycles,
+            "completed": completed,
         }
         if self.pattern_id == CUSTOM_PATTERN_ID:
             answer["phases"] = [{"label": p.label, "seconds": p.seconds} for p in self._phases()]

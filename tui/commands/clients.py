@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     list_.add_argument("--json", action="store_true", help="machine-readable output")
     list_.set_defaults(func=cmd_list)
 
-    demo = sub.add_parser("demo", parents=[common], help="write the sample client into the data dir")
+    demo = sub.add_parser(
+        "demo", parents=[common], help="write the sample client into the data dir"
+    )
     demo.set_defaults(func=cmd_demo)
 
 

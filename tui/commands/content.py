@@ -15,8 +15,13 @@ from exercises.library import Library, load_library
 from tui.context import make_context
 from tui.safe_text import one_line
 
-STEP_NAMES = {1: "Step 1: Identify", 2: "Step 2: Traffic light", 3: "Step 3: Guided exercises",
-              4: "Step 4: My Wellbeing Plan", "keep-safe": "Keep Safe (practitioner-led)"}
+STEP_NAMES = {
+    1: "Step 1: Identify",
+    2: "Step 2: Traffic light",
+    3: "Step 3: Guided exercises",
+    4: "Step 4: My Wellbeing Plan",
+    "keep-safe": "Keep Safe (practitioner-led)",
+}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -24,7 +29,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
 
     check = csub.add_parser(
-        "check", parents=[common],
+        "check",
+        parents=[common],
         help="check content files: shipped content plus DIRs (or --content-dir / config packs)",
     )
     check.add_argument("dirs", metavar="DIR", nargs="*", type=Path, help="pack folder to check")
@@ -51,7 +57,9 @@ def other_problems(dirs: list[Path]) -> tuple[list[ContentError], int, int]:
     from exercises.interventions import load_directory
     from exercises.plan_templates import PLAN_KINDS, load_plan_template
 
-    interventions, problems = load_directory([d / "directory" for d in dirs if (d / "directory").is_dir()])
+    interventions, problems = load_directory(
+        [d / "directory" for d in dirs if (d / "directory").is_dir()]
+    )
     plans = 0
     for kind in PLAN_KINDS:
         try:
@@ -73,8 +81,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"wellbeing: {len(problems)} content problem(s)", file=sys.stderr)
         return 1
     packs = library.by_pack()
-    print(f"content ok: {len(library.exercises)} exercises in {len(packs)} pack(s), "
-          f"{interventions} interventions, {plans} plan templates")
+    print(
+        f"content ok: {len(library.exercises)} exercises in {len(packs)} pack(s), "
+        f"{interventions} interventions, {plans} plan templates"
+    )
     return 0
 
 
@@ -89,9 +99,14 @@ def cmd_list(args: argparse.Namespace) -> int:
                 step = exercise.guide_step
                 print(f"  {STEP_NAMES.get(step, step)}")  # type: ignore[arg-type]
             extra = "  (practitioner only)" if exercise.practitioner_only else ""
-            print(f"    {one_line(exercise.id):<{width}}  {one_line(exercise.title, 44):<44}"
-                  f"  {exercise.minutes:>3} min{extra}")
+            print(
+                f"    {one_line(exercise.id):<{width}}  {one_line(exercise.title, 44):<44}"
+                f"  {exercise.minutes:>3} min{extra}"
+            )
     if library.problems:
-        print(f"wellbeing: {len(library.problems)} content problem(s) left out; "
-              "run 'wellbeing content check'", file=sys.stderr)
+        print(
+            f"wellbeing: {len(library.problems)} content problem(s) left out; "
+            "run 'wellbeing content check'",
+            file=sys.stderr,
+        )
     return 0

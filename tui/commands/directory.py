@@ -19,13 +19,17 @@ from tui.safe_text import one_line
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    directory = sub.add_parser("directory", parents=[common],
-                               help="list the probation interventions directory")
+    directory = sub.add_parser(
+        "directory", parents=[common], help="list the probation interventions directory"
+    )
     directory.add_argument("--json", action="store_true", help="machine-readable output")
     directory.set_defaults(func=cmd_directory)
 
-    check = sub.add_parser("eligibility", parents=[common],
-                           help="advisory eligibility check of one client against the directory")
+    check = sub.add_parser(
+        "eligibility",
+        parents=[common],
+        help="advisory eligibility check of one client against the directory",
+    )
     check.add_argument("id", metavar="ID", help="client case reference")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(func=cmd_eligibility)

@@ -19,15 +19,17 @@ from tui.export import FORMATS, Document, render_bytes, write_file
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    plan = sub.add_parser("plan", parents=[common],
-                          help="print or write a client's Wellbeing Plan or Keep Safe Plan")
+    plan = sub.add_parser(
+        "plan", parents=[common], help="print or write a client's Wellbeing Plan or Keep Safe Plan"
+    )
     plan.add_argument("id", metavar="ID", help="the client's case reference")
     plan.add_argument("--kind", required=True, choices=PLAN_KINDS, help="which plan")
     _output_options(plan)
     plan.set_defaults(func=cmd_plan)
 
-    sheet = sub.add_parser("worksheet", parents=[common],
-                           help="a blank worksheet of an exercise, to post to a client")
+    sheet = sub.add_parser(
+        "worksheet", parents=[common], help="a blank worksheet of an exercise, to post to a client"
+    )
     sheet.add_argument("exercise", metavar="EXERCISE_ID", help="see `wellbeing content list`")
     _output_options(sheet)
     sheet.set_defaults(func=cmd_worksheet)
@@ -35,8 +37,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (required for pdf; text formats default to stdout)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (required for pdf; text formats default to stdout)",
+    )
 
 
 def check_output(fmt: str, output: str | None) -> None:

@@ -47,32 +47,41 @@ PEOPLE_WORDS = re.compile(
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     init = sub.add_parser("init", parents=[common], help="create the data dir, or encrypt it")
-    init.add_argument("--encrypt", action="store_true",
-                      help="encrypt at rest; existing client files are encrypted in place")
+    init.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt at rest; existing client files are encrypted in place",
+    )
     init.set_defaults(func=cmd_init)
 
     audit = sub.add_parser("audit", parents=[common], help="show or check a client's audit trail")
     audit.add_argument("id", metavar="ID")
-    audit.add_argument("--verify", action="store_true",
-                       help="check the hash chain: exit 0 if intact, 1 naming the first bad entry")
+    audit.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the hash chain: exit 0 if intact, 1 naming the first bad entry",
+    )
     audit.add_argument("--json", action="store_true", help="print the entries as JSON lines")
     audit.set_defaults(func=cmd_audit)
 
-    export = sub.add_parser("export", parents=[common],
-                            help="everything held on a client, as FILE (JSON) and FILE.txt")
+    export = sub.add_parser(
+        "export", parents=[common], help="everything held on a client, as FILE (JSON) and FILE.txt"
+    )
     export.add_argument("id", metavar="ID")
     export.add_argument("-o", "--output", metavar="FILE", required=True)
     export.add_argument("--force", action="store_true", help="replace FILE and FILE.txt if present")
     export.set_defaults(func=cmd_export)
 
-    delete = sub.add_parser("delete", parents=[common],
-                            help="erase a client, leaving an audit tombstone")
+    delete = sub.add_parser(
+        "delete", parents=[common], help="erase a client, leaving an audit tombstone"
+    )
     delete.add_argument("id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(func=cmd_delete)
 
-    retention = sub.add_parser("retention", parents=[common],
-                               help="clients with no activity within the retention period")
+    retention = sub.add_parser(
+        "retention", parents=[common], help="clients with no activity within the retention period"
+    )
     retention.add_argument("--json", action="store_true", help="machine-readable output")
     retention.set_defaults(func=cmd_retention)
 
@@ -130,11 +139,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
         problems = log.verify()
         if problems:
             more = f" ({len(problems) - 1} more problems)" if len(problems) > 1 else ""
-            print(f"wellbeing: audit log of client {cid} is not intact: {problems[0]}{more}",
-                  file=sys.stderr)
+            print(
+                f"wellbeing: audit log of client {cid} is not intact: {problems[0]}{more}",
+                file=sys.stderr,
+            )
             return 1
-        print(f"audit log of client {cid} is intact: {len(log.read_lines())} entries, "
-              f"head {log.head()}")
+        print(
+            f"audit log of client {cid} is intact: {len(log.read_lines())} entries, "
+            f"head {log.head()}"
+        )
         return 0
     for entry in log.entries():
         if args.json:
@@ -171,8 +184,9 @@ def _section_heading(section: str) -> str:
     return plan_sections().get(section, "")
 
 
-def redaction_review(tables: dict[str, list[dict[str, Any]]], library: Library | None
-                     ) -> list[dict[str, Any]]:
+def redaction_review(
+    tables: dict[str, list[dict[str, Any]]], library: Library | None
+) -> list[dict[str, Any]]:
     """Records that may name other people (contacts, family, victims): review before release.
 
     A step is flagged when its id, title or a plan section it feeds speaks of people; a table
@@ -203,23 +217,47 @@ def redaction_review(tables: dict[str, list[dict[str, Any]]], library: Library |
             reasons.append("practitioner-only (Keep Safe) assessment: check exemptions")
         if reasons:
             flagged_any = True
-            out.append({
-                "table": "answers", "index": index, "exercise": ex_id, "step": step_id,
-                "step_title": step.title if step is not None else "",
-                "session": answer.get("session_id", ""), "columns": columns,
-                "reason": "; ".join(reasons),
-            })
+            out.append(
+                {
+                    "table": "answers",
+                    "index": index,
+                    "exercise": ex_id,
+                    "step": step_id,
+                    "step_title": step.title if step is not None else "",
+                    "session": answer.get("session_id", ""),
+                    "columns": columns,
+                    "reason": "; ".join(reasons),
+                }
+            )
     for index, session in enumerate(tables.get("sessions", [])):
         if str(session.get("notes", "")).strip():
-            out.append({"table": "sessions", "index": index, "session": session.get("id", ""),
-                        "reason": "free-text session notes may name other people"})
+            out.append(
+                {
+                    "table": "sessions",
+                    "index": index,
+                    "session": session.get("id", ""),
+                    "reason": "free-text session notes may name other people",
+                }
+            )
     for index, follow_up in enumerate(tables.get("follow_ups", [])):
-        out.append({"table": "follow_ups", "index": index, "follow_up": follow_up.get("id", ""),
-                    "reason": "a follow-up (disclosure or concern) may name other people"})
+        out.append(
+            {
+                "table": "follow_ups",
+                "index": index,
+                "follow_up": follow_up.get("id", ""),
+                "reason": "a follow-up (disclosure or concern) may name other people",
+            }
+        )
     if flagged_any:
         for index, plan in enumerate(tables.get("plans", [])):
-            out.append({"table": "plans", "index": index, "plan": plan.get("id", ""),
-                        "reason": "compiled from answers that may name other people"})
+            out.append(
+                {
+                    "table": "plans",
+                    "index": index,
+                    "plan": plan.get("id", ""),
+                    "reason": "compiled from answers that may name other people",
+                }
+            )
     return out
 
 
@@ -318,9 +356,11 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
         step = exercise.step(step_id) if exercise is not None else None
         title = f"{exercise.title if exercise else ex_id} / {step.title if step else step_id}"
         lines.append(f"- {title}  ({ex_id}/{step_id}, session {answer.get('session_id')})")
-        lines.append(f"  recorded by {answer.get('recorded_by')} at {answer.get('updated_at')}"
-                     + ("; typed on the client's behalf" if answer.get("on_behalf") else "")
-                     + ("; marked as a disclosure" if answer.get("disclosure") else ""))
+        lines.append(
+            f"  recorded by {answer.get('recorded_by')} at {answer.get('updated_at')}"
+            + ("; typed on the client's behalf" if answer.get("on_behalf") else "")
+            + ("; marked as a disclosure" if answer.get("disclosure") else "")
+        )
         lines += _value_lines(answer.get("value"))
     heading(f"FOLLOW-UPS ({len(records.get('follow_ups', []))})")
     for record in records.get("follow_ups", []):
@@ -330,8 +370,11 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
     for record in records.get("plans", []):
         lines.append(f"- {record.get('kind')} plan, version {record.get('number')}")
         lines += _record_lines({k: v for k, v in record.items() if k not in ("kind", "number")})
-    others = {k: v for k, v in records.items()
-              if k not in ("client", "sessions", "answers", "follow_ups", "plans")}
+    others = {
+        k: v
+        for k, v in records.items()
+        if k not in ("client", "sessions", "answers", "follow_ups", "plans")
+    }
     for table, rows in others.items():
         heading(f"{table.upper()} ({len(rows)})")
         for record in rows:
@@ -343,8 +386,9 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
         lines.append("  (none)")
     else:
         lines.append("  The state before the last save, kept for crash recovery:")
-        lines += [f"  {line}" for line in json.dumps(previous, ensure_ascii=False,
-                                                     indent=2).split("\n")]
+        lines += [
+            f"  {line}" for line in json.dumps(previous, ensure_ascii=False, indent=2).split("\n")
+        ]
     heading(f"AUDIT TRAIL ({len(data['audit'])} entries)")
     state = "intact" if data["audit_intact"] else "NOT intact: " + "; ".join(data["audit_problems"])
     lines.append(f"  chain {state}")
@@ -380,8 +424,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserError(f"cannot write the export: {exc.strerror or exc}") from None
         cf.record("exported", fields=["json", "text"])
-    print(f"exported client {cid} to {out} and {txt} "
-          f"({len(data['redaction_review'])} entries listed for redaction review)")
+    print(
+        f"exported client {cid} to {out} and {txt} "
+        f"({len(data['redaction_review'])} entries listed for redaction review)"
+    )
     return 0
 
 
@@ -398,8 +444,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             raise UserError(f"not deleting client {cid} without confirmation: pass --yes")
         try:
-            answer = input(f"Erase client {cid} and everything held on them? This cannot be undone."
-                           f" Type {cid} to confirm: ")
+            answer = input(
+                f"Erase client {cid} and everything held on them? This cannot be undone."
+                f" Type {cid} to confirm: "
+            )
         except EOFError:
             answer = ""
         if answer.strip().upper() != cid:
@@ -451,8 +499,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
         if last < cutoff:
             rows.append({"id": cid, "last_activity": last.isoformat(), "restricted": restricted})
     if args.json:
-        json.dump({"retention_years": years, "cutoff": cutoff.isoformat(), "clients": rows},
-                  sys.stdout, indent=2)
+        json.dump(
+            {"retention_years": years, "cutoff": cutoff.isoformat(), "clients": rows},
+            sys.stdout,
+            indent=2,
+        )
         print()
     elif not rows:
         print(f"no client is past the retention period ({years} years; nothing since {cutoff})")
@@ -464,4 +515,3 @@ def cmd_retention(args: argparse.Namespace) -> int:
     for exc in problems:
         print(f"wellbeing: {terminal_safe(str(exc))}", file=sys.stderr)
     return 1 if problems else 0
-

@@ -14,8 +14,16 @@ from tui.export.document import Block, Document
 FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
 TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
 
-__all__ = ["FORMATS", "TEXT_FORMATS", "Block", "Document", "format_of", "render", "render_bytes",
-           "write_file"]
+__all__ = [
+    "FORMATS",
+    "TEXT_FORMATS",
+    "Block",
+    "Document",
+    "format_of",
+    "render",
+    "render_bytes",
+    "write_file",
+]
 
 
 def render(doc: Document, fmt: str) -> str | bytes:

@@ -69,8 +69,10 @@ def _block(block: Block) -> str:
     if block.kind == "grid":
         head = "".join(f"<th>{esc(c)}</th>" for c in block.columns)
         row = "<tr>" + "<td></td>" * len(block.columns) + "</tr>"
-        return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>' \
-               f"{row * block.lines}</tbody></table>"
+        return (
+            f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>'
+            f"{row * block.lines}</tbody></table>"
+        )
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 
@@ -83,8 +85,8 @@ def to_html(doc: Document) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"
         f"<title>{esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<h1 dir="auto">{esc(doc.title)}</h1>\n<div class="header">{header}</div>\n'

@@ -24,7 +24,7 @@ def escape(text: str) -> str:
         lead = match.group(2)
         if lead.isdigit():
             # "1." at the start of a line would be a list: escape the punctuation after the digits
-            text = text[: len(lead)] + "\\" + text[len(lead):]
+            text = text[: len(lead)] + "\\" + text[len(lead) :]
         else:
             text = "\\" + text
     return text

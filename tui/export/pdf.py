@@ -78,8 +78,7 @@ class _PDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
-        self.cell(0, 5, fit_font(f"{self.doc_title} · page {self.page_no()} of {{nb}}"),
-                  align="C")
+        self.cell(0, 5, fit_font(f"{self.doc_title} · page {self.page_no()} of {{nb}}"), align="C")
 
 
 def _new_pdf(title: str) -> _PDF:
@@ -96,12 +95,25 @@ def _new_pdf(title: str) -> _PDF:
     return pdf
 
 
-def _para(pdf: FPDF, text: str, *, size: float = 11, bold: bool = False, indent: float = 0,
-          height: float = LINE) -> None:
+def _para(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float = 11,
+    bold: bool = False,
+    indent: float = 0,
+    height: float = LINE,
+) -> None:
     pdf.set_font(FAMILY, "B" if bold else "", size)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(pdf.epw - indent, height, printable(text, bold), markdown=False,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        pdf.epw - indent,
+        height,
+        printable(text, bold),
+        markdown=False,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
 
 
 def _block(pdf: FPDF, block: Block) -> None:
@@ -134,8 +146,14 @@ def _block(pdf: FPDF, block: Block) -> None:
             pdf.set_font(FAMILY, "", 11)
             pdf.set_x(pdf.l_margin + 3)
             pdf.cell(6, LINE, marker)
-            pdf.multi_cell(pdf.epw - 9, LINE, printable(item or " "), markdown=False,
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                pdf.epw - 9,
+                LINE,
+                printable(item or " "),
+                markdown=False,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
     elif block.kind == "write":
         pdf.set_font(FAMILY, "", 11)
         for n in range(1, block.lines + 1):
@@ -154,8 +172,12 @@ def _block(pdf: FPDF, block: Block) -> None:
     elif block.kind == "grid":
         pdf.set_font(FAMILY, "", 10)
         pdf.ln(1)
-        with pdf.table(line_height=LINE, text_align="LEFT", first_row_as_headings=True,
-                       headings_style=FontFace(emphasis="BOLD")) as table:
+        with pdf.table(
+            line_height=LINE,
+            text_align="LEFT",
+            first_row_as_headings=True,
+            headings_style=FontFace(emphasis="BOLD"),
+        ) as table:
             head = table.row()
             for col in block.columns:
                 head.cell(printable(col, bold=True))

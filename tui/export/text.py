@@ -18,10 +18,18 @@ def _wrap(text: str, indent: str = "", first: str | None = None, width: int = WI
         if not line.strip():
             out.append("")
             continue
-        out.extend(textwrap.wrap(
-            line, width=width, initial_indent=lead, subsequent_indent=indent,
-            break_long_words=True, break_on_hyphens=False, drop_whitespace=True,
-        ) or [lead.rstrip()])
+        out.extend(
+            textwrap.wrap(
+                line,
+                width=width,
+                initial_indent=lead,
+                subsequent_indent=indent,
+                break_long_words=True,
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+            or [lead.rstrip()]
+        )
     while out and not out[-1]:
         out.pop()
     return out

@@ -65,7 +65,8 @@ def _prompt(step: Step) -> list[Block]:
 def _options(step_options: tuple, multiple: bool) -> list[Block]:
     how = "Tick any that apply:" if multiple else "Tick one:"
     items = tuple(
-        "[ ] " + " ".join(p for p in (o.symbol, clean_line(o.label)) if p)
+        "[ ] "
+        + " ".join(p for p in (o.symbol, clean_line(o.label)) if p)
         + (f": {clean_line(o.description)}" if o.description else "")
         for o in step_options
     )
@@ -97,22 +98,35 @@ def _answer_space(step: Step) -> list[Block]:
                 choices = " / ".join(
                     " ".join(p for p in (o.symbol, clean_line(o.label)) if p) for o in col.options
                 )
-                blocks.append(Block(kind="note",
-                                    text=f"In '{clean_line(col.label)}' write one of: {choices}"))
+                blocks.append(
+                    Block(kind="note", text=f"In '{clean_line(col.label)}' write one of: {choices}")
+                )
             elif col.type == "date":
-                blocks.append(Block(kind="note",
-                                    text=f"In '{clean_line(col.label)}' write the date."))
-        blocks.append(Block(kind="grid", columns=tuple(clean_line(c.label) for c in step.columns),
-                            lines=max(2, min(MAX_ROWS, step.max_rows))))
+                blocks.append(
+                    Block(kind="note", text=f"In '{clean_line(col.label)}' write the date.")
+                )
+        blocks.append(
+            Block(
+                kind="grid",
+                columns=tuple(clean_line(c.label) for c in step.columns),
+                lines=max(2, min(MAX_ROWS, step.max_rows)),
+            )
+        )
         return blocks
     if step.kind is StepKind.TIMED:
         items = []
         for pattern in step.patterns:
-            phases = ", ".join(f"{clean_line(p.label)} for {p.seconds} seconds"
-                               for p in pattern.phases)
+            phases = ", ".join(
+                f"{clean_line(p.label)} for {p.seconds} seconds" for p in pattern.phases
+            )
             items.append(f"{clean_line(pattern.label)}: {phases}")
-        blocks = [Block(kind="note", text=f"Choose a pattern and repeat it {step.cycles} times, "
-                        "counting the seconds slowly in your head.")]
+        blocks = [
+            Block(
+                kind="note",
+                text=f"Choose a pattern and repeat it {step.cycles} times, "
+                "counting the seconds slowly in your head.",
+            )
+        ]
         if items:
             blocks.append(Block(kind="items", items=tuple(items)))
         blocks.append(Block(kind="note", text="Which pattern did you use, and how many times?"))
@@ -124,8 +138,9 @@ def _answer_space(step: Step) -> list[Block]:
 def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
     """A blank worksheet for `exercise`; UserError when the exercise is practitioner-led."""
     if exercise.practitioner_only:
-        raise UserError(f"exercise {exercise.id} is practitioner-led and is not printed as a "
-                        "worksheet")
+        raise UserError(
+            f"exercise {exercise.id} is practitioner-led and is not printed as a worksheet"
+        )
     header = []
     if exercise.summary:
         header.append(clean_line(exercise.summary))
@@ -149,5 +164,6 @@ def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
     footer = f"{source}." if source else ""
     if printed_on:
         footer = f"{footer} Printed on {printed_on}.".strip()
-    return Document(title=clean_line(exercise.title), header=tuple(header),
-                    blocks=tuple(blocks), footer=footer)
+    return Document(
+        title=clean_line(exercise.title), header=tuple(header), blocks=tuple(blocks), footer=footer
+    )
