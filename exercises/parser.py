@@ -64,55 +64,47 @@ def render_html(text: str) -> str:
     return _body_markdown().render(text)
 
 
-def _options(raw: Any, path: str, line: int, what: str) -> Any:
-    """Options may be written as plain labels; the value is then the label's slug."""
+def _slugged(raw: Any, key: str, noun: str, path: str, line: int, what: str) -> list[Any] | Any:
+    """Items may be written as plain labels; `key` (value or id) then defaults to the label's slug.
+
+    Each `key` must be a slug and unique. Anything else is left for pydantic to report.
+    """
     if not isinstance(raw, list):
         return raw
     out: list[Any] = []
     seen: set[str] = set()
     for item in raw:
         if isinstance(item, str):
-            item = {"value": slugify(item), "label": item}
+            item = {key: slugify(item), "label": item}
         if isinstance(item, dict):
             item = dict(item)
-            if "value" not in item and isinstance(item.get("label"), str):
-                item["value"] = slugify(item["label"])
-            value = item.get("value")
-            if not isinstance(value, str) or not SLUG.match(value):
+            if key not in item and isinstance(item.get("label"), str):
+                item[key] = slugify(item["label"])
+            slug = item.get(key)
+            if not isinstance(slug, str) or not SLUG.match(slug):
                 raise ContentError(
-                    path,
-                    line,
-                    f"{what}: option value {value!r} must be a slug like 'task-focused'",
+                    path, line, f"{what}: {noun} {slug!r} must be a slug like 'task-focused'"
                 )
-            if value in seen:
-                raise ContentError(path, line, f"{what}: option value '{value}' appears twice")
-            seen.add(value)
+            if slug in seen:
+                raise ContentError(path, line, f"{what}: {noun} '{slug}' appears twice")
+            seen.add(slug)
         out.append(item)
     return out
 
 
+def _options(raw: Any, path: str, line: int, what: str) -> Any:
+    """Options: plain labels allowed; the value is then the label's slug."""
+    return _slugged(raw, "value", "option value", path, line, what)
+
+
 def _columns(raw: Any, path: str, line: int, what: str) -> Any:
-    """Columns may be written as plain labels (text columns); ids default to the label's slug."""
-    if not isinstance(raw, list):
-        return raw
-    out: list[Any] = []
-    seen: set[str] = set()
-    for item in raw:
-        if isinstance(item, str):
-            item = {"id": slugify(item), "label": item}
-        if isinstance(item, dict):
-            item = dict(item)
-            if "id" not in item and isinstance(item.get("label"), str):
-                item["id"] = slugify(item["label"])
-            col = item.get("id")
-            if not isinstance(col, str) or not SLUG.match(col):
-                raise ContentError(path, line, f"{what}: column id {col!r} must be a slug")
-            if col in seen:
-                raise ContentError(path, line, f"{what}: column id '{col}' appears twice")
-            seen.add(col)
-            if "options" in item:
-                item["options"] = _options(item["options"], path, line, f"{what}, column '{col}'")
-        out.append(item)
+    """Columns: plain labels allowed (text columns); the id is then the label's slug."""
+    out = _slugged(raw, "id", "column id", path, line, what)
+    for item in out if isinstance(out, list) else ():
+        if isinstance(item, dict) and "options" in item:
+            item["options"] = _options(
+                item["options"], path, line, f"{what}, column '{item['id']}'"
+            )
     return out
 
 

@@ -329,7 +329,7 @@ class EligibilityScreen(Screen[None]):
         i = VERDICT_FILTERS.index(self.verdict_filter)
         self.verdict_filter = VERDICT_FILTERS[(i + 1) % len(VERDICT_FILTERS)]
         shown = verdict_text(self.verdict_filter) if self.verdict_filter else "all"
-        self.notify(f"Showing: {shown}", timeout=2)
+        self.notify(f"Showing: {shown}", timeout=2, markup=False)
         self._fill()
 
     def action_add_facts(self) -> None:
