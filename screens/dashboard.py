@@ -76,6 +76,7 @@ class DashboardScreen(Screen[None]):
         yield Static("", id="follow-ups", markup=False)
         yield Horizontal(id="trends")
         yield DataTable(id="sessions", cursor_type="row")
+        yield Static("No sessions yet: press n to start one.", id="no-sessions", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,8 +149,8 @@ class DashboardScreen(Screen[None]):
                 Text("yes" if s.rar_activity else "no"),
                 key=s.id,
             )
-        if not self.sessions:
-            table.add_row(Text("No sessions yet: press n to start one."), "", "", "", "", key="")
+        table.display = bool(self.sessions)
+        self.query_one("#no-sessions", Static).display = not self.sessions
 
     def _trend_lines(self, answers: list[Answer]) -> list[str]:
         return trend_lines(self.sessions, answers, self.app.ctx.library)
