@@ -294,6 +294,9 @@ def page_through(tmux: TmuxSession, needed: list[str], pages: int = 40) -> str:
             misses = 0
         except AssertionError:
             misses += 1
+        # A page scrolls in several frames: keep the one it comes to rest on, or a page can be
+        # skipped between a mid-scroll capture and the next PageDown.
+        seen.append(tmux.settle())
     return "\n".join(seen)
 
 
