@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -44,7 +45,7 @@ class ProblemScreen(ModalScreen[bool]):
             yield Static(as_content(self.message), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 if self.offer:
-                    yield Button(f"{self.offer} (r)", id="offer", variant="warning")
+                    yield Button(Content(f"{self.offer} (r)"), id="offer", variant="warning")
                 yield Button("Close (esc)", id="close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
