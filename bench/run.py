@@ -108,8 +108,8 @@ def measure_memory(data_dir: Path, base: Path) -> dict[str, Any]:
 
 
 def _context(data_dir: Path) -> Any:
-    from tui.config import Config
-    from tui.context import Context
+    from tui.services.config import Config
+    from tui.services.context import Context
 
     return Context(config=Config(), data_dir=data_dir)
 
@@ -212,7 +212,7 @@ async def _settle(app: Any, pilot: Any) -> None:
 def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
     """Saves through the AutoSaver thread while an event loop ticks every 1 ms."""
     from store.records import Answer
-    from tui.autosave import AutoSaver
+    from tui.services.autosave import AutoSaver
 
     repo = _context(data_dir).repo
     cf = repo.open(HEAVY_ID)
@@ -278,7 +278,7 @@ def measure_saves(data_dir: Path, count: int) -> dict[str, Any]:
 def measure_plans(data_dir: Path, runs: int) -> dict[str, Any]:
     """Both plans for the heavy client, as the app compiles them (template, records, compile)."""
     from exercises.plan_templates import load_plan_template
-    from tui.plans import PlanInputs, compile_plan
+    from tui.services.plan_compiler import PlanInputs, compile_plan
 
     ctx = _context(data_dir)
     library = ctx.library

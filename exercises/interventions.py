@@ -2,7 +2,7 @@
 
 Each intervention is one markdown file in `exercises/directory/` (or a service's own folder): the
 front matter holds who it is for (`criteria`) and how it is run (`delivery`) as data, the body a
-plain-language description. The eligibility check in `tui.eligibility` reads `Criteria`; nothing
+plain-language description. The eligibility check in `tui.services.eligibility` reads `Criteria`; nothing
 here knows about clients or Textual.
 
 An absent criterion means the brochure sets no condition of that kind. Booleans in `criteria` say

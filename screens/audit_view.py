@@ -16,8 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.audit_entries import cell_text, chain_status, entry_details, entry_time, entry_user
-from tui.safe_text import as_content
+from screens.text import as_content
+from tui.services.audit_entries import (
+    cell_text,
+    chain_status,
+    entry_details,
+    entry_time,
+    entry_user,
+)
 
 
 class AuditScreen(Screen[None]):

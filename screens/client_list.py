@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tui.safe_text import one_line
+from tui.services.safe_text import one_line
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
 MAX_ROWS = 200

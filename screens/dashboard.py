@@ -12,12 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from store.repository import ClientFile
-from tui.levels import latest_level, level_steps
-from tui.rar import rar_summary
-from tui.safe_text import as_content, one_line
-from tui.trends import trend_lines, trend_steps
+from tui.services.levels import latest_level, level_steps
+from tui.services.rar import rar_summary
+from tui.services.safe_text import one_line
+from tui.services.trends import trend_lines, trend_steps
 
 
 def profile_text(client: Client) -> str:

@@ -19,8 +19,8 @@ from textual.widgets import Footer, Header, Input, Static, Tree
 
 from exercises.errors import ContentError
 from exercises.interventions import NEED_AREAS, SECTIONS, TYPES, Intervention
-from tui.eligibility import ADVISORY
-from tui.safe_text import one_line
+from tui.services.eligibility import ADVISORY
+from tui.services.safe_text import one_line
 
 GENDERS: dict[str, str] = {"": "all", "male": "men", "female": "women"}
 

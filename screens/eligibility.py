@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from exercises.interventions import Intervention
 from store.records import Client, Referral
-from tui.eligibility import (
+from tui.services.eligibility import (
     ADVISORY,
     STATUS_TEXT,
     Assessment,
@@ -30,9 +30,9 @@ from tui.eligibility import (
     missing_facts,
     verdict_text,
 )
-from tui.errors import UserError
-from tui.profile_fields import PROFILE_FIELDS, apply_profile_field
-from tui.safe_text import one_line
+from tui.services.errors import UserError
+from tui.services.profile_fields import PROFILE_FIELDS, apply_profile_field
+from tui.services.safe_text import one_line
 
 VERDICT_FILTERS = ("", "suitable", "needs_information", "not_suitable")
 #: the verdict in the table's narrow column: still a symbol and words.

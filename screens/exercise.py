@@ -26,9 +26,9 @@ from screens.steps.fields import TooLong, option_text
 from store.records import Answer, FollowUp, Session, SessionMode
 from store.repository import ClientFile
 from store.text import clean_text
-from tui.autosave import AutoSaver
-from tui.safe_text import one_line
-from tui.timing import CUSTOM_PATTERN_ID, Clock
+from tui.services.autosave import AutoSaver
+from tui.services.safe_text import one_line
+from tui.services.timing import CUSTOM_PATTERN_ID, Clock
 
 POSITIONS = "positions"
 

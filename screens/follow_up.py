@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from screens.text import as_content
 from store.records import FollowUp
-from tui.safe_text import as_content
 
 NOTE_MAX = 1000
 

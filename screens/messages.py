@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.safe_text import as_content
+from screens.text import as_content
 
 
 class Saved(Message):

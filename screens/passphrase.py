@@ -18,9 +18,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from screens.text import as_content
 from store.errors import StoreError
-from tui.errors import UserError
-from tui.safe_text import as_content, one_line
+from tui.services.errors import UserError
+from tui.services.safe_text import one_line
 
 #: longer than any passphrase anyone types; a 1 MB paste is refused by the Input.
 MAX_PASSPHRASE = 1024

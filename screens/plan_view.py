@@ -26,8 +26,8 @@ from textual.widgets.option_list import Option
 
 from store.records import PlanVersion
 from store.text import clean_line
-from tui.export import format_of, write_file
-from tui.plans import Plan, day
+from tui.services.export import format_of, write_file
+from tui.services.plan_compiler import Plan, day
 
 AGREEMENTS: dict[str, str] = {
     "agreed": "Agreed",

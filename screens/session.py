@@ -15,7 +15,7 @@ from exercises.models import Exercise
 from screens.messages import Saved
 from store.records import Session, SessionStatus, now
 from store.repository import ClientFile
-from tui.safe_text import one_line
+from tui.services.safe_text import one_line
 
 NOTES_MAX = 4000
 

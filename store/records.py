@@ -85,7 +85,7 @@ class RiskProfile(Record):
     """Facts the advisory eligibility check reads. Unknown is None, never a guess.
 
     `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` (checked where it is
-    set, in `tui.profile_fields`); a known list means any type not in it is absent. Learning
+    set, in `tui.services.profile_fields`); a known list means any type not in it is absent. Learning
     disability is `Needs.learning_disability`, not repeated here.
     """
 

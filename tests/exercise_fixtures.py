@@ -21,8 +21,8 @@ from exercises.models import (
 from screens.exercise import ExerciseScreen
 from store.records import Client, Session, SessionMode
 from store.repository import ClientFile, Repository
-from tui.autosave import AutoSaver
-from tui.timing import Clock, FakeClock
+from tui.services.autosave import AutoSaver
+from tui.services.timing import Clock, FakeClock
 
 TRAFFIC = (
     Option(value="green", label="GREEN", symbol="●", tone="green", description="Doing well."),

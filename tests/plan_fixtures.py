@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from exercises.models import Column, Exercise, Option, Pattern, Phase, Step, StepKind
 from store.records import Answer, Client, FollowUp, Session
-from tui.plans import PlanInputs
+from tui.services.plan_compiler import PlanInputs
 
 LIGHTS = (
     Option(value="green", label="Green", symbol="●", tone="green"),

@@ -9,8 +9,8 @@ from pathlib import Path
 from store.records import Client, FollowUp, ProgrammeStage, Session, SessionMode, SessionStatus
 from store.repository import Repository
 from tui.app import WellbeingApp
-from tui.config import Config
-from tui.context import Context
+from tui.services.config import Config
+from tui.services.context import Context
 
 TODAY = date(2026, 11, 25)
 

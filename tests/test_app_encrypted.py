@@ -10,7 +10,7 @@ from store import crypto
 from store.records import Client
 from store.repository import Repository
 from tests.shell_fixtures import make_app, rows, wait_for
-from tui.audit_entries import format_entry
+from tui.services.audit_entries import format_entry
 
 PASSPHRASE = "correct horse battery"
 

@@ -10,9 +10,9 @@ from store.records import Referral
 from store.repository import Repository
 from tests.shell_fixtures import TODAY, make_app, rows, wait_for
 from tui.app import REFERRALS
-from tui.config import Config
-from tui.context import Context
-from tui.demo import DEMO_ID, write_demo
+from tui.services.config import Config
+from tui.services.context import Context
+from tui.services.demo import DEMO_ID, write_demo
 
 
 def demo_dir(tmp_path: Path) -> Path:

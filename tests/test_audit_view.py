@@ -326,8 +326,8 @@ async def test_plan_screen_records_compiled_and_exported(
     from exercises.plan_templates import load_plan_template
     from screens.plan_view import ExportDialog, PlanScreen
     from tests.plan_fixtures import CLIENT, FakeLibrary
-    from tui.config import Config
-    from tui.plans import PlanInputs, compile_plan
+    from tui.services.config import Config
+    from tui.services.plan_compiler import PlanInputs, compile_plan
 
     cf = plan_repo.read(CLIENT.id)  # read-only: recording still works
     template = load_plan_template("wellbeing")
@@ -369,7 +369,7 @@ def test_restricted_is_a_profile_field_and_its_change_is_audited(
     repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tui.cli import main
-    from tui.profile_fields import PROFILE_FIELDS
+    from tui.services.profile_fields import PROFILE_FIELDS
 
     assert PROFILE_FIELDS["restricted"].choices == ("yes", "no")
     repo.add_client(Client(id="X1", name="A"))

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 import tui.app
 from tui.app import WellbeingApp
-from tui.config import Config
-from tui.context import Context
+from tui.services.config import Config
+from tui.services.context import Context
 from tui.crash import setup_logging
 
 

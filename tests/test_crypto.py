@@ -17,8 +17,8 @@ from store.errors import StoreError
 from store.records import Answer, Client, Session
 from store.repository import Repository
 from tests.conftest import ROOT, cli_env
-from tui.errors import UserError
-from tui.unlock import codec_for, is_encrypted, passphrase_from_file, unlock_with
+from tui.services.errors import UserError
+from tui.services.unlock import codec_for, is_encrypted, passphrase_from_file, unlock_with
 
 PASSPHRASE = "correct horse battery staple"
 SECRET = "SECRET-ANSWER-7f3a Zoë’s brother Łukasz"
@@ -283,7 +283,7 @@ def test_short_passphrase_is_refused(data_dir: Path) -> None:
 
 def test_unlocking_disables_core_dumps(enc_repo: Repository, data_dir: Path) -> None:
     script = (
-        "import resource, sys; from pathlib import Path; from tui.unlock import unlock_with; "
+        "import resource, sys; from pathlib import Path; from tui.services.unlock import unlock_with; "
         f"unlock_with(Path(sys.argv[1]), {PASSPHRASE!r}); "
         "print(resource.getrlimit(resource.RLIMIT_CORE))"
     )

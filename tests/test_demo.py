@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from exercises.plan_templates import load_plan_template
-from tui.config import Config
-from tui.context import Context
-from tui.demo import DEMO_ID, write_demo
-from tui.plans import PlanInputs, compile_plan
+from tui.services.config import Config
+from tui.services.context import Context
+from tui.services.demo import DEMO_ID, write_demo
+from tui.services.plan_compiler import PlanInputs, compile_plan
 
 TODAY = date(2026, 11, 25)
 
@@ -40,7 +40,7 @@ def test_demo_answers_all_name_real_steps(tmp_path: Path) -> None:
     write_demo(ctx, today=TODAY)
     import yaml
 
-    from tui.demo import HISTORY
+    from tui.services.demo import HISTORY
 
     history = yaml.safe_load(HISTORY.read_text("utf-8"))
     for session in history["sessions"]:

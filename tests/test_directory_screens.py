@@ -11,7 +11,7 @@ from exercises.interventions import load_directory
 from screens.directory import DirectoryScreen
 from screens.eligibility import EligibilityScreen, ProfileFactsScreen, ReferralScreen
 from store.records import Client, Referral
-from tui.profile_fields import apply_profile_field
+from tui.services.profile_fields import apply_profile_field
 
 TODAY = date(2024, 6, 1)
 ITEMS, _PROBLEMS = load_directory()

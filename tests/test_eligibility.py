@@ -12,7 +12,7 @@ import pytest
 
 from exercises.interventions import Intervention, load_directory
 from store.records import Client
-from tui.eligibility import (
+from tui.services.eligibility import (
     ADVISORY,
     EVALUATORS,
     assess,
@@ -20,8 +20,8 @@ from tui.eligibility import (
     missing_facts,
     verdict_text,
 )
-from tui.errors import UserError
-from tui.profile_fields import (
+from tui.services.errors import UserError
+from tui.services.profile_fields import (
     PROFILE_FIELDS,
     apply_profile_field,
     format_value,

@@ -47,10 +47,10 @@ from tests.exercise_fixtures import (
     settle,
 )
 from tests.plan_fixtures import CLIENT, S1, S2, FakeLibrary, history
-from tui.config import Config
-from tui.context import Context
-from tui.export import render
-from tui.plans import PlanInputs, compile_plan
+from tui.services.config import Config
+from tui.services.context import Context
+from tui.services.export import render
+from tui.services.plan_compiler import PlanInputs, compile_plan
 
 TODAY = date(2020, 6, 12)
 
@@ -346,7 +346,7 @@ def test_hostile_front_matter_is_one_line_per_file_and_the_rest_loads(
 
 
 def test_raw_html_in_a_body_is_never_html_in_an_export(hostile_pack: Path, tmp_path: Path) -> None:
-    from tui.export.worksheet import worksheet_document
+    from tui.services.export.worksheet import worksheet_document
 
     library = hostile_context(tmp_path / "data", hostile_pack).library
     for exercise_id in ("raw-html", "hostile-pack"):

@@ -17,7 +17,7 @@ from store.crypto import EncryptedCodec
 from store.errors import StoreError
 from store.records import Client
 from store.repository import Repository
-from tui.unlock import unlock_with
+from tui.services.unlock import unlock_with
 
 PASSPHRASE = "correct horse battery staple"
 _NOT_SET = object()

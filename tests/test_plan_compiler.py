@@ -20,8 +20,8 @@ from tests.plan_fixtures import (
     history,
     inputs,
 )
-from tui.config import Config, CrisisLine
-from tui.plans import ORPHANS_TITLE, Plan, compile_plan
+from tui.services.config import Config, CrisisLine
+from tui.services.plan_compiler import ORPHANS_TITLE, Plan, compile_plan
 
 TODAY = date(2020, 6, 12)
 WELLBEING_IDS = [

@@ -17,11 +17,11 @@ from pypdf import PdfReader
 
 from exercises.plan_templates import load_plan_template
 from tests.plan_fixtures import BREATHING, KEEP_SAFE, TRAFFIC, FakeLibrary, inputs
-from tui.config import Config
-from tui.errors import UserError
-from tui.export import FORMATS, Document, format_of, render, write_file
-from tui.export.worksheet import worksheet_document
-from tui.plans import compile_plan
+from tui.services.config import Config
+from tui.services.errors import UserError
+from tui.services.export import FORMATS, Document, format_of, render, write_file
+from tui.services.export.worksheet import worksheet_document
+from tui.services.plan_compiler import compile_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2020, 6, 12)

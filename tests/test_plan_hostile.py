@@ -15,10 +15,10 @@ from pypdf import PdfReader
 
 from exercises.plan_templates import load_plan_template
 from tests.plan_fixtures import S1, FakeLibrary, answer, at, history, inputs
-from tui.config import Config
-from tui.export import FORMATS, render
-from tui.export.document import Block, Document
-from tui.plans import compile_plan
+from tui.services.config import Config
+from tui.services.export import FORMATS, render
+from tui.services.export.document import Block, Document
+from tui.services.plan_compiler import compile_plan
 
 TODAY = date(2020, 6, 12)
 SCRIPT = "<script>alert(1)</script>"

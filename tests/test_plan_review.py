@@ -20,8 +20,8 @@ from screens.plan_view import (
 )
 from store.repository import Repository
 from tests.plan_fixtures import CLIENT, S1, S2, FakeLibrary, answer, at, history
-from tui.config import Config
-from tui.plans import PlanInputs, compile_plan
+from tui.services.config import Config
+from tui.services.plan_compiler import PlanInputs, compile_plan
 
 TODAY = date(2020, 6, 12)
 

@@ -17,7 +17,7 @@ import pytest
 from store.records import PlanVersion, Session, SessionMode
 from tests.shell_fixtures import TODAY, fixed_dir, make_app, populate
 from tui.app import WellbeingApp
-from tui.demo import DEMO_ID, write_demo
+from tui.services.demo import DEMO_ID, write_demo
 
 SIZE = (80, 24)
 RunBefore = Callable[[Any], Awaitable[None]]

@@ -21,7 +21,7 @@ from tests.exercise_fixtures import (
     settle,
     single,
 )
-from tui.timing import FakeClock
+from tui.services.timing import FakeClock
 
 SIZE = (80, 24)
 

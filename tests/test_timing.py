@@ -9,7 +9,7 @@ import pytest
 from exercises.models import Phase, StepKind
 from store.records import SessionMode
 from tests.exercise_fixtures import BOX, ExerciseApp, new_session, open_client, settle, single
-from tui.timing import FakeClock, PhaseTimer, TimerState, describe_phases, parse_custom
+from tui.services.timing import FakeClock, PhaseTimer, TimerState, describe_phases, parse_custom
 
 
 def box_timer(cycles: int = 2) -> tuple[PhaseTimer, FakeClock]:

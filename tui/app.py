@@ -22,14 +22,14 @@ from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
 from store.records import Client, FollowUp, Session, SessionStatus, now
 from store.repository import ClientFile
-from tui.autosave import AutoSaver
-from tui.context import Context
+from tui.services.autosave import AutoSaver
+from tui.services.context import Context
 
 if TYPE_CHECKING:
-    from tui.plans import Plan
+    from tui.services.plan_compiler import Plan
 from tui.crash import record_crash
 from tui.palette import WellbeingCommands
-from tui.safe_text import one_line
+from tui.services.safe_text import one_line
 from tui.terminal_guards import guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
@@ -91,7 +91,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         """An encrypted data dir: nothing is read until the passphrase opens it."""
         from screens.passphrase import PassphraseScreen
         from store.crypto import disable_core_dumps
-        from tui.unlock import unlock_with
+        from tui.services.unlock import unlock_with
 
         def unlocked(codec: object) -> None:
             if codec is None:
@@ -331,7 +331,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     def compile_plan(self, cf: ClientFile, kind: str) -> Plan:
         """The plan as it stands now (runs without a terminal; the screen calls it in a worker)."""
         from exercises.plan_templates import load_plan_template
-        from tui.plans import PlanInputs, compile_plan
+        from tui.services.plan_compiler import PlanInputs, compile_plan
 
         template = load_plan_template(kind, self.ctx.content_dirs)
         return compile_plan(

@@ -15,7 +15,7 @@ from exercises.errors import ContentError
 from store.errors import StoreError
 from tui import __version__
 from tui.commands import MODULES
-from tui.errors import UserError
+from tui.services.errors import UserError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 from store.permissions import make_private_dir
-from tui import locations
+from tui.services import locations
 
 LOG_NAME = "wellbeing.log"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from types import FrameType
 
 from store.repository import Repository
-from tui.context import Context, make_context
 from tui.crash import setup_logging
-from tui.errors import UserError
-from tui.unlock import PASSPHRASE_ENV
+from tui.services.context import Context, make_context
+from tui.services.errors import UserError
+from tui.services.unlock import PASSPHRASE_ENV
 
 
 def check_terminal() -> None:
@@ -30,7 +30,7 @@ def check_terminal() -> None:
 
 
 def demo_context(args: argparse.Namespace) -> Context:
-    from tui.demo import write_demo
+    from tui.services.demo import write_demo
 
     base = Path(tempfile.mkdtemp(prefix="wellbeing-demo-"))
     args.data_dir = str(base / "data")

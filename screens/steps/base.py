@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from exercises.models import Step
-from tui.timing import Clock, MonotonicClock
+from tui.services.timing import Clock, MonotonicClock
 
 
 class StepEditor(Widget):

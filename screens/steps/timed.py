@@ -1,6 +1,6 @@
 """Timed steps: breathing patterns and guided pauses, shown in words and a countdown.
 
-The `PhaseTimer` (tui.timing) does the sums; this widget asks it once a second and shows the phase
+The `PhaseTimer` (tui.services.timing) does the sums; this widget asks it once a second and shows the phase
 in words, the seconds left and "Cycle k of n", so it needs neither animation nor colour. The clock
 is injected, so tests move a `FakeClock` instead of waiting.
 """
@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static
 from exercises.models import Option, Pattern, Phase
 from screens.steps.base import StepEditor
 from screens.steps.fields import LimitedInput, OptionCycler
-from tui.timing import (
+from tui.services.timing import (
     CUSTOM_PATTERN_ID,
     PhaseTimer,
     TimerState,

@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from store.ids import validate_client_id
 from store.records import Client
-from tui.context import make_context
-from tui.errors import UserError
-from tui.rar import rar_summary
-from tui.safe_text import terminal_safe
+from tui.services.context import make_context
+from tui.services.errors import UserError
+from tui.services.rar import rar_summary
+from tui.services.safe_text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from tui.profile_fields import apply_profile_field
+    from tui.services.profile_fields import apply_profile_field
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)
@@ -113,7 +113,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tui.demo import write_demo
+    from tui.services.demo import write_demo
 
     ctx = make_context(args)
     cid = write_demo(ctx)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from exercises.errors import ContentError
 from exercises.library import Library, load_library
-from tui.context import make_context
-from tui.safe_text import one_line
+from tui.services.context import make_context
+from tui.services.safe_text import one_line
 
 STEP_NAMES = {
     1: "Step 1: Identify",

@@ -12,10 +12,10 @@ from typing import Any
 
 from exercises.interventions import Intervention, load_directory
 from store.ids import validate_client_id
-from tui.context import make_context
-from tui.eligibility import ADVISORY, STATUS_TEXT, eligibility_report, verdict_text
-from tui.profile_fields import PROFILE_FIELDS
-from tui.safe_text import one_line
+from tui.services.context import make_context
+from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report, verdict_text
+from tui.services.profile_fields import PROFILE_FIELDS
+from tui.services.safe_text import one_line
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

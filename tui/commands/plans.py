@@ -13,9 +13,9 @@ from datetime import date
 from exercises.plan_templates import PLAN_KINDS, load_plan_template
 from store.ids import validate_client_id
 from store.text import clean_line
-from tui.context import make_context
-from tui.errors import UserError
-from tui.export import FORMATS, Document, render_bytes, write_file
+from tui.services.context import make_context
+from tui.services.errors import UserError
+from tui.services.export import FORMATS, Document, render_bytes, write_file
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -66,7 +66,7 @@ def write_output(doc: Document, fmt: str, output: str | None) -> str | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from tui.plans import PlanInputs, compile_plan
+    from tui.services.plan_compiler import PlanInputs, compile_plan
 
     cid = validate_client_id(args.id)
     check_output(args.format, args.output)
@@ -91,8 +91,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_worksheet(args: argparse.Namespace) -> int:
-    from tui.export.worksheet import worksheet_document
-    from tui.plans import day
+    from tui.services.export.worksheet import worksheet_document
+    from tui.services.plan_compiler import day
 
     ctx = make_context(args)
     exercise = ctx.library.get(args.exercise)

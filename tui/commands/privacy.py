@@ -24,11 +24,11 @@ from store.errors import StoreError
 from store.ids import validate_client_id
 from store.repository import ClientFile, Repository, os_user
 from store.storage import AtomicJSONStorage, atomic_write, backup_path
-from tui.audit_entries import format_entry
-from tui.context import Context, make_context
-from tui.errors import UserError
-from tui.safe_text import terminal_safe
-from tui.unlock import read_passphrase, unlock_with
+from tui.services.audit_entries import format_entry
+from tui.services.context import Context, make_context
+from tui.services.errors import UserError
+from tui.services.safe_text import terminal_safe
+from tui.services.unlock import read_passphrase, unlock_with
 
 if TYPE_CHECKING:
     from exercises.library import Library

@@ -22,7 +22,7 @@ from store.records import (
     SessionMode,
     SessionStatus,
 )
-from tui.context import Context
+from tui.services.context import Context
 
 DEMO_ID = "DEMO1"
 HISTORY = Path(__file__).with_name("demo_history.yaml")

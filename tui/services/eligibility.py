@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from exercises.interventions import NEED_AREAS, OFFENCE_TYPES, Criteria, Intervention
 from store.records import Client
-from tui.profile_fields import PROFILE_FIELDS
+from tui.services.profile_fields import PROFILE_FIELDS
 
 ADVISORY = "Advisory - professional judgement decides"
 

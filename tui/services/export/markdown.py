@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui.export.document import Block, Document, safe
+from tui.services.export.document import Block, Document, safe
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>:]|\d+(?=[.)]))")

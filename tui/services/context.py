@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from store.repository import Repository
 from store.storage import Codec
-from tui import locations
-from tui.config import Config, load_config
-from tui.errors import UserError
+from tui.services import locations
+from tui.services.config import Config, load_config
+from tui.services.errors import UserError
 
 if TYPE_CHECKING:
     from exercises.errors import ContentError
@@ -36,14 +36,14 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
-        from tui.unlock import codec_for
+        from tui.services.unlock import codec_for
 
         self.check_encryption_policy()
         return codec_for(self.data_dir)
 
     @property
     def encrypted(self) -> bool:
-        from tui.unlock import is_encrypted
+        from tui.services.unlock import is_encrypted
 
         return is_encrypted(self.data_dir)
 
@@ -62,7 +62,7 @@ class Context:
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether `passphrase` opens this data dir (the idle privacy screen asks for it)."""
-        from tui.unlock import passphrase_fits
+        from tui.services.unlock import passphrase_fits
 
         return passphrase_fits(self.data_dir, passphrase)
 

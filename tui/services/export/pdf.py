@@ -16,9 +16,9 @@ from fpdf.bidi import BidiParagraph
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from tui.export.document import Block, Document, safe
+from tui.services.export.document import Block, Document, safe
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
 BOLD = FONTS / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"

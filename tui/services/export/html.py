@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape as _escape
 
-from tui.export.document import Block, Document, safe
+from tui.services.export.document import Block, Document, safe
 
 CSS = """
 :root { color: #000; background: #fff; }

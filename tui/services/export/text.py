@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tui.export.document import Block, Document, safe
+from tui.services.export.document import Block, Document, safe
 
 WIDTH = 80
 

@@ -19,8 +19,8 @@ from exercises.models import Exercise, Option, Step, StepKind
 from exercises.plan_templates import PlanTemplate, SectionTemplate
 from store.records import Answer, Client, FollowUp, PlanVersion, Session
 from store.text import clean_line, clean_text
-from tui.config import Config
-from tui.export.document import Block, Document
+from tui.services.config import Config
+from tui.services.export.document import Block, Document
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CONCERN_FLAG = "⚠ CLEAR CONCERN"
@@ -130,7 +130,7 @@ class Plan(_Frozen):
 
     def to_markdown(self) -> str:
         """The plan as Markdown (what a saved version keeps, and what the review screen shows)."""
-        from tui.export.markdown import to_markdown
+        from tui.services.export.markdown import to_markdown
 
         return to_markdown(self.document())
 

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Final
 
-from tui.export.document import Block, Document
+from tui.services.export.document import Block, Document
 
 FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
 TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
@@ -29,19 +29,19 @@ __all__ = [
 def render(doc: Document, fmt: str) -> str | bytes:
     """`doc` in `fmt`: str for md, txt and html; bytes for pdf. ValueError for an unknown format."""
     if fmt == "md":
-        from tui.export.markdown import to_markdown
+        from tui.services.export.markdown import to_markdown
 
         return to_markdown(doc)
     if fmt == "txt":
-        from tui.export.text import to_text
+        from tui.services.export.text import to_text
 
         return to_text(doc)
     if fmt == "html":
-        from tui.export.html import to_html
+        from tui.services.export.html import to_html
 
         return to_html(doc)
     if fmt == "pdf":
-        from tui.export.pdf import to_pdf
+        from tui.services.export.pdf import to_pdf
 
         return to_pdf(doc)
     raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")

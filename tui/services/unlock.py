@@ -17,7 +17,7 @@ from pathlib import Path
 from store import crypto
 from store.crypto import EncryptedCodec
 from store.storage import Codec
-from tui.errors import UserError
+from tui.services.errors import UserError
 
 PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 #: a passphrase file larger than this is not a passphrase file.

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from tui.safe_text import one_line
+from tui.services.safe_text import one_line
 
 #: the longest text kept in one cell (the table scrolls; this bounds a hostile 1 MB field).
 CELL_LIMIT = 200

@@ -10,8 +10,8 @@ from markdown_it import MarkdownIt
 
 from exercises.models import Exercise, Step, StepKind
 from store.text import clean_line
-from tui.errors import UserError
-from tui.export.document import Block, Document
+from tui.services.errors import UserError
+from tui.services.export.document import Block, Document
 
 #: the most blank rows / lines printed for one answer, whatever the step allows.
 MAX_ROWS = 6

@@ -1,4 +1,4 @@
-"""Configuration: a TOML file (see `tui.locations.config_file`), every key optional.
+"""Configuration: a TOML file (see `tui.services.locations.config_file`), every key optional.
 
 ```toml
 practitioner_name = "Sam Jones"     # shown on sessions instead of the OS user
@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tui.errors import UserError
+from tui.services.errors import UserError
 
 
 class CrisisLine(BaseModel):
@@ -69,7 +69,7 @@ class Config(BaseModel):
 
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file is the defaults, a broken one a one-line error."""
-    from tui.locations import config_file
+    from tui.services.locations import config_file
 
     path = path or config_file()
     try:

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 from exercises.interventions import OFFENCE_TYPES
 from store.records import Client
 from store.text import clean_line
-from tui.errors import UserError
+from tui.services.errors import UserError
 
 _UNKNOWN = {"", "unknown", "not_known", "-"}
 _YES = {"yes", "y", "true"}
