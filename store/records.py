@@ -10,13 +10,15 @@ import datetime as dt
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from store.text import clean_line, clean_text
 
 SCHEMA_VERSION = 1
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
 NAME_MAX = 120
 NOTE_MAX = 4000
@@ -29,6 +31,14 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+def revise(record: RecordT, **changes: Any) -> RecordT:
+    """`record` with `changes`, validated like a new one: every cleaning validator runs again.
+
+    (`model_copy(update=...)` skips validators, so a note set that way would be stored uncleaned.)
+    """
+    return type(record).model_validate({**record.model_dump(), **changes})
 
 
 class Record(BaseModel):
@@ -198,6 +208,16 @@ class FollowUp(Record):
     closed_on: date | None = None
     closed_note: str = ""
     closed_by: str = ""
+
+    @field_validator("reason", "action", "closed_by")
+    @classmethod
+    def _clean_line(cls, v: str) -> str:
+        return clean_line(v)
+
+    @field_validator("closed_note")
+    @classmethod
+    def _clean_note(cls, v: str) -> str:
+        return clean_text(v).strip()
 
     @property
     def is_open(self) -> bool:

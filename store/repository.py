@@ -49,6 +49,8 @@ from store.storage import (
 from store.text import clean_value
 
 R = TypeVar("R", bound=BaseModel)
+#: what a list shows of one client, taken from its open file (see `Repository.register`)
+Summariser = Callable[["ClientFile"], dict[str, Any]]
 #: doc ids by the values of an upsert's key fields
 _KeyIndex = dict[tuple[Any, ...], list[int]]
 
@@ -155,9 +157,12 @@ class Repository:
     def register_path(self) -> Path:
         return self.data_dir / "register.json"
 
-    def register(self) -> list[dict[str, Any]]:
-        """One summary per client for the client list: id, name, stage, last session date, open
-        follow-ups, or `problem` (one line) for a file that cannot be read.
+    def register(
+        self, summarise: Summariser | None = None, *, kind: str = "default"
+    ) -> list[dict[str, Any]]:
+        """One summary per client for lists: what `summarise` takes from an open file (the
+        caller decides; `kind` names that choice, so a cache of another kind is not reused), or
+        `problem` (one line) for a file that cannot be read.
 
         Kept in ``DATA_DIR/register.json`` (plain data dirs only: names must not sit unencrypted
         beside encrypted files), each entry keyed on its file's (inode, size, mtime, ctime): a
@@ -165,15 +170,18 @@ class Repository:
         A register that is missing or does not parse is rebuilt. Reading it audits nothing: it
         shows the list, not a client's record.
         """
+        summarise = summarise or _default_summary
         old: dict[str, Any] = {}
         if self.codec is None:
             try:
                 loaded = json.loads(self.register_path.read_bytes())
-                old = loaded if isinstance(loaded, dict) else {}
+                if isinstance(loaded, dict) and loaded.get("kind") == kind:
+                    clients = loaded.get("clients")
+                    old = clients if isinstance(clients, dict) else {}
             except (OSError, ValueError):
                 old = {}
         elif self.register_path.exists():
-            _shred(self.register_path)  # left from before the data dir was encrypted
+            shred(self.register_path)  # left from before the data dir was encrypted
         new: dict[str, Any] = {}
         out = []
         clients_dir = os.fspath(self.clients_dir)
@@ -190,34 +198,25 @@ class Repository:
                 and entry.get("key") == key
                 and "problem" not in entry
             ):
-                entry = {"key": key, **self._summary(cid)}
+                entry = {"key": key, **self._summary(cid, summarise)}
             new[cid] = entry
             out.append({k: v for k, v in entry.items() if k != "key"} | {"id": cid})
         if self.codec is None and new != old:
             try:
+                doc = {"kind": kind, "clients": new}
                 atomic_write(
-                    self.register_path, json.dumps(new, ensure_ascii=False).encode("utf-8")
+                    self.register_path, json.dumps(doc, ensure_ascii=False).encode("utf-8")
                 )
             except OSError:
                 pass  # only a cache: the list is right without it
         return out
 
-    def _summary(self, cid: str) -> dict[str, Any]:
+    def _summary(self, cid: str, summarise: Summariser) -> dict[str, Any]:
         try:
             cf = ClientFile(self, cid, lock=None, holder=None)
-            client = cf.client()
-            sessions = cf.sessions()
-            open_fu = sum(1 for f in cf.follow_ups() if f.is_open)
+            return summarise(cf)
         except Exception as exc:  # a broken file is listed, not fatal
             return {"problem": " ".join(str(exc).split())}
-        return {
-            "name": client.name,
-            "stage": client.programme_stage.value.replace("_", "-")
-            if client.programme_stage
-            else "",
-            "last_session": sessions[-1].date.isoformat() if sessions else "",
-            "follow_ups": open_fu,
-        }
 
     def read_client(self, client_id: str) -> Client:
         with self.read(client_id) as cf:
@@ -355,7 +354,7 @@ class Repository:
             for path in self.client_files(cid):
                 if path.name == f"{cid}.lock":
                     continue
-                _shred(path)
+                shred(path)
                 removed.append(path)
         lock_path = client_path(self.clients_dir, cid, ".lock")
         if lock_path.exists():
@@ -409,6 +408,11 @@ class Repository:
             return None
 
 
+def _default_summary(cf: ClientFile) -> dict[str, Any]:
+    client = cf.client()
+    return {"name": client.name}
+
+
 def _audited(log: AuditLog, action: str, done: str, **kwargs: Any) -> None:
     """Append an entry after a change that is already on disk: say so if the log fails."""
     try:
@@ -448,7 +452,7 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") 
     return out
 
 
-def _shred(path: Path) -> None:
+def shred(path: Path) -> None:
     """Overwrite a regular file with zeros, fsync, unlink (best effort: SSDs and CoW file systems
     may keep old blocks; encryption at rest is what protects those)."""
     try:

@@ -64,12 +64,22 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, keep_backup: bool = False) -> None:
-    """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix."""
+def atomic_write(
+    path: Path, data: bytes, *, keep_backup: bool = False, mode: int | None = None
+) -> None:
+    """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix.
+
+    The temp file has a random name, is created exclusively and never through a symlink; the
+    rename replaces whatever is at `path` (a symlink there is replaced, never followed). `mode`
+    defaults to the data dir's file mode (0600, or 0660 on a shared group dir).
+    """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, file_mode())
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    fd = os.open(tmp, flags, file_mode() if mode is None else mode)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)  # whatever the umask
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

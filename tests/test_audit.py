@@ -146,9 +146,10 @@ def test_audit_failure_blocks_showing_data(repo: Repository, cli) -> None:
     with pytest.raises(AuditError):
         repo.read_client("X1")
     assert not repo.clients_dir.joinpath("X1.holder").exists()
-    listed = cli("client", "list")
-    assert listed.returncode == 1 and NAME not in listed.stdout
-    assert "cannot write the audit log" in listed.stderr
+    # (the client list shows names from the register and opens no record: nothing to audit)
+    shown = cli("plan", "X1", "--kind", "wellbeing")
+    assert shown.returncode == 1 and NAME not in shown.stdout
+    assert "cannot write the audit log" in shown.stderr
     exported = cli("export", "X1", "-o", str(repo.data_dir.parent / "out.json"))
     assert exported.returncode == 1 and exported.stderr.count("\n") == 1
     assert NAME not in exported.stdout + exported.stderr

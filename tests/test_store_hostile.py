@@ -271,7 +271,6 @@ def _run_read_only(data: Path, *args: str, env: dict[str, str]) -> subprocess.Co
 @pytest.mark.parametrize(
     "args",
     [
-        ["client", "list"],
         ["client", "add", "Y2", "--name", "B"],
         ["export", "X1", "-o", "{out}"],
         ["delete", "X1", "--yes"],
@@ -293,6 +292,17 @@ def test_read_only_data_dir_gives_a_one_line_error(
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert "Secret Name" not in result.stdout  # nothing shown unaudited
+    assert {p: p.read_bytes() for p in repo.data_dir.rglob("*") if p.is_file()} == before
+
+
+def test_listing_a_read_only_data_dir_works_and_changes_nothing(repo: Repository) -> None:
+    """The list is read from the register (a cache it cannot write here): no record is opened,
+    so there is nothing to audit, and nothing on disk changes."""
+    repo.add_client(Client(id="X1", name="Secret Name"))
+    before = {p: p.read_bytes() for p in repo.data_dir.rglob("*") if p.is_file()}
+    result = _run_read_only(repo.data_dir, "client", "list", env=cli_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["X1", "Secret", "Name", "no", "sessions"]
     assert {p: p.read_bytes() for p in repo.data_dir.rglob("*") if p.is_file()} == before
 
 

@@ -20,14 +20,9 @@ from textual.widgets import Input, TextArea
 
 from exercises.models import Option
 from store.text import clean_line, clean_text
+from tui.services.answers import option_symbol
 
-TONE_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}
 TONE_STYLES = {"green": "$text-success", "amber": "$text-warning", "red": "$text-error"}
-
-
-def option_symbol(option: Option) -> str:
-    """The option's symbol, or the traffic-light symbol of its tone."""
-    return clean_line(option.symbol) or TONE_SYMBOLS.get(option.tone, "")
 
 
 def option_content(option: Option, *, bold: bool = True) -> Content:
@@ -39,13 +34,6 @@ def option_content(option: Option, *, bold: bool = True) -> Content:
     if not symbol:
         return word
     return Content.assemble(Content.styled(symbol, style) if style else Content(symbol), " ", word)
-
-
-def option_text(option: Option) -> str:
-    """The option as plain text, e.g. for summaries."""
-    symbol = option_symbol(option)
-    label = clean_line(option.label)
-    return f"{symbol} {label}" if symbol else label
 
 
 class TooLong(Message):

@@ -8,11 +8,10 @@ import sys
 
 from pydantic import ValidationError
 
-from store.ids import validate_client_id
 from store.records import Client
+from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
-from tui.services.rar import rar_summary
 from tui.services.safe_text import terminal_safe
 
 
@@ -41,13 +40,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from tui.services.clients import add_client
+
     cid = validate_client_id(args.id)
     ctx = make_context(args)
     try:
-        client = Client(id=cid, name=args.name)
+        add_client(ctx, cid, args.name)
     except ValidationError as exc:
         raise UserError(f"client {cid}: {exc.errors()[0]['msg']}") from None
-    ctx.repo.add_client(client)
     print(f"added client {cid}")
     return 0
 
@@ -75,40 +75,22 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = make_context(args)
-    repo = ctx.repo
-    rows = []
-    problems = []
-    for cid in repo.client_ids():
-        try:
-            with repo.read(cid) as cf:
-                client = cf.client()
-                sessions = cf.sessions()
-                open_follow_ups = sum(1 for f in cf.follow_ups() if f.is_open)
-        except Exception as exc:  # a StoreError, or a broken file of any kind: name it, go on
-            problems.append(exc)
-            continue
-        row = {
-            "id": client.id,
-            "name": client.name,
-            "programme_stage": client.programme_stage.value if client.programme_stage else None,
-            "sessions": len(sessions),
-            "last_session": sessions[-1].date.isoformat() if sessions else None,
-            "open_follow_ups": open_follow_ups,
-            **rar_summary(client, sessions).as_json(),
-        }
-        rows.append(row)
+    from tui.services.clients import list_clients
+
+    rows = list_clients(make_context(args))
+    good = [r for r in rows if not r.problem]
+    problems = [r for r in rows if r.problem]
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([r.as_json() for r in good], sys.stdout, ensure_ascii=False, indent=2)
         print()
-    elif not rows and not problems:
+    elif not rows:
         print("no clients yet: add one with `wellbeing client add ID --name NAME`")
     else:
-        for r in rows:
-            last = r["last_session"] or "no sessions"
-            print(f"{r['id']:<12} {terminal_safe(r['name']):<30} {last}")
-    for exc in problems:
-        print(f"wellbeing: {terminal_safe(str(exc))}", file=sys.stderr)
+        for r in good:
+            last = r.last_session or "no sessions"
+            print(f"{r.client_id:<12} {terminal_safe(r.name):<30} {last}")
+    for r in problems:
+        print(f"wellbeing: {terminal_safe(r.problem)}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
-from exercises.plan_templates import PLAN_KINDS, load_plan_template
-from store.ids import validate_client_id
-from store.text import clean_line
+from exercises.plan_templates import PLAN_KINDS
+from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
-from tui.services.export import FORMATS, Document, render_bytes, write_file
+from tui.services.export import FORMATS
+from tui.services.safe_text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -45,62 +46,37 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def check_output(fmt: str, output: str | None) -> None:
-    """Refuse a destination that cannot take `fmt` (a PDF to the terminal) before any work."""
-    if fmt == "pdf" and (output is None or output == "-"):
-        raise UserError("a PDF cannot go to the terminal; give -o FILE")
-
-
-def write_output(doc: Document, fmt: str, output: str | None) -> str | None:
-    """Write `doc` to `output` (atomically, private) or stdout; return the path written, if any."""
-    check_output(fmt, output)
-    if output is None or output == "-":
-        sys.stdout.write(render_bytes(doc, fmt).decode("utf-8"))
+def _emit(result: Path | bytes) -> None:
+    if isinstance(result, bytes):
+        sys.stdout.write(result.decode("utf-8"))
         sys.stdout.flush()
-        return None
-    try:
-        path = write_file(doc, output, fmt)
-    except OSError as exc:
-        raise UserError(f"cannot write {clean_line(output)}: {exc.strerror or exc}") from None
-    return str(path)
+    else:
+        print(f"wrote {terminal_safe(result)}", file=sys.stderr)
+
+
+def _dest(output: str | None) -> Path | None:
+    return None if output in (None, "-") else Path(output)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from tui.services.plan_compiler import PlanInputs, compile_plan
+    from tui.services.clients import read_client
+    from tui.services.plans import compile_plan, export_plan
 
     cid = validate_client_id(args.id)
-    check_output(args.format, args.output)
+    if args.format == "pdf" and _dest(args.output) is None:
+        raise UserError("a PDF cannot go to the terminal; give -o FILE")
     ctx = make_context(args)
-    if not ctx.repo.exists(cid):
-        raise UserError(f"no client {cid} in {ctx.repo.data_dir}")
-    with ctx.repo.read(cid) as cf:  # audited "viewed"; a read-only open may still record
-        data = PlanInputs.from_client_file(cf)
-        template = load_plan_template(args.kind, ctx.content_dirs)
-        today = date.today()
-        plan = compile_plan(args.kind, template, ctx.library, data, ctx.config, today)
-        doc = plan.document(printed_on=today)
-        # Audited before anything leaves: if the log cannot be written, nothing is output.
-        # Kind and format only; never the file name, which may hold a name.
-        cf.record("plan compiled", [args.kind])
-        to = "stdout" if args.output in (None, "-") else "file"
-        cf.record("exported", [args.kind], {"format": args.format, "to": to})
-    written = write_output(doc, args.format, args.output)
-    if written:
-        print(f"wrote {written}", file=sys.stderr)
+    today = date.today()
+    with read_client(ctx, cid) as oc:
+        plan = compile_plan(oc, args.kind, today)
+        result = export_plan(oc, plan, args.format, _dest(args.output), printed_on=today)
+    _emit(result)
     return 0
 
 
 def cmd_worksheet(args: argparse.Namespace) -> int:
-    from tui.services.export.worksheet import worksheet_document
-    from tui.services.plan_compiler import day
+    from tui.services.plans import worksheet
 
     ctx = make_context(args)
-    exercise = ctx.library.get(args.exercise)
-    if exercise is None:
-        name = clean_line(args.exercise)[:60]
-        raise UserError(f"no exercise '{name}' (see `wellbeing content list`)")
-    doc = worksheet_document(exercise, printed_on=day(date.today()))
-    written = write_output(doc, args.format, args.output)
-    if written:
-        print(f"wrote {written}", file=sys.stderr)
+    _emit(worksheet(ctx, args.exercise, args.format, _dest(args.output), printed_on=date.today()))
     return 0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from exercises.models import StepKind
+from exercises.models import Step, StepKind
 from store.records import Answer
+from tui.services.answers import is_blank, option_words
 
 LEVEL_TREND = "wellbeing-level"
 
@@ -17,26 +18,18 @@ def level_steps(library: object) -> set[tuple[str, str]]:
     return keys
 
 
-def option_words(library: object, exercise_id: str, step_id: str, value: object) -> str:
-    """An answer's option(s) as symbol + word, e.g. '▲ Amber'; the raw value if unknown."""
+def _step(library: object, exercise_id: str, step_id: str) -> Step | None:
     ex = library.get(exercise_id) if hasattr(library, "get") else None
-    step = ex.step(step_id) if ex else None
-    values = value if isinstance(value, list) else [value]
-    out = []
-    for v in values:
-        opt = next((o for o in step.options if o.value == v), None) if step else None
-        out.append(f"{opt.symbol} {opt.label}".strip() if opt else str(v))
-    return ", ".join(out)
+    return ex.step(step_id) if ex else None  # type: ignore[no-any-return]
 
 
 def latest_level(library: object, answers: list[Answer]) -> str:
     """'Traffic light: ▲ Amber (12 Mar 2026)', or '' when never recorded."""
     keys = level_steps(library)
-    found = [
-        a for a in answers if (a.exercise_id, a.step_id) in keys and a.value not in (None, "", [])
-    ]
+    found = [a for a in answers if (a.exercise_id, a.step_id) in keys and not is_blank(a.value)]
     if not found:
         return ""
     last = max(found, key=lambda a: a.updated_at)
-    words = option_words(library, last.exercise_id, last.step_id, last.value)
+    step = _step(library, last.exercise_id, last.step_id)
+    words = option_words(step.options if step else (), last.value)
     return f"Traffic light: {words} ({last.updated_at:%d %b %Y})"

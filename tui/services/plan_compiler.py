@@ -9,16 +9,17 @@ No Textual here: the command line and the tests compile plans without a terminal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from exercises.models import Exercise, Option, Step, StepKind
+from exercises.models import Exercise, Step
 from exercises.plan_templates import PlanTemplate, SectionTemplate
 from store.records import Answer, Client, FollowUp, PlanVersion, Session
-from store.text import clean_line, clean_text
+from store.text import clean_line
+from tui.services import answers
 from tui.services.config import Config
 from tui.services.export.document import Block, Document
 
@@ -230,141 +231,6 @@ def exercises_of(library: ExerciseSource | Iterable[Exercise]) -> list[Exercise]
     return sorted(items, key=key)
 
 
-def latest_answers(
-    answers: Iterable[Answer], sessions: Iterable[Session] = ()
-) -> dict[tuple[str, str], Answer]:
-    """The latest answer to each (exercise, step) across all sessions: by time saved, then by
-    session date."""
-    dates = {s.id: s.date for s in sessions}
-    latest: dict[tuple[str, str], Answer] = {}
-    for a in answers:
-        key = (a.exercise_id, a.step_id)
-        rank = (a.updated_at, dates.get(a.session_id, date.min))
-        old = latest.get(key)
-        if old is None or rank >= (old.updated_at, dates.get(old.session_id, date.min)):
-            latest[key] = a
-    return latest
-
-
-# -- rendering answer values ---------------------------------------------------------------------
-
-
-def _s(value: object) -> str:
-    return clean_text(str(value)).strip()
-
-
-def option_text(options: Sequence[Option], value: object) -> str:
-    """An option as its symbol and words ("● Green"); an unknown value as itself."""
-    for option in options:
-        if option.value == value:
-            return " ".join(p for p in (option.symbol, clean_line(option.label)) if p)
-    return _s(value)
-
-
-def _is_concern(options: Sequence[Option], value: object) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return any(o.opens_follow_up and o.value in values for o in options)
-
-
-def is_blank(value: object) -> bool:
-    """An answer with nothing in it (cleared, or never filled) counts as no answer."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list):
-        return all(is_blank(v) for v in value)
-    if isinstance(value, dict):
-        return all(is_blank(v) for v in value.values())
-    return False
-
-
-def _generic(value: object) -> tuple[str, tuple[str, ...]]:
-    """Any value, readably, when the step that would explain it is unknown or does not match."""
-    if isinstance(value, list):
-        items = []
-        for v in value:
-            if isinstance(v, dict):
-                items.append(
-                    "; ".join(f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x))
-                )
-            elif not is_blank(v):
-                items.append(_s(v))
-        return "", tuple(items)
-    if isinstance(value, dict):
-        return "; ".join(f"{_s(k)}: {_s(v)}" for k, v in value.items() if not is_blank(v)), ()
-    return _s(value), ()
-
-
-def _timed(step: Step, value: dict[str, Any]) -> str:
-    pattern = next((p for p in step.patterns if p.id == value.get("pattern")), None)
-    phases = value.get("phases") if pattern is None else None
-    if pattern is not None:
-        name = clean_line(pattern.label)
-        steps = ", ".join(f"{clean_line(p.label)} {p.seconds}s" for p in pattern.phases)
-    else:
-        name = "My own pattern" if phases else _s(value.get("pattern", "a pattern"))
-        steps = ", ".join(
-            f"{_s(p.get('label', ''))} {_s(p.get('seconds', ''))}s"
-            for p in (phases or [])
-            if isinstance(p, dict)
-        )
-    text = f"{name} ({steps})" if steps else name
-    cycles, completed = value.get("cycles"), value.get("completed")
-    if isinstance(cycles, int):
-        text += f", {cycles} cycle{'s' if cycles != 1 else ''}"
-        if isinstance(completed, int) and completed != cycles:
-            text += f" ({completed} completed)"
-    elif isinstance(completed, int):
-        text += f", {completed} cycles completed"
-    return text
-
-
-def render_value(step: Step, value: object) -> tuple[str, tuple[str, ...], bool]:
-    """(text, items, concern) for an answer to `step`; a value of the wrong shape is shown as is."""
-    kind = step.kind
-    if kind is StepKind.TEXT and isinstance(value, str):
-        return _s(value), (), False
-    if kind is StepKind.LIST and isinstance(value, list):
-        return "", tuple(_s(v) for v in value if not is_blank(v)), False
-    if kind is StepKind.CHOICE and isinstance(value, (str, list)):
-        concern = _is_concern(step.options, value)
-        if isinstance(value, list):
-            return "", tuple(option_text(step.options, v) for v in value), concern
-        return option_text(step.options, value), (), concern
-    if kind is StepKind.SCALE and isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = f"{value:g}/{step.scale_max}"
-        if step.low_label or step.high_label:
-            text += (
-                f" ({clean_line(step.low_label) or step.scale_min} ... "
-                f"{clean_line(step.high_label) or step.scale_max})"
-            )
-        return text, (), False
-    if kind is StepKind.TIMED and isinstance(value, dict):
-        return _timed(step, value), (), False
-    if kind is StepKind.TABLE and isinstance(value, list):
-        rows, concern = [], False
-        columns = {c.id: c for c in step.columns}
-        for row in value:
-            if not isinstance(row, dict) or is_blank(row):
-                continue
-            parts = []
-            for col in step.columns:
-                cell = row.get(col.id)
-                if is_blank(cell):
-                    continue
-                shown = option_text(col.options, cell) if col.options else _s(cell)
-                concern = concern or _is_concern(col.options, cell)
-                parts.append(f"{clean_line(col.label)}: {shown}")
-            parts.extend(
-                f"{_s(k)}: {_s(v)}" for k, v in row.items() if k not in columns and not is_blank(v)
-            )
-            rows.append("; ".join(parts))
-        return "", tuple(rows), concern
-    text, items = _generic(value)
-    return text, items, False
-
-
 # -- compiling -----------------------------------------------------------------------------------
 
 
@@ -441,8 +307,8 @@ def compile_plan(
     sessions = {s.id: s for s in data.sessions}
     latest = {
         k: a
-        for k, a in latest_answers(data.answers, data.sessions).items()
-        if not is_blank(a.value)
+        for k, a in answers.latest(data.answers, data.sessions).items()
+        if not answers.is_blank(a.value)
     }
     used: set[tuple[str, str]] = set()
 
@@ -464,7 +330,7 @@ def compile_plan(
                 if answer is None or not step.answerable:
                     continue
                 used.add((exercise.id, step.id))
-                text, rendered, concern = render_value(step, answer.value)
+                shown = answers.render(step, answer.value)
                 items.append(
                     PlanItem(
                         exercise_id=exercise.id,
@@ -472,9 +338,9 @@ def compile_plan(
                         title=_title(step, st),
                         exercise_title=clean_line(exercise.title),
                         given_on=_given_on(answer, sessions),
-                        text=text,
-                        items=rendered,
-                        concern=concern,
+                        text=shown.text,
+                        items=shown.items,
+                        concern=shown.concern,
                     )
                 )
         sections.append(
@@ -504,7 +370,7 @@ def compile_plan(
                 continue
         elif exercise is not None and _plan_of_exercise(exercise) != kind:
             continue
-        text, rendered = _generic(answer.value)
+        shown = answers.render(None, answer.value)
         orphans.append(
             PlanItem(
                 exercise_id=exercise_id,
@@ -512,8 +378,8 @@ def compile_plan(
                 title=clean_line(step.title) if step is not None else "A step no longer in use",
                 exercise_title=clean_line(exercise.title) if exercise is not None else "",
                 given_on=_given_on(answer, sessions),
-                text=text,
-                items=rendered,
+                text=shown.text,
+                items=shown.items,
             )
         )
 

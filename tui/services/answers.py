@@ -1,0 +1,243 @@
+"""What an answer means, decided once: empty or not, which is the latest, whether it opens a
+follow-up, and how it reads.
+
+The exercise screen, the dashboard, the plan compiler and the exports all ask these questions; each
+has exactly one answer here, so a rule can never mean one thing on screen and another in a plan.
+No Textual: the command line and the tests use it without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from exercises.models import Option, Step, StepKind
+from store.records import Answer, Session
+from store.text import clean_line, clean_text
+
+#: a traffic-light tone's symbol, for options that name a tone but no symbol of their own.
+TONE_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}
+
+DISCLOSURE_REASON = "marked as a disclosure"
+CONCERN_REASON = "a clear concern was recorded"
+
+
+# -- empty -------------------------------------------------------------------------------------
+
+
+def is_blank(value: object) -> bool:
+    """An answer with nothing in it (never filled, cleared, or only blanks) is no answer."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(is_blank(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_blank(v) for v in value.values())
+    return False
+
+
+# -- latest ------------------------------------------------------------------------------------
+
+
+def latest(
+    answers: Iterable[Answer], sessions: Iterable[Session] = ()
+) -> dict[tuple[str, str], Answer]:
+    """The latest answer to each (exercise, step): by time saved, then by the date of its session;
+    on a tie the later one given. (`ClientFile.latest_answers` applies this same rule to the raw
+    records of a file; a test holds the two to it.)"""
+    dates = {s.id: s.date for s in sessions}
+    found: dict[tuple[str, str], tuple[tuple[Any, date], Answer]] = {}
+    for a in answers:
+        key = (a.exercise_id, a.step_id)
+        rank = (a.updated_at, dates.get(a.session_id, date.min))
+        held = found.get(key)
+        if held is None or rank >= held[0]:
+            found[key] = (rank, a)
+    return {k: a for k, (_, a) in found.items()}
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+def option_symbol(option: Option) -> str:
+    """The option's symbol, or the traffic-light symbol of its tone."""
+    return clean_line(option.symbol) or TONE_SYMBOLS.get(option.tone, "")
+
+
+def option_label(option: Option) -> str:
+    """An option as symbol and words ("● Green"): never colour alone."""
+    symbol, label = option_symbol(option), clean_line(option.label)
+    return f"{symbol} {label}" if symbol else label
+
+
+def _chosen(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
+
+
+def option_words(options: Sequence[Option], value: object) -> str:
+    """The option(s) a value picks, as symbol and words; a value no option has, as itself."""
+    words = []
+    for v in _chosen(value):
+        option = next((o for o in options if o.value == v), None)
+        words.append(option_label(option) if option is not None else _s(v))
+    return ", ".join(words)
+
+
+def _picks_flagged(options: Sequence[Option], value: object) -> bool:
+    chosen = _chosen(value)
+    return any(o.opens_follow_up and o.value in chosen for o in options)
+
+
+# -- follow-ups --------------------------------------------------------------------------------
+
+
+def concern(step: Step, value: object) -> bool:
+    """The answer picks an option that content marks as opening a follow-up (a clear concern),
+    in a choice or in any row of a choice column."""
+    if step.kind is StepKind.CHOICE and isinstance(value, (str, list)):
+        return _picks_flagged(step.options, value)
+    if step.kind is StepKind.TABLE and isinstance(value, list):
+        return any(
+            isinstance(row, dict) and _picks_flagged(column.options, row.get(column.id))
+            for column in step.columns
+            if column.options
+            for row in value
+        )
+    return False
+
+
+def follow_up_reason(step: Step, value: object, disclosure: bool) -> str | None:
+    """Why this answer opens a follow-up, or None: the one rule, for the exercise screen, the save
+    and the plan compiler alike. A disclosure can be marked on any answer."""
+    if disclosure:
+        return DISCLOSURE_REASON
+    if concern(step, value):
+        return CONCERN_REASON
+    return None
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An answer readably: prose `text`, or `items` (a list, the options of a multiple choice, or
+    a table's rows with column labels), and whether it is a clear concern."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+    concern: bool = False
+
+    def one_line(self, separator: str = "; ") -> str:
+        return separator.join(p for p in (self.text, *self.items) if p)
+
+
+def _s(value: object) -> str:
+    return clean_text(str(value)).strip()
+
+
+def _generic(value: object) -> Rendered:
+    """Any value, readably, when the step that would explain it is unknown or does not match."""
+    if isinstance(value, list):
+        items = []
+        for v in value:
+            if isinstance(v, dict):
+                items.append(
+                    "; ".join(f"{_s(k)}: {_s(x)}" for k, x in v.items() if not is_blank(x))
+                )
+            elif not is_blank(v):
+                items.append(_s(v))
+        return Rendered(items=tuple(items))
+    if isinstance(value, dict):
+        return Rendered(
+            text="; ".join(f"{_s(k)}: {_s(v)}" for k, v in value.items() if not is_blank(v))
+        )
+    return Rendered(text="" if value is None else _s(value))
+
+
+def _timed(step: Step, value: dict[str, Any]) -> str:
+    pattern = next((p for p in step.patterns if p.id == value.get("pattern")), None)
+    phases = value.get("phases") if pattern is None else None
+    if pattern is not None:
+        name = clean_line(pattern.label)
+        steps = ", ".join(f"{clean_line(p.label)} {p.seconds}s" for p in pattern.phases)
+    else:
+        name = "My own pattern" if phases else _s(value.get("pattern", "a pattern"))
+        steps = ", ".join(
+            f"{_s(p.get('label', ''))} {_s(p.get('seconds', ''))}s"
+            for p in (phases or [])
+            if isinstance(p, dict)
+        )
+    text = f"{name} ({steps})" if steps else name
+    cycles, completed = value.get("cycles"), value.get("completed")
+    if isinstance(cycles, int):
+        text += f", {cycles} cycle{'s' if cycles != 1 else ''}"
+        if isinstance(completed, int) and completed != cycles:
+            text += f" ({completed} completed)"
+    elif isinstance(completed, int):
+        text += f", {completed} cycles completed"
+    return text
+
+
+def _table(step: Step, value: list[Any]) -> Rendered:
+    rows = []
+    known = {c.id for c in step.columns}
+    for row in value:
+        if not isinstance(row, dict) or is_blank(row):
+            continue
+        parts = [
+            f"{clean_line(col.label)}: "
+            + (option_words(col.options, row[col.id]) if col.options else _s(row[col.id]))
+            for col in step.columns
+            if not is_blank(row.get(col.id))
+        ]
+        parts += [f"{_s(k)}: {_s(v)}" for k, v in row.items() if k not in known and not is_blank(v)]
+        rows.append("; ".join(parts))
+    return Rendered(items=tuple(rows), concern=concern(step, value))
+
+
+def render(step: Step | None, value: object) -> Rendered:
+    """An answer to `step`, readably; a value of the wrong shape (or of a step gone from the
+    content) is shown as it is, never dropped."""
+    kind = step.kind if step is not None else None
+    if step is None or is_blank(value):
+        return _generic(value)
+    if kind is StepKind.TEXT and isinstance(value, str):
+        return Rendered(text=_s(value))
+    if kind is StepKind.LIST and isinstance(value, list):
+        return Rendered(items=tuple(_s(v) for v in value if not is_blank(v)))
+    if kind is StepKind.CHOICE and isinstance(value, (str, list)):
+        flagged = concern(step, value)
+        if isinstance(value, list):
+            return Rendered(
+                items=tuple(option_words(step.options, v) for v in value), concern=flagged
+            )
+        return Rendered(text=option_words(step.options, value), concern=flagged)
+    if kind is StepKind.SCALE and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = f"{value:g}/{step.scale_max}"
+        if step.low_label or step.high_label:
+            text += (
+                f" ({clean_line(step.low_label) or step.scale_min} ... "
+                f"{clean_line(step.high_label) or step.scale_max})"
+            )
+        return Rendered(text=text)
+    if kind is StepKind.TIMED and isinstance(value, dict):
+        return Rendered(text=_timed(step, value))
+    if kind is StepKind.TABLE and isinstance(value, list):
+        return _table(step, value)
+    return _generic(value)
+
+
+def summary(step: Step | None, value: object) -> str:
+    """An answer on one line (hints, read-only views); "" for no answer."""
+    if is_blank(value):
+        return ""
+    if step is not None and step.kind is StepKind.TABLE and isinstance(value, list):
+        rows = render(step, value).items
+        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        return f"{count}: {rows[0]}" if rows else count
+    return clean_line(render(step, value).one_line())

@@ -1,0 +1,44 @@
+"""A client's audit trail: read it and check its chain, without the passphrase.
+
+Audit entries hold field names and ids, never values, so an admin can verify a log on an
+encrypted data dir without unlocking it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from store.audit import AuditLog, Problem
+from store.ids import validate_client_id
+from store.repository import Repository
+from tui.services.context import Context
+from tui.services.errors import UserError
+
+
+@dataclass(frozen=True)
+class Verdict:
+    problems: list[Problem]
+    entries: int
+    head: str
+
+
+def _log(ctx: Context, client_id: str) -> AuditLog:
+    cid = validate_client_id(client_id)
+    if not ctx.data_dir.is_dir():
+        raise UserError(f"no data dir at {ctx.data_dir}")
+    log = Repository(ctx.data_dir, allow_group=ctx.config.shared_group).audit_log(cid)
+    if not log.exists():
+        raise UserError(f"no audit log for client {cid} in {ctx.data_dir}")
+    return log
+
+
+def verify(ctx: Context, client_id: str) -> Verdict:
+    log = _log(ctx, client_id)
+    return Verdict(problems=log.verify(), entries=len(log.read_lines()), head=log.head())
+
+
+def entries(ctx: Context, client_id: str) -> tuple[list[dict[str, Any]], str]:
+    """The entries, oldest first, and the chain's head."""
+    log = _log(ctx, client_id)
+    return log.entries(), log.head()

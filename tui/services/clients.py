@@ -1,0 +1,195 @@
+"""Clients: list them, add one, open one. The one way the App and the command line reach a client.
+
+`list_clients` reads the register (one summary per client, rebuilt only for files that changed),
+so the app's list and `client list` show the same rows and refuse the same files. `open_client`
+returns an `OpenClient`: reads for screens and commands, and the handle every change in
+`tui.services.sessions`, `tui.services.plans` and the others goes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from store.errors import StoreError
+from store.ids import (
+    validate_client_id as validate_client_id,  # re-exported for commands and screens
+)
+from store.positions import Positions
+from store.records import Answer, Client, FollowUp, PlanVersion, Referral, Session
+from store.repository import ClientFile, describe_holder
+from tui.services.context import Context
+from tui.services.rar import rar_summary
+
+REFERRALS = "referrals"
+#: bump when the summary below changes shape, so registers of the old shape are rebuilt
+SUMMARY_KIND = "client-list-1"
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One client as lists show it, or the one-line problem of a file that cannot be read."""
+
+    client_id: str
+    name: str = ""
+    stage: str = ""
+    sessions: int = 0
+    last_session: str = ""
+    follow_ups: int = 0
+    rar: dict[str, Any] | None = None
+    problem: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.client_id,
+            "name": self.name,
+            "programme_stage": self.stage.replace("-", "_") or None,
+            "sessions": self.sessions,
+            "last_session": self.last_session or None,
+            "open_follow_ups": self.follow_ups,
+            **(self.rar or {}),
+        }
+
+
+def _summary(cf: ClientFile) -> dict[str, Any]:
+    client = cf.client()
+    sessions = cf.sessions()
+    return {
+        "name": client.name,
+        "stage": client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
+        "sessions": len(sessions),
+        "last_session": sessions[-1].date.isoformat() if sessions else "",
+        "follow_ups": sum(1 for f in cf.follow_ups() if f.is_open),
+        "rar": rar_summary(client, sessions).as_json(),
+    }
+
+
+def _row(entry: dict[str, Any]) -> ClientRow:
+    cid = str(entry["id"])
+    if entry.get("problem"):
+        return ClientRow(cid, problem=str(entry["problem"]))
+    rar = entry.get("rar")
+    return ClientRow(
+        cid,
+        name=str(entry.get("name", "")),
+        stage=str(entry.get("stage", "")),
+        sessions=int(entry.get("sessions") or 0),
+        last_session=str(entry.get("last_session", "")),
+        follow_ups=int(entry.get("follow_ups") or 0),
+        rar=rar if isinstance(rar, dict) else None,
+    )
+
+
+def list_clients(ctx: Context) -> list[ClientRow]:
+    """Every client in the data dir, in ID order, with a row naming the problem of each file that
+    cannot be read (never hidden). Reading the list audits nothing: no record is shown."""
+    return [_row(e) for e in ctx.repo.register(_summary, kind=SUMMARY_KIND)]
+
+
+def add_client(ctx: Context, client_id: str, name: str, **facts: Any) -> Client:
+    """Add a client (validated: an ID of letters and digits, a name); audited as created."""
+    cid = validate_client_id(client_id)
+    return ctx.repo.add_client(Client.model_validate({"id": cid, "name": name, **facts}))
+
+
+class OpenClient:
+    """A client opened for editing (or read-only, when a colleague holds it).
+
+    Screens and commands read through it; they change it only through the service functions,
+    which hold the rules (validation, follow-ups, audit before export).
+    """
+
+    def __init__(self, ctx: Context, cf: ClientFile):
+        self.ctx = ctx
+        self._cf = cf
+        self.positions = Positions(ctx.repo.clients_dir, cf.client_id, ctx.repo.codec)
+
+    # -- state --
+
+    @property
+    def client_id(self) -> str:
+        return self._cf.client_id
+
+    @property
+    def read_only(self) -> bool:
+        return self._cf.read_only
+
+    @property
+    def held_by(self) -> str:
+        """Who holds the client, when a colleague does ("" otherwise)."""
+        holder = self._cf.holder
+        return describe_holder(self.client_id, holder) if holder is not None else ""
+
+    def why_read_only(self) -> str:
+        """One line saying why nothing can be changed (a colleague holds it, or it is restricted)."""
+        return str(self._cf.lock_error())
+
+    def require_writable(self) -> None:
+        """Raise the one-line reason when this client cannot be changed here."""
+        if self.read_only:
+            raise self._cf.lock_error()
+
+    def version(self) -> int:
+        """Changes whenever the client's file does: a view filled from a version is current."""
+        return self._cf.version()
+
+    def close(self) -> None:
+        self._cf.close()
+
+    def __enter__(self) -> OpenClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --
+
+    def client(self) -> Client:
+        """The client's profile."""
+        return self._cf.client()
+
+    def sessions(self) -> list[Session]:
+        return self._cf.sessions()
+
+    def session(self, session_id: str) -> Session | None:
+        return self._cf.session(session_id)
+
+    def answers(
+        self, session_id: str | None = None, exercise_id: str | None = None
+    ) -> list[Answer]:
+        return self._cf.answers(session_id, exercise_id)
+
+    def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
+        return self._cf.answers_for(keys)
+
+    def latest_answers(self, *, by_session_date: bool = True) -> dict[tuple[str, str], Answer]:
+        """The latest answer to each step (the rule of `tui.services.answers.latest`)."""
+        return self._cf.latest_answers(by_session_date=by_session_date)
+
+    def follow_ups(self, *, open_only: bool = False) -> list[FollowUp]:
+        found = self._cf.follow_ups()
+        return [f for f in found if f.is_open] if open_only else found
+
+    def plan_versions(self, kind: str | None = None) -> list[PlanVersion]:
+        return self._cf.plan_versions(kind)
+
+    def referrals(self) -> list[Referral]:
+        return self._cf.records(REFERRALS, Referral)
+
+    def place(self, session_id: str, exercise_id: str) -> str:
+        """The step an exercise was left on after a hang-up ("" when it was left normally)."""
+        return self.positions.get(session_id, exercise_id)
+
+
+def open_client(ctx: Context, client_id: str, *, edit: bool = True) -> OpenClient:
+    """Open a client (audited as viewed), for editing when nobody else holds it."""
+    return OpenClient(ctx, ctx.repo.open(client_id, edit=edit))
+
+
+def read_client(ctx: Context, client_id: str) -> OpenClient:
+    """Open a client read-only (commands that print or export: audited as viewed)."""
+    cid = validate_client_id(client_id)
+    if not ctx.repo.exists(cid):
+        raise StoreError(f"no client {cid} in {ctx.repo.data_dir}", client_id=cid)
+    return open_client(ctx, cid, edit=False)

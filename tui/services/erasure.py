@@ -1,0 +1,72 @@
+"""Erasure and retention: a client deleted everywhere, and who is past the retention period.
+
+Deleting a client removes every file of theirs under the data dir: the record, its backup and
+corrupt copies, the place an exercise was left, their exports in `exports/`, and their line in
+the client register; the audit log is reduced to a tombstone that holds no content.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from store.errors import StoreError
+from store.ids import validate_client_id
+from store.repository import ClientFile, shred
+from tui.services.context import Context
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def last_activity(cf: ClientFile) -> date:
+    """The latest of creation, the last session and the order's end."""
+    client = cf.client()
+    days = [client.created_at.date(), *(s.date for s in cf.sessions())]
+    if client.order_end is not None:
+        days.append(client.order_end)
+    return max(days)
+
+
+def delete_client(ctx: Context, client_id: str) -> list[Path]:
+    """Erase a client everywhere under the data dir; the paths removed."""
+    from tui.services.clients import list_clients
+    from tui.services.plans import exports_of
+
+    cid = validate_client_id(client_id)
+    repo = ctx.repo
+    exports = exports_of(ctx, cid)
+    if not repo.client_files(cid) and not exports:
+        raise StoreError(f"no client {cid} in {ctx.data_dir}", client_id=cid)
+    removed = repo.delete_client(cid) if repo.client_files(cid) else []
+    for path in exports:
+        shred(path)
+        removed.append(path)
+    list_clients(ctx)  # the register is written again without them
+    return removed
+
+
+def past_retention(
+    ctx: Context, today: date
+) -> tuple[date, list[dict[str, Any]], list[StoreError]]:
+    """(cutoff, clients with no activity since it, files that could not be read)."""
+    years = ctx.config.retention_years
+    cutoff = years_before(today, years)
+    repo = ctx.repo
+    rows, problems = [], []
+    for cid in repo.client_ids():
+        try:
+            with repo.open(cid, edit=False, audit_action="retention checked") as cf:
+                last = last_activity(cf)
+                restricted = cf.client().restricted
+        except StoreError as exc:
+            problems.append(exc)
+            continue
+        if last < cutoff:
+            rows.append({"id": cid, "last_activity": last.isoformat(), "restricted": restricted})
+    return cutoff, rows, problems

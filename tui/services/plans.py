@@ -1,0 +1,149 @@
+"""Plans and worksheets as use cases: compile, save a version, export. One path for App and CLI.
+
+Every export is audited before a byte leaves (kind and format only: a file name may hold a
+name); if the audit log cannot be written, nothing is written or printed. Files are written by
+the store's one atomic writer (random O_EXCL temp name, never through a symlink, fsynced, 0600),
+and never inside the data dir except its `exports/` folder, under a name that starts with the
+client's ID (so deleting a client finds every export of theirs there).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from exercises.plan_templates import load_plan_template
+from store.records import PlanVersion
+from store.storage import atomic_write
+from tui.services.clients import OpenClient
+from tui.services.context import Context
+from tui.services.errors import UserError
+from tui.services.export import FORMATS, Document, render_bytes
+from tui.services.export.worksheet import worksheet_document
+from tui.services.plan_compiler import Plan, PlanInputs, day
+from tui.services.plan_compiler import compile_plan as _compile
+from tui.services.safe_text import one_line
+
+Agreement = Literal["agreed", "not_agreed", "could_not_answer"]
+EXPORT_MODE = 0o600
+
+
+def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
+    """The `kind` plan as it stands now, audited as compiled (before anyone sees it)."""
+    ctx = oc.ctx
+    template = load_plan_template(kind, ctx.content_dirs)
+    plan = _compile(kind, template, ctx.library, PlanInputs.from_client_file(oc), ctx.config, today)
+    oc._cf.record("plan compiled", [kind])
+    return plan
+
+
+def save_version(
+    oc: OpenClient,
+    plan: Plan,
+    *,
+    agreement: Agreement,
+    reason: str = "",
+    review_on: date | None = None,
+    by: str,
+) -> PlanVersion:
+    """Save the plan as the next numbered version, with the client's agreement and review date."""
+    oc.require_writable()
+    number = max((v.number for v in oc.plan_versions(plan.kind)), default=0) + 1
+    version = PlanVersion.model_validate(
+        {
+            "kind": plan.kind,
+            "number": number,
+            "saved_by": by,
+            "markdown": plan.with_review(review_on).to_markdown(),
+            "agreement": agreement,
+            "agreement_reason": reason,
+            "review_on": review_on,
+        }
+    )
+    oc._cf.add_plan_version(version)
+    return version
+
+
+def export_name(client_id: str, kind: str, fmt: str, on: date) -> str:
+    """The suggested file name: the client's ID first, so deletion finds it in `exports/`."""
+    return f"{client_id}-{kind}-plan-{on.isoformat()}.{fmt}"
+
+
+def check_destination(ctx: Context, path: Path, client_id: str | None) -> Path:
+    """Where an export may go: anywhere the user can write, but inside the data dir only in its
+    `exports/` folder, and there only under a name starting with the client's ID (a worksheet,
+    which names nobody, may take any name there). Raises UserError (one line) otherwise."""
+    target = Path(path).expanduser().absolute()
+    if target.is_dir():
+        raise UserError(f"{one_line(target)} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UserError(f"no folder {one_line(target.parent)} to write into")
+    real_parent = Path(os.path.realpath(target.parent))
+    data = Path(os.path.realpath(ctx.data_dir))
+    exports = Path(os.path.realpath(ctx.data_dir / "exports"))
+    if real_parent == data or data in real_parent.parents:
+        if real_parent != exports:
+            raise UserError(
+                f"exports never go inside the data dir ({one_line(ctx.data_dir)}) except its "
+                "exports folder; choose another place"
+            )
+        if client_id is not None and not target.name.upper().startswith(f"{client_id}-"):
+            raise UserError(
+                f"in the data dir's exports folder an export's name starts with {client_id}- "
+                "(so deleting the client finds it)"
+            )
+    return target
+
+
+def _write(path: Path, data: bytes) -> Path:
+    try:
+        atomic_write(path, data, mode=EXPORT_MODE)
+    except OSError as exc:
+        raise UserError(f"cannot write {one_line(path)}: {exc.strerror or exc}") from None
+    return path
+
+
+def export_plan(
+    oc: OpenClient, plan: Plan, fmt: str, dest: Path | None, *, printed_on: date
+) -> Path | bytes:
+    """The plan in `fmt`, audited as exported first; written to `dest` (0600), or returned as
+    bytes for the caller to print when `dest` is None (never a PDF)."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if dest is None and fmt == "pdf":
+        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+    target = check_destination(oc.ctx, dest, oc.client_id) if dest is not None else None
+    data = render_bytes(plan.document(printed_on=printed_on), fmt)
+    # audited before anything leaves; if the log cannot be written, nothing is output
+    oc._cf.record("exported", [plan.kind], {"format": fmt, "to": "file" if target else "stdout"})
+    return data if target is None else _write(target, data)
+
+
+def worksheet(
+    ctx: Context, exercise_id: str, fmt: str, dest: Path | None, *, printed_on: date
+) -> Path | bytes:
+    """A blank worksheet of an exercise (nobody's data: not audited), written or returned."""
+    exercise = ctx.library.get(exercise_id)
+    if exercise is None:
+        raise UserError(f"no exercise '{one_line(exercise_id, 60)}' (see `wellbeing content list`)")
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if dest is None and fmt == "pdf":
+        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+    target = check_destination(ctx, dest, None) if dest is not None else None
+    doc: Document = worksheet_document(exercise, printed_on=day(printed_on))
+    data = render_bytes(doc, fmt)
+    return data if target is None else _write(target, data)
+
+
+def exports_of(ctx: Context, client_id: str) -> list[Path]:
+    """The client's exports in the data dir's `exports/` folder (by the name rule above)."""
+    folder = ctx.data_dir / "exports"
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    prefix = f"{client_id.upper()}-"
+    return sorted(folder / n for n in names if n.upper().startswith(prefix))
