@@ -15,9 +15,9 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
 from store.errors import StoreError
-from store.ids import validate_client_id
-from store.records import Client, ProgrammeStage
-from store.repository import Repository
+from store.records import ProgrammeStage
+from tui.services.clients import add_client, validate_client_id
+from tui.services.context import Context
 
 
 class ClientIdValidator(Validator):
@@ -67,9 +67,9 @@ class ClientFormScreen(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, repo: Repository):
+    def __init__(self, ctx: Context):
         super().__init__()
-        self.repo = repo
+        self.ctx = ctx
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -121,26 +121,23 @@ class ClientFormScreen(ModalScreen[str | None]):
                 )
                 return
         stage = self.query_one("#stage", Select).value
-        try:
-            client = Client(
-                id=validate_client_id(fields["cid"].value),
-                name=fields["name"].value,
-                date_of_birth=date.fromisoformat(fields["dob"].value)
-                if fields["dob"].value
-                else None,
-                programme_stage=stage if isinstance(stage, ProgrammeStage) else None,
-            )
-        except (ValidationError, StoreError, ValueError) as exc:
-            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            self.query_one("#form-error", Static).update(f"⚠ {message}")
-            return
-        self._add(client)
+        dob = fields["dob"].value.strip()
+        self._add(
+            fields["cid"].value,
+            fields["name"].value,
+            {
+                "date_of_birth": date.fromisoformat(dob) if dob else None,
+                "programme_stage": stage if isinstance(stage, ProgrammeStage) else None,
+            },
+        )
 
     @work(thread=True, exclusive=True)
-    def _add(self, client: Client) -> None:
+    def _add(self, client_id: str, name: str, facts: dict[str, object]) -> None:
+        error = self.query_one("#form-error", Static)
         try:
-            self.repo.add_client(client)
-        except StoreError as exc:
-            self.app.call_from_thread(self.query_one("#form-error", Static).update, f"⚠ {exc}")
+            client = add_client(self.ctx, client_id, name, **facts)
+        except (ValidationError, StoreError) as exc:
+            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            self.app.call_from_thread(error.update, f"⚠ {message}")
             return
         self.app.call_from_thread(self.dismiss, client.id)

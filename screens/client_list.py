@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,6 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from screens.host import host
+from tui.services.clients import ClientRow, list_clients
 from tui.services.safe_text import one_line
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
@@ -22,16 +23,6 @@ EMPTY_HELP = (
     "Press a to add a client (you need their case reference and a name or initials).\n"
     "To look around first, quit (ctrl+q) and run: wellbeing --demo"
 )
-
-
-@dataclass(frozen=True)
-class Row:
-    client_id: str
-    name: str
-    stage: str
-    last_session: str
-    follow_ups: int
-    problem: str = ""
 
 
 class ClientListScreen(Screen[None]):
@@ -47,7 +38,7 @@ class ClientListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Row] = []
+        self.rows: list[ClientRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -65,7 +56,7 @@ class ClientListScreen(Screen[None]):
         table.add_column("Stage", width=10)
         table.add_column("Last session", width=12)
         table.add_column("Follow-ups", width=10)
-        self.sub_title = str(self.app.ctx.data_dir)
+        self.sub_title = str(host(self).ctx.data_dir)
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -74,23 +65,10 @@ class ClientListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="client-list")
     def load(self) -> None:
         """Read the register off the UI thread (2,000 files take a moment)."""
-        rows: list[Row] = []
-        for e in self.app.ctx.repo.register():  # a summary per client, cached by file state
-            if e.get("problem"):
-                rows.append(Row(e["id"], "", "", "", 0, problem=one_line(e["problem"])))
-            else:
-                rows.append(
-                    Row(
-                        e["id"],
-                        str(e.get("name", "")),
-                        str(e.get("stage", "")),
-                        str(e.get("last_session", "")),
-                        int(e.get("follow_ups") or 0),
-                    )
-                )
+        rows = list_clients(host(self).ctx)  # the same rows, and problems, as `client list`
         self.app.call_from_thread(self._show, rows)
 
-    def _show(self, rows: list[Row]) -> None:
+    def _show(self, rows: list[ClientRow]) -> None:
         first = not self.rows
         self.rows = rows
         self._fill()
@@ -140,7 +118,7 @@ class ClientListScreen(Screen[None]):
         problem_box.display = bool(problems)
         if problems:
             problem_box.update(
-                "\n".join(f"⚠ {p.problem}" for p in problems[:3])
+                "\n".join(f"⚠ {one_line(p.problem)}" for p in problems[:3])
                 + ("\nOpen it (Enter) to see what can be done." if problems else "")
             )
 
@@ -157,7 +135,7 @@ class ClientListScreen(Screen[None]):
     @on(DataTable.RowSelected, "#clients")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.app.open_client(event.row_key.value)
+            host(self).open_client(event.row_key.value)
 
     def _current_key(self) -> str | None:
         table = self.query_one("#clients", DataTable)
@@ -170,16 +148,16 @@ class ClientListScreen(Screen[None]):
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if key:
-                self.app.open_client(key)
+                host(self).open_client(key)
 
     def action_find(self) -> None:
         self.query_one("#search", Input).focus()
 
     def action_add_client(self) -> None:
-        self.app.add_client_dialog()
+        host(self).add_client_dialog()
 
     def action_directory(self) -> None:
-        self.app.show_directory()
+        host(self).show_directory()
 
     def action_reload(self) -> None:
         self.load()

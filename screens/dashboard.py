@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.host import host
 from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
-from store.repository import ClientFile
+from tui.services.clients import OpenClient
 from tui.services.levels import latest_level, level_steps
 from tui.services.rar import rar_summary
 from tui.services.safe_text import one_line
@@ -59,9 +60,9 @@ class DashboardScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, client_file: ClientFile):
+    def __init__(self, client: OpenClient):
         super().__init__()
-        self.cf = client_file
+        self.oc = client
         self.sessions: list[Session] = []
         self.follow_ups: list[FollowUp] = []
         #: what the screen was last filled from: (file version, today); see `on_screen_resume`.
@@ -96,23 +97,23 @@ class DashboardScreen(Screen[None]):
         # The first resume comes right after mount, and coming back from a screen that changed
         # nothing leaves the file as it was: filling the screen again (a heavy client's 260
         # sessions) would only repeat the work.
-        if self._shown != (self.cf.version(), self.app.today()):
+        if self._shown != (self.oc.version(), host(self).today()):
             self.refresh_data()
 
     def refresh_data(self) -> None:
-        self._shown = (self.cf.version(), self.app.today())
-        client = self.cf.client()
+        self._shown = (self.oc.version(), host(self).today())
+        client = self.oc.client()
         self.title = f"{client.id} · {one_line(client.name, 30)}"
-        self.sub_title = "read-only" if self.cf.read_only else ""
-        self.sessions = self.cf.sessions()
-        self.follow_ups = [f for f in self.cf.follow_ups() if f.is_open]
+        self.sub_title = "read-only" if self.oc.read_only else ""
+        self.sessions = self.oc.sessions()
+        self.follow_ups = self.oc.follow_ups(open_only=True)
         self.query_one("#profile", Static).update(as_content(profile_text(client)))
         self.query_one("#rar", Static).update(
-            rar_summary(client, self.sessions).describe(self.app.today())
+            rar_summary(client, self.sessions).describe(host(self).today())
         )
-        library = self.app.ctx.library
+        library = host(self).ctx.library
         # only the answers the traffic light and the trends read, not the whole history
-        answers = self.cf.answers_for(level_steps(library) | trend_steps(library))
+        answers = self.oc.answers_for(level_steps(library) | trend_steps(library))
         self.query_one("#level", Static).update(
             latest_level(library, answers) or "Traffic light: not recorded yet"
         )
@@ -154,7 +155,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#no-sessions", Static).display = not self.sessions
 
     def _trend_lines(self, answers: list[Answer]) -> list[str]:
-        return trend_lines(self.sessions, answers, self.app.ctx.library)
+        return trend_lines(self.sessions, answers, host(self).ctx.library)
 
     def _show_trends(self, lines: list[str]) -> None:
         """Each trend (a heading and its indented lines) in its own column: all fit at 80x24."""
@@ -183,7 +184,7 @@ class DashboardScreen(Screen[None]):
         self.action_resume()
 
     def action_new_session(self) -> None:
-        self.app.new_session(self.cf)
+        host(self).new_session(self.oc)
 
     def action_resume(self) -> None:
         session = self._selected_session()
@@ -193,29 +194,25 @@ class DashboardScreen(Screen[None]):
         if session is None:
             self.notify("No session to resume: press n to start one.", markup=False)
             return
-        self.app.run_session(self.cf, session)
+        host(self).run_session(self.oc, session)
 
     def action_plan(self, kind: str) -> None:
-        self.app.show_plan(self.cf, kind)
+        host(self).show_plan(self.oc, kind)
 
     def action_eligibility(self) -> None:
-        self.app.show_eligibility(self.cf)
+        host(self).show_eligibility(self.oc)
 
     def action_audit(self) -> None:
-        show = getattr(self.app, "show_audit", None)
-        if show is None:
-            self.notify("The audit trail is not available here.", markup=False)
-            return
-        show(self.cf)
+        host(self).show_audit(self.oc)
 
     def action_directory(self) -> None:
-        self.app.show_directory()
+        host(self).show_directory()
 
     def action_close_follow_up(self) -> None:
         if not self.follow_ups:
             self.notify("No open follow-ups.", markup=False)
             return
-        self.app.close_follow_up(self.cf, self.follow_ups[0])
+        host(self).close_follow_up(self.oc, self.follow_ups[0])
 
     def action_back(self) -> None:
         self.dismiss(None)

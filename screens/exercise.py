@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,65 +19,22 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Static
 
-from exercises.models import Exercise, Step, StepKind
+from exercises.models import Exercise, Step
+from screens.host import host
 from screens.steps import StepEditor, editor_for
-from screens.steps.fields import TooLong, option_text
-from store.records import Answer, FollowUp, Session, SessionMode
-from store.repository import ClientFile
+from screens.steps.fields import TooLong
+from store.records import Answer, Session, SessionMode
 from store.text import clean_text
+from tui.services import sessions
+from tui.services.answers import follow_up_reason, is_blank, latest, summary
 from tui.services.autosave import AutoSaver
+from tui.services.clients import OpenClient
 from tui.services.safe_text import one_line
-from tui.services.timing import CUSTOM_PATTERN_ID, Clock
-
-POSITIONS = "positions"
-
-
-class StepPosition(BaseModel):
-    """The step an exercise is showing, kept so a hang-up resumes there (cleared on leaving)."""
-
-    session_id: str
-    exercise_id: str
-    step_id: str = ""  # "": the exercise was left normally
-
+from tui.services.timing import Clock
 
 FOLLOW_UP_TOLD = (
     "Follow-up opened: discuss with the treatment manager; follow the information-sharing protocol."
 )
-
-
-def is_empty(value: Any) -> bool:
-    """An answer that holds nothing (so the step still counts as unanswered)."""
-    if value is None:
-        return True
-    if isinstance(value, str | list | dict):
-        return not value
-    return False
-
-
-def summarise(step: Step, value: Any) -> str:
-    """A one-line account of an answer, for hints and read-only views."""
-    if is_empty(value):
-        return ""
-    if step.kind is StepKind.CHOICE:
-        chosen = value if isinstance(value, list) else [value]
-        names = [option_text(o) for o in step.options if o.value in chosen]
-        return ", ".join(names) or ", ".join(str(v) for v in chosen)
-    if step.kind is StepKind.SCALE:
-        return f"{value} out of {step.scale_max}"
-    if step.kind is StepKind.LIST and isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if step.kind is StepKind.TABLE and isinstance(value, list):
-        first = value[0] if value and isinstance(value[0], dict) else {}
-        rows = f"{len(value)} row{'s' if len(value) != 1 else ''}"
-        return f"{rows}: " + " | ".join(str(v) for v in first.values() if v)
-    if step.kind is StepKind.TIMED and isinstance(value, dict):
-        pattern = value.get("pattern", "")
-        if pattern == CUSTOM_PATTERN_ID:
-            name = "custom pattern"
-        else:
-            name = next((p.label for p in step.patterns if p.id == pattern), str(pattern))
-        return f"{value.get('completed', 0)} of {value.get('cycles', '?')} cycles, {name}"
-    return str(value)
 
 
 def resume_index(exercise: Exercise, answered: set[str]) -> int:
@@ -121,7 +77,7 @@ class ExerciseScreen(Screen[bool]):
         self,
         exercise: Exercise,
         session: Session,
-        client_file: ClientFile,
+        client: OpenClient,
         saver: AutoSaver,
         practitioner: str,
         clock: Clock | None = None,
@@ -129,11 +85,11 @@ class ExerciseScreen(Screen[bool]):
         super().__init__()
         self.exercise = exercise
         self.session = session
-        self.client_file = client_file
+        self.oc = client
         self.saver = saver
         self.practitioner = practitioner
         self.clock = clock
-        self.read_only = client_file.read_only
+        self.read_only = client.read_only
         self.phone = session.mode == SessionMode.PHONE
         self.index = 0
         self._values: dict[str, Any] = {}
@@ -162,7 +118,7 @@ class ExerciseScreen(Screen[bool]):
 
     async def on_mount(self) -> None:
         self._load()
-        answered = {s for s, v in self._values.items() if not is_empty(v)}
+        answered = {s for s, v in self._values.items() if not is_blank(v)}
         self._show_save_state()
         start = resume_index(self.exercise, answered)
         # After a hang-up (or a kill) the screen never left normally: go back to the step it was
@@ -178,37 +134,27 @@ class ExerciseScreen(Screen[bool]):
 
     def _load(self) -> None:
         ex = self.exercise.id
-        for answer in self.client_file.answers(exercise_id=ex):  # not every answer of years
+        found = self.oc.answers(exercise_id=ex)  # not every answer of years
+        for answer in found:
             if answer.session_id == self.session.id:
                 self._values[answer.step_id] = answer.value
                 self._disclosures[answer.step_id] = answer.disclosure
-            else:
-                held = self._earlier.get(answer.step_id)
-                if held is None or answer.updated_at >= held.updated_at:
-                    self._earlier[answer.step_id] = answer
+        earlier = [a for a in found if a.session_id != self.session.id]
+        self._earlier = {step: a for (_, step), a in latest(earlier, self.oc.sessions()).items()}
         self._open_follow_ups = {
-            (f.exercise_id, f.step_id) for f in self.client_file.follow_ups() if f.is_open
+            (f.exercise_id, f.step_id) for f in self.oc.follow_ups(open_only=True)
         }
-        self._was_on = next(
-            (
-                p.step_id
-                for p in self.client_file.records(POSITIONS, StepPosition)
-                if (p.session_id, p.exercise_id) == (self.session.id, ex)
-            ),
-            "",
-        )
+        self._was_on = self.oc.place(self.session.id, ex)
 
     def _save_position(self, step_id: str) -> None:
+        """Where the exercise is, kept beside the record (not in it): a hang-up resumes here."""
         if self.read_only:
             return
-        position = StepPosition(
-            session_id=self.session.id, exercise_id=self.exercise.id, step_id=step_id
-        )
-        client_file = self.client_file
+        oc, session_id, exercise_id = self.oc, self.session.id, self.exercise.id
         try:
             self.saver.submit(
-                ("position", self.session.id, self.exercise.id),
-                lambda: client_file.save_record(POSITIONS, position, ["session_id", "exercise_id"]),
+                ("position", session_id, exercise_id),
+                lambda: sessions.remember_place(oc, session_id, exercise_id, step_id),
                 delay=None if step_id else 0,
             )
         except RuntimeError:  # the saver has stopped: the app is going anyway
@@ -244,7 +190,7 @@ class ExerciseScreen(Screen[bool]):
         await self.query_one("#step-prompt", Markdown).update(clean_text(step.body))
         prompt_box.scroll_home(animate=False)
         earlier = self._earlier.get(step.id)
-        hint = summarise(step, earlier.value) if earlier is not None else ""
+        hint = summary(step, earlier.value) if earlier is not None else ""
         hint_widget = self.query_one("#step-hint", Static)
         hint_widget.update(
             one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
@@ -301,8 +247,6 @@ class ExerciseScreen(Screen[bool]):
             return
         self._values[step.id] = event.value
         self._save(step)
-        if self._opens_follow_up(step, event.value):
-            self._open_follow_up(step, "a clear concern was recorded")
 
     @on(StepEditor.Disclosure)
     def _disclosure(self, event: StepEditor.Disclosure) -> None:
@@ -311,10 +255,10 @@ class ExerciseScreen(Screen[bool]):
         if step is None or self.read_only or not step.disclosure:
             return
         self._disclosures[step.id] = event.marked
-        self._save(step)
+        told = self._save(step)
         if event.marked:
-            self._tell("This answer is marked as a disclosure.")
-            self._open_follow_up(step, "marked as a disclosure")
+            if not told:
+                self._tell("This answer is marked as a disclosure.")
         else:
             self._tell("Disclosure mark removed (any follow-up already opened stays open).")
 
@@ -328,28 +272,31 @@ class ExerciseScreen(Screen[bool]):
         event.stop()
         self._tell(event.text)
 
-    def _save(self, step: Step) -> None:
+    def _save(self, step: Step) -> bool:
+        """A debounced save on the autosave thread; the service applies the follow-up rule,
+        and the screen says so at once when this answer will open one (then True)."""
         key = (self.session.id, self.exercise.id, step.id)
-        answer = Answer(
-            session_id=self.session.id,
-            exercise_id=self.exercise.id,
-            step_id=step.id,
-            value=self._values.get(step.id),
-            recorded_by=self.practitioner,
-            on_behalf=self.session.mode.on_behalf,
-            disclosure=self._disclosures.get(step.id, False),
-        )
-        client_file = self.client_file
+        value = self._values.get(step.id)
+        disclosure = self._disclosures.get(step.id, False)
+        oc, session, exercise, by = self.oc, self.session, self.exercise, self.practitioner
 
         def save() -> None:
             try:
-                client_file.save_answer(answer)
+                sessions.save_answer(
+                    oc, session, exercise, step, value, disclosure=disclosure, by=by
+                )
             except Exception as exc:
                 self.post_message(self.Saved(key, exc))
                 raise
             self.post_message(self.Saved(key, None))
 
         self._submit(key, save)
+        where = (exercise.id, step.id)
+        if follow_up_reason(step, value, disclosure) and where not in self._open_follow_ups:
+            self._open_follow_ups.add(where)
+            self._tell(FOLLOW_UP_TOLD)
+            return True
+        return False
 
     def _submit(self, key: Hashable, save: Any, delay: float | None = None) -> None:
         self._pending.add(key)
@@ -371,7 +318,7 @@ class ExerciseScreen(Screen[bool]):
             text = "read only"
         elif self._failed:
             text = f"NOT SAVED: {self._failed}"
-        elif self._pending and not getattr(self.app, "low_bandwidth", False):
+        elif self._pending and not host(self).low_bandwidth:
             text = "saving…"  # on a slow link this flicker costs bytes every keystroke: not shown
         else:
             text = "saved ✓"
@@ -379,51 +326,6 @@ class ExerciseScreen(Screen[bool]):
             self._save_text = text
             label.update(text)
         label.set_class(bool(self._failed), "-error")
-
-    # -- follow-ups --
-
-    @staticmethod
-    def _opens_follow_up(step: Step, value: Any) -> bool:
-        if step.kind is StepKind.CHOICE:
-            chosen = value if isinstance(value, list) else [value]
-            return any(o.opens_follow_up and o.value in chosen for o in step.options)
-        if step.kind is StepKind.TABLE and isinstance(value, list):
-            for column in step.columns:
-                flagged = {o.value for o in column.options if o.opens_follow_up}
-                if flagged and any(
-                    isinstance(row, dict) and row.get(column.id) in flagged for row in value
-                ):
-                    return True
-        return False
-
-    def _open_follow_up(self, step: Step, why: str) -> None:
-        where = (self.exercise.id, step.id)
-        if where in self._open_follow_ups:
-            return
-        self._open_follow_ups.add(where)
-        follow_up = FollowUp(
-            reason=f"{one_line(self.exercise.title)}: {one_line(step.title)} ({why})",
-            exercise_id=self.exercise.id,
-            step_id=step.id,
-            session_id=self.session.id,
-        )
-        client_file = self.client_file
-        key = ("follow-up", self.session.id, self.exercise.id, step.id)
-
-        def save() -> None:
-            try:
-                if not any(
-                    f.is_open and (f.exercise_id, f.step_id) == where
-                    for f in client_file.follow_ups()
-                ):
-                    client_file.save_follow_up(follow_up)
-            except Exception as exc:
-                self.post_message(self.Saved(key, exc))
-                raise
-            self.post_message(self.Saved(key, None))
-
-        self._submit(key, save, delay=0)
-        self._tell(FOLLOW_UP_TOLD)
 
     # -- telling --
 

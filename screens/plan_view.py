@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -26,7 +25,9 @@ from textual.widgets.option_list import Option
 
 from store.records import PlanVersion
 from store.text import clean_line
-from tui.services.export import format_of, write_file
+from tui.services import plans
+from tui.services.clients import OpenClient
+from tui.services.export import format_of
 from tui.services.plan_compiler import Plan, day
 
 AGREEMENTS: dict[str, str] = {
@@ -316,9 +317,9 @@ class PlanMarkdown(Markdown, can_focus=True):
 class PlanScreen(Screen[None]):
     """Review one plan with the client.
 
-    `compile` returns the plan as it stands (it runs in a worker thread); `client_file` is an open
-    `store.repository.ClientFile` (needs to be writable to save versions); `export_dir` is where
-    exports are suggested; `today` is fixed in tests.
+    The plan is compiled, saved and exported through `tui.services.plans` (in worker threads);
+    `client` must be writable to save versions; `export_dir` is where exports are suggested;
+    `today` is fixed in tests.
     """
 
     CSS_PATH = "plan_view.tcss"
@@ -335,8 +336,7 @@ class PlanScreen(Screen[None]):
     def __init__(
         self,
         kind: str,
-        compile: Callable[[], Plan],
-        client_file: object,
+        client: OpenClient,
         practitioner: str,
         export_dir: Path,
         *,
@@ -344,8 +344,7 @@ class PlanScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.kind = kind
-        self._compile = compile
-        self.cf = client_file
+        self.oc = client
         self.practitioner = practitioner
         self.export_dir = Path(export_dir)
         self.today = today or date.today()
@@ -371,21 +370,14 @@ class PlanScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="plan-compile")
     def _compile_worker(self) -> None:
         try:
-            plan = self._compile()
             # audited before it is shown: if the log cannot be written, the plan is not shown
-            self._record("plan compiled", [self.kind])
+            plan = plans.compile_plan(self.oc, self.kind, self.today)
         except Exception as exc:  # a content or store problem: say so, never crash the review
             self.app.call_from_thread(
                 self.notify, f"Cannot compile the plan: {exc}", severity="error", markup=False
             )
             return
         self.app.call_from_thread(self._show, plan)
-
-    def _record(self, action: str, fields: list[str], ids: dict[str, str] | None = None) -> None:
-        """An audit entry on the client's log (works on a read-only open too); raises AuditError."""
-        record = getattr(self.cf, "record", None)
-        if record is not None:
-            record(action, fields, ids)
 
     async def _show(self, plan: Plan) -> None:
         if not self._review_chosen:
@@ -395,7 +387,7 @@ class PlanScreen(Screen[None]):
         self._update_status()
 
     def _versions(self) -> list[PlanVersion]:
-        return list(self.cf.plan_versions(self.kind))  # type: ignore[attr-defined]
+        return self.oc.plan_versions(self.kind)
 
     def _update_status(self) -> None:
         agreement = "not recorded (a)" if self.agreement is None else AGREEMENTS[self.agreement[0]]
@@ -453,33 +445,25 @@ class PlanScreen(Screen[None]):
                 markup=False,
             )
             return
-        if getattr(self.cf, "read_only", False):
-            self.notify(
-                str(self.cf.lock_error()),
-                severity="error",  # type: ignore[attr-defined]
-                markup=False,
-            )
+        if self.oc.read_only:
+            self.notify(self.oc.why_read_only(), severity="error", markup=False)
             return
-        plan = self.plan.with_review(self.review_on)
         agreement, reason = self.agreement
-        self._save_worker(plan.to_markdown(), agreement, reason, self.review_on)
+        self._save_worker(self.plan, agreement, reason, self.review_on)
 
     @work(thread=True, exclusive=True, group="plan-save")
     def _save_worker(
-        self, markdown: str, agreement: str, reason: str, review_on: date | None
+        self, plan: Plan, agreement: plans.Agreement, reason: str, review_on: date | None
     ) -> None:
         try:
-            number = max((v.number for v in self._versions()), default=0) + 1
-            version = PlanVersion(
-                kind=self.kind,
-                number=number,
-                saved_by=self.practitioner,
-                markdown=markdown,
+            version = plans.save_version(
+                self.oc,
+                plan,
                 agreement=agreement,
-                agreement_reason=reason,
+                reason=reason,
                 review_on=review_on,
+                by=self.practitioner,
             )
-            self.cf.add_plan_version(version)  # type: ignore[attr-defined]
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, f"Not saved: {exc}", severity="error", markup=False
@@ -501,7 +485,7 @@ class PlanScreen(Screen[None]):
         if self.plan is None:
             self.notify("The plan is still being compiled.", markup=False)
             return
-        name = f"{self.plan.client_id}-{self.kind}-plan-{self.today.isoformat()}.pdf"
+        name = plans.export_name(self.plan.client_id, self.kind, "pdf", self.today)
 
         def chosen(path: Path | None) -> None:
             if path is not None and self.plan is not None:
@@ -512,22 +496,11 @@ class PlanScreen(Screen[None]):
     @work(thread=True, group="plan-export")
     def _export_worker(self, plan: Plan, path: Path) -> None:
         fmt = format_of(path) or "pdf"
-        try:
-            # audited before anything leaves (kind and format only: a file name may hold a name)
-            self._record("exported", [self.kind], {"format": fmt, "to": "file"})
-        except Exception as exc:  # AuditError: nothing is written unaudited
+        try:  # audited before anything leaves; refused inside the data dir but its exports/
+            written = plans.export_plan(self.oc, plan, fmt, path, printed_on=self.today)
+        except Exception as exc:  # AuditError, UserError: nothing is written unaudited
             self.app.call_from_thread(
                 self.notify, f"Not exported: {exc}", severity="error", markup=False
-            )
-            return
-        try:
-            written = write_file(plan.document(printed_on=self.today), path, fmt)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"Not exported: {clean_line(str(path))}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
             )
             return
         self.app.call_from_thread(

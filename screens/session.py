@@ -12,9 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
 from exercises.models import Exercise
+from screens.host import host
 from screens.messages import Saved
-from store.records import Session, SessionStatus, now
-from store.repository import ClientFile
+from store.records import Session
+from tui.services import sessions
+from tui.services.clients import OpenClient
 from tui.services.safe_text import one_line
 
 NOTES_MAX = 4000
@@ -34,9 +36,9 @@ class SessionScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, client_file: ClientFile, session: Session, library: object):
+    def __init__(self, client: OpenClient, session: Session, library: object):
         super().__init__()
-        self.cf = client_file
+        self.oc = client
         self.session = session
         self.library = library
 
@@ -54,7 +56,7 @@ class SessionScreen(Screen[None]):
         for label, width in (("#", 2), ("Exercise", 44), ("Progress", 14)):
             table.add_column(label, width=width)
         notes = self.query_one("#notes", TextArea)
-        notes.read_only = self.cf.read_only
+        notes.read_only = self.oc.read_only
         self.refresh_data()
         table.focus()
 
@@ -69,7 +71,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#session-info", Static).update(
             f"{s.status.value.replace('_', ' ')}{rar}{on_behalf}"
         )
-        answered = {(a.exercise_id, a.step_id) for a in self.cf.answers(s.id)}
+        answered = {(a.exercise_id, a.step_id) for a in self.oc.answers(s.id)}
         table = self.query_one("#plan", DataTable)
         row = table.cursor_row
         table.clear()
@@ -102,14 +104,14 @@ class SessionScreen(Screen[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
-            self.app.run_exercise(self.cf, self.session, key)
+            host(self).run_exercise(self.oc, self.session, key)
 
     def action_focus_notes(self) -> None:
         self.query_one("#notes", TextArea).focus()
 
     @on(TextArea.Changed, "#notes")
     def _notes_changed(self, event: TextArea.Changed) -> None:
-        if self.cf.read_only:
+        if self.oc.read_only:
             return
         text = event.text_area.text
         state = self.query_one("#save-state", Static)
@@ -119,10 +121,11 @@ class SessionScreen(Screen[None]):
                 "not saved until shortened."
             )
             return
-        self.session = self.session.model_copy(update={"notes": text})
-        session = self.session
+        oc, session_id = self.oc, self.session.id
         state.update("saving…")
-        self.app.saver.submit(("notes", session.id), lambda: self.cf.save_session(session))
+        host(self).saver.submit(
+            ("notes", session_id), lambda: sessions.save_notes(oc, session_id, text)
+        )
 
     def on_saved(self, message: Saved) -> None:
         if message.key == ("notes", self.session.id):
@@ -130,17 +133,14 @@ class SessionScreen(Screen[None]):
             state.update("⚠ not saved: see the message" if message.error else "✓ saved")
 
     def action_end_session(self) -> None:
-        if self.cf.read_only:
+        if self.oc.read_only:
             self.dismiss(None)
             return
-        self.app.saver.flush()
-        self.session = self.session.model_copy(
-            update={"status": SessionStatus.COMPLETED, "ended_at": now()}
-        )
-        self.cf.save_session(self.session)
+        host(self).saver.flush()
+        self.session = sessions.end_session(self.oc, self.session.id)
         self.notify("Session ended and saved.", markup=False)
         self.dismiss(None)
 
     def action_back(self) -> None:
-        self.app.saver.flush()
+        host(self).saver.flush()
         self.dismiss(None)

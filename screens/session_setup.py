@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -13,7 +14,7 @@ from textual.widgets import Button, Label, Select, SelectionList, Static
 
 from exercises.models import Exercise
 from screens.marked_toggles import MarkedCheckbox, MarkedSelectionList
-from store.records import Session, SessionMode
+from store.records import SessionMode
 
 MODE_LABELS = {
     SessionMode.OFFICE: "Office (client with me)",
@@ -23,8 +24,17 @@ MODE_LABELS = {
 }
 
 
-class SessionSetupScreen(ModalScreen[Session | None]):
-    """Dismisses with a new planned Session, or None."""
+@dataclass(frozen=True)
+class SessionChoice:
+    """How the session is held, the exercises in the order chosen, and whether it counts as RAR."""
+
+    mode: SessionMode
+    planned: tuple[str, ...]
+    rar_activity: bool
+
+
+class SessionSetupScreen(ModalScreen[SessionChoice | None]):
+    """Dismisses with the practitioner's choice (the App plans the session), or None."""
 
     CSS_PATH = "session_setup.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,10 +42,9 @@ class SessionSetupScreen(ModalScreen[Session | None]):
         Binding("ctrl+s", "start", "Start session"),
     ]
 
-    def __init__(self, library: object, *, practitioner: str):
+    def __init__(self, library: object):
         super().__init__()
         self.library = library
-        self.practitioner = practitioner
         self.order: list[str] = []
 
     def _exercises(self) -> list[Exercise]:
@@ -100,10 +109,9 @@ class SessionSetupScreen(ModalScreen[Session | None]):
             self.notify("Pick at least one exercise (space).", severity="warning", markup=False)
             return
         self.dismiss(
-            Session(
+            SessionChoice(
                 mode=self._mode(),
-                practitioner=self.practitioner,
-                planned=list(self.order),
+                planned=tuple(self.order),
                 rar_activity=self.query_one("#rar", MarkedCheckbox).value,
             )
         )

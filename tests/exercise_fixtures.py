@@ -20,8 +20,11 @@ from exercises.models import (
 )
 from screens.exercise import ExerciseScreen
 from store.records import Client, Session, SessionMode
-from store.repository import ClientFile, Repository
 from tui.services.autosave import AutoSaver
+from tui.services.clients import OpenClient
+from tui.services.clients import open_client as services_open_client
+from tui.services.config import Config
+from tui.services.context import Context
 from tui.services.timing import Clock, FakeClock
 
 TRAFFIC = (
@@ -177,29 +180,31 @@ KEEP_SAFE = exercise_of(
 )
 
 
-def open_client(data_dir: Path, client_id: str = "T1") -> ClientFile:
-    repo = Repository(data_dir)
-    repo.ensure()
-    if not repo.exists(client_id):
-        repo.add_client(Client(id=client_id, name="Test"))
-    return repo.open(client_id)
+def open_client(data_dir: Path, client_id: str = "T1") -> OpenClient:
+    """The client opened through the services, as the App opens it (created if missing)."""
+    ctx = Context(config=Config(), data_dir=Path(data_dir))
+    if not ctx.repo.exists(client_id):
+        ctx.repo.add_client(Client(id=client_id, name="Test"))
+    return services_open_client(ctx, client_id)
 
 
-def new_session(cf: ClientFile, mode: SessionMode = SessionMode.OFFICE, id: str = "s1") -> Session:
+def new_session(cf: OpenClient, mode: SessionMode = SessionMode.OFFICE, id: str = "s1") -> Session:
     session = Session(id=id, practitioner="pat", mode=mode)
     if not cf.read_only:
-        cf.save_session(session)
+        cf._cf.save_session(session)
     return session
 
 
 class ExerciseApp(App[None]):
     """Pushes one ExerciseScreen and remembers what it dismissed with."""
 
+    low_bandwidth = False
+
     def __init__(
         self,
         exercise: Exercise,
         session: Session,
-        client_file: ClientFile,
+        client_file: OpenClient,
         *,
         clock: Clock | None = None,
         delay: float = 0.05,

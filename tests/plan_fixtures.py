@@ -308,3 +308,20 @@ def inputs(answers: list[Answer] | None = None, **kw: object) -> PlanInputs:
         ),
         **kw,
     )
+
+
+def plan_client(client_file: object, export_dir: object = None) -> object:
+    """An `OpenClient` over an open test `ClientFile`, with the FakeLibrary as its content (the
+    plan services compile with the context's library, as the App does)."""
+    from pathlib import Path
+
+    from tui.services.clients import OpenClient
+    from tui.services.config import Config
+    from tui.services.context import Context
+
+    repo = client_file.repo  # type: ignore[attr-defined]
+    config = Config(export_dir=Path(export_dir) if export_dir is not None else None)
+    ctx = Context(config=config, data_dir=repo.data_dir)
+    ctx.__dict__["repo"] = repo  # the test's repository (its user), not a new one
+    ctx.__dict__["library"] = FakeLibrary()
+    return OpenClient(ctx, client_file)  # type: ignore[arg-type]

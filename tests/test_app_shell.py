@@ -30,7 +30,7 @@ async def test_add_a_client_validates_as_you_type(data_dir: Path) -> None:
         await pilot.pause(0.3)
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.cf.client().name == "Alex B"
+        assert app.screen.oc.client().name == "Alex B"
     assert Repository(data_dir).read_client("X123").name == "Alex B"
 
 
@@ -73,7 +73,7 @@ async def test_a_second_app_gets_a_read_only_view(data_dir: Path) -> None:
             await pilot.press("down", "enter")
             await pilot.pause()
             assert isinstance(app.screen, DashboardScreen)
-            assert app.screen.cf.read_only
+            assert app.screen.oc.read_only
             assert app.screen.sub_title == "read-only"
     finally:
         holder.close()

@@ -9,7 +9,7 @@ from screens.eligibility import EligibilityScreen
 from store.records import Referral
 from store.repository import Repository
 from tests.shell_fixtures import TODAY, make_app, rows, wait_for
-from tui.app import REFERRALS
+from tui.services.clients import REFERRALS
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo

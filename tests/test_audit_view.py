@@ -323,24 +323,16 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
 async def test_plan_screen_records_compiled_and_exported(
     plan_repo: Repository, tmp_path: Path
 ) -> None:
-    from exercises.plan_templates import load_plan_template
     from screens.plan_view import ExportDialog, PlanScreen
-    from tests.plan_fixtures import CLIENT, FakeLibrary
-    from tui.services.config import Config
-    from tui.services.plan_compiler import PlanInputs, compile_plan
+    from tests.plan_fixtures import CLIENT, plan_client
 
     cf = plan_repo.read(CLIENT.id)  # read-only: recording still works
-    template = load_plan_template("wellbeing")
     today = date(2020, 6, 12)
-
-    def compile_now():  # noqa: ANN202
-        return compile_plan(
-            "wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf), Config(), today
-        )
+    oc = plan_client(cf)
 
     class PlanApp(App[None]):
         def on_mount(self) -> None:
-            self.push_screen(PlanScreen("wellbeing", compile_now, cf, "pat", tmp_path, today=today))
+            self.push_screen(PlanScreen("wellbeing", oc, "pat", tmp_path, today=today))
 
     app = PlanApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,7 +7,6 @@ from pathlib import Path
 from exercises.models import StepKind
 from screens.exercise import resume_index
 from store.records import Answer
-from store.repository import Repository
 from tests.exercise_fixtures import (
     STEPS,
     ExerciseApp,
@@ -35,7 +34,7 @@ async def test_quit_mid_exercise_and_resume(tmp_path: Path) -> None:
         await first.action_quit()  # ...but quitting flushes what was typed
     cf.close()
 
-    cf2 = Repository(tmp_path).open("T1")
+    cf2 = open_client(tmp_path)
     assert not cf2.read_only
     values = {a.step_id: a.value for a in cf2.answers(session.id)}
     assert values == {"worry": "Money", "helps": ["walk", "call Sam"]}
@@ -54,7 +53,7 @@ async def test_quit_mid_exercise_and_resume(tmp_path: Path) -> None:
 
 async def test_a_new_session_starts_afresh_with_last_time_as_a_hint(tmp_path: Path) -> None:
     cf = open_client(tmp_path)
-    cf.save_answer(
+    cf._cf.save_answer(
         Answer(
             session_id="old",
             exercise_id="every-kind",

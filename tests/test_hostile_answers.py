@@ -87,7 +87,7 @@ def store_raw(cf, step_id: str, value) -> None:
     answer = Answer(
         session_id="s1", exercise_id="hostile", step_id=step_id, value=value, recorded_by="pat"
     )
-    cf._db.table("answers").insert(answer.model_dump(mode="json"))
+    cf._cf._db.table("answers").insert(answer.model_dump(mode="json"))
 
 
 async def test_hostile_stored_answers_are_shown_safely(tmp_path: Path) -> None:

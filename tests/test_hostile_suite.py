@@ -516,9 +516,9 @@ async def test_nasty_text_in_an_answer_the_client_list_and_the_dashboard(
         app.post_message(events.Paste(text))
         await settle(app, pilot)
         assert_clean(app, "list editor")
-    cf._db.table("client").update({"name": ("N " + text)[:120], "order_type": text})
-    cf._db.table("follow_ups").insert(FollowUp(id="f1", reason="r").model_dump(mode="json"))
-    cf._db.table("follow_ups").update({"reason": text})
+    cf._cf._db.table("client").update({"name": ("N " + text)[:120], "order_type": text})
+    cf._cf._db.table("follow_ups").insert(FollowUp(id="f1", reason="r").model_dump(mode="json"))
+    cf._cf._db.table("follow_ups").update({"reason": text})
     cf.close()
     shell = WellbeingApp(
         Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=tmp_path)

@@ -9,7 +9,6 @@ import pytest
 from textual.app import App
 from textual.widgets import Markdown
 
-from exercises.plan_templates import load_plan_template
 from screens.plan_view import (
     AgreementDialog,
     DiffScreen,
@@ -19,9 +18,7 @@ from screens.plan_view import (
     parse_date,
 )
 from store.repository import Repository
-from tests.plan_fixtures import CLIENT, S1, S2, FakeLibrary, answer, at, history
-from tui.services.config import Config
-from tui.services.plan_compiler import PlanInputs, compile_plan
+from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client
 
 TODAY = date(2020, 6, 12)
 
@@ -49,14 +46,8 @@ def client_file(tmp_path: Path):
 
 
 def make_screen(cf, tmp_path: Path) -> PlanScreen:
-    template = load_plan_template("wellbeing")
-
-    def compile_now():
-        return compile_plan(
-            "wellbeing", template, FakeLibrary(), PlanInputs.from_client_file(cf), Config(), TODAY
-        )
-
-    return PlanScreen("wellbeing", compile_now, cf, "pat", tmp_path / "exports", today=TODAY)
+    exports = tmp_path / "exports"
+    return PlanScreen("wellbeing", plan_client(cf, exports), "pat", exports, today=TODAY)
 
 
 async def settle(app: App, pilot) -> None:

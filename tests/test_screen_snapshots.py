@@ -79,7 +79,7 @@ def start_session(app: WellbeingApp) -> Session:
         rar_activity=True,
         planned=["treat-a-friend", "breathing", "wellbeing-traffic-light"],
     )
-    cf.save_session(session)
+    cf._cf.save_session(session)
     app.run_session(cf, session)
     return session
 
@@ -175,7 +175,7 @@ def _two_versions(app: WellbeingApp) -> None:
         (1, "- walk the dog\n- call my sister", "agreed"),
         (2, "- walk the dog\n- ring Sam on Fridays", "not_agreed"),
     ):
-        cf.add_plan_version(
+        cf._cf.add_plan_version(
             PlanVersion(
                 kind="wellbeing",
                 number=number,

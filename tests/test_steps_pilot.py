@@ -220,14 +220,12 @@ async def test_read_only_file_shows_but_does_not_save(tmp_path: Path) -> None:
     session = new_session(cf)
     from store.records import Answer
 
-    cf.save_answer(
+    cf._cf.save_answer(
         Answer(
             session_id="s1", exercise_id="one-scale", step_id="distress", value=3, recorded_by="pat"
         )
     )
-    from store.repository import Repository
-
-    other = Repository(tmp_path).open("T1")  # the lock is held by `cf`: opened read-only
+    other = open_client(tmp_path)  # the lock is held by `cf`: opened read-only
     assert other.read_only
     app = ExerciseApp(single(StepKind.SCALE), session, other)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -20,13 +20,15 @@ from textual.binding import Binding, BindingType
 
 from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
-from store.records import Client, FollowUp, Session, SessionStatus, now
-from store.repository import ClientFile
+from store.records import Client, FollowUp, Session
 from tui.services.autosave import AutoSaver
+from tui.services.clients import OpenClient
 from tui.services.context import Context
+from tui.services.errors import UserError
+from tui.services.timing import Clock
 
 if TYPE_CHECKING:
-    from tui.services.plan_compiler import Plan
+    from screens.host import Host
 from tui.crash import record_crash
 from tui.palette import WellbeingCommands
 from tui.services.safe_text import one_line
@@ -34,8 +36,6 @@ from tui.terminal_guards import guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
-
-REFERRALS = "referrals"
 
 
 class WellbeingApp(MinimumSizeGuard, App[None]):
@@ -55,7 +55,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         *,
         low_bandwidth: bool = False,
         start_client: str | None = None,
-        clock: object | None = None,
+        clock: Clock | None = None,
         today: Callable[[], date] = date.today,
     ):
         super().__init__()
@@ -65,7 +65,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.clock = clock
         self.today = today
         self.saver = AutoSaver(on_done=self._autosave_done)
-        self.client_files: dict[str, ClientFile] = {}
+        self.client_files: dict[str, OpenClient] = {}
         self.save_errors = 0
         self.last_activity = time.monotonic()
         if low_bandwidth:
@@ -213,9 +213,10 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         """Open a client (taking its lock) and show the dashboard; explain any problem."""
         from screens.dashboard import DashboardScreen
         from screens.messages import ProblemScreen
+        from tui.services.clients import open_client
 
         try:
-            cf = self.client_files.get(client_id.upper()) or self.ctx.repo.open(client_id)
+            oc = self.client_files.get(client_id.upper()) or open_client(self.ctx, client_id)
         except CorruptFile as exc:
             self.push_screen(
                 ProblemScreen(str(exc), offer=("Restore the backup" if exc.backup else None)),
@@ -225,16 +226,16 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
-        self.client_files[cf.client_id] = cf
-        if cf.read_only:
-            self.notify(str(cf.lock_error()), severity="warning", markup=False, timeout=10)
-        self.push_screen(DashboardScreen(cf), lambda _=None: self.close_client(cf.client_id))
+        self.client_files[oc.client_id] = oc
+        if oc.read_only:
+            self.notify(oc.why_read_only(), severity="warning", markup=False, timeout=10)
+        self.push_screen(DashboardScreen(oc), lambda _=None: self.close_client(oc.client_id))
 
     def close_client(self, client_id: str) -> None:
         self.saver.flush()
-        cf = self.client_files.pop(client_id, None)
-        if cf is not None:
-            cf.close()
+        oc = self.client_files.pop(client_id, None)
+        if oc is not None:
+            oc.close()
 
     def _restore(self, client_id: str) -> None:
         try:
@@ -253,46 +254,63 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
                 self.notify(f"Added client {client_id}", markup=False)
                 self.open_client(client_id)
 
-        self.push_screen(ClientFormScreen(self.ctx.repo), added)
+        self.push_screen(ClientFormScreen(self.ctx), added)
 
     # -- sessions ---------------------------------------------------------------------------------
 
-    def new_session(self, cf: ClientFile) -> None:
-        from screens.session_setup import SessionSetupScreen
+    def new_session(self, oc: OpenClient) -> None:
+        from screens.session_setup import SessionChoice, SessionSetupScreen
+        from tui.services.sessions import plan_session
 
-        if cf.read_only:
-            self.notify(str(cf.lock_error()), severity="warning", markup=False)
+        if oc.read_only:
+            self.notify(oc.why_read_only(), severity="warning", markup=False)
             return
 
-        def start(session: Session) -> None:
-            cf.save_session(session)
-            self.run_session(cf, session)
+        def start(choice: SessionChoice) -> None:
+            try:
+                session = plan_session(
+                    oc,
+                    practitioner=self.ctx.practitioner,
+                    mode=choice.mode,
+                    planned=choice.planned,
+                    rar_activity=choice.rar_activity,
+                    on=self.today(),
+                )
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.run_session(oc, session)
 
-        def chosen(session: Session | None) -> None:
-            if session is None:
+        def chosen(choice: SessionChoice | None) -> None:
+            if choice is None:
                 return
             if not self.ctx.config.privacy_check:
-                start(session)
+                start(choice)
                 return
             from screens.privacy import PrivacyCheckScreen
 
-            self.push_screen(PrivacyCheckScreen(), lambda ok: start(session) if ok else None)
+            self.push_screen(PrivacyCheckScreen(), lambda ok: start(choice) if ok else None)
 
-        self.push_screen(
-            SessionSetupScreen(self.ctx.library, practitioner=self.ctx.practitioner), chosen
-        )
+        self.push_screen(SessionSetupScreen(self.ctx.library), chosen)
 
-    def run_session(self, cf: ClientFile, session: Session) -> None:
+    def run_session(self, oc: OpenClient, session: Session) -> None:
         from screens.session import SessionScreen
+        from tui.services.sessions import begin_session
 
-        if session.status is SessionStatus.PLANNED and not cf.read_only:
-            session = session.model_copy(
-                update={"status": SessionStatus.IN_PROGRESS, "started_at": now()}
-            )
-            cf.save_session(session)
-        self.push_screen(SessionScreen(cf, session, self.ctx.library))
+        try:
+            session = begin_session(oc, session.id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.push_screen(SessionScreen(oc, session, self.ctx.library))
 
-    def run_exercise(self, cf: ClientFile, session: Session, exercise_id: str, done=None) -> None:
+    def run_exercise(
+        self,
+        oc: OpenClient,
+        session: Session,
+        exercise_id: str,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
         from screens.exercise import ExerciseScreen
 
         exercise = self.ctx.library.get(exercise_id)
@@ -303,7 +321,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
             return
         self.push_screen(
             ExerciseScreen(
-                exercise, session, cf, self.saver, self.ctx.practitioner, clock=self.clock
+                exercise, session, oc, self.saver, self.ctx.practitioner, clock=self.clock
             ),
             done,
         )
@@ -328,38 +346,11 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
     # -- plans, eligibility, directory, follow-ups --------------------------------------------------
 
-    def compile_plan(self, cf: ClientFile, kind: str) -> Plan:
-        """The plan as it stands now (runs without a terminal; the screen calls it in a worker)."""
-        from exercises.plan_templates import load_plan_template
-        from tui.services.plan_compiler import PlanInputs, compile_plan
-
-        template = load_plan_template(kind, self.ctx.content_dirs)
-        return compile_plan(
-            kind,
-            template,
-            self.ctx.library,
-            PlanInputs.from_client_file(cf),
-            self.ctx.config,
-            self.today(),
-        )
-
-    def show_plan(self, cf: ClientFile, kind: str) -> None:
+    def show_plan(self, oc: OpenClient, kind: str) -> None:
         from screens.plan_view import PlanScreen
-        from store.permissions import make_private_dir
 
-        try:
-            make_private_dir(self.ctx.export_dir)
-        except (OSError, StoreError) as exc:
-            self.notify(f"Export folder: {exc}", severity="warning", markup=False)
         self.push_screen(
-            PlanScreen(
-                kind,
-                lambda: self.compile_plan(cf, kind),
-                cf,
-                self.ctx.practitioner,
-                self.ctx.export_dir,
-                today=self.today(),
-            )
+            PlanScreen(kind, oc, self.ctx.practitioner, self.ctx.export_dir, today=self.today())
         )
 
     def show_directory(self) -> None:
@@ -368,67 +359,71 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         interventions, problems = self.ctx.directory
         self.push_screen(DirectoryScreen(interventions, problems))
 
-    def show_eligibility(self, cf: ClientFile) -> None:
+    def show_eligibility(self, oc: OpenClient) -> None:
         from screens.eligibility import EligibilityScreen
         from store.records import Referral
+        from tui.services.sessions import record_referral, save_profile
 
         interventions, _ = self.ctx.directory
 
-        def save_profile(client: Client) -> None:
-            if cf.read_only:
-                raise cf.lock_error()
-            cf.save_client(client)
+        def save(client: Client) -> None:
+            save_profile(oc, client)
 
-        def record_referral(referral: Referral) -> None:
-            cf.save_record(REFERRALS, referral, ["id"])
+        def refer(referral: Referral) -> None:
+            record_referral(oc, referral)
 
         self.push_screen(
             EligibilityScreen(
-                cf.client(),
+                oc.client(),
                 interventions,
-                on_save_profile=save_profile,
-                on_record_referral=record_referral,
+                on_save_profile=save,
+                on_record_referral=refer,
                 recorded_by=self.ctx.practitioner,
-                referrals=cf.records(REFERRALS, Referral),
+                referrals=oc.referrals(),
                 today=self.today(),
             )
         )
 
-    def show_audit(self, cf: ClientFile) -> None:
+    def show_audit(self, oc: OpenClient) -> None:
         """The client's audit trail and whether its hash chain holds."""
         from screens.audit_view import AuditScreen
+        from tui.services import audit_trail
 
-        log = self.ctx.repo.audit_log(cf.client_id)
         try:
-            entries = log.entries()
-            problems = log.verify()
-        except StoreError as exc:
+            entries, _ = audit_trail.entries(self.ctx, oc.client_id)
+            problems = audit_trail.verify(self.ctx, oc.client_id).problems
+        except (StoreError, UserError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.push_screen(AuditScreen(entries, problems, client_id=cf.client_id))
+        self.push_screen(AuditScreen(entries, problems, client_id=oc.client_id))
 
-    def close_follow_up(self, cf: ClientFile, follow_up: FollowUp) -> None:
+    def close_follow_up(self, oc: OpenClient, follow_up: FollowUp) -> None:
         from screens.follow_up import CloseFollowUpScreen
+        from tui.services.sessions import close_follow_up
 
-        if cf.read_only:
-            self.notify(str(cf.lock_error()), severity="warning", markup=False)
+        if oc.read_only:
+            self.notify(oc.why_read_only(), severity="warning", markup=False)
             return
 
         def closed(result: tuple[date, str] | None) -> None:
             if result is None:
                 return
             closed_on, note = result
-            cf.save_follow_up(
-                follow_up.model_copy(
-                    update={
-                        "closed_on": closed_on,
-                        "closed_note": note,
-                        "closed_by": self.ctx.practitioner,
-                    }
+            try:
+                close_follow_up(
+                    oc, follow_up.id, closed_on=closed_on, note=note, by=self.ctx.practitioner
                 )
-            )
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
             self.notify("Follow-up closed.", markup=False)
-            if hasattr(self.screen, "refresh_data"):
-                self.screen.refresh_data()
+            refresh = getattr(self.screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
 
         self.push_screen(CloseFollowUpScreen(follow_up, self.today()), closed)
+
+
+def _implements_host(app: WellbeingApp) -> Host:
+    """mypy checks here that the App gives the screens all `screens.host.Host` promises."""
+    return app

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from exercises.plan_templates import load_plan_template
+from store.errors import StoreError
+from store.permissions import make_private_dir
 from store.records import PlanVersion
 from store.storage import atomic_write
 from tui.services.clients import OpenClient
@@ -76,6 +78,12 @@ def check_destination(ctx: Context, path: Path, client_id: str | None) -> Path:
     `exports/` folder, and there only under a name starting with the client's ID (a worksheet,
     which names nobody, may take any name there). Raises UserError (one line) otherwise."""
     target = Path(path).expanduser().absolute()
+    if target.parent == Path(ctx.export_dir).expanduser().absolute():
+        try:  # the suggested folder is made on first use (private)
+            make_private_dir(target.parent)
+        except (OSError, StoreError) as exc:
+            where = one_line(target.parent)
+            raise UserError(f"cannot make the export folder {where}: {exc}") from None
     if target.is_dir():
         raise UserError(f"{one_line(target)} is a folder; give a file name")
     if not target.parent.is_dir():
