@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint demo clean
+.PHONY: run test check bench lint demo clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,14 +18,20 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/wellbeing --demo
 
-test: $(STAMP)
+test: check
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# The shape, checked by tools: layers (import-linter), types (mypy), lint and format (ruff).
+check: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
 	$(PY) bench/run.py --json bench/results.json
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+lint: check
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

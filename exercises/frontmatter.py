@@ -17,7 +17,7 @@ Every problem is a `ContentError` carrying the real 1-based line in the file.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from markdown_it import MarkdownIt
@@ -25,6 +25,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from pydantic import BaseModel, ValidationError
 
 from exercises.errors import ContentError
+
+M = TypeVar("M", bound=BaseModel)
 
 #: the largest content file accepted, in bytes of UTF-8.
 MAX_BYTES = 256 * 1024
@@ -55,12 +57,13 @@ class StrictLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def _error(self, mark: yaml.Mark | None, message: str) -> ContentError:
+    def _error(self, mark: Any, message: str) -> ContentError:
+        """`mark` is a yaml Mark (pure-Python or C loader's) or None."""
         line = (mark.line if mark is not None else 0) + self.line_offset
         return ContentError(self.path, line, message)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise self._error(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed")
         anchor = getattr(event, "anchor", None)
@@ -216,13 +219,13 @@ def key_lines(source: str, first_line: int) -> dict[str, int]:
 
 
 def validate_model(
-    model: type[BaseModel],
+    model: type[M],
     data: dict[str, Any],
     path: str,
     line: int,
     key_lines: dict[str, int],
     what: str,
-) -> Any:
+) -> M:
     """Build `model` from `data`; the first pydantic error becomes a ContentError at its key."""
     try:
         return model.model_validate(data)

@@ -61,7 +61,8 @@ def _body_markdown() -> MarkdownIt:
 
 def render_html(text: str) -> str:
     """Render a content prompt to HTML with raw HTML escaped, never passed through."""
-    return _body_markdown().render(text)
+    html: str = _body_markdown().render(text)
+    return html
 
 
 def _slugged(raw: Any, key: str, noun: str, path: str, line: int, what: str) -> list[Any] | Any:
@@ -198,10 +199,10 @@ def _check_table(step: Step, path: str, at: Any, what: str) -> None:
         for name, value in ((rule.column, rule.value), (rule.when_column, rule.when_value)):
             if not name and not value:
                 continue
-            col = columns.get(name)
-            if col is None:
+            ruled = columns.get(name)
+            if ruled is None:
                 raise ContentError(path, at("rules"), f"{what}: rule names unknown column '{name}'")
-            if col.type == "choice" and value not in {o.value for o in col.options}:
+            if ruled.type == "choice" and value not in {o.value for o in ruled.options}:
                 raise ContentError(
                     path,
                     at("rules"),

@@ -136,7 +136,8 @@ class DashboardScreen(Screen[None]):
 
         def title(e: str) -> str:
             if e not in titles:
-                titles[e] = one_line(library.get(e).title if library.get(e) else e, 40)
+                exercise = library.get(e)
+                titles[e] = one_line(exercise.title if exercise is not None else e, 40)
             return titles[e]
 
         for s in reversed(self.sessions):

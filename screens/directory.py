@@ -116,7 +116,7 @@ class DirectoryScreen(Screen[None]):
 
     # -- filtering ------------------------------------------------------------------------------
 
-    def visible(self) -> list[Intervention]:
+    def matching(self) -> list[Intervention]:
         """The interventions that pass every filter and the search, in directory order."""
         query = self.query_text.strip().casefold()
         out = []
@@ -148,7 +148,7 @@ class DirectoryScreen(Screen[None]):
         return " · ".join(parts)
 
     def refresh_tree(self) -> None:
-        items = self.visible()
+        items = self.matching()
         tree = self.query_one("#tree", Tree)
         tree.clear()
         groups = SECTIONS if self.group_by == "section" else NEED_AREAS

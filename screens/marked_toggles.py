@@ -28,7 +28,7 @@ class MarkedRadioButton(RadioButton):
         return "●" if self.value else OFF
 
 
-class MarkedSelectionList(SelectionList):  # type: ignore[type-arg]
+class MarkedSelectionList(SelectionList):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         try:

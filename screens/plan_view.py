@@ -286,8 +286,9 @@ class VersionsDialog(ModalScreen[None]):
 
     def action_compare(self) -> None:
         options = self.query(OptionList)
-        if options and options.first().highlighted_option is not None:
-            self.compare(int(options.first().highlighted_option.id or 0))
+        chosen = options.first().highlighted_option if options else None
+        if chosen is not None:
+            self.compare(int(chosen.id or 0))
 
     def compare(self, number: int) -> None:
         newer = next((v for v in self.versions if v.number == number), None)
@@ -377,7 +378,7 @@ class PlanScreen(Screen[None]):
                 self.notify, f"Cannot compile the plan: {exc}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show, plan)
+        self.app.call_from_thread(self._show, plan)  # type: ignore[arg-type]  # (awaited by it)
 
     async def _show(self, plan: Plan) -> None:
         if not self._review_chosen:

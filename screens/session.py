@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
+from exercises.library import Library
 from exercises.models import Exercise
 from screens.host import host
 from screens.messages import Saved
@@ -36,7 +37,7 @@ class SessionScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, client: OpenClient, session: Session, library: object):
+    def __init__(self, client: OpenClient, session: Session, library: Library):
         super().__init__()
         self.oc = client
         self.session = session
@@ -123,9 +124,11 @@ class SessionScreen(Screen[None]):
             return
         oc, session_id = self.oc, self.session.id
         state.update("saving…")
-        host(self).saver.submit(
-            ("notes", session_id), lambda: sessions.save_notes(oc, session_id, text)
-        )
+
+        def save() -> None:
+            sessions.save_notes(oc, session_id, text)
+
+        host(self).saver.submit(("notes", session_id), save)
 
     def on_saved(self, message: Saved) -> None:
         if message.key == ("notes", self.session.id):

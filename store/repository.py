@@ -740,23 +740,24 @@ class ClientFile:
         dates: dict[Any, str] = {}
         if by_session_date:
             dates = {s.id: s.date.isoformat() for s in self._records(SESSIONS, Session)}
-        winners: dict[Any, tuple[Any, str, dict[str, Any]]] | None = {}
+        winners: dict[Any, tuple[Any, str, dict[str, Any]]] = {}
+        fast = True  # every stamp canonical and every record well-formed
         canonical = _CANONICAL_UTC.fullmatch
         for doc_id, d in raw:
             try:
                 stamp = d["updated_at"]
                 if not canonical(stamp):
-                    winners = None
+                    fast = False
                     break
                 key = (d["exercise_id"], d["step_id"])
                 rank = (stamp, dates.get(d.get("session_id"), "")) if dates else stamp
                 old = winners.get(key)
             except (TypeError, KeyError):  # not a record, or unhashable: validation says why
-                winners = None
+                fast = False
                 break
             if old is None or rank >= old[0]:
                 winners[key] = (rank, doc_id, d)
-        if winners is not None:
+        if fast:
             chosen = self._answers_of((doc_id, d) for _, doc_id, d in winners.values())
             latest = {(a.exercise_id, a.step_id): a for a in chosen}
         else:

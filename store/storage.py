@@ -145,7 +145,7 @@ class _Tables(dict):  # type: ignore[type-arg]
         self._copied: set[str] = set()
 
     def __getitem__(self, name: str) -> dict[str, Any]:
-        table = dict.__getitem__(self, name)
+        table: dict[str, Any] = dict.__getitem__(self, name)
         if name not in self._copied:
             table = {doc_id: dict(doc) for doc_id, doc in table.items()}
             dict.__setitem__(self, name, table)
@@ -159,10 +159,10 @@ class _Tables(dict):  # type: ignore[type-arg]
         self._copied.add(name)
         dict.__setitem__(self, name, table)
 
-    def items(self):  # type: ignore[override]
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         return ((name, self[name]) for name in list(self))
 
-    def values(self):  # type: ignore[override]
+    def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
         return (self[name] for name in list(self))
 
 

@@ -90,7 +90,6 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     def _ask_passphrase(self) -> None:
         """An encrypted data dir: nothing is read until the passphrase opens it."""
         from screens.passphrase import PassphraseScreen
-        from store.crypto import disable_core_dumps
         from tui.services.unlock import unlock_with
 
         def unlocked(codec: object) -> None:
@@ -102,7 +101,6 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
         def check(passphrase: str) -> object:
             """Runs in the passphrase screen's worker (scrypt is slow): the codec, or StoreError."""
-            disable_core_dumps()
             return unlock_with(self.ctx.data_dir, passphrase)
 
         self.push_screen(PassphraseScreen(check, where=str(self.ctx.data_dir)), unlocked)
@@ -145,7 +143,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """On a slow link a blinking cursor costs bytes every half second: stop it."""
         if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+            event.widget.cursor_blink = False
 
     def _check_idle(self) -> None:
         from screens.privacy import PrivacyScreen

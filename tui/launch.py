@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from store.repository import Repository
 from tui.crash import setup_logging
 from tui.services.context import Context, make_context
+from tui.services.encryption import prepare_data_dir
 from tui.services.errors import UserError
 from tui.services.unlock import PASSPHRASE_ENV
 
@@ -66,9 +66,7 @@ def launch(args: argparse.Namespace) -> int:
     ctx.check_encryption_policy()
     # Create and check the data dir now: a problem is one line, before the screen opens. An
     # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
-    plain = Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
-    plain.ensure()
-    plain.sweep_temp_files()
+    prepare_data_dir(ctx)
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
         ctx.repo  # noqa: B018 - unlock now from the file; a wrong one is a one-line error
 

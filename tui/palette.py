@@ -6,15 +6,17 @@ action hidden from the footer (`show=False`) can still be found by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class WellbeingCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         screen = self.screen
-        commands: list[tuple[str, str, object]] = []
+        commands: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
         for node in (screen, self.app):
             for binding in getattr(node, "BINDINGS", []):

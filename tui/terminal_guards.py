@@ -28,5 +28,5 @@ def guard_input_decoding() -> None:
         from textual.drivers import linux_driver
     except ImportError:  # not on this platform
         return
-    linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[attr-defined]
+    linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[assignment]
     _patched = True

@@ -88,7 +88,7 @@ class LimitedTextArea(TextArea):
         super().__init__(clean_text(text)[:limit] if text else "", **kwargs)  # type: ignore[arg-type]
         self.limit = limit
 
-    def _replace_via_keyboard(self, insert: str, start: object, end: object):  # type: ignore[override]
+    def _replace_via_keyboard(self, insert: str, start: object, end: object):
         if self.read_only:
             return None
         insert = clean_text(insert)

@@ -135,7 +135,7 @@ class TimedEditor(StepEditor):
         self.pattern_id: str = chosen if chosen in ids else (ids[0] if ids else CUSTOM_PATTERN_ID)
         cycles = value.get("cycles")
         valid = isinstance(cycles, int) and 1 <= cycles <= 50
-        self.cycles: int = cycles if valid else self.step.cycles
+        self.cycles: int = cycles if valid and isinstance(cycles, int) else self.step.cycles
         self.custom_text = ""
         phases = value.get("phases")
         if isinstance(phases, list):

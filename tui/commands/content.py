@@ -97,7 +97,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for exercise in exercises:
             if exercise.guide_step != step:
                 step = exercise.guide_step
-                print(f"  {STEP_NAMES.get(step, step)}")  # type: ignore[arg-type]
+                print(f"  {STEP_NAMES.get(step, step)}")
             extra = "  (practitioner only)" if exercise.practitioner_only else ""
             print(
                 f"    {one_line(exercise.id):<{width}}  {one_line(exercise.title, 44):<44}"

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from exercises.interventions import Intervention, load_directory
-from store.ids import validate_client_id
+from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report, verdict_text
 from tui.services.profile_fields import PROFILE_FIELDS

@@ -20,8 +20,11 @@ from tui.services.unlock import read_passphrase, unlock_with
 
 
 def prepare_data_dir(ctx: Context) -> bool:
-    """Create (or check) the data dir; whether it is encrypted."""
-    Repository(ctx.data_dir, allow_group=ctx.config.shared_group).ensure()
+    """Create (or check) the data dir and clear temp files left by killed saves; whether it is
+    encrypted. Needs no passphrase: nothing of a client is read."""
+    plain = Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
+    plain.ensure()
+    plain.sweep_temp_files()
     return crypto.is_encrypted(ctx.data_dir)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exercises.models import Step, StepKind
+from exercises.models import Exercise, Step, StepKind
 from store.records import Answer
 from tui.services.answers import is_blank, option_words
 
@@ -19,8 +19,9 @@ def level_steps(library: object) -> set[tuple[str, str]]:
 
 
 def _step(library: object, exercise_id: str, step_id: str) -> Step | None:
-    ex = library.get(exercise_id) if hasattr(library, "get") else None
-    return ex.step(step_id) if ex else None  # type: ignore[no-any-return]
+    get = getattr(library, "get", None)
+    ex = get(exercise_id) if get is not None else None
+    return ex.step(step_id) if isinstance(ex, Exercise) else None
 
 
 def latest_level(library: object, answers: list[Answer]) -> str:

@@ -220,7 +220,7 @@ class ExerciseSource(Protocol):
 
 def exercises_of(library: ExerciseSource | Iterable[Exercise]) -> list[Exercise]:
     """The library's exercises in guide order (step 1-4, then keep-safe; `order`, then title)."""
-    found = getattr(library, "exercises", library)
+    found: Any = getattr(library, "exercises", library)
     if isinstance(found, Mapping):
         found = found.values()
     items = [e for e in found if isinstance(e, Exercise)]
@@ -361,22 +361,26 @@ def compile_plan(
     for (exercise_id, step_id), answer in sorted(latest.items()):
         if (exercise_id, step_id) in used:
             continue
-        exercise = by_id.get(exercise_id)
-        step = exercise.step(step_id) if exercise is not None else None
-        if step is not None and step.answerable:
+        known = by_id.get(exercise_id)
+        gone_step = known.step(step_id) if known is not None else None
+        if gone_step is not None and gone_step.answerable:
             # still in the content: an orphan only if it feeds this plan at a section we lack
-            lost = [f for f in step.feeds if f.startswith(kind + ".") and f not in template_ids]
+            lost = [
+                f for f in gone_step.feeds if f.startswith(kind + ".") and f not in template_ids
+            ]
             if not lost:
                 continue
-        elif exercise is not None and _plan_of_exercise(exercise) != kind:
+        elif known is not None and _plan_of_exercise(known) != kind:
             continue
         shown = answers.render(None, answer.value)
         orphans.append(
             PlanItem(
                 exercise_id=exercise_id,
                 step_id=step_id,
-                title=clean_line(step.title) if step is not None else "A step no longer in use",
-                exercise_title=clean_line(exercise.title) if exercise is not None else "",
+                title=clean_line(gone_step.title)
+                if gone_step is not None
+                else "A step no longer in use",
+                exercise_title=clean_line(known.title) if known is not None else "",
                 given_on=_given_on(answer, sessions),
                 text=shown.text,
                 items=shown.items,

@@ -141,7 +141,7 @@ def subject_access(repo: Repository, cf: ClientFile, library: Library | None) ->
     cid = cf.client_id
     cf.client()  # a file that cannot be read is an error, not an empty export
     tables = cf.raw_tables()
-    previous = None
+    previous: Any = None
     bak = backup_path(repo.path(cid))
     if bak.exists():
         try:

@@ -11,10 +11,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from exercises.models import Option, Step
+from exercises.models import Exercise, Option, Step
 from store.records import Answer, Session
 from store.text import clean_line
-from tui.services.plan_compiler import day, exercises_of
+from tui.services.plan_compiler import ExerciseSource, day, exercises_of
 
 LEVEL, BEFORE, AFTER = "wellbeing-level", "distress-before", "distress-after"
 BARS = "▁▂▃▄▅▆▇█"
@@ -59,27 +59,21 @@ def _rank(options: tuple[Option, ...], option: Option) -> int:
     return options.index(option)
 
 
-def trend_steps(library: object) -> set[tuple[str, str]]:
+def trend_steps(library: ExerciseSource | Iterable[Exercise]) -> set[tuple[str, str]]:
     """The (exercise, step) pairs whose answers make a series: all the trends need of a client's
     answers (so a caller can read just these: `ClientFile.answers_for`)."""
-    return {
-        (e.id, s.id)
-        for e in exercises_of(library)
-        for s in e.steps  # type: ignore[arg-type]
-        if s.trend
-    }
+    return {(e.id, s.id) for e in exercises_of(library) for s in e.steps if s.trend}
 
 
 def compute_trends(
-    sessions: Iterable[Session], answers: Iterable[Answer], library: object
+    sessions: Iterable[Session],
+    answers: Iterable[Answer],
+    library: ExerciseSource | Iterable[Exercise],
 ) -> Trends:
     """The series, oldest session first. `library` is an `exercises.library.Library` (or a list of
     exercises). Answers to steps no longer in the content are left out."""
     steps: dict[tuple[str, str], Step] = {
-        (e.id, s.id): s
-        for e in exercises_of(library)
-        for s in e.steps
-        if s.trend  # type: ignore[arg-type]
+        (e.id, s.id): s for e in exercises_of(library) for s in e.steps if s.trend
     }
     session_list = sorted(sessions, key=lambda s: (s.date, s.started_at or s.date, s.id))
     order = {s.id: n for n, s in enumerate(session_list)}
@@ -148,10 +142,10 @@ def render_trends(trends: Trends, limit: int = 8) -> list[str]:
     points = trends.distress[-limit:]
     if points:
         lines.append("Distress before → after breathing (0 calm, 10 worst):")
-        for p in points:
+        for d in points:
             change = ""
-            if p.before is not None and p.after is not None:
-                diff = p.after - p.before
+            if d.before is not None and d.after is not None:
+                diff = d.after - d.before
                 change = (
                     "  no change"
                     if diff == 0
@@ -159,15 +153,18 @@ def render_trends(trends: Trends, limit: int = 8) -> list[str]:
                     if diff < 0
                     else f"  up {diff:g}"
                 )
-            bars = f"{_bar(p.before, p.scale_max)}→{_bar(p.after, p.scale_max)}"
-            lines.append(f"  {day(p.on):>11}  {bars}  {_num(p.before)} → {_num(p.after)}{change}")
+            bars = f"{_bar(d.before, d.scale_max)}→{_bar(d.after, d.scale_max)}"
+            lines.append(f"  {day(d.on):>11}  {bars}  {_num(d.before)} → {_num(d.after)}{change}")
     else:
         lines.append("Distress around breathing: not recorded yet.")
     return lines
 
 
 def trend_lines(
-    sessions: Iterable[Session], answers: Iterable[Answer], library: object, limit: int = 8
+    sessions: Iterable[Session],
+    answers: Iterable[Answer],
+    library: ExerciseSource | Iterable[Exercise],
+    limit: int = 8,
 ) -> list[str]:
     """`compute_trends` then `render_trends`: what the dashboard shows."""
     return render_trends(compute_trends(sessions, answers, library), limit)

@@ -30,7 +30,9 @@ def is_encrypted(data_dir: Path) -> bool:
 
 
 def unlock_with(data_dir: Path, passphrase: str) -> EncryptedCodec:
-    """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit."""
+    """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit.
+    Core dumps are turned off first: the key is about to be in memory."""
+    crypto.disable_core_dumps()
     return crypto.unlock(Path(data_dir), passphrase)
 
 

@@ -30,7 +30,8 @@ def _cmap(path: Path) -> frozenset[int]:
     """Codepoints the font has glyphs for (read once per process)."""
     probe = FPDF()
     probe.add_font("probe", "", str(path))
-    return frozenset(probe.fonts["probe"].cmap)
+    font = probe.fonts["probe"]
+    return frozenset(getattr(font, "cmap", {}))  # a TTF font (a core font has no cmap)
 
 
 def fit_font(text: str, bold: bool = False) -> str:

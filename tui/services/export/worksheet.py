@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from exercises.models import Exercise, Step, StepKind
+from exercises.models import Exercise, Option, Step, StepKind
 from store.text import clean_line
 from tui.services.errors import UserError
 from tui.services.export.document import Block, Document
@@ -62,7 +62,7 @@ def _prompt(step: Step) -> list[Block]:
     return blocks
 
 
-def _options(step_options: tuple, multiple: bool) -> list[Block]:
+def _options(step_options: tuple[Option, ...], multiple: bool) -> list[Block]:
     how = "Tick any that apply:" if multiple else "Tick one:"
     items = tuple(
         "[ ] "
