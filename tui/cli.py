@@ -16,6 +16,7 @@ from store.errors import StoreError
 from tui import __version__
 from tui.commands import MODULES
 from tui.services.errors import UserError
+from tui.services.safe_text import terminal_safe
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("wellbeing: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return 1
+    except OSError as exc:  # the file system refused (permissions, a full disk): one line, no trace
+        where = f": {terminal_safe(exc.filename)}" if exc.filename else ""
+        print(f"wellbeing: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
 
 
