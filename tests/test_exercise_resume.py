@@ -90,3 +90,39 @@ async def test_finishing_dismisses_with_true(tmp_path: Path) -> None:
         await pilot.pause()
     assert app.result is True
     assert [a.value for a in cf.answers("s1")] == [5]
+
+
+async def test_moving_between_steps_leaves_the_record_and_its_audit_alone(tmp_path: Path) -> None:
+    """The resume position is UI state, not clinical record: kept beside the client's file,
+    never in it, and never an audit line; it still brings the exercise back after a restart."""
+    cf = open_client(tmp_path)
+    session = new_session(cf)
+    record = tmp_path / "clients" / "T1.json"
+    audit = tmp_path / "audit" / "T1.jsonl"
+    before = (record.read_bytes(), len(audit.read_bytes().splitlines()))
+    app = ExerciseApp(every_kind(), session, cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("ctrl+n")
+        await pilot.pause()
+        app.saver.flush()
+        assert "Step 4 of 7" in progress(app)
+        assert cf.place(session.id, "every-kind") == "contacts"  # on disk, for a hang-up
+        assert (record.read_bytes(), len(audit.read_bytes().splitlines())) == before
+        assert (tmp_path / "clients" / "T1.json.position").exists()
+    cf.close()
+
+
+def test_the_position_file_is_encrypted_when_the_data_dir_is(tmp_path: Path) -> None:
+    from store import crypto
+    from store.positions import Positions
+
+    codec = crypto.create_keyinfo(tmp_path, "correct horse battery staple")
+    (tmp_path / "clients").mkdir(mode=0o700)
+    places = Positions(tmp_path / "clients", "T1", codec)
+    places.put("s1", "breathing", "practice")
+    blob = (tmp_path / "clients" / "T1.json.position").read_bytes()
+    assert crypto.is_encrypted_blob(blob) and b"breathing" not in blob
+    assert places.get("s1", "breathing") == "practice"
+    places.put("s1", "breathing", "")
+    assert places.get("s1", "breathing") == ""
