@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
@@ -92,6 +93,7 @@ class DashboardScreen(Screen[None]):
         ):
             table.add_column(label, width=width)
         self.refresh_data()
+        follow_holder(self, self.oc, self.refresh_data)
 
     def on_screen_resume(self) -> None:
         # The first resume comes right after mount, and coming back from a screen that changed

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Static
 
 from exercises.models import Exercise, Step
+from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.steps import StepEditor, editor_for
 from screens.steps.fields import TooLong
@@ -127,6 +128,14 @@ class ExerciseScreen(Screen[bool]):
         if was_on is not None:
             start = min(start, was_on)
         await self.show_step(start)
+        follow_holder(self, self.oc, self._holder_saved)
+
+    async def _holder_saved(self) -> None:
+        """Read-only: the colleague holding the client saved; show what they typed."""
+        self._values.clear()
+        self._disclosures.clear()
+        self._load()
+        await self.show_step(self.index)
 
     def on_unmount(self) -> None:
         """Left normally (back, finished, quit): next time, start at the first unanswered step."""

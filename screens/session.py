@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 
 from exercises.library import Library
 from exercises.models import Exercise
+from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.messages import Saved
 from store.records import Session
@@ -59,7 +60,17 @@ class SessionScreen(Screen[None]):
         notes = self.query_one("#notes", TextArea)
         notes.read_only = self.oc.read_only
         self.refresh_data()
+        follow_holder(self, self.oc, self._holder_saved)
         table.focus()
+
+    def _holder_saved(self) -> None:
+        session = self.oc.session(self.session.id)
+        if session is not None:
+            self.session = session
+            notes = self.query_one("#notes", TextArea)
+            if notes.text != session.notes:
+                notes.text = session.notes
+        self.refresh_data()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

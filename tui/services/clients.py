@@ -8,6 +8,7 @@ returns an `OpenClient`: reads for screens and commands, and the handle every ch
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -129,6 +130,15 @@ class OpenClient:
         """Raise the one-line reason when this client cannot be changed here."""
         if self.read_only:
             raise self._cf.lock_error()
+
+    def file_stamp(self) -> tuple[int, int, int] | None:
+        """The client file's identity, size and change time (a stat, no read): what a view
+        watching a colleague's saves compares."""
+        try:
+            st = os.stat(self.ctx.repo.path(self.client_id))
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def version(self) -> int:
         """Changes whenever the client's file does: a view filled from a version is current."""
