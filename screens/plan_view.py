@@ -23,14 +23,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.records import PlanVersion
+from store.records import Agreement, PlanVersion
 from store.text import clean_line
 from tui.services import plans
 from tui.services.clients import OpenClient
 from tui.services.export import format_of
 from tui.services.plan_compiler import Plan, day
 
-AGREEMENTS: dict[str, str] = {
+AGREEMENTS: dict[Agreement, str] = {
     "agreed": "Agreed",
     "not_agreed": "Not agreed",
     "could_not_answer": "Could not answer",
@@ -91,14 +91,14 @@ def readable_diff(lines: list[str]) -> str:
     return "\n".join(shown) or "No differences."
 
 
-class AgreementDialog(ModalScreen[tuple[str, str] | None]):
+class AgreementDialog(ModalScreen[tuple[Agreement, str] | None]):
     """Agreed / not agreed / could not answer; a reason is required for the last two."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self) -> None:
         super().__init__()
-        self.choice: str | None = None
+        self.choice: Agreement | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog"):
@@ -113,14 +113,16 @@ class AgreementDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(OptionList.OptionSelected, "#agreement-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.choice = event.option.id
+        self.choice = next((k for k in AGREEMENTS if k == event.option.id), None)
+        if self.choice is None:
+            return
         if self.choice == "agreed":
             self.dismiss(("agreed", ""))
             return
         reason = self.query_one("#reason", Input)
         reason.disabled = False
         self.query_one("#reason-label", Static).update(
-            f"{AGREEMENTS[self.choice or '']}: why? Type a reason, then Enter."
+            f"{AGREEMENTS[self.choice]}: why? Type a reason, then Enter."
         )
         reason.focus()
 
@@ -350,7 +352,7 @@ class PlanScreen(Screen[None]):
         self.export_dir = Path(export_dir)
         self.today = today or date.today()
         self.plan: Plan | None = None
-        self.agreement: tuple[str, str] | None = None
+        self.agreement: tuple[Agreement, str] | None = None
         self.review_on: date | None = None
         self._review_chosen = False
 
@@ -412,7 +414,7 @@ class PlanScreen(Screen[None]):
     # -- agreement and review date ----------------------------------------------------------------
 
     def action_agree(self) -> None:
-        def chosen(result: tuple[str, str] | None) -> None:
+        def chosen(result: tuple[Agreement, str] | None) -> None:
             if result is not None:
                 self.agreement = result
                 self._update_status()
@@ -454,7 +456,7 @@ class PlanScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="plan-save")
     def _save_worker(
-        self, plan: Plan, agreement: plans.Agreement, reason: str, review_on: date | None
+        self, plan: Plan, agreement: Agreement, reason: str, review_on: date | None
     ) -> None:
         try:
             version = plans.save_version(

@@ -224,6 +224,10 @@ class FollowUp(Record):
         return self.closed_on is None
 
 
+#: whether the client agreed a saved plan (a reason is kept for the last two).
+Agreement = Literal["agreed", "not_agreed", "could_not_answer"]
+
+
 class PlanVersion(Record):
     id: str = Field(default_factory=new_id)
     kind: Literal["wellbeing", "keep-safe"]
@@ -231,7 +235,7 @@ class PlanVersion(Record):
     saved_at: datetime = Field(default_factory=now)
     saved_by: str
     markdown: str
-    agreement: Literal["agreed", "not_agreed", "could_not_answer"]
+    agreement: Agreement
     agreement_reason: str = ""
     review_on: date | None = None
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 from exercises.plan_templates import load_plan_template
 from store.errors import StoreError
 from store.permissions import make_private_dir
-from store.records import PlanVersion
+from store.records import Agreement, PlanVersion
 from store.storage import atomic_write
 from tui.services.clients import OpenClient
 from tui.services.context import Context
@@ -28,7 +27,6 @@ from tui.services.plan_compiler import Plan, PlanInputs, day
 from tui.services.plan_compiler import compile_plan as _compile
 from tui.services.safe_text import one_line
 
-Agreement = Literal["agreed", "not_agreed", "could_not_answer"]
 EXPORT_MODE = 0o600
 
 
