@@ -123,11 +123,20 @@ StrictLoader.add_implicit_resolver(
 )
 
 
+#: the longest whole number content may write (minutes, seconds, cycles... are a few digits).
+MAX_INT_DIGITS = 18
+
+
 def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
     """YAML 1.2 ints: `0o17` is octal and `017` is seventeen (YAML 1.1 made it fifteen)."""
     value = str(loader.construct_scalar(node))
     sign = -1 if value.startswith("-") else 1
     digits = value.lstrip("+-")
+    if len(digits) > MAX_INT_DIGITS:  # no number in content is this long; int() would refuse it
+        raise loader._error(
+            node.start_mark,
+            f"a number of {len(digits)} digits is too long (at most {MAX_INT_DIGITS})",
+        )
     if digits.startswith("0o"):
         return int(digits[2:], 8)
     if digits.startswith("0x"):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from exercises.errors import ContentError
 from exercises.frontmatter import split_front_matter
+from exercises.source import read_source
 
 #: brochure sections, in the brochure's order: id -> label.
 SECTIONS: dict[str, str] = {
@@ -371,8 +372,7 @@ def load_directory(
             continue
         for file in _files(folder):
             try:
-                text = file.read_text(encoding="utf-8")
-                item = parse_intervention(text, str(file))
+                item = parse_intervention(read_source(file), str(file))
             except ContentError as exc:
                 problems.append(exc)
                 continue

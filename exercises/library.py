@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercises.errors import ContentError
-from exercises.frontmatter import MAX_BYTES
 from exercises.models import Exercise
 from exercises.parser import parse_exercise
 from exercises.sections import plan_sections
+from exercises.source import read_source
 
 #: files in a pack folder that are not exercises.
 SKIPPED = frozenset({"readme.md", "license.md", "changelog.md"})
@@ -52,26 +52,9 @@ class Library:
         return {pack: tuple(items) for pack, items in packs.items()}
 
 
-def read_text(path: Path) -> str:
-    """A content file's text; too large, unreadable or not UTF-8 is a ContentError."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError(name, 1, f"file is {size} bytes; the limit is {MAX_BYTES} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(name, 1, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ContentError(name, line, "not UTF-8 text") from None
-
-
 def load_file(path: Path, sections: dict[str, str] | None = None) -> Exercise:
     """One exercise from one file; raises ContentError only."""
-    return parse_exercise(read_text(path), str(path), sections)
+    return parse_exercise(read_source(path), str(path), sections)
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -88,7 +71,7 @@ def content_files(folder: Path) -> list[Path]:
 def _id_line(path: Path) -> int:
     """Line of the front matter `id:` (for a duplicate-id problem)."""
     try:
-        for number, line in enumerate(read_text(path).splitlines(), start=1):
+        for number, line in enumerate(read_source(path).splitlines(), start=1):
             if re.match(r"^id\s*:", line):
                 return number
     except ContentError:

@@ -34,6 +34,7 @@ from exercises.frontmatter import (
     split_front_matter,
     validate_model,
 )
+from exercises.source import read_source
 
 PlanKind = Literal["wellbeing", "keep-safe"]
 PLAN_KINDS: tuple[str, ...] = ("wellbeing", "keep-safe")
@@ -256,8 +257,4 @@ def template_path(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> 
 def load_plan_template(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> PlanTemplate:
     """Read and parse the template for `kind` (see `template_path`)."""
     path = template_path(kind, extra_dirs)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(str(path), 1, f"cannot read plan template: {exc}") from None
-    return parse_plan_template(text, str(path))
+    return parse_plan_template(read_source(path), str(path))

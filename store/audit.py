@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreError
+from store.files import AUDIT_LOG_MAX, read_checked
 from store.ids import client_path, validate_client_id
 from store.permissions import file_mode, make_private_dir, owned_by_us
 from store.storage import atomic_write
+from store.text import clean_line
 
 GENESIS = "0" * 64
 ACTIONS = frozenset(
@@ -49,6 +51,23 @@ ACTIONS = frozenset(
         "restored from backup",
         "retention checked",
         "deleted",
+        "change not saved",
+        "audit gap found",
+    }
+)
+#: actions that record a change to the client's file (each is written before its change)
+CHANGES = frozenset(
+    {
+        "created",
+        "answer saved",
+        "session saved",
+        "plan saved",
+        "profile changed",
+        "follow-up opened",
+        "follow-up changed",
+        "follow-up closed",
+        "record saved",
+        "restored from backup",
     }
 )
 _REQUIRED = ("time", "user", "uid", "action", "client", "fields", "prev")
@@ -179,15 +198,16 @@ class AuditLog:
         """Replace the whole log by one entry recording the client's deletion (no content)."""
         removed, head = 0, GENESIS
         try:
-            data = self.path.read_bytes()
+            data = self._read()
             lines = [ln for ln in data.split(b"\n") if ln]
             removed = len(lines)
             head = line_hash(lines[-1]) if lines else GENESIS
         except FileNotFoundError:
             pass
-        except OSError as exc:
+        except (OSError, StoreError) as exc:
             raise AuditError(
-                f"cannot read the audit log {self.path}: {exc.strerror}", client_id=self.client_id
+                f"cannot read the audit log {self.path}: {getattr(exc, 'strerror', None) or exc}",
+                client_id=self.client_id,
             ) from None
         entry = self._entry(
             "deleted", [], {"removed_entries": str(removed), "removed_head": head}, GENESIS
@@ -211,14 +231,19 @@ class AuditLog:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def _read(self) -> bytes:
+        """The log's bytes, through the store's one checked reader."""
+        return read_checked(self.path, max_bytes=AUDIT_LOG_MAX)
+
     def read_lines(self) -> list[bytes]:
         try:
-            data = self.path.read_bytes()
+            data = self._read()
         except FileNotFoundError:
             return []
-        except OSError as exc:
+        except (OSError, StoreError) as exc:
             raise AuditError(
-                f"cannot read the audit log {self.path}: {exc.strerror}", client_id=self.client_id
+                f"cannot read the audit log {self.path}: {getattr(exc, 'strerror', None) or exc}",
+                client_id=self.client_id,
             ) from None
         lines = data.split(b"\n")
         if lines and lines[-1] == b"":
@@ -229,14 +254,30 @@ class AuditLog:
         """Every entry; a line that does not parse is given as {"line": n, "unreadable": True}."""
         out: list[dict[str, Any]] = []
         for n, raw in enumerate(self.read_lines(), 1):
-            try:
-                entry = json.loads(raw)
-                if not isinstance(entry, dict):
-                    raise ValueError("not an object")
-            except ValueError:
-                out.append({"line": n, "unreadable": True})
-                continue
-            out.append(entry)
+            entry = _parse(raw)
+            out.append(entry if entry is not None else {"line": n, "unreadable": True})
+        return out
+
+    def last_hash(self) -> str:
+        """The hash of the entry this process appended last (the head right after it)."""
+        if self._head is None:
+            return self.head()
+        return self._head[2]
+
+    def after(self, head: str) -> list[int] | None:
+        """Line numbers of the change entries after the entry hashed `head`; None when no line
+        has that hash (the end of the log was cut, or the chain rewritten)."""
+        lines = self.read_lines()
+        hashes = [line_hash(raw) for raw in lines]
+        if head not in hashes:
+            return None
+        start = len(hashes) - hashes[::-1].index(head)
+        out = []
+        for n, raw in enumerate(lines[start:], start + 1):
+            entry = _parse(raw)
+            action = entry.get("action") if entry is not None else None
+            if isinstance(action, str) and action in CHANGES:
+                out.append(n)
         return out
 
     def head(self) -> str:
@@ -244,14 +285,17 @@ class AuditLog:
         lines = self.read_lines()
         return line_hash(lines[-1]) if lines else GENESIS
 
-    def verify(self) -> list[Problem]:
-        """Every break in the log (unreadable line, missing field, broken chain); empty: intact."""
+    def verify(self, recorded_head: str | None = None) -> list[Problem]:
+        """Every break in the log (unreadable line, missing field, broken chain); empty: intact.
+
+        `recorded_head`, the head the client's own file records, also catches a log cut at its
+        end or rewritten whole: a chain that holds together but lacks that entry."""
         try:
-            data = self.path.read_bytes()
+            data = self._read()
         except FileNotFoundError:
             return [Problem(0, f"there is no audit log for client {self.client_id}")]
-        except OSError as exc:
-            return [Problem(0, f"cannot read {self.path}: {exc.strerror}")]
+        except (OSError, StoreError) as exc:
+            return [Problem(0, f"cannot read {self.path}: {getattr(exc, 'strerror', None) or exc}")]
         problems: list[Problem] = []
         lines = data.split(b"\n")
         if lines[-1] == b"":
@@ -267,21 +311,41 @@ class AuditLog:
             expected = hashes[n - 1]
         if not lines:
             problems.append(Problem(0, "the audit log is empty"))
+        elif recorded_head is not None and recorded_head not in hashes:
+            problems.append(
+                Problem(
+                    len(lines),
+                    "the client's file records a later change than the log holds: "
+                    "the end of the log was cut, or the log was rewritten",
+                )
+            )
         problems.sort(key=lambda p: p.line)
         return problems
 
 
-def _check_entry(raw: bytes, n: int, cid: str, expected: str, hashes: list[str]) -> Problem | None:
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    """One line as an entry, or None when it is not one (not JSON, not UTF-8, nested too deep, a
+    number too long, not an object). A damaged line is reported, never a crash."""
     try:
         entry = json.loads(raw)
-    except ValueError:
-        return Problem(n, "is not a valid entry (not JSON): edited or damaged")
-    if not isinstance(entry, dict) or any(k not in entry for k in _REQUIRED):
+    except (ValueError, RecursionError):
+        return None
+    return entry if isinstance(entry, dict) else None
+
+
+def _check_entry(raw: bytes, n: int, cid: str, expected: str, hashes: list[str]) -> Problem | None:
+    entry = _parse(raw)
+    if entry is None:
+        return Problem(n, "is not a valid entry (not a JSON object): edited or damaged")
+    if any(k not in entry for k in _REQUIRED):
         return Problem(n, "is not a valid entry (fields missing): edited or damaged")
+    if not all(isinstance(entry[k], str) for k in ("client", "action", "prev")):
+        return Problem(n, "is not a valid entry (a field of the wrong kind): edited or damaged")
     if entry["client"] != cid:
-        return Problem(n, f"names client {entry['client']!r}, not {cid}: moved from another log")
+        other = clean_line(entry["client"])[:40]
+        return Problem(n, f"names another client ({other!r}): moved from another log")
     if entry["action"] not in ACTIONS:
-        return Problem(n, f"has an unknown action {entry['action']!r}: edited")
+        return Problem(n, f"has an unknown action ({clean_line(entry['action'])[:40]!r}): edited")
     if entry.get("tombstone") and entry["prev"] == GENESIS:
         return None  # a deletion starts a new chain
     if entry["prev"] != expected:

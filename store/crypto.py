@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock, Timeout
 
 from store.errors import ClientLocked, CorruptFile, StoreError
+from store.files import CLIENT_FILE_MAX, SMALL_MAX, read_checked
 from store.ids import validate_client_id
 from store.storage import TEMP_SUFFIX, atomic_write, backup_path
 
@@ -245,7 +246,7 @@ def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
     path = keyinfo_path(data_dir)
     check_private(path, directory=False, allow_group=True)
     try:
-        info = json.loads(path.read_bytes().decode("utf-8"))
+        info = json.loads(read_checked(path, max_bytes=SMALL_MAX).decode("utf-8"))
         if info.get("format") != "wellbeing-guide-keyinfo" or info.get("kdf") != "scrypt":
             raise ValueError("not a Wellbeing Guide key file")
         if info.get("version") != FORMAT_VERSION:
@@ -260,7 +261,7 @@ def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
         check = base64.b64decode(info["check"], validate=True)
     except OSError as exc:
         raise CryptoError(f"cannot read {path}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise CryptoError(f"{path} is damaged ({exc}); the data dir cannot be unlocked") from None
     params.check(str(path))
     return params, nonce, check
@@ -327,7 +328,7 @@ def encrypt_in_place(data_dir: Path, codec: EncryptedCodec) -> int:
                     continue
                 if path.suffix in (".lock", ".holder"):
                     continue
-                blob = path.read_bytes()
+                blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
                 if is_encrypted_blob(blob):
                     continue
                 atomic_write(path, codec.encode(blob, path=path))
@@ -347,7 +348,6 @@ def plain_files(data_dir: Path) -> list[Path]:
         for path in paths:
             if path.suffix in (".lock", ".holder"):
                 continue
-            with open(path, "rb") as handle:
-                if not is_encrypted_blob(handle.read(len(MAGIC))):
-                    out.append(path)
+            if not is_encrypted_blob(read_checked(path, max_bytes=CLIENT_FILE_MAX)):
+                out.append(path)
     return out

@@ -52,6 +52,44 @@ def owned_by_us(st: os.stat_result) -> bool:
     return st.st_uid == os.geteuid() or (_shared and _in_group(st.st_gid))
 
 
+def user_name(uid: int) -> str:
+    """A login name for `uid` (the number only when the system has no name for it)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def group_name(gid: int) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return f"gid {gid}"
+
+
+def describe_owner(st: os.stat_result) -> str:
+    """Why a path's owner is refused, naming the user and group ("belongs to sam (group staff)...")."""
+    who = f"belongs to {user_name(st.st_uid)} (group {group_name(st.st_gid)})"
+    if _shared:
+        return f"{who}: neither you nor a group of yours"
+    return f"{who}, not to you"
+
+
+def loose_bits(mode: int, *, directory: bool, allow_group: bool | None = None) -> int:
+    """The permission bits that open a path to more people than the data dir allows."""
+    group = _shared if allow_group is None else allow_group
+    return mode & (0o007 if group else 0o077)
+
+
+def wanted_mode(*, directory: bool, allow_group: bool | None = None) -> str:
+    group = _shared if allow_group is None else allow_group
+    return ("2770" if directory else "660") if group else ("700" if directory else "600")
+
+
 def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> None:
     """Refuse a path that is a symlink, of the wrong type, owned by another user, or open to others."""
     try:
@@ -65,15 +103,12 @@ def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> 
     if not directory and not stat.S_ISREG(st.st_mode):
         raise StoreError(f"{path} is not a regular file")
     if st.st_uid != os.geteuid() and not (allow_group and _in_group(st.st_gid)):
+        who = f"belongs to {user_name(st.st_uid)} (group {group_name(st.st_gid)})"
         if allow_group:
-            raise StoreError(
-                f"{path} belongs to uid {st.st_uid}, group {st.st_gid}: neither you "
-                "nor a group of yours; refusing to use it"
-            )
-        raise StoreError(f"{path} is owned by another user (uid {st.st_uid}); refusing to use it")
-    loose = st.st_mode & (0o007 if allow_group else 0o077)
-    if loose:
-        want = ("2770" if directory else "660") if allow_group else ("700" if directory else "600")
+            raise StoreError(f"{path} {who}: neither you nor a group of yours; refusing to use it")
+        raise StoreError(f"{path} {who}, not to you; refusing to use it")
+    if loose_bits(st.st_mode, directory=directory, allow_group=allow_group):
+        want = wanted_mode(directory=directory, allow_group=allow_group)
         raise StoreError(
             f"{path} is accessible to {'others' if allow_group else 'group/others'} "
             f"(mode {stat.S_IMODE(st.st_mode):03o}); run: chmod {want} {path}"

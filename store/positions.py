@@ -10,15 +10,14 @@ the new place), encrypted with the client file's codec when the data dir is (and
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from store.errors import StoreError
+from store.files import SMALL_MAX, read_checked
 from store.ids import client_path
 from store.storage import Codec, PlainCodec, atomic_write
 
 SUFFIX = ".json.position"
-#: a place is three ids; a file this big is not ours.
-MAX_BYTES = 256 * 1024
 
 
 class Positions:
@@ -31,16 +30,9 @@ class Positions:
     def _read(self) -> dict[str, str]:
         """The places on file; anything unreadable counts as none (it is only a convenience)."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
+            blob = read_checked(self.path, max_bytes=SMALL_MAX)
+        except (OSError, StoreError):
             return {}
-        try:
-            st = os.fstat(fd)
-            if not (st.st_mode & 0o170000 == 0o100000) or st.st_size > MAX_BYTES:
-                return {}
-            blob = os.read(fd, MAX_BYTES + 1)
-        finally:
-            os.close(fd)
         try:
             data = json.loads(self.codec.decode(blob, path=self.path))
         except Exception:  # noqa: BLE001 - a damaged place file means "start as usual"

@@ -186,6 +186,22 @@ class Session(Record):
         return clean_text(v)
 
 
+#: how deep an answer may nest (a table is a list of rows of cells: 3); deeper is not ours
+VALUE_DEPTH = 6
+
+
+def _depth_ok(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
 class Answer(Record):
     session_id: str
     exercise_id: str
@@ -195,6 +211,13 @@ class Answer(Record):
     recorded_by: str
     on_behalf: bool = False
     disclosure: bool = False
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _shallow(cls, v: Any) -> Any:
+        if not _depth_ok(v, VALUE_DEPTH):
+            raise ValueError(f"an answer nested more than {VALUE_DEPTH} levels deep")
+        return v
 
 
 class FollowUp(Record):

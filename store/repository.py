@@ -18,6 +18,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from tinydb import TinyDB
 
 from store.audit import AuditError, AuditLog, Problem
 from store.errors import ClientLocked, CorruptFile, StoreError
+from store.files import CLIENT_FILE_MAX, REGISTER_MAX, SMALL_MAX, read_checked
 from store.ids import client_path, validate_client_id
 from store.permissions import check_private, make_private_dir, private_umask
 from store.records import (
@@ -40,13 +42,15 @@ from store.records import (
 from store.storage import (
     AtomicJSONStorage,
     Codec,
+    PlainCodec,
     atomic_write,
     backup_path,
+    decode_copy,
     forget_shared,
     fsync_dir,
     temp_files,
 )
-from store.text import clean_value
+from store.text import clean_line, clean_text, clean_value
 
 R = TypeVar("R", bound=BaseModel)
 #: what a list shows of one client, taken from its open file (see `Repository.register`)
@@ -56,6 +60,8 @@ _KeyIndex = dict[tuple[Any, ...], list[int]]
 
 CLIENT, SESSIONS, ANSWERS = "client", "sessions", "answers"
 FOLLOW_UPS, PLANS = "follow_ups", "plans"
+#: the hash of the audit entry of the last change the file holds (see `ClientFile.reconcile`)
+AUDIT_HEAD = "audit_head"
 
 
 def os_user() -> str:
@@ -138,8 +144,20 @@ class Repository:
         return AuditLog(self.audit_dir, client_id)
 
     def verify_audit(self, client_id: str) -> list[Problem]:
-        """Breaks in the client's audit log (empty when intact), each naming its line."""
-        return self.audit_log(client_id).verify()
+        """Breaks in the client's audit log (empty when intact), each naming its line, checked
+        against the head the client's own file records when the file can be read."""
+        return self.audit_log(client_id).verify(self.recorded_head(client_id))
+
+    def recorded_head(self, client_id: str) -> str | None:
+        """The audit head the client's file records (None: no file, an older file, or one this
+        repository cannot read, e.g. encrypted without the key)."""
+        cid = validate_client_id(client_id)
+        if not self.path(cid).is_file():
+            return None
+        try:
+            return ClientFile(self, cid, lock=None, holder=None).audit_head()
+        except StoreError:
+            return None
 
     # -- whole-client operations ------------------------------------------------------------------
 
@@ -174,12 +192,12 @@ class Repository:
         old: dict[str, Any] = {}
         if self.codec is None:
             try:
-                loaded = json.loads(self.register_path.read_bytes())
+                loaded = json.loads(read_checked(self.register_path, max_bytes=REGISTER_MAX))
                 if isinstance(loaded, dict) and loaded.get("kind") == kind:
                     clients = loaded.get("clients")
                     old = clients if isinstance(clients, dict) else {}
-            except (OSError, ValueError):
-                old = {}
+            except (OSError, ValueError, RecursionError, StoreError):
+                old = {}  # only a cache: rebuilt from the client files
         elif self.register_path.exists():
             shred(self.register_path)  # left from before the data dir was encrypted
         new: dict[str, Any] = {}
@@ -229,14 +247,16 @@ class Repository:
         with self._lock(cid):
             if path.exists() or path.is_symlink():
                 raise StoreError(f"client {cid} already exists", client_id=cid)
+            log = self.audit_log(cid)
+            log.append("created")  # audited first: AuditError and nothing is written
+            storage = AtomicJSONStorage(path, codec=self.codec, client_id=cid)
             try:
-                with self._db(cid) as db:
-                    db.table(CLIENT).insert(client.model_dump(mode="json"))
+                chain = {AUDIT_HEAD: {"1": {"head": log.last_hash()}}}
+                storage.put(CLIENT, new=client.model_dump(mode="json"), also=chain)
                 # A first backup (a copy, not a link), so even a client never saved again has one.
-                atomic_write(backup_path(path), path.read_bytes())
+                atomic_write(backup_path(path), read_checked(path, max_bytes=CLIENT_FILE_MAX))
             except OSError as exc:
                 raise _save_error(cid, exc) from None
-            _audited(self.audit_log(cid), "created", "client added")
         return client
 
     def update_client(self, client_id: str, change: Callable[[Client], Client]) -> Client:
@@ -291,6 +311,7 @@ class Repository:
             cf.client()  # fail now, while the caller can still show why, if the file is bad
             for tmp in temp_files(path):  # only once the file is known good: a bad one is evidence
                 tmp.unlink(missing_ok=True)
+            cf.reconcile()
             cf.record(audit_action)
             return cf
         except OSError as exc:
@@ -317,12 +338,16 @@ class Repository:
             if not bak.exists():
                 raise StoreError(f"no backup for client {cid}", client_id=cid)
             AtomicJSONStorage(bak, codec=self.codec, client_id=cid).read()  # must itself parse
+            log = self.audit_log(cid)
+            log.append("restored from backup")  # audited first, as every change
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             kept = path.with_name(f"{cid}.json.corrupt-{stamp}")
             if path.exists():
                 os.replace(path, kept)
-            atomic_write(path, bak.read_bytes())
-            _audited(self.audit_log(cid), "restored from backup", "backup restored")
+            atomic_write(path, read_checked(bak, max_bytes=CLIENT_FILE_MAX))
+            # the restored state holds the changes up to the backup, then this restore
+            restored = AtomicJSONStorage(path, codec=self.codec, client_id=cid)
+            restored.put(AUDIT_HEAD, {"1": {"head": log.last_hash()}})
             return kept
 
     def delete_client(self, client_id: str, *, allow_restricted: bool = False) -> list[Path]:
@@ -363,6 +388,32 @@ class Repository:
         fsync_dir(self.clients_dir)
         return removed
 
+    def copies(self, client_id: str) -> list[Copy]:
+        """Every other copy of a client's record the store keeps: the `.bak` and each corrupt
+        copy set aside by a restore, each read through the one checked reader. For subject
+        access: what exists only in a copy is still held on the client, so a copy that does
+        not parse is given as its text (decrypted where it can be), with why it is damaged."""
+        cid = validate_client_id(client_id)
+        out: list[Copy] = []
+        for path in self.client_files(cid):
+            name = path.name
+            if not (name == f"{cid}.json.bak" or name.startswith(f"{cid}.json.corrupt-")):
+                continue
+            try:
+                out.append(Copy(path, tables=dict(decode_copy(path, self.codec, cid))))
+            except StoreError as exc:
+                out.append(Copy(path, text=self._copy_text(path, cid), problem=str(exc)))
+        return out
+
+    def _copy_text(self, path: Path, cid: str) -> str | None:
+        """A damaged copy's bytes as text (decrypted first when they can be), or None."""
+        try:
+            blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
+            plain = (self.codec or PlainCodec()).decode(blob, path=path)
+        except (OSError, StoreError):
+            return None
+        return clean_text(plain.decode("utf-8", "replace"))
+
     def client_files(self, cid: str) -> list[Path]:
         """Every file of a client in the clients dir (names start with the ID and a dot)."""
         cid = validate_client_id(cid)
@@ -401,26 +452,24 @@ class Repository:
         self._holder_path(cid).unlink(missing_ok=True)
 
     def _holder(self, cid: str) -> dict[str, str] | None:
+        """Who holds the client's lock, as they wrote it: a colleague may have written anything
+        there, so every field is cleaned before any message is built from it."""
         try:
-            data = json.loads(self._holder_path(cid).read_text("utf-8"))
-            return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else None
-        except (OSError, ValueError):
+            data = json.loads(read_checked(self._holder_path(cid), max_bytes=SMALL_MAX))
+        except (OSError, ValueError, RecursionError, StoreError):
             return None
+        if not isinstance(data, dict):
+            return None
+        return {
+            clean_line(str(k))[:40]: clean_line(str(v))[:80]
+            for k, v in data.items()
+            if isinstance(v, (str, int, float))
+        }
 
 
 def _default_summary(cf: ClientFile) -> dict[str, Any]:
     client = cf.client()
     return {"name": client.name}
-
-
-def _audited(log: AuditLog, action: str, done: str, **kwargs: Any) -> None:
-    """Append an entry after a change that is already on disk: say so if the log fails."""
-    try:
-        log.append(action, **kwargs)
-    except AuditError as exc:
-        raise AuditError(
-            f"{done} for client {log.client_id}, but {exc}", client_id=log.client_id, path=exc.path
-        ) from None
 
 
 def _is_doc(doc: Any) -> bool:
@@ -472,7 +521,18 @@ def shred(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Copy:
+    """One kept copy of a client's record: its tables, or its text and why it does not parse."""
+
+    path: Path
+    tables: dict[str, Any] | None = None
+    text: str | None = None
+    problem: str = ""
+
+
 def describe_holder(cid: str, holder: dict[str, str]) -> str:
+    holder = {k: clean_line(str(v)) for k, v in holder.items()}  # from a file: never trusted
     since = holder.get("since", "")
     try:
         since = datetime.fromisoformat(since).astimezone().strftime("%d %b %H:%M")
@@ -798,15 +858,27 @@ class ClientFile:
         """Append an audit entry for this client (e.g. "plan compiled", "printed", "exported")."""
         self.audit.append(action, fields=fields, ids=ids)
 
-    def _audited(
-        self, action: str, done: str, fields: Iterable[str] = (), ids: dict[str, str] | None = None
-    ) -> None:
-        _audited(self.audit, action, done, fields=list(fields), ids=ids)
+    def _log_first(
+        self, action: str, fields: Iterable[str] = (), ids: dict[str, str] | None = None
+    ) -> str:
+        """Audit a change before it is made; the entry's hash, which the change's write records
+        in the file. If the log cannot be written, AuditError and nothing changes."""
+        self.audit.append(action, fields=fields, ids=ids)
+        return self.audit.last_hash()
 
-    def _upsert(self, table: str, record: BaseModel, keys: Iterable[str]) -> None:
+    def _upsert(
+        self,
+        table: str,
+        record: BaseModel,
+        keys: Iterable[str],
+        action: str,
+        fields: Iterable[str] = (),
+        ids: dict[str, str] | None = None,
+    ) -> None:
         with self._mutex:
             self._require_write()
-            self._upsert_unchecked(table, record, list(keys))
+            head = self._log_first(action, fields, ids)
+            self._upsert_unchecked(table, record, list(keys), head)
 
     def save_client(self, client: Client) -> None:
         if client.id != self.client_id:
@@ -817,36 +889,73 @@ class ClientFile:
             self._require_file()
             old = self._records(CLIENT, Client)
             before = old[0].model_dump(mode="json") if old else {}
-            self._upsert_unchecked(CLIENT, client, ["id"])
-            self._restricted = client.restricted
             changed = _changed_fields(before, client.model_dump(mode="json"))
-            self._audited("profile changed", "profile saved", changed)
+            head = self._log_first("profile changed", changed)
+            self._upsert_unchecked(CLIENT, client, ["id"], head)
+            self._restricted = client.restricted
 
-    def _upsert_unchecked(self, table: str, record: BaseModel, keys: list[str]) -> None:
+    def _upsert_unchecked(self, table: str, record: BaseModel, keys: list[str], head: str) -> None:
         """TinyDB's upsert by equal `keys`, with the matching ids looked up in a cached index
-        instead of a query over every document (22,000 answers take a query ~0.1 s)."""
+        instead of a query over every document (22,000 answers take a query ~0.1 s). The audit
+        chain's `head` (the entry just written for this change) is recorded in the same write."""
         doc = record.model_dump(mode="json")
         key = tuple(doc[k] for k in keys)
         index = self._key_index(table, tuple(keys))
         storage = self._storage
+        chain = {AUDIT_HEAD: {"1": {"head": head}}}
         try:
-            ids = index.get(key)
-            if ids:
+            found = index.get(key)
+            if found:
                 # TinyDB's update merges into the record; a new record is built instead (the
                 # cached one is shared and never changed in place)
                 _, data = storage.snapshot()
                 current = (data or {}).get(table, {})
-                storage.put(table, {str(i): {**current.get(str(i), {}), **doc} for i in ids})
+                replaced = {str(i): {**current.get(str(i), {}), **doc} for i in found}
+                storage.put(table, replaced, also=chain)
             else:
-                new_id = storage.put(table, new=doc)
+                new_id = storage.put(table, new=doc, also=chain)
                 index[key] = [int(new_id)]  # type: ignore[arg-type]
         except OSError as exc:
             self._keys.pop((table, tuple(keys)), None)
+            self._not_saved()
             raise _save_error(self.client_id, exc) from None
         except BaseException:
             self._keys.pop((table, tuple(keys)), None)
             raise
         self._keys[(table, tuple(keys))] = (self._storage.generation, index)
+
+    def _not_saved(self) -> None:
+        """The change just audited did not reach the file: say so in the log at once (if the
+        log can still be written; otherwise the next open finds the gap)."""
+        try:
+            self.audit.append("change not saved", ids={"reason": "write failed"})
+        except AuditError:
+            pass
+
+    def audit_head(self) -> str | None:
+        """The audit entry of the last change this file holds (None in files from before)."""
+        _, data = self._storage.snapshot()
+        record = (data or {}).get(AUDIT_HEAD, {}).get("1")
+        head = record.get("head") if isinstance(record, dict) else None
+        return head if isinstance(head, str) else None
+
+    def reconcile(self) -> None:
+        """Compare the log with the file's own record of its head, and write down any gap: changes
+        audited after the file's last write never reached it (a kill between the two), and a head
+        the log does not hold means the log was cut at its end or rewritten."""
+        head = self.audit_head()
+        if head is None or self.read_only:
+            return
+        gap = self.audit.after(head)
+        if gap is None:
+            self.audit.append("audit gap found", ids={"recorded_head": head})
+        elif gap:
+            lines = ",".join(str(n) for n in gap[:20])
+            self.audit.append("change not saved", ids={"lines": lines, "reason": "interrupted"})
+        else:
+            return
+        with self._mutex:
+            self._storage.put(AUDIT_HEAD, {"1": {"head": self.audit.last_hash()}})
 
     def _key_index(self, table: str, keys: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]]:
         generation, data = self._storage.snapshot()
@@ -864,48 +973,45 @@ class ClientFile:
         return index
 
     def save_session(self, session: Session) -> None:
-        self._upsert(SESSIONS, session, ["id"])
-        self._audited("session saved", "session saved", ids={"session": session.id})
+        self._upsert(SESSIONS, session, ["id"], "session saved", ids={"session": session.id})
 
     def save_answer(self, answer: Answer) -> Answer:
         """Upsert by (session, exercise, step); strings inside the value are cleaned first."""
         answer = answer.model_copy(update={"value": clean_value(answer.value)})
-        self._upsert(ANSWERS, answer, ["session_id", "exercise_id", "step_id"])
         ids = {"session": answer.session_id, "exercise": answer.exercise_id}
-        self._audited("answer saved", "answer saved", [answer.step_id], ids)
+        self._upsert(
+            ANSWERS,
+            answer,
+            ["session_id", "exercise_id", "step_id"],
+            "answer saved",
+            [answer.step_id],
+            ids,
+        )
         return answer
 
     def save_follow_up(self, follow_up: FollowUp) -> None:
         with self._mutex:
             known = any(f.id == follow_up.id for f in self._records(FOLLOW_UPS, FollowUp))
-            self._upsert(FOLLOW_UPS, follow_up, ["id"])
-        action = (
-            "follow-up closed"
-            if not follow_up.is_open
-            else "follow-up changed"
-            if known
-            else "follow-up opened"
-        )
-        ids = {"follow_up": follow_up.id}
-        if follow_up.exercise_id:
-            ids["exercise"] = follow_up.exercise_id
-        self._audited(
-            action, "follow-up saved", [follow_up.step_id] if follow_up.step_id else [], ids
-        )
+            action = (
+                "follow-up closed"
+                if not follow_up.is_open
+                else "follow-up changed"
+                if known
+                else "follow-up opened"
+            )
+            ids = {"follow_up": follow_up.id}
+            if follow_up.exercise_id:
+                ids["exercise"] = follow_up.exercise_id
+            fields = [follow_up.step_id] if follow_up.step_id else []
+            self._upsert(FOLLOW_UPS, follow_up, ["id"], action, fields, ids)
 
     def add_plan_version(self, version: PlanVersion) -> None:
-        self._upsert(PLANS, version, ["id"])
-        self._audited(
-            "plan saved",
-            "plan saved",
-            [version.kind],
-            {"plan": version.id, "number": str(version.number)},
-        )
+        ids = {"plan": version.id, "number": str(version.number)}
+        self._upsert(PLANS, version, ["id"], "plan saved", [version.kind], ids)
 
     def save_record(self, table: str, record: BaseModel, keys: list[str]) -> None:
         """Upsert into any other table (used by features that keep their own records)."""
-        self._upsert(table, record, keys)
-        self._audited("record saved", f"{table} record saved", [table])
+        self._upsert(table, record, keys, "record saved", [table])
 
     def raw_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Everything in the file, as plain data (subject access export)."""

@@ -13,6 +13,7 @@ import gc
 import itertools
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -23,7 +24,8 @@ from typing import Any, Protocol
 
 from tinydb.storages import Storage
 
-from store.errors import CorruptFile
+from store.errors import CorruptFile, StoreError
+from store.files import CLIENT_FILE_MAX, read_checked, read_with_stat
 from store.permissions import file_mode
 
 TEMP_SUFFIX = ".tmp"
@@ -88,11 +90,21 @@ def atomic_write(
             bak_tmp = bak.with_name(f".{bak.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
             os.link(path, bak_tmp)
             os.replace(bak_tmp, bak)
+            # rename(2) between two links of one file does nothing and keeps both names: it
+            # happens when a kill fell between the two renames of the last save
+            bak_tmp.unlink(missing_ok=True)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def decode_copy(path: Path, codec: Codec | None, client_id: str) -> dict[str, Any]:
+    """A copy of a client file (a backup, a corrupt copy), read and decoded without caching it.
+    Bytes that cannot be decrypted or parsed are a StoreError naming the file."""
+    blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
+    return decode_document([(codec or _PLAIN).decode(blob, path=path)], path, client_id)
 
 
 def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None) -> dict[str, Any]:
@@ -129,9 +141,51 @@ def decode_document(raw: bytes | list[bytes], path: Path, client_id: str | None)
         raise corrupt(
             f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise corrupt("is nested too deeply to be a client record") from None
+    except ValueError as exc:  # an integer of thousands of digits is the one case json leaves
+        why = "a number too long to read" if "digits" in str(exc) else _first_line(exc)
+        raise corrupt(f"holds a value that cannot be read ({why})") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise corrupt("does not hold a client record (expected a JSON object of tables)")
+    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(data):
+        # json accepts "\ud800" but such text can never be written back as UTF-8
+        raise corrupt("holds text that is not valid Unicode (a lone surrogate)")
     return data
+
+
+#: the JSON escape of a UTF-16 surrogate; only a file holding one needs the full check
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _holds_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:120]
+
+
+def _refused(path: Path, client_id: str | None, why: str) -> CorruptFile:
+    """A client path that is not a file we may read: refused like a damaged one (never read,
+    never overwritten), with any backup offered."""
+    bak = backup_path(path)
+    return CorruptFile(
+        why, client_id=client_id, path=str(path), backup=str(bak) if bak.is_file() else None
+    )
 
 
 class _Tables(dict):  # type: ignore[type-arg]
@@ -283,12 +337,14 @@ class AtomicJSONStorage(Storage):
             return entry.generation, None
         if key != entry.key or entry.doc is None:
             try:
-                with open(self.path, "rb") as handle:
-                    blob = handle.read()
-                    key = _key_of(os.fstat(handle.fileno()))
+                blob, st = read_with_stat(self.path, max_bytes=CLIENT_FILE_MAX)
+                key = _key_of(st)
             except FileNotFoundError:
                 self._forget()
                 return entry.generation, None
+            except StoreError as exc:  # not a file we may read: refused like a damaged one
+                self._forget()
+                raise _refused(self.path, self.client_id, str(exc)) from None
             self._forget()
             holder = [self.codec.decode(blob, path=self.path)]
             del blob
@@ -320,9 +376,12 @@ class AtomicJSONStorage(Storage):
         table: str,
         docs: dict[str, dict[str, Any]] | None = None,
         new: dict[str, Any] | None = None,
+        also: dict[str, dict[str, dict[str, Any]]] | None = None,
     ) -> str | None:
         """Replace the records `docs` (doc id -> whole record) of `table` and add `new` (under the
-        next free id, as TinyDB numbers them, which is returned), writing the file once.
+        next free id, as TinyDB numbers them, which is returned), writing the file once; `also`
+        replaces records of other tables in that same write (the audit chain's head goes with
+        every change this way).
 
         Records are replaced, never changed in place, so nothing cached needs copying.
         """
@@ -345,7 +404,13 @@ class AtomicJSONStorage(Storage):
                     table_docs[new_id] = dict(new)
                     changed.add(new_id)
                 doc[table] = table_docs
-            self._write(doc, {table: changed})
+                changes = {table: changed}
+                for other, records in (also or {}).items():
+                    other_docs = dict(doc.get(other, {}))
+                    other_docs.update({str(i): dict(r) for i, r in records.items()})
+                    doc[other] = other_docs
+                    changes.setdefault(other, set()).update(str(i) for i in records)
+            self._write(doc, changes)
             if new_id is not None:
                 with entry.lock:
                     entry.next_ids[table] = int(new_id) + 1

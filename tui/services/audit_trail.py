@@ -23,19 +23,28 @@ class Verdict:
     head: str
 
 
-def _log(ctx: Context, client_id: str) -> AuditLog:
-    cid = validate_client_id(client_id)
+def _repo(ctx: Context) -> Repository:
+    """Plain reading only: the log holds no values, so no passphrase is asked for it."""
     if not ctx.data_dir.is_dir():
         raise UserError(f"no data dir at {ctx.data_dir}")
-    log = Repository(ctx.data_dir, allow_group=ctx.config.shared_group).audit_log(cid)
+    return Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
+
+
+def _log(ctx: Context, client_id: str) -> AuditLog:
+    cid = validate_client_id(client_id)
+    log = _repo(ctx).audit_log(cid)
     if not log.exists():
         raise UserError(f"no audit log for client {cid} in {ctx.data_dir}")
     return log
 
 
 def verify(ctx: Context, client_id: str) -> Verdict:
+    """The chain's breaks, and (where the client's file can be read without a passphrase) a
+    log cut at its end or rewritten, found against the head the file records."""
     log = _log(ctx, client_id)
-    return Verdict(problems=log.verify(), entries=len(log.read_lines()), head=log.head())
+    recorded = None if ctx.encrypted else _repo(ctx).recorded_head(client_id)
+    problems = log.verify(recorded)
+    return Verdict(problems=problems, entries=len(log.read_lines()), head=log.head())
 
 
 def entries(ctx: Context, client_id: str) -> tuple[list[dict[str, Any]], str]:

@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.errors import StoreError
 from store.repository import ClientFile, Repository, os_user
-from store.storage import AtomicJSONStorage, atomic_write, backup_path
+from store.storage import atomic_write
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
 from tui.services.errors import UserError
@@ -141,13 +140,12 @@ def subject_access(repo: Repository, cf: ClientFile, library: Library | None) ->
     cid = cf.client_id
     cf.client()  # a file that cannot be read is an error, not an empty export
     tables = cf.raw_tables()
-    previous: Any = None
-    bak = backup_path(repo.path(cid))
-    if bak.exists():
-        try:
-            previous = AtomicJSONStorage(bak, codec=repo.codec, client_id=cid).read()
-        except StoreError as exc:
-            previous = {"unreadable": str(exc)}
+    copies: list[dict[str, Any]] = []
+    for copy in repo.copies(cid):
+        if copy.tables is not None:
+            copies.append({"file": copy.path.name, "records": copy.tables})
+        else:
+            copies.append({"file": copy.path.name, "unreadable": copy.problem, "text": copy.text})
     files = []
     for path in [*repo.client_files(cid), cf.audit.path]:
         if path.exists():
@@ -161,7 +159,7 @@ def subject_access(repo: Repository, cf: ClientFile, library: Library | None) ->
         "generated_by": os_user(),
         "data_dir": str(repo.data_dir),
         "records": tables,
-        "previous_saved_version": previous,
+        "copies": copies,
         "audit": cf.audit.entries(),
         "audit_intact": not problems,
         "audit_problems": [str(p) for p in problems],
@@ -209,7 +207,8 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
         f"SUBJECT ACCESS EXPORT: client {cid}",
         f"Generated {data['generated_at']} by {data['generated_by']} from {data['data_dir']}",
         "Everything Wellbeing Guide holds on this client: profile, sessions, answers, follow-ups,",
-        "plans, the previous saved version, and the audit trail of who viewed and changed what.",
+        "plans, every copy kept (the backup of the previous save, and any damaged copy set aside),",
+        "and the audit trail of who viewed and changed what.",
         "Entries listed under REDACTION REVIEW may name other people: review them before release.",
         "",
     ]
@@ -255,15 +254,20 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
         for record in rows:
             lines.append("-")
             lines += _record_lines(record)
-    heading("PREVIOUS SAVED VERSION (backup)")
-    previous = data.get("previous_saved_version")
-    if previous is None:
+    heading(f"COPIES KEPT ({len(data['copies'])})")
+    if not data["copies"]:
         lines.append("  (none)")
-    else:
-        lines.append("  The state before the last save, kept for crash recovery:")
-        lines += [
-            f"  {line}" for line in json.dumps(previous, ensure_ascii=False, indent=2).split("\n")
-        ]
+    for copy in data["copies"]:
+        kind = "backup of the previous save" if copy["file"].endswith(".bak") else "damaged copy"
+        lines.append(f"- {copy['file']} ({kind})")
+        if "unreadable" in copy:
+            lines.append(f"  cannot be read as a record: {copy['unreadable']}")
+            if copy.get("text"):
+                lines.append("  its text as held:")
+                lines += [f"    {line}" for line in str(copy["text"]).split("\n")]
+        else:
+            dumped = json.dumps(copy["records"], ensure_ascii=False, indent=2)
+            lines += [f"  {line}" for line in dumped.split("\n")]
     heading(f"AUDIT TRAIL ({len(data['audit'])} entries)")
     state = "intact" if data["audit_intact"] else "NOT intact: " + "; ".join(data["audit_problems"])
     lines.append(f"  chain {state}")

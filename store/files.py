@@ -1,0 +1,95 @@
+"""The one way the store reads a file: what it is, whose it is and how big, checked before a byte.
+
+Every file the store reads (client files and their copies, the register, the holder note, audit
+logs, the key file, resume places) may have been put there by someone else: a colleague on a
+shared team dir, an admin, an attacker. So the file is opened without following a symlink and
+without blocking (a FIFO would otherwise hang the reader for ever), then the open descriptor is
+checked: a regular file (not a FIFO, device or socket: a link to /dev/zero would read until memory
+runs out), owned by us (or, on a group-shared data dir, by a colleague in our group), not open to
+others, and no bigger than its cap. Each refusal is a StoreError of one line naming the file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from store.errors import StoreError
+from store.permissions import describe_owner, loose_bits, owned_by_us, wanted_mode
+
+MiB = 1024 * 1024
+#: a client file: the biggest measured (20 years of weekly sessions, every exercise) is 31 MB.
+CLIENT_FILE_MAX = 256 * MiB
+#: an audit log grows by a line (~250 bytes) per change: a million changes fit.
+AUDIT_LOG_MAX = 512 * MiB
+#: the register holds a short summary per client: 20,000 clients take about 8 MB.
+REGISTER_MAX = 64 * MiB
+#: notes of a few fields (the holder of a lock, resume places, the key file).
+SMALL_MAX = 1 * MiB
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def check_regular(path: Path, st: os.stat_result, *, private: bool = True) -> None:
+    """Refuse what is not a regular file of ours (or our group's), or that others can read."""
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"{path} is {_kind(st.st_mode)}, not a file the app wrote; refusing it")
+    if not owned_by_us(st):
+        raise StoreError(f"{path} {describe_owner(st)}; refusing to use it")
+    if private and loose_bits(st.st_mode, directory=False):
+        raise StoreError(
+            f"{path} is open to others (mode {stat.S_IMODE(st.st_mode):03o}); "
+            f"make it {wanted_mode(directory=False)} to use it"
+        )
+
+
+def read_checked(path: Path | str, *, max_bytes: int, private: bool = True) -> bytes:
+    """The bytes of `path` once it has passed the checks above; FileNotFoundError when absent."""
+    return read_with_stat(path, max_bytes=max_bytes, private=private)[0]
+
+
+def read_with_stat(
+    path: Path | str, *, max_bytes: int, private: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """`read_checked`, with the stat of what was read (for caches keyed on the file's state)."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError(f"{path} is a symbolic link; refusing to follow it") from None
+        if exc.errno == errno.ENXIO:  # a FIFO with no writer, on some systems, or a socket
+            raise StoreError(f"{path} is {_kind(os.lstat(path).st_mode)}; refusing it") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        check_regular(path, st, private=private)
+        if st.st_size > max_bytes:
+            raise StoreError(
+                f"{path} is {st.st_size:,} bytes, more than the {max_bytes:,} a file of this kind "
+                "can hold; refusing to read it"
+            )
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 8 * MiB))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise StoreError(f"{path} grew past {max_bytes:,} bytes while it was read; refusing it")
+        return b"".join(chunks), os.fstat(fd)
+    finally:
+        os.close(fd)
