@@ -18,7 +18,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from exercises.errors import ContentError
 from exercises.frontmatter import split_front_matter
@@ -128,6 +136,20 @@ class Range(Frozen):
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
+class Exception_(Frozen):
+    """Where the brochure lets someone in although a criterion is not met: the check then says
+    "needs professional judgement" and quotes the brochure, never "not suitable".
+
+    `values` narrows it to some recorded values (Stepping Stones: high risk of serious harm,
+    not very high); empty means any way the criterion is unmet.
+    """
+
+    criterion: str
+    values: tuple[str, ...] = ()
+    #: the brochure's own words, quoted.
+    quote: str = Field(min_length=1, max_length=400)
+
+
 class Criteria(Frozen):
     """Who an intervention is for, as the brochure states it. Each field is one kind of check."""
 
@@ -141,8 +163,20 @@ class Criteria(Frozen):
     reoffending: tuple[RiskLevel, ...] = ()
     ogrs3_min: int | None = Field(default=None, ge=0, le=100)
     sara: tuple[SaraLevel, ...] = ()
-    #: True: made for people with learning disabilities or challenges; False: not for them.
+    #: True: made for people with learning disabilities or challenges (LDC); False: not for them.
     learning_disability: bool | None = None
+    #: False: not for people with an intellectual disability (the brochure's narrower term).
+    intellectual_disability: bool | None = None
+    #: True: not for someone who has completed another programme.
+    not_after_programme: bool | None = None
+    #: True: for people at low risk of reoffending, or unsuitable for an accredited programme.
+    low_risk_or_unsuited_to_programme: bool | None = None
+    #: True: the programme's treatment-need threshold (e.g. TSP's) must be met.
+    tsp_need: bool | None = None
+    #: True: for people who need to develop maturity.
+    maturity_need: bool | None = None
+    #: the hours a court may order (Unpaid Work: 40-300).
+    unpaid_work_hours: Range | None = None
     #: at least one of these programmes must have been completed.
     completed_any: tuple[str, ...] = ()
     erg22_recommended: bool | None = None
@@ -154,8 +188,24 @@ class Criteria(Frozen):
     drug_misuse: bool | None = None
     mental_health_need: bool | None = None
     consent: bool | None = None
+    #: where the brochure allows someone in although a criterion is unmet.
+    exceptions: tuple[Exception_, ...] = ()
     #: what the brochure adds that no fact can check (shown, never evaluated).
     notes: tuple[str, ...] = ()
+
+    @field_validator("exceptions")
+    @classmethod
+    def _exceptions_name_criteria(
+        cls, v: tuple[Exception_, ...], info: ValidationInfo
+    ) -> tuple[Exception_, ...]:
+        for item in v:
+            if item.criterion in ("exceptions", "notes") or item.criterion not in cls.model_fields:
+                raise ValueError(f"an exception names unknown criterion {item.criterion!r}")
+            if info.data.get(item.criterion) in (None, ()):
+                raise ValueError(
+                    f"an exception names criterion {item.criterion!r}, which is not set here"
+                )
+        return v
 
     @field_validator("offence_types", "excluded_offence_types")
     @classmethod
@@ -204,8 +254,20 @@ class Criteria(Frozen):
             lines.append(
                 "For people with learning disabilities or challenges"
                 if self.learning_disability
-                else "Not for people with an intellectual disability"
+                else "Not for people with learning disabilities or challenges"
             )
+        if self.intellectual_disability is False:
+            lines.append("Not for people with an intellectual disability")
+        if self.not_after_programme:
+            lines.append("Not normally after another programme")
+        if self.low_risk_or_unsuited_to_programme:
+            lines.append("For people at low risk of reoffending, or unsuitable for a programme")
+        if self.tsp_need:
+            lines.append("The treatment-need threshold must be met")
+        if self.maturity_need:
+            lines.append("For people who need to develop maturity")
+        if self.unpaid_work_hours is not None:
+            lines.append(f"An order of {self.unpaid_work_hours.describe('hours')}")
         if self.completed_any:
             lines.append(f"Completed one of: {', '.join(self.completed_any)}")
         flags = {
@@ -224,6 +286,7 @@ class Criteria(Frozen):
                 lines.append(f"Needs {text}" if value else f"Not with {text}")
         if self.consent is not None:
             lines.append("Needs the person's consent" if self.consent else "No consent needed")
+        lines += [f"Exception: “{e.quote}”" for e in self.exceptions]
         return lines
 
 
@@ -231,6 +294,8 @@ class Delivery(Frozen):
     """How an intervention is run."""
 
     formats: tuple[Format, ...] = Field(min_length=1)
+    #: formats offered only in exceptional cases (e.g. a group programme one-to-one).
+    exceptional: tuple[Format, ...] = ()
     sessions: Range | None = None
     hours: Range | None = None
     days: Range | None = None
@@ -238,10 +303,20 @@ class Delivery(Frozen):
     duration: str = ""
     notes: str = ""
 
+    @model_validator(mode="after")
+    def _exceptional_is_offered(self) -> Delivery:
+        if not set(self.exceptional) <= set(self.formats):
+            raise ValueError("exceptional formats must also be listed in formats")
+        return self
+
     def summary(self) -> str:
         """One line: 'group or one-to-one; 19 sessions; groups of up to 12'."""
         words = {"group": "group", "one_to_one": "one-to-one"}
-        parts = [" or ".join(words[f] for f in self.formats)]
+        usual = [f for f in self.formats if f not in self.exceptional]
+        parts = [" or ".join(words[f] for f in usual or self.formats)]
+        if self.exceptional and usual:
+            parts[0] += " (" + " or ".join(words[f] for f in self.exceptional)
+            parts[0] += " only in exceptional cases)"
         if self.sessions is not None:
             parts.append(self.sessions.describe("sessions"))
         if self.hours is not None:

@@ -18,6 +18,7 @@ from store.errors import StoreError
 from store.records import ProgrammeStage
 from tui.services.clients import add_client, validate_client_id
 from tui.services.context import Context
+from tui.services.dates import parse_day
 
 
 class ClientIdValidator(Validator):
@@ -43,9 +44,9 @@ class DateValidator(Validator):
         if not value.strip():
             return self.success()
         try:
-            d = date.fromisoformat(value.strip())
-        except ValueError:
-            return self.failure("date as YYYY-MM-DD, e.g. 1990-04-21")
+            d = parse_day(value)
+        except ValueError as exc:
+            return self.failure(str(exc))
         if d > date.today():
             return self.failure("date of birth is in the future")
         return self.success()
@@ -126,7 +127,7 @@ class ClientFormScreen(ModalScreen[str | None]):
             fields["cid"].value,
             fields["name"].value,
             {
-                "date_of_birth": date.fromisoformat(dob) if dob else None,
+                "date_of_birth": parse_day(dob) if dob else None,
                 "programme_stage": stage if isinstance(stage, ProgrammeStage) else None,
             },
         )

@@ -54,6 +54,7 @@ class DashboardScreen(Screen[None]):
         Binding("w", "plan('wellbeing')", "Wellbeing Plan", group=PLANS),
         Binding("k", "plan('keep-safe')", "Keep Safe Plan", group=PLANS),
         Binding("e", "eligibility", "Eligibility"),
+        Binding("p", "profile", "Profile", show=False),
         # The footer holds what fits in 80 columns; the rest are in the help (f1) and palette.
         Binding("a", "audit", "Audit trail", show=False),
         Binding("c", "close_follow_up", "Close follow-up", show=False),
@@ -201,6 +202,9 @@ class DashboardScreen(Screen[None]):
 
     def action_plan(self, kind: str) -> None:
         host(self).show_plan(self.oc, kind)
+
+    def action_profile(self) -> None:
+        host(self).edit_profile(self.oc)
 
     def action_eligibility(self) -> None:
         host(self).show_eligibility(self.oc)

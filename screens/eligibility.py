@@ -21,26 +21,21 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from exercises.interventions import Intervention
+from screens.profile_form import ProfileFormScreen
 from store.records import Client, Referral
 from tui.services.eligibility import (
     ADVISORY,
     STATUS_TEXT,
+    VERDICT_TEXT,
     Assessment,
     assess_all,
     missing_facts,
     verdict_text,
 )
-from tui.services.errors import UserError
-from tui.services.profile_fields import PROFILE_FIELDS, apply_profile_field
+from tui.services.profile_fields import PROFILE_FIELDS
 from tui.services.safe_text import one_line
 
-VERDICT_FILTERS = ("", "suitable", "needs_information", "not_suitable")
-#: the verdict in the table's narrow column: still a symbol and words.
-VERDICT_SHORT = {
-    "suitable": "✓ Suitable",
-    "not_suitable": "✗ Not suitable",
-    "needs_information": "? Needs info",
-}
+VERDICT_FILTERS = ("", *VERDICT_TEXT)
 
 
 def assessment_text(assessment: Assessment, referral: Referral | None = None) -> Text:
@@ -48,18 +43,19 @@ def assessment_text(assessment: Assessment, referral: Referral | None = None) ->
     item = assessment.intervention
     text = Text()
     text.append(one_line(item.name) + "\n", style="bold")
-    text.append(verdict_text(assessment.verdict) + "\n", style="bold")
+    text.append(verdict_text(assessment.verdict, why=True) + "\n", style="bold")
     text.append(f"{ADVISORY}.\n\n", style="italic")
     if not assessment.criteria:
         text.append("The brochure sets no conditions the profile can check.\n")
     for c in assessment.criteria:
         symbol, word = STATUS_TEXT[c.status]
-        text.append(f"{symbol} {word}", style="bold")
-        text.append(f"  {one_line(c.label)}: {one_line(c.reason)}\n")
+        text.append(f"{symbol} {word} ", style="bold")
+        text.append(f"{one_line(c.label)}: {one_line(c.reason)}\n")
     for note in item.criteria.notes:
         text.append(f" • {one_line(note)}\n", style="italic")
     if assessment.missing:
-        text.append("\nMissing: " + ", ".join(assessment.missing) + "  (press i to add)\n")
+        labels = [PROFILE_FIELDS[m].label for m in assessment.missing]
+        text.append("\nMissing: " + "; ".join(labels) + "  (press i to add)\n")
     if referral is not None:
         word = "Referred" if referral.decision == "refer" else "Not referred"
         text.append(f"\n{word}", style="bold")
@@ -69,64 +65,6 @@ def assessment_text(assessment: Assessment, referral: Referral | None = None) ->
             text.append(f": {one_line(referral.reason)}")
         text.append("\n")
     return text
-
-
-class ProfileFactsScreen(ModalScreen[Client | None]):
-    """Asks for missing profile facts; dismisses with the updated client, or None if cancelled."""
-
-    CSS_PATH = "eligibility.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save facts"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
-    def __init__(self, client: Client, fields: Sequence[str]) -> None:
-        super().__init__()
-        self.client = client
-        self.fields = [f for f in fields if f in PROFILE_FIELDS]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Add missing facts", classes="dialog-title", markup=False)
-            yield Static(f"{ADVISORY}. Leave a box empty if not known.", markup=False)
-            with VerticalScroll(id="facts", can_focus=False):
-                for name in self.fields:
-                    spec = PROFILE_FIELDS[name]
-                    yield Static(Text(f"{spec.label or name} ({spec.accepts})"))
-                    yield Input(id=f"fact-{name}", placeholder=name, classes="fact")
-                    yield Static("", id=f"error-{name}", classes="error", markup=False)
-            yield Static("ctrl+s save · esc cancel · tab next box", classes="hint", markup=False)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        if self.fields:
-            self.query_one(f"#fact-{self.fields[0]}", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted, ".fact")
-    def _submitted(self) -> None:
-        self.focus_next()
-
-    def action_save(self) -> None:
-        client = self.client
-        ok = True
-        for name in self.fields:
-            value = self.query_one(f"#fact-{name}", Input).value
-            error = self.query_one(f"#error-{name}", Static)
-            error.update("")
-            error.set_class(False, "shown")
-            if not value.strip():
-                continue
-            try:
-                client = apply_profile_field(client, name, value)
-            except UserError as exc:
-                error.update(Text(f"✗ {exc}"))
-                error.set_class(True, "shown")
-                ok = False
-        if ok:
-            self.dismiss(client)
 
 
 class ReferralScreen(ModalScreen[Referral | None]):
@@ -225,7 +163,7 @@ class EligibilityScreen(Screen[None]):
         client: Client,
         interventions: Sequence[Intervention],
         *,
-        on_save_profile: Callable[[Client], None],
+        on_save_facts: Callable[[dict[str, str]], Client],
         on_record_referral: Callable[[Referral], None],
         recorded_by: str = "",
         referrals: Sequence[Referral] = (),
@@ -234,7 +172,7 @@ class EligibilityScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.interventions = list(interventions)
-        self.on_save_profile = on_save_profile
+        self.on_save_facts = on_save_facts
         self.on_record_referral = on_record_referral
         self.recorded_by = recorded_by
         self.referrals: dict[str, Referral] = {r.intervention_id: r for r in referrals}
@@ -254,8 +192,8 @@ class EligibilityScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#verdicts", DataTable)
-        table.add_column("Verdict", width=14)
-        table.add_column("Intervention", width=25)
+        table.add_column("Verdict", width=19)
+        table.add_column("Intervention", width=27)
         self.recheck()
         table.focus()
 
@@ -286,7 +224,7 @@ class EligibilityScreen(Screen[None]):
         for a in self.shown():
             mark = " →" if a.intervention.id in self.referrals else ""
             table.add_row(
-                Text(VERDICT_SHORT[a.verdict]),
+                Text(verdict_text(a.verdict)),
                 Text(one_line(a.intervention.name) + mark),
                 key=a.intervention.id,
             )
@@ -339,12 +277,14 @@ class EligibilityScreen(Screen[None]):
         if not fields:
             self.notify("Every fact the check uses is already recorded.")
             return
-        self.app.push_screen(ProfileFactsScreen(self.client, fields), self._facts_done)
+        form = ProfileFormScreen(
+            self.client, self.on_save_facts, fields=fields, title="Facts the check is missing"
+        )
+        self.app.push_screen(form, self._facts_done)
 
     def _facts_done(self, client: Client | None) -> None:
         if client is None or client == self.client:
             return
-        self.on_save_profile(client)
         self.client = client
         self.recheck()
         self.notify("Profile saved; the check is updated.")

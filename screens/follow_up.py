@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens.text import as_content
 from store.records import FollowUp
+from tui.services.dates import parse_day
 
 NOTE_MAX = 1000
 
@@ -62,9 +63,9 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
     def action_save(self) -> None:
         error = self.query_one("#close-error", Static)
         try:
-            closed_on = date.fromisoformat(self.query_one("#closed-on", Input).value.strip())
-        except ValueError:
-            error.update("⚠ the date must be YYYY-MM-DD")
+            closed_on = parse_day(self.query_one("#closed-on", Input).value)
+        except ValueError as exc:
+            error.update(f"⚠ {exc}")
             return
         if closed_on > self.today or closed_on < self.follow_up.opened_at.date():
             error.update("⚠ the date must be between the day it was opened and today")

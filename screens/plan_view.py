@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import re
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -27,6 +26,7 @@ from store.records import Agreement, PlanVersion
 from store.text import clean_line
 from tui.services import plans
 from tui.services.clients import OpenClient
+from tui.services.dates import parse_day_or_none
 from tui.services.export import format_of
 from tui.services.plan_compiler import Plan, day
 
@@ -45,19 +45,8 @@ def add_months(start: date, months: int) -> date:
 
 
 def parse_date(text: str) -> date | None:
-    """A typed date: 2020-09-03, 3/9/2020 or 03-09-2020 (day first, as written in the UK)."""
-    text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-    if match:
-        try:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            return None
-    return None
+    """A typed date by the product's one rule (`tui.services.dates`), or None."""
+    return parse_day_or_none(text)
 
 
 def version_diff(older: PlanVersion, newer: PlanVersion) -> list[str]:

@@ -10,10 +10,11 @@ import datetime as dt
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from store.facts import Fact
 from store.text import clean_line, clean_text
 
 SCHEMA_VERSION = 1
@@ -79,11 +80,53 @@ class RiskLevel(StrEnum):
 class Needs(Record):
     """Responsivity needs that change how sessions are run."""
 
-    interpreter: bool = False
-    language: str = ""
-    literacy: Literal["", "good", "some_difficulty", "cannot_read"] = ""
-    learning_disability: bool | None = None
-    accessibility: str = ""
+    interpreter: Annotated[
+        bool, Fact("Needs an interpreter", "needs", name="needs_interpreter")
+    ] = False
+    language: Annotated[
+        str, Fact("Language spoken", "needs", name="needs_language", help="e.g. Polish")
+    ] = ""
+    literacy: Annotated[
+        Literal["", "good", "some_difficulty", "cannot_read"],
+        Fact(
+            "Reading",
+            "needs",
+            name="needs_literacy",
+            help="some difficulty or cannot read: plans are given as Easy Read",
+        ),
+    ] = ""
+    learning_disability: Annotated[
+        bool | None,
+        Fact(
+            "Learning disability or learning challenges (LDC)",
+            "needs",
+            name="needs_learning_disability",
+            aliases=("learning_disability",),
+            yes="has a learning disability or learning challenges",
+            no="no learning disability or learning challenges",
+        ),
+    ] = None
+    intellectual_disability: Annotated[
+        bool | None,
+        Fact(
+            "Intellectual disability",
+            "needs",
+            name="needs_intellectual_disability",
+            aliases=("intellectual_disability",),
+            help="as the brochure uses it: narrower than learning challenges",
+            yes="has an intellectual disability",
+            no="no intellectual disability",
+        ),
+    ] = None
+    accessibility: Annotated[
+        str,
+        Fact(
+            "Accessibility needs",
+            "needs",
+            name="needs_accessibility",
+            help="e.g. large print; plans are then printed large",
+        ),
+    ] = ""
 
     @field_validator("language", "accessibility")
     @classmethod
@@ -91,49 +134,138 @@ class Needs(Record):
         return clean_line(v)
 
 
+def _flag(label: str, yes: str, no: str, help: str = "") -> Fact:
+    return Fact(label, "risk", yes=yes, no=no, help=help)
+
+
 class RiskProfile(Record):
     """Facts the advisory eligibility check reads. Unknown is None, never a guess.
 
-    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` (checked where it is
-    set, in `tui.services.profile_fields`); a known list means any type not in it is absent. Learning
-    disability is `Needs.learning_disability`, not repeated here.
+    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` and
+    `completed_programmes` ids of the directory's programmes (checked where they are set, in
+    `tui.services.profile_fields`); a known list means anything not in it is absent.
     """
 
-    offence_types: list[str] | None = None
-    #: risk of serious harm (OASys).
-    rosh: RiskLevel | None = None
-    #: risk of reoffending band.
-    reoffending: RiskLevel | None = None
-    ogrs3: int | None = Field(default=None, ge=0, le=100)
-    rsr: float | None = Field(default=None, ge=0, le=100)
-    #: Spousal Assault Risk Assessment level.
-    sara: Literal["low", "medium", "high"] | None = None
-    #: ids of programmes completed (e.g. "new-me-strengths", "becoming-new-me-plus").
-    completed_programmes: list[str] | None = None
-    erg22_recommended: bool | None = None
-    extremism_concern: bool | None = None
-    alcohol_related_offence: bool | None = None
-    alcohol_dependent: bool | None = None
-    alcohol_treatment_requirement: bool | None = None
-    alcohol_misuse: bool | None = None
-    drug_misuse: bool | None = None
-    mental_health_need: bool | None = None
-    consent: bool | None = None
+    offence_types: Annotated[
+        list[str] | None,
+        Fact("Offence types", "risk", vocabulary="offence_types", help="current or past"),
+    ] = None
+    rosh: Annotated[RiskLevel | None, Fact("Risk of serious harm (RoSH)", "risk")] = None
+    reoffending: Annotated[RiskLevel | None, Fact("Risk of reoffending", "risk")] = None
+    ogrs3: Annotated[int | None, Fact("OGRS3 score", "risk"), Field(ge=0, le=100)] = None
+    rsr: Annotated[float | None, Fact("RSR score", "risk"), Field(ge=0, le=100)] = None
+    sara: Annotated[
+        Literal["low", "medium", "high"] | None,
+        Fact("SARA level (partner violence)", "risk"),
+    ] = None
+    completed_programmes: Annotated[
+        list[str] | None, Fact("Programmes completed", "risk", vocabulary="programmes")
+    ] = None
+    accredited_programme_suitable: Annotated[
+        bool | None,
+        _flag(
+            "Suitable for an accredited programme",
+            "suitable for an accredited programme",
+            "not suitable for an accredited programme",
+        ),
+    ] = None
+    tsp_need: Annotated[
+        bool | None,
+        _flag(
+            "Meets the TSP treatment-need threshold",
+            "meets the TSP need threshold",
+            "below the TSP need threshold",
+            help="scored through OASys or the TSP needs assessment tool",
+        ),
+    ] = None
+    maturity_need: Annotated[
+        bool | None,
+        _flag("Needs to develop maturity", "needs to develop maturity", "no maturity need"),
+    ] = None
+    erg22_recommended: Annotated[
+        bool | None,
+        _flag(
+            "An ERG 22+ report recommends HII",
+            "an ERG 22+ report recommends it",
+            "no ERG 22+ recommendation",
+        ),
+    ] = None
+    extremism_concern: Annotated[
+        bool | None,
+        _flag(
+            "Credible concern about extremism",
+            "a credible concern about extremism",
+            "no concern about extremism",
+        ),
+    ] = None
+    alcohol_related_offence: Annotated[
+        bool | None,
+        _flag("Offence is alcohol related", "alcohol related", "not alcohol related"),
+    ] = None
+    alcohol_dependent: Annotated[
+        bool | None, _flag("Alcohol dependent", "dependent", "not dependent")
+    ] = None
+    alcohol_treatment_requirement: Annotated[
+        bool | None,
+        _flag(
+            "Alcohol treatment requirement in place or recommended",
+            "in place or recommended",
+            "none",
+        ),
+    ] = None
+    alcohol_misuse: Annotated[
+        bool | None,
+        _flag("Needs treatment for alcohol misuse", "needs treatment", "no treatment need"),
+    ] = None
+    drug_misuse: Annotated[
+        bool | None,
+        _flag("Needs treatment for drug misuse", "needs treatment", "no treatment need"),
+    ] = None
+    mental_health_need: Annotated[
+        bool | None,
+        _flag("Needs mental health treatment", "needs treatment", "no treatment need"),
+    ] = None
+    consent: Annotated[bool | None, _flag("Agrees to take part", "agrees", "does not agree")] = None
 
 
 class Client(Record):
     id: str
-    name: str = Field(min_length=1, max_length=NAME_MAX)
-    date_of_birth: date | None = None
-    gender: Gender | None = None
-    programme_stage: ProgrammeStage | None = None
-    order_type: str = ""
-    rar_days: int | None = Field(default=None, ge=0, le=1000)
-    order_end: date | None = None
+    name: Annotated[
+        str,
+        Fact("Name or initials", "identity"),
+        Field(min_length=1, max_length=NAME_MAX),
+    ]
+    date_of_birth: Annotated[date | None, Fact("Date of birth", "identity", past=True)] = None
+    gender: Annotated[Gender | None, Fact("Gender", "identity")] = None
+    programme_stage: Annotated[ProgrammeStage | None, Fact("Programme stage", "order")] = None
+    order_type: Annotated[
+        str,
+        Fact("Order type", "order", help="e.g. community order, suspended sentence order, licence"),
+    ] = ""
+    rar_days: Annotated[
+        int | None, Fact("RAR days on the order", "order"), Field(ge=0, le=1000)
+    ] = None
+    order_end: Annotated[date | None, Fact("Order end date", "order")] = None
+    unpaid_work_hours: Annotated[
+        int | None,
+        Fact(
+            "Unpaid work hours ordered",
+            "order",
+            help="a court orders 40 to 300 hours",
+        ),
+        Field(ge=40, le=300),
+    ] = None
     needs: Needs = Field(default_factory=Needs)
     risk: RiskProfile = Field(default_factory=RiskProfile)
     #: restricted records are kept read-only (data protection "restrict processing").
-    restricted: bool = False
+    restricted: Annotated[
+        bool,
+        Fact(
+            "Restricted (read-only)",
+            "record",
+            help="a restricted record is read-only and kept from deletion",
+        ),
+    ] = False
     created_at: datetime = Field(default_factory=now)
 
     @field_validator("name")
@@ -274,7 +406,7 @@ class Referral(Record):
     intervention_id: str = Field(min_length=1, max_length=80)
     decision: Literal["refer", "not_refer"]
     #: the check's verdict when the decision was made.
-    advice: Literal["suitable", "not_suitable", "needs_information"] | None = None
+    advice: str | None = Field(default=None, max_length=40)
     against_advice: bool = False
     reason: str = Field(default="", max_length=NOTE_MAX)
     recorded_at: datetime = Field(default_factory=now)

@@ -264,17 +264,7 @@ class Repository:
         with self.open(client_id) as cf:
             if cf.locked_by_other or cf._lock is None:
                 raise cf.lock_error()
-            current = cf.client()
-            updated = change(current)
-            if current.restricted:
-                # a restricted record is read-only: only the restriction itself may be lifted
-                others = set(
-                    _changed_fields(
-                        current.model_dump(mode="json"), updated.model_dump(mode="json")
-                    )
-                ) - {"restricted"}
-                if others:
-                    raise cf.lock_error()
+            updated = change(cf.client())
             cf.save_client(updated)
             return updated
 
@@ -890,6 +880,13 @@ class ClientFile:
             old = self._records(CLIENT, Client)
             before = old[0].model_dump(mode="json") if old else {}
             changed = _changed_fields(before, client.model_dump(mode="json"))
+            if old and old[0].restricted and set(changed) - {"restricted"}:
+                # a restricted record is read-only: only the restriction itself may be lifted
+                raise StoreError(
+                    f"client {self.client_id} is restricted (read-only); lift the restriction "
+                    "first (restricted=no)",
+                    client_id=self.client_id,
+                )
             head = self._log_first("profile changed", changed)
             self._upsert_unchecked(CLIENT, client, ["id"], head)
             self._restricted = client.restricted

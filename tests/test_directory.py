@@ -155,6 +155,34 @@ def test_parse_errors_carry_file_and_line() -> None:
     assert info.value.line == 8 and "duplicate" in info.value.message
 
 
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        ("  maturity_need: maybe\n", 10, "criteria.maturity_need"),
+        ("  unpaid_work_hours: {min: 300, max: 40}\n", 10, "is more than max"),
+        (
+            "  exceptions:\n    - criterion: rosh\n      quote: q\n",
+            10,
+            "not set here",
+        ),
+        (
+            "  exceptions:\n    - criterion: weather\n      quote: q\n",
+            10,
+            "unknown criterion 'weather'",
+        ),
+        ("  shoe_size: 9\n", 10, "criteria.shoe_size"),
+    ],
+)
+def test_new_facts_and_exceptions_are_checked_with_file_and_line(
+    change: str, line: int, words: str
+) -> None:
+    text = GOOD.replace("  gender: [male]\n", "  gender: [male]\n" + change)
+    with pytest.raises(ContentError) as info:
+        parse_intervention(text, "z.md")
+    assert str(info.value).startswith(f"z.md:{line}:"), str(info.value)
+    assert words in str(info.value)
+
+
 def test_models_are_frozen(loaded) -> None:
     item = loaded[0][0]
     with pytest.raises(ValidationError):
@@ -193,6 +221,7 @@ def test_eligibility_command(tmp_path: Path) -> None:
         "gender=male",
         "date_of_birth=1990-01-01",
         "ogrs3=62",
+        "tsp_need=yes",
         "consent=yes",
         data_dir=tmp_path,
     )
@@ -206,6 +235,9 @@ def test_eligibility_command(tmp_path: Path) -> None:
     assert "offence_types" in report["missing"]
     text = _run("eligibility", "X1", data_dir=tmp_path)
     assert "Advisory - professional judgement decides" in text.stdout
-    assert "✓ Likely suitable: Thinking Skills Programme" in text.stdout
+    assert "Thinking Skills Programme: ✓ Likely suitable" in text.stdout
+    # the plain output shows every caveat the JSON and the app show
+    for note in tsp["notes"]:
+        assert note in text.stdout
     missing = _run("eligibility", "NOPE1", data_dir=tmp_path)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1

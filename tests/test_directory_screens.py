@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import App
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Input, Select, Static, Tree
 
 from exercises.interventions import load_directory
 from screens.directory import DirectoryScreen
-from screens.eligibility import EligibilityScreen, ProfileFactsScreen, ReferralScreen
+from screens.eligibility import EligibilityScreen, ReferralScreen
+from screens.profile_form import ProfileFormScreen
 from store.records import Client, Referral
+from tui.services.profile import apply_changes
 from tui.services.profile_fields import apply_profile_field
 
 TODAY = date(2024, 6, 1)
@@ -38,12 +40,17 @@ class EligibilityApp(App[None]):
         self.saved: list[Client] = []
         self.referrals: list[Referral] = []
 
+    def save(self, changes: dict[str, str]) -> Client:
+        self.client = apply_changes(self.client, changes)
+        self.saved.append(self.client)
+        return self.client
+
     def on_mount(self) -> None:
         self.push_screen(
             EligibilityScreen(
                 self.client,
                 ITEMS,
-                on_save_profile=self.saved.append,
+                on_save_facts=self.save,
                 on_record_referral=self.referrals.append,
                 recorded_by="PO Test",
                 today=TODAY,
@@ -148,15 +155,25 @@ async def test_missing_facts_are_asked_for_and_saved() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("i")
         form = app.screen
-        assert isinstance(form, ProfileFactsScreen)
-        assert form.fields[:2] == ["sara", "consent"]  # the highlighted intervention's first
-        await pilot.press(*"huge")
+        assert isinstance(form, ProfileFormScreen)
+        names = [s.name for s in form.specs]
+        assert {"sara", "consent"} <= set(names)  # the highlighted intervention's facts
+        form.query_one("#field-ogrs3", Input).value = "huge"
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, ProfileFactsScreen), "bad value was accepted"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileFormScreen), "bad value was accepted"
+        assert "ogrs3: expected a whole number from 0 to 100" in str(
+            form.query_one("#error-ogrs3", Static).render()
+        )
         assert app.saved == []
-        form.query_one("#fact-sara", Input).value = "high"
-        form.query_one("#fact-consent", Input).value = "yes"
+        form.query_one("#field-ogrs3", Input).value = ""
+        form.query_one("#field-sara", Select).value = "high"
+        form.query_one("#field-consent", Select).value = "yes"
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, EligibilityScreen)

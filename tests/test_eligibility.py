@@ -15,6 +15,7 @@ from store.records import Client
 from tui.services.eligibility import (
     ADVISORY,
     EVALUATORS,
+    VERDICT_TEXT,
     assess,
     eligibility_report,
     missing_facts,
@@ -41,7 +42,12 @@ BASE = {
     "ogrs3": "60",
     "sara": "low",
     "needs_learning_disability": "no",
+    "needs_intellectual_disability": "no",
     "completed_programmes": "none",
+    "accredited_programme_suitable": "yes",
+    "tsp_need": "yes",
+    "maturity_need": "no",
+    "unpaid_work_hours": "100",
     "erg22_recommended": "no",
     "extremism_concern": "no",
     "alcohol_related_offence": "no",
@@ -72,176 +78,500 @@ def verdict(directory: dict[str, Intervention], intervention: str, **changes: st
     return assess(client_with(**changes), directory[intervention], TODAY).verdict
 
 
+#: One row per rule or exception the brochure (shared/seeds/002...) states: its words, quoted,
+#: then the intervention, the profile changed from BASE, and the verdict those words imply.
 CASES = [
-    # Thinking Skills Programme: OGRS3 of 50 or more.
-    ("thinking-skills-programme", {"ogrs3": "50"}, "suitable"),
-    ("thinking-skills-programme", {"ogrs3": "75"}, "suitable"),
-    ("thinking-skills-programme", {"ogrs3": "49"}, "not_suitable"),
-    ("thinking-skills-programme", {"ogrs3": "10"}, "not_suitable"),
-    ("thinking-skills-programme", {"gender": "female", "ogrs3": "55"}, "suitable"),
-    # iHorizon: internet-only sexual offending, never contact offences.
-    ("ihorizon", {"offence_types": "internet_sexual"}, "suitable"),
-    ("ihorizon", {"offence_types": "internet_sexual,contact_sexual"}, "not_suitable"),
-    ("ihorizon", {"offence_types": "contact_sexual"}, "not_suitable"),
-    ("ihorizon", {"offence_types": "violence"}, "not_suitable"),
-    ("ihorizon", {"offence_types": "internet_sexual", "rosh": "low"}, "not_suitable"),
-    ("ihorizon", {"offence_types": "internet_sexual", "gender": "female"}, "not_suitable"),
-    # Horizon: contact sexual offending, medium or higher RoSH.
-    ("horizon", {"offence_types": "contact_sexual", "rosh": "high"}, "suitable"),
-    ("horizon", {"offence_types": "contact_sexual", "rosh": "low"}, "not_suitable"),
-    # Horizon and iHorizon are not for men with an intellectual disability ...
+    # Thinking Skills Programme
     (
-        "horizon",
-        {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
-        "not_suitable",
-    ),
-    (
-        "ihorizon",
-        {"offence_types": "internet_sexual", "needs_learning_disability": "yes"},
-        "not_suitable",
-    ),
-    # ... who go to New Me Strengths (any offence), which is not for men without one.
-    (
-        "new-me-strengths",
-        {"offence_types": "contact_sexual", "needs_learning_disability": "yes"},
+        "TSP: Score of 50 or above on OGRS3",
+        "thinking-skills-programme",
+        {"ogrs3": "50"},
         "suitable",
     ),
-    ("new-me-strengths", {"needs_learning_disability": "yes"}, "suitable"),
-    ("new-me-strengths", {"needs_learning_disability": "no"}, "not_suitable"),
-    ("new-me-strengths", {"needs_learning_disability": "yes", "gender": "female"}, "not_suitable"),
-    # Building Better Relationships: men, IPV offence, moderate or high risk (SARA).
-    ("building-better-relationships", {"offence_types": "ipv", "sara": "medium"}, "suitable"),
-    ("building-better-relationships", {"offence_types": "ipv", "sara": "high"}, "suitable"),
-    ("building-better-relationships", {"offence_types": "ipv", "sara": "low"}, "not_suitable"),
     (
+        "TSP: Score of 50 or above on OGRS3",
+        "thinking-skills-programme",
+        {"ogrs3": "49"},
+        "not_suitable",
+    ),
+    ("TSP: Gender: Male / Female", "thinking-skills-programme", {"gender": "female"}, "suitable"),
+    (
+        "TSP: Minimum score thresholds must be met",
+        "thinking-skills-programme",
+        {"tsp_need": "no"},
+        "not_suitable",
+    ),
+    (
+        "TSP: Minimum score thresholds must be met",
+        "thinking-skills-programme",
+        {"tsp_need": "unknown"},
+        "needs_information",
+    ),
+    # iHorizon
+    (
+        "iHorizon: internet only sexual offending",
+        "ihorizon",
+        {"offence_types": "internet_sexual"},
+        "suitable",
+    ),
+    (
+        "iHorizon: no contact sexual offending",
+        "ihorizon",
+        {"offence_types": "internet_sexual,contact_sexual"},
+        "not_suitable",
+    ),
+    (
+        "iHorizon: Medium or above Risk of Serious Harm",
+        "ihorizon",
+        {"offence_types": "internet_sexual", "rosh": "low"},
+        "not_suitable",
+    ),
+    (
+        "iHorizon: Gender: Male",
+        "ihorizon",
+        {"offence_types": "internet_sexual", "gender": "female"},
+        "not_suitable",
+    ),
+    (
+        "iHorizon: not suitable for men who have intellectual disability",
+        "ihorizon",
+        {"offence_types": "internet_sexual", "needs_intellectual_disability": "yes"},
+        "not_suitable",
+    ),
+    (
+        "iHorizon: (learning challenges are not an intellectual disability)",
+        "ihorizon",
+        {"offence_types": "internet_sexual", "needs_learning_disability": "yes"},
+        "suitable",
+    ),
+    (
+        "iHorizon: should not normally be considered ... if they have already completed"
+        " another programme bar exceptional cases",
+        "ihorizon",
+        {"offence_types": "internet_sexual", "completed_programmes": "horizon"},
+        "needs_judgement",
+    ),
+    # Horizon
+    (
+        "Horizon: Medium or above Risk of Serious Harm",
+        "horizon",
+        {"offence_types": "contact_sexual", "rosh": "high"},
+        "suitable",
+    ),
+    (
+        "Horizon: Medium or above Risk of Serious Harm",
+        "horizon",
+        {"offence_types": "contact_sexual", "rosh": "low"},
+        "not_suitable",
+    ),
+    (
+        "Horizon: not suitable for men who have intellectual disability",
+        "horizon",
+        {"offence_types": "contact_sexual", "needs_intellectual_disability": "yes"},
+        "not_suitable",
+    ),
+    (
+        "Horizon: not suitable for men who have intellectual disability",
+        "horizon",
+        {"offence_types": "contact_sexual", "needs_intellectual_disability": "unknown"},
+        "needs_information",
+    ),
+    (
+        "Horizon: not normally ... if they have already completed another programme bar exceptional cases",
+        "horizon",
+        {"offence_types": "contact_sexual", "completed_programmes": "thinking-skills-programme"},
+        "needs_judgement",
+    ),
+    # New Me Strengths
+    (
+        "NMS: the LDC suite equivalent",
+        "new-me-strengths",
+        {"needs_learning_disability": "yes"},
+        "suitable",
+    ),
+    (
+        "NMS: the LDC suite equivalent",
+        "new-me-strengths",
+        {"needs_learning_disability": "no"},
+        "not_suitable",
+    ),
+    (
+        "NMS: adult men",
+        "new-me-strengths",
+        {"needs_learning_disability": "yes", "gender": "female"},
+        "not_suitable",
+    ),
+    # Building Better Relationships
+    (
+        "BBR: IPV related offence (this can be index or historical)",
+        "building-better-relationships",
+        {"offence_types": "ipv", "sara": "medium"},
+        "suitable",
+    ),
+    (
+        "BBR: IPV related offence",
         "building-better-relationships",
         {"offence_types": "violence", "sara": "high"},
         "not_suitable",
     ),
     (
+        "BBR: Gender: Male",
         "building-better-relationships",
         {"offence_types": "ipv", "sara": "high", "gender": "female"},
         "not_suitable",
     ),
     (
+        "BBR: Age: 18+",
         "building-better-relationships",
         {"offence_types": "ipv", "sara": "high", "date_of_birth": "2007-01-01"},
         "not_suitable",
     ),
-    # The alcohol abstinence requirement: alcohol-related offence, not dependent, no ATR.
-    ("alcohol-abstinence-monitoring", {"alcohol_related_offence": "yes"}, "suitable"),
-    ("alcohol-abstinence-monitoring", {"alcohol_related_offence": "no"}, "not_suitable"),
     (
+        "BBR: moderate or high risk (SARA)",
+        "building-better-relationships",
+        {"offence_types": "ipv", "sara": "low"},
+        "not_suitable",
+    ),
+    # Alcohol Abstinence and Monitoring Requirement
+    (
+        "AAMR: alcohol related offence",
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes"},
+        "suitable",
+    ),
+    (
+        "AAMR: alcohol related offence",
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "no"},
+        "not_suitable",
+    ),
+    (
+        "AAMR: not alcohol dependent",
         "alcohol-abstinence-monitoring",
         {"alcohol_related_offence": "yes", "alcohol_dependent": "yes"},
         "not_suitable",
     ),
     (
+        "AAMR: not alcohol dependent",
+        "alcohol-abstinence-monitoring",
+        {"alcohol_related_offence": "yes", "alcohol_dependent": "unknown"},
+        "needs_information",
+    ),
+    (
+        "AAMR: no Alcohol Treatment Requirement",
         "alcohol-abstinence-monitoring",
         {"alcohol_related_offence": "yes", "alcohol_treatment_requirement": "yes"},
         "not_suitable",
     ),
     (
+        "AAMR: aged 18",
         "alcohol-abstinence-monitoring",
         {"alcohol_related_offence": "yes", "date_of_birth": "2008-01-01"},
         "not_suitable",
     ),
-    # Choices and Changes: men aged 18-25.
-    ("choices-and-changes", {"date_of_birth": "2006-06-01"}, "suitable"),  # 18 today
-    ("choices-and-changes", {"date_of_birth": "1998-06-02"}, "suitable"),  # 25, 26 tomorrow
-    ("choices-and-changes", {"date_of_birth": "1998-06-01"}, "not_suitable"),  # 26 today
-    ("choices-and-changes", {"date_of_birth": "2006-06-02"}, "not_suitable"),  # 17
-    ("choices-and-changes", {"date_of_birth": "2002-01-01", "gender": "female"}, "not_suitable"),
-    # Living as New Me: after New Me Strengths or Becoming New Me+.
-    ("living-as-new-me", {"completed_programmes": "new-me-strengths"}, "suitable"),
-    ("living-as-new-me", {"completed_programmes": "becoming-new-me-plus"}, "suitable"),
-    ("living-as-new-me", {"completed_programmes": "thinking-skills-programme"}, "not_suitable"),
-    ("living-as-new-me", {"completed_programmes": "none"}, "not_suitable"),
+    # Choices and Changes
     (
-        "living-as-new-me",
-        {"completed_programmes": "new-me-strengths", "reoffending": "low"},
+        "C&C: young adult men (aged 18-25) ... a need to develop maturity",
+        "choices-and-changes",
+        {"date_of_birth": "2006-06-01", "maturity_need": "yes"},
+        "suitable",
+    ),
+    (
+        "C&C: aged 18-25",
+        "choices-and-changes",
+        {"date_of_birth": "1998-06-01", "maturity_need": "yes"},
         "not_suitable",
     ),
-    # Unpaid work needs no consent and sets no other condition.
-    ("unpaid-work", {"consent": "no"}, "suitable"),
-    ("unpaid-work", {"consent": "unknown"}, "suitable"),
-    ("unpaid-work", {"gender": "female", "rosh": "very_high"}, "suitable"),
-    # Treatment requirements need consent.
-    ("treatment-alcohol", {"alcohol_misuse": "yes"}, "suitable"),
-    ("treatment-alcohol", {"alcohol_misuse": "yes", "consent": "no"}, "not_suitable"),
-    ("treatment-drug-rehabilitation", {"drug_misuse": "yes"}, "suitable"),
-    ("treatment-mental-health", {"mental_health_need": "no"}, "not_suitable"),
-    # Healthy Identity Intervention only on an ERG 22+ recommendation.
     (
+        "C&C: aged 18-25",
+        "choices-and-changes",
+        {"date_of_birth": "2006-06-02", "maturity_need": "yes"},
+        "not_suitable",
+    ),
+    (
+        "C&C: who still need to develop maturity",
+        "choices-and-changes",
+        {"date_of_birth": "2002-01-01", "maturity_need": "no"},
+        "not_suitable",
+    ),
+    (
+        "C&C: who still need to develop maturity",
+        "choices-and-changes",
+        {"date_of_birth": "2002-01-01", "maturity_need": "unknown"},
+        "needs_information",
+    ),
+    (
+        "C&C: young adult men",
+        "choices-and-changes",
+        {"date_of_birth": "2002-01-01", "maturity_need": "yes", "gender": "female"},
+        "not_suitable",
+    ),
+    # Living as New Me
+    (
+        "LNM: already completed New Me Strengths ... or Becoming New Me+",
+        "living-as-new-me",
+        {"completed_programmes": "new-me-strengths"},
+        "suitable",
+    ),
+    (
+        "LNM: already completed New Me Strengths ... or Becoming New Me+",
+        "living-as-new-me",
+        {"completed_programmes": "none"},
+        "not_suitable",
+    ),
+    # Unpaid Work
+    (
+        "UPW: Sentences of between 40-300 hours",
+        "unpaid-work",
+        {"unpaid_work_hours": "40"},
+        "suitable",
+    ),
+    (
+        "UPW: Sentences of between 40-300 hours",
+        "unpaid-work",
+        {"unpaid_work_hours": "300"},
+        "suitable",
+    ),
+    (
+        "UPW: Sentences of between 40-300 hours",
+        "unpaid-work",
+        {"unpaid_work_hours": "unknown"},
+        "needs_information",
+    ),
+    (
+        "UPW: It does not require the defendant's consent",
+        "unpaid-work",
+        {"consent": "no"},
+        "suitable",
+    ),
+    (
+        "UPW: regardless of ability, their risk of harm or their risk of reoffending",
+        "unpaid-work",
+        {"gender": "female", "rosh": "very_high"},
+        "suitable",
+    ),
+    # Treatment requirements
+    (
+        "Treatment: Expressed willingness to comply with the requirement (consent)",
+        "treatment-alcohol",
+        {"alcohol_misuse": "yes"},
+        "suitable",
+    ),
+    (
+        "Treatment: Expressed willingness to comply with the requirement (consent)",
+        "treatment-alcohol",
+        {"alcohol_misuse": "yes", "consent": "no"},
+        "not_suitable",
+    ),
+    (
+        "Treatment: Requirement of treatment related to mental health",
+        "treatment-mental-health",
+        {"mental_health_need": "no"},
+        "not_suitable",
+    ),
+    # Healthy Identity Intervention
+    (
+        "HII: must be recommended by an Extremism Risk Guidance (ERG) 22+ report",
         "healthy-identity-intervention",
         {"offence_types": "extremism", "erg22_recommended": "yes"},
         "suitable",
     ),
-    ("healthy-identity-intervention", {"offence_types": "extremism"}, "not_suitable"),
-    # Skills for Relationships: IPV and medium/high SARA; Stepping Stones: low/medium RoSH.
-    ("skills-for-relationships", {"offence_types": "ipv", "sara": "medium"}, "suitable"),
-    ("skills-for-relationships", {"offence_types": "ipv", "sara": "low"}, "not_suitable"),
-    ("stepping-stones", {"rosh": "low"}, "suitable"),
-    ("stepping-stones", {"rosh": "high"}, "not_suitable"),
-    # Resolve: violence, medium to high risk of reoffending.
-    ("resolve", {"reoffending": "high"}, "suitable"),
-    ("resolve", {"reoffending": "low"}, "not_suitable"),
-    # Women's services are for women.
-    ("rehabilitative-womens-services", {"gender": "female"}, "suitable"),
-    ("rehabilitative-womens-services", {}, "not_suitable"),
-    # Missing facts give needs_information.
-    ("thinking-skills-programme", {"ogrs3": "unknown"}, "needs_information"),
-    ("ihorizon", {"offence_types": "unknown"}, "needs_information"),
     (
-        "horizon",
-        {"offence_types": "contact_sexual", "needs_learning_disability": "unknown"},
+        "HII: must be recommended by an ... ERG 22+ report",
+        "healthy-identity-intervention",
+        {"offence_types": "extremism"},
+        "not_suitable",
+    ),
+    # Skills for Relationships
+    (
+        "SRT: medium and high risk on the Spousal Assault Risk Assessment",
+        "skills-for-relationships",
+        {"offence_types": "ipv", "sara": "medium"},
+        "suitable",
+    ),
+    (
+        "SRT: medium and high risk on the ... SARA",
+        "skills-for-relationships",
+        {"offence_types": "ipv", "sara": "low"},
+        "not_suitable",
+    ),
+    # Stepping Stones
+    (
+        "Stepping Stones: low to medium risk of serious harm",
+        "stepping-stones",
+        {"rosh": "low"},
+        "suitable",
+    ),
+    (
+        "Stepping Stones: high risk of serious harm in exceptional circumstances",
+        "stepping-stones",
+        {"rosh": "high"},
+        "needs_judgement",
+    ),
+    (
+        "Stepping Stones: (very high is not the exception's)",
+        "stepping-stones",
+        {"rosh": "very_high"},
+        "not_suitable",
+    ),
+    # Resolve
+    (
+        "Resolve: Assessed as being of medium to high risk of reoffending",
+        "resolve",
+        {"reoffending": "high"},
+        "suitable",
+    ),
+    (
+        "Resolve: medium to high risk of reoffending",
+        "resolve",
+        {"reoffending": "low"},
+        "not_suitable",
+    ),
+    (
+        "Resolve: do not have a current conviction for violence but ... aggression ..."
+        " in the last year are suitable",
+        "resolve",
+        {"offence_types": "acquisitive"},
+        "needs_judgement",
+    ),
+    # Structured interventions
+    (
+        "Structured: low risk of recidivism and/or unsuitable for an Accredited Programme",
+        "structured-attitudes-thinking-behaviour",
+        {"reoffending": "low"},
+        "suitable",
+    ),
+    (
+        "Structured: ... unsuitable for an Accredited Programme",
+        "structured-attitudes-thinking-behaviour",
+        {"accredited_programme_suitable": "no"},
+        "suitable",
+    ),
+    (
+        "Structured: low risk ... and/or unsuitable",
+        "structured-attitudes-thinking-behaviour",
+        {},
+        "not_suitable",
+    ),
+    (
+        "Structured: low risk ... and/or unsuitable",
+        "structured-attitudes-thinking-behaviour",
+        {"accredited_programme_suitable": "unknown"},
         "needs_information",
     ),
     (
-        "building-better-relationships",
-        {"offence_types": "ipv", "sara": "unknown"},
-        "needs_information",
+        "Structured DA: Domestic Abuse",
+        "structured-domestic-abuse",
+        {"offence_types": "ipv", "reoffending": "low"},
+        "suitable",
     ),
+    # Women's services
     (
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes", "alcohol_dependent": "unknown"},
-        "needs_information",
+        "Women's specific services ... women aged 18+",
+        "rehabilitative-womens-services",
+        {"gender": "female"},
+        "suitable",
     ),
-    ("choices-and-changes", {"date_of_birth": "unknown"}, "needs_information"),
+    ("Women's specific services", "rehabilitative-womens-services", {}, "not_suitable"),
+    # An unmet criterion outweighs an unknown one, and a judgement.
     (
-        "choices-and-changes",
-        {"gender": "unknown", "date_of_birth": "2002-01-01"},
-        "needs_information",
-    ),
-    ("living-as-new-me", {"completed_programmes": "unknown"}, "needs_information"),
-    ("treatment-alcohol", {"alcohol_misuse": "yes", "consent": "unknown"}, "needs_information"),
-    # An unmet criterion outweighs an unknown one.
-    (
+        "(an unmet criterion outweighs the rest)",
         "thinking-skills-programme",
         {"ogrs3": "unknown", "gender": "unknown", "date_of_birth": "2010-01-01"},
+        "not_suitable",
+    ),
+    (
+        "(an unmet criterion outweighs an exception)",
+        "stepping-stones",
+        {"rosh": "high", "gender": "female"},
         "not_suitable",
     ),
 ]
 
 
-@pytest.mark.parametrize(("intervention", "changes", "expected"), CASES)
+@pytest.mark.parametrize(("brochure", "intervention", "changes", "expected"), CASES)
 def test_brochure_criteria(
-    directory: dict[str, Intervention], intervention: str, changes: dict[str, str], expected: str
+    directory: dict[str, Intervention],
+    brochure: str,
+    intervention: str,
+    changes: dict[str, str],
+    expected: str,
 ) -> None:
-    assert verdict(directory, intervention, **changes) == expected
+    assert verdict(directory, intervention, **changes) == expected, brochure
 
 
-def test_unpaid_work_runs_40_to_300_hours_without_consent(
+def test_nothing_checkable_says_check_locally(directory: dict[str, Intervention]) -> None:
+    """Electronic Monitoring sets no condition a profile can hold: never "Likely suitable", for
+    an empty profile or a 17-year-old."""
+    empty = Client(id="T2", name="Empty")
+    young = client_with(date_of_birth="2007-09-01")
+    for client in (empty, young):
+        result = assess(client, directory["electronic-monitoring"], TODAY)
+        assert result.verdict == "check_locally"
+        assert verdict_text(result.verdict, why=True) == (
+            "○ Check locally: nothing here can be checked from the profile"
+        )
+    for item in directory.values():
+        assert assess(empty, item, TODAY).verdict != "suitable", item.id
+
+
+def test_an_exception_is_quoted_in_the_reason(directory: dict[str, Intervention]) -> None:
+    result = assess(client_with(rosh="high"), directory["stepping-stones"], TODAY)
+    rosh = next(c for c in result.criteria if c.name == "rosh")
+    assert rosh.status == "judgement"
+    assert "exceptional circumstances" in rosh.exception and rosh.exception in rosh.reason
+
+
+def test_unpaid_work_hours_are_checked_on_entry_and_in_the_check(
     directory: dict[str, Intervention],
 ) -> None:
     upw = directory["unpaid-work"]
     assert upw.delivery.hours is not None
     assert (upw.delivery.hours.min, upw.delivery.hours.max) == (40, 300)
     assert upw.criteria.consent is False
-    result = assess(Client(id="T2", name="Empty"), upw, TODAY)
-    assert result.verdict == "suitable"
-    assert [(c.name, c.status) for c in result.criteria] == [("consent", "met")]
-    assert "no consent" in result.criteria[0].reason
+    for hours in ("39", "301"):
+        with pytest.raises(UserError, match="40 to 300"):
+            apply_profile_field(Client(id="T2", name="U"), "unpaid_work_hours", hours)
+    # a file holding hours outside the range (e.g. edited by hand) is not suitable
+    odd = client_with().model_copy(update={"unpaid_work_hours": 20})
+    assert assess(odd, upw, TODAY).verdict == "not_suitable"
+    consent = next(c for c in assess(client_with(), upw, TODAY).criteria if c.name == "consent")
+    assert "no consent" in consent.reason and not consent.checks
+
+
+def test_reasons_read_at_a_glance(directory: dict[str, Intervention]) -> None:
+    """Names not ids, plain words, positive phrasing, "recorded: no"."""
+
+    def reason(intervention: str, criterion: str, **changes: str) -> str:
+        result = assess(client_with(**changes), directory[intervention], TODAY)
+        return next(c.reason for c in result.criteria if c.name == criterion)
+
+    assert "New Me Strengths" in reason("living-as-new-me", "completed_any")
+    assert "new-me-strengths" not in reason("living-as-new-me", "completed_any")
+    assert "Horizon" in reason("ihorizon", "not_after_programme", completed_programmes="horizon")
+    assert reason("horizon", "gender", gender="non_binary").endswith("recorded: non-binary")
+    assert reason(
+        "alcohol-abstinence-monitoring", "alcohol_dependent", alcohol_dependent="yes"
+    ) == ("not for people who are alcohol dependent; recorded: dependent")
+    assert reason("new-me-strengths", "learning_disability").endswith(
+        "recorded: no learning disability or learning challenges"
+    )
+    assert "intellectual disability" in reason("horizon", "intellectual_disability")
+    assert "has none recorded" not in str(
+        [reason("new-me-strengths", "learning_disability"), reason("resolve", "consent")]
+    )
+
+
+def test_brochure_words_and_delivery(directory: dict[str, Intervention]) -> None:
+    ihorizon = " ".join(directory["ihorizon"].criteria.notes)
+    assert "adapted interventions (where available)" in ihorizon
+    assert "New Me Strengths" not in ihorizon
+    assert any("maintain their innocence" in n for n in directory["ihorizon"].criteria.notes)
+    assert any("accept they have problems" in n for n in directory["ihorizon"].criteria.notes)
+    assert "5 individual sessions" in directory["building-better-relationships"].delivery.notes
+    for programme in ("resolve", "thinking-skills-programme"):
+        summary = directory[programme].delivery.summary()
+        assert "one-to-one only in exceptional cases" in summary, summary
 
 
 def test_delivery_facts_from_the_brochure(directory: dict[str, Intervention]) -> None:
@@ -287,10 +617,12 @@ def test_report_shape(directory: dict[str, Intervention]) -> None:
     assert len(report["interventions"]) == len(directory)
     for entry in report["interventions"]:
         assert {"id", "name", "verdict", "criteria"} <= set(entry)
-        assert entry["verdict"] in ("suitable", "not_suitable", "needs_information")
+        assert entry["verdict"] in VERDICT_TEXT
+        assert entry["verdict_text"].startswith(VERDICT_TEXT[entry["verdict"]][1])
+        assert isinstance(entry["notes"], list)
         for criterion in entry["criteria"]:
-            assert set(criterion) == {"name", "label", "status", "reason"}
-            assert criterion["status"] in ("met", "unmet", "unknown")
+            assert {"name", "label", "status", "reason"} <= set(criterion)
+            assert criterion["status"] in ("met", "unmet", "unknown", "judgement")
 
 
 def test_verdict_text_carries_symbol_and_words() -> None:
@@ -345,7 +677,7 @@ def test_profile_fields_accept(field: str, value: str, stored: object) -> None:
         ("ogrs3", "-1"),
         ("rsr", "nan"),
         ("gender", "man"),
-        ("date_of_birth", "03/02/1990"),
+        ("date_of_birth", "31/2/1990"),
         ("date_of_birth", "2990-01-01"),
         ("date_of_birth", "2021-02-30"),
         ("offence_types", "ipv,arson"),

@@ -360,12 +360,13 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     def show_eligibility(self, oc: OpenClient) -> None:
         from screens.eligibility import EligibilityScreen
         from store.records import Referral
-        from tui.services.sessions import record_referral, save_profile
+        from tui.services.profile import update_open_profile
+        from tui.services.sessions import record_referral
 
         interventions, _ = self.ctx.directory
 
-        def save(client: Client) -> None:
-            save_profile(oc, client)
+        def save(changes: dict[str, str]) -> Client:
+            return update_open_profile(oc, changes)
 
         def refer(referral: Referral) -> None:
             record_referral(oc, referral)
@@ -374,13 +375,31 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
             EligibilityScreen(
                 oc.client(),
                 interventions,
-                on_save_profile=save,
+                on_save_facts=save,
                 on_record_referral=refer,
                 recorded_by=self.ctx.practitioner,
                 referrals=oc.referrals(),
                 today=self.today(),
             )
         )
+
+    def edit_profile(self, oc: OpenClient) -> None:
+        """Every client fact in plain words, saved with the rules of `client set`."""
+        from screens.profile_form import ProfileFormScreen
+        from tui.services.profile import update_open_profile
+
+        def save(changes: dict[str, str]) -> Client:
+            return update_open_profile(oc, changes)
+
+        def saved(client: Client | None) -> None:
+            if client is not None:
+                self.notify("Profile saved.", markup=False)
+                refresh = getattr(self.screen, "refresh_data", None)
+                if refresh is not None:
+                    refresh()
+
+        form = ProfileFormScreen(oc.client(), save, read_only=oc.read_only)
+        self.push_screen(form, saved)
 
     def show_audit(self, oc: OpenClient) -> None:
         """The client's audit trail and whether its hash chain holds."""

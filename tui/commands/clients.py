@@ -8,7 +8,6 @@ import sys
 
 from pydantic import ValidationError
 
-from store.records import Client
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
@@ -53,23 +52,12 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from tui.services.profile_fields import apply_profile_field
+    from tui.services.profile import update_profile
+    from tui.services.profile_fields import parse_assignment
 
     cid = validate_client_id(args.id)
-    ctx = make_context(args)
-    pairs = []
-    for item in args.assignments:
-        field, sep, value = item.partition("=")
-        if not sep or not field:
-            raise UserError(f"expected FIELD=VALUE, got {item!r}")
-        pairs.append((field.strip(), value))
-
-    def change(client: Client) -> Client:
-        for field, value in pairs:
-            client = apply_profile_field(client, field, value)
-        return client
-
-    ctx.repo.update_client(cid, change)
+    pairs = [parse_assignment(item) for item in args.assignments]
+    update_profile(make_context(args), cid, dict(pairs))
     print(f"updated client {cid}: {', '.join(f for f, _ in pairs)}")
     return 0
 

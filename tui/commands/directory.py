@@ -78,8 +78,11 @@ def cmd_directory(args: argparse.Namespace) -> int:
 
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
+    from tui.services.clients import read_client
+
     cid = validate_client_id(args.id)
-    client = make_context(args).repo.read_client(cid)
+    with read_client(make_context(args), cid) as oc:  # audited as viewed
+        client = oc.client()
     report = eligibility_report(client, _load())
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -88,11 +91,14 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     if report["missing"]:
         print("Missing facts (set with 'wellbeing client set ID FIELD=VALUE'):")
         for name in report["missing"]:
-            print(f"  {name}: {PROFILE_FIELDS[name].accepts}")
+            spec = PROFILE_FIELDS[name]
+            print(f"  {name} ({spec.label}): {spec.accepts}")
     for entry in report["interventions"]:
         print()
-        print(f"{verdict_text(entry['verdict'])}: {one_line(entry['name'])} [{entry['id']}]")
+        print(f"{one_line(entry['name'])}: {verdict_text(entry['verdict'], why=True)}")
         for criterion in entry["criteria"]:
             symbol, word = STATUS_TEXT[criterion["status"]]
-            print(f"    {symbol} {word:<7} {criterion['label']}: {one_line(criterion['reason'])}")
+            print(f"    {symbol} {word:<9} {criterion['label']}: {one_line(criterion['reason'])}")
+        for note in entry["notes"]:
+            print(f"    · {one_line(note)}")
     return 0

@@ -1,60 +1,43 @@
-"""`client set ID FIELD=VALUE`: the names of a client's profile fields and how values are read.
+"""Client facts as people set them: `client set ID FIELD=VALUE`, the profile form, the eligibility
+check's "missing facts", all from one table derived from the records' own field declarations.
 
-One table, `PROFILE_FIELDS`, serves the command line and the eligibility screen's form, so both
-accept the same words. Every field takes `unknown` (or an empty value) to clear it where it can be
-unknown. Yes/no fields take yes/no (also y/n, true/false). Lists are comma-separated.
-
-| field | accepted values |
-|---|---|
-| name | a name or initials (1-120 characters) |
-| date_of_birth | YYYY-MM-DD, not in the future |
-| gender | male, female, non_binary, not_stated |
-| programme_stage | pre_group, group, post_group |
-| order_type | free text, e.g. community_order, suspended_sentence_order, licence |
-| rar_days | whole number 0-1000 |
-| order_end | YYYY-MM-DD |
-| needs_interpreter | yes, no |
-| needs_language | free text (the language spoken) |
-| needs_literacy | good, some_difficulty, cannot_read |
-| needs_learning_disability (or learning_disability) | yes, no |
-| needs_accessibility | free text |
-| offence_types | list of: ipv, violence, contact_sexual, internet_sexual, extremism, ... |
-| rosh, reoffending | low, medium, high, very_high |
-| ogrs3 | whole number 0-100 |
-| rsr | number 0-100 |
-| sara | low, medium, high |
-| completed_programmes | programme ids (e.g. new-me-strengths, becoming-new-me-plus), or none |
-| erg22_recommended, extremism_concern, alcohol_related_offence | yes, no |
-| alcohol_dependent, alcohol_treatment_requirement, alcohol_misuse | yes, no |
-| drug_misuse, mental_health_need, consent | yes, no |
-| restricted | yes, no (never unknown): a restricted record is read-only and kept from deletion |
+Each profile field of `store.records.Client` (and its `needs` and `risk` parts) carries a
+`store.facts.Fact`: its label, group and `client set` name. What a field accepts follows from
+its type: yes/no (and `unknown`, where a fact may be unknown), a choice among an enum's values,
+a whole number or number in the field's range, a date, text, or a comma-separated list of known
+ids. Words are forgiving: case, spaces, '-' and '_' are all one ("non-binary" is non_binary).
 """
 
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from typing import Any
 
-from pydantic import ValidationError
+from annotated_types import Ge, Le
+from pydantic import BaseModel, ValidationError
 
 from exercises.interventions import OFFENCE_TYPES
-from store.records import Client
+from store.facts import GROUPS, Fact, plain
+from store.records import Client, Needs, RiskProfile
 from store.text import clean_line
+from tui.services.dates import parse_day
 from tui.services.errors import UserError
 
 _UNKNOWN = {"", "unknown", "not_known", "-"}
 _YES = {"yes", "y", "true"}
 _NO = {"no", "n", "false"}
-_LEVELS = ("low", "medium", "high", "very_high")
 _PROGRAMME_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
 class ProfileField:
-    """One settable field: where it lives on the client, what it accepts, how to read it."""
+    """One settable fact: where it lives on the client, what it accepts, how to read it."""
 
     name: str
     #: dotted path on the client: "gender", "needs.language", "risk.ogrs3".
@@ -62,91 +45,104 @@ class ProfileField:
     #: one line saying what is accepted (shown in errors, help and the form).
     accepts: str
     parse: Callable[[str], Any]
-    #: the fixed words it accepts, when it is a choice (the form offers them).
+    #: the fixed values it takes, when it is a choice (the form offers them, in words).
     choices: tuple[str, ...] = ()
     label: str = ""
+    group: str = ""
+    help: str = ""
+    #: the fact may be unknown (empty, or the word `unknown`, clears it).
+    nullable: bool = False
+    #: what widget fits it: "yes-no", "choice", "number", "date", "list" or "text".
+    shape: str = "text"
+    fact: Fact | None = None
+
+    def words(self, value: Any) -> str:
+        """A recorded value as people read it ("yes", "non-binary", "unknown")."""
+        return format_value(value)
 
 
 def _word(raw: str) -> str:
     return raw.strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def _choice(options: tuple[str, ...], nullable: bool = True) -> Callable[[str], str | None]:
-    def parse(raw: str) -> str | None:
+def _bounds(metadata: list[Any]) -> tuple[float | None, float | None]:
+    low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in metadata if isinstance(m, Le)), None)
+    return low, high  # type: ignore[return-value]
+
+
+def _split_optional(annotation: Any) -> tuple[Any, bool]:
+    """(the type without None, whether None is allowed)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        nullable = len(args) < len(typing.get_args(annotation))
+        return (args[0] if len(args) == 1 else annotation), nullable
+    return annotation, False
+
+
+def _choice(
+    options: tuple[str, ...], nullable: bool, *, empty: str | None = None
+) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
         word = _word(raw)
-        if nullable and word in _UNKNOWN:
-            return None
+        if word in _UNKNOWN and (nullable or empty is not None):
+            return None if nullable else empty
         if word not in options:
-            raise ValueError(f"expected one of {', '.join(options)}")
+            raise ValueError(f"expected one of {', '.join(plain(o) for o in options)}")
         return word
 
     return parse
 
 
-def _yes_no(raw: str) -> bool | None:
-    word = _word(raw)
-    if word in _UNKNOWN:
-        return None
-    if word in _YES:
-        return True
-    if word in _NO:
-        return False
-    raise ValueError("expected yes or no")
-
-
-def _strict_yes_no(raw: str) -> bool:
-    """Yes or no, with no 'unknown': for flags that are always either on or off."""
-    word = _word(raw)
-    if word in _YES:
-        return True
-    if word in _NO:
-        return False
-    raise ValueError("expected yes or no")
-
-
-def _int_in(low: int, high: int) -> Callable[[str], int | None]:
-    def parse(raw: str) -> int | None:
-        text = raw.strip()
-        if _word(text) in _UNKNOWN:
+def _yes_no(nullable: bool) -> Callable[[str], bool | None]:
+    def parse(raw: str) -> bool | None:
+        word = _word(raw)
+        if nullable and word in _UNKNOWN:
             return None
-        if not re.fullmatch(r"[0-9]+", text):
-            raise ValueError(f"expected a whole number from {low} to {high}")
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}")
-        return value
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError("expected yes or no" + (" (or unknown)" if nullable else ""))
 
     return parse
 
 
-def _float_in(low: float, high: float) -> Callable[[str], float | None]:
-    def parse(raw: str) -> float | None:
+def _number(
+    kind: type, low: float | None, high: float | None, nullable: bool
+) -> Callable[[str], Any]:
+    whole = kind is int
+    noun = "a whole number" if whole else "a number"
+    span = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
+
+    def parse(raw: str) -> Any:
         text = raw.strip()
-        if _word(text) in _UNKNOWN:
+        if nullable and _word(text) in _UNKNOWN:
             return None
         try:
-            value = float(text)
+            if whole and not re.fullmatch(r"[0-9]+", text):
+                raise ValueError
+            value = int(text) if whole else float(text)
         except ValueError:
-            raise ValueError(f"expected a number from {low:g} to {high:g}") from None
-        if not low <= value <= high:  # also refuses nan
-            raise ValueError(f"expected a number from {low:g} to {high:g}")
+            raise ValueError(f"expected {noun}{span}") from None
+        if (
+            (low is not None and value < low)
+            or (high is not None and value > high)
+            or value != value
+        ):
+            raise ValueError(f"expected {noun}{span}")
         return value
 
     return parse
 
 
-def _date(not_future: bool) -> Callable[[str], date | None]:
+def _day(nullable: bool, past: bool) -> Callable[[str], date | None]:
     def parse(raw: str) -> date | None:
-        text = raw.strip()
-        if _word(text) in _UNKNOWN:
+        if nullable and _word(raw) in _UNKNOWN:
             return None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError("expected a date as YYYY-MM-DD")
-        try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{text} is not a real date") from None
-        if not_future and value > date.today():
+        value = parse_day(raw)
+        if past and value > date.today():
             raise ValueError("a date of birth cannot be in the future")
         return value
 
@@ -166,10 +162,19 @@ def _text(required: bool) -> Callable[[str], str]:
 def _offences(raw: str) -> list[str] | None:
     if _word(raw) in _UNKNOWN:
         return None
-    items = [_word(part) for part in raw.split(",") if part.strip()]
-    for item in items:
+    if _word(raw) == "none":
+        return []
+    by_words = {_word(label): key for key, label in OFFENCE_TYPES.items()}
+    items = []
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        word = _word(part)
+        item = by_words.get(word, word)
         if item not in OFFENCE_TYPES:
-            raise ValueError(f"unknown offence type {item!r}; use {', '.join(OFFENCE_TYPES)}")
+            shown = ", ".join(k.replace("_", "-") for k in OFFENCE_TYPES)
+            raise ValueError(f"unknown offence type {part.strip()!r}; use {shown}")
+        items.append(item)
     return list(dict.fromkeys(items))
 
 
@@ -185,146 +190,97 @@ def _programmes(raw: str) -> list[str] | None:
     return list(dict.fromkeys(items))
 
 
-_YN = ("yes", "no")
+def _field(path: str, info: Any, default_prefix: str) -> ProfileField | None:
+    fact = next((m for m in info.metadata if isinstance(m, Fact)), None)
+    if fact is None:
+        return None
+    name = fact.name or f"{default_prefix}{path.rsplit('.', 1)[-1]}"
+    inner, nullable = _split_optional(info.annotation)
+    low, high = _bounds(info.metadata)
+    choices: tuple[str, ...] = ()
+    clears = nullable
+    if inner is bool:
+        parse: Callable[[str], Any] = _yes_no(nullable)
+        choices = ("yes", "no")
+        accepts, shape = "yes or no", "yes-no"
+    elif isinstance(inner, type) and issubclass(inner, Enum):
+        choices = tuple(str(m.value) for m in inner)
+        parse = _choice(choices, nullable)
+        accepts, shape = ", ".join(plain(c) for c in choices), "choice"
+    elif typing.get_origin(inner) is typing.Literal:
+        values = tuple(str(v) for v in typing.get_args(inner))
+        choices = tuple(v for v in values if v)
+        parse = _choice(choices, nullable, empty="" if "" in values else None)
+        accepts, shape = ", ".join(plain(c) for c in choices), "choice"
+        clears = clears or "" in values
+    elif inner in (int, float):
+        parse = _number(inner, low, high, nullable)
+        noun = "a whole number" if inner is int else "a number"
+        accepts = f"{noun} {low:g}-{high:g}" if low is not None and high is not None else noun
+        shape = "number"
+    elif inner is date:
+        parse = _day(nullable, fact.past)
+        accepts, shape = "a date, e.g. 2026-03-14 or 14/3/2026", "date"
+    elif fact.vocabulary == "offence_types":
+        parse = _offences
+        accepts = "comma-separated: " + ", ".join(k.replace("_", "-") for k in OFFENCE_TYPES)
+        accepts += "; or none"
+        shape = "list"
+    elif fact.vocabulary == "programmes":
+        parse = _programmes
+        accepts = "comma-separated programme ids (see `wellbeing directory`)"
+        shape = "list"
+    else:
+        required = info.is_required()
+        parse = _text(required)
+        accepts, shape = ("a name or initials" if required else "text"), "text"
+    if shape == "list":
+        accepts += ", none or unknown" if not accepts.endswith("none") else " (or unknown)"
+    elif clears and shape != "text":
+        accepts += " (or unknown)"
+    return ProfileField(
+        name=name,
+        target=path,
+        accepts=accepts,
+        parse=parse,
+        choices=choices,
+        label=fact.label,
+        group=fact.group,
+        help=fact.help,
+        nullable=nullable,
+        shape=shape,
+        fact=fact,
+    )
 
 
 def _fields() -> dict[str, ProfileField]:
-    f = ProfileField
-    rows = [
-        f("name", "name", "a name or initials", _text(True), label="Name"),
-        f("date_of_birth", "date_of_birth", "YYYY-MM-DD", _date(True), label="Date of birth"),
-        f(
-            "gender",
-            "gender",
-            "male, female, non_binary, not_stated",
-            _choice(("male", "female", "non_binary", "not_stated")),
-            ("male", "female", "non_binary", "not_stated"),
-            "Gender",
-        ),
-        f(
-            "programme_stage",
-            "programme_stage",
-            "pre_group, group, post_group",
-            _choice(("pre_group", "group", "post_group")),
-            ("pre_group", "group", "post_group"),
-            "Programme stage",
-        ),
-        f(
-            "order_type",
-            "order_type",
-            "text, e.g. community_order, suspended_sentence_order",
-            _text(False),
-            label="Order type",
-        ),
-        f("rar_days", "rar_days", "a whole number 0-1000", _int_in(0, 1000), label="RAR days"),
-        f("order_end", "order_end", "YYYY-MM-DD", _date(False), label="Order end date"),
-        f(
-            "needs_interpreter",
-            "needs.interpreter",
-            "yes or no",
-            lambda raw: bool(_yes_no(raw)),
-            _YN,
-            "Needs an interpreter",
-        ),
-        f("needs_language", "needs.language", "text", _text(False), label="Language"),
-        f(
-            "needs_literacy",
-            "needs.literacy",
-            "good, some_difficulty, cannot_read",
-            lambda raw: _choice(("good", "some_difficulty", "cannot_read"))(raw) or "",
-            ("good", "some_difficulty", "cannot_read"),
-            "Literacy",
-        ),
-        f(
-            "needs_learning_disability",
-            "needs.learning_disability",
-            "yes or no",
-            _yes_no,
-            _YN,
-            "Learning disability or challenges",
-        ),
-        f(
-            "needs_accessibility",
-            "needs.accessibility",
-            "text",
-            _text(False),
-            label="Accessibility needs",
-        ),
-        f(
-            "offence_types",
-            "risk.offence_types",
-            "comma-separated: " + ", ".join(OFFENCE_TYPES),
-            _offences,
-            label="Offence types",
-        ),
-        f(
-            "rosh",
-            "risk.rosh",
-            ", ".join(_LEVELS),
-            _choice(_LEVELS),
-            _LEVELS,
-            "Risk of serious harm (RoSH)",
-        ),
-        f(
-            "reoffending",
-            "risk.reoffending",
-            ", ".join(_LEVELS),
-            _choice(_LEVELS),
-            _LEVELS,
-            "Risk of reoffending",
-        ),
-        f("ogrs3", "risk.ogrs3", "a whole number 0-100", _int_in(0, 100), label="OGRS3 score"),
-        f("rsr", "risk.rsr", "a number 0-100", _float_in(0, 100), label="RSR score"),
-        f(
-            "sara",
-            "risk.sara",
-            "low, medium, high",
-            _choice(("low", "medium", "high")),
-            ("low", "medium", "high"),
-            "SARA level",
-        ),
-        f(
-            "completed_programmes",
-            "risk.completed_programmes",
-            "comma-separated programme ids (e.g. new-me-strengths, becoming-new-me-plus) or none",
-            _programmes,
-            label="Programmes completed",
-        ),
+    found: list[ProfileField] = []
+    parts: list[tuple[str, type[BaseModel], str]] = [
+        ("", Client, ""),
+        ("needs.", Needs, "needs_"),
+        ("risk.", RiskProfile, ""),
     ]
-    flags = {
-        "erg22_recommended": "ERG 22+ report recommends HII",
-        "extremism_concern": "Credible concern about extremism",
-        "alcohol_related_offence": "Offence is alcohol related",
-        "alcohol_dependent": "Alcohol dependent",
-        "alcohol_treatment_requirement": "Alcohol treatment requirement recommended or in place",
-        "alcohol_misuse": "Needs treatment for alcohol misuse",
-        "drug_misuse": "Needs treatment for drug misuse",
-        "mental_health_need": "Needs mental health treatment",
-        "consent": "Agrees to take part",
-    }
-    rows += [
-        f(name, f"risk.{name}", "yes or no", _yes_no, _YN, label) for name, label in flags.items()
-    ]
-    rows.append(
-        f(
-            "restricted",
-            "restricted",
-            "yes or no (a restricted record is read-only and kept from deletion)",
-            _strict_yes_no,
-            _YN,
-            "Restricted (read-only)",
-        )
-    )
-    return {row.name: row for row in rows}
+    for prefix, model, name_prefix in parts:
+        for key, info in model.model_fields.items():
+            spec = _field(prefix + key, info, name_prefix)
+            if spec is not None:
+                found.append(spec)
+    order = list(GROUPS)
+    found.sort(key=lambda f: order.index(f.group))  # stable: declaration order within a group
+    return {f.name: f for f in found}
 
 
-#: every field `client set` accepts, in the order they are shown.
+#: every field `client set` accepts and the profile form shows, grouped, in declaration order.
 PROFILE_FIELDS: dict[str, ProfileField] = _fields()
-_ALIASES = {"learning_disability": "needs_learning_disability", "dob": "date_of_birth"}
+_ALIASES = {
+    alias: spec.name
+    for spec in PROFILE_FIELDS.values()
+    for alias in (spec.fact.aliases if spec.fact else ())
+} | {"dob": "date_of_birth"}
 
 
 def profile_field(name: str) -> ProfileField:
-    """The field called `name` (case and '-' are forgiven), or a UserError listing the names."""
+    """The field called `name` (case, ' ' and '-' are forgiven), or a UserError listing names."""
     key = _word(name)
     key = _ALIASES.get(key, key)
     if key not in PROFILE_FIELDS:
@@ -370,13 +326,15 @@ def profile_value(client: Client, field: str) -> Any:
 
 
 def format_value(value: Any) -> str:
-    """A field's value as the words `client set` accepts back ('unknown' for None)."""
+    """A field's value in words `client set` accepts back ("unknown" for None)."""
     if value is None:
         return "unknown"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(plain(v) for v in value) or "none"
     if isinstance(value, date):
         return value.isoformat()
-    return str(getattr(value, "value", value))
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return plain(value) if isinstance(value, (str, Enum)) else str(value)

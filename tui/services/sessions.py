@@ -15,7 +15,6 @@ from exercises.models import Exercise, Step
 from store.errors import StoreError
 from store.records import (
     Answer,
-    Client,
     FollowUp,
     Referral,
     Session,
@@ -153,14 +152,6 @@ def close_follow_up(
     closed = revise(follow_up, closed_on=closed_on, closed_note=note, closed_by=by)
     oc._cf.save_follow_up(closed)
     return closed
-
-
-def save_profile(oc: OpenClient, client: Client) -> Client:
-    """Save facts added from the eligibility check (validated like `client set`)."""
-    oc.require_writable()
-    checked = Client.model_validate(client.model_dump())
-    oc._cf.save_client(checked)
-    return checked
 
 
 def record_referral(oc: OpenClient, referral: Referral) -> None:

@@ -1,0 +1,36 @@
+"""The one way a typed date is read, everywhere a date is typed (the profile, review dates,
+follow-up closing dates, the add-client form): ISO `2026-03-14`, or day first as written in the
+UK, `14/3/2026` (also with `.` or `-`). Anything else is a ValueError that says what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+ACCEPTED = "a date as YYYY-MM-DD or D/M/YYYY, e.g. 2026-03-14 or 14/3/2026"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_day(text: str) -> date:
+    """The date `text` names; ValueError (a line for the user) when it names none."""
+    raw = text.strip()
+    if match := _ISO.fullmatch(raw):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _UK.fullmatch(raw):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValueError(f"expected {ACCEPTED}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{raw} is not a real date") from None
+
+
+def parse_day_or_none(text: str) -> date | None:
+    """`parse_day`, or None for text that names no date (for fields that say so themselves)."""
+    try:
+        return parse_day(text)
+    except ValueError:
+        return None
