@@ -35,7 +35,9 @@ def _initial(spec: ProfileField, client: Client) -> str:
     if spec.shape in ("yes-no", "choice"):
         if value is None or value == "":
             return UNKNOWN
-        return format_value(value) if spec.shape == "yes-no" else str(getattr(value, "value", value))
+        return (
+            format_value(value) if spec.shape == "yes-no" else str(getattr(value, "value", value))
+        )
     if value is None:
         return ""
     return format_value(value)

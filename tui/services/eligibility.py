@@ -95,7 +95,7 @@ def _ordered_fields(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
 
 
 def _either(words: Sequence[str]) -> str:
-    """"a", "a or b", "a, b or c"; items that hold "or" themselves are listed with ";"."""
+    """ "a", "a or b", "a, b or c"; items that hold "or" themselves are listed with ";"."""
     if len(words) == 1:
         return words[0]
     if any(" or " in w for w in words):
