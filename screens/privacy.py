@@ -91,4 +91,4 @@ class PrivacyScreen(Screen[None]):
                 box.value = ""
                 self.query_one("#privacy-error", Static).update("⚠ That passphrase is not right.")
                 return
-        self.app.pop_screen()
+        self.dismiss(None)

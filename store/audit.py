@@ -53,6 +53,8 @@ ACTIONS = frozenset(
         "deleted",
         "change not saved",
         "audit gap found",
+        "lock takeover requested",
+        "lock handed over",
     }
 )
 #: actions that record a change to the client's file (each is written before its change)

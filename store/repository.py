@@ -440,6 +440,41 @@ class Repository:
 
     def _clear_holder(self, cid: str) -> None:
         self._holder_path(cid).unlink(missing_ok=True)
+        self._takeover_path(cid).unlink(missing_ok=True)
+
+    # -- taking over a lock held too long -------------------------------------------------------
+
+    def _takeover_path(self, cid: str) -> Path:
+        return client_path(self.clients_dir, cid, ".takeover")
+
+    def held_since(self, client_id: str) -> datetime | None:
+        """When the colleague holding the client opened it (None: nobody holds it, or unknown)."""
+        holder = self._holder(validate_client_id(client_id)) or {}
+        try:
+            return datetime.fromisoformat(holder.get("since", ""))
+        except ValueError:
+            return None
+
+    def request_takeover(self, client_id: str, *, after_minutes: int) -> None:
+        """Ask the app holding the client to hand it over (it does within seconds, unless it is
+        frozen): allowed once it has been held `after_minutes` or more; audited."""
+        cid = validate_client_id(client_id)
+        since = self.held_since(cid)
+        if after_minutes <= 0 or since is None:
+            raise StoreError(f"client {cid} cannot be taken over here", client_id=cid)
+        held = datetime.now(UTC) - since
+        if held.total_seconds() < after_minutes * 60:
+            left = after_minutes - int(held.total_seconds() // 60)
+            raise StoreError(
+                f"client {cid} can be taken over after {after_minutes} minutes held ({left} more)",
+                client_id=cid,
+            )
+        holder = self._holder(cid) or {}
+        self.audit_log(cid).append(
+            "lock takeover requested", ids={"from": holder.get("user", "unknown")}
+        )
+        info = {"user": self.user, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        atomic_write(self._takeover_path(cid), json.dumps(info).encode("utf-8"))
 
     def _holder(self, cid: str) -> dict[str, str] | None:
         """Who holds the client's lock, as they wrote it: a colleague may have written anything
@@ -519,6 +554,10 @@ class Copy:
     tables: dict[str, Any] | None = None
     text: str | None = None
     problem: str = ""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def describe_holder(cid: str, holder: dict[str, str]) -> str:
@@ -638,6 +677,33 @@ class ClientFile:
                 self._lock.release()
                 self._lock = None
             self.holder = None
+
+    def takeover_requested(self) -> dict[str, str] | None:
+        """A colleague's request to take this client over (see `Repository.request_takeover`),
+        if there is one and this process holds the lock."""
+        if self._lock is None:
+            return None
+        try:
+            data = json.loads(
+                read_checked(self.repo._takeover_path(self.client_id), max_bytes=SMALL_MAX)
+            )
+        except (OSError, ValueError, RecursionError, StoreError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {clean_line(str(k))[:40]: clean_line(str(v))[:80] for k, v in data.items()}
+
+    def hand_over(self, to: str) -> None:
+        """Give the lock up to a colleague who asked for it: audited, then this file is only
+        read (it never writes again), and the holder note names them."""
+        with self._mutex:
+            if self._lock is None:
+                return
+            self.audit.append("lock handed over", ids={"to": clean_line(to)[:80]})
+            self.repo._clear_holder(self.client_id)
+            self._lock.release()
+            self._lock = None
+            self.holder = {"user": clean_line(to)[:80], "since": now_iso()}
 
     # -- reading ----------------------------------------------------------------------------------
 

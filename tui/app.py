@@ -37,6 +37,11 @@ from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
 
+#: how often the app looks for a colleague's request to take over a client it holds (a stat).
+HANDOVER_POLL_SECONDS = 2.0
+#: how long a colleague waits for the holder's app to hand over before giving up.
+HANDOVER_WAIT_SECONDS = 15.0
+
 
 class WellbeingApp(MinimumSizeGuard, App[None]):
     CSS_PATH = "app.tcss"
@@ -67,6 +72,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.saver = AutoSaver(on_done=self._autosave_done)
         self.client_files: dict[str, OpenClient] = {}
         self.save_errors = 0
+        self._left_behind_cover = False
         self.last_activity = time.monotonic()
         if low_bandwidth:
             self.animation_level = "none"
@@ -82,6 +88,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         )
         if self.ctx.config.idle_minutes:
             self.set_interval(15, self._check_idle, name="privacy-idle")
+        self.set_interval(HANDOVER_POLL_SECONDS, self._check_takeovers, name="takeovers")
         if self.ctx.encrypted and "codec" not in self.ctx.__dict__:
             self._ask_passphrase()
         else:
@@ -159,7 +166,8 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.saver.flush()
         checker = self.ctx.check_passphrase if self.ctx.encrypted else None
         self.push_screen(
-            PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker)
+            PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker),
+            self._cover_lifted,
         )
 
     def on_unmount(self) -> None:
@@ -209,9 +217,8 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
     def open_client(self, client_id: str) -> None:
         """Open a client (taking its lock) and show the dashboard; explain any problem."""
-        from screens.dashboard import DashboardScreen
         from screens.messages import ProblemScreen
-        from tui.services.clients import open_client
+        from tui.services.clients import open_client, takeover_offer
 
         try:
             oc = self.client_files.get(client_id.upper()) or open_client(self.ctx, client_id)
@@ -224,10 +231,100 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
+        offer = takeover_offer(self.ctx, oc) if oc.held_by else ""
+        if offer:
+            from screens.messages import ConfirmScreen
+
+            def answered(take: bool | None) -> None:
+                if take:
+                    oc.close()
+                    self._take_over(client_id)
+                else:
+                    self._show_client(oc)
+
+            self.push_screen(ConfirmScreen(offer), answered)
+            return
+        self._show_client(oc)
+
+    def _show_client(self, oc: OpenClient) -> None:
+        from screens.dashboard import DashboardScreen
+
         self.client_files[oc.client_id] = oc
         if oc.read_only:
             self.notify(oc.why_read_only(), severity="warning", markup=False, timeout=10)
         self.push_screen(DashboardScreen(oc), lambda _=None: self.close_client(oc.client_id))
+
+    def _take_over(self, client_id: str) -> None:
+        """Ask the holder's app to hand over, then open for editing once it has (it looks every
+        two seconds); if it does not within the wait, say so and open read-only."""
+        from tui.services.clients import open_client, request_takeover
+
+        try:
+            request_takeover(self.ctx, client_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify("Asked their app to hand the client over…", markup=False)
+        deadline = time.monotonic() + HANDOVER_WAIT_SECONDS
+
+        def attempt() -> None:
+            try:
+                oc = open_client(self.ctx, client_id)
+            except StoreError as exc:
+                timer.stop()
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            if not oc.read_only or time.monotonic() > deadline:
+                timer.stop()
+                if oc.read_only:
+                    self.notify(
+                        "Their app did not hand the client over (it may be frozen); "
+                        "opened read-only.",
+                        severity="warning",
+                        markup=False,
+                    )
+                self._show_client(oc)
+                return
+            oc.close()
+
+        timer = self.set_interval(0.5, attempt, name="take-over")
+
+    def _check_takeovers(self) -> None:
+        """A colleague asked for a client held here: save, hand it over, leave its screens."""
+        for client_id, oc in list(self.client_files.items()):
+            if oc.read_only:
+                continue
+            who = oc.takeover_requested()
+            if not who:
+                continue
+            self.saver.flush()
+            oc.hand_over(who)
+            self.client_files.pop(client_id, None)
+            oc.close()
+            self._leave_client_screens(client_id)
+            self.notify(
+                f"{who} has taken over client {client_id}; everything typed was saved.",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+
+    def _leave_client_screens(self, client_id: str) -> None:
+        """Back to the client list from whatever showed the client; under the privacy cover,
+        once the practitioner is back (the cover never lifts by itself)."""
+        from screens.client_list import ClientListScreen
+        from screens.privacy import PrivacyScreen
+
+        if any(isinstance(s, PrivacyScreen) for s in self.screen_stack):
+            self._left_behind_cover = True
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ClientListScreen):
+            self.pop_screen()
+
+    def _cover_lifted(self, _: object = None) -> None:
+        if self._left_behind_cover:
+            self._left_behind_cover = False
+            self._leave_client_screens("")
 
     def close_client(self, client_id: str) -> None:
         self.saver.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from store.errors import StoreError
@@ -187,9 +188,39 @@ class OpenClient:
     def referrals(self) -> list[Referral]:
         return self._cf.records(REFERRALS, Referral)
 
+    def takeover_requested(self) -> str:
+        """Who asked to take this client over ("" when nobody has)."""
+        request = self._cf.takeover_requested()
+        return request.get("user", "a colleague") if request is not None else ""
+
+    def hand_over(self, to: str) -> None:
+        """Give editing up to `to` (audited): from now on this client is only read here."""
+        self._cf.hand_over(to)
+
     def place(self, session_id: str, exercise_id: str) -> str:
         """The step an exercise was left on after a hang-up ("" when it was left normally)."""
         return self.positions.get(session_id, exercise_id)
+
+
+def takeover_offer(ctx: Context, oc: OpenClient) -> str:
+    """When a colleague has held this client long enough to be taken over, the question to ask
+    ("... since 10:02 (52 minutes). Ask their app to hand it over?"); "" otherwise."""
+    minutes = ctx.config.lock_takeover_minutes
+    since = ctx.repo.held_since(oc.client_id) if oc.held_by else None
+    if not minutes or since is None:
+        return ""
+    held = int((datetime.now(UTC) - since).total_seconds() // 60)
+    if held < minutes:
+        return ""
+    return (
+        f"{oc.held_by} ({held} minutes). Ask their app to hand it over to you? "
+        "They are told, and can no longer save it."
+    )
+
+
+def request_takeover(ctx: Context, client_id: str) -> None:
+    """Ask the colleague's app to hand the client over (audited; see `Repository`)."""
+    ctx.repo.request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
 
 
 def open_client(ctx: Context, client_id: str, *, edit: bool = True) -> OpenClient:

@@ -11,6 +11,7 @@ privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
 shared_group = false                # allow a group-readable data dir (team server)
+lock_takeover_minutes = 30          # a colleague may take over a client held this long (0: never)
 [[crisis_lines]]
 name = "Samaritans"
 number = "116 123"
@@ -54,6 +55,7 @@ class Config(BaseModel):
     privacy_check: bool = True
     retention_years: int = Field(default=7, ge=1, le=100)
     shared_group: bool = False
+    lock_takeover_minutes: int = Field(default=30, ge=0, le=24 * 60)
     encrypt: bool = False
     export_dir: Path | None = None
     crisis_lines: tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
