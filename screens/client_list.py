@@ -12,17 +12,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from screens.host import host
-from tui.services.clients import ClientRow, list_clients
+from tui.services.clients import ClientRow, demo_hint, list_clients
 from tui.services.safe_text import one_line
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
 MAX_ROWS = 200
 
-EMPTY_HELP = (
-    "No clients yet.\n\n"
-    "Press a to add a client (you need their case reference and a name or initials).\n"
-    "To look around first, quit (ctrl+q) and run: wellbeing --demo"
-)
+
+def empty_help() -> str:
+    return (
+        "No clients yet.\n\n"
+        "Press a to add a client (you need their case reference and a name or initials).\n"
+        + demo_hint()
+    )
 
 
 class ClientListScreen(Screen[None]):
@@ -44,7 +46,7 @@ class ClientListScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Input(placeholder="Find client by ID or name  ( / )", id="search")
         yield DataTable(id="clients", cursor_type="row", zebra_stripes=False)
-        yield Static(EMPTY_HELP, id="empty", markup=False)
+        yield Static(empty_help(), id="empty", markup=False)
         yield Static("", id="more", markup=False)
         yield Static("", id="problems", markup=False)
         yield Footer()

@@ -107,7 +107,14 @@ class DashboardScreen(Screen[None]):
         self._shown = (self.oc.version(), host(self).today())
         client = self.oc.client()
         self.title = f"{client.id} · {one_line(client.name, 30)}"
-        self.sub_title = "read-only" if self.oc.read_only else ""
+        held = self.oc.holder
+        self.sub_title = (
+            f"read-only: open for editing by {held}"
+            if held
+            else "read-only"
+            if self.oc.read_only
+            else ""
+        )
         self.sessions = self.oc.sessions()
         self.follow_ups = self.oc.follow_ups(open_only=True)
         self.query_one("#profile", Static).update(as_content(profile_text(client)))

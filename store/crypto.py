@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock, Timeout
 
+from store.advice import remedy
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import CLIENT_FILE_MAX, SMALL_MAX, read_checked
 from store.ids import validate_client_id
@@ -161,7 +162,7 @@ class EncryptedCodec:
             if blob.lstrip()[:1] in (b"{", b"["):
                 raise bad(
                     "is not encrypted, but the data dir is "
-                    "(run `wellbeing init --encrypt` again to finish encrypting it)"
+                    f"({remedy('wellbeing init --encrypt', 'finish encrypting the data dir')})"
                 )
             raise bad("is not an encrypted Wellbeing Guide file (no header)")
         if len(blob) < _HEADER.size:

@@ -16,6 +16,7 @@ import os
 import stat
 from pathlib import Path
 
+from store.advice import remedy
 from store.errors import StoreError
 from store.permissions import describe_owner, loose_bits, owned_by_us, wanted_mode
 
@@ -51,7 +52,10 @@ def check_regular(path: Path, st: os.stat_result, *, private: bool = True) -> No
     if private and loose_bits(st.st_mode, directory=False):
         raise StoreError(
             f"{path} is open to others (mode {stat.S_IMODE(st.st_mode):03o}); "
-            f"make it {wanted_mode(directory=False)} to use it"
+            + remedy(
+                f"chmod {wanted_mode(directory=False)} {path}",
+                f"make it mode {wanted_mode(directory=False)}",
+            )
         )
 
 

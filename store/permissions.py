@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from store.advice import remedy
 from store.errors import StoreError
 
 _shared = False
@@ -111,5 +112,6 @@ def check_private(path: Path, *, directory: bool, allow_group: bool = False) -> 
         want = wanted_mode(directory=directory, allow_group=allow_group)
         raise StoreError(
             f"{path} is accessible to {'others' if allow_group else 'group/others'} "
-            f"(mode {stat.S_IMODE(st.st_mode):03o}); run: chmod {want} {path}"
+            f"(mode {stat.S_IMODE(st.st_mode):03o}); "
+            + remedy(f"chmod {want} {path}", f"make it mode {want}")
         )

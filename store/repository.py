@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
+from store.advice import remedy
 from store.audit import AuditError, AuditLog, Problem
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import CLIENT_FILE_MAX, REGISTER_MAX, SMALL_MAX, read_checked
@@ -102,6 +103,12 @@ class Repository:
         make_private_dir(self.clients_dir)
         check_private(self.data_dir, directory=True, allow_group=self.allow_group)
         check_private(self.clients_dir, directory=True, allow_group=self.allow_group)
+
+    def check(self) -> None:
+        """Refuse a data dir that is not ours (or our group's on a shared one) or open to others,
+        creating nothing: the same rule for every command, whether it reads records or logs."""
+        private_umask(self.allow_group)
+        check_private(self.data_dir, directory=True, allow_group=self.allow_group)
 
     def sweep_temp_files(self) -> int:
         """Remove temp files left by killed saves, each under its client's lock; how many."""
@@ -360,7 +367,7 @@ class Repository:
                 if restricted:
                     raise StoreError(
                         f"client {cid} is restricted (read-only); lift the restriction first "
-                        f"(wellbeing client set {cid} restricted=no)",
+                        f"({remedy(f'wellbeing client set {cid} restricted=no', 'lift it')})",
                         client_id=cid,
                     )
             self.audit_log(cid).tombstone()
@@ -560,7 +567,8 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def describe_holder(cid: str, holder: dict[str, str]) -> str:
+def holder_words(holder: dict[str, str]) -> str:
+    """"sam on team-server since 03 Dec 10:02": who holds a client (from a file: cleaned)."""
     holder = {k: clean_line(str(v)) for k, v in holder.items()}  # from a file: never trusted
     since = holder.get("since", "")
     try:
@@ -569,7 +577,11 @@ def describe_holder(cid: str, holder: dict[str, str]) -> str:
         pass
     who = holder.get("user", "someone")
     where = f" on {holder['host']}" if holder.get("host") else ""
-    return f"client {cid} is open for editing by {who}{where} since {since}"
+    return f"{who}{where} since {since}"
+
+
+def describe_holder(cid: str, holder: dict[str, str]) -> str:
+    return f"client {cid} is open for editing by {holder_words(holder)}"
 
 
 class _HeldLock:

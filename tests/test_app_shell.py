@@ -74,7 +74,7 @@ async def test_a_second_app_gets_a_read_only_view(data_dir: Path) -> None:
             await pilot.pause()
             assert isinstance(app.screen, DashboardScreen)
             assert app.screen.oc.read_only
-            assert app.screen.sub_title == "read-only"
+            assert app.screen.sub_title.startswith("read-only: open for editing by ")
     finally:
         holder.close()
 

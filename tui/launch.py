@@ -11,11 +11,22 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from store.advice import has_shell
 from tui.crash import setup_logging
 from tui.services.context import Context, make_context
 from tui.services.encryption import prepare_data_dir
 from tui.services.errors import UserError
 from tui.services.unlock import PASSPHRASE_ENV
+
+
+def refuse_remote_commands() -> None:
+    """An account that runs only the app (ForceCommand) never runs a command given on the ssh
+    line (nor sftp): it says so in one line, before anything else."""
+    if os.environ.get("SSH_ORIGINAL_COMMAND") and not has_shell():
+        raise UserError(
+            "this account runs Wellbeing Guide only: commands and file transfers are not "
+            "accepted; connect with `ssh -t` and no command"
+        )
 
 
 def check_terminal() -> None:
@@ -26,7 +37,11 @@ def check_terminal() -> None:
             "set TERM=xterm-256color (or linux, or vt100) and run it again"
         )
     if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise UserError("the app needs a terminal; for scripts use the subcommands (see --help)")
+        raise UserError(
+            "the app needs a terminal; for scripts use the subcommands (see --help)"
+            if has_shell()
+            else "the app needs a terminal: connect with `ssh -t`"
+        )
 
 
 def demo_context(args: argparse.Namespace) -> Context:
@@ -60,6 +75,7 @@ def install_signal_handlers(app: object) -> None:
 
 
 def launch(args: argparse.Namespace) -> int:
+    refuse_remote_commands()
     check_terminal()
     setup_logging()
     ctx = demo_context(args) if args.demo else make_context(args)

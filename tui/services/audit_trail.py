@@ -27,7 +27,9 @@ def _repo(ctx: Context) -> Repository:
     """Plain reading only: the log holds no values, so no passphrase is asked for it."""
     if not ctx.data_dir.is_dir():
         raise UserError(f"no data dir at {ctx.data_dir}")
-    return Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
+    repo = Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
+    repo.check()  # as every other command: a dir not ours (or our group's) is refused
+    return repo
 
 
 def _log(ctx: Context, client_id: str) -> AuditLog:

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from store.advice import has_shell
 from store.errors import StoreError
 from store.ids import (
     validate_client_id as validate_client_id,  # re-exported for commands and screens
 )
 from store.positions import Positions
 from store.records import Answer, Client, FollowUp, PlanVersion, Referral, Session
-from store.repository import ClientFile, describe_holder
+from store.repository import ClientFile, describe_holder, holder_words
 from tui.services.context import Context
 from tui.services.rar import rar_summary
 
@@ -83,6 +84,16 @@ def _row(entry: dict[str, Any]) -> ClientRow:
     )
 
 
+def demo_hint() -> str:
+    """How to look around with a sample client first, in words that work where the user is."""
+    if not has_shell():
+        return "To look around with a sample client first, ask your admin for a demo account."
+    return (
+        "To look around first: quit (ctrl+q), then run `make demo` in the project folder, "
+        "or `wellbeing --demo` where it is installed."
+    )
+
+
 def list_clients(ctx: Context) -> list[ClientRow]:
     """Every client in the data dir, in ID order, with a row naming the problem of each file that
     cannot be read (never hidden). Reading the list audits nothing: no record is shown."""
@@ -116,6 +127,12 @@ class OpenClient:
     @property
     def read_only(self) -> bool:
         return self._cf.read_only
+
+    @property
+    def holder(self) -> str:
+        """"sam on host since 03 Dec 10:02" when a colleague holds the client ("" otherwise)."""
+        holder = self._cf.holder
+        return holder_words(holder) if holder is not None else ""
 
     @property
     def held_by(self) -> str:

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.advice import remedy
 from store.repository import Repository
 from store.storage import Codec
 from tui.services import locations
@@ -52,7 +53,7 @@ class Context:
         if self.config.encrypt and not self.encrypted:
             raise UserError(
                 f"the config asks for encryption at rest but {self.data_dir} is not encrypted; "
-                "run `wellbeing init --encrypt` first"
+                + remedy("wellbeing init --encrypt", "encrypt it")
             )
 
     def unlock(self, codec: Codec) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import crypto
+from store.advice import has_shell
 from store.repository import Repository, shred
 from tui.services.context import Context
 from tui.services.errors import UserError
@@ -59,6 +60,8 @@ def encrypt_data_dir(ctx: Context) -> Encrypted:
     except OSError as exc:
         raise UserError(
             f"encryption stopped: {exc.strerror or exc}; run `wellbeing init --encrypt` again"
+            if has_shell()
+            else f"encryption stopped: {exc.strerror or exc}; ask your admin to finish it"
         ) from None
     left = crypto.plain_files(data_dir)
     if left:
