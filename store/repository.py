@@ -568,7 +568,7 @@ def now_iso() -> str:
 
 
 def holder_words(holder: dict[str, str]) -> str:
-    """"sam on team-server since 03 Dec 10:02": who holds a client (from a file: cleaned)."""
+    """Who holds a client, e.g. "sam on team-server since 03 Dec 10:02" (from a file: cleaned)."""
     holder = {k: clean_line(str(v)) for k, v in holder.items()}  # from a file: never trusted
     since = holder.get("since", "")
     try:
