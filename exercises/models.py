@@ -120,6 +120,9 @@ class Step(Frozen):
     optional: bool = False
     #: the answer may be marked as a disclosure, which opens a follow-up.
     disclosure: bool = False
+    #: the answer records practice in the session (the things seen in 5-4-3-2-1, distress
+    #: before and after breathing), not a strategy: plans leave it out of their sections.
+    practice: bool = False
     #: a named series this answer belongs to, shown as a trend on the dashboard
     #: (e.g. "wellbeing-level", "distress-before", "distress-after"). Content decides, not screens.
     trend: str = ""

@@ -63,6 +63,8 @@ class SectionTemplate(_Frozen):
     title: str
     #: keep-safe: the acute domain's formal name, shown beside the client's words.
     domain: str = ""
+    #: the heading as a plain question, for the Easy Read layout ("What is worrying me?").
+    question: str = ""
     #: shown when nothing has been answered for this section yet.
     empty: str = "Nothing written here yet."
     #: steps named explicitly, as "exercise/step", in addition to the steps that feed this section.

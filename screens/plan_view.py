@@ -9,7 +9,7 @@ refused anyway. Diffs are shown as plain text.
 from __future__ import annotations
 
 import calendar
-import difflib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, Markdown, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from store.records import Agreement, PlanVersion
@@ -28,7 +28,10 @@ from tui.services import plans
 from tui.services.clients import OpenClient
 from tui.services.dates import parse_day_or_none
 from tui.services.export import format_of
-from tui.services.plan_compiler import Plan, day
+from tui.services.plan_changes import described
+from tui.services.plan_compiler import Plan, PlanItem, day
+from tui.services.plan_document import LAYOUTS, status_lines
+from tui.services.safe_text import one_line
 
 AGREEMENTS: dict[Agreement, str] = {
     "agreed": "Agreed",
@@ -47,37 +50,6 @@ def add_months(start: date, months: int) -> date:
 def parse_date(text: str) -> date | None:
     """A typed date by the product's one rule (`tui.services.dates`), or None."""
     return parse_day_or_none(text)
-
-
-def version_diff(older: PlanVersion, newer: PlanVersion) -> list[str]:
-    """A unified diff of two versions' text, lines as plain strings."""
-    return list(
-        difflib.unified_diff(
-            older.markdown.splitlines(),
-            newer.markdown.splitlines(),
-            fromfile=f"version {older.number}",
-            tofile=f"version {newer.number}",
-            lineterm="",
-            n=1,
-        )
-    )
-
-
-DIFF_WORDS = {"-": "removed ", "+": "added   "}
-
-
-def readable_diff(lines: list[str]) -> str:
-    """A diff with each changed line also marked in a word (a bare +/- is easy to miss)."""
-    shown: list[str] = []
-    for line in lines:
-        if line.startswith(("---", "+++")):
-            continue
-        if line.startswith("@@"):
-            if shown:
-                shown.append("        ⋯")
-            continue
-        shown.append(DIFF_WORDS.get(line[:1], "        ") + line)
-    return "\n".join(shown) or "No differences."
 
 
 class AgreementDialog(ModalScreen[tuple[Agreement, str] | None]):
@@ -179,45 +151,172 @@ class ReviewDateDialog(ModalScreen[date | None]):
         self.dismiss(None)
 
 
-class ExportDialog(ModalScreen[Path | None]):
-    """A file name; its extension (.md, .txt, .html, .pdf) picks the format."""
+FORMAT_WORDS = {"pdf": "PDF", "txt": "Plain text", "md": "Markdown", "html": "Web page"}
+LAYOUT_WORDS = {"standard": "Standard", "large": "Large print", "easy-read": "Easy Read"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, suggested: Path) -> None:
+@dataclass(frozen=True)
+class ExportChoice:
+    path: Path
+    fmt: str
+    layout: str
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Format, layout (the client's recorded needs choose the first one offered) and file name."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "export", "Export", priority=True),
+    ]
+
+    def __init__(self, suggested: Path, layout: str = "standard") -> None:
         super().__init__()
         self.suggested = suggested
+        self.plan_layout = layout if layout in LAYOUTS else "standard"
+        self.fmt = format_of(suggested) or "pdf"
 
     def compose(self) -> ComposeResult:
+        order = list(FORMAT_WORDS)
         with Vertical(classes="plan-dialog"):
-            yield Static("Export to a file (.md, .txt, .html or .pdf)", classes="plan-dialog-title")
-            yield Input(str(self.suggested), id="export-path", max_length=1000)
+            yield Static("Export the plan", classes="plan-dialog-title")
+            yield Static("Format", classes="plan-dialog-label")
+            with RadioSet(id="export-format"):
+                for fmt in order:
+                    yield RadioButton(FORMAT_WORDS[fmt], value=fmt == self.fmt, name=fmt)
+            yield Static("Layout", classes="plan-dialog-label")
+            with RadioSet(id="export-layout"):
+                for layout in LAYOUTS:
+                    yield RadioButton(
+                        LAYOUT_WORDS[layout], value=layout == self.plan_layout, name=layout
+                    )
+            yield Input(
+                str(self.suggested), id="export-path", max_length=1000, select_on_focus=False
+            )
             yield Static("", id="export-label", markup=False)
-            yield Static("Enter: export · Esc: cancel", classes="plan-dialog-hint")
+            yield Static(
+                "Tab: next · ←→ then Space: choose · Enter: export · Esc: cancel",
+                classes="plan-dialog-hint",
+            )
 
-    @on(Input.Submitted, "#export-path")
-    def _submit(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text or format_of(text) is None:
+    @on(RadioSet.Changed, "#export-format")
+    def _format(self, event: RadioSet.Changed) -> None:
+        self.fmt = event.pressed.name or "pdf"
+        field = self.query_one("#export-path", Input)
+        path = Path(field.value.strip() or str(self.suggested))
+        field.value = str(path.with_suffix("." + self.fmt))
+        field.cursor_position = len(field.value)
+
+    @on(RadioSet.Changed, "#export-layout")
+    def _layout(self, event: RadioSet.Changed) -> None:
+        self.plan_layout = event.pressed.name or "standard"
+
+    def action_export(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        fmt = format_of(text) if text else None
+        if fmt is None:
             self.query_one("#export-label", Static).update(
                 "End the name with .md, .txt, .html or .pdf."
             )
             return
-        self.dismiss(Path(text).expanduser())
+        self.dismiss(ExportChoice(Path(text).expanduser(), fmt, self.plan_layout))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class Rewordable:
+    """One piece of a plan the client can reword: an item's text (index -1) or a list entry."""
+
+    section: str
+    item: PlanItem
+    index: int
+    words: str
+
+
+def rewordable(plan: Plan) -> list[Rewordable]:
+    found = []
+    for section in plan.sections:
+        for item in section.items:
+            if item.text:
+                found.append(Rewordable(section.title, item, -1, item.text))
+            for index, words in enumerate(item.items):
+                found.append(Rewordable(section.title, item, index, words))
+    return found
+
+
+class RewordDialog(ModalScreen[tuple[Rewordable, str] | None]):
+    """Pick an item, then change its words with the client (the answer stays as given)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.entries = rewordable(plan)
+        self.chosen: Rewordable | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="plan-dialog"):
+            yield Static("Reword an item with the client", classes="plan-dialog-title")
+            if self.entries:
+                yield OptionList(
+                    *(
+                        Option(
+                            one_line(f"{e.section} · {e.item.title}: {e.words}", 70)
+                            + (" (reworded)" if e.index in e.item.reworded else ""),
+                            id=str(n),
+                        )
+                        for n, e in enumerate(self.entries)
+                    ),
+                    id="reword-items",
+                )
+            else:
+                yield Static("Nothing to reword: the plan has no answers yet.", markup=False)
+            yield Static("", id="reword-label", markup=False)
+            yield Input(id="reword-text", max_length=2000, disabled=True, select_on_focus=False)
+            yield Static(
+                "Enter: choose, then Enter to keep the new words · Esc: cancel",
+                classes="plan-dialog-hint",
+            )
+
+    @on(OptionList.OptionSelected, "#reword-items")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.chosen = self.entries[int(event.option.id or 0)]
+        self.query_one("#reword-label", Static).update(
+            f"{self.chosen.item.title}: in the client's new words (the answer stays as given)"
+        )
+        field = self.query_one("#reword-text", Input)
+        field.disabled = False
+        field.value = self.chosen.words
+        field.cursor_position = len(field.value)
+        field.focus()
+
+    @on(Input.Submitted, "#reword-text")
+    def _submit(self, event: Input.Submitted) -> None:
+        words = clean_line(event.value)
+        if self.chosen is None:
+            return
+        if not words:
+            self.query_one("#reword-label", Static).update(
+                "A rewording needs some words; Esc keeps the answer as it is."
+            )
+            return
+        self.dismiss((self.chosen, words))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
 class DiffScreen(ModalScreen[None]):
-    """One version compared with the one before it, as plain text (+ added, - removed)."""
+    """One version compared with the one before it: each change named by its section, in words."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, older: PlanVersion, newer: PlanVersion) -> None:
         super().__init__()
         self.older, self.newer = older, newer
-        self.diff_lines = version_diff(older, newer)
+        self.text = described(older, newer)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="plan-dialog plan-diff"):
@@ -227,7 +326,7 @@ class DiffScreen(ModalScreen[None]):
                 markup=False,
             )
             with VerticalScroll(id="diff-scroll"):
-                yield Static(readable_diff(self.diff_lines), id="diff", markup=False)
+                yield Static(self.text, id="diff", markup=False)
             yield Footer()
 
     def action_close(self) -> None:
@@ -319,6 +418,7 @@ class PlanScreen(Screen[None]):
         Binding("a", "agree", "Agreement"),
         Binding("d", "review_date", "Review date"),
         Binding("s", "save", "Save"),
+        Binding("w", "reword", "Reword"),
         Binding("v", "versions", "Versions"),
         Binding("e", "export", "Export"),
         Binding("f5,ctrl+r", "refresh_plan", "Refresh", show=False),  # 80 columns: in help (f1)
@@ -364,6 +464,8 @@ class PlanScreen(Screen[None]):
         try:
             # audited before it is shown: if the log cannot be written, the plan is not shown
             plan = plans.compile_plan(self.oc, self.kind, self.today)
+            if not self._review_chosen:  # unchanged since saved: exports say which version
+                plan = plans.as_saved(self.oc, plan)
         except Exception as exc:  # a content or store problem: say so, never crash the review
             self.app.call_from_thread(
                 self.notify, f"Cannot compile the plan: {exc}", severity="error", markup=False
@@ -375,6 +477,13 @@ class PlanScreen(Screen[None]):
         if not self._review_chosen:
             self.review_on = plan.review_on
         self.plan = plan.with_review(self.review_on)
+        if self.plan.stale_edits:
+            self.notify(
+                f"{self.plan.stale_edits} rewording(s) no longer apply: the answer has changed "
+                "since, so the client's answer shows again.",
+                severity="warning",
+                markup=False,
+            )
         await self.query_one("#plan-md", Markdown).update(self.plan.to_markdown())
         self._update_status()
 
@@ -382,17 +491,17 @@ class PlanScreen(Screen[None]):
         return self.oc.plan_versions(self.kind)
 
     def _update_status(self) -> None:
-        agreement = "not recorded (a)" if self.agreement is None else AGREEMENTS[self.agreement[0]]
+        if self.plan is not None and self.plan.status is not None:
+            shown = " ".join(status_lines(self.plan)[:2])
+        else:
+            agreement = (
+                "not recorded (a)" if self.agreement is None else AGREEMENTS[self.agreement[0]]
+            )
+            versions = self._versions()
+            last = f" · last saved v{versions[-1].number}" if versions else ""
+            shown = f"Draft, not saved (s){last} · Agreement: {agreement}"
         review = day(self.review_on) if self.review_on else "not set (d)"
-        versions = self._versions()
-        last = (
-            f"v{versions[-1].number} saved {day(versions[-1].saved_at)}"
-            if versions
-            else "no version saved yet"
-        )
-        self.query_one("#plan-status", Static).update(
-            f"Agreement: {agreement} · Review: {review} · {last}"
-        )
+        self.query_one("#plan-status", Static).update(f"{shown} · Review: {review}")
 
     @on(Markdown.LinkClicked)
     def _no_links(self, event: Markdown.LinkClicked) -> None:
@@ -465,6 +574,8 @@ class PlanScreen(Screen[None]):
 
     def _saved(self, version: PlanVersion) -> None:
         self.agreement = None  # each version is agreed on its own
+        if self.plan is not None:  # exported from here on as the version it now is
+            self.plan = self.plan.with_status(plans.status_of(version))
         self._update_status()
         self.notify(f"Saved version {version.number}.", markup=False)
 
@@ -478,18 +589,20 @@ class PlanScreen(Screen[None]):
             self.notify("The plan is still being compiled.", markup=False)
             return
         name = plans.export_name(self.plan.client_id, self.kind, "pdf", self.today)
+        layout = plans.layout_for(self.oc)
 
-        def chosen(path: Path | None) -> None:
-            if path is not None and self.plan is not None:
-                self._export_worker(self.plan.with_review(self.review_on), path)
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None and self.plan is not None:
+                self._export_worker(self.plan.with_review(self.review_on), choice)
 
-        self.app.push_screen(ExportDialog(self.export_dir / name), chosen)
+        self.app.push_screen(ExportDialog(self.export_dir / name, layout), chosen)
 
     @work(thread=True, group="plan-export")
-    def _export_worker(self, plan: Plan, path: Path) -> None:
-        fmt = format_of(path) or "pdf"
+    def _export_worker(self, plan: Plan, choice: ExportChoice) -> None:
         try:  # audited before anything leaves; refused inside the data dir but its exports/
-            written = plans.export_plan(self.oc, plan, fmt, path, printed_on=self.today)
+            written = plans.export_plan(
+                self.oc, plan, choice.fmt, choice.path, printed_on=self.today, layout=choice.layout
+            )
         except Exception as exc:  # AuditError, UserError: nothing is written unaudited
             self.app.call_from_thread(
                 self.notify, f"Not exported: {exc}", severity="error", markup=False
@@ -498,6 +611,34 @@ class PlanScreen(Screen[None]):
         self.app.call_from_thread(
             self.notify, f"Exported to {clean_line(str(written))}", markup=False
         )
+
+    # -- rewording ----------------------------------------------------------------------------
+
+    def action_reword(self) -> None:
+        if self.plan is None:
+            self.notify("The plan is still being compiled.", markup=False)
+            return
+        if self.oc.read_only:
+            self.notify(self.oc.why_read_only(), severity="error", markup=False)
+            return
+
+        def chosen(result: tuple[Rewordable, str] | None) -> None:
+            if result is not None and self.plan is not None:
+                self._reword_worker(self.plan, *result)
+
+        self.app.push_screen(RewordDialog(self.plan), chosen)
+
+    @work(thread=True, exclusive=True, group="plan-save")
+    def _reword_worker(self, plan: Plan, entry: Rewordable, words: str) -> None:
+        try:
+            plans.reword(self.oc, plan, entry.item, entry.index, words, by=self.practitioner)
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, f"Not reworded: {exc}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self.notify, "Reworded: the answer stays as given.", markup=False)
+        self.app.call_from_thread(self.action_refresh_plan)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -510,7 +651,7 @@ __all__ = [
     "PlanScreen",
     "ReviewDateDialog",
     "VersionsDialog",
+    "RewordDialog",
     "add_months",
     "parse_date",
-    "version_diff",
 ]

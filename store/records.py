@@ -393,6 +393,38 @@ class PlanVersion(Record):
     agreement: Agreement
     agreement_reason: str = ""
     review_on: date | None = None
+    #: the compiled plan itself (as data), so a saved version exports in every format exactly
+    #: as it was saved; None in versions saved before it was kept.
+    content: dict[str, Any] | None = None
+
+    @field_validator("agreement_reason", "saved_by")
+    @classmethod
+    def _clean_reason(cls, v: str) -> str:
+        return clean_line(v)
+
+
+class PlanEdit(Record):
+    """A rewording of one item of a plan, agreed with the client before it is saved.
+
+    The answer it rewords stays in the record as given; the plan shows `wording` in its place
+    while the answer still reads `original` (a changed answer makes the rewording stale).
+    `index` is the item's place in a list answer, or -1 for a prose answer.
+    """
+
+    id: str = Field(default_factory=new_id)
+    kind: Literal["wellbeing", "keep-safe"]
+    exercise_id: str
+    step_id: str
+    index: int = Field(ge=-1, le=500)
+    original: str = Field(max_length=NOTE_MAX)
+    wording: str = Field(min_length=1, max_length=NOTE_MAX)
+    by: str
+    at: datetime = Field(default_factory=now)
+
+    @field_validator("wording", "original")
+    @classmethod
+    def _clean(cls, v: str) -> str:
+        return clean_text(v).strip()
 
 
 class Referral(Record):

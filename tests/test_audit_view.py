@@ -344,7 +344,7 @@ async def test_plan_screen_records_compiled_and_exported(
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
         app.screen.query_one(Input).value = str(tmp_path / "out.txt")
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter exports from anywhere in the dialog
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -67,7 +67,7 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_plan_to_stdout_in_each_text_format(data_dir: Path) -> None:
     md = run(data_dir, "plan", CID, "--kind", "wellbeing")
     assert md.returncode == 0, md.stderr
-    assert md.stdout.startswith("# My Wellbeing Plan")
+    assert md.stdout.startswith("**DRAFT: NOT A SAVED VERSION**\n\n# My Wellbeing Plan")
     assert "For Zoë Ångström (AB123)" in md.stdout
     assert "It is not your fault \\<script\\>alert(1)\\</script\\>" in md.stdout
     assert "● " not in md.stdout or "▲ Amber" in md.stdout
@@ -82,6 +82,39 @@ def test_plan_to_stdout_in_each_text_format(data_dir: Path) -> None:
     assert page.returncode == 0, page.stderr
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.stdout
     assert "<script>" not in page.stdout
+
+
+def test_saved_versions_drafts_and_layouts(data_dir: Path) -> None:
+    """By default the latest saved version, as saved; --draft the plan as it stands now;
+    --saved N an older one; --layout a layout the needs do not call for."""
+    assert "DRAFT: not a saved version" in run(data_dir, "plan", CID, "--kind", "wellbeing").stdout
+    repo = Repository(data_dir, user="pat")
+    from tui.services.clients import OpenClient
+    from tui.services.config import Config
+    from tui.services.context import Context
+    from tui.services.plans import compile_plan, save_version
+
+    ctx = Context(config=Config(), data_dir=data_dir)
+    with repo.open(CID) as cf:
+        oc = OpenClient(ctx, cf)
+        plan = compile_plan(oc, "wellbeing", date(2020, 6, 12))
+        save_version(oc, plan, agreement="not_agreed", reason="wants time", by="pat")
+        save_version(oc, plan, agreement="agreed", review_on=date(2020, 9, 1), by="pat")
+    latest = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "txt")
+    assert latest.returncode == 0, latest.stderr
+    assert "Version 2, saved" in latest.stdout and "Agreed." in latest.stdout
+    assert "Review on 1 Sep 2020." in latest.stdout and "DRAFT" not in latest.stdout
+    first = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "txt", "--saved", "1")
+    assert "Version 1, saved" in first.stdout and "Not agreed: wants time." in first.stdout
+    draft = run(data_dir, "plan", CID, "--kind", "wellbeing", "--format", "txt", "--draft")
+    assert "DRAFT: not a saved version" in draft.stdout
+    easy = run(
+        data_dir, "plan", CID, "--kind", "wellbeing", "--format", "txt", "--layout", "easy-read"
+    )
+    assert "WHAT IS WORRYING ME?" in easy.stdout
+    missing = run(data_dir, "plan", CID, "--kind", "wellbeing", "--saved", "9")
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+    assert "no saved version 9" in missing.stderr
 
 
 def test_plan_pdf_to_a_file(data_dir: Path, tmp_path: Path) -> None:

@@ -56,13 +56,17 @@ def squash(text: str) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """The PDF's text without the page footers (a long answer runs across pages)."""
+    """The PDF's text without the page headers and footers (a long answer runs across pages)."""
     lines = [
         line
         for page in PdfReader(io.BytesIO(data)).pages
         for line in (page.extract_text() or "").splitlines()
     ]
-    return "\n".join(line for line in lines if not re.search(r"· page \d+ of \d+$", line))
+    return "\n".join(
+        line
+        for line in lines
+        if not re.search(r"· page \d+ of \d+", line) and line != "DRAFT: NOT A SAVED VERSION"
+    )
 
 
 def md_text(md: str) -> str:

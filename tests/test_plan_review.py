@@ -7,16 +7,19 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import Markdown
+from textual.widgets import Input, Markdown
 
 from screens.plan_view import (
     AgreementDialog,
     DiffScreen,
+    ExportDialog,
     PlanScreen,
+    RewordDialog,
     VersionsDialog,
     add_months,
     parse_date,
 )
+from store.records import Needs, PlanEdit
 from store.repository import Repository
 from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client
 
@@ -92,7 +95,7 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
         (v1,) = client_file.plan_versions("wellbeing")
         assert (v1.number, v1.saved_by, v1.agreement) == (1, "pat", "agreed")
         assert v1.review_on == date(2020, 9, 12)
-        assert "We will review this plan on 12 Sep 2020." in v1.markdown
+        assert "Review on 12 Sep 2020." in v1.markdown
 
         # a later session changes one answer
         client_file.save_answer(
@@ -112,22 +115,13 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
         assert isinstance(app.screen, VersionsDialog)
         await pilot.press("enter")  # the newest, version 2, against version 1
         assert isinstance(app.screen, DiffScreen)
-        changed = [
-            line
-            for line in app.screen.diff_lines
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))
-        ]
-        # exactly that answer changed: its words, and the date it was given (now session 2)
-        assert [line for line in changed if line.startswith("-")] == [
-            "-**What I would say to a friend** _(How Would You Treat a Friend, given 3 Jun 2020)_",
-            "-I would tell him it is not his fault.",
-        ]
-        assert [line for line in changed if line.startswith("+")] == [
-            "+**What I would say to a friend** _(How Would You Treat a Friend, given 10 Jun 2020)_",
-            "+I would tell him he is doing his best.",
-        ]
+        # exactly that answer changed, named by its section; when it was given is no change
         shown = str(app.screen.query_one("#diff").render())
-        assert "+I would tell him he is doing his best." in shown
+        assert shown.splitlines() == [
+            "Being kind to myself: changed",
+            "    was:  What I would say to a friend: I would tell him it is not his fault.",
+            "    now:  What I would say to a friend: I would tell him he is doing his best.",
+        ]
         await pilot.press("escape", "escape")
         assert app.screen is screen
 
@@ -157,11 +151,60 @@ async def test_typed_review_date_and_export(client_file, tmp_path: Path) -> None
 
         target = tmp_path / "out" / "plan.txt"
         target.parent.mkdir()
-        await pilot.press("e", "ctrl+a", "ctrl+k", *str(target), "enter")
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportDialog)
+        field = app.screen.query_one("#export-path", Input)
+        assert field.value.endswith(".pdf") and field.selected_text == ""  # typing adds to it
+        await pilot.press("right", "space")  # the format: PDF, then plain text
+        assert field.value.endswith(".txt")
+        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *str(target), "enter")
         await settle(app, pilot)
         text = target.read_text("utf-8")
         assert "MY WELLBEING PLAN" in text and "3 Oct 2020" in text
+        assert "DRAFT: not a saved version" in text  # nothing was saved
         assert target.stat().st_mode & 0o077 == 0
+
+
+async def test_export_offers_the_layout_the_needs_call_for(client_file, tmp_path: Path) -> None:
+    client_file.save_client(
+        client_file.client().model_copy(update={"needs": Needs(accessibility="magnifier")})
+    )
+    screen = make_screen(client_file, tmp_path)
+    app = PlanApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.plan_layout == "large"
+        target = tmp_path / "large.pdf"
+        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *str(target), "enter")
+        await settle(app, pilot)
+        assert target.read_bytes().startswith(b"%PDF")
+
+
+async def test_reword_an_item_with_the_client(client_file, tmp_path: Path) -> None:
+    screen = make_screen(client_file, tmp_path)
+    app = PlanApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        before = {k: a.value for k, a in client_file.latest_answers().items()}
+        await pilot.press("w")
+        assert isinstance(app.screen, RewordDialog)
+        entries = app.screen.entries
+        n = next(i for i, e in enumerate(entries) if e.item.step_id == "friend")
+        await pilot.press(*["down"] * n, "enter")
+        field = app.screen.query_one("#reword-text", Input)
+        assert field.value == "I would tell him it is not his fault."
+        assert field.cursor_position == len(field.value)  # new words go at the end
+        await pilot.press(*" And listen.", "enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        shown = screen.query_one("#plan-md", Markdown).source
+        assert "I would tell him it is not his fault. And listen." in shown
+    after = {k: a.value for k, a in client_file.latest_answers().items()}
+    assert after == before  # the answer stays as the client gave it
+    (edit,) = client_file.records("plan_edits", PlanEdit)
+    assert edit.original == "I would tell him it is not his fault."
 
 
 async def test_links_are_not_opened(client_file, tmp_path: Path) -> None:

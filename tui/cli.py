@@ -78,9 +78,11 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     """Starting the app needs only the global options; a command needs its module's parser."""
+    if "-h" in argv or "--help" in argv:  # help lists the commands, or a command's options
+        return build_parser().parse_args(argv)
     app_only = build_parser(commands=False)
     args, rest = app_only.parse_known_args(argv)
-    if not rest and "-h" not in argv and "--help" not in argv:
+    if not rest:
         return args
     return build_parser().parse_args(argv)
 

@@ -14,6 +14,16 @@ from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
 
 
+def _fields_help() -> str:
+    """Every settable field and what it accepts (the same list the profile form shows)."""
+    from tui.services.profile_fields import PROFILE_FIELDS
+
+    lines = ["fields:"]
+    for spec in PROFILE_FIELDS.values():
+        lines.append(f"  {spec.name:<32} {spec.accepts}")
+    return "\n".join(lines)
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     client = sub.add_parser("client", parents=[common], help="add, change and list clients")
     csub = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
@@ -23,9 +33,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add.add_argument("--name", required=True, help="name or initials")
     add.set_defaults(func=cmd_add)
 
-    set_ = csub.add_parser("set", parents=[common], help="change profile fields: FIELD=VALUE ...")
-    set_.add_argument("id", metavar="ID")
-    set_.add_argument("assignments", metavar="FIELD=VALUE", nargs="+")
+    set_ = csub.add_parser(
+        "set",
+        parents=[common],
+        help="change profile fields: FIELD=VALUE ...",
+        epilog=_fields_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_.add_argument("id", metavar="ID", help="the client's case reference")
+    set_.add_argument(
+        "assignments",
+        metavar="FIELD=VALUE",
+        nargs="+",
+        help="one or more facts; an empty value or `unknown` clears one that may be unknown",
+    )
     set_.set_defaults(func=cmd_set)
 
     list_ = csub.add_parser("list", parents=[common], help="list clients")

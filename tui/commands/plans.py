@@ -16,6 +16,7 @@ from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.export import FORMATS
+from tui.services.plan_document import LAYOUTS
 from tui.services.safe_text import terminal_safe
 
 
@@ -25,6 +26,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     plan.add_argument("id", metavar="ID", help="the client's case reference")
     plan.add_argument("--kind", required=True, choices=PLAN_KINDS, help="which plan")
+    which = plan.add_mutually_exclusive_group()
+    which.add_argument(
+        "--saved",
+        type=int,
+        metavar="N",
+        help="saved version N (default: the latest saved version, else a draft)",
+    )
+    which.add_argument(
+        "--draft",
+        action="store_true",
+        help="the plan as it stands now, marked as a draft on every page",
+    )
+    plan.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="standard, large (large print) or easy-read (default: what the client's "
+        "recorded needs call for)",
+    )
     _output_options(plan)
     plan.set_defaults(func=cmd_plan)
 
@@ -60,7 +79,7 @@ def _dest(output: str | None) -> Path | None:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from tui.services.clients import read_client
-    from tui.services.plans import compile_plan, export_plan
+    from tui.services.plans import compile_plan, export_plan, saved_plan
 
     cid = validate_client_id(args.id)
     if args.format == "pdf" and _dest(args.output) is None:
@@ -68,8 +87,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     today = date.today()
     with read_client(ctx, cid) as oc:
-        plan = compile_plan(oc, args.kind, today)
-        result = export_plan(oc, plan, args.format, _dest(args.output), printed_on=today)
+        plan = None if args.draft else saved_plan(oc, args.kind, args.saved)
+        if plan is None:
+            if args.saved is not None:  # saved before versions kept their plan
+                raise UserError(
+                    f"version {args.saved} of the {args.kind} plan was saved before versions "
+                    "kept their plan; use --draft, or see it in the app (v)"
+                )
+            plan = compile_plan(oc, args.kind, today)
+        result = export_plan(
+            oc, plan, args.format, _dest(args.output), printed_on=today, layout=args.layout
+        )
     _emit(result)
     return 0
 

@@ -20,12 +20,13 @@ from store.ids import (
     validate_client_id as validate_client_id,  # re-exported for commands and screens
 )
 from store.positions import Positions
-from store.records import Answer, Client, FollowUp, PlanVersion, Referral, Session
+from store.records import Answer, Client, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.repository import ClientFile, describe_holder, holder_words
 from tui.services.context import Context
 from tui.services.rar import rar_summary
 
 REFERRALS = "referrals"
+PLAN_EDITS = "plan_edits"
 #: bump when the summary below changes shape, so registers of the old shape are rebuilt
 SUMMARY_KIND = "client-list-1"
 
@@ -130,7 +131,7 @@ class OpenClient:
 
     @property
     def holder(self) -> str:
-        """"sam on host since 03 Dec 10:02" when a colleague holds the client ("" otherwise)."""
+        """ "sam on host since 03 Dec 10:02" when a colleague holds the client ("" otherwise)."""
         holder = self._cf.holder
         return holder_words(holder) if holder is not None else ""
 
@@ -204,6 +205,10 @@ class OpenClient:
 
     def referrals(self) -> list[Referral]:
         return self._cf.records(REFERRALS, Referral)
+
+    def plan_edits(self) -> list[PlanEdit]:
+        """Rewordings agreed with the client (the answers they reword stay as given)."""
+        return self._cf.records(PLAN_EDITS, PlanEdit)
 
     def takeover_requested(self) -> str:
         """Who asked to take this client over ("" when nobody has)."""

@@ -1,14 +1,19 @@
 """The plan compiler: a plan template, the exercise library and a client's answers -> a `Plan`.
 
 Nothing is typed twice: every section is filled from the latest answer to each step that feeds it
-(named in the step's `feeds`, or in the template's `steps`), across all sessions, with the date it
-was given. A section with no answers says so. An answer whose step has gone from the content is
-kept, under "Answers no longer in the content", so a content change never loses what a client said.
-No Textual here: the command line and the tests compile plans without a terminal.
+(named in the step's `feeds`, or in the template's `steps`), across all sessions. Each answer
+appears once, in the first section that takes it. Answers the content declares as practice (what
+was seen in 5-4-3-2-1, distress before and after breathing) are not strategies: they stay out of
+the sections and are only named where the plan says where it comes from. Rewordings agreed with
+the client replace an item's words while the answer still reads as it did. A section with no
+answers says so. An answer whose step has gone from the content is kept, under "Answers no longer
+in the content", so a content change never loses what a client said. No Textual here: the command
+line and the tests compile plans without a terminal.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -17,14 +22,13 @@ from pydantic import BaseModel, ConfigDict
 
 from exercises.models import Exercise, Step
 from exercises.plan_templates import PlanTemplate, SectionTemplate
-from store.records import Answer, Client, FollowUp, PlanVersion, Session
+from store.records import Agreement, Answer, Client, FollowUp, PlanEdit, PlanVersion, Session
 from store.text import clean_line
 from tui.services import answers
 from tui.services.config import Config
-from tui.services.export.document import Block, Document
+from tui.services.export.document import Document
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CONCERN_FLAG = "⚠ CLEAR CONCERN"
 ORPHANS_TITLE = "Answers no longer in the content"
 
 
@@ -54,6 +58,28 @@ class PlanItem(_Frozen):
     items: tuple[str, ...] = ()
     #: the answer picked an option marked as a clear concern (`Option.opens_follow_up`).
     concern: bool = False
+    #: which parts carry the client's rewording (-1: the text; else an index into `items`).
+    reworded: tuple[int, ...] = ()
+
+
+class Source(_Frozen):
+    """Where a plan's items came from: one exercise, the days its answers were given, and what
+    was practised in it (left out of the plan's sections)."""
+
+    exercise_title: str
+    dates: tuple[date, ...] = ()
+    practised: tuple[str, ...] = ()
+
+
+class PlanStatus(_Frozen):
+    """What a saved version says about itself on every export."""
+
+    version: int
+    saved_on: date
+    saved_by: str
+    agreement: Agreement
+    reason: str = ""
+    review_on: date | None = None
 
 
 class PlanSection(_Frozen):
@@ -61,6 +87,7 @@ class PlanSection(_Frozen):
     title: str
     #: keep-safe: the acute domain's formal name, beside the client's words.
     domain: str = ""
+    question: str = ""
     intro: str = ""
     empty: str = ""
     fixed: str = ""
@@ -93,86 +120,45 @@ class Plan(_Frozen):
     last_reformulated: date | None = None
     #: the agreed review date (from the latest saved version, or set on the review screen).
     review_on: date | None = None
+    #: where the items came from (shown at the end, out of the reading line).
+    sources: tuple[Source, ...] = ()
+    #: the saved version this is; None for a draft (every export then says so).
+    status: PlanStatus | None = None
+    #: rewordings that no longer apply because the answer has changed since.
+    stale_edits: int = 0
 
     def section(self, section_id: str) -> PlanSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
     def with_review(self, review_on: date | None) -> Plan:
-        return self.model_copy(update={"review_on": review_on})
+        if review_on == self.review_on:
+            return self
+        return self.model_copy(update={"review_on": review_on, "status": None})
 
-    def document(self, *, printed_on: date | None = None) -> Document:
-        """The plan as a printable document; `printed_on` adds a closing "printed on" line."""
-        header = [f"For {self.client_name} ({self.client_id})"]
-        if self.kind == "keep-safe":
-            header.append(
-                f"Last reformulated: {day(self.last_reformulated)}"
-                if self.last_reformulated
-                else "Not reformulated yet: no Keep Safe answers recorded."
-            )
-        blocks: list[Block] = []
-        if self.intro:
-            blocks.append(Block(kind="note", text=self.intro))
-        for section in self.sections:
-            blocks.extend(_section_blocks(section, self.review_on))
-        if self.orphans:
-            blocks.append(Block(kind="heading", text=ORPHANS_TITLE))
-            blocks.append(
-                Block(
-                    kind="note",
-                    text="These answers were given to steps that have "
-                    "since been changed or removed from the exercises. They are "
-                    "kept here so nothing is lost.",
-                )
-            )
-            for item in self.orphans:
-                blocks.extend(_item_blocks(item, ids=True))
-        footer = f"Printed on {day(printed_on)}." if printed_on else ""
-        return Document(title=self.title, header=tuple(header), blocks=tuple(blocks), footer=footer)
+    def with_status(self, status: PlanStatus | None) -> Plan:
+        """The plan as saved version `status` (None: a draft)."""
+        return self.model_copy(update={"status": status})
+
+    def content(self) -> dict[str, Any]:
+        """The plan as data, kept with a saved version (status aside: the version is the status)."""
+        return self.model_dump(mode="json", exclude={"status"})
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any], status: PlanStatus | None) -> Plan:
+        return cls.model_validate({**content, "status": status})
+
+    def document(self, *, printed_on: date | None = None, layout: str = "standard") -> Document:
+        """The plan as a printable document in `layout` ("standard", "large", "easy-read");
+        `printed_on` adds a closing "printed on" line."""
+        from tui.services.plan_document import plan_document
+
+        return plan_document(self, printed_on=printed_on, layout=layout)
 
     def to_markdown(self) -> str:
         """The plan as Markdown (what a saved version keeps, and what the review screen shows)."""
         from tui.services.export.markdown import to_markdown
 
         return to_markdown(self.document())
-
-
-def _item_blocks(item: PlanItem, ids: bool = False) -> list[Block]:
-    where = f"{item.exercise_id}/{item.step_id}" if ids else item.exercise_title
-    aside = ", ".join(p for p in (where, f"given {day(item.given_on)}") if p)
-    blocks = [Block(kind="label", text=item.title, aside=aside)]
-    if item.items:
-        blocks.append(Block(kind="items", items=item.items))
-    if item.text or not item.items:
-        blocks.append(Block(kind="text", text=item.text))
-    return blocks
-
-
-def _section_blocks(section: PlanSection, review_on: date | None) -> list[Block]:
-    # a keep-safe domain reads by its formal name, with the client's words beside it
-    blocks = [
-        Block(
-            kind="heading",
-            text=section.domain or section.title,
-            aside=section.title if section.domain else "",
-            flag=CONCERN_FLAG if section.concern else "",
-        )
-    ]
-    if section.intro:
-        blocks.append(Block(kind="note", text=section.intro))
-    if section.fixed == "review":
-        if review_on is not None:
-            blocks.append(Block(kind="text", text=f"We will review this plan on {day(review_on)}."))
-        else:
-            blocks.append(Block(kind="note", text=section.empty))
-        return blocks
-    if section.is_empty:
-        blocks.append(Block(kind="note", text=section.empty or "Nothing written here yet."))
-        return blocks
-    if section.lines:
-        blocks.append(Block(kind="items", items=section.lines))
-    for item in section.items:
-        blocks.extend(_item_blocks(item))
-    return blocks
 
 
 # -- inputs ---------------------------------------------------------------------------------------
@@ -188,6 +174,7 @@ class PlanInputs(BaseModel):
     answers: list[Answer] = []
     follow_ups: list[FollowUp] = []
     versions: list[PlanVersion] = []
+    edits: list[PlanEdit] = []
 
     @classmethod
     def from_client_file(cls, client_file: Any) -> PlanInputs:
@@ -202,12 +189,14 @@ class PlanInputs(BaseModel):
             if latest is not None
             else client_file.answers()
         )
+        edits = getattr(client_file, "plan_edits", None)
         return cls(
             client=client_file.client(),
             sessions=client_file.sessions(),
             answers=answers,
             follow_ups=client_file.follow_ups(),
             versions=client_file.plan_versions(),
+            edits=edits() if edits is not None else [],
         )
 
 
@@ -260,14 +249,15 @@ def _section_steps(
 
 
 def _title(step: Step, section: SectionTemplate) -> str:
-    """The step's title, without the domain's name where the section already shows it
-    ("Victim Access: warning signs" under Victim Access reads "Warning signs")."""
+    """The step's title as a plan label: without the domain's name where the section already
+    shows it ("Victim Access: warning signs" under Victim Access reads "Warning signs"), and
+    without an exercise's question number ("1. A friend who is struggling")."""
     title = clean_line(step.title)
     if section.domain and title.lower().startswith(section.domain.lower() + ":"):
         rest = title[len(section.domain) + 1 :].strip()
         if rest:
-            return rest[0].upper() + rest[1:]
-    return title
+            title = rest[0].upper() + rest[1:]
+    return re.sub(r"^\d+[.)]\s+", "", title)
 
 
 def _follow_up_line(f: FollowUp, exercises: Mapping[str, Exercise]) -> str:
@@ -276,11 +266,45 @@ def _follow_up_line(f: FollowUp, exercises: Mapping[str, Exercise]) -> str:
     if exercise is not None:
         step = exercise.step(f.step_id)
         where = f" ({clean_line(exercise.title)}{': ' + clean_line(step.title) if step else ''})"
-    return f"{clean_line(f.reason)}{where}. {clean_line(f.action)} Opened {day(f.opened_at)}."
+    reason = clean_line(f.reason)
+    if exercise is not None and reason.startswith(clean_line(exercise.title)):
+        where = ""  # the reason already says where
+    return f"{reason}{where}. {clean_line(f.action)} Opened {day(f.opened_at)}."
 
 
 def _plan_of_exercise(exercise: Exercise) -> str:
     return "keep-safe" if exercise.guide_step == "keep-safe" else "wellbeing"
+
+
+def _reword(
+    item: PlanItem, kind: str, edits: Mapping[tuple[str, str, str, int], PlanEdit]
+) -> tuple[PlanItem, int]:
+    """`item` with the rewordings that still apply, and how many no longer do."""
+    stale = 0
+    text, items, reworded = item.text, list(item.items), []
+    for index, current in [(-1, item.text), *enumerate(item.items)]:
+        edit = edits.get((kind, item.exercise_id, item.step_id, index))
+        if edit is None:
+            continue
+        if edit.original != current:
+            stale += 1  # the answer changed since: the client's words now lead again
+            continue
+        if index == -1:
+            text = edit.wording
+        else:
+            items[index] = edit.wording
+        reworded.append(index)
+    if not reworded:
+        return item, stale
+    changed = item.model_copy(
+        update={"text": text, "items": tuple(items), "reworded": tuple(reworded)}
+    )
+    return changed, stale
+
+
+def _practised(steps: Mapping[str, date]) -> tuple[str, ...]:
+    """The days something was practised (what was practised stays in the record)."""
+    return tuple(day(when) for when in sorted(set(steps.values())))
 
 
 def compile_plan(
@@ -292,7 +316,7 @@ def compile_plan(
     today: date,
     review_on: date | None = None,
 ) -> Plan:
-    """Compile the `kind` plan for one client.
+    """Compile the `kind` plan for one client (a draft: saving it makes it a version).
 
     `client` is a `ClientFile` (anything with `client()`, `answers()` ...) or `PlanInputs`.
     `review_on` overrides the review date of the latest saved version.
@@ -310,7 +334,13 @@ def compile_plan(
         for k, a in answers.latest(data.answers, data.sessions).items()
         if not answers.is_blank(a.value)
     }
+    edits: dict[tuple[str, str, str, int], PlanEdit] = {
+        (e.kind, e.exercise_id, e.step_id, e.index): e for e in data.edits
+    }
     used: set[tuple[str, str]] = set()
+    dates: dict[str, set[date]] = {}
+    practised: dict[str, dict[str, date]] = {}
+    stale = 0
 
     sections: list[PlanSection] = []
     for st in template.sections:
@@ -327,27 +357,39 @@ def compile_plan(
         elif not st.fixed:
             for exercise, step in _section_steps(st, exercises):
                 answer = latest.get((exercise.id, step.id))
-                if answer is None or not step.answerable:
+                key = (exercise.id, step.id)
+                if answer is None or not step.answerable or key in used:
+                    continue  # an answer appears once, in the first section that takes it
+                used.add(key)
+                given = _given_on(answer, sessions)
+                title = clean_line(exercise.title)
+                if step.practice:
+                    practised.setdefault(title, {})[_title(step, st)] = given
                     continue
-                used.add((exercise.id, step.id))
+                dates.setdefault(title, set()).add(given)
                 shown = answers.render(step, answer.value)
-                items.append(
+                item, lost = _reword(
                     PlanItem(
                         exercise_id=exercise.id,
                         step_id=step.id,
                         title=_title(step, st),
-                        exercise_title=clean_line(exercise.title),
-                        given_on=_given_on(answer, sessions),
+                        exercise_title=title,
+                        given_on=given,
                         text=shown.text,
                         items=shown.items,
                         concern=shown.concern,
-                    )
+                    ),
+                    kind,
+                    edits,
                 )
+                stale += lost
+                items.append(item)
         sections.append(
             PlanSection(
                 id=st.id,
                 title=st.title,
                 domain=st.domain,
+                question=st.question,
                 intro=st.intro,
                 empty=st.empty,
                 fixed=st.fixed,
@@ -365,10 +407,10 @@ def compile_plan(
         gone_step = known.step(step_id) if known is not None else None
         if gone_step is not None and gone_step.answerable:
             # still in the content: an orphan only if it feeds this plan at a section we lack
-            lost = [
+            missing = [
                 f for f in gone_step.feeds if f.startswith(kind + ".") and f not in template_ids
             ]
-            if not lost:
+            if not missing:
                 continue
         elif known is not None and _plan_of_exercise(known) != kind:
             continue
@@ -389,16 +431,26 @@ def compile_plan(
 
     reformulated = None
     if kind == "keep-safe":
-        dates = [i.given_on for s in sections for i in s.items if i.given_on is not None]
-        reformulated = max(dates) if dates else None
+        days = [i.given_on for s in sections for i in s.items if i.given_on is not None]
+        reformulated = max(days) if days else None
     if review_on is None:
         versions = [v for v in data.versions if v.kind == kind]
         if versions:
             review_on = max(versions, key=lambda v: v.number).review_on
-
+    sources = tuple(
+        Source(
+            exercise_title=title,
+            dates=tuple(sorted(dates.get(title, ()))),
+            practised=_practised(practised.get(title, {})),
+        )
+        for title in dict.fromkeys([*dates, *practised])
+    )
+    title = template.title
+    if kind == "keep-safe":
+        title = f"{template.title} for {clean_line(data.client.name)}"
     return Plan(
         kind=kind,
-        title=template.title,
+        title=title,
         intro=template.intro,
         client_id=data.client.id,
         client_name=data.client.name,
@@ -407,4 +459,6 @@ def compile_plan(
         orphans=tuple(orphans),
         last_reformulated=reformulated,
         review_on=review_on,
+        sources=sources,
+        stale_edits=stale,
     )

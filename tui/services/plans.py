@@ -16,22 +16,24 @@ from pathlib import Path
 from exercises.plan_templates import load_plan_template
 from store.errors import StoreError
 from store.permissions import make_private_dir
-from store.records import Agreement, PlanVersion
+from store.records import Agreement, PlanEdit, PlanVersion
 from store.storage import atomic_write
-from tui.services.clients import OpenClient
+from store.text import clean_line
+from tui.services.clients import PLAN_EDITS, OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, Document, render_bytes
 from tui.services.export.worksheet import worksheet_document
-from tui.services.plan_compiler import Plan, PlanInputs, day
+from tui.services.plan_compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
 from tui.services.plan_compiler import compile_plan as _compile
+from tui.services.plan_document import default_layout
 from tui.services.safe_text import one_line
 
 EXPORT_MODE = 0o600
 
 
 def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
-    """The `kind` plan as it stands now, audited as compiled (before anyone sees it)."""
+    """The `kind` plan as it stands now (a draft), audited as compiled (before anyone sees it)."""
     ctx = oc.ctx
     template = load_plan_template(kind, ctx.content_dirs)
     plan = _compile(kind, template, ctx.library, PlanInputs.from_client_file(oc), ctx.config, today)
@@ -48,22 +50,105 @@ def save_version(
     review_on: date | None = None,
     by: str,
 ) -> PlanVersion:
-    """Save the plan as the next numbered version, with the client's agreement and review date."""
+    """Save the plan as the next numbered version, with the client's agreement and review date:
+    the version keeps the plan itself, so every export of it says exactly what was saved."""
     oc.require_writable()
     number = max((v.number for v in oc.plan_versions(plan.kind)), default=0) + 1
+    draft = plan.with_review(review_on).with_status(None)
     version = PlanVersion.model_validate(
         {
             "kind": plan.kind,
             "number": number,
             "saved_by": by,
-            "markdown": plan.with_review(review_on).to_markdown(),
+            "markdown": draft.to_markdown(),
             "agreement": agreement,
             "agreement_reason": reason,
             "review_on": review_on,
+            "content": draft.content(),
         }
     )
     oc._cf.add_plan_version(version)
     return version
+
+
+def status_of(version: PlanVersion) -> PlanStatus:
+    return PlanStatus(
+        version=version.number,
+        saved_on=version.saved_at.date(),
+        saved_by=version.saved_by,
+        agreement=version.agreement,
+        reason=version.agreement_reason,
+        review_on=version.review_on,
+    )
+
+
+def _same_plan(a: Plan, b: Plan) -> bool:
+    skip = {"compiled_on", "status"}
+    return a.model_dump(exclude=skip) == b.model_dump(exclude=skip)
+
+
+def as_saved(oc: OpenClient, plan: Plan) -> Plan:
+    """`plan` marked as the latest saved version when it is that version unchanged (so an export
+    of it says "Version 3, agreed"); otherwise a draft."""
+    latest = max(oc.plan_versions(plan.kind), key=lambda v: v.number, default=None)
+    if latest is not None and latest.content is not None:
+        saved = Plan.from_content(latest.content, None)
+        if _same_plan(saved, plan):
+            return plan.with_status(status_of(latest))
+    return plan.with_status(None)
+
+
+def saved_plan(oc: OpenClient, kind: str, number: int | None = None) -> Plan | None:
+    """Saved version `number` (the latest when None) as the plan it was, with its status; None
+    when there is none, or it was saved before versions kept their plan (then only its
+    Markdown exists: export a draft, or the Markdown)."""
+    versions = oc.plan_versions(kind)
+    if number is not None:
+        versions = [v for v in versions if v.number == number]
+        if not versions:
+            raise UserError(f"no saved version {number} of the {kind} plan for {oc.client_id}")
+    if not versions:
+        return None
+    version = max(versions, key=lambda v: v.number)
+    if version.content is None:
+        return None
+    return Plan.from_content(version.content, status_of(version))
+
+
+def reword(
+    oc: OpenClient, plan: Plan, item: PlanItem, index: int, wording: str, *, by: str
+) -> PlanEdit:
+    """Keep the client's rewording of one item (`index` into its list, or -1 for its text) as a
+    plan-level edit: the answer stays in the record as it was given."""
+    oc.require_writable()
+    original = item.text if index == -1 else item.items[index]
+    if item.reworded and index in item.reworded:  # a new rewording of an already reworded item
+        previous = next(
+            (
+                e
+                for e in oc.plan_edits()
+                if (e.kind, e.exercise_id, e.step_id, e.index)
+                == (plan.kind, item.exercise_id, item.step_id, index)
+            ),
+            None,
+        )
+        if previous is not None:
+            original = previous.original
+    if not clean_line(wording):
+        raise UserError("a rewording needs some words; leave it to keep the answer as it is")
+    edit = PlanEdit.model_validate(
+        {
+            "kind": plan.kind,
+            "exercise_id": item.exercise_id,
+            "step_id": item.step_id,
+            "index": index,
+            "original": original,
+            "wording": wording,
+            "by": by,
+        }
+    )
+    oc._cf.save_record(PLAN_EDITS, edit, ["kind", "exercise_id", "step_id", "index"])
+    return edit
 
 
 def export_name(client_id: str, kind: str, fmt: str, on: date) -> str:
@@ -111,17 +196,35 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def layout_for(oc: OpenClient) -> str:
+    """The layout the client's recorded needs call for (Easy Read, large print, or standard)."""
+    needs = oc.client().needs
+    return default_layout(
+        needs.literacy,
+        bool(needs.learning_disability or needs.intellectual_disability),
+        needs.accessibility,
+    )
+
+
 def export_plan(
-    oc: OpenClient, plan: Plan, fmt: str, dest: Path | None, *, printed_on: date
+    oc: OpenClient,
+    plan: Plan,
+    fmt: str,
+    dest: Path | None,
+    *,
+    printed_on: date,
+    layout: str | None = None,
 ) -> Path | bytes:
-    """The plan in `fmt`, audited as exported first; written to `dest` (0600), or returned as
-    bytes for the caller to print when `dest` is None (never a PDF)."""
+    """The plan in `fmt` and `layout` (by default the one the client's needs call for),
+    audited as exported first; written to `dest` (0600), or returned as bytes for the caller
+    to print when `dest` is None (never a PDF)."""
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
     target = check_destination(oc.ctx, dest, oc.client_id) if dest is not None else None
-    data = render_bytes(plan.document(printed_on=printed_on), fmt)
+    layout = layout or layout_for(oc)
+    data = render_bytes(plan.document(printed_on=printed_on, layout=layout), fmt)
     # audited before anything leaves; if the log cannot be written, nothing is output
     oc._cf.record("exported", [plan.kind], {"format": fmt, "to": "file" if target else "stdout"})
     return data if target is None else _write(target, data)

@@ -23,7 +23,7 @@ class Block(BaseModel):
       and `flag` after it (e.g. "■ CLEAR CONCERN");
     - label: a bold `text` with `aside` in brackets (step title, and where and when it was given);
     - text: a paragraph, line breaks kept;
-    - items: a bulleted list (`numbered` for 1., 2., ...);
+    - items: a bulleted list (`numbered` for 1., 2., ...; `small` for small print);
     - note: a quieter line (empty-section text, introductions, instructions);
     - write: `lines` blank lines to write on (worksheets), numbered when `numbered`;
     - grid: a blank table of `columns` with `lines` rows (worksheets).
@@ -38,6 +38,7 @@ class Block(BaseModel):
     level: int = 2
     items: tuple[str, ...] = ()
     numbered: bool = False
+    small: bool = False
     columns: tuple[str, ...] = ()
     lines: int = 0
 
@@ -48,9 +49,15 @@ class Document(BaseModel):
     title: str
     #: lines under the title (who it is for, dates).
     header: tuple[str, ...] = ()
+    #: what the document says about itself (a plan's version, agreement and review date).
+    status: tuple[str, ...] = ()
+    #: printed on every page when set (a plan that is not a saved version).
+    draft: str = ""
     blocks: tuple[Block, ...] = ()
     #: a closing line (printed on, source credits).
     footer: str = ""
+    #: "standard", "large" (printed large) or "easy-read" (plain, short lines, larger print).
+    layout: str = "standard"
 
 
 def safe(text: object) -> str:

@@ -32,9 +32,16 @@ table.grid th, table.grid td { border: 1px solid #000; padding: .3em; text-align
                                vertical-align: top; }
 table.grid td { height: 3em; }
 footer { margin-top: 2em; font-size: .85em; border-top: 1px solid #666; }
+.status { border: 1px solid #000; padding: .3em .6em; }
+.status p { margin: .1em 0; }
+.draft { font-weight: bold; text-transform: uppercase; border: 2px solid #000; padding: .2em .5em; }
+.small li { font-size: .85em; }
+body.large { font-size: 16pt; }
+body.easy-read { font-size: 15pt; line-height: 1.7; max-width: 32em; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   h2, h3, .label { break-after: avoid; page-break-after: avoid; }
+  .draft { position: running(draft); }
   li, .answer, tr { break-inside: avoid; page-break-inside: avoid; }
   a { color: #000; text-decoration: none; }
 }
@@ -63,7 +70,8 @@ def _block(block: Block) -> str:
     if block.kind == "items":
         tag = "ol" if block.numbered else "ul"
         items = "".join(f'<li dir="auto">{esc(item)}</li>' for item in block.items)
-        return f"<{tag}>{items}</{tag}>"
+        small = ' class="small"' if block.small else ""
+        return f"<{tag}{small}>{items}</{tag}>"
     if block.kind == "write":
         return "".join('<div class="write"></div>' for _ in range(block.lines))
     if block.kind == "grid":
@@ -79,6 +87,11 @@ def _block(block: Block) -> str:
 def to_html(doc: Document) -> str:
     """A complete HTML5 page."""
     header = "".join(f"<p>{esc(line)}</p>" for line in doc.header)
+    if doc.status:
+        header += '<div class="status">' + "".join(f"<p>{esc(s)}</p>" for s in doc.status)
+        header += "</div>"
+    draft = f'<p class="draft">{esc(doc.draft)}</p>\n' if doc.draft else ""
+    layout = f' class="{esc(doc.layout)}"' if doc.layout != "standard" else ""
     body = "\n".join(p for p in (_block(b) for b in doc.blocks) if p)
     footer = f"<footer><p>{esc(doc.footer)}</p></footer>" if doc.footer else ""
     return (
@@ -88,7 +101,7 @@ def to_html(doc: Document) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">\n"
-        f"<title>{esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<h1 dir="auto">{esc(doc.title)}</h1>\n<div class="header">{header}</div>\n'
-        f"{body}\n{footer}\n</body>\n</html>\n"
+        f"<title>{esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body{layout}>\n"
+        f'{draft}<h1 dir="auto">{esc(doc.title)}</h1>\n<div class="header">{header}</div>\n'
+        f"{body}\n{footer}\n{draft}</body>\n</html>\n"
     )

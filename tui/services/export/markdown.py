@@ -80,9 +80,12 @@ def _block(block: Block) -> str:
 
 def to_markdown(doc: Document) -> str:
     """The whole document as Markdown text, ending in one newline."""
-    parts = [f"# {escape(doc.title)}"]
+    parts = [f"**{escape(doc.draft).upper()}**"] if doc.draft else []
+    parts.append(f"# {escape(doc.title)}")
     if doc.header:
         parts.append("\\\n".join(escape(line) for line in doc.header))
+    if doc.status:
+        parts.append("\\\n".join(f"_{escape(line)}_" for line in doc.status))
     parts.extend(p for p in (_block(b) for b in doc.blocks) if p)
     if escape(doc.footer):
         parts.append(f"_{escape(doc.footer)}_")

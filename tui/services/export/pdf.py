@@ -22,7 +22,6 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
 BOLD = FONTS / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
-LINE = 5.5  # mm per line at 11 pt
 
 
 @lru_cache(maxsize=2)
@@ -73,22 +72,50 @@ def printable(text: str, bold: bool = False) -> str:
     return visual_order(fit_font(text, bold))
 
 
+#: type sizes (pt) and line height (mm) per layout: body, headings, small print.
+SCALES = {
+    "standard": {"body": 9.5, "h2": 12.0, "h3": 10.5, "small": 7.5, "line": 4.3},
+    "large": {"body": 16.0, "h2": 20.0, "h3": 17.0, "small": 12.0, "line": 7.6},
+    "easy-read": {"body": 14.0, "h2": 17.0, "h3": 15.0, "small": 10.0, "line": 7.0},
+}
+
+
 class _PDF(FPDF):
     doc_title = ""
+    draft = ""
+    #: a short closing line ("Printed on 3 Dec 2026.") goes in every page's footer instead
+    printed = ""
+    scale: dict[str, float] = SCALES["standard"]
+
+    def header(self) -> None:
+        if not self.draft:
+            return
+        self.set_y(6)
+        self.set_font(FAMILY, "B", 9)
+        self.cell(0, 5, fit_font(f"{self.draft.upper()}"), align="C")
+        self.set_y(self.t_margin)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
-        self.cell(0, 5, fit_font(f"{self.doc_title} · page {self.page_no()} of {{nb}}"), align="C")
+        mark = f" · {self.draft.upper()}" if self.draft else ""
+        printed = f" · {self.printed}" if self.printed else ""
+        text = f"{self.doc_title}{printed} · page {self.page_no()} of {{nb}}{mark}"
+        self.cell(0, 5, fit_font(text), align="C")
 
 
-def _new_pdf(title: str) -> _PDF:
+def _new_pdf(doc: Document) -> _PDF:
+    title = safe(doc.title)
     pdf = _PDF(format="A4")
     pdf.doc_title = title[:80]
+    pdf.draft = safe(doc.draft)
+    if len(doc.footer) <= 40:
+        pdf.printed = safe(doc.footer).rstrip(".")
+    pdf.scale = SCALES.get(doc.layout, SCALES["standard"])
     pdf.add_font(FAMILY, "", str(REGULAR))
     pdf.add_font(FAMILY, "B", str(BOLD))
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_margins(15, 12, 15)
+    pdf.set_auto_page_break(True, margin=14)
     pdf.alias_nb_pages()
     pdf.set_title(fit_font(title))
     pdf.set_creator("Wellbeing Guide")
@@ -97,19 +124,19 @@ def _new_pdf(title: str) -> _PDF:
 
 
 def _para(
-    pdf: FPDF,
+    pdf: _PDF,
     text: str,
     *,
-    size: float = 11,
+    size: float | None = None,
     bold: bool = False,
     indent: float = 0,
-    height: float = LINE,
+    height: float | None = None,
 ) -> None:
-    pdf.set_font(FAMILY, "B" if bold else "", size)
+    pdf.set_font(FAMILY, "B" if bold else "", size or pdf.scale["body"])
     pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(
         pdf.epw - indent,
-        height,
+        height or pdf.scale["line"],
         printable(text, bold),
         markdown=False,
         new_x=XPos.LMARGIN,
@@ -117,46 +144,123 @@ def _para(
     )
 
 
-def _block(pdf: FPDF, block: Block) -> None:
+def _height(pdf: _PDF, text: str, size: float, width: float, bold: bool = False) -> float:
+    """How tall `text` prints at `size` in `width` (to keep a heading with what follows)."""
+    pdf.set_font(FAMILY, "B" if bold else "", size)
+    lines = pdf.multi_cell(
+        width, pdf.scale["line"], printable(text or " ", bold), dry_run=True, output="LINES"
+    )
+    assert isinstance(lines, list)
+    return len(lines) * pdf.scale["line"]
+
+
+def _first_lines(pdf: _PDF, after: list[Block]) -> float:
+    """The height of what must not be parted from a heading or a label: the next label, and the
+    first line of what it introduces."""
+    need = 0.0
+    for block in after[:2]:
+        if block.kind == "label":
+            need += _height(pdf, block.text, pdf.scale["body"], pdf.epw, bold=True) + 1.5
+            continue
+        if block.kind in ("text", "note"):
+            need += pdf.scale["line"] * 2
+        elif block.kind == "items" and block.items:
+            need += _height(pdf, block.items[0], pdf.scale["body"], pdf.epw - 9)
+        break
+    return need
+
+
+def _columns(pdf: _PDF, block: Block) -> int:
+    """How many short entries fit side by side (1 when any entry is long, or numbered)."""
+    if block.numbered or block.small or len(block.items) < 2:
+        return 1
+    widest = max(pdf.get_string_width(printable(item)) for item in block.items) + 9
+    for columns in (3, 2):
+        if widest <= (pdf.epw - 3) / columns and len(block.items) > columns - 1:
+            return columns
+    return 1
+
+
+def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
+    """Print `block`; True when it also printed the block after it."""
+    scale = pdf.scale
     if block.kind == "heading":
-        pdf.ln(3 if block.level > 2 else 5)
-        if pdf.will_page_break(30):
-            pdf.add_page()
+        big = block.level <= 2
+        pdf.ln(2.2 if big else 1.6)
         text = safe(block.text).replace("\n", " ")
         if block.aside:
             text += f" — {safe(block.aside)}"
         if block.flag:
             text += f"  {safe(block.flag)}"
-        _para(pdf, text, size=14 if block.level <= 2 else 12, bold=True, height=7)
-        if block.level <= 2:
+        size = scale["h2"] if big else scale["h3"]
+        need = _height(pdf, text, size, pdf.epw, bold=True) + _first_lines(pdf, after) + 3
+        if pdf.will_page_break(need):
+            pdf.add_page()  # a heading never ends a page: it moves with what it introduces
+        _para(pdf, text, size=size, bold=True, height=scale["line"] * 1.15)
+        if big:
             y = pdf.get_y()
             pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
-            pdf.ln(1.5)
+            pdf.ln(0.6)
     elif block.kind == "label":
-        pdf.ln(1.5)
+        pdf.ln(0.8)
         text = safe(block.text) + (f" ({safe(block.aside)})" if block.aside else "")
+        nxt = after[0] if after else None
+        if nxt is not None and nxt.kind == "text" and nxt.text.strip() and "\n" not in nxt.text:
+            # a label and a short answer read as one line: "Using it: when I start ..."
+            need = _height(pdf, f"{text}: {nxt.text}", scale["body"], pdf.epw) + scale["line"]
+            if pdf.will_page_break(need):
+                pdf.add_page()
+            pdf.set_x(pdf.l_margin)
+            pdf.set_font(FAMILY, "B", scale["body"])
+            pdf.write(scale["line"], printable(f"{text}: ", bold=True))
+            pdf.set_font(FAMILY, "", scale["body"])
+            pdf.write(scale["line"], printable(nxt.text.strip()))
+            pdf.ln(scale["line"])
+            return True
+        need = _height(pdf, text, scale["body"], pdf.epw, bold=True) + _first_lines(pdf, after)
+        if pdf.will_page_break(need):
+            pdf.add_page()  # nor does a label
         _para(pdf, text, bold=True)
     elif block.kind == "text":
         _para(pdf, block.text.strip("\n"), indent=4)
     elif block.kind == "note":
         if block.text.strip():
-            _para(pdf, block.text, size=10)
+            _para(pdf, block.text, size=scale["body"] - 1, height=scale["line"] * 0.9)
     elif block.kind == "items":
+        size = scale["small"] if block.small else scale["body"]
+        line = scale["line"] * (0.8 if block.small else 1)
+        pdf.set_font(FAMILY, "", size)
+        if block.small:  # small print (where a plan comes from) runs on as one paragraph
+            _para(pdf, " · ".join(block.items), size=size, height=line)
+            return False
+        columns = _columns(pdf, block)
+        if columns > 1:  # short entries side by side, read left to right
+            width = (pdf.epw - 3) / columns
+            for start in range(0, len(block.items), columns):
+                if pdf.will_page_break(line):
+                    pdf.add_page()
+                y = pdf.get_y()
+                for n, item in enumerate(block.items[start : start + columns]):
+                    pdf.set_xy(pdf.l_margin + 3 + n * width, y)
+                    pdf.cell(6, line, "•")
+                    pdf.cell(width - 6, line, printable(item))
+                pdf.set_xy(pdf.l_margin, y + line)
+            return False
         for n, item in enumerate(block.items, 1):
             marker = f"{n}." if block.numbered else "•"
-            pdf.set_font(FAMILY, "", 11)
+            pdf.set_font(FAMILY, "", size)
             pdf.set_x(pdf.l_margin + 3)
-            pdf.cell(6, LINE, marker)
+            pdf.cell(6, line, marker)
             pdf.multi_cell(
                 pdf.epw - 9,
-                LINE,
+                line,
                 printable(item or " "),
                 markdown=False,
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
             )
     elif block.kind == "write":
-        pdf.set_font(FAMILY, "", 11)
+        pdf.set_font(FAMILY, "", scale["body"])
         for n in range(1, block.lines + 1):
             if pdf.will_page_break(9):
                 pdf.add_page()
@@ -164,17 +268,17 @@ def _block(pdf: FPDF, block: Block) -> None:
             y = pdf.get_y()
             left = pdf.l_margin + 4
             if block.numbered:
-                pdf.set_xy(left, y - LINE)
-                pdf.cell(6, LINE, f"{n}.")
+                pdf.set_xy(left, y - scale["line"])
+                pdf.cell(6, scale["line"], f"{n}.")
                 left += 7
             pdf.line(left, y, pdf.l_margin + pdf.epw, y)
             pdf.set_xy(pdf.l_margin, y)
         pdf.ln(2)
     elif block.kind == "grid":
-        pdf.set_font(FAMILY, "", 10)
+        pdf.set_font(FAMILY, "", scale["body"] - 0.5)
         pdf.ln(1)
         with pdf.table(
-            line_height=LINE,
+            line_height=scale["line"],
             text_align="LEFT",
             first_row_as_headings=True,
             headings_style=FontFace(emphasis="BOLD"),
@@ -189,18 +293,27 @@ def _block(pdf: FPDF, block: Block) -> None:
         pdf.ln(2)
     else:
         raise ValueError(f"unknown block kind {block.kind!r}")
+    return False
 
 
 def to_pdf(doc: Document) -> bytes:
     """The whole document as PDF bytes."""
-    pdf = _new_pdf(safe(doc.title))
-    _para(pdf, doc.title, size=18, bold=True, height=9)
+    pdf = _new_pdf(doc)
+    _para(pdf, doc.title, size=pdf.scale["h2"] + 4, bold=True, height=pdf.scale["line"] * 1.6)
     pdf.ln(1)
     for line in doc.header:
-        _para(pdf, line, size=10)
-    for block in doc.blocks:
-        _block(pdf, block)
-    if doc.footer:
-        pdf.ln(6)
-        _para(pdf, doc.footer, size=9)
+        _para(pdf, line, size=pdf.scale["body"] - 1)
+    if doc.status:
+        pdf.ln(1)
+        _para(pdf, "  ".join(doc.status), size=pdf.scale["body"] - 1, bold=True)
+    blocks = list(doc.blocks)
+    skip = False
+    for n, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        skip = _block(pdf, block, blocks[n + 1 :])
+    if doc.footer and not pdf.printed:
+        pdf.ln(4)
+        _para(pdf, doc.footer, size=pdf.scale["small"] + 1)
     return bytes(pdf.output())

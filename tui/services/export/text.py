@@ -7,6 +7,8 @@ import textwrap
 from tui.services.export.document import Block, Document, safe
 
 WIDTH = 80
+#: Easy Read keeps lines short.
+EASY_WIDTH = 56
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None, width: int = WIDTH) -> list[str]:
@@ -35,30 +37,30 @@ def _wrap(text: str, indent: str = "", first: str | None = None, width: int = WI
     return out
 
 
-def _block(block: Block) -> list[str]:
+def _block(block: Block, width: int = WIDTH) -> list[str]:
     if block.kind == "heading":
         text = safe(block.text).replace("\n", " ")
         if block.level <= 2:
             text = text.upper()
         if block.aside:
             text += f" - {safe(block.aside)}"
-        lines = _wrap(text) or [""]
+        lines = _wrap(text, width=width) or [""]
         if block.flag:  # on its own line, so the words of a warning are never split
             lines.append(safe(block.flag))
         rule = "-" if block.level <= 2 else "."
-        return lines + [rule * min(WIDTH, max(3, *(len(line) for line in lines)))]
+        return lines + [rule * min(width, max(3, *(len(line) for line in lines)))]
     if block.kind == "label":
         text = safe(block.text) + (f" ({safe(block.aside)})" if block.aside else "")
-        return _wrap(text.replace("\n", " ") + ":")
+        return _wrap(text.replace("\n", " ") + ":", width=width)
     if block.kind == "text":
-        return _wrap(block.text, indent="  ")
+        return _wrap(block.text, indent="  ", width=width)
     if block.kind == "note":
-        return _wrap(block.text)
+        return _wrap(block.text, width=width)
     if block.kind == "items":
         out: list[str] = []
         for n, item in enumerate(block.items, 1):
             marker = f"  {n}. " if block.numbered else "  - "
-            out.extend(_wrap(item or " ", indent=" " * len(marker), first=marker))
+            out.extend(_wrap(item or " ", indent=" " * len(marker), first=marker, width=width))
         return out
     if block.kind == "write":
         if block.numbered:
@@ -76,16 +78,24 @@ def _block(block: Block) -> list[str]:
 
 
 def to_text(doc: Document) -> str:
-    """The whole document as text; no line is longer than 80 columns."""
-    title = _wrap(doc.title.upper()) or [""]
-    lines = [*title, "=" * min(WIDTH, max(3, *(len(t) for t in title)))]
+    """The whole document as text; no line is longer than 80 columns (56 in Easy Read)."""
+    width = EASY_WIDTH if doc.layout == "easy-read" else WIDTH
+    lines: list[str] = []
+    if doc.draft:
+        lines += [f"*** {safe(doc.draft).upper()} ***", ""]
+    title = _wrap(doc.title.upper(), width=width) or [""]
+    lines += [*title, "=" * min(width, max(3, *(len(t) for t in title)))]
     for line in doc.header:
-        lines.extend(_wrap(line))
+        lines.extend(_wrap(line, width=width))
+    if doc.status:
+        lines.append("")
+        for line in doc.status:
+            lines.extend(_wrap(line, width=width))
     for block in doc.blocks:
-        rendered = _block(block)
+        rendered = _block(block, width)
         if rendered:
             lines.append("")
             lines.extend(rendered)
     if doc.footer:
-        lines.extend(["", *_wrap(doc.footer)])
+        lines.extend(["", *_wrap(doc.footer, width=width)])
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -6,6 +6,8 @@ Safe review) are never printed for a client.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 
 from exercises.models import Exercise, Option, Step, StepKind
@@ -114,25 +116,47 @@ def _answer_space(step: Step) -> list[Block]:
         )
         return blocks
     if step.kind is StepKind.TIMED:
-        items = []
-        for pattern in step.patterns:
-            phases = ", ".join(
-                f"{clean_line(p.label)} for {p.seconds} seconds" for p in pattern.phases
-            )
-            items.append(f"{clean_line(pattern.label)}: {phases}")
-        blocks = [
-            Block(
-                kind="note",
-                text=f"Choose a pattern and repeat it {step.cycles} times, "
-                "counting the seconds slowly in your head.",
-            )
-        ]
-        if items:
-            blocks.append(Block(kind="items", items=tuple(items)))
-        blocks.append(Block(kind="note", text="Which pattern did you use, and how many times?"))
-        blocks.append(Block(kind="write", lines=2))
-        return blocks
+        return _timed(step)
     return []
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _timed(step: Step) -> list[Block]:
+    """One guided practice prints its words (each phrase, then a pause); a choice of breathing
+    patterns prints each pattern's counts."""
+    if len(step.patterns) == 1 and all(p.cue for p in step.patterns[0].phases):
+        lines = tuple(
+            f"{clean_line(p.cue)} (pause for about {p.seconds} seconds)"
+            for p in step.patterns[0].phases
+        )
+        blocks = [Block(kind="items", items=lines, numbered=True)]
+        if step.cycles > 1:
+            blocks.append(Block(kind="note", text=f"Go through it {_times(step.cycles)}."))
+        return blocks
+    items = tuple(
+        f"{clean_line(pattern.label)}: "
+        + ", ".join(f"{clean_line(p.label).lower()} for {p.seconds}" for p in pattern.phases)
+        + " seconds"
+        for pattern in step.patterns
+    )
+    return [
+        Block(
+            kind="note",
+            text=f"Choose a pattern and go through it {_times(step.cycles)}, "
+            "counting the seconds slowly in your head.",
+        ),
+        Block(kind="items", items=items),
+        Block(kind="note", text="Which pattern did you use, and how many times?"),
+        Block(kind="write", lines=2),
+    ]
+
+
+def worksheet_title(step: Step) -> str:
+    """A step's title without a number of its own (the worksheet numbers the questions)."""
+    return re.sub(r"^\d+[.)]\s+", "", clean_line(step.title))
 
 
 def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
@@ -141,18 +165,16 @@ def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
         raise UserError(
             f"exercise {exercise.id} is practitioner-led and is not printed as a worksheet"
         )
-    header = []
-    if exercise.summary:
-        header.append(clean_line(exercise.summary))
-    header.append("Name: ______________________    Date: ______________")
+    # the summary is written for practitioners ("the client's ..."): a worksheet speaks to you
+    header = ["Your name: ______________________    Date: ______________"]
     blocks: list[Block] = []
     number = 0
     for step in exercise.steps:
         if step.answerable:
             number += 1
-            title = f"{number}. {clean_line(step.title)}"
+            title = f"{number}. {worksheet_title(step)}"
         else:
-            title = clean_line(step.title)
+            title = worksheet_title(step)
         blocks.append(Block(kind="heading", text=title, level=2))
         blocks.extend(_prompt(step))
         blocks.extend(_answer_space(step))
