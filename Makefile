@@ -3,19 +3,25 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+#: the app alone (`make run`); the test and check tools on top of it (`make test`)
+APP    := $(VENV)/.installed-app
 
 .PHONY: run test check bench lint demo clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(APP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e .
+	touch $(APP)
+
+$(STAMP): $(APP)
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(APP)
 	$(VENV)/bin/wellbeing
 
-demo: $(STAMP)
+demo: $(APP)
 	$(VENV)/bin/wellbeing --demo
 
 test: check

@@ -63,6 +63,9 @@ class Option(Frozen):
     tone: Literal["", "green", "amber", "red"] = ""
     #: choosing this option opens a follow-up on the client (Keep Safe "clear concern").
     opens_follow_up: bool = False
+    #: choosing this option offers to open one, and the practitioner decides (Wellbeing Traffic
+    #: Light "red").
+    proposes_follow_up: bool = False
 
 
 class Column(Frozen):
@@ -115,6 +118,11 @@ class Step(Frozen):
     body: str = ""
     #: the step is a script to be read aloud: shown prominently in phone sessions.
     aloud: bool = False
+    #: guidance for the practitioner only: shown apart from the prompt, never read aloud.
+    guidance: str = ""
+    #: whose words the answer is: the client's, or the practitioner's judgement (a Keep Safe
+    #: concern level). Stored with the answer and shown as such.
+    voice: Literal["client", "practitioner"] = "client"
     #: plan sections this answer feeds, as "PLAN.SECTION" (e.g. "wellbeing.traffic-light").
     feeds: tuple[str, ...] = ()
     optional: bool = False

@@ -30,7 +30,9 @@ class AuditScreen(Screen[None]):
     """The audit trail of one client, newest first, with the chain verdict above it."""
 
     CSS_PATH = "audit_view.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="audit-view.back")
+    ]
 
     def __init__(
         self, entries: list[dict[str, Any]], problems: list[Any], *, client_id: str = ""

@@ -64,8 +64,8 @@ class ClientFormScreen(ModalScreen[str | None]):
 
     CSS_PATH = "client_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="client-form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="client-form.save"),
     ]
 
     def __init__(self, ctx: Context):

@@ -31,11 +31,11 @@ class ClientListScreen(Screen[None]):
     CSS_PATH = "client_list.tcss"
     AUTO_FOCUS = "#clients"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_client", "Add client"),
-        Binding("slash", "find", "Find client"),
-        Binding("d", "directory", "Interventions"),
-        Binding("enter", "open_client", "Open", show=False),
-        Binding("f5", "reload", "Reload", show=False),
+        Binding("a", "add_client", "Add client", id="client-list.add-client"),
+        Binding("slash", "find", "Find client", id="client-list.find"),
+        Binding("d", "directory", "Interventions", id="client-list.directory"),
+        Binding("enter", "open_client", "Open", id="client-list.open-client"),
+        Binding("f5", "reload", "Reload", show=False, id="client-list.reload"),
     ]
 
     def __init__(self) -> None:

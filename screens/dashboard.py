@@ -49,17 +49,24 @@ PLANS = Binding.Group("Plans")
 class DashboardScreen(Screen[None]):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_session", "New session"),
-        Binding("r", "resume", "Resume"),
-        Binding("w", "plan('wellbeing')", "Wellbeing Plan", group=PLANS),
-        Binding("k", "plan('keep-safe')", "Keep Safe Plan", group=PLANS),
-        Binding("e", "eligibility", "Eligibility"),
-        Binding("p", "profile", "Profile", show=False),
+        Binding("n", "new_session", "New session", id="dashboard.new-session"),
+        Binding("r", "resume", "Resume", id="dashboard.resume"),
+        Binding(
+            "w", "plan('wellbeing')", "Wellbeing Plan", group=PLANS, id="dashboard.plan-wellbeing"
+        ),
+        Binding(
+            "k", "plan('keep-safe')", "Keep Safe Plan", group=PLANS, id="dashboard.plan-keep-safe"
+        ),
+        Binding("e", "eligibility", "Eligibility", id="dashboard.eligibility"),
+        Binding("p", "profile", "Profile", show=False, id="dashboard.profile"),
         # The footer holds what fits in 80 columns; the rest are in the help (f1) and palette.
-        Binding("a", "audit", "Audit trail", show=False),
-        Binding("c", "close_follow_up", "Close follow-up", show=False),
-        Binding("d", "directory", "Interventions", show=False),
-        Binding("escape", "back", "Back"),
+        Binding("a", "audit", "Audit trail", show=False, id="dashboard.audit"),
+        Binding(
+            "c", "close_follow_up", "Close follow-up", show=False, id="dashboard.close-follow-up"
+        ),
+        Binding("d", "directory", "Interventions", show=False, id="dashboard.directory"),
+        Binding("o", "worksheets", "Worksheets to post", show=False, id="dashboard.worksheets"),
+        Binding("escape", "back", "Back", id="dashboard.back"),
     ]
 
     def __init__(self, client: OpenClient):
@@ -218,6 +225,12 @@ class DashboardScreen(Screen[None]):
 
     def action_audit(self) -> None:
         host(self).show_audit(self.oc)
+
+    def action_worksheets(self) -> None:
+        from screens.worksheets import WorksheetsScreen
+
+        app = host(self)
+        self.app.push_screen(WorksheetsScreen(app.ctx, app.ctx.export_dir, app.today()))
 
     def action_directory(self) -> None:
         host(self).show_directory()

@@ -65,15 +65,15 @@ class DirectoryScreen(Screen[None]):
     CSS_PATH = "directory.tcss"
     TITLE = "Interventions directory"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "search", "Search"),
-        Binding("b", "browse", "Group by"),
-        Binding("g", "gender", "Gender"),
-        Binding("t", "type", "Type"),
-        Binding("s", "section", "Section", show=False),
-        Binding("n", "need", "Need area", show=False),
-        Binding("x", "clear", "Clear filters", show=False),
-        Binding("d", "detail", "Read detail", show=False),
+        Binding("escape", "back", "Back", id="directory.back"),
+        Binding("slash", "search", "Search", id="directory.search"),
+        Binding("b", "browse", "Group by", id="directory.browse"),
+        Binding("g", "gender", "Gender", id="directory.gender"),
+        Binding("t", "type", "Type", id="directory.type"),
+        Binding("s", "section", "Section", show=False, id="directory.section"),
+        Binding("n", "need", "Need area", show=False, id="directory.need"),
+        Binding("x", "clear", "Clear filters", show=False, id="directory.clear"),
+        Binding("d", "detail", "Read detail", show=False, id="directory.detail"),
     ]
 
     def __init__(

@@ -72,10 +72,10 @@ class ReferralScreen(ModalScreen[Referral | None]):
 
     CSS_PATH = "eligibility.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "decide('refer')", "Refer"),
-        Binding("ctrl+n", "decide('not_refer')", "Do not refer"),
-        Binding("ctrl+s", "save", "Save decision"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+r", "decide('refer')", "Refer", id="eligibility.decide-refer"),
+        Binding("ctrl+n", "decide('not_refer')", "Do not refer", id="eligibility.decide-not-refer"),
+        Binding("ctrl+s", "save", "Save decision", id="eligibility.save"),
+        Binding("escape", "cancel", "Cancel", id="eligibility.cancel"),
     ]
 
     def __init__(self, assessment: Assessment, recorded_by: str) -> None:
@@ -151,11 +151,11 @@ class EligibilityScreen(Screen[None]):
     CSS_PATH = "eligibility.tcss"
     TITLE = "Eligibility check"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("i", "add_facts", "Add facts"),
-        Binding("r", "referral", "Record referral"),
-        Binding("v", "verdict_filter", "Filter verdicts"),
-        Binding("d", "detail", "Read detail", show=False),
+        Binding("escape", "back", "Back", id="eligibility.back"),
+        Binding("i", "add_facts", "Add facts", id="eligibility.add-facts"),
+        Binding("r", "referral", "Record referral", id="eligibility.referral"),
+        Binding("v", "verdict_filter", "Filter verdicts", id="eligibility.verdict-filter"),
+        Binding("d", "detail", "Read detail", show=False, id="eligibility.detail"),
     ]
 
     def __init__(

@@ -22,12 +22,13 @@ from textual.widgets import Footer, Label, Markdown, Static
 from exercises.models import Exercise, Step
 from screens.follow_holder import follow_holder
 from screens.host import host
+from screens.messages import ConfirmScreen
 from screens.steps import StepEditor, editor_for
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
-from store.text import clean_text
+from store.text import clean_line, clean_text
 from tui.services import sessions
-from tui.services.answers import follow_up_reason, is_blank, latest, summary
+from tui.services.answers import follow_up_reason, is_blank, latest, proposes, summary
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
 from tui.services.safe_text import one_line
@@ -58,12 +59,41 @@ class ExerciseScreen(Screen[bool]):
     CSS_PATH = "exercise.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+b", "back", "Back", tooltip="Go to the previous step", priority=True),
-        Binding("pageup", "back", "Back", show=False),
-        Binding("ctrl+n", "next", "Next", tooltip="Go to the next step", priority=True),
-        Binding("pagedown", "next", "Next", show=False),
-        Binding("ctrl+s", "skip", "Skip", tooltip="Skip this step for now", priority=True),
-        Binding("escape", "leave", "Leave", tooltip="Leave the exercise (answers are kept)"),
+        Binding(
+            "ctrl+b",
+            "back",
+            "Back",
+            tooltip="Go to the previous step",
+            priority=True,
+            id="exercise.back",
+        ),
+        Binding("pageup", "back", "Back", show=False, id="exercise.back-2"),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            tooltip="Go to the next step",
+            priority=True,
+            id="exercise.next",
+        ),
+        Binding("pagedown", "next", "Next", show=False, id="exercise.next-2"),
+        # ctrl+s means Save on every screen (answers save as you type; this saves at once)
+        Binding(
+            "ctrl+s",
+            "save_now",
+            "Save",
+            tooltip="Save now (answers also save as you type)",
+            priority=True,
+            show=False,
+            id="exercise.save",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            tooltip="Leave the exercise (answers are kept)",
+            id="exercise.leave",
+        ),
     ]
 
     class Saved(Message):
@@ -97,6 +127,7 @@ class ExerciseScreen(Screen[bool]):
         self._disclosures: dict[str, bool] = {}
         self._earlier: dict[str, Answer] = {}
         self._open_follow_ups: set[tuple[str, str]] = set()
+        self._proposed: set[str] = set()  # steps whose proposal was put to the practitioner
         self._pending: set[Hashable] = set()
         self._failed: str = ""
         self._was_on: str = ""
@@ -110,6 +141,7 @@ class ExerciseScreen(Screen[bool]):
             yield Label("", id="save-state", markup=False)
         yield Static("", id="exercise-banner", markup=False)
         yield Label("", id="step-title", markup=False)
+        yield Static("", id="step-guidance", markup=False)
         with VerticalScroll(id="step-prompt-box"):
             yield Markdown("", id="step-prompt", open_links=False)
         yield Static("", id="step-hint", markup=False)
@@ -186,16 +218,21 @@ class ExerciseScreen(Screen[bool]):
             banner.update("READ ONLY: this client is open elsewhere; answers are shown only.")
         elif aloud:
             banner.update("READ ALOUD: read the text below to the client.")
+        elif step.voice == "practitioner":
+            banner.update("YOUR JUDGEMENT: recorded as the practitioner's, not the client's words.")
         elif self.phone:
-            banner.update("Phone session: you are typing the answers on the client's behalf.")
+            banner.update("Phone session: type what the client says, in their words.")
         else:
             banner.update("")
-        banner.display = bool(self.read_only or self.phone)
+        banner.display = bool(self.read_only or self.phone or step.voice == "practitioner")
         banner.set_class(aloud, "-aloud")
         prompt_box = self.query_one("#step-prompt-box")
         prompt_box.set_class(aloud, "-aloud")
         prompt_box.border_title = "Read aloud" if aloud else None
         prompt_box.display = bool(step.body.strip())
+        guidance = self.query_one("#step-guidance", Static)
+        guidance.update(f"For you, not to read aloud: {clean_line(step.guidance)}")
+        guidance.display = bool(step.guidance.strip())
         await self.query_one("#step-prompt", Markdown).update(clean_text(step.body))
         prompt_box.scroll_home(animate=False)
         earlier = self._earlier.get(step.id)
@@ -234,8 +271,9 @@ class ExerciseScreen(Screen[bool]):
             return
         await self.show_step(self.index + 1)
 
-    async def action_skip(self) -> None:
-        await self.action_next()
+    def action_save_now(self) -> None:
+        if not self.read_only:
+            self.saver.flush()
 
     async def action_back(self) -> None:
         if self.index == 0:
@@ -256,12 +294,35 @@ class ExerciseScreen(Screen[bool]):
             return
         self._values[step.id] = event.value
         self._save(step)
+        self._maybe_propose(step, event.value)
+
+    def _maybe_propose(self, step: Step, value: Any) -> None:
+        """An option that proposes a follow-up (Red on the traffic light): ask, once per step."""
+        where = (self.exercise.id, step.id)
+        if not proposes(step, value) or where in self._open_follow_ups:
+            self._proposed.discard(step.id)
+            return
+        if step.id in self._proposed:
+            return
+        self._proposed.add(step.id)
+
+        def answered(accept: bool | None) -> None:
+            if accept and where not in self._open_follow_ups:
+                self._save(step, proposal_accepted=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{one_line(step.title)}: {summary(step, value)}. Open a follow-up to discuss "
+                "with the treatment manager (following the information-sharing protocol)?"
+            ),
+            answered,
+        )
 
     @on(StepEditor.Disclosure)
     def _disclosure(self, event: StepEditor.Disclosure) -> None:
         event.stop()
         step = self.exercise.step(event.step_id)
-        if step is None or self.read_only or not step.disclosure:
+        if step is None or self.read_only or not step.answerable:
             return
         self._disclosures[step.id] = event.marked
         told = self._save(step)
@@ -281,7 +342,7 @@ class ExerciseScreen(Screen[bool]):
         event.stop()
         self._tell(event.text)
 
-    def _save(self, step: Step) -> bool:
+    def _save(self, step: Step, *, proposal_accepted: bool = False) -> bool:
         """A debounced save on the autosave thread; the service applies the follow-up rule,
         and the screen says so at once when this answer will open one (then True)."""
         key = (self.session.id, self.exercise.id, step.id)
@@ -292,7 +353,14 @@ class ExerciseScreen(Screen[bool]):
         def save() -> None:
             try:
                 sessions.save_answer(
-                    oc, session, exercise, step, value, disclosure=disclosure, by=by
+                    oc,
+                    session,
+                    exercise,
+                    step,
+                    value,
+                    disclosure=disclosure,
+                    by=by,
+                    proposal_accepted=proposal_accepted,
                 )
             except Exception as exc:
                 self.post_message(self.Saved(key, exc))
@@ -301,7 +369,8 @@ class ExerciseScreen(Screen[bool]):
 
         self._submit(key, save)
         where = (exercise.id, step.id)
-        if follow_up_reason(step, value, disclosure) and where not in self._open_follow_ups:
+        why = follow_up_reason(step, value, disclosure, proposal_accepted=proposal_accepted)
+        if why and where not in self._open_follow_ups:
             self._open_follow_ups.add(where)
             self._tell(FOLLOW_UP_TOLD)
             return True

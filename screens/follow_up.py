@@ -24,8 +24,8 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Close follow-up"),
+        Binding("escape", "cancel", "Cancel", id="follow-up.cancel"),
+        Binding("ctrl+s", "save", "Close follow-up", id="follow-up.save"),
     ]
 
     def __init__(self, follow_up: FollowUp, today: date):

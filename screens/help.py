@@ -1,7 +1,8 @@
 """The keys, listed: what works on the screen underneath, in the focused field, and everywhere.
 
 Read from the bindings in force on that screen (`Screen.active_bindings`), so keys hidden from the
-footer are listed too, and a key a text field takes for typing is not.
+footer are listed too, and a key a text field takes for typing is not. Each shows its binding id
+in brackets: the name to use in the config's `keymap` to move it to another key.
 """
 
 from __future__ import annotations
@@ -38,17 +39,20 @@ def key_name(key: str) -> str:
 def key_lines(bindings: list[ActiveBinding]) -> list[str]:
     """One line per action with all its keys, in the order the bindings were declared."""
     keys: dict[tuple[str, str], list[str]] = defaultdict(list)
+    ids: dict[tuple[str, str], str] = {}
     for active in bindings:
         binding = active.binding
         if not binding.description:
             continue
         name = binding.key_display or key_name(binding.key)
         slot = keys[(binding.action, binding.description)]
+        ids.setdefault((binding.action, binding.description), binding.id or "")
         if name not in slot:
             slot.append(name)
     return [
         f"{' / '.join(names):<{KEY_WIDTH}} {description}"
-        for (_action, description), names in keys.items()
+        + (f"  [{ids[(action, description)]}]" if ids[(action, description)] else "")
+        for (action, description), names in keys.items()
     ]
 
 
@@ -71,7 +75,9 @@ def keys_of(screen: Screen) -> tuple[list[str], list[str], list[str]]:
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     AUTO_FOCUS = "#help-scroll"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss", "Close", id="help.dismiss")
+    ]
 
     def _below(self) -> Screen | None:
         stack = [s for s in self.app.screen_stack if s is not self]

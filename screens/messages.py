@@ -29,8 +29,8 @@ class ProblemScreen(ModalScreen[bool]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Close"),
-        Binding("r", "take_offer", "Take the offer", show=False),
+        Binding("escape", "dismiss(False)", "Close", id="messages.dismiss-false"),
+        Binding("r", "take_offer", "Take the offer", show=False, id="messages.take-offer"),
     ]
 
     def __init__(self, message: str, *, offer: str | None = None, title: str = "Problem"):
@@ -61,8 +61,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "Yes"),
-        Binding("n,escape", "dismiss(False)", "No"),
+        Binding("y", "dismiss(True)", "Yes", id="messages.dismiss-true"),
+        Binding("n,escape", "dismiss(False)", "No", id="messages.dismiss-false-2"),
     ]
 
     def __init__(self, question: str):

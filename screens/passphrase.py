@@ -32,7 +32,7 @@ class PassphraseScreen(Screen[object]):
 
     CSS_PATH = "passphrase.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+        Binding("ctrl+q", "quit_app", "Quit", priority=True, id="passphrase.quit-app"),
     ]
 
     def __init__(self, check: Callable[[str], object], *, where: str = "") -> None:

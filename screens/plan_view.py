@@ -55,7 +55,9 @@ def parse_date(text: str) -> date | None:
 class AgreementDialog(ModalScreen[tuple[Agreement, str] | None]):
     """Agreed / not agreed / could not answer; a reason is required for the last two."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="plan-view.cancel")
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -103,7 +105,9 @@ class AgreementDialog(ModalScreen[tuple[Agreement, str] | None]):
 class ReviewDateDialog(ModalScreen[date | None]):
     """In 3, 6 or 12 months, or a typed date."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="plan-view.cancel-2")
+    ]
 
     def __init__(self, today: date) -> None:
         super().__init__()
@@ -166,30 +170,40 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     """Format, layout (the client's recorded needs choose the first one offered) and file name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "export", "Export", priority=True),
+        Binding("escape", "cancel", "Cancel", id="plan-view.cancel-3"),
+        Binding("enter", "export", "Export", priority=True, id="plan-view.export"),
     ]
 
-    def __init__(self, suggested: Path, layout: str = "standard") -> None:
+    def __init__(
+        self,
+        suggested: Path,
+        layout: str = "standard",
+        *,
+        layouts: bool = True,
+        title: str = "Export the plan",
+    ) -> None:
         super().__init__()
         self.suggested = suggested
+        self.layouts = layouts
+        self.title_text = title
         self.plan_layout = layout if layout in LAYOUTS else "standard"
         self.fmt = format_of(suggested) or "pdf"
 
     def compose(self) -> ComposeResult:
         order = list(FORMAT_WORDS)
         with Vertical(classes="plan-dialog"):
-            yield Static("Export the plan", classes="plan-dialog-title")
+            yield Static(self.title_text, classes="plan-dialog-title", markup=False)
             yield Static("Format", classes="plan-dialog-label")
             with RadioSet(id="export-format"):
                 for fmt in order:
                     yield RadioButton(FORMAT_WORDS[fmt], value=fmt == self.fmt, name=fmt)
-            yield Static("Layout", classes="plan-dialog-label")
-            with RadioSet(id="export-layout"):
-                for layout in LAYOUTS:
-                    yield RadioButton(
-                        LAYOUT_WORDS[layout], value=layout == self.plan_layout, name=layout
-                    )
+            if self.layouts:
+                yield Static("Layout", classes="plan-dialog-label")
+                with RadioSet(id="export-layout"):
+                    for layout in LAYOUTS:
+                        yield RadioButton(
+                            LAYOUT_WORDS[layout], value=layout == self.plan_layout, name=layout
+                        )
             yield Input(
                 str(self.suggested), id="export-path", max_length=1000, select_on_focus=False
             )
@@ -249,7 +263,9 @@ def rewordable(plan: Plan) -> list[Rewordable]:
 class RewordDialog(ModalScreen[tuple[Rewordable, str] | None]):
     """Pick an item, then change its words with the client (the answer stays as given)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="plan-view.cancel-4")
+    ]
 
     def __init__(self, plan: Plan) -> None:
         super().__init__()
@@ -311,7 +327,9 @@ class RewordDialog(ModalScreen[tuple[Rewordable, str] | None]):
 class DiffScreen(ModalScreen[None]):
     """One version compared with the one before it: each change named by its section, in words."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="plan-view.close")
+    ]
 
     def __init__(self, older: PlanVersion, newer: PlanVersion) -> None:
         super().__init__()
@@ -337,8 +355,15 @@ class VersionsDialog(ModalScreen[None]):
     """Saved versions, newest first; Enter compares the chosen one with the one before it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "compare", "Compare with previous", show=True, priority=False),
+        Binding("escape", "close", "Close", id="plan-view.close-2"),
+        Binding(
+            "enter",
+            "compare",
+            "Compare with previous",
+            show=True,
+            priority=False,
+            id="plan-view.compare",
+        ),
     ]
 
     def __init__(self, versions: list[PlanVersion]) -> None:
@@ -415,14 +440,16 @@ class PlanScreen(Screen[None]):
 
     CSS_PATH = "plan_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "agree", "Agreement"),
-        Binding("d", "review_date", "Review date"),
-        Binding("s", "save", "Save"),
-        Binding("w", "reword", "Reword"),
-        Binding("v", "versions", "Versions"),
-        Binding("e", "export", "Export"),
-        Binding("f5,ctrl+r", "refresh_plan", "Refresh", show=False),  # 80 columns: in help (f1)
-        Binding("escape", "back", "Back"),
+        Binding("a", "agree", "Agreement", id="plan-view.agree"),
+        Binding("d", "review_date", "Review date", id="plan-view.review-date"),
+        Binding("s", "save", "Save", id="plan-view.save"),
+        Binding("w", "reword", "Reword", id="plan-view.reword"),
+        Binding("v", "versions", "Versions", id="plan-view.versions"),
+        Binding("e", "export", "Export", id="plan-view.export-2"),
+        Binding(
+            "f5,ctrl+r", "refresh_plan", "Refresh", show=False, id="plan-view.refresh-plan"
+        ),  # 80 columns: in help (f1)
+        Binding("escape", "back", "Back", id="plan-view.back"),
     ]
 
     def __init__(

@@ -25,8 +25,8 @@ class PrivacyCheckScreen(ModalScreen[bool]):
 
     CSS_PATH = "privacy.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Cancel"),
-        Binding("ctrl+s", "go_on", "Start session"),
+        Binding("escape", "dismiss(False)", "Cancel", id="privacy.dismiss-false"),
+        Binding("ctrl+s", "go_on", "Start session", id="privacy.go-on"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -65,7 +65,9 @@ class PrivacyScreen(Screen[None]):
     """Covers client data after the practitioner has been idle. Enter (or the passphrase) returns."""
 
     CSS_PATH = "privacy.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "unlock", "Return", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "unlock", "Return", priority=True, id="privacy.unlock")
+    ]
 
     def __init__(self, *, needs_passphrase: bool = False, check_passphrase=None):  # noqa: ANN001
         super().__init__()

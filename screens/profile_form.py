@@ -48,8 +48,8 @@ class ProfileFormScreen(ModalScreen[Client | None]):
 
     CSS_PATH = "profile_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", id="profile-form.save"),
+        Binding("escape", "cancel", "Cancel", id="profile-form.cancel"),
     ]
 
     def __init__(

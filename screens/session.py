@@ -15,7 +15,7 @@ from exercises.library import Library
 from exercises.models import Exercise
 from screens.follow_holder import follow_holder
 from screens.host import host
-from screens.messages import Saved
+from screens.messages import ConfirmScreen, Saved
 from store.records import Session
 from tui.services import sessions
 from tui.services.clients import OpenClient
@@ -32,10 +32,10 @@ def progress(exercise: Exercise, answered: set[tuple[str, str]]) -> tuple[int, i
 class SessionScreen(Screen[None]):
     CSS_PATH = "session.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "run_selected", "Start/continue exercise", show=False),
-        Binding("ctrl+e", "end_session", "End session"),
-        Binding("ctrl+o", "focus_notes", "Notes"),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "run_selected", "Start/continue", id="session.run-selected"),
+        Binding("ctrl+e", "end_session", "End session", id="session.end-session"),
+        Binding("ctrl+o", "focus_notes", "Notes", id="session.focus-notes"),
+        Binding("escape", "back", "Back", id="session.back"),
     ]
 
     def __init__(self, client: OpenClient, session: Session, library: Library):
@@ -73,6 +73,7 @@ class SessionScreen(Screen[None]):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
+        host(self).saver.flush()  # the last answer typed counts in the progress at once
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -109,6 +110,13 @@ class SessionScreen(Screen[None]):
     @on(DataTable.RowSelected, "#plan")
     def _selected(self) -> None:
         self.action_run_selected()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is shown where it acts: on the exercises, not while typing notes."""
+        if action == "run_selected":
+            notes = self.query("#notes")
+            return not (notes and self.focused is notes.first())
+        return True
 
     def action_run_selected(self) -> None:
         table = self.query_one("#plan", DataTable)
@@ -151,6 +159,25 @@ class SessionScreen(Screen[None]):
             self.dismiss(None)
             return
         host(self).saver.flush()
+        planned = [e for e in (self.library.get(i) for i in self.session.planned) if e is not None]
+        left = sessions.unanswered(self.oc, self.session, planned)
+        if left:
+
+            def confirmed(end: bool | None) -> None:
+                if end:
+                    self._end()
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{left} step(s) of this session's exercises are not answered. End the "
+                    "session anyway? (Unanswered steps can be done in a later session.)"
+                ),
+                confirmed,
+            )
+            return
+        self._end()
+
+    def _end(self) -> None:
         self.session = sessions.end_session(self.oc, self.session.id)
         self.notify("Session ended and saved.", markup=False)
         self.dismiss(None)

@@ -38,8 +38,8 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
 
     CSS_PATH = "session_setup.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "start", "Start session"),
+        Binding("escape", "cancel", "Cancel", id="session-setup.cancel"),
+        Binding("ctrl+s", "start", "Start session", id="session-setup.start"),
     ]
 
     def __init__(self, library: object):
@@ -88,9 +88,11 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
         self._show_order()
 
     def _show_order(self) -> None:
-        titles = {e.id: e.title for e in self._exercises()}
-        text = " → ".join(titles.get(e, e) for e in self.order) or "none chosen yet"
-        self.query_one("#order", Static).update(f"Order: {text}")
+        exercises = {e.id: e for e in self._exercises()}
+        text = " → ".join(exercises[e].title if e in exercises else e for e in self.order)
+        total = sum(exercises[e].minutes for e in self.order if e in exercises)
+        planned = f" · about {total} min in all" if total else ""
+        self.query_one("#order", Static).update(f"Order: {text or 'none chosen yet'}{planned}")
 
     def _mode(self) -> SessionMode:
         value = self.query_one("#mode", Select).value

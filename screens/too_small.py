@@ -41,7 +41,8 @@ class TooSmallScreen(Screen[None]):
     CSS_PATH = "too_small.tcss"
     # Screen bindings come before the app's: the keys that would open a screen do nothing here.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, "nothing", show=False) for key in ("f1", "f6", "f12", "ctrl+p")
+        Binding(key, "nothing", show=False, id="too-small.nothing")
+        for key in ("f1", "f6", "f12", "ctrl+p")
     ]
 
     def __init__(self, size: Size) -> None:

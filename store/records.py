@@ -341,7 +341,10 @@ class Answer(Record):
     value: Any
     updated_at: datetime = Field(default_factory=now)
     recorded_by: str
+    #: typed by the practitioner for the client (a phone or posted session): the client's words
     on_behalf: bool = False
+    #: whose words these are: the client's, or the practitioner's judgement
+    voice: Literal["client", "practitioner"] = "client"
     disclosure: bool = False
 
     @field_validator("value", mode="before")

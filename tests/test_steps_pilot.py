@@ -210,7 +210,7 @@ async def test_phone_session_reads_aloud_and_records_on_behalf(tmp_path: Path) -
         assert app.screen.query_one("#step-prompt-box").has_class("-aloud")
         await pilot.press("ctrl+n", "4")
         await settle(app, pilot)
-        assert "client's behalf" in text_of(app, "#exercise-banner")
+        assert "type what the client says" in text_of(app, "#exercise-banner")
     a = answer_of(cf, "distress")
     assert a.value == 4 and a.on_behalf is True and a.recorded_by == "pat"
 

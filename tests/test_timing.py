@@ -211,3 +211,40 @@ async def test_timed_step_custom_pattern(tmp_path: Path) -> None:
         "completed": 0,
         "phases": [{"label": "Breathe in", "seconds": 2}, {"label": "Breathe out", "seconds": 3}],
     }
+
+
+async def test_running_breathing_again_adds_a_practice(tmp_path: Path) -> None:
+    """A second run of the timer keeps the first as a practice; it never replaces it."""
+    cf = open_client(tmp_path)
+    clock = FakeClock()
+    app = ExerciseApp(single(StepKind.TIMED), new_session(cf), cf, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.screen.query_one("TimedEditor")
+        await pilot.press("s")
+        clock.advance(40)  # both cycles of box breathing
+        editor.tick()
+        assert "FINISHED" in face(app)
+        await pilot.press("s")  # again
+        clock.advance(17)
+        editor.tick()
+        await pilot.press("x")
+        await settle(app, pilot)
+    (answer,) = [a for a in cf.answers("s1") if a.step_id == "breathe"]
+    assert answer.value == {
+        "pattern": "box",
+        "cycles": 2,
+        "completed": 1,
+        "earlier": [{"pattern": "box", "cycles": 2, "completed": 2}],
+    }
+    # and a third run after coming back keeps both
+    app = ExerciseApp(single(StepKind.TIMED), new_session(cf), cf, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.screen.query_one("TimedEditor")
+        await pilot.press("s")
+        clock.advance(17)
+        editor.tick()
+        await pilot.press("x")
+        await settle(app, pilot)
+    (answer,) = [a for a in cf.answers("s1") if a.step_id == "breathe"]
+    assert [r["completed"] for r in answer.value["earlier"]] == [2, 1]
+    assert answer.value["completed"] == 1

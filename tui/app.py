@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
+from textual.await_complete import AwaitComplete
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 
 from screens.too_small import MinimumSizeGuard
@@ -30,6 +32,7 @@ from tui.services.timing import Clock
 if TYPE_CHECKING:
     from screens.host import Host
 from tui.crash import record_crash
+from tui.key_gate import KeyGate
 from tui.palette import WellbeingCommands
 from tui.services.safe_text import one_line
 from tui.terminal_guards import guard_input_decoding
@@ -48,10 +51,10 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     TITLE = "Wellbeing Guide"
     COMMANDS = App.COMMANDS | {WellbeingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f6", "toggle_contrast", "High contrast", show=False),
-        Binding("f12", "lock", "Hide for privacy", show=False),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f6", "toggle_contrast", "High contrast", show=False, id="app.toggle-contrast"),
+        Binding("f12", "lock", "Hide for privacy", show=False, id="app.lock"),
     ]
 
     def __init__(
@@ -69,8 +72,14 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.start_client = start_client
         self.clock = clock
         self.today = today
-        self.saver = AutoSaver(on_done=self._autosave_done)
+        self.saver = AutoSaver(
+            ctx.config.autosave_seconds,
+            max_delay=ctx.config.autosave_max_seconds,
+            on_done=self._autosave_done,
+        )
         self.client_files: dict[str, OpenClient] = {}
+        self.key_gate = KeyGate(self)
+        self._warnings: dict[int, set[str]] = {}
         self.save_errors = 0
         self._left_behind_cover = False
         self.last_activity = time.monotonic()
@@ -86,9 +95,12 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         self.theme = (
             HIGH_CONTRAST.name if self.ctx.config.theme == "high-contrast" else DEFAULT_THEME
         )
-        if self.ctx.config.idle_minutes:
-            self.set_interval(15, self._check_idle, name="privacy-idle")
+        config = self.ctx.config
+        shortest = min(m for m in (config.idle_minutes, config.phone_idle_minutes, 30) if m)
+        self.set_interval(min(15.0, shortest * 30), self._check_idle, name="privacy-idle")
         self.set_interval(HANDOVER_POLL_SECONDS, self._check_takeovers, name="takeovers")
+        if self.ctx.config.keymap:  # e.g. {"exercise.back" = "alt+left"} under tmux's ctrl+b
+            self.set_keymap(dict(self.ctx.config.keymap))
         if self.ctx.encrypted and "codec" not in self.ctx.__dict__:
             self._ask_passphrase()
         else:
@@ -145,18 +157,65 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.key_gate.key(event):
+                return  # held until the key before it has moved the focus (tui.key_gate)
+            await super().on_event(event)
+            self.key_gate.after_app(event)
+            return
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:  # noqa: RUF029 - Textual's async hook
+        """A key bubbled up to the App's bindings. Textual calls this before App's own handler
+        (which runs the bindings), so the gate hears of it just after."""
+        self.call_later(self.key_gate.acted_on, event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notify; a warning is remembered with the screen it was about."""
+        if severity == "warning":
+            self._warnings.setdefault(id(self.screen), set()).add(message)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Leaving a screen takes its warnings with it: a stale one never sits over the next."""
+        leaving = self.screen
+        done = super().pop_screen()
+        stale = self._warnings.pop(id(leaving), set())
+        for notification in list(self._notifications):
+            if notification.severity == "warning" and notification.message in stale:
+                self._unnotify(notification)
+        return done
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """On a slow link a blinking cursor costs bytes every half second: stop it."""
+        self.key_gate.check()
         if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
+
+    def idle_window(self) -> float:
+        """Minutes of no keys before the privacy cover (0: never): longer in a phone session,
+        where reading prompts aloud and listening is not idleness."""
+        config = self.ctx.config
+        phone = any(getattr(screen, "phone", False) is True for screen in self.screen_stack)
+        return config.phone_idle_minutes if phone else config.idle_minutes
 
     def _check_idle(self) -> None:
         from screens.privacy import PrivacyScreen
 
-        idle = time.monotonic() - self.last_activity
-        if idle >= self.ctx.config.idle_minutes * 60 and not isinstance(self.screen, PrivacyScreen):
+        window = self.idle_window()
+        if not window or isinstance(self.screen, PrivacyScreen):
+            return
+        if any(getattr(w, "keeps_awake", False) for w in self.screen.query("*")):
+            return  # a timed step is running: the cover never interrupts it
+        if time.monotonic() - self.last_activity >= window * 60:
             self.lock_for_privacy()
 
     def lock_for_privacy(self) -> None:
@@ -164,6 +223,10 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
         from screens.privacy import PrivacyScreen
 
         self.saver.flush()
+        for widget in self.screen.query("*"):  # a running timer pauses, and says so on return
+            pause = getattr(widget, "pause_for_cover", None)
+            if callable(pause):
+                pause()
         checker = self.ctx.check_passphrase if self.ctx.encrypted else None
         self.push_screen(
             PrivacyScreen(needs_passphrase=checker is not None, check_passphrase=checker),

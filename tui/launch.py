@@ -55,7 +55,7 @@ def demo_context(args: argparse.Namespace) -> Context:
 
 
 def install_signal_handlers(app: object) -> None:
-    """SIGHUP and SIGTERM flush pending saves and release locks before the process goes.
+    """SIGHUP, SIGTERM and SIGQUIT flush pending saves and release locks before the process goes.
 
     Textual installs no handler, so by default a hang-up kills the process mid-save.
     """
@@ -66,12 +66,16 @@ def install_signal_handlers(app: object) -> None:
         finally:
             if signum == signal.SIGHUP:
                 os._exit(128 + signum)  # no terminal left to restore
-            # SIGTERM: the terminal is still there; let Textual restore it, but never hang.
-            threading.Timer(3.0, os._exit, args=(128 + signum,)).start()
+            # SIGTERM, SIGQUIT: the terminal is still there; let Textual restore it, but never
+            # hang (a daemon timer: the process does not wait for it once the app has ended)
+            guard = threading.Timer(3.0, os._exit, args=(128 + signum,))
+            guard.daemon = True
+            guard.start()
             app.exit(return_code=128 + signum)  # type: ignore[attr-defined]
 
     signal.signal(signal.SIGHUP, hangup)
     signal.signal(signal.SIGTERM, hangup)
+    signal.signal(signal.SIGQUIT, hangup)  # ctrl+\ : saved and restored, never a core dump
 
 
 def launch(args: argparse.Namespace) -> int:

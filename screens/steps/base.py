@@ -12,9 +12,19 @@ from typing import Any, ClassVar
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from exercises.models import Step
 from tui.services.timing import Clock, MonotonicClock
+
+
+def at_end(widget: Widget) -> None:
+    """The cursor after the last character of a text field (Textual starts a text area at its
+    first)."""
+    if isinstance(widget, TextArea):
+        widget.move_cursor(widget.document.end)
+    elif isinstance(widget, Input):
+        widget.cursor_position = len(widget.value)
 
 
 class StepEditor(Widget):
@@ -28,7 +38,11 @@ class StepEditor(Widget):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "ctrl+g", "toggle_disclosure", "Disclosure", tooltip="Mark the answer as a disclosure"
+            "ctrl+g",
+            "toggle_disclosure",
+            "Disclosure",
+            tooltip="Mark the answer as a disclosure",
+            id="base.toggle-disclosure",
         ),
     ]
 
@@ -83,15 +97,17 @@ class StepEditor(Widget):
         self.post_message(self.Changed(self.step.id, value))
 
     def focus_first(self) -> None:
-        """Put the cursor in the editor's first field (screens call this on showing a step)."""
+        """Put the cursor in the editor's first field, at the end of what is there (screens call
+        this on showing a step: resumed or gone back to, new words go after the saved ones)."""
         for widget in self.query("*"):
             if widget.focusable:
                 widget.focus()
+                at_end(widget)
                 return
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_disclosure":
-            return self.step.disclosure and not self.read_only
+        if action == "toggle_disclosure":  # a client may disclose at any point
+            return self.step.answerable and not self.read_only
         return True
 
     def action_toggle_disclosure(self) -> None:

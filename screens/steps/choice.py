@@ -20,7 +20,7 @@ class ChoiceList(OptionList):
     """An option list whose prompts carry their own cursor and selection marks (monochrome-safe)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "Choose"),
+        Binding("space", "select", "Choose", id="choice.select"),
     ]
 
 

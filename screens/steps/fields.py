@@ -60,6 +60,8 @@ class LimitedInput(Input):
     """A one-line field with a length limit that refuses, and reports, what would not fit."""
 
     def __init__(self, value: str = "", *, limit: int, **kwargs: object) -> None:
+        # a saved answer is never selected on focus, for one key to replace it
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(clean_line(value)[:limit] if value else "", **kwargs)  # type: ignore[arg-type]
         self.limit = limit
 
@@ -121,8 +123,8 @@ class OptionCycler(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,space", "move(1)", "Next option", show=False),
-        Binding("left", "move(-1)", "Previous option", show=False),
+        Binding("right,space", "move(1)", "Next option", show=False, id="fields.move-1"),
+        Binding("left", "move(-1)", "Previous option", show=False, id="fields.move-1-2"),
     ]
 
     index: reactive[int] = reactive(0)

@@ -32,8 +32,8 @@ class ListEditor(StepEditor):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "add_item", "Add item"),
-        Binding("ctrl+r", "remove_item", "Remove item"),
+        Binding("ctrl+o", "add_item", "Add item", id="list.add-item"),
+        Binding("ctrl+r", "remove_item", "Remove item", id="list.remove-item"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -32,10 +32,10 @@ class ScaleBar(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,up", "move(1)", "Higher", show=False),
-        Binding("left,down", "move(-1)", "Lower", show=False),
-        Binding("home", "jump('low')", "Lowest", show=False),
-        Binding("end", "jump('high')", "Highest", show=False),
+        Binding("right,up", "move(1)", "Higher", show=False, id="scale.move-1"),
+        Binding("left,down", "move(-1)", "Lower", show=False, id="scale.move-1-2"),
+        Binding("home", "jump('low')", "Lowest", show=False, id="scale.jump-low"),
+        Binding("end", "jump('high')", "Highest", show=False, id="scale.jump-high"),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
     ]
 

@@ -105,10 +105,11 @@ class TableEditor(StepEditor):
         text-style: bold;
     }
     TableEditor .table-cell {
-        height: 1;
+        height: auto;
     }
     TableEditor .table-cell-label {
         width: 22;
+        height: auto;
         padding-right: 1;
     }
     TableEditor .table-warnings {
@@ -122,8 +123,8 @@ class TableEditor(StepEditor):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "add_row", "Add row"),
-        Binding("ctrl+r", "remove_row", "Remove row"),
+        Binding("ctrl+o", "add_row", "Add row", id="table.add-row"),
+        Binding("ctrl+r", "remove_row", "Remove row", id="table.remove-row"),
     ]
 
     def compose(self) -> ComposeResult:

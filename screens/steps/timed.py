@@ -56,9 +56,9 @@ class TimerFace(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "control('start')", "Start"),
-        Binding("p,space", "control('toggle')", "Pause"),
-        Binding("x", "control('stop')", "Stop"),
+        Binding("s", "control('start')", "Start", id="timed.control-start"),
+        Binding("p,space", "control('toggle')", "Pause", id="timed.control-toggle"),
+        Binding("x", "control('stop')", "Stop", id="timed.control-stop"),
     ]
 
     class Control(Message):
@@ -144,11 +144,22 @@ class TimedEditor(StepEditor):
             except (KeyError, TypeError, ValueError):
                 self.custom_text = ""
         self.done_before: int | None = value.get("completed") if value else None
+        #: earlier practices in this session: a new run adds to them, never replaces one
+        earlier = value.get("earlier")
+        self.earlier: list[dict[str, Any]] = (
+            [r for r in earlier if isinstance(r, dict)][-20:] if isinstance(earlier, list) else []
+        )
+        self._last_run: dict[str, Any] | None = (
+            {k: value[k] for k in ("pattern", "cycles", "completed", "phases") if k in value}
+            if value.get("completed")
+            else None
+        )
         self.timer = PhaseTimer(
             self._phases() or (Phase(label="Breathe", seconds=4),), self.cycles, self.clock
         )
         self._ticker: Timer | None = None
         self._reported = -1
+        self._cover_note = ""
 
     # -- composition --
 
@@ -226,6 +237,18 @@ class TimedEditor(StepEditor):
             self.timer = PhaseTimer(phases, self.cycles, self.clock)
         self._show()
 
+    @property
+    def keeps_awake(self) -> bool:
+        """A running timer: the privacy cover does not come up over it."""
+        return self.timer.state is TimerState.RUNNING
+
+    def pause_for_cover(self) -> None:
+        """The privacy cover came up anyway (f12): pause, and say so on return."""
+        if self.timer.state is TimerState.RUNNING:
+            self.timer.toggle()
+            self._cover_note = "Paused while the screen was hidden: press p to carry on."
+            self.tick()
+
     def _busy(self) -> bool:
         return self.timer.state in (TimerState.RUNNING, TimerState.PAUSED)
 
@@ -285,6 +308,9 @@ class TimedEditor(StepEditor):
         elif event.command == "start" or (
             event.command == "toggle" and state not in (TimerState.RUNNING, TimerState.PAUSED)
         ):
+            if self._last_run is not None:  # the run before this one is kept as a practice
+                self.earlier.append(self._last_run)
+                self._last_run = None
             self._configure()
             self.timer.start()
             self._reported = -1
@@ -318,11 +344,19 @@ class TimedEditor(StepEditor):
         }
         if self.pattern_id == CUSTOM_PATTERN_ID:
             answer["phases"] = [{"label": p.label, "seconds": p.seconds} for p in self._phases()]
+        if completed:
+            self._last_run = {k: v for k, v in answer.items() if k != "earlier"}
+        if self.earlier:
+            answer["earlier"] = list(self.earlier)
         return answer
 
     def _show(self, status: TimerStatus | None = None) -> None:
         status = status or self.timer.status()
         note = ""
+        if status.state is TimerState.PAUSED and self._cover_note:
+            note = self._cover_note
+        elif status.state is TimerState.RUNNING:
+            self._cover_note = ""
         if status.state is TimerState.READY and self.done_before is not None:
             note = f"Recorded so far: {self.done_before} cycle(s) completed."
         self.query_one(TimerFace).show(status, note)

@@ -22,6 +22,7 @@ TONE_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}
 
 DISCLOSURE_REASON = "marked as a disclosure"
 CONCERN_REASON = "a clear concern was recorded"
+PROPOSED_REASON = "the practitioner opened one on this answer"
 
 
 # -- empty -------------------------------------------------------------------------------------
@@ -87,9 +88,9 @@ def option_words(options: Sequence[Option], value: object) -> str:
     return ", ".join(words)
 
 
-def _picks_flagged(options: Sequence[Option], value: object) -> bool:
+def _picks_flagged(options: Sequence[Option], value: object, flag: str = "opens") -> bool:
     chosen = _chosen(value)
-    return any(o.opens_follow_up and o.value in chosen for o in options)
+    return any(getattr(o, f"{flag}_follow_up") and o.value in chosen for o in options)
 
 
 # -- follow-ups --------------------------------------------------------------------------------
@@ -110,13 +111,26 @@ def concern(step: Step, value: object) -> bool:
     return False
 
 
-def follow_up_reason(step: Step, value: object, disclosure: bool) -> str | None:
+def proposes(step: Step, value: object) -> bool:
+    """The answer picks an option that content marks as proposing a follow-up (the practitioner
+    decides: Red on the Wellbeing Traffic Light)."""
+    if step.kind is StepKind.CHOICE and isinstance(value, (str, list)):
+        return _picks_flagged(step.options, value, "proposes")
+    return False
+
+
+def follow_up_reason(
+    step: Step, value: object, disclosure: bool, *, proposal_accepted: bool = False
+) -> str | None:
     """Why this answer opens a follow-up, or None: the one rule, for the exercise screen, the save
-    and the plan compiler alike. A disclosure can be marked on any answer."""
+    and the plan compiler alike. A disclosure can be marked on any answer; an option that
+    proposes one opens it when the practitioner accepts."""
     if disclosure:
         return DISCLOSURE_REASON
     if concern(step, value):
         return CONCERN_REASON
+    if proposal_accepted and proposes(step, value):
+        return PROPOSED_REASON
     return None
 
 
@@ -180,6 +194,10 @@ def _timed(step: Step, value: dict[str, Any]) -> str:
             text += f" ({completed} completed)"
     elif isinstance(completed, int):
         text += f", {completed} cycles completed"
+    earlier = value.get("earlier")
+    if isinstance(earlier, list) and earlier:
+        runs = len(earlier) + 1
+        text += f"; practised {runs} times in the session"
     return text
 
 

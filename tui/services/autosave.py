@@ -1,7 +1,9 @@
 """Debounced saving on a background thread.
 
 A keystroke schedules a save under a key (one per answer); another keystroke within the debounce
-window replaces it, so a burst of typing costs one write. The writes run on one thread of their own, so
+window replaces it, so a burst of typing costs one write; but steady typing never puts a save off
+for longer than `max_delay` after the first unsaved keystroke (a kill or a power cut loses at most
+that much). The writes run on one thread of their own, so
 the event loop never waits on a disk. `flush()` runs everything pending at once: the App calls it on
 exit, and the SIGHUP/SIGTERM handlers call it before the process goes, so a hang-up loses nothing that
 was typed. Independent of Textual, so it is tested without a terminal.
@@ -25,13 +27,17 @@ class AutoSaver:
         self,
         delay: float = 0.4,
         *,
+        max_delay: float = 2.0,
         on_done: Listener | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.delay = delay
+        self.max_delay = max(max_delay, delay)
         self.on_done = on_done
         self._clock = clock
         self._pending: dict[Hashable, tuple[float, SaveFn]] = {}
+        #: when each pending key was first left unsaved (its save is due by then + max_delay)
+        self._since: dict[Hashable, float] = {}
         self._cond = threading.Condition()
         self._io = threading.Lock()  # one write at a time, whether from the thread or flush()
         self._stopped = False
@@ -43,7 +49,9 @@ class AutoSaver:
         with self._cond:
             if self._stopped:
                 raise RuntimeError("autosaver is stopped")
-            due = self._clock() + (self.delay if delay is None else delay)
+            now = self._clock()
+            since = self._since.setdefault(key, now)
+            due = min(now + (self.delay if delay is None else delay), since + self.max_delay)
             self._pending[key] = (due, save)
             self._cond.notify()
 
@@ -57,6 +65,7 @@ class AutoSaver:
         with self._cond:
             items = list(self._pending.items())
             self._pending.clear()
+            self._since.clear()
         return [e for e in (self._do(k, fn) for k, (_, fn) in items) if e is not None]
 
     def stop(self) -> list[Exception]:
@@ -77,6 +86,7 @@ class AutoSaver:
                         wait = due - self._clock()
                         if wait <= 0:
                             del self._pending[key]
+                            self._since.pop(key, None)
                             break
                         self._cond.wait(timeout=wait)
                     else:

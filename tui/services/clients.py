@@ -90,8 +90,8 @@ def demo_hint() -> str:
     if not has_shell():
         return "To look around with a sample client first, ask your admin for a demo account."
     return (
-        "To look around first: quit (ctrl+q), then run `make demo` in the project folder, "
-        "or `wellbeing --demo` where it is installed."
+        "To look around first: quit (ctrl+q), then run `make demo` in the project folder "
+        "(or `.venv/bin/wellbeing --demo` there; `wellbeing --demo` once installed with pipx)."
     )
 
 

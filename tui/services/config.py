@@ -7,6 +7,10 @@ theme = "default"                   # or "high-contrast"
 low_bandwidth = "auto"              # true / false / "auto" (on when SSH_CONNECTION is set)
 mouse = true
 idle_minutes = 5                    # privacy screen after this many idle minutes (0: never)
+phone_idle_minutes = 20             # the same in phone sessions (reading aloud is not idleness)
+autosave_seconds = 0.4              # save this long after typing pauses ...
+autosave_max_seconds = 2.0          # ... and at least this often while it goes on
+keymap = { "exercise.back" = "alt+left" }   # remap a key by its binding id (see f1)
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
@@ -51,7 +55,14 @@ class Config(BaseModel):
     theme: Literal["default", "high-contrast"] = "default"
     low_bandwidth: bool | Literal["auto"] = "auto"
     mouse: bool = True
-    idle_minutes: int = Field(default=5, ge=0, le=240)
+    idle_minutes: float = Field(default=5, ge=0, le=240)
+    #: phone sessions: reading prompts aloud and listening is not idleness
+    phone_idle_minutes: float = Field(default=20, ge=0, le=240)
+    #: answers are saved this long after typing pauses, and at least this often while it goes on
+    autosave_seconds: float = Field(default=0.4, ge=0.1, le=5)
+    autosave_max_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    #: binding id -> keys, e.g. {"exercise.back" = "alt+left"} (`wellbeing keys` lists the ids)
+    keymap: dict[str, str] = {}
     privacy_check: bool = True
     retention_years: int = Field(default=7, ge=1, le=100)
     shared_group: bool = False

@@ -109,10 +109,13 @@ def save_answer(
     *,
     disclosure: bool,
     by: str,
+    proposal_accepted: bool = False,
 ) -> FollowUp | None:
-    """Record an answer (cleaned, validated) and apply the follow-up rule
-    (`tui.services.answers.follow_up_reason`): a clear concern or a disclosure opens a follow-up
-    unless one is already open for this step. Returns the follow-up opened, if any."""
+    """Record an answer (cleaned, validated), as the client's words or the practitioner's
+    judgement (the step's `voice`), and apply the follow-up rule
+    (`tui.services.answers.follow_up_reason`): a clear concern, a disclosure or an accepted
+    proposal opens a follow-up unless one is already open for this step. Returns the follow-up
+    opened, if any."""
     oc.require_writable()
     answer = Answer.model_validate(
         {
@@ -121,12 +124,13 @@ def save_answer(
             "step_id": step.id,
             "value": value,
             "recorded_by": by,
-            "on_behalf": session.mode.on_behalf,
+            "on_behalf": session.mode.on_behalf and step.voice == "client",
+            "voice": step.voice,
             "disclosure": disclosure,
         }
     )
     oc._cf.save_answer(answer)
-    why = follow_up_reason(step, value, disclosure)
+    why = follow_up_reason(step, value, disclosure, proposal_accepted=proposal_accepted)
     if why is None or has_open_follow_up(oc, exercise.id, step.id):
         return None
     follow_up = FollowUp(

@@ -233,6 +233,7 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
         lines.append(
             f"  recorded by {answer.get('recorded_by')} at {answer.get('updated_at')}"
             + ("; typed on the client's behalf" if answer.get("on_behalf") else "")
+            + ("; the practitioner's judgement" if answer.get("voice") == "practitioner" else "")
             + ("; marked as a disclosure" if answer.get("disclosure") else "")
         )
         lines += _value_lines(answer.get("value"))
