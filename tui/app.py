@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.await_complete import AwaitComplete
-from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
