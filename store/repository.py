@@ -56,8 +56,7 @@ from store.text import clean_line, clean_text, clean_value
 R = TypeVar("R", bound=BaseModel)
 #: what a list shows of one client, taken from its open file (see `Repository.register`)
 Summariser = Callable[["ClientFile"], dict[str, Any]]
-#: doc ids by the values of an upsert's key fields
-_KeyIndex = dict[tuple[Any, ...], list[int]]
+
 
 CLIENT, SESSIONS, ANSWERS = "client", "sessions", "answers"
 FOLLOW_UPS, PLANS = "follow_ups", "plans"
@@ -626,29 +625,16 @@ class ClientFile:
         self._restricted: bool | None = None
         self.audit = repo.audit_log(cid)
 
-    # Caches of what was read, kept with the storage's parsed file (so shared by every ClientFile
-    # of this client in the process, and dropped when the file is read again from disk).
-
-    @property
-    def _models(self) -> dict[tuple[str, type[BaseModel]], tuple[int, list[Any]]]:
-        """Validated records per table, valid for one storage generation (the file unchanged)."""
-        return self._storage.memo.setdefault("models", {})  # type: ignore[no-any-return]
+    # What was read is cached with the storage's parsed file, shared by every ClientFile of this
+    # client in the process and dropped when the file is read again from disk: views derived
+    # from the document are `AtomicJSONStorage.derived` (one per generation), and validated
+    # answers are memoised per record (below), so a save revalidates one answer, not 22,000.
 
     @property
     def _answer_models(self) -> dict[str, tuple[dict[str, Any], Answer]]:
         """Validated answers by doc id, with the raw record they came from: the storage replaces
         a changed record (never mutates it), so the same object means the same answer."""
         return self._storage.memo.setdefault("answers", {})  # type: ignore[no-any-return]
-
-    @property
-    def _latest(self) -> dict[bool, tuple[int, dict[tuple[str, str], Answer]]]:
-        """`latest_answers` per ranking, valid for one storage generation."""
-        return self._storage.memo.setdefault("latest", {})  # type: ignore[no-any-return]
-
-    @property
-    def _keys(self) -> dict[tuple[str, tuple[str, ...]], tuple[int, _KeyIndex]]:
-        """Doc ids by upsert key per table, valid for one storage generation."""
-        return self._storage.memo.setdefault("keys", {})  # type: ignore[no-any-return]
 
     # context manager
     def __enter__(self) -> ClientFile:
@@ -733,14 +719,14 @@ class ClientFile:
 
         Records are shared between callers: change them with `model_copy`, never in place.
         """
-        generation, data = self._storage.snapshot()
-        cached = self._models.get((table, model))
-        if cached is not None and cached[0] == generation:
-            return list(cached[1])
-        docs = list((data or {}).get(table, {}).values())
-        out = [self._validate(table, model, doc) for doc in docs]
-        self._models[(table, model)] = (generation, out)
-        return list(out)
+
+        def build(_: dict[str, Any] | None) -> list[R]:
+            # TinyDB's own API for the small tables (a client's sessions, follow-ups, plans:
+            # tens of records). Answers are read from the parsed file directly (see `answers`).
+            docs = self._db.table(table).all()
+            return [self._validate(table, model, dict(doc)) for doc in docs]
+
+        return list(self._storage.derived("records", (table, model), build))
 
     def _validate(self, table: str, model: type[R], doc: Any) -> R:
         try:
@@ -839,18 +825,15 @@ class ClientFile:
     def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
         """Answers to the given (exercise, step) pairs, in file order (e.g. the trend steps)."""
         wanted = frozenset(keys)
-        generation = self._storage.snapshot()[0]
-        cache = self._storage.memo.setdefault("answers_for", {})
-        hit = cache.get(wanted)
-        if hit is not None and hit[0] == generation:
-            return list(hit[1])
-        found = self._answers_of(
-            (i, d)
-            for i, d in self._raw_answers()
-            if _is_doc(d) and (d.get("exercise_id"), d.get("step_id")) in wanted
-        )
-        cache[wanted] = (generation, found)
-        return list(found)
+
+        def build(data: dict[str, Any] | None) -> list[Answer]:
+            return self._answers_of(
+                (i, d)
+                for i, d in (data or {}).get(ANSWERS, {}).items()
+                if _is_doc(d) and (d.get("exercise_id"), d.get("step_id")) in wanted
+            )
+
+        return list(self._storage.derived("answers_for", wanted, build))
 
     def latest_answers(self, *, by_session_date: bool = False) -> dict[tuple[str, str], Answer]:
         """The latest answer to each (exercise, step) across all sessions, by time saved (then,
@@ -860,10 +843,15 @@ class ClientFile:
         Winners are chosen on the raw ISO strings where they compare as the times do (every
         one in the canonical UTC form pydantic writes); otherwise on validated answers.
         """
-        generation, data = self._storage.snapshot()
-        cached = self._latest.get(by_session_date)
-        if cached is not None and cached[0] == generation:
-            return dict(cached[1])
+        return dict(
+            self._storage.derived(
+                "latest", by_session_date, lambda data: self._latest_of(data, by_session_date)
+            )
+        )
+
+    def _latest_of(
+        self, data: dict[str, Any] | None, by_session_date: bool
+    ) -> dict[tuple[str, str], Answer]:
         raw = list((data or {}).get(ANSWERS, {}).items())
         dates: dict[Any, str] = {}
         if by_session_date:
@@ -897,8 +885,7 @@ class ClientFile:
                 if held is None or rank >= held[0]:
                     ranked[key] = (rank, a)
             latest = {k: a for k, (_, a) in ranked.items()}
-        self._latest[by_session_date] = (generation, latest)
-        return dict(latest)
+        return latest
 
     def follow_ups(self) -> list[FollowUp]:
         return sorted(self._records(FOLLOW_UPS, FollowUp), key=lambda f: f.opened_at)
@@ -991,13 +978,14 @@ class ClientFile:
                 new_id = storage.put(table, new=doc, also=chain)
                 index[key] = [int(new_id)]  # type: ignore[arg-type]
         except OSError as exc:
-            self._keys.pop((table, tuple(keys)), None)
+            storage.keep_derived("keys", (table, tuple(keys)), None)
             self._not_saved()
             raise _save_error(self.client_id, exc) from None
         except BaseException:
-            self._keys.pop((table, tuple(keys)), None)
+            storage.keep_derived("keys", (table, tuple(keys)), None)
             raise
-        self._keys[(table, tuple(keys))] = (self._storage.generation, index)
+        # the index is brought up to date here rather than rebuilt from 22,000 records
+        storage.keep_derived("keys", (table, tuple(keys)), index)
 
     def _not_saved(self) -> None:
         """The change just audited did not reach the file: say so in the log at once (if the
@@ -1033,19 +1021,17 @@ class ClientFile:
             self._storage.put(AUDIT_HEAD, {"1": {"head": self.audit.last_hash()}})
 
     def _key_index(self, table: str, keys: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]]:
-        generation, data = self._storage.snapshot()
-        cached = self._keys.get((table, keys))
-        if cached is not None and cached[0] == generation:
-            return cached[1]
-        index: dict[tuple[Any, ...], list[int]] = {}
-        for doc_id, d in (data or {}).get(table, {}).items():
-            if all(k in d for k in keys):
-                try:
-                    index.setdefault(tuple(d[k] for k in keys), []).append(int(doc_id))
-                except TypeError:  # an unhashable key value equals none of ours
-                    continue
-        self._keys[(table, keys)] = (generation, index)
-        return index
+        def build(data: dict[str, Any] | None) -> dict[tuple[Any, ...], list[int]]:
+            index: dict[tuple[Any, ...], list[int]] = {}
+            for doc_id, d in (data or {}).get(table, {}).items():
+                if all(k in d for k in keys):
+                    try:
+                        index.setdefault(tuple(d[k] for k in keys), []).append(int(doc_id))
+                    except TypeError:  # an unhashable key value equals none of ours
+                        continue
+            return index
+
+        return self._storage.derived("keys", (table, keys), build)
 
     def save_session(self, session: Session) -> None:
         self._upsert(SESSIONS, session, ["id"], "session saved", ids={"session": session.id})

@@ -18,15 +18,17 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from tinydb.storages import Storage
 
 from store.errors import CorruptFile, StoreError
 from store.files import CLIENT_FILE_MAX, read_checked, read_with_stat
 from store.permissions import file_mode
+
+T = TypeVar("T")
 
 TEMP_SUFFIX = ".tmp"
 
@@ -366,6 +368,28 @@ class AtomicJSONStorage(Storage):
     def memo(self) -> dict[str, Any]:
         """The shared scratch space of this file's readers (see `_Entry.memo`)."""
         return self._entry.memo
+
+    def derived(self, kind: str, key: Hashable, build: Callable[[dict[str, Any] | None], T]) -> T:
+        """What readers derive from the document (validated records, an index, the latest
+        answers), built once per generation of the file and shared by every reader of it: the
+        one cache of derived views. The value is shared: callers copy before changing it."""
+        generation, doc = self.snapshot()
+        slot = self._entry.memo.setdefault(kind, {})
+        hit = slot.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]  # type: ignore[no-any-return]
+        value = build(doc)
+        slot[key] = (generation, value)
+        return value
+
+    def keep_derived(self, kind: str, key: Hashable, value: Any) -> None:
+        """Keep a view brought up to date by its owner for the current generation (an index
+        updated in place after a write, instead of rebuilt), or drop it with `value=None`."""
+        slot = self._entry.memo.setdefault(kind, {})
+        if value is None:
+            slot.pop(key, None)
+        else:
+            slot[key] = (self._entry.generation, value)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         _, doc = self.snapshot()
