@@ -72,6 +72,34 @@ def measure_startup(data_dir: Path, base: Path, runs: int) -> dict[str, Any]:
     }
 
 
+def measure_due(data_dir: Path, base: Path, runs: int) -> dict[str, Any]:
+    """From `t` on the client list of 2,000 clients to the Due list shown (register warm, as
+    after any start), against the same-run minimal app's start."""
+    env = pty_bytes.isolated_env(base)
+    minimal = [sys.executable, str(ROOT / "bench" / "minimal_app.py")]
+    due_times, min_times = [], []
+    for _ in range(runs):
+        min_times.append(time_to_text([], minimal, b"Minimal baseline ready", env))
+        app = PtyApp(["--data-dir", str(data_dir)], env=env)
+        try:
+            if not pty_bytes.wait_text(app, FIRST_ROW, timeout=60):
+                raise RuntimeError("the client list did not appear")
+            app.settle(0.5)
+            start = time.perf_counter()
+            app.send("t")
+            if not pty_bytes.wait_text(app, b"due today", timeout=60):
+                raise RuntimeError("the Due list did not appear")
+            due_times.append(time.perf_counter() - start)
+        finally:
+            app.close()
+    due_s, min_s = statistics.median(due_times), statistics.median(min_times)
+    return {
+        "due_ms": _ms(due_s),
+        "minimal_ms": _ms(min_s),
+        "due_runs_ms": [_ms(t) for t in due_times],
+    }
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident set (VmHWM, the live ru_maxrss) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -366,6 +394,13 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, bool]]:
             app_b["idle_bytes"] == 0,
         ),
         (
+            "Due screen, 2,000 clients",
+            f"{r['due']['due_ms']:.0f} ms",
+            "<= 1.3x minimal start",
+            f"minimal app start {r['due']['minimal_ms']:.0f} ms",
+            r["due"]["due_ms"] <= 1.3 * r["due"]["minimal_ms"],
+        ),
+        (
             "peak memory (VmHWM)",
             f"{m['app_mb']:.0f} MB",
             "< 120 MB",
@@ -415,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         print("save", result["save"], flush=True)
         result["plans"] = measure_plans(base / "data", runs + 2)
         print("plans", result["plans"], flush=True)
+        result["due"] = measure_due(base / "data", base / "env", runs)
+        print("due", result["due"], flush=True)
         result["memory"] = measure_memory(base / "data", base / "env")
         print("memory", result["memory"], flush=True)
     result["bytes"] = pty_bytes.measure(idle_seconds=3.0 if args.quick else 10.0)

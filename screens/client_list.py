@@ -34,6 +34,7 @@ class ClientListScreen(Screen[None]):
         Binding("a", "add_client", "Add client", id="client-list.add-client"),
         Binding("slash", "find", "Find client", id="client-list.find"),
         Binding("d", "directory", "Interventions", id="client-list.directory"),
+        Binding("t", "due", "Due", id="client-list.due"),
         Binding("enter", "open_client", "Open", id="client-list.open-client"),
         Binding("f5", "reload", "Reload", show=False, id="client-list.reload"),
     ]
@@ -157,6 +158,11 @@ class ClientListScreen(Screen[None]):
 
     def action_add_client(self) -> None:
         host(self).add_client_dialog()
+
+    def action_due(self) -> None:
+        from screens.due import DueScreen
+
+        self.app.push_screen(DueScreen(host(self).today()))
 
     def action_directory(self) -> None:
         host(self).show_directory()

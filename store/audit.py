@@ -36,6 +36,8 @@ GENESIS = "0" * 64
 ACTIONS = frozenset(
     {
         "created",
+        "transferred in",
+        "transferred out",
         "viewed",
         "answer saved",
         "session saved",
@@ -196,8 +198,13 @@ class AuditLog:
         entry["prev"] = prev
         return entry
 
-    def tombstone(self) -> dict[str, Any]:
-        """Replace the whole log by one entry recording the client's deletion (no content)."""
+    def tombstone(
+        self, action: str = "deleted", ids: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Replace the whole log by one entry recording the client's deletion, or transfer out
+        with when and to where (no content)."""
+        if action not in ("deleted", "transferred out"):
+            raise ValueError(f"not a tombstone action: {action!r}")
         removed, head = 0, GENESIS
         try:
             data = self._read()
@@ -212,7 +219,10 @@ class AuditLog:
                 client_id=self.client_id,
             ) from None
         entry = self._entry(
-            "deleted", [], {"removed_entries": str(removed), "removed_head": head}, GENESIS
+            action,
+            [],
+            {**dict(ids or {}), "removed_entries": str(removed), "removed_head": head},
+            GENESIS,
         )
         entry["tombstone"] = True
         line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")

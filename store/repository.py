@@ -346,7 +346,13 @@ class Repository:
             restored.put(AUDIT_HEAD, {"1": {"head": log.last_hash()}})
             return kept
 
-    def delete_client(self, client_id: str, *, allow_restricted: bool = False) -> list[Path]:
+    def delete_client(
+        self,
+        client_id: str,
+        *,
+        allow_restricted: bool = False,
+        tombstone: tuple[str, dict[str, str]] = ("deleted", {}),
+    ) -> list[Path]:
         """Erase a client: profile file, .bak, temp files, corrupt copies, holder and lock.
 
         The audit log is first reduced to one tombstone entry (it never held values), then every
@@ -369,7 +375,7 @@ class Repository:
                         f"({remedy(f'wellbeing client set {cid} restricted=no', 'lift it')})",
                         client_id=cid,
                     )
-            self.audit_log(cid).tombstone()
+            self.audit_log(cid).tombstone(*tombstone)
             forget_shared(self.path(cid))  # no copy of an erased client stays in memory
             removed = []
             for path in self.client_files(cid):
@@ -383,6 +389,87 @@ class Repository:
             removed.append(lock_path)
         fsync_dir(self.clients_dir)
         return removed
+
+    # -- case transfer (the bundle itself: store.transfer) --------------------------------------
+
+    def transfer_payload(self, client_id: str, *, source: str) -> dict[str, Any]:
+        """The whole record of a client, for a transfer bundle: the file's data and the audit
+        log byte for byte. Refused while anyone holds the client, or if its audit trail does not
+        verify (a bundle always carries a chain that verifies)."""
+        cid = validate_client_id(client_id)
+        with self._lock(cid):
+            self._check_file(cid, self.path(cid))
+            _, doc = AtomicJSONStorage(self.path(cid), codec=self.codec, client_id=cid).snapshot()
+            if not doc:
+                raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
+            log = self.audit_log(cid)
+            head = (doc.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
+            problems = log.verify(head if isinstance(head, str) else None)
+            if problems:
+                raise StoreError(
+                    f"the audit trail of {cid} does not verify (line {problems[0].line}: "
+                    f"{problems[0].message}); nothing was written "
+                    f"({remedy(f'wellbeing audit {cid} --verify', 'check it')})",
+                    client_id=cid,
+                )
+            audit = log._read().decode("ascii")
+            record = json.loads(json.dumps(doc))  # plain data, detached from the cache
+        return {
+            "client_id": cid,
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "from": clean_line(source)[:120],
+            "record": record,
+            "audit": audit,
+        }
+
+    def receive(self, payload: dict[str, Any]) -> None:
+        """Restore a transferred client whole: the audit log as it came, verified against the
+        head the record keeps, then the record (in this data dir's encryption), read back and
+        validated, then a "transferred in" entry. Refused if the client is already here;
+        on any failure nothing of it stays."""
+        cid = validate_client_id(str(payload["client_id"]))
+        path, log = self.path(cid), self.audit_log(cid)
+        with self._lock(cid):
+            if path.exists() or path.is_symlink() or log.exists():
+                raise StoreError(
+                    f"client {cid} is already in {self.data_dir}: nothing was restored",
+                    client_id=cid,
+                )
+            record: dict[str, Any] = payload["record"]
+            head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
+            try:
+                make_private_dir(log.dir)
+                atomic_write(log.path, str(payload["audit"]).encode("ascii"))
+                problems = log.verify(head if isinstance(head, str) else None)
+                if problems:
+                    raise StoreError(
+                        f"the bundle's audit trail for {cid} does not verify (line "
+                        f"{problems[0].line}: {problems[0].message}): nothing was restored",
+                        client_id=cid,
+                    )
+                storage = AtomicJSONStorage(path, codec=self.codec, client_id=cid)
+                storage.write(record)
+                check = ClientFile(self, cid, lock=None, holder=None)
+                check.client()
+                for table, model in ((SESSIONS, Session), (FOLLOW_UPS, FollowUp)):
+                    check._records(table, model)
+                check._records(PLANS, PlanVersion)
+                check.answers()
+                log.append(
+                    "transferred in", ids={"from": clean_line(str(payload.get("from")))[:80]}
+                )
+                storage.put(AUDIT_HEAD, {"1": {"head": log.last_hash()}})
+            except (StoreError, OSError, UnicodeEncodeError, AttributeError, TypeError) as exc:
+                forget_shared(path)
+                for leftover in (path, backup_path(path), log.path):
+                    if leftover.exists():
+                        shred(leftover)
+                if isinstance(exc, StoreError):
+                    raise
+                raise StoreError(
+                    f"the bundle for {cid} could not be restored ({exc}): nothing was restored",
+                    client_id=cid,
+                ) from None
 
     def copies(self, client_id: str) -> list[Copy]:
         """Every other copy of a client's record the store keeps: the `.bak` and each corrupt

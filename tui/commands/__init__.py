@@ -9,6 +9,8 @@ MODULES: list[str] = [
     "tui.commands.clients",
     "tui.commands.content",
     "tui.commands.directory",
+    "tui.commands.due",
     "tui.commands.plans",
     "tui.commands.privacy",
+    "tui.commands.transfer",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,13 +22,14 @@ from store.ids import (
 from store.positions import Positions
 from store.records import Answer, Client, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.repository import ClientFile, describe_holder, holder_words
+from store.text import clean_line
 from tui.services.context import Context
 from tui.services.rar import rar_summary
 
 REFERRALS = "referrals"
 PLAN_EDITS = "plan_edits"
 #: bump when the summary below changes shape, so registers of the old shape are rebuilt
-SUMMARY_KIND = "client-list-1"
+SUMMARY_KIND = "client-list-2"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class ClientRow:
     follow_ups: int = 0
     rar: dict[str, Any] | None = None
     problem: str = ""
+    #: open follow-ups as (opened on, ISO date; the app's reason), oldest first (the Due list)
+    open_follow_ups: tuple[tuple[str, str], ...] = ()
+    #: the review date of each plan's latest saved version, ISO (the Due list)
+    reviews: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,7 +64,17 @@ class ClientRow:
 def _summary(cf: ClientFile) -> dict[str, Any]:
     client = cf.client()
     sessions = cf.sessions()
+    open_ = [f for f in cf.follow_ups() if f.is_open]
+    latest: dict[str, PlanVersion] = {}
+    for v in cf.plan_versions():
+        if v.kind not in latest or v.number > latest[v.kind].number:
+            latest[v.kind] = v
     return {
+        # the app's own words (exercise and step titles, why), never what a client said
+        "open_follow_ups": [
+            [f.opened_at.date().isoformat(), clean_line(f.reason)[:120]] for f in open_
+        ],
+        "reviews": {k: v.review_on.isoformat() for k, v in latest.items() if v.review_on},
         "name": client.name,
         "stage": client.programme_stage.value.replace("_", "-") if client.programme_stage else "",
         "sessions": len(sessions),
@@ -74,6 +89,8 @@ def _row(entry: dict[str, Any]) -> ClientRow:
     if entry.get("problem"):
         return ClientRow(cid, problem=str(entry["problem"]))
     rar = entry.get("rar")
+    reviews = entry.get("reviews")
+    reviews = reviews if isinstance(reviews, dict) else {}
     return ClientRow(
         cid,
         name=str(entry.get("name", "")),
@@ -82,6 +99,12 @@ def _row(entry: dict[str, Any]) -> ClientRow:
         last_session=str(entry.get("last_session", "")),
         follow_ups=int(entry.get("follow_ups") or 0),
         rar=rar if isinstance(rar, dict) else None,
+        open_follow_ups=tuple(
+            (str(f[0]), clean_line(str(f[1])))  # from a file: cleaned
+            for f in entry.get("open_follow_ups") or ()
+            if isinstance(f, list) and len(f) == 2
+        ),
+        reviews={clean_line(str(k))[:20]: str(v)[:10] for k, v in reviews.items()},
     )
 
 

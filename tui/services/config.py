@@ -11,6 +11,9 @@ phone_idle_minutes = 20             # the same in phone sessions (reading aloud 
 autosave_seconds = 0.4              # save this long after typing pauses ...
 autosave_max_seconds = 2.0          # ... and at least this often while it goes on
 keymap = { "exercise.back" = "alt+left" }   # remap a key by its binding id (see f1)
+due_not_seen_weeks = 4              # Due list: no session for this many weeks (0: never)
+due_review_days = 14                # Due list: a plan review within this many days
+due_rar_most_a_week = 2.0           # Due list: RAR at risk above this many sessions a week
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
@@ -61,6 +64,12 @@ class Config(BaseModel):
     #: answers are saved this long after typing pauses, and at least this often while it goes on
     autosave_seconds: float = Field(default=0.4, ge=0.1, le=5)
     autosave_max_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    #: the Due list: no session for this many weeks (0: never listed for it) ...
+    due_not_seen_weeks: int = Field(default=4, ge=0, le=104)
+    #: ... a plan review due within this many days (or overdue) ...
+    due_review_days: int = Field(default=14, ge=0, le=365)
+    #: ... RAR at risk when the days left need more sessions a week than this to fit
+    due_rar_most_a_week: float = Field(default=2.0, gt=0, le=7)
     #: binding id -> keys, e.g. {"exercise.back" = "alt+left"} (`wellbeing keys` lists the ids)
     keymap: dict[str, str] = {}
     privacy_check: bool = True

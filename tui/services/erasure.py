@@ -33,8 +33,14 @@ def last_activity(cf: ClientFile) -> date:
     return max(days)
 
 
-def delete_client(ctx: Context, client_id: str) -> list[Path]:
-    """Erase a client everywhere under the data dir; the paths removed."""
+def delete_client(
+    ctx: Context,
+    client_id: str,
+    *,
+    tombstone: tuple[str, dict[str, str]] = ("deleted", {}),
+) -> list[Path]:
+    """Erase a client everywhere under the data dir; the paths removed. The audit log keeps one
+    tombstone entry (`tombstone`: deleted, or transferred out with when and to where)."""
     from tui.services.clients import list_clients
     from tui.services.plans import exports_of
 
@@ -43,7 +49,7 @@ def delete_client(ctx: Context, client_id: str) -> list[Path]:
     exports = exports_of(ctx, cid)
     if not repo.client_files(cid) and not exports:
         raise StoreError(f"no client {cid} in {ctx.data_dir}", client_id=cid)
-    removed = repo.delete_client(cid) if repo.client_files(cid) else []
+    removed = repo.delete_client(cid, tombstone=tombstone) if repo.client_files(cid) else []
     for path in exports:
         shred(path)
         removed.append(path)

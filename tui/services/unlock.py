@@ -53,14 +53,16 @@ def codec_for(data_dir: Path) -> Codec | None:
     return unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))
 
 
-def read_passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
-    """From WELLBEING_PASSPHRASE_FILE when set, else from the terminal (twice when `confirm`)."""
-    named = os.environ.get(PASSPHRASE_ENV)
+def read_passphrase(
+    prompt: str = "Passphrase: ", *, confirm: bool = False, env: str = PASSPHRASE_ENV
+) -> str:
+    """From the file named by `env` when set, else from the terminal (twice when `confirm`)."""
+    named = os.environ.get(env)
     if named:
-        return passphrase_from_file(Path(named).expanduser())
+        return passphrase_from_file(Path(named).expanduser(), env=env)
     if not sys.stdin.isatty():
         raise UserError(
-            f"a passphrase is needed: run in a terminal, or set {PASSPHRASE_ENV} to a file with it"
+            f"a passphrase is needed: run in a terminal, or set {env} to a file with it"
         )
     try:
         first = getpass.getpass(prompt)
@@ -73,28 +75,26 @@ def read_passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> s
     return first
 
 
-def passphrase_from_file(path: Path) -> str:
+def passphrase_from_file(path: Path, *, env: str = PASSPHRASE_ENV) -> str:
     """The first line of a private file (0600 or 0400, owned by this user); one-line errors."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise UserError(f"{PASSPHRASE_ENV}: {path} is not a regular file")
+            raise UserError(f"{env}: {path} is not a regular file")
         if st.st_uid != os.geteuid() or st.st_mode & 0o077:
-            raise UserError(
-                f"{PASSPHRASE_ENV}: {path} must be owned by you and private (chmod 600 {path})"
-            )
+            raise UserError(f"{env}: {path} must be owned by you and private (chmod 600 {path})")
         if st.st_size > _MAX_FILE:
-            raise UserError(f"{PASSPHRASE_ENV}: {path} is too large to be a passphrase file")
+            raise UserError(f"{env}: {path} is too large to be a passphrase file")
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{PASSPHRASE_ENV}: cannot read {path}: {exc.strerror}") from None
+        raise UserError(f"{env}: cannot read {path}: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise UserError(f"{PASSPHRASE_ENV}: {path} is not UTF-8 text") from None
+        raise UserError(f"{env}: {path} is not UTF-8 text") from None
     lines = text.splitlines()
     if not lines or not lines[0]:
-        raise UserError(f"{PASSPHRASE_ENV}: {path} is empty")
+        raise UserError(f"{env}: {path} is empty")
     return lines[0]
 
 

@@ -1,0 +1,117 @@
+"""Due: what needs attention today across the caseload, each entry saying why; Enter opens the
+client. Read from the client list's register in a worker (never by opening every file)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.host import host
+from tui.services.due import REASON_WORDS, DueItem, due
+from tui.services.safe_text import one_line
+
+#: rows drawn at once (a caseload's due list is read, not scrolled through by the thousand)
+MAX_ROWS = 300
+
+
+class DueScreen(Screen[None]):
+    CSS_PATH = "due.tcss"
+    AUTO_FOCUS = "#due"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_client", "Open client", priority=True, id="due.open-client"),
+        Binding("f5", "reload", "Reload", id="due.reload"),
+        Binding("escape", "back", "Back", id="due.back"),
+    ]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+        self.items: list[DueItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Reading the caseload…", id="due-summary", markup=False)
+        yield DataTable(id="due", cursor_type="row")
+        yield Static("", id="due-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Due · {self.today:%d %b %Y}"
+        table = self.query_one("#due", DataTable)
+        table.add_column("Why", width=15)
+        table.add_column("Client", width=20)
+        table.add_column("Days", width=5)
+        table.add_column("What", width=32)
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="due")
+    def _load(self) -> None:
+        try:
+            items = due(host(self).ctx, self.today)
+        except Exception as exc:  # the data dir went away, a permission: say it, never crash
+            self.app.call_from_thread(
+                self.notify, f"Cannot read the caseload: {exc}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._show, items)
+
+    def _show(self, items: list[DueItem]) -> None:
+        self.items = items
+        table = self.query_one("#due", DataTable)
+        table.clear()
+        for n, item in enumerate(items[:MAX_ROWS]):
+            who = one_line(f"{item.client_id} {item.name}", 20)
+            table.add_row(
+                Text(REASON_WORDS[item.reason]),
+                Text(who),
+                Text(str(item.days) if item.days > 0 else "-"),
+                Text(one_line(item.detail, 32)),
+                key=str(n),
+            )
+        counts: dict[str, int] = {}
+        for item in items:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+        summary = " · ".join(f"{REASON_WORDS[r]}: {n}" for r, n in counts.items())
+        more = f" (first {MAX_ROWS} shown)" if len(items) > MAX_ROWS else ""
+        self.query_one("#due-summary", Static).update(
+            f"{len(items)} due today: {summary}{more}" if items else "Nothing due today."
+        )
+        self._detail()
+
+    @on(DataTable.RowHighlighted, "#due")
+    def _highlighted(self) -> None:
+        self._detail()
+
+    def _selected(self) -> DueItem | None:
+        table = self.query_one("#due", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.items[int(key)] if key is not None else None
+
+    def _detail(self) -> None:
+        item = self._selected()
+        text = "" if item is None else f"{item.client_id} {item.name}: {item.detail}"
+        self.query_one("#due-detail", Static).update(one_line(text, 300))
+
+    @on(DataTable.RowSelected, "#due")
+    def _row_selected(self) -> None:
+        self.action_open_client()
+
+    def action_open_client(self) -> None:
+        item = self._selected()
+        if item is not None:
+            host(self).open_client(item.client_id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
