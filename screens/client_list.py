@@ -35,7 +35,8 @@ class ClientListScreen(Screen[None]):
         Binding("slash", "find", "Find client", id="client-list.find"),
         Binding("d", "directory", "Interventions", id="client-list.directory"),
         Binding("t", "due", "Due", id="client-list.due"),
-        Binding("enter", "open_client", "Open", id="client-list.open-client"),
+        Binding("m", "team", "Team follow-ups", show=False, id="client-list.team"),
+        Binding("enter", "open_client", "Open", priority=True, id="client-list.open-client"),
         Binding("f5", "reload", "Reload", show=False, id="client-list.reload"),
     ]
 
@@ -159,6 +160,12 @@ class ClientListScreen(Screen[None]):
     def action_add_client(self) -> None:
         host(self).add_client_dialog()
 
+    def action_team(self) -> None:
+        """Treatment managers: every open follow-up across the team (refused to others)."""
+        from screens.team_review import TeamReviewScreen
+
+        self.app.push_screen(TeamReviewScreen(host(self).today()))
+
     def action_due(self) -> None:
         from screens.due import DueScreen
 
@@ -171,7 +178,11 @@ class ClientListScreen(Screen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Letters typed into the search box are text, not commands.
-        if action in ("add_client", "find", "directory") and isinstance(self.focused, Input):
+        # Letters typed into the search box are text, not commands; and Enter there goes to the
+        # list (elsewhere it opens the highlighted client, and the footer says so)
+        typing = isinstance(self.focused, Input)
+        if action in ("add_client", "find", "directory", "due", "team") and typing:
             return None
+        if action == "open_client" and typing:
+            return False
         return True

@@ -18,6 +18,7 @@ from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from tui.services.clients import OpenClient
 from tui.services.levels import latest_level, level_steps
+from tui.services.oversight import review_words
 from tui.services.rar import rar_summary
 from tui.services.safe_text import one_line
 from tui.services.trends import trend_lines, trend_steps
@@ -137,9 +138,10 @@ class DashboardScreen(Screen[None]):
         fu = self.query_one("#follow-ups", Static)
         if self.follow_ups:
             lines = [f"⚑ {len(self.follow_ups)} open follow-up(s) - press c to close the oldest:"]
-            lines += [
-                f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}" for f in self.follow_ups[:3]
-            ]
+            for f in self.follow_ups[:3]:
+                lines.append(f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}")
+                if f.reviews:  # the treatment manager's latest word on it
+                    lines.append(f"    {one_line(review_words(f.reviews[-1]), 74)}")
             fu.update(as_content("\n".join(lines)))
         else:
             fu.update("No open follow-ups.")

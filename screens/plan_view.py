@@ -9,6 +9,7 @@ refused anyway. Diffs are shown as plain text.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
-from tui.services import plans
+from tui.services import oversight, plans
 from tui.services.clients import OpenClient
 from tui.services.dates import parse_day_or_none
 from tui.services.export import format_of
@@ -356,6 +357,7 @@ class VersionsDialog(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="plan-view.close-2"),
+        Binding("c", "countersign", "Countersign", id="plan-view.countersign"),
         Binding(
             "enter",
             "compare",
@@ -366,18 +368,25 @@ class VersionsDialog(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, versions: list[PlanVersion]) -> None:
+    def __init__(
+        self,
+        versions: list[PlanVersion],
+        countersign: Callable[[int], PlanVersion] | None = None,
+    ) -> None:
         super().__init__()
         self.versions = sorted(versions, key=lambda v: v.number)
+        #: a Keep Safe Plan, for a treatment manager: countersign the highlighted version
+        self.countersign = countersign
 
     def compose(self) -> ComposeResult:
         options = []
         for v in reversed(self.versions):
             when = v.saved_at.astimezone().strftime("%H:%M")
             review = f" · review {day(v.review_on)}" if v.review_on else ""
+            signed = " · countersigned" if v.countersigned_by else ""
             label = (
                 f"v{v.number}  {day(v.saved_at)} {when} · {clean_line(v.saved_by)[:20]}"
-                f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}"
+                f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}{signed}"
             )
             options.append(Option(label, id=str(v.number)))
         with Vertical(classes="plan-dialog"):
@@ -418,6 +427,26 @@ class VersionsDialog(ModalScreen[None]):
             )
             return
         self.app.push_screen(DiffScreen(older, newer))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "countersign":
+            return self.countersign is not None
+        return True
+
+    def action_countersign(self) -> None:
+        options = self.query(OptionList)
+        chosen = options.first().highlighted_option if options else None
+        if chosen is None or self.countersign is None:
+            return
+        label = self.query_one("#versions-label", Static)
+        try:
+            signed = self.countersign(int(chosen.id or 0))
+        except Exception as exc:  # not a manager, countersigned already: one line
+            label.update(one_line(str(exc), 150))
+            return
+        label.update(
+            f"Version {signed.number} countersigned by {clean_line(signed.countersigned_by)}."
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -609,7 +638,13 @@ class PlanScreen(Screen[None]):
     # -- versions, export, back ------------------------------------------------------------------
 
     def action_versions(self) -> None:
-        self.app.push_screen(VersionsDialog(self._versions()))
+        sign = None
+        if self.kind == "keep-safe" and oversight.is_manager(self.oc.ctx):
+
+            def sign(number: int) -> PlanVersion:
+                return oversight.countersign_open(self.oc, number)
+
+        self.app.push_screen(VersionsDialog(self._versions(), sign))
 
     def action_export(self) -> None:
         if self.plan is None:

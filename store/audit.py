@@ -36,6 +36,8 @@ GENESIS = "0" * 64
 ACTIONS = frozenset(
     {
         "created",
+        "follow-up reviewed",
+        "plan countersigned",
         "transferred in",
         "transferred out",
         "viewed",
@@ -63,6 +65,8 @@ ACTIONS = frozenset(
 CHANGES = frozenset(
     {
         "created",
+        "follow-up reviewed",
+        "plan countersigned",
         "answer saved",
         "session saved",
         "plan saved",

@@ -355,6 +355,24 @@ class Answer(Record):
         return v
 
 
+class ManagerReview(Record):
+    """A treatment manager's review of a follow-up: when it was discussed, what was decided and
+    done, and whether information was shared, with whom."""
+
+    discussed_on: date
+    decision: str = Field(min_length=1, max_length=NOTE_MAX)
+    action: str = Field(default="", max_length=NOTE_MAX)
+    shared: bool = False
+    shared_with: str = Field(default="", max_length=500)
+    by: str
+    at: datetime = Field(default_factory=now)
+
+    @field_validator("decision", "action", "shared_with", "by")
+    @classmethod
+    def _clean(cls, v: str) -> str:
+        return clean_text(v).strip()
+
+
 class FollowUp(Record):
     id: str = Field(default_factory=new_id)
     opened_at: datetime = Field(default_factory=now)
@@ -366,6 +384,8 @@ class FollowUp(Record):
     closed_on: date | None = None
     closed_note: str = ""
     closed_by: str = ""
+    #: the treatment manager's reviews, oldest first
+    reviews: list[ManagerReview] = Field(default_factory=list)
 
     @field_validator("reason", "action", "closed_by")
     @classmethod
@@ -396,6 +416,9 @@ class PlanVersion(Record):
     agreement: Agreement
     agreement_reason: str = ""
     review_on: date | None = None
+    #: a treatment manager's countersignature: the version can then only be superseded
+    countersigned_by: str = ""
+    countersigned_at: datetime | None = None
     #: the compiled plan itself (as data), so a saved version exports in every format exactly
     #: as it was saved; None in versions saved before it was kept.
     content: dict[str, Any] | None = None

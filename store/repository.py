@@ -1154,8 +1154,60 @@ class ClientFile:
             self._upsert(FOLLOW_UPS, follow_up, ["id"], action, fields, ids)
 
     def add_plan_version(self, version: PlanVersion) -> None:
-        ids = {"plan": version.id, "number": str(version.number)}
-        self._upsert(PLANS, version, ["id"], "plan saved", [version.kind], ids)
+        """Save a new version. A saved version is never changed: a number already saved (or a
+        countersigned one) is refused; a new version supersedes it."""
+        with self._mutex:
+            taken = [
+                v
+                for v in self._records(PLANS, PlanVersion)
+                if v.id == version.id or (v.kind, v.number) == (version.kind, version.number)
+            ]
+            if taken:
+                raise StoreError(
+                    f"version {version.number} of the {version.kind} plan of {self.client_id} "
+                    "is saved already"
+                    + (" and countersigned" if taken[0].countersigned_by else "")
+                    + ": it cannot be changed, only superseded by a new version",
+                    client_id=self.client_id,
+                )
+            ids = {"plan": version.id, "number": str(version.number)}
+            self._upsert(PLANS, version, ["id"], "plan saved", [version.kind], ids)
+
+    def review_follow_up(self, follow_up: FollowUp) -> None:
+        """Save a follow-up with a treatment manager's new review (audited as reviewed)."""
+        ids = {
+            "follow_up": follow_up.id,
+            "by": follow_up.reviews[-1].by if follow_up.reviews else "",
+        }
+        self._upsert(FOLLOW_UPS, follow_up, ["id"], "follow-up reviewed", [], ids)
+
+    def countersign_plan_version(self, kind: str, number: int, by: str) -> PlanVersion:
+        """A treatment manager's countersignature on a saved version (once: it then stands)."""
+        with self._mutex:
+            found = [
+                v for v in self._records(PLANS, PlanVersion) if (v.kind, v.number) == (kind, number)
+            ]
+            if not found:
+                raise StoreError(
+                    f"no saved version {number} of the {kind} plan of {self.client_id}",
+                    client_id=self.client_id,
+                )
+            if found[0].countersigned_by:
+                raise StoreError(
+                    f"version {number} of the {kind} plan is countersigned already "
+                    f"(by {clean_line(found[0].countersigned_by)})",
+                    client_id=self.client_id,
+                )
+            signed = PlanVersion.model_validate(
+                {
+                    **found[0].model_dump(),
+                    "countersigned_by": clean_line(by),
+                    "countersigned_at": datetime.now(UTC),
+                }
+            )
+            ids = {"plan": signed.id, "number": str(number), "by": clean_line(by)[:80]}
+            self._upsert(PLANS, signed, ["id"], "plan countersigned", [kind], ids)
+            return signed
 
     def save_record(self, table: str, record: BaseModel, keys: list[str]) -> None:
         """Upsert into any other table (used by features that keep their own records)."""

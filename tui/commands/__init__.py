@@ -10,6 +10,7 @@ MODULES: list[str] = [
     "tui.commands.content",
     "tui.commands.directory",
     "tui.commands.due",
+    "tui.commands.oversight",
     "tui.commands.plans",
     "tui.commands.privacy",
     "tui.commands.transfer",

@@ -14,6 +14,8 @@ keymap = { "exercise.back" = "alt+left" }   # remap a key by its binding id (see
 due_not_seen_weeks = 4              # Due list: no session for this many weeks (0: never)
 due_review_days = 14                # Due list: a plan review within this many days
 due_rar_most_a_week = 2.0           # Due list: RAR at risk above this many sessions a week
+manager_group = "wellbeing-managers"  # treatment managers: this OS group's members ...
+managers = []                       # ... or these logins (single-user installs)
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
@@ -70,6 +72,10 @@ class Config(BaseModel):
     due_review_days: int = Field(default=14, ge=0, le=365)
     #: ... RAR at risk when the days left need more sessions a week than this to fit
     due_rar_most_a_week: float = Field(default=2.0, gt=0, le=7)
+    #: treatment managers: members of this OS group (the enforced way on a team server) ...
+    manager_group: str = ""
+    #: ... or these logins (a single-user install)
+    managers: tuple[str, ...] = ()
     #: binding id -> keys, e.g. {"exercise.back" = "alt+left"} (`wellbeing keys` lists the ids)
     keymap: dict[str, str] = {}
     privacy_check: bool = True

@@ -80,6 +80,9 @@ class PlanStatus(_Frozen):
     agreement: Agreement
     reason: str = ""
     review_on: date | None = None
+    #: a treatment manager's countersignature (Keep Safe Plan)
+    countersigned_by: str = ""
+    countersigned_on: date | None = None
 
 
 class PlanSection(_Frozen):

@@ -39,7 +39,13 @@ def status_lines(plan: Plan) -> tuple[str, ...]:
     saved = (
         f"Version {status.version}, saved {day(status.saved_on)} by {clean_line(status.saved_by)}."
     )
-    return (saved, agreement.rstrip(".") + ".", review)
+    lines = [saved, agreement.rstrip(".") + ".", review]
+    if status.countersigned_by:
+        lines.append(
+            f"Countersigned by {clean_line(status.countersigned_by)} "
+            f"on {day(status.countersigned_on)}."
+        )
+    return tuple(lines)
 
 
 def default_layout(literacy: str, learning_disability: bool | None, accessibility: str) -> str:

@@ -79,6 +79,8 @@ def status_of(version: PlanVersion) -> PlanStatus:
         agreement=version.agreement,
         reason=version.agreement_reason,
         review_on=version.review_on,
+        countersigned_by=version.countersigned_by,
+        countersigned_on=version.countersigned_at.date() if version.countersigned_at else None,
     )
 
 
