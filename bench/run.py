@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import gc
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -423,12 +425,26 @@ def print_table(result: dict[str, Any]) -> None:
         )
 
 
+def _cleanup_on_signals() -> None:
+    """Every child runs in its own process group; an interrupted bench (ctrl+c, SIGTERM, a
+    hang-up) kills them all before it goes, so nothing is left spinning."""
+
+    def stop(signum: int, _frame: object) -> None:
+        PtyApp.kill_all()
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+    atexit.register(PtyApp.kill_all)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     args = parser.parse_args(argv)
+    _cleanup_on_signals()
     runs = 1 if args.quick else 3
     result: dict[str, Any] = {
         "machine": {

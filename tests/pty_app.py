@@ -18,11 +18,15 @@ import termios
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class PtyApp:
+    #: every app still running, so an interrupted bench or test kills them all (`kill_all`)
+    live: ClassVar[set[PtyApp]] = set()
+
     def __init__(
         self,
         args: Sequence[str],
@@ -56,6 +60,7 @@ class PtyApp:
         os.close(slave)
         self.master = master
         self.output = bytearray()
+        PtyApp.live.add(self)
 
     def read(self, seconds: float) -> bytes:
         """Everything the app sends to the terminal during `seconds`."""
@@ -108,7 +113,14 @@ class PtyApp:
             self.close()
         return rc
 
+    @classmethod
+    def kill_all(cls) -> None:
+        """Kill every app still running, with its whole process group."""
+        for app in list(cls.live):
+            app.close()
+
     def close(self) -> None:
+        PtyApp.live.discard(self)
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
