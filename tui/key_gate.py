@@ -21,7 +21,6 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,6 +35,8 @@ _MOVERS = re.compile(r"^(tab|shift\+tab|enter|escape|ctrl\+.+|f\d{1,2})$")
 def moves_focus(event: events.Key, focused: Widget | None) -> bool:
     """Whether `event` may move the focus or the screen (typing into a field never does; Enter
     in a text area is a new line)."""
+    from textual.widgets import Input, TextArea  # not at start-up: TextArea costs ~25 ms to import
+
     typing = isinstance(focused, (Input, TextArea))
     if event.key == "enter" and isinstance(focused, TextArea):
         return False
