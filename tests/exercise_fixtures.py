@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
-
 from exercises.models import (
     Column,
     Exercise,
@@ -20,6 +18,7 @@ from exercises.models import (
 )
 from screens.exercise import ExerciseScreen
 from store.records import Client, Session, SessionMode
+from tui.key_gate import GatedApp
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
 from tui.services.clients import open_client as services_open_client
@@ -195,7 +194,7 @@ def new_session(cf: OpenClient, mode: SessionMode = SessionMode.OFFICE, id: str 
     return session
 
 
-class ExerciseApp(App[None]):
+class ExerciseApp(GatedApp):
     """Pushes one ExerciseScreen and remembers what it dismissed with."""
 
     low_bandwidth = False

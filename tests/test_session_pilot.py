@@ -173,3 +173,36 @@ async def test_a_warning_goes_with_the_screen_it_was_about(tmp_path: Path) -> No
             await pilot.press("escape")  # leave the plan: the warning goes with it
             await pilot.pause()
             assert not any(n.severity == "warning" for n in app._notifications)
+
+
+async def test_text_then_ctrl_n_in_one_burst_keeps_the_text(tmp_path: Path) -> None:
+    """`kind words<ctrl+n>` read at once: the words land in the step, then it moves on (ctrl+n
+    is a priority binding, which would act before the words had landed)."""
+    cf = open_client(tmp_path)
+    first = step(StepKind.TEXT, "worry", "What worries you most?")
+    second = step(StepKind.TEXT, "hope", "What do you hope for?")
+    app = ExerciseApp(exercise_of(first, second), new_session(cf), cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in [*"kind", "ctrl+n", *"hope"]:
+            app.post_message(events.Key(key, None if key == "ctrl+n" else key))
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "Step 2 of 2" in str(app.screen.query_one("#exercise-progress").render())
+    assert answer_of(cf, "worry").value == "kind"
+    assert answer_of(cf, "hope").value == "hope"
+
+
+async def test_text_then_ctrl_q_in_one_burst_saves_all_the_text(tmp_path: Path) -> None:
+    """`kind words<ctrl+q>` read at once: every word lands (and is saved) before the app quits."""
+    cf = open_client(tmp_path)
+    app = ExerciseApp(
+        exercise_of(step(StepKind.TEXT, "worry", "What worries you?")), new_session(cf), cf
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in [*"kind words", "ctrl+q"]:
+            char = None if key == "ctrl+q" else key
+            app.post_message(events.Key("space" if key == " " else key, char))
+        await pilot.pause(0.5)
+    assert answer_of(cf, "worry").value == "kind words"

@@ -32,7 +32,7 @@ from tui.services.timing import Clock
 if TYPE_CHECKING:
     from screens.host import Host
 from tui.crash import record_crash
-from tui.key_gate import KeyGate
+from tui.key_gate import GatedApp
 from tui.palette import WellbeingCommands
 from tui.services.safe_text import one_line
 from tui.terminal_guards import guard_input_decoding
@@ -46,7 +46,7 @@ HANDOVER_POLL_SECONDS = 2.0
 HANDOVER_WAIT_SECONDS = 15.0
 
 
-class WellbeingApp(MinimumSizeGuard, App[None]):
+class WellbeingApp(MinimumSizeGuard, GatedApp):
     CSS_PATH = "app.tcss"
     TITLE = "Wellbeing Guide"
     COMMANDS = App.COMMANDS | {WellbeingCommands}
@@ -78,7 +78,6 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
             on_done=self._autosave_done,
         )
         self.client_files: dict[str, OpenClient] = {}
-        self.key_gate = KeyGate(self)
         self._warnings: dict[int, set[str]] = {}
         self.save_errors = 0
         self._left_behind_cover = False
@@ -157,18 +156,7 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self.key_gate.key(event):
-                return  # held until the key before it has moved the focus (tui.key_gate)
-            await super().on_event(event)
-            self.key_gate.after_app(event)
-            return
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:  # noqa: RUF029 - Textual's async hook
-        """A key bubbled up to the App's bindings. Textual calls this before App's own handler
-        (which runs the bindings), so the gate hears of it just after."""
-        self.call_later(self.key_gate.acted_on, event)
+        await super().on_event(event)  # keys through the gate (tui.key_gate.GatedApp)
 
     def notify(
         self,
@@ -196,7 +184,6 @@ class WellbeingApp(MinimumSizeGuard, App[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """On a slow link a blinking cursor costs bytes every half second: stop it."""
-        self.key_gate.check()
         if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
 

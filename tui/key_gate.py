@@ -21,14 +21,16 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.app import App
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
     from textual.widget import Widget
 
 #: the most a key is held (seconds): a key some widget swallows never reaches the App
 HOLD_LIMIT = 0.3
+#: holding while the keys before a focus-moving key land (no key of ours is awaited)
+_DRAIN = object()
 _MOVERS = re.compile(r"^(tab|shift\+tab|enter|escape|ctrl\+.+|f\d{1,2})$")
 
 
@@ -51,7 +53,7 @@ class KeyGate:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.held: deque[events.Key] = deque()
-        self._key: events.Key | None = None
+        self._key: object | None = None
         self._done = False
         self._since = 0.0
         self._focus: Widget | None = None
@@ -69,15 +71,25 @@ class KeyGate:
             self.held.append(event)
             return True
         app = self.app
+        if moves_focus(event, app.focused) and not self._quiet():
+            # keys before it are still on their way to the field (`text<ctrl+n>` in one read):
+            # they land first, then this key goes on (a priority binding would act at once)
+            self._start(_DRAIN, done=True)
+            self.held.append(event)
+            return True
         if moves_focus(event, app.focused):
-            self._key, self._done = event, False
-            self._focus, self._screen = app.focused, app.screen
-            self._since = time.monotonic()
-            if self._timer is None:
-                self._timer = app.set_interval(0.005, self.check, name="key-gate")
-            else:
-                self._timer.resume()
+            self._start(event, done=False)
         return False
+
+    def _start(self, key: object, *, done: bool) -> None:
+        app = self.app
+        self._key, self._done = key, done
+        self._focus, self._screen = app.focused, app.screen
+        self._since = time.monotonic()
+        if self._timer is None:
+            self._timer = app.set_interval(0.005, self.check, name="key-gate")
+        else:
+            self._timer.resume()
 
     def after_app(self, event: events.Key) -> None:
         """The App has dealt with `event`: forwarded it (it comes back to `acted_on` when it
@@ -104,20 +116,61 @@ class KeyGate:
 
     def _settled(self) -> bool:
         app = self.app
-        if time.monotonic() - self._since >= HOLD_LIMIT:
+        waited = time.monotonic() - self._since
+        if waited >= HOLD_LIMIT:
             return True
         if not self._done:
             return False
         if app.screen is not self._screen:  # a new screen: once it has focused a field
-            return app.screen.is_mounted and app.focused is not None and self._quiet()
-        if app.focused is not None and app.focused is not self._focus:
+            return app.screen.is_mounted and app.focused is not None and self._quiet(app_too=True)
+        focused = app.focused
+        if focused is not None and focused is not self._focus and _typing(focused):
             return True
-        return self._quiet()
+        # the focus moved elsewhere (a step's old field removed, its new one not yet focused:
+        # focusing is itself a message), or nowhere: once every queue, the App's too, is empty
+        return self._quiet(app_too=True)
 
-    def _quiet(self) -> bool:
-        """No message waiting anywhere between the focused widget and the App (a handler that
-        moves the focus from a message, e.g. an Enter's Submitted, has run)."""
+    def _quiet(self, *, app_too: bool = False) -> bool:
+        """No message waiting between the focused widget and the screen (keys on their way to
+        a field have landed; a handler that moves the focus from a message, e.g. an Enter's
+        Submitted, has run), and with `app_too` none in the App's queue either (a focus change
+        is a callback there). Deciding whether to hold a key, the App's own queue is left out:
+        the keys behind it are there."""
         app = self.app
         node = app.focused or app.screen
-        pumps = [*node.ancestors_with_self] if node is not None else [app]
+        if node is None:
+            return True
+        pumps = [p for p in node.ancestors_with_self if app_too or p is not app]
         return all(p._message_queue.empty() for p in pumps)
+
+
+def _typing(widget: Widget) -> bool:
+    from textual.widgets import Input, TextArea
+
+    return isinstance(widget, (Input, TextArea))
+
+
+class GatedApp(App[None]):
+    """An App whose keys go through a `KeyGate` (the Wellbeing app, and the test apps that
+    stand in for it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_gate = KeyGate(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.key_gate.key(event):
+                return  # held until the key before it has moved the focus
+            await super().on_event(event)
+            self.key_gate.after_app(event)
+            return
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:  # noqa: RUF029 - Textual's async hook
+        """A key bubbled up to the App's bindings. Textual calls this before App's own handler
+        (which runs the bindings), so the gate hears of it just after."""
+        self.call_later(self.key_gate.acted_on, event)
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.key_gate.check()
