@@ -644,7 +644,13 @@ class PlanScreen(Screen[None]):
             def sign(number: int) -> PlanVersion:
                 return oversight.countersign_open(self.oc, number)
 
-        self.app.push_screen(VersionsDialog(self._versions(), sign))
+        self.app.push_screen(VersionsDialog(self._versions(), sign), self._after_versions)
+
+    def _after_versions(self, _: object = None) -> None:
+        """A countersignature may have been added: the plan's status (and exports) say so."""
+        if self.plan is not None and self.plan.status is not None:
+            self.plan = plans.as_saved(self.oc, self.plan)
+            self._update_status()
 
     def action_export(self) -> None:
         if self.plan is None:

@@ -156,3 +156,31 @@ async def test_team_follow_ups_are_refused_to_a_practitioner(data: Path) -> None
         await pilot.pause()
         assert not isinstance(app.screen, TeamReviewScreen)
         assert any("not a treatment manager" in n.message for n in app._notifications)
+
+
+async def test_a_manager_countersigns_from_the_versions_and_the_export_says_so(
+    data: Path, tmp_path: Path
+) -> None:
+    mo = context(data, "mo", managers=("mo",))
+    app = WellbeingApp(mo, today=lambda: TODAY)
+    target = tmp_path / "ks.txt"
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(DEMO_ID)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("k")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("a", "enter", "s")  # agreed, saved as version 1
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("v", "c")
+        await pilot.pause()
+        assert "countersigned by mo" in str(app.screen.query_one("#versions-label").render())
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("right", "space", "enter")  # plain text
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert "Countersigned by mo on" in target.read_text("utf-8")
