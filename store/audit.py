@@ -33,34 +33,6 @@ from store.storage import atomic_write
 from store.text import clean_line
 
 GENESIS = "0" * 64
-ACTIONS = frozenset(
-    {
-        "created",
-        "follow-up reviewed",
-        "plan countersigned",
-        "transferred in",
-        "transferred out",
-        "viewed",
-        "answer saved",
-        "session saved",
-        "plan compiled",
-        "plan saved",
-        "exported",
-        "printed",
-        "profile changed",
-        "follow-up opened",
-        "follow-up changed",
-        "follow-up closed",
-        "record saved",
-        "restored from backup",
-        "retention checked",
-        "deleted",
-        "change not saved",
-        "audit gap found",
-        "lock takeover requested",
-        "lock handed over",
-    }
-)
 #: actions that record a change to the client's file (each is written before its change)
 CHANGES = frozenset(
     {
@@ -76,6 +48,23 @@ CHANGES = frozenset(
         "follow-up closed",
         "record saved",
         "restored from backup",
+    }
+)
+#: every action an entry may name: the changes, and what reads, exports or marks the log
+ACTIONS = CHANGES | frozenset(
+    {
+        "transferred in",
+        "transferred out",
+        "viewed",
+        "plan compiled",
+        "exported",
+        "printed",
+        "retention checked",
+        "deleted",
+        "change not saved",
+        "audit gap found",
+        "lock takeover requested",
+        "lock handed over",
     }
 )
 _REQUIRED = ("time", "user", "uid", "action", "client", "fields", "prev")
