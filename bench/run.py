@@ -358,6 +358,20 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, bool]]:
             s["ratio"] <= 1.3,
         ),
         (
+            "first start on a new caseload (builds the register)",
+            f"{s['app_runs_ms'][0]:.0f} ms",
+            "within 1 s of a warm start",
+            f"warm start {s['app_ms']:.0f} ms",
+            s["app_runs_ms"][0] <= s["app_ms"] + 1000,
+        ),
+        (
+            "first open of the heavy dashboard",
+            f"{d['first_ms']:.0f} ms",
+            "< 150 ms",
+            "the reopens below",
+            d["first_ms"] < 150,
+        ),
+        (
             "open heavy dashboard (median)",
             f"{d['median_ms']:.0f} ms",
             "< 150 ms",
