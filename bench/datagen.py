@@ -139,12 +139,13 @@ def _answers(
 
 
 def make_heavy(
-    clients_dir: Path, exercises: list[Exercise], today: date, rng: random.Random
+    clients_dir: Path, exercises: list[Exercise], today: date, rng: random.Random, years: int = 5
 ) -> int:
-    """Five years of weekly sessions, every exercise answered in each; returns the answer count."""
+    """`years` of weekly sessions (five by default), every exercise answered in each; returns
+    the answer count."""
     sessions, answers = [], []
     ids = [e.id for e in exercises]
-    for week in range(260, 0, -1):
+    for week in range(52 * years, 0, -1):
         s = _session(today - timedelta(weeks=week), ids, SessionStatus.COMPLETED)
         sessions.append(s.model_dump(mode="json"))
         answers += _answers(s, exercises, rng)
@@ -178,7 +179,9 @@ def make_heavy(
     return len(answers)
 
 
-def make_typing_client(clients_dir: Path, library: Any, today: date) -> None:
+def make_typing_client(
+    clients_dir: Path, library: Any, today: date, client_id: str = TYPING_ID
+) -> None:
     """A client with an in-progress session on 'treat-a-friend', its first text step answered, so
     resuming lands on a text field (used by the terminal-bytes measurement)."""
     rng = random.Random(5)
@@ -191,9 +194,9 @@ def make_typing_client(clients_dir: Path, library: Any, today: date) -> None:
         recorded_by="bench",
     ).model_dump(mode="json")
     _write(
-        clients_dir / f"{TYPING_ID}.json",
+        clients_dir / f"{client_id}.json",
         {
-            "client": _table([_client(TYPING_ID, "Typing Test", rng)]),
+            "client": _table([_client(client_id, "Typing Test", rng)]),
             "sessions": _table([s.model_dump(mode="json")]),
             "answers": _table([first]),
         },
@@ -207,6 +210,7 @@ def make_dataset(
     heavy: bool = True,
     today: date | None = None,
     seed: int = 8,
+    years: int = 5,
 ) -> dict[str, Any]:
     """Write the caseload into `data_dir` (created 0700); returns counts for the report."""
     rng = random.Random(seed)
@@ -235,12 +239,12 @@ def make_dataset(
             },
         )
         made += 1
-    heavy_answers = make_heavy(clients_dir, exercises, today, rng) if heavy else 0
+    heavy_answers = make_heavy(clients_dir, exercises, today, rng, years) if heavy else 0
     heavy_path = clients_dir / f"{HEAVY_ID}.json"
     return {
         "clients": made + (1 if heavy else 0),
         "heavy_answers": heavy_answers,
-        "heavy_sessions": 260 if heavy else 0,
+        "heavy_sessions": 52 * years if heavy else 0,
         "heavy_file_bytes": heavy_path.stat().st_size if heavy else 0,
     }
 

@@ -59,10 +59,10 @@ def screen_text(data: bytes) -> bytes:
 def wait_text(app: PtyApp, needle: bytes, timeout: float = 30.0) -> bool:
     """Read until `needle` appears in the text sent so far (escapes removed), or time out."""
     end = time.monotonic() + timeout
-    while needle not in screen_text(bytes(app.output)):
+    while needle not in screen_text(bytes(app.output[-200_000:])):
         if time.monotonic() > end or app.proc.poll() is not None:
             return False
-        app.read(0.05)
+        app.read_available(0.05)  # back as soon as anything arrives: no polling delay
     return True
 
 

@@ -14,8 +14,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from screens.key_bar import KeyBar
 from screens.text import as_content
 from tui.services.audit_entries import (
     cell_text,
@@ -50,7 +51,7 @@ class AuditScreen(Screen[None]):
             classes="broken" if self.problems else "intact",
         )
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def _heading(self) -> str:
         who = f" of client {cell_text(self.client_id, 40)}" if self.client_id else ""

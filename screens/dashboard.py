@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Header, Static
 
 from screens.follow_holder import follow_holder
 from screens.host import host
+from screens.key_bar import KeyBar
 from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from tui.services.clients import OpenClient
@@ -45,6 +47,10 @@ def profile_text(client: Client) -> str:
 
 
 PLANS = Binding.Group("Plans")
+#: trends shown side by side (each a column; more would not fit 80 columns)
+TREND_COLUMNS = 3
+#: completed sessions listed (newest first); every open one is listed too
+MAX_SESSION_ROWS = 52
 
 
 class DashboardScreen(Screen[None]):
@@ -70,13 +76,14 @@ class DashboardScreen(Screen[None]):
         Binding("escape", "back", "Back", id="dashboard.back"),
     ]
 
-    def __init__(self, client: OpenClient):
+    def __init__(self, client: OpenClient | None = None):
         super().__init__()
-        self.oc = client
+        self.oc: OpenClient = client  # type: ignore[assignment]  # set before it is shown
         self.sessions: list[Session] = []
         self.follow_ups: list[FollowUp] = []
         #: what the screen was last filled from: (file version, today); see `on_screen_resume`.
         self._shown: tuple[int, object] | None = None
+        self._following: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -86,10 +93,12 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="rar", markup=False)
                 yield Static("", id="level", markup=False)
         yield Static("", id="follow-ups", markup=False)
-        yield Horizontal(id="trends")
+        with Horizontal(id="trends"):
+            for _ in range(TREND_COLUMNS):
+                yield Static("", classes="trend", markup=False)
         yield DataTable(id="sessions", cursor_type="row")
         yield Static("No sessions yet: press n to start one.", id="no-sessions", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -101,10 +110,27 @@ class DashboardScreen(Screen[None]):
             ("RAR", 4),
         ):
             table.add_column(label, width=width)
+        self.show_client(self.oc)
+
+    def show_client(self, client: OpenClient | None) -> None:
+        """Fill the screen for `client`. The App builds this screen once and refills it for
+        each client it opens (building it costs more than filling it); it is filled before it
+        is shown, so no frame ever shows the previous client."""
+        if client is None:
+            return  # built ahead of time, it waits for a client
+        self.oc = client
+        self._shown = None
+        if not self.is_mounted:
+            return  # on_mount fills it
+        if self._following is not None:
+            self._following.stop()
+        self.query_one("#sessions", DataTable).move_cursor(row=0, column=0)
         self.refresh_data()
-        follow_holder(self, self.oc, self.refresh_data)
+        self._following = follow_holder(self, self.oc, self.refresh_data)
 
     def on_screen_resume(self) -> None:
+        if self.oc is None:
+            return
         # The first resume comes right after mount, and coming back from a screen that changed
         # nothing leaves the file as it was: filling the screen again (a heavy client's 260
         # sessions) would only repeat the work.
@@ -159,7 +185,8 @@ class DashboardScreen(Screen[None]):
                 titles[e] = one_line(exercise.title if exercise is not None else e, 40)
             return titles[e]
 
-        for s in reversed(self.sessions):
+        shown = self._table_sessions()
+        for s in shown:
             planned = tuple(s.planned)
             if planned not in planned_text:
                 planned_text[planned] = one_line(", ".join(title(e) for e in planned), 30) or "-"
@@ -172,7 +199,24 @@ class DashboardScreen(Screen[None]):
                 key=s.id,
             )
         table.display = bool(self.sessions)
-        self.query_one("#no-sessions", Static).display = not self.sessions
+        hidden = len(self.sessions) - len(shown)
+        note = self.query_one("#no-sessions", Static)
+        note.display = not self.sessions or hidden > 0
+        note.update(
+            f"Listed: the open sessions and the latest of {len(self.sessions)}; "
+            "`wellbeing export` has them all."
+            if hidden
+            else "No sessions yet: press n to start one."
+        )
+
+    def _table_sessions(self) -> list[Session]:
+        """Newest first: every session still open, and the latest completed ones up to
+        MAX_SESSION_ROWS (a table measures every row it is given: five years of weekly sessions
+        cost the screen more than all its other parts)."""
+        newest = list(reversed(self.sessions))
+        keep = {id(s) for s in newest[:MAX_SESSION_ROWS]}
+        keep |= {id(s) for s in newest if s.status is not SessionStatus.COMPLETED}
+        return [s for s in newest if id(s) in keep]
 
     def _trend_lines(self, answers: list[Answer]) -> list[str]:
         return trend_lines(self.sessions, answers, host(self).ctx.library)
@@ -185,10 +229,11 @@ class DashboardScreen(Screen[None]):
                 blocks[-1].append(line)
             else:
                 blocks.append([line])
-        box = self.query_one("#trends", Horizontal)
-        box.remove_children()
-        box.mount_all(Static(as_content("\n".join(b)), classes="trend") for b in blocks)
-        box.display = bool(blocks)
+        columns = list(self.query_one("#trends", Horizontal).query_children(Static))
+        for column, block in zip(columns, [*blocks, *([[]] * len(columns))], strict=False):
+            column.update(as_content("\n".join(block)))
+            column.display = bool(block)
+        self.query_one("#trends", Horizontal).display = bool(blocks)
 
     # -- actions ----------------------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets import Header, Input, Static, Tree
 
 from exercises.errors import ContentError
 from exercises.interventions import NEED_AREAS, SECTIONS, TYPES, Intervention
+from screens.key_bar import KeyBar
 from tui.services.eligibility import ADVISORY
 from tui.services.safe_text import one_line
 
@@ -100,7 +101,7 @@ class DirectoryScreen(Screen[None]):
             yield Tree("Interventions", id="tree")
             with VerticalScroll(id="detail-scroll", can_focus=True):
                 yield Static("", id="detail", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{len(self.interventions)} interventions"

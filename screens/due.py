@@ -11,9 +11,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.host import host
+from screens.key_bar import KeyBar
 from tui.services.due import REASON_WORDS, DueItem, due
 from tui.services.safe_text import one_line
 
@@ -40,7 +41,7 @@ class DueScreen(Screen[None]):
         yield Static("Reading the caseload…", id="due-summary", markup=False)
         yield DataTable(id="due", cursor_type="row")
         yield Static("", id="due-detail", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"Due · {self.today:%d %b %Y}"

@@ -18,9 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from exercises.interventions import Intervention
+from screens.key_bar import KeyBar
 from screens.profile_form import ProfileFormScreen
 from store.records import Client, Referral
 from tui.services.eligibility import (
@@ -104,7 +105,7 @@ class ReferralScreen(ModalScreen[Referral | None]):
                 classes="hint",
                 markup=False,
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_decision()
@@ -188,7 +189,7 @@ class EligibilityScreen(Screen[None]):
             yield DataTable(id="verdicts", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="criteria-scroll", can_focus=True):
                 yield Static("", id="criteria", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#verdicts", DataTable)

@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, Static
+from textual.widgets import Label, Markdown, Static
 
 from exercises.models import Exercise, Step
 from screens.follow_holder import follow_holder
 from screens.host import host
+from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen
 from screens.steps import StepEditor, editor_for
 from screens.steps.fields import TooLong
@@ -147,7 +148,7 @@ class ExerciseScreen(Screen[bool]):
         yield Static("", id="step-hint", markup=False)
         yield VerticalScroll(id="step-editor", can_focus=False)
         yield Static("", id="exercise-notice", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self._load()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui.services.clients import OpenClient
 
@@ -17,10 +18,13 @@ from tui.services.clients import OpenClient
 POLL_SECONDS = 2.0
 
 
-def follow_holder(screen: Screen[Any], oc: OpenClient, refresh: Callable[[], object]) -> None:
-    """When `oc` is read-only, call `refresh` on `screen` each time the holder saves."""
+def follow_holder(
+    screen: Screen[Any], oc: OpenClient, refresh: Callable[[], object]
+) -> Timer | None:
+    """When `oc` is read-only, call `refresh` on `screen` each time the holder saves; the
+    timer that looks (stop it when the screen moves on to another client)."""
     if not oc.read_only:
-        return
+        return None
     seen = oc.file_stamp()
 
     def check() -> None:
@@ -32,4 +36,4 @@ def follow_holder(screen: Screen[Any], oc: OpenClient, refresh: Callable[[], obj
             if hasattr(result, "__await__"):
                 screen.run_worker(result, exclusive=True, group="follow-holder")
 
-    screen.set_interval(POLL_SECONDS, check, name="follow-holder")
+    return screen.set_interval(POLL_SECONDS, check, name="follow-holder")

@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
+from screens.key_bar import KeyBar
 from screens.text import as_content
 from store.errors import StoreError
 from tui.services.errors import UserError
@@ -58,7 +59,7 @@ class PassphraseScreen(Screen[object]):
                 password=True, id="passphrase", max_length=MAX_PASSPHRASE, placeholder="passphrase"
             )
             yield Static("", id="passphrase-error", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#passphrase", Input).focus()

@@ -20,9 +20,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Markdown, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Input, Markdown, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from screens.key_bar import KeyBar
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
 from tui.services import oversight, plans
@@ -346,7 +347,7 @@ class DiffScreen(ModalScreen[None]):
             )
             with VerticalScroll(id="diff-scroll"):
                 yield Static(self.text, id="diff", markup=False)
-            yield Footer()
+            yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -402,7 +403,7 @@ class VersionsDialog(ModalScreen[None]):
                     classes="plan-dialog-hint",
                     markup=False,
                 )
-            yield Footer()
+            yield KeyBar()
 
     @on(OptionList.OptionSelected, "#versions")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -504,7 +505,7 @@ class PlanScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-status", markup=False)
         yield PlanMarkdown("_Compiling the plan…_", id="plan-md", open_links=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#plan-md", Markdown).focus()

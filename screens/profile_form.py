@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
+from screens.key_bar import KeyBar
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
@@ -95,7 +96,7 @@ class ProfileFormScreen(ModalScreen[Client | None]):
                     )
                     yield self._widget(spec)
                     yield Static("", id=f"error-{spec.name}", classes="profile-error")
-        yield Footer()
+        yield KeyBar()
 
     def _widget(self, spec: ProfileField) -> Any:
         value = self.initial[spec.name]

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
+from textual.widgets import DataTable, Header, Label, Static, TextArea
 
 from exercises.library import Library
 from exercises.models import Exercise
 from screens.follow_holder import follow_holder
 from screens.host import host
+from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen, Saved
 from store.records import Session
 from tui.services import sessions
@@ -51,7 +52,7 @@ class SessionScreen(Screen[None]):
         yield Label("Session notes (saved as you type):")
         yield TextArea(self.session.notes, id="notes", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="save-state", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#plan", DataTable)

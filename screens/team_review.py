@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from screens.host import host
+from screens.key_bar import KeyBar
 from tui.services.dates import parse_day_or_none
 from tui.services.oversight import TeamFollowUp, record_review, review_words, team_follow_ups
 from tui.services.safe_text import one_line
@@ -98,7 +99,7 @@ class TeamReviewScreen(Screen[None]):
         yield Static("Reading the team's follow-ups…", id="team-summary", markup=False)
         yield DataTable(id="team", cursor_type="row")
         yield Static("", id="team-detail", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Team follow-ups (treatment manager)"

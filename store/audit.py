@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreError
-from store.files import AUDIT_LOG_MAX, read_checked
+from store.files import AUDIT_LOG_MAX, atomic_write, read_checked
 from store.ids import client_path, validate_client_id
 from store.permissions import file_mode, make_private_dir, owned_by_us
-from store.storage import atomic_write
 from store.text import clean_line
 
 GENESIS = "0" * 64

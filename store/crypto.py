@@ -30,16 +30,23 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from filelock import FileLock, Timeout
 
+from store import layout
 from store.advice import remedy
 from store.errors import ClientLocked, CorruptFile, StoreError
-from store.files import CLIENT_FILE_MAX, SMALL_MAX, read_checked
+from store.files import (
+    CLIENT_FILE_MAX,
+    SMALL_MAX,
+    TEMP_SUFFIX,
+    atomic_write,
+    backup_path,
+    read_checked,
+)
 from store.ids import validate_client_id
-from store.storage import TEMP_SUFFIX, atomic_write, backup_path
 
 MAGIC = b"WBGCRYPT"
 FORMAT_VERSION = 1
 KDF_SCRYPT = 1
-KEYINFO = "keyinfo.json"
+KEYINFO = layout.KEYINFO
 KEY_BYTES = 32
 NONCE_BYTES = 12
 SALT_BYTES = 16
@@ -193,11 +200,6 @@ def keyinfo_path(data_dir: Path) -> Path:
     return Path(data_dir) / KEYINFO
 
 
-def is_encrypted(data_dir: Path) -> bool:
-    path = keyinfo_path(data_dir)
-    return path.exists() or path.is_symlink()
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -207,7 +209,7 @@ def create_keyinfo(
 ) -> EncryptedCodec:
     """Make a new key for `data_dir` (which must not have one) and write keyinfo.json, 0600."""
     path = keyinfo_path(data_dir)
-    if is_encrypted(data_dir):
+    if layout.is_encrypted(data_dir):
         raise CryptoError(f"{path} already exists: this data dir is already set up for encryption")
     if len(passphrase) < MIN_PASSPHRASE:
         raise CryptoError(f"the passphrase is too short (at least {MIN_PASSPHRASE} characters)")

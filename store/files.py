@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from store.advice import remedy
 from store.errors import StoreError
-from store.permissions import describe_owner, loose_bits, owned_by_us, wanted_mode
+from store.permissions import describe_owner, file_mode, loose_bits, owned_by_us, wanted_mode
 
 MiB = 1024 * 1024
 #: a client file: the biggest measured (20 years of weekly sessions, every exercise) is 31 MB.
@@ -29,6 +31,8 @@ AUDIT_LOG_MAX = 512 * MiB
 REGISTER_MAX = 64 * MiB
 #: notes of a few fields (the holder of a lock, resume places, the key file).
 SMALL_MAX = 1 * MiB
+#: temp files of a write in progress (or left by a killed one) end with this
+TEMP_SUFFIX = ".tmp"
 
 
 def _kind(mode: int) -> str:
@@ -101,3 +105,77 @@ def read_with_stat(
         return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), os.fstat(fd)
     finally:
         os.close(fd)
+
+
+# -- the one way the store writes a file ----------------------------------------------------------
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def temp_files(path: Path) -> Iterator[Path]:
+    """Leftover temp files of `path` (from a save that was killed before its rename)."""
+    yield from path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(
+    path: Path, data: bytes, *, keep_backup: bool = False, mode: int | None = None
+) -> None:
+    """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix.
+
+    The temp file has a random name, is created exclusively and never through a symlink; the
+    rename replaces whatever is at `path` (a symlink there is replaced, never followed). `mode`
+    defaults to the data dir's file mode (0600, or 0660 on a shared group dir).
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    fd = os.open(tmp, flags, file_mode() if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)  # whatever the umask
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep_backup and path.exists():
+            bak = backup_path(path)
+            bak_tmp = bak.with_name(f".{bak.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+            os.link(path, bak_tmp)
+            os.replace(bak_tmp, bak)
+            # rename(2) between two links of one file does nothing and keeps both names: it
+            # happens when a kill fell between the two renames of the last save
+            bak_tmp.unlink(missing_ok=True)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def shred(path: Path) -> None:
+    """Overwrite a regular file with zeros, fsync, unlink (best effort: SSDs and CoW file systems
+    may keep old blocks; encryption at rest is what protects those)."""
+    try:
+        st = os.lstat(path)
+        if st.st_nlink == 1 and not os.path.islink(path) and os.path.isfile(path):
+            fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+            try:
+                remaining = st.st_size
+                zeros = bytes(min(remaining, 1 << 16))
+                while remaining > 0:
+                    remaining -= os.write(fd, zeros[: min(remaining, len(zeros))])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError:
+        pass  # unlinking below is what matters; it reports its own failure
+    path.unlink(missing_ok=True)

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 from store.errors import StoreError
-from store.files import SMALL_MAX, read_checked
+from store.files import SMALL_MAX, atomic_write, read_checked
 from store.ids import client_path
-from store.storage import Codec, PlainCodec, atomic_write
+from store.storage import Codec, PlainCodec
 
 SUFFIX = ".json.position"
 

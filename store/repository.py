@@ -27,10 +27,20 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
+from store import layout
 from store.advice import remedy
 from store.audit import AuditError, AuditLog, Problem
 from store.errors import ClientLocked, CorruptFile, StoreError
-from store.files import CLIENT_FILE_MAX, REGISTER_MAX, SMALL_MAX, read_checked
+from store.files import (
+    CLIENT_FILE_MAX,
+    SMALL_MAX,
+    atomic_write,
+    backup_path,
+    fsync_dir,
+    read_checked,
+    shred,
+    temp_files,
+)
 from store.ids import client_path, validate_client_id
 from store.permissions import check_private, make_private_dir, private_umask
 from store.records import (
@@ -40,17 +50,7 @@ from store.records import (
     PlanVersion,
     Session,
 )
-from store.storage import (
-    AtomicJSONStorage,
-    Codec,
-    PlainCodec,
-    atomic_write,
-    backup_path,
-    decode_copy,
-    forget_shared,
-    fsync_dir,
-    temp_files,
-)
+from store.storage import AtomicJSONStorage, Codec, PlainCodec, decode_copy, forget_shared
 from store.text import clean_line, clean_text, clean_value
 
 R = TypeVar("R", bound=BaseModel)
@@ -97,11 +97,7 @@ class Repository:
     def ensure(self) -> None:
         """Create the data dir 0700 (2770 when shared by a group) if missing; refuse one open to
         others."""
-        private_umask(self.allow_group)
-        make_private_dir(self.data_dir)
-        make_private_dir(self.clients_dir)
-        check_private(self.data_dir, directory=True, allow_group=self.allow_group)
-        check_private(self.clients_dir, directory=True, allow_group=self.allow_group)
+        layout.ensure(self.data_dir, allow_group=self.allow_group)
 
     def check(self) -> None:
         """Refuse a data dir that is not ours (or our group's on a shared one) or open to others,
@@ -111,35 +107,13 @@ class Repository:
 
     def sweep_temp_files(self) -> int:
         """Remove temp files left by killed saves, each under its client's lock; how many."""
-        removed = 0
-        for tmp in self.clients_dir.glob(".*.tmp"):
-            cid = tmp.name[1:].split(".", 1)[0]
-            try:
-                lock = FileLock(client_path(self.clients_dir, cid, ".lock"), timeout=0)
-                with lock:
-                    tmp.unlink(missing_ok=True)
-                    removed += 1
-            except (Timeout, StoreError):
-                continue
-        return removed
+        return layout.sweep_temp_files(self.data_dir)
 
     def path(self, client_id: str) -> Path:
         return client_path(self.clients_dir, client_id)
 
     def client_ids(self) -> list[str]:
-        ids = []
-        try:  # listdir, not glob: 2,000 clients listed in a few ms, not ~30 ms of pathlib
-            names = os.listdir(self.clients_dir)
-        except FileNotFoundError:
-            return []
-        for name in names:
-            if name.startswith(".") or not name.endswith(".json"):
-                continue  # what glob("*.json") leaves out too
-            try:
-                ids.append(validate_client_id(name[:-5]))
-            except StoreError:
-                continue
-        return sorted(ids)
+        return layout.client_ids(self.data_dir)
 
     def exists(self, client_id: str) -> bool:
         return self.path(client_id).exists()
@@ -179,63 +153,11 @@ class Repository:
 
     @property
     def register_path(self) -> Path:
-        return self.data_dir / "register.json"
+        return self.data_dir / layout.REGISTER
 
-    def register(
-        self, summarise: Summariser | None = None, *, kind: str = "default"
-    ) -> list[dict[str, Any]]:
-        """One summary per client for lists: what `summarise` takes from an open file (the
-        caller decides; `kind` names that choice, so a cache of another kind is not reused), or
-        `problem` (one line) for a file that cannot be read.
-
-        Kept in ``DATA_DIR/register.json`` (plain data dirs only: names must not sit unencrypted
-        beside encrypted files), each entry keyed on its file's (inode, size, mtime, ctime): a
-        file changed in any way, by anyone, crash or not, is read again; an unchanged one is not.
-        A register that is missing or does not parse is rebuilt. Reading it audits nothing: it
-        shows the list, not a client's record.
-        """
-        summarise = summarise or _default_summary
-        old: dict[str, Any] = {}
-        if self.codec is None:
-            try:
-                loaded = json.loads(read_checked(self.register_path, max_bytes=REGISTER_MAX))
-                if isinstance(loaded, dict) and loaded.get("kind") == kind:
-                    clients = loaded.get("clients")
-                    old = clients if isinstance(clients, dict) else {}
-            except (OSError, ValueError, RecursionError, StoreError):
-                old = {}  # only a cache: rebuilt from the client files
-        elif self.register_path.exists():
-            shred(self.register_path)  # left from before the data dir was encrypted
-        new: dict[str, Any] = {}
-        out = []
-        clients_dir = os.fspath(self.clients_dir)
-        for cid in self.client_ids():
-            try:  # the ID is letters and digits (client_ids checked it): no path can escape
-                st = os.stat(os.path.join(clients_dir, f"{cid}.json"))
-                key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            except OSError:
-                key = None
-            entry = old.get(cid)
-            if not (
-                isinstance(entry, dict)
-                and key is not None
-                and entry.get("key") == key
-                and "problem" not in entry
-            ):
-                entry = {"key": key, **self._summary(cid, summarise)}
-            new[cid] = entry
-            out.append({k: v for k, v in entry.items() if k != "key"} | {"id": cid})
-        if self.codec is None and new != old:
-            try:
-                doc = {"kind": kind, "clients": new}
-                atomic_write(
-                    self.register_path, json.dumps(doc, ensure_ascii=False).encode("utf-8")
-                )
-            except OSError:
-                pass  # only a cache: the list is right without it
-        return out
-
-    def _summary(self, cid: str, summarise: Summariser) -> dict[str, Any]:
+    def summarise(self, cid: str, summarise: Summariser) -> dict[str, Any]:
+        """One client's entry for the register (`store.register`): what `summarise` takes from
+        its file, or `problem` (one line) for a file that cannot be read. Audits nothing."""
         try:
             cf = ClientFile(self, cid, lock=None, holder=None)
             return summarise(cf)
@@ -585,11 +507,6 @@ class Repository:
         }
 
 
-def _default_summary(cf: ClientFile) -> dict[str, Any]:
-    client = cf.client()
-    return {"name": client.name}
-
-
 def _is_doc(doc: Any) -> bool:
     return isinstance(doc, dict)
 
@@ -617,26 +534,6 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") 
         elif a != b:
             out.append(f"{prefix}{key}")
     return out
-
-
-def shred(path: Path) -> None:
-    """Overwrite a regular file with zeros, fsync, unlink (best effort: SSDs and CoW file systems
-    may keep old blocks; encryption at rest is what protects those)."""
-    try:
-        st = os.lstat(path)
-        if st.st_nlink == 1 and not os.path.islink(path) and os.path.isfile(path):
-            fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
-            try:
-                remaining = st.st_size
-                zeros = bytes(min(remaining, 1 << 16))
-                while remaining > 0:
-                    remaining -= os.write(fd, zeros[: min(remaining, len(zeros))])
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    except OSError:
-        pass  # unlinking below is what matters; it reports its own failure
-    path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

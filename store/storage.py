@@ -14,7 +14,6 @@ import itertools
 import json
 import os
 import re
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -25,12 +24,15 @@ from typing import Any, Protocol, TypeVar
 from tinydb.storages import Storage
 
 from store.errors import CorruptFile, StoreError
-from store.files import CLIENT_FILE_MAX, read_checked, read_with_stat
-from store.permissions import file_mode
+from store.files import (
+    CLIENT_FILE_MAX,
+    atomic_write,
+    backup_path,
+    read_checked,
+    read_with_stat,
+)
 
 T = TypeVar("T")
-
-TEMP_SUFFIX = ".tmp"
 
 
 class Codec(Protocol):
@@ -49,57 +51,6 @@ class PlainCodec:
 
     def decode(self, blob: bytes, *, path: Path) -> bytes:
         return blob
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
-
-
-def temp_files(path: Path) -> Iterator[Path]:
-    """Leftover temp files of `path` (from a save that was killed before its rename)."""
-    yield from path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(
-    path: Path, data: bytes, *, keep_backup: bool = False, mode: int | None = None
-) -> None:
-    """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix.
-
-    The temp file has a random name, is created exclusively and never through a symlink; the
-    rename replaces whatever is at `path` (a symlink there is replaced, never followed). `mode`
-    defaults to the data dir's file mode (0600, or 0660 on a shared group dir).
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    fd = os.open(tmp, flags, file_mode() if mode is None else mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)  # whatever the umask
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if keep_backup and path.exists():
-            bak = backup_path(path)
-            bak_tmp = bak.with_name(f".{bak.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-            os.link(path, bak_tmp)
-            os.replace(bak_tmp, bak)
-            # rename(2) between two links of one file does nothing and keeps both names: it
-            # happens when a kill fell between the two renames of the last save
-            bak_tmp.unlink(missing_ok=True)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 def decode_copy(path: Path, codec: Codec | None, client_id: str) -> dict[str, Any]:

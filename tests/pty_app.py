@@ -83,6 +83,19 @@ class PtyApp:
         self.output += got
         return bytes(got)
 
+    def read_available(self, seconds: float) -> bytes:
+        """What the app sends next: returns as soon as something arrives (or after `seconds`
+        of nothing), so a timing is not rounded up to a polling interval."""
+        ready, _, _ = select.select([self.master], [], [], seconds)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:
+            return b""
+        self.output += chunk
+        return chunk
+
     def wait_for(self, needle: bytes, timeout: float = 15.0) -> bool:
         """Read until `needle` has appeared in the output (since start), or time out."""
         end = time.monotonic() + timeout

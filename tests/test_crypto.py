@@ -138,7 +138,7 @@ def test_production_cost_cannot_be_lowered(data_dir: Path) -> None:
     data_dir.mkdir()
     with pytest.raises(StoreError, match="scrypt parameters"):
         crypto.create_keyinfo(data_dir, PASSPHRASE, log2_n=10)
-    assert not crypto.is_encrypted(data_dir)
+    assert not is_encrypted(data_dir)
 
 
 def test_wrong_passphrase_changes_no_byte_on_disk(

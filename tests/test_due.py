@@ -22,7 +22,7 @@ from store.repository import Repository
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp
-from tui.services.clients import list_clients
+from tui.services.client_rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import write_demo
@@ -151,13 +151,13 @@ def test_a_file_changed_underneath_is_read_again(ctx: Context) -> None:
 def test_due_does_not_open_unchanged_files(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     due(ctx, TODAY)  # the register is written
     opened: list[str] = []
-    original = Repository._summary
+    original = Repository.summarise
 
     def counting(self: Repository, cid: str, summarise: object) -> object:
         opened.append(cid)
         return original(self, cid, summarise)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Repository, "_summary", counting)
+    monkeypatch.setattr(Repository, "summarise", counting)
     due(ctx, TODAY)
     assert opened == ["BAD1"]  # only the file that cannot be read is tried again
 

@@ -6,6 +6,7 @@ cursors are stopped so a blink never decides a pixel.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -140,7 +141,7 @@ def test_session_setup(snap_compare) -> None:
 
 def test_privacy_check(snap_compare) -> None:
     app = demo_app("snap-privacy-check")
-    app.ctx.config = app.ctx.config.model_copy(update={"privacy_check": True})
+    app.ctx.config = dataclasses.replace(app.ctx.config, privacy_check=True)
     keys = ("space", "tab", "space")
     assert snap_compare(
         app, terminal_size=SIZE, run_before=then(open_demo, "n", "space", "ctrl+s", keys)

@@ -27,7 +27,7 @@ from store.errors import CorruptFile, StoreError
 from store.records import Answer, Client, Session
 from store.repository import Repository
 from tests.conftest import ROOT, cli_env
-from tui.services.clients import list_clients
+from tui.services.client_rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 

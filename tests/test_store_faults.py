@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from store.errors import ClientLocked, CorruptFile, StoreError
+from store.files import temp_files
 from store.records import Answer, Client, Session
 from store.repository import Repository
-from store.storage import temp_files
 from tests.conftest import ROOT
 
 SAVE_LOOP = """

@@ -22,15 +22,16 @@ from textual.notifications import SeverityLevel
 
 from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
-from store.records import Client, FollowUp, Session
 from tui.services.autosave import AutoSaver
-from tui.services.clients import OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.timing import Clock
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic and the store load after the first frame, not before it
+    from screens.dashboard import DashboardScreen
     from screens.host import Host
+    from store.records import Client, FollowUp, Session
+    from tui.services.clients import OpenClient
+    from tui.services.timing import Clock
 from tui.crash import record_crash
 from tui.key_gate import GatedApp
 from tui.palette import WellbeingCommands
@@ -81,6 +82,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self._warnings: dict[int, set[str]] = {}
         self.save_errors = 0
         self._left_behind_cover = False
+        self._warming = False
+        self._dashboard: DashboardScreen | None = None
         self.last_activity = time.monotonic()
         if low_bandwidth:
             self.animation_level = "none"
@@ -127,19 +130,43 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         from screens.client_list import ClientListScreen
 
         self.push_screen(ClientListScreen())
-        self.run_worker(self._load_content, thread=True, name="content", group="content")
+        # The content and the store load once the list is on screen (the list calls warm_up),
+        # or after a second at the latest: the first frame never waits for them.
+        self.set_timer(1.0, self.warm_up, name="warm-up")
         if self.start_client:
             self.call_after_refresh(self.open_client, self.start_client)
+
+    def warm_up(self) -> None:
+        """Start loading what the first frame did without (once): content, pydantic, the store."""
+        if not self._warming:
+            self._warming = True
+            self.run_worker(self._load_content, thread=True, name="content", group="content")
 
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
+        import tui.services.clients  # noqa: F401 - the store, for the first client opened
+
         problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
+        self.call_from_thread(self._prebuild_dashboard)
         if problems:
             self.call_from_thread(self._show_content_problems, problems)
+
+    def _prebuild_dashboard(self) -> None:
+        """Build the dashboard, empty and off screen, while the practitioner reads the list: the
+        first client then opens as fast as the next. (`_get_screen` mounts a screen without
+        showing it: what `push_screen` does first, taken ahead of time.)"""
+        from screens.dashboard import DashboardScreen
+
+        if self._dashboard is not None:
+            return
+        self._dashboard = DashboardScreen()
+        self.install_screen(self._dashboard, "dashboard")
+        self._load_screen_css(self._dashboard)
+        self._get_screen(self._dashboard)
 
     def _show_content_problems(self, problems: list[object]) -> None:
         shown = "\n".join(one_line(p, 200) for p in problems[:4])
@@ -302,7 +329,17 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self.client_files[oc.client_id] = oc
         if oc.read_only:
             self.notify(oc.why_read_only(), severity="warning", markup=False, timeout=10)
-        self.push_screen(DashboardScreen(oc), lambda _=None: self.close_client(oc.client_id))
+        # One dashboard, built once and refilled for each client (building it costs more than
+        # filling it); a second one only if it is already on the stack.
+        screen = self._dashboard
+        if screen is None or screen in self.screen_stack:
+            screen = DashboardScreen(oc)
+            if self._dashboard is None:
+                self._dashboard = screen
+                self.install_screen(screen, "dashboard")
+        else:
+            screen.show_client(oc)
+        self.push_screen(screen, lambda _=None: self.close_client(oc.client_id))
 
     def _take_over(self, client_id: str) -> None:
         """Ask the holder's app to hand over, then open for editing once it has (it looks every

@@ -14,7 +14,6 @@ from types import FrameType
 from store.advice import has_shell
 from tui.crash import setup_logging
 from tui.services.context import Context, make_context
-from tui.services.encryption import prepare_data_dir
 from tui.services.errors import UserError
 from tui.services.unlock import PASSPHRASE_ENV
 
@@ -86,7 +85,7 @@ def launch(args: argparse.Namespace) -> int:
     ctx.check_encryption_policy()
     # Create and check the data dir now: a problem is one line, before the screen opens. An
     # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
-    prepare_data_dir(ctx)
+    ctx.prepare_data_dir()
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
         ctx.repo  # noqa: B018 - unlock now from the file; a wrong one is a one-line error
 

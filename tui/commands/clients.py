@@ -84,7 +84,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from tui.services.clients import list_clients
+    from tui.services.client_rows import list_clients
 
     rows = list_clients(make_context(args))
     good = [r for r in rows if not r.problem]

@@ -69,12 +69,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from tui.services.encryption import encrypt_data_dir, prepare_data_dir
+    from tui.services.encryption import encrypt_data_dir
 
     ctx = make_context(args)
     data_dir = ctx.data_dir
     if not args.encrypt:
-        state = "encrypted" if prepare_data_dir(ctx) else "not encrypted"
+        state = "encrypted" if ctx.prepare_data_dir() else "not encrypted"
         print(f"data dir {terminal_safe(data_dir)} is ready ({state})")
         return 0
     done = encrypt_data_dir(ctx)

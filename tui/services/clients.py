@@ -1,7 +1,7 @@
 """Clients: list them, add one, open one. The one way the App and the command line reach a client.
 
-`list_clients` reads the register (one summary per client, rebuilt only for files that changed),
-so the app's list and `client list` show the same rows and refuse the same files. `open_client`
+`summary` is what the client register keeps of each client (`tui.services.client_rows` reads it,
+so the app's list and `client list` show the same rows and refuse the same files). `open_client`
 returns an `OpenClient`: reads for screens and commands, and the handle every change in
 `tui.services.sessions`, `tui.services.plans` and the others goes through.
 """
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from store.advice import has_shell
 from store.errors import StoreError
 from store.ids import (
     validate_client_id as validate_client_id,  # re-exported for commands and screens
@@ -28,40 +26,10 @@ from tui.services.rar import rar_summary
 
 REFERRALS = "referrals"
 PLAN_EDITS = "plan_edits"
-#: bump when the summary below changes shape, so registers of the old shape are rebuilt
-SUMMARY_KIND = "client-list-2"
 
 
-@dataclass(frozen=True)
-class ClientRow:
-    """One client as lists show it, or the one-line problem of a file that cannot be read."""
-
-    client_id: str
-    name: str = ""
-    stage: str = ""
-    sessions: int = 0
-    last_session: str = ""
-    follow_ups: int = 0
-    rar: dict[str, Any] | None = None
-    problem: str = ""
-    #: open follow-ups as (opened on, ISO date; the app's reason), oldest first (the Due list)
-    open_follow_ups: tuple[tuple[str, str], ...] = ()
-    #: the review date of each plan's latest saved version, ISO (the Due list)
-    reviews: dict[str, str] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.client_id,
-            "name": self.name,
-            "programme_stage": self.stage.replace("-", "_") or None,
-            "sessions": self.sessions,
-            "last_session": self.last_session or None,
-            "open_follow_ups": self.follow_ups,
-            **(self.rar or {}),
-        }
-
-
-def _summary(cf: ClientFile) -> dict[str, Any]:
+def summary(cf: ClientFile) -> dict[str, Any]:
+    """What the client list (and the Due list) shows of one client, from its open file."""
     client = cf.client()
     sessions = cf.sessions()
     open_ = [f for f in cf.follow_ups() if f.is_open]
@@ -82,46 +50,6 @@ def _summary(cf: ClientFile) -> dict[str, Any]:
         "follow_ups": sum(1 for f in cf.follow_ups() if f.is_open),
         "rar": rar_summary(client, sessions).as_json(),
     }
-
-
-def _row(entry: dict[str, Any]) -> ClientRow:
-    cid = str(entry["id"])
-    if entry.get("problem"):
-        return ClientRow(cid, problem=str(entry["problem"]))
-    rar = entry.get("rar")
-    reviews = entry.get("reviews")
-    reviews = reviews if isinstance(reviews, dict) else {}
-    return ClientRow(
-        cid,
-        name=str(entry.get("name", "")),
-        stage=str(entry.get("stage", "")),
-        sessions=int(entry.get("sessions") or 0),
-        last_session=str(entry.get("last_session", "")),
-        follow_ups=int(entry.get("follow_ups") or 0),
-        rar=rar if isinstance(rar, dict) else None,
-        open_follow_ups=tuple(
-            (str(f[0]), clean_line(str(f[1])))  # from a file: cleaned
-            for f in entry.get("open_follow_ups") or ()
-            if isinstance(f, list) and len(f) == 2
-        ),
-        reviews={clean_line(str(k))[:20]: str(v)[:10] for k, v in reviews.items()},
-    )
-
-
-def demo_hint() -> str:
-    """How to look around with a sample client first, in words that work where the user is."""
-    if not has_shell():
-        return "To look around with a sample client first, ask your admin for a demo account."
-    return (
-        "To look around first: quit (ctrl+q), then run `make demo` in the project folder "
-        "(or `.venv/bin/wellbeing --demo` there; `wellbeing --demo` once installed with pipx)."
-    )
-
-
-def list_clients(ctx: Context) -> list[ClientRow]:
-    """Every client in the data dir, in ID order, with a row naming the problem of each file that
-    cannot be read (never hidden). Reading the list audits nothing: no record is shown."""
-    return [_row(e) for e in ctx.repo.register(_summary, kind=SUMMARY_KIND)]
 
 
 def add_client(ctx: Context, client_id: str, name: str, **facts: Any) -> Client:

@@ -31,19 +31,36 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from tui.services.errors import UserError
 
+# A plain dataclass, not a pydantic model: the config is read before the first frame, and
+# importing pydantic there cost a fifth of the start (see bench/README.md). Every value is checked
+# in `__post_init__`, however the Config is made.
 
-class CrisisLine(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class ConfigError(ValueError):
+    """One key of the config is wrong: `where` names it, the message says why."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CrisisLine:
     name: str
     number: str
     note: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("name", "number", "note"):
+            if not isinstance(getattr(self, name), str):
+                raise ConfigError(name, "must be text")
 
 
 DEFAULT_CRISIS_LINES = (
@@ -51,40 +68,124 @@ DEFAULT_CRISIS_LINES = (
     CrisisLine(name="Shout", number="85258", note="text SHOUT, free, any time"),
 )
 
+#: numeric keys: (type, lowest, highest, lowest allowed itself)
+_BOUNDS: dict[str, tuple[type, float, float, bool]] = {
+    "idle_minutes": (float, 0, 240, True),
+    "phone_idle_minutes": (float, 0, 240, True),
+    "autosave_seconds": (float, 0.1, 5, True),
+    "autosave_max_seconds": (float, 0.5, 30, True),
+    "due_not_seen_weeks": (int, 0, 104, True),
+    "due_review_days": (int, 0, 365, True),
+    "due_rar_most_a_week": (float, 0, 7, False),
+    "retention_years": (int, 1, 100, True),
+    "lock_takeover_minutes": (int, 0, 24 * 60, True),
+}
+_TEXT = ("practitioner_name", "manager_group")
+_FLAGS = ("mouse", "privacy_check", "shared_group", "encrypt")
+_CHOICES: dict[str, tuple[object, ...]] = {
+    "theme": ("default", "high-contrast"),
+    "low_bandwidth": (True, False, "auto"),
+}
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
+def _number(key: str, value: object) -> float | int:
+    kind, low, high, inclusive = _BOUNDS[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(key, "must be a number")
+    if kind is int and value != int(value):
+        raise ConfigError(key, "must be a whole number")
+    if value < low or (value == low and not inclusive) or value > high:
+        above = f"at least {low:g}" if inclusive else f"more than {low:g}"
+        raise ConfigError(key, f"must be {above} and at most {high:g}")
+    return int(value) if kind is int else float(value)
+
+
+def _texts(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(key, "must be a list of text")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Config:
     practitioner_name: str = ""
     content_dirs: tuple[Path, ...] = ()
-    theme: Literal["default", "high-contrast"] = "default"
-    low_bandwidth: bool | Literal["auto"] = "auto"
+    theme: str = "default"  # "default" or "high-contrast"
+    low_bandwidth: bool | str = "auto"  # True, False or "auto"
     mouse: bool = True
-    idle_minutes: float = Field(default=5, ge=0, le=240)
+    idle_minutes: float = 5
     #: phone sessions: reading prompts aloud and listening is not idleness
-    phone_idle_minutes: float = Field(default=20, ge=0, le=240)
+    phone_idle_minutes: float = 20
     #: answers are saved this long after typing pauses, and at least this often while it goes on
-    autosave_seconds: float = Field(default=0.4, ge=0.1, le=5)
-    autosave_max_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    autosave_seconds: float = 0.4
+    autosave_max_seconds: float = 2.0
     #: the Due list: no session for this many weeks (0: never listed for it) ...
-    due_not_seen_weeks: int = Field(default=4, ge=0, le=104)
+    due_not_seen_weeks: int = 4
     #: ... a plan review due within this many days (or overdue) ...
-    due_review_days: int = Field(default=14, ge=0, le=365)
+    due_review_days: int = 14
     #: ... RAR at risk when the days left need more sessions a week than this to fit
-    due_rar_most_a_week: float = Field(default=2.0, gt=0, le=7)
+    due_rar_most_a_week: float = 2.0
     #: treatment managers: members of this OS group (the enforced way on a team server) ...
     manager_group: str = ""
     #: ... or these logins (a single-user install)
     managers: tuple[str, ...] = ()
     #: binding id -> keys, e.g. {"exercise.back" = "alt+left"} (`wellbeing keys` lists the ids)
-    keymap: dict[str, str] = {}
+    keymap: dict[str, str] = field(default_factory=dict)
     privacy_check: bool = True
-    retention_years: int = Field(default=7, ge=1, le=100)
+    retention_years: int = 7
     shared_group: bool = False
-    lock_takeover_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    lock_takeover_minutes: int = 30
     encrypt: bool = False
     export_dir: Path | None = None
     crisis_lines: tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        for key in _BOUNDS:
+            put(key, _number(key, getattr(self, key)))
+        for key in _TEXT:
+            if not isinstance(getattr(self, key), str):
+                raise ConfigError(key, "must be text")
+        for key in _FLAGS:
+            if not isinstance(getattr(self, key), bool):
+                raise ConfigError(key, "must be true or false")
+        for key, allowed in _CHOICES.items():
+            value = getattr(self, key)
+            if not any(value == a and type(value) is type(a) for a in allowed):
+                words = ", ".join(
+                    f'"{a}"' if isinstance(a, str) else str(a).lower() for a in allowed
+                )
+                raise ConfigError(key, f"must be one of {words}")
+        put("managers", _texts("managers", self.managers))
+        dirs = self.content_dirs
+        if not isinstance(dirs, (list, tuple)) or not all(isinstance(d, (str, Path)) for d in dirs):
+            raise ConfigError("content_dirs", "must be a list of folder paths")
+        put("content_dirs", tuple(Path(d) for d in dirs))
+        keymap = self.keymap
+        if not isinstance(keymap, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+        ):
+            raise ConfigError("keymap", "must map binding ids to keys, as text")
+        put("keymap", dict(keymap))
+        if self.export_dir is not None:
+            if not isinstance(self.export_dir, (str, Path)):
+                raise ConfigError("export_dir", "must be a folder path")
+            put("export_dir", Path(self.export_dir))
+        lines = self.crisis_lines
+        if not isinstance(lines, (list, tuple)):
+            raise ConfigError("crisis_lines", "must be a list of tables (name, number, note)")
+        put("crisis_lines", tuple(_crisis_line(i, line) for i, line in enumerate(lines)))
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> Config:
+        """A Config from parsed TOML; a key it does not know is an error, not ignored."""
+        known = {f.name for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise ConfigError(key, "is not a setting Wellbeing Guide knows")
+        return cls(**data)
 
     def low_bandwidth_on(self, flag: bool | None = None) -> bool:
         """The command-line flag wins, then the config, then 'auto' (on over SSH)."""
@@ -93,6 +194,20 @@ class Config(BaseModel):
         if self.low_bandwidth == "auto":
             return bool(os.environ.get("SSH_CONNECTION"))
         return bool(self.low_bandwidth)
+
+
+def _crisis_line(index: int, line: object) -> CrisisLine:
+    if isinstance(line, CrisisLine):
+        return line
+    if not isinstance(line, dict):
+        raise ConfigError(f"crisis_lines.{index}", "must be a table (name, number, note)")
+    unknown = set(line) - {"name", "number", "note"}
+    if unknown or "name" not in line or "number" not in line:
+        raise ConfigError(f"crisis_lines.{index}", "needs name and number (and an optional note)")
+    try:
+        return CrisisLine(**line)
+    except ConfigError as exc:
+        raise ConfigError(f"crisis_lines.{index}.{exc.where}", exc.message) from None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -108,10 +223,8 @@ def load_config(path: Path | None = None) -> Config:
         raise UserError(f"cannot read config {path}: {exc.strerror}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-        return Config.model_validate(data)
+        return Config.from_mapping(data)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UserError(f"config {path} is not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UserError(f"config {path}: {where}: {first['msg']}") from None
+    except ConfigError as exc:
+        raise UserError(f"config {path}: {exc}") from None

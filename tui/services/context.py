@@ -9,17 +9,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store import layout
 from store.advice import remedy
-from store.repository import Repository
-from store.storage import Codec
 from tui.services import locations
 from tui.services.config import Config, load_config
 from tui.services.errors import UserError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when first used: the first frame does not wait for them
     from exercises.errors import ContentError
     from exercises.interventions import Intervention
     from exercises.library import Library
+    from store.repository import Repository
+    from store.storage import Codec
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Context:
 
     @cached_property
     def repo(self) -> Repository:
+        from store.repository import Repository
+
         repo = Repository(self.data_dir, allow_group=self.config.shared_group, codec=self.codec)
         repo.ensure()
         return repo
@@ -44,9 +47,14 @@ class Context:
 
     @property
     def encrypted(self) -> bool:
-        from tui.services.unlock import is_encrypted
+        return layout.is_encrypted(self.data_dir)
 
-        return is_encrypted(self.data_dir)
+    def prepare_data_dir(self) -> bool:
+        """Create (or check) the data dir and clear temp files left by killed saves; whether it
+        is encrypted. Needs no passphrase: nothing of a client is read."""
+        layout.ensure(self.data_dir, allow_group=self.config.shared_group)
+        layout.sweep_temp_files(self.data_dir)
+        return self.encrypted
 
     def check_encryption_policy(self) -> None:
         """`encrypt = true` in the config: refuse to put client data in a plain data dir."""

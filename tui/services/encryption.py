@@ -11,22 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import crypto
+from store import crypto, layout
 from store.advice import has_shell
-from store.repository import Repository, shred
+from store.files import shred
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.safe_text import one_line
 from tui.services.unlock import read_passphrase, unlock_with
-
-
-def prepare_data_dir(ctx: Context) -> bool:
-    """Create (or check) the data dir and clear temp files left by killed saves; whether it is
-    encrypted. Needs no passphrase: nothing of a client is read."""
-    plain = Repository(ctx.data_dir, allow_group=ctx.config.shared_group)
-    plain.ensure()
-    plain.sweep_temp_files()
-    return crypto.is_encrypted(ctx.data_dir)
 
 
 @dataclass
@@ -47,9 +38,9 @@ def plain_exports(data_dir: Path) -> list[Path]:
 def encrypt_data_dir(ctx: Context) -> Encrypted:
     """Encrypt at rest (asking for a new passphrase, or the existing one to finish a run)."""
     data_dir = ctx.data_dir
-    prepare_data_dir(ctx)
+    ctx.prepare_data_dir()
     crypto.disable_core_dumps()
-    if crypto.is_encrypted(data_dir):
+    if layout.is_encrypted(data_dir):
         if not crypto.plain_files(data_dir) and not (data_dir / "register.json").exists():
             raise UserError(f"data dir {one_line(data_dir)} is already encrypted")
         codec = unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreError
+from store.files import shred
 from store.ids import validate_client_id
-from store.repository import ClientFile, shred
+from store.repository import ClientFile
 from tui.services.context import Context
 
 
@@ -41,7 +42,7 @@ def delete_client(
 ) -> list[Path]:
     """Erase a client everywhere under the data dir; the paths removed. The audit log keeps one
     tombstone entry (`tombstone`: deleted, or transferred out with when and to where)."""
-    from tui.services.clients import list_clients
+    from tui.services.client_rows import list_clients
     from tui.services.plans import exports_of
 
     cid = validate_client_id(client_id)

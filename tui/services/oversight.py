@@ -20,7 +20,8 @@ from store.ids import validate_client_id
 from store.records import FollowUp, ManagerReview, PlanVersion
 from store.repository import ClientFile
 from store.text import clean_line
-from tui.services.clients import OpenClient, list_clients
+from tui.services.client_rows import list_clients
+from tui.services.clients import OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
 

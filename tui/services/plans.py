@@ -15,9 +15,9 @@ from pathlib import Path
 
 from exercises.plan_templates import load_plan_template
 from store.errors import StoreError
+from store.files import atomic_write
 from store.permissions import make_private_dir
 from store.records import Agreement, PlanEdit, PlanVersion
-from store.storage import atomic_write
 from store.text import clean_line
 from tui.services.clients import PLAN_EDITS, OpenClient
 from tui.services.context import Context

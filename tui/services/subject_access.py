@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from store.files import atomic_write
 from store.repository import ClientFile, Repository, os_user
-from store.storage import atomic_write
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
 from tui.services.errors import UserError

@@ -15,9 +15,8 @@ import socket
 from datetime import date
 from pathlib import Path
 
-from store.files import read_with_stat
+from store.files import atomic_write, read_with_stat
 from store.ids import validate_client_id
-from store.storage import atomic_write
 from store.text import clean_line
 from store.transfer import BUNDLE_MAX, client_of, open_sealed, seal
 from tui.services.context import Context

@@ -13,11 +13,14 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from store import crypto
-from store.crypto import EncryptedCodec
-from store.storage import Codec
+from store import layout
 from tui.services.errors import UserError
+
+if TYPE_CHECKING:  # cryptography is imported only when a data dir is encrypted
+    from store.crypto import EncryptedCodec
+    from store.storage import Codec
 
 PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 #: a passphrase file larger than this is not a passphrase file.
@@ -26,18 +29,22 @@ _MAX_FILE = 4096
 
 def is_encrypted(data_dir: Path) -> bool:
     """Whether `data_dir` was initialised with encryption at rest (it holds keyinfo.json)."""
-    return crypto.is_encrypted(Path(data_dir))
+    return layout.is_encrypted(Path(data_dir))
 
 
 def unlock_with(data_dir: Path, passphrase: str) -> EncryptedCodec:
     """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit.
     Core dumps are turned off first: the key is about to be in memory."""
+    from store import crypto
+
     crypto.disable_core_dumps()
     return crypto.unlock(Path(data_dir), passphrase)
 
 
 def verify_passphrase(data_dir: Path, passphrase: str) -> bool:
     """Whether `passphrase` opens `data_dir` (the idle privacy screen checks it this way)."""
+    from store import crypto
+
     try:
         crypto.unlock(Path(data_dir), passphrase)
     except crypto.WrongPassphrase:
@@ -49,7 +56,9 @@ def codec_for(data_dir: Path) -> Codec | None:
     """None for a plain data dir; for an encrypted one, the codec, asking for the passphrase."""
     if not is_encrypted(data_dir):
         return None
-    crypto.disable_core_dumps()
+    from store import crypto
+
+    crypto.disable_core_dumps()  # before the passphrase is in memory
     return unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))
 
 

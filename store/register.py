@@ -1,0 +1,128 @@
+"""The client register: one summary per client for lists, kept in ``DATA_DIR/register.json``.
+
+Each entry is keyed on its client file's (inode, size, mtime, ctime): a file changed in any way,
+by anyone, crash or not, is read again; an unchanged one is not. A register that is missing, too
+big or does not parse is only a cache: it is rebuilt from the client files. Reading it audits
+nothing: it shows a list, not a client's record.
+
+Standard library only (with the store's checked reader and atomic writer): the app draws its
+first frame from here before pydantic, TinyDB, filelock or cryptography are imported. What a
+summary holds is the caller's choice (`kind` names it, so a register of another kind is not
+reused); summarising a changed file needs the whole store, and happens in `Repository.register`
+or, a batch at a time, on the app's worker while the list fills.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from store import layout
+from store.errors import StoreError
+from store.files import REGISTER_MAX, atomic_write, read_checked, shred
+
+Entry = dict[str, Any]
+#: the summary of one client by ID (or {"problem": one line} for a file that cannot be read)
+Summarise = Callable[[str], Entry]
+
+
+def _stat_key(clients_dir: str, cid: str) -> list[int] | None:
+    try:  # the ID is letters and digits (client_ids checked it): no path can escape
+        st = os.stat(os.path.join(clients_dir, f"{cid}.json"))
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+@dataclass
+class Register:
+    """The register of one data dir as read now: the entries still current, and what is not."""
+
+    data_dir: Path
+    kind: str
+    #: every client ID, in order, with its file's key (None: the file vanished or cannot be seen)
+    keys: dict[str, list[int] | None] = field(default_factory=dict)
+    #: the entries whose file is unchanged since they were written, by ID
+    current: dict[str, Entry] = field(default_factory=dict)
+    #: whether `current` differs from what is on disk (something to write back)
+    changed: bool = False
+    _old: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def read(cls, data_dir: Path, kind: str, *, cached: bool = True) -> Register:
+        """List the clients and take every register entry whose file is unchanged. Without
+        `cached` (an encrypted data dir, where no register is kept) every client is stale."""
+        reg = cls(Path(data_dir), kind)
+        old: dict[str, Any] = {}
+        if cached:
+            try:
+                loaded = json.loads(read_checked(reg.path, max_bytes=REGISTER_MAX))
+                if isinstance(loaded, dict) and loaded.get("kind") == kind:
+                    clients = loaded.get("clients")
+                    old = clients if isinstance(clients, dict) else {}
+            except (OSError, ValueError, RecursionError, StoreError):
+                old = {}  # only a cache: rebuilt from the client files
+        elif reg.path.exists() or reg.path.is_symlink():
+            shred(reg.path)  # left from before the data dir was encrypted: names in plain text
+        clients_dir = os.fspath(layout.clients_dir(data_dir))
+        for cid in layout.client_ids(data_dir):
+            key = reg.keys[cid] = _stat_key(clients_dir, cid)
+            entry = old.get(cid)
+            if (
+                isinstance(entry, dict)
+                and key is not None
+                and entry.get("key") == key
+                and "problem" not in entry
+            ):
+                reg.current[cid] = entry
+        reg.changed = len(reg.current) != len(old)
+        reg._old = old
+        return reg
+
+    @property
+    def path(self) -> Path:
+        return self.data_dir / layout.REGISTER
+
+    @property
+    def stale(self) -> list[str]:
+        """IDs whose summary must be made from the client file, in ID order."""
+        return [cid for cid in self.keys if cid not in self.current]
+
+    def rows(self) -> list[Entry]:
+        """The current summaries in ID order, each with its `id` and without its key."""
+        return [
+            {k: v for k, v in self.current[cid].items() if k != "key"} | {"id": cid}
+            for cid in self.keys
+            if cid in self.current
+        ]
+
+    def fill(self, summarise: Summarise, ids: Iterable[str], *, batch: int = 0) -> Iterator[int]:
+        """Summarise `ids` into the register; yields after every `batch` of them (0: at the end)
+        so a caller can show the list as it fills. The key is taken before the file is read: a
+        file changed meanwhile is read again next time."""
+        done = 0
+        for cid in ids:
+            key = self.keys.get(cid)
+            entry = self.current[cid] = {"key": key, **summarise(cid)}
+            self.changed = self.changed or entry != self._old.get(cid)
+            done += 1
+            if batch and done % batch == 0:
+                yield done
+        yield done
+
+    def save(self) -> None:
+        """Write the register back if anything changed (atomic; a failure leaves only a cache
+        behind, and the list is right without it). Problem entries are kept, and read again."""
+        if not self.changed:
+            return
+        entries = {cid: self.current[cid] for cid in self.keys if cid in self.current}
+        try:
+            doc = {"kind": self.kind, "clients": entries}
+            atomic_write(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+            self.changed = False
+        except OSError:
+            pass
