@@ -19,7 +19,7 @@ from exercises.plan_templates import load_plan_template
 from tests.plan_fixtures import BREATHING, KEEP_SAFE, TRAFFIC, FakeLibrary, inputs
 from tui.services.config import Config
 from tui.services.errors import UserError
-from tui.services.export import FORMATS, Document, format_of, render, write_file
+from tui.services.export import FORMATS, Document, format_of, render
 from tui.services.export.worksheet import worksheet_document
 from tui.services.plan_compiler import compile_plan
 
@@ -127,10 +127,7 @@ def test_every_shipped_exercise_prints_as_a_worksheet_in_every_format() -> None:
         assert exercise.title.upper()[:20] in text  # type: ignore[operator]
 
 
-def test_write_file_is_private_and_picks_the_format(tmp_path: Path) -> None:
+def test_format_of_picks_the_format_from_the_name() -> None:
     assert format_of("a/plan.PDF") == "pdf" and format_of("plan.htm") == "html"
+    assert format_of("plan.markdown") == "md" and format_of("plan.text") == "txt"
     assert format_of("plan.docx") is None
-    path = write_file(plan_document("wellbeing"), tmp_path / "plan.html", "html")
-    assert path.read_text("utf-8").startswith("<!DOCTYPE html>")
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert not list(tmp_path.glob(".*.tmp"))

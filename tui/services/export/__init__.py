@@ -22,7 +22,6 @@ __all__ = [
     "format_of",
     "render",
     "render_bytes",
-    "write_file",
 ]
 
 
@@ -40,10 +39,10 @@ def render(doc: Document, fmt: str) -> str | bytes:
         from tui.services.export.html import to_html
 
         return to_html(doc)
-    if fmt == "pdf":
-        from tui.services.export.pdf import to_pdf
+    if fmt == "pdf":  # in a child process: fpdf2 and its fonts never weigh on the app
+        from tui.services.export.pdf_child import pdf_in_child
 
-        return to_pdf(doc)
+        return pdf_in_child(doc)
     raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
@@ -58,23 +57,3 @@ def format_of(path: str | os.PathLike[str]) -> str | None:
     ext = Path(path).suffix.lower().lstrip(".")
     ext = {"markdown": "md", "htm": "html", "text": "txt"}.get(ext, ext)
     return ext if ext in FORMATS else None
-
-
-def write_file(doc: Document, path: str | os.PathLike[str], fmt: str) -> Path:
-    """Write `doc` to `path` atomically, readable by its owner only. OSError when it cannot."""
-    data = render_bytes(doc, fmt)
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise IsADirectoryError(21, "is a folder; give a file name", str(target))
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target

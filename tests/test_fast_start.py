@@ -1,0 +1,239 @@
+"""What makes the app start fast and stay light (issue 17), checked as behaviour, never as time:
+the first frame imports no heavy library, the list is drawn from the register and fills a batch
+at a time, the config is checked without pydantic, PDFs are made in a child process, and the
+dashboard is built once and refilled per client."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.records import Client, Session
+from store.repository import Repository
+from tests.conftest import ROOT, cli_env
+from tui.services.client_rows import SUMMARY_KIND, ClientListing, list_clients
+from tui.services.config import Config, ConfigError, load_config
+from tui.services.context import Context
+from tui.services.errors import UserError
+
+HEAVY = ("pydantic", "tinydb", "filelock", "cryptography", "fpdf", "yaml", "markdown_it")
+
+
+def _python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def _caseload(repo: Repository, n: int) -> list[str]:
+    ids = [f"C{i:03d}" for i in range(1, n + 1)]
+    for cid in ids:
+        repo.add_client(Client(id=cid, name=f"Name {cid}"))
+    return ids
+
+
+def test_the_first_frame_imports_no_heavy_library(repo: Repository) -> None:
+    """Everything the client list needs, read from a warm register, in a fresh interpreter."""
+    _caseload(repo, 3)
+    list_clients(Context(config=Config(), data_dir=repo.data_dir))  # writes the register
+    out = _python(
+        "import sys, json\n"
+        "import tui.cli, tui.launch, tui.app, screens.client_list\n"
+        "from pathlib import Path\n"
+        "from tui.services.config import load_config\n"
+        "from tui.services.context import Context\n"
+        "from tui.services.client_rows import ClientListing\n"
+        f"ctx = Context(config=load_config(), data_dir=Path({str(repo.data_dir)!r}))\n"
+        "ctx.prepare_data_dir()\n"
+        "listing = ClientListing(ctx)\n"
+        "rows = listing.rows()\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps([heavy, [r.name for r in rows], listing.complete]))\n"
+    )
+    heavy, names, complete = json.loads(out)
+    assert heavy == []
+    assert names == ["Name C001", "Name C002", "Name C003"] and complete
+
+
+def test_a_new_caseload_fills_a_batch_at_a_time_and_keeps_the_register(
+    repo: Repository,
+) -> None:
+    ids = _caseload(repo, 5)
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    listing = ClientListing(ctx)
+    assert listing.rows() == [] and not listing.complete  # nothing read yet
+    seen = []
+    for done in listing.fill(batch=2):
+        seen.append((done, [r.client_id for r in listing.rows()]))
+    assert seen == [(2, ids[:2]), (4, ids[:4]), (5, ids)]
+    doc = json.loads((repo.data_dir / "register.json").read_text())
+    assert doc["kind"] == SUMMARY_KIND and sorted(doc["clients"]) == ids
+    # the next start reads no client file; a changed one is read again
+    again = ClientListing(ctx)
+    assert again.complete and [r.client_id for r in again.rows()] == ids
+    with repo.open("C002") as cf:
+        cf.save_session(Session(practitioner="sam"))
+    stale = ClientListing(ctx)
+    assert stale.register.stale == ["C002"]
+    assert [r.client_id for r in stale.rows()] == ["C001", "C003", "C004", "C005"]
+
+
+def test_a_start_cut_short_keeps_what_it_read(repo: Repository) -> None:
+    """The register is written as it is built: a kill half way does not start from nothing."""
+    from tui.services import client_rows
+
+    _caseload(repo, 6)
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    filling = ClientListing(ctx).fill(batch=1)
+    old = client_rows.SAVE_EVERY
+    client_rows.SAVE_EVERY = 3
+    try:
+        for done in filling:
+            if done == 4:
+                break  # the app went (the worker was cancelled)
+    finally:
+        client_rows.SAVE_EVERY = old
+    filling.close()
+    assert len(ClientListing(ctx).register.current) >= 3
+
+
+def test_config_is_checked_without_pydantic(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('idle_minutes = 7\ncontent_dirs = ["/srv/packs"]\n')
+    config = load_config(path)
+    assert config.idle_minutes == 7.0 and config.content_dirs == (Path("/srv/packs"),)
+    for text, says in (
+        ("idle_minutes = -1", "idle_minutes: must be at least 0 and at most 240"),
+        ('theme = "neon"', 'theme: must be one of "default", "high-contrast"'),
+        ('mouse = "yes"', "mouse: must be true or false"),
+        ("retention_years = 2.5", "retention_years: must be a whole number"),
+        ("colour = 1", "colour: is not a setting Wellbeing Guide knows"),
+        ('[[crisis_lines]]\nname = "x"', "crisis_lines.0: needs name and number"),
+        ('keymap = { "app.quit" = 3 }', "keymap: must map binding ids to keys"),
+    ):
+        path.write_text(text + "\n")
+        with pytest.raises(UserError) as caught:
+            load_config(path)
+        message = str(caught.value)
+        assert says in message and "\n" not in message and str(path) in message
+    with pytest.raises(ConfigError):
+        Config(due_rar_most_a_week=0)
+
+
+def test_a_pdf_is_made_in_a_child_process(tmp_path: Path) -> None:
+    out = _python(
+        "import sys\n"
+        "from tui.services.export import Block, Document, render\n"
+        "doc = Document(title='Plan', blocks=(Block(kind='text', text='Walk by the canal'),))\n"
+        "data = render(doc, 'pdf')\n"
+        "print(data[:4].decode(), 'fpdf' in sys.modules)\n"
+    )
+    assert out.split() == ["%PDF", "False"]
+
+
+def test_a_failed_pdf_child_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.services.export import Document, pdf_child
+
+    monkeypatch.setattr(pdf_child.sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError) as caught:
+        pdf_child.pdf_in_child(Document(title="Plan"))
+    assert str(caught.value).startswith("the PDF could not be made") and "\n" not in str(
+        caught.value
+    )
+
+
+# -- the screens (Pilot) ----------------------------------------------------------------------
+
+
+async def test_the_list_shows_rows_as_a_first_start_reads_them(tmp_path: Path) -> None:
+    from screens.client_list import ClientListScreen
+    from tests.shell_fixtures import make_app, rows, wait_for
+
+    repo = Repository(tmp_path / "data")
+    repo.ensure()
+    ids = _caseload(repo, 120)  # more than one batch: the list fills in steps
+    app = make_app(repo.data_dir)
+    shown: list[int] = []
+    original = ClientListScreen._show
+
+    def spy(screen: ClientListScreen, found: list, complete: bool = True, total: int = 0) -> None:  # type: ignore[type-arg]
+        shown.append(len(found))
+        original(screen, found, complete, total)
+
+    ClientListScreen._show = spy  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: rows(app) == len(ids), timeout=30)
+            assert app.screen.query_one("#more").display is False  # "Reading ..." has gone
+    finally:
+        ClientListScreen._show = original  # type: ignore[method-assign]
+    assert shown[0] == 0 and shown[-1] == len(ids)
+    assert any(0 < n < len(ids) for n in shown)  # rows were shown before all were read
+    assert (repo.data_dir / "register.json").exists()
+
+
+async def test_the_key_bar_shows_the_keys_that_work_and_presses_a_clicked_one(
+    tmp_path: Path,
+) -> None:
+    from screens.key_bar import KeyBar
+    from tests.shell_fixtures import make_app, populate, rows, wait_for
+
+    populate(tmp_path / "data")
+    app = make_app(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: rows(app) == 2)
+        bar = app.screen.query_one(KeyBar)
+        keys = {key: enabled for key, _shown, _words, enabled in bar.entries}
+        assert keys["a"] and keys["f1"] and keys["enter"]
+        text = str(bar.render())
+        assert "a Add client" in text and "f1 Help" in text
+        await pilot.press("slash")  # typing into the search box: letters are text there
+        await pilot.pause()
+        keys = {key: enabled for key, _shown, _words, enabled in bar.entries}
+        assert "a" not in keys and keys["slash"] is False  # letters are text; / is dimmed
+        await pilot.press("escape")
+        await pilot.pause()
+        help_at = str(bar.render()).index("f1")
+        await pilot.click(KeyBar, offset=(help_at, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_one_dashboard_is_refilled_for_each_client(tmp_path: Path) -> None:
+    from screens.dashboard import DashboardScreen
+    from tests.shell_fixtures import make_app, populate, rows, wait_for
+
+    populate(tmp_path / "data")
+    app = make_app(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: rows(app) == 2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        built = app._dashboard
+        assert built is not None and built.is_mounted  # built off screen while the list showed
+        app.open_client("X123")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert app.screen is built
+        assert "Alex Brown" in str(built.query_one("#profile").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_client("B77")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert app.screen is built
+        profile = str(built.query_one("#profile").render())
+        assert "B77" in profile and "Alex Brown" not in profile  # nothing of the last client
+        assert built.query_one("#sessions").display is False
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "X123" not in app.client_files and "B77" not in app.client_files
