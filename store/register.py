@@ -6,7 +6,8 @@ big or does not parse is only a cache: it is rebuilt from the client files. Read
 nothing: it shows a list, not a client's record.
 
 Standard library only (with the store's checked reader and atomic writer): the app draws its
-first frame from here before pydantic, TinyDB, filelock or cryptography are imported. What a
+first frame from here before pydantic, TinyDB, filelock or cryptography are imported. In an
+encrypted data dir the register is encrypted with the data dir's key, like a client file. What a
 summary holds is the caller's choice (`kind` names it, so a register of another kind is not
 reused); summarising a changed file needs the whole store, and happens in `Repository.register`
 or, a batch at a time, on the app's worker while the list fills.
@@ -19,11 +20,14 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store import layout
 from store.errors import StoreError
 from store.files import REGISTER_MAX, atomic_write, read_checked, shred
+
+if TYPE_CHECKING:
+    from store.storage import Codec
 
 Entry = dict[str, Any]
 #: the summary of one client by ID (or {"problem": one line} for a file that cannot be read)
@@ -50,24 +54,32 @@ class Register:
     current: dict[str, Entry] = field(default_factory=dict)
     #: whether `current` differs from what is on disk (something to write back)
     changed: bool = False
+    #: the data dir's codec when it is encrypted (the register is then encrypted with it)
+    codec: Codec | None = None
     _old: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def read(cls, data_dir: Path, kind: str, *, cached: bool = True) -> Register:
-        """List the clients and take every register entry whose file is unchanged. Without
-        `cached` (an encrypted data dir, where no register is kept) every client is stale."""
-        reg = cls(Path(data_dir), kind)
+    def read(cls, data_dir: Path, kind: str, *, codec: Codec | None = None) -> Register:
+        """List the clients and take every register entry whose file is unchanged. In an
+        encrypted data dir the register is encrypted too (`codec`: it names every client); one
+        that does not decrypt (left in plain text from before encryption, or damaged) is
+        shredded and rebuilt."""
+        reg = cls(Path(data_dir), kind, codec=codec)
         old: dict[str, Any] = {}
-        if cached:
-            try:
-                loaded = json.loads(read_checked(reg.path, max_bytes=REGISTER_MAX))
-                if isinstance(loaded, dict) and loaded.get("kind") == kind:
-                    clients = loaded.get("clients")
-                    old = clients if isinstance(clients, dict) else {}
-            except (OSError, ValueError, RecursionError, StoreError):
-                old = {}  # only a cache: rebuilt from the client files
-        elif reg.path.exists() or reg.path.is_symlink():
-            shred(reg.path)  # left from before the data dir was encrypted: names in plain text
+        try:
+            blob = read_checked(reg.path, max_bytes=REGISTER_MAX)
+            if codec is not None:
+                blob = codec.decode(blob, path=reg.path)
+            loaded = json.loads(blob)
+            if isinstance(loaded, dict) and loaded.get("kind") == kind:
+                clients = loaded.get("clients")
+                old = clients if isinstance(clients, dict) else {}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, RecursionError, StoreError):
+            old = {}  # only a cache: rebuilt from the client files
+            if codec is not None and (reg.path.exists() or reg.path.is_symlink()):
+                shred(reg.path)  # perhaps names in plain text beside encrypted files
         clients_dir = os.fspath(layout.clients_dir(data_dir))
         for cid in layout.client_ids(data_dir):
             key = reg.keys[cid] = _stat_key(clients_dir, cid)
@@ -122,7 +134,10 @@ class Register:
         entries = {cid: self.current[cid] for cid in self.keys if cid in self.current}
         try:
             doc = {"kind": self.kind, "clients": entries}
-            atomic_write(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+            data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+            if self.codec is not None:
+                data = self.codec.encode(data, path=self.path)
+            atomic_write(self.path, data)
             self.changed = False
         except OSError:
             pass

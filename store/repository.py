@@ -54,7 +54,7 @@ from store.storage import AtomicJSONStorage, Codec, PlainCodec, decode_copy, for
 from store.text import clean_line, clean_text, clean_value
 
 R = TypeVar("R", bound=BaseModel)
-#: what a list shows of one client, taken from its open file (see `Repository.register`)
+#: what a list shows of one client, taken from its open file (see `store.register`)
 Summariser = Callable[["ClientFile"], dict[str, Any]]
 
 
@@ -692,6 +692,12 @@ class ClientFile:
     @property
     def _storage(self) -> AtomicJSONStorage:
         return self._db.storage  # type: ignore[return-value]
+
+    def prepare_writes(self) -> None:
+        """Make the first save as cheap as the next (see `AtomicJSONStorage.prepare_writes`);
+        nothing to do for a client opened read-only."""
+        if not self.read_only:
+            self._storage.prepare_writes()
 
     def version(self) -> int:
         """Changes whenever the file does (saved here, or changed by anyone else): a screen

@@ -237,3 +237,91 @@ async def test_one_dashboard_is_refilled_for_each_client(tmp_path: Path) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert "X123" not in app.client_files and "B77" not in app.client_files
+
+
+def test_an_encrypted_data_dir_keeps_an_encrypted_register(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encrypted dirs used to read every client file on every start: the register is kept there
+    too, encrypted with the data dir's key, naming nobody in plain text."""
+    from store import crypto
+
+    plain = Repository(data_dir)
+    plain.ensure()
+    codec = crypto.create_keyinfo(data_dir, "correct horse battery staple")
+    repo = Repository(data_dir, codec=codec)
+    repo.add_client(Client(id="E1", name="Robin Quill"))
+    repo.add_client(Client(id="E2", name="Sasha Wren"))
+    (data_dir / "register.json").write_text('{"kind": "old", "clients": {"E1": "Robin Quill"}}')
+    (data_dir / "register.json").chmod(0o600)  # a plain one left from before encryption
+    ctx = Context(config=Config(), data_dir=data_dir)
+    ctx.unlock(codec)
+    assert [r.name for r in list_clients(ctx)] == ["Robin Quill", "Sasha Wren"]
+    blob = (data_dir / "register.json").read_bytes()
+    assert crypto.is_encrypted_blob(blob) and b"Robin" not in blob and b"Sasha" not in blob
+    read: list[str] = []
+    original = Repository.summarise
+
+    def counting(self: Repository, cid: str, summarise: object) -> object:
+        read.append(cid)
+        return original(self, cid, summarise)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Repository, "summarise", counting)
+    listing = ClientListing(ctx)
+    assert listing.complete and [r.client_id for r in listing.rows()] == ["E1", "E2"]
+    assert read == []  # the next start reads no client file
+
+
+def test_a_prepared_client_encodes_only_what_its_first_save_changes(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import storage
+    from store.records import Answer
+
+    repo.add_client(Client(id="H1", name="Heavy"))
+    session = Session(practitioner="sam")
+    with repo.open("H1") as cf:
+        cf.save_session(session)
+        for i in range(300):
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="treat-a-friend",
+                    step_id=f"s{i}",
+                    value=f"answer {i}",
+                    recorded_by="sam",
+                )
+            )
+    storage.forget_shared(repo.path("H1"))  # as a fresh app: the file is read from disk
+
+    def first_save_encodes(prepare: bool) -> int:
+        storage.forget_shared(repo.path("H1"))
+        calls = 0
+        original = storage._dumps
+
+        def counting(value: object) -> str:
+            nonlocal calls
+            calls += 1
+            return original(value)
+
+        with repo.open("H1") as cf:
+            cf.sessions()
+            if prepare:
+                cf.prepare_writes()
+            monkeypatch.setattr(storage, "_dumps", counting)
+            cf.save_answer(
+                Answer(
+                    session_id=session.id,
+                    exercise_id="treat-a-friend",
+                    step_id="s1",
+                    value="changed",
+                    recorded_by="sam",
+                )
+            )
+            monkeypatch.setattr(storage, "_dumps", original)
+        return calls
+
+    assert first_save_encodes(prepare=False) > 300  # the whole history
+    assert first_save_encodes(prepare=True) < 20  # the change (and the audit head)
+    with repo.read("H1") as cf:
+        assert {a.step_id: a.value for a in cf.answers()}["s1"] == "changed"

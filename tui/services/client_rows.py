@@ -94,8 +94,8 @@ class ClientListing:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        plain = not ctx.encrypted
-        self.register = Register.read(ctx.data_dir, SUMMARY_KIND, cached=plain)
+        codec = ctx.repo.codec if ctx.encrypted else None  # unlocked before any list shows
+        self.register = Register.read(ctx.data_dir, SUMMARY_KIND, codec=codec)
 
     def rows(self) -> list[ClientRow]:
         """Every client summarised so far, in ID order (a stale one appears once it is read)."""
@@ -110,23 +110,20 @@ class ClientListing:
         end); the register is written back when all are read."""
         stale = self.register.stale
         if not stale:
-            if not self.ctx.encrypted:
-                self.register.save()  # only if a client went: it is not listed any more
+            self.register.save()  # only if a client went: it is not listed any more
             return
         from tui.services.clients import summary  # the store and pydantic, from here on
 
         repo = self.ctx.repo
-        keep = repo.codec is None
         try:
             for done in self.register.fill(
                 lambda cid: repo.summarise(cid, summary), stale, batch=batch
             ):
-                if keep and done % SAVE_EVERY < max(batch, 1):
+                if done % SAVE_EVERY < max(batch, 1):
                     self.register.save()  # a start cut short keeps what it read
                 yield done
         finally:
-            if keep:
-                self.register.save()
+            self.register.save()
 
 
 def list_clients(ctx: Context) -> list[ClientRow]:

@@ -114,6 +114,10 @@ class OpenClient:
         """Changes whenever the client's file does: a view filled from a version is current."""
         return self._cf.version()
 
+    def prepare_saves(self) -> None:
+        """Ready the first save (encodes the record history once); for a worker thread."""
+        self._cf.prepare_writes()
+
     def close(self) -> None:
         self._cf.close()
 

@@ -13,11 +13,25 @@ from pathlib import Path
 
 from store import crypto, layout
 from store.advice import has_shell
-from store.files import shred
+from store.errors import StoreError
+from store.files import REGISTER_MAX, read_checked, shred
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.safe_text import one_line
 from tui.services.unlock import read_passphrase, unlock_with
+
+
+def _plain_register(data_dir: Path) -> Path | None:
+    """The client register when it is still plain text (from before encryption)."""
+    path = Path(data_dir) / layout.REGISTER
+    try:
+        return (
+            None if crypto.is_encrypted_blob(read_checked(path, max_bytes=REGISTER_MAX)) else path
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, StoreError):
+        return path  # not a file the app can read: not one to keep either
 
 
 @dataclass
@@ -41,7 +55,7 @@ def encrypt_data_dir(ctx: Context) -> Encrypted:
     ctx.prepare_data_dir()
     crypto.disable_core_dumps()
     if layout.is_encrypted(data_dir):
-        if not crypto.plain_files(data_dir) and not (data_dir / "register.json").exists():
+        if not crypto.plain_files(data_dir) and _plain_register(data_dir) is None:
             raise UserError(f"data dir {one_line(data_dir)} is already encrypted")
         codec = unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))
     else:
@@ -59,7 +73,7 @@ def encrypt_data_dir(ctx: Context) -> Encrypted:
         raise UserError(
             f"{len(left)} files are still plain text (e.g. {one_line(left[0])}); run again"
         )
-    register = data_dir / "register.json"
-    if register.exists():
+    register = _plain_register(data_dir)
+    if register is not None:
         shred(register)  # it names every client; the app keeps it encrypted from now on
     return Encrypted(files=done, plain_exports=plain_exports(data_dir))
