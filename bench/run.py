@@ -561,9 +561,10 @@ def team_rows(t: dict[str, Any]) -> list[Row]:
         (
             f"{n} instances: CPU while idle {t['idle_seconds']:g} s",
             f"{t['idle_cpu_percent']:.1f}% of a core",
-            "~0",
-            "-",
-            t["idle_cpu_percent"] < 1.0,
+            "~0: each no more than a minimal app",
+            f"one alone {t['alone_idle_cpu_percent']:.2f}%;"
+            f" minimal app alone {t['minimal_idle_cpu_percent']:.2f}%",
+            t["idle_cpu_percent"] / n <= max(t["minimal_idle_cpu_percent"], 0.1) * 1.5,
         ),
         (
             f"{n} instances: bytes while idle",

@@ -73,6 +73,17 @@ def _drain(apps: list[PtyApp], seconds: float) -> int:
     return got
 
 
+def _idle_cpu(apps: list[PtyApp], seconds: float, *, with_bytes: bool = False) -> Any:
+    """Percent of one core all of `apps` use while nobody types for `seconds` (and the bytes
+    they send meanwhile, with `with_bytes`)."""
+    cpu0 = {a.proc.pid: _cpu_seconds(a.proc.pid) for a in apps}
+    start = time.perf_counter()
+    sent = _drain(apps, seconds)
+    wall = time.perf_counter() - start
+    used = sum(_cpu_seconds(a.proc.pid) - cpu0[a.proc.pid] for a in apps) / wall * 100
+    return (used, sent) if with_bytes else used
+
+
 def _to_text_step(app: PtyApp) -> None:
     app.send("r")
     if not app.wait_for(b"Treat", 60) and b"Treat" not in screen_text(bytes(app.output)):
@@ -158,8 +169,20 @@ def measure_team(
         alone_latency = _type_all([alone], keys)
         alone.settle(1.5)
         alone_rss = _rss_mb(alone.proc.pid)
+        alone_cpu = _idle_cpu([alone], idle)
     finally:
         alone.close()
+    minimal = PtyApp(
+        [],
+        argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
+        env=isolated_env(base / "minimal"),
+    )
+    try:
+        _wait_all([minimal], b"Minimal baseline ready", 60)
+        minimal.settle(1.0)
+        minimal_cpu = _idle_cpu([minimal], idle)
+    finally:
+        minimal.close()
     apps = _start(data_dir, base / "team", ids[:instances])
     try:
         all_shown = _wait_all(apps, b"Resume", 300)
@@ -167,11 +190,7 @@ def measure_team(
         for app in apps:
             _to_text_step(app)
         _drain(apps, 2.0)
-        cpu0 = {a.proc.pid: _cpu_seconds(a.proc.pid) for a in apps}
-        t0 = time.perf_counter()
-        idle_bytes = _drain(apps, idle)
-        wall = time.perf_counter() - t0
-        idle_cpu = sum(_cpu_seconds(a.proc.pid) - cpu0[a.proc.pid] for a in apps) / wall * 100
+        idle_cpu, idle_bytes = _idle_cpu(apps, idle, with_bytes=True)
         rss = [_rss_mb(a.proc.pid) for a in apps]
         latencies = _type_all(apps, keys)
         _drain(apps, 2.0)
@@ -185,6 +204,8 @@ def measure_team(
         "rss_each_mb": round(statistics.mean(rss), 1),
         "alone_rss_mb": round(alone_rss, 1),
         "idle_cpu_percent": round(idle_cpu, 2),
+        "alone_idle_cpu_percent": round(alone_cpu, 2),
+        "minimal_idle_cpu_percent": round(minimal_cpu, 2),
         "idle_seconds": idle,
         "idle_bytes": idle_bytes,
         "typing": _latency_figures(latencies),
