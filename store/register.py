@@ -59,11 +59,17 @@ class Register:
     _old: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def read(cls, data_dir: Path, kind: str, *, codec: Codec | None = None) -> Register:
+    def read(
+        cls, data_dir: Path, kind: str, *, codec: Codec | None = None, check: bool = True
+    ) -> Register:
         """List the clients and take every register entry whose file is unchanged. In an
         encrypted data dir the register is encrypted too (`codec`: it names every client); one
         that does not decrypt (left in plain text from before encryption, or damaged) is
-        shredded and rebuilt."""
+        shredded and rebuilt.
+
+        Without `check`, the register is taken as written, without listing or stat-ing a client
+        file: what a list can draw in its first frame, to be followed at once by a checked read
+        (a file changed since then is only shown as it was for that moment)."""
         reg = cls(Path(data_dir), kind, codec=codec)
         old: dict[str, Any] = {}
         try:
@@ -80,6 +86,14 @@ class Register:
             old = {}  # only a cache: rebuilt from the client files
             if codec is not None and (reg.path.exists() or reg.path.is_symlink()):
                 shred(reg.path)  # perhaps names in plain text beside encrypted files
+        if not check:
+            for cid in sorted(old):
+                entry = old[cid]
+                if isinstance(entry, dict) and "problem" not in entry:
+                    reg.keys[cid] = entry.get("key")
+                    reg.current[cid] = entry
+            reg._old = old
+            return reg
         clients_dir = os.fspath(layout.clients_dir(data_dir))
         for cid in layout.client_ids(data_dir):
             key = reg.keys[cid] = _stat_key(clients_dir, cid)

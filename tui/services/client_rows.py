@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from store import layout
 from store.advice import has_shell
 from store.register import Register
 from store.text import clean_line
@@ -92,10 +93,17 @@ def demo_hint() -> str:
 class ClientListing:
     """The rows of one data dir: those the register holds at once, the rest as they are read."""
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, *, check: bool = True):
+        """`check=False`: the register as written, no client file listed or stat-ed (a first
+        frame, followed at once by a checked listing); nothing is then stale or saved."""
         self.ctx = ctx
+        self.checked = check
         codec = ctx.repo.codec if ctx.encrypted else None  # unlocked before any list shows
-        self.register = Register.read(ctx.data_dir, SUMMARY_KIND, codec=codec)
+        self.register = Register.read(ctx.data_dir, SUMMARY_KIND, codec=codec, check=check)
+
+    def files(self) -> int:
+        """How many client files the data dir holds (a listing, nothing read)."""
+        return len(layout.client_ids(self.ctx.data_dir))
 
     def rows(self) -> list[ClientRow]:
         """Every client summarised so far, in ID order (a stale one appears once it is read)."""
@@ -108,6 +116,8 @@ class ClientListing:
     def fill(self, batch: int = 0) -> Iterator[int]:
         """Read the changed and new client files, yielding after each `batch` (0: once, at the
         end); the register is written back when all are read."""
+        if not self.checked:
+            return
         stale = self.register.stale
         if not stale:
             self.register.save()  # only if a client went: it is not listed any more
