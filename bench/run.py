@@ -313,13 +313,15 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
             fills.append(time.perf_counter() - start)
 
     DashboardScreen.refresh_data = timed_refresh  # type: ignore[method-assign]
+    firsts: dict[str, float] = {}
     try:
-        await _open_dashboards(app, opens, times, bare)
+        await _open_dashboards(app, opens, times, bare, firsts)
     finally:
         DashboardScreen.refresh_data = refresh  # type: ignore[method-assign]
     return {
         "median_ms": _ms(statistics.median(times)),
-        "first_ms": _ms(times[0]),
+        "first_ms": _ms(firsts["found"]),
+        "first_at_once_ms": _ms(firsts["at_once"]),
         "max_ms": _ms(max(times)),
         "runs_ms": [_ms(t) for t in times],
         "bare_screen_median_ms": _ms(statistics.median(bare)),
@@ -329,31 +331,59 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
     }
 
 
-async def _open_dashboards(app: Any, opens: int, times: list[float], bare: list[float]) -> None:
+async def _open_dashboards(
+    app: Any, opens: int, times: list[float], bare: list[float], firsts: dict[str, float]
+) -> None:
     from screens.dashboard import DashboardScreen
+    from store.storage import forget_shared
 
+    async def opened(start: float, kind: type = DashboardScreen) -> float:
+        """Seconds until the screen is current and drawn (its first refresh done): what the
+        practitioner sees. (Pilot's pause would also wait for the app's background workers.)"""
+        while not (isinstance(app.screen, kind) and app.screen.is_mounted):
+            await asyncio.sleep(0)
+        drawn = asyncio.Event()
+        app.screen.call_after_refresh(drawn.set)
+        await drawn.wait()
+        return time.perf_counter() - start
+
+    heavy_file = app.ctx.repo.path(HEAVY_ID)
     async with app.run_test(size=(80, 24)) as pilot:
         # The first open comes after the list has been on screen a moment (someone reads it):
         # by then the app has loaded its content and built the dashboard off screen.
         await pilot.pause(1.0)
         await app.workers.wait_for_complete()
         await pilot.pause(0.5)
+        # A first open as a practitioner makes it: find the client (/, its ID, Enter), the
+        # cursor rests on it a moment (its file is read ahead), Enter.
+        forget_shared(heavy_file)
+        await pilot.press("slash", *HEAVY_ID, "enter")
+        await pilot.pause(0.6)
+        await app.workers.wait_for_complete()
+        start = time.perf_counter()
+        app.screen.action_open_client()  # what Enter does there (Pilot's key delivery adds waits)
+        firsts["found"] = await opened(start)
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        app.screen.query_one("#search").value = ""
+        await _settle(app, pilot)
+        # ... and with no moment to read ahead (the file parsed as it opens)
+        forget_shared(heavy_file)
+        start = time.perf_counter()
+        app.open_client(HEAVY_ID)
+        firsts["at_once"] = await opened(start)
+        await pilot.press("escape")
+        await _settle(app, pilot)
         for _ in range(opens):  # interleaved, so drift on a shared machine hits both alike
             start = time.perf_counter()
             app.open_client(HEAVY_ID)
-            while not (isinstance(app.screen, DashboardScreen) and app.screen.is_mounted):
-                await asyncio.sleep(0)
-            await pilot.pause()  # the mount handlers have run and the screen has been refreshed
-            times.append(time.perf_counter() - start)
+            times.append(await opened(start))
             await pilot.press("escape")
             await _settle(app, pilot)
             start = time.perf_counter()
             screen = _bare_dashboard()
             app.push_screen(screen)
-            while not (app.screen is screen and screen.is_mounted):
-                await asyncio.sleep(0)
-            await pilot.pause()
-            bare.append(time.perf_counter() - start)
+            bare.append(await opened(start, type(screen)))
             await pilot.press("escape")
             await _settle(app, pilot)
 
@@ -471,11 +501,18 @@ def rows(r: dict[str, Any]) -> list[Row]:
             True,
         ),
         (
-            "first open of the heavy dashboard",
+            "first open of the heavy client, found with / then Enter",
             f"{d['first_ms']:.0f} ms",
             "< 150 ms",
-            "the reopens below",
+            "its file read while the cursor rested on it",
             d["first_ms"] < 150,
+        ),
+        (
+            "first open of the heavy client, no pause at all",
+            f"{d['first_at_once_ms']:.0f} ms",
+            "< 150 ms",
+            "its 8 MB file parsed as it opens",
+            d["first_at_once_ms"] < 150,
         ),
         (
             "open heavy dashboard (median of reopens)",

@@ -247,6 +247,21 @@ class Repository:
     def read(self, client_id: str) -> ClientFile:
         return self.open(client_id, edit=False)
 
+    def warm(self, client_id: str) -> None:
+        """Parse a client's file (and validate its client, sessions and follow-ups) into this
+        process's shared cache, ahead of opening it: a list's cursor resting on the client.
+        No lock, no audit entry and nothing returned, since nothing of the client is shown; a
+        file that cannot be read is left for the opening to report."""
+        try:
+            cid = validate_client_id(client_id)
+            self._check_file(cid, self.path(cid))
+            cf = ClientFile(self, cid, lock=None, holder=None)
+            cf.client()
+            cf.sessions()
+            cf.follow_ups()
+        except (StoreError, OSError):
+            pass
+
     def restore_backup(self, client_id: str) -> Path:
         """Put the `.bak` in place of a corrupt file; the corrupt bytes are kept aside, not lost."""
         cid = validate_client_id(client_id)

@@ -325,3 +325,29 @@ def test_a_prepared_client_encodes_only_what_its_first_save_changes(
     assert first_save_encodes(prepare=True) < 20  # the change (and the audit head)
     with repo.read("H1") as cf:
         assert {a.step_id: a.value for a in cf.answers()}["s1"] == "changed"
+
+
+async def test_a_client_the_cursor_rests_on_is_read_ahead_unaudited(tmp_path: Path) -> None:
+    """Enter then opens it without parsing its file; reading ahead shows nothing, so it audits
+    nothing and takes no lock (the opening does both)."""
+    from store import storage
+    from tests.shell_fixtures import make_app, populate, rows, wait_for
+
+    repo = populate(tmp_path / "data")
+    path = repo.path("X123")
+    storage.forget_shared(path)
+    app = make_app(tmp_path / "data")
+
+    def cached() -> bool:
+        return any(where[0] == str(path) for where in storage._shared)
+
+    log = repo.audit_log("X123").path
+    before = log.read_text()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: rows(app) == 2)
+        await app.workers.wait_for_complete()
+        storage.forget_shared(path)
+        await pilot.press("down")  # B77 first in ID order; X123 next
+        await wait_for(pilot, cached, timeout=5)
+        assert log.read_text() == before  # no "viewed": nothing was shown
+        assert repo.held_since("X123") is None  # no lock taken

@@ -200,6 +200,12 @@ def request_takeover(ctx: Context, client_id: str) -> None:
     ctx.repo.request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
 
 
+def prefetch(ctx: Context, client_id: str) -> None:
+    """Read a client's file ahead of opening it (the list's cursor rests on it), so opening it
+    parses nothing: for a worker thread. Nothing is shown, locked or audited."""
+    ctx.repo.warm(client_id)
+
+
 def open_client(ctx: Context, client_id: str, *, edit: bool = True) -> OpenClient:
     """Open a client (audited as viewed), for editing when nobody else holds it."""
     return OpenClient(ctx, ctx.repo.open(client_id, edit=edit))
