@@ -702,14 +702,15 @@ def print_scale(scale: dict[str, Any]) -> None:
             f"  {c['app_ms']:>7.0f} ms  {c['minimal_ms']:>8.0f} ms  {c['ratio']:>4}x"
         )
     print(
-        "\nheavy client  file     dashboard first / reopen  first save  save p50 / p95"
-        "  UI blocked  plans   peak RSS (before PDF)"
+        "\nheavy client  file     dashboard first (found / at once) / reopen  first save"
+        "  save p50 / p95  UI blocked  plans   peak RSS (before PDF)"
     )
     for h in scale["heavy"]:
         d, sv, m = h["dashboard"], h["save"], h["memory"]
         print(
             f"{h['years']:>2} years     {h['file_mb']:>5.1f} MB  {d['first_ms']:>7.0f} / "
-            f"{d['median_ms']:.0f} ms       {sv['first_ms']:>6.0f} ms   "
+            f"{d['first_at_once_ms']:.0f} / {d['median_ms']:.0f} ms"
+            f"                    {sv['first_ms']:>6.0f} ms   "
             f"{sv['p50_ms']:.0f} / {sv['p95_ms']:.0f} ms    {sv['blocked_ms']:>5.1f} ms   "
             f"{h['plans']['median_ms']:>3.0f} ms  {m['app_mb']:.0f} MB ({m['before_export_mb']:.0f})"
         )

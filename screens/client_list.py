@@ -83,8 +83,8 @@ class ClientListScreen(Screen[None]):
         # a batch at a time: the list shows them as they come.
         listing = ClientListing(host(self).ctx, check=False)
         if listing.register.keys:
-            self._limit = FIRST_FRAME_ROWS  # the rest of the 200 come with the checked read
-            self._show(listing.rows(), complete=False, total=0)
+            self._limit = FIRST_FRAME_ROWS  # the rest come with the checked read, a moment later
+            self._show(listing.rows(FIRST_FRAME_ROWS), complete=False, total=0)
             self._limit = MAX_ROWS
             self.call_after_refresh(self.load)  # after that frame, not competing with it
         else:  # a first start, or no clients: say which at once

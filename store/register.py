@@ -15,6 +15,7 @@ or, a batch at a time, on the app's worker while the list fills.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -118,12 +119,13 @@ class Register:
         """IDs whose summary must be made from the client file, in ID order."""
         return [cid for cid in self.keys if cid not in self.current]
 
-    def rows(self) -> list[Entry]:
-        """The current summaries in ID order, each with its `id` and without its key."""
+    def rows(self, limit: int | None = None) -> list[Entry]:
+        """The current summaries in ID order (the first `limit` of them), each with its `id`
+        and without its key."""
+        ids = (cid for cid in self.keys if cid in self.current)
         return [
             {k: v for k, v in self.current[cid].items() if k != "key"} | {"id": cid}
-            for cid in self.keys
-            if cid in self.current
+            for cid in itertools.islice(ids, limit)
         ]
 
     def fill(self, summarise: Summarise, ids: Iterable[str], *, batch: int = 0) -> Iterator[int]:

@@ -90,7 +90,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     good = [r for r in rows if not r.problem]
     problems = [r for r in rows if r.problem]
     if args.json:
-        json.dump([r.as_json() for r in good], sys.stdout, ensure_ascii=False, indent=2)
+        # one write: json.dump would write each of its many small pieces to stdout in turn
+        sys.stdout.write(json.dumps([r.as_json() for r in good], ensure_ascii=False, indent=2))
         print()
     elif not rows:
         print("no clients yet: add one with `wellbeing client add ID --name NAME`")

@@ -105,9 +105,10 @@ class ClientListing:
         """How many client files the data dir holds (a listing, nothing read)."""
         return len(layout.client_ids(self.ctx.data_dir))
 
-    def rows(self) -> list[ClientRow]:
-        """Every client summarised so far, in ID order (a stale one appears once it is read)."""
-        return [_row(e) for e in self.register.rows()]
+    def rows(self, limit: int | None = None) -> list[ClientRow]:
+        """Every client summarised so far (the first `limit`), in ID order (a stale one appears
+        once it is read)."""
+        return [_row(e) for e in self.register.rows(limit)]
 
     @property
     def complete(self) -> bool:
