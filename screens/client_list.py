@@ -104,7 +104,10 @@ class ClientListScreen(Screen[None]):
         worker = get_current_worker()
         listing = ClientListing(host(self).ctx)  # the same rows, and problems, as `client list`
         total = len(listing.register.keys)
-        self.app.call_from_thread(self._show, listing.rows(), listing.complete, total)
+        if listing.complete or len(listing.register.stale) > FILL_BATCH:
+            # (a few changed files, e.g. the client just closed, are read before the list is
+            # shown again: their rows never blink out, nor the cursor move off them)
+            self.app.call_from_thread(self._show, listing.rows(), listing.complete, total)
         if listing.complete:
             return
         for _ in listing.fill(batch=FILL_BATCH):

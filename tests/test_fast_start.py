@@ -351,3 +351,40 @@ async def test_a_client_the_cursor_rests_on_is_read_ahead_unaudited(tmp_path: Pa
         await wait_for(pilot, cached, timeout=5)
         assert log.read_text() == before  # no "viewed": nothing was shown
         assert repo.held_since("X123") is None  # no lock taken
+
+
+async def test_back_from_a_changed_client_its_row_stays_under_the_cursor(tmp_path: Path) -> None:
+    """The client just closed changed its file: the list reads it again before showing itself
+    again, so its row never blinks out and the cursor stays on it."""
+    from screens.client_list import ClientListScreen
+    from screens.dashboard import DashboardScreen
+    from tests.shell_fixtures import make_app, populate, rows, wait_for
+
+    populate(tmp_path / "data")
+    app = make_app(tmp_path / "data")
+    shown: list[list[str]] = []
+    original = ClientListScreen._show
+
+    def spy(screen: ClientListScreen, found: list, complete: bool = True, total: int = 0) -> None:  # type: ignore[type-arg]
+        shown.append([r.client_id for r in found])
+        original(screen, found, complete, total)
+
+    ClientListScreen._show = spy  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: rows(app) == 2)
+            await app.workers.wait_for_complete()
+            await pilot.press("down", "enter")  # X123, second in ID order
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+            app.client_files["X123"]._cf.save_session(Session(practitioner="pat"))
+            shown.clear()
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: bool(shown))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.screen.query_one("#clients")
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    finally:
+        ClientListScreen._show = original  # type: ignore[method-assign]
+    assert all("X123" in ids for ids in shown)
+    assert key == "X123"
