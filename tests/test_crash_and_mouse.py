@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.pty_app import PtyApp
 
 pytestmark = pytest.mark.xdist_group("pty")
@@ -78,3 +79,41 @@ def test_no_mouse_stops_mouse_reporting(data_dir: Path, flag: list[str]) -> None
     finally:
         app.close()
     assert (MOUSE_ON in app.output) == (not flag)
+
+
+LOG_PROBE = """
+import logging, sys
+from tui.crash import setup_logging
+path = setup_logging()
+logging.getLogger("probe").error("probe line")
+print(path)
+"""
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "file"])
+def test_the_log_is_opened_once_and_never_through_a_pipe_or_link(tmp_path: Path, kind: str) -> None:
+    """A FIFO where the log goes would hang the start (open for writing waits for a reader); a
+    link would make the app append to whatever it names. Neither is used; a file is."""
+    import subprocess
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    log = state / "wellbeing.log"
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("")
+    if kind == "fifo":
+        os.mkfifo(log, 0o600)
+    elif kind == "symlink":
+        log.symlink_to(elsewhere)
+    env = {**os.environ, "WELLBEING_STATE_DIR": str(state), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOG_PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    if kind == "file":
+        assert done.stdout.strip() == str(log)
+        assert "probe line" in log.read_text()
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    else:
+        assert done.stdout.strip() == "None"
+        assert elsewhere.read_text() == ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import traceback
 from pathlib import Path
 
@@ -22,15 +23,31 @@ def log_path() -> Path:
 
 
 def setup_logging() -> Path | None:
-    """Log to the state dir (0700 dir, 0600 file). Returns the log path, or None if it cannot."""
+    """Log to the state dir (0700 dir, 0600 file). Returns the log path, or None if it cannot.
+
+    The one file the app appends to outside the store (a crash log cannot wait for an atomic
+    replace). It is opened once, never through a symlink and without blocking (a FIFO put in
+    its place would otherwise hang the start), checked on the open descriptor as a regular file
+    of ours, and logged to through that same descriptor: nothing opens the path a second time.
+    """
     path = log_path()
     try:
         make_private_dir(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
-        os.close(fd)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = os.open(path, flags | os.O_CLOEXEC, 0o600)
     except Exception:
         return None
-    handler = logging.FileHandler(path, encoding="utf-8")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            raise OSError(f"{path} is not a regular file of ours")
+        os.set_blocking(fd, True)
+        os.fchmod(fd, 0o600)
+        stream = os.fdopen(fd, "a", encoding="utf-8")
+    except Exception:
+        os.close(fd)
+        return None
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
