@@ -84,6 +84,11 @@ class DashboardScreen(Screen[None]):
         #: what the screen was last filled from: (file version, today); see `on_screen_resume`.
         self._shown: tuple[int, object] | None = None
         self._following: Timer | None = None
+        #: every session listed (the practitioner reached the last row), and how many are not
+        self._every_session = False
+        self._hidden = 0
+        #: composed and mounted: its widgets can be filled
+        self.ready = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -110,6 +115,7 @@ class DashboardScreen(Screen[None]):
             ("RAR", 4),
         ):
             table.add_column(label, width=width)
+        self.ready = True
         self.show_client(self.oc)
 
     def show_client(self, client: OpenClient | None) -> None:
@@ -120,8 +126,8 @@ class DashboardScreen(Screen[None]):
             return  # built ahead of time, it waits for a client
         self.oc = client
         self._shown = None
-        if not self.is_mounted:
-            return  # on_mount fills it
+        if not self.ready:
+            return  # still being built (ahead of time, perhaps): on_mount fills it
         if self._following is not None:
             self._following.stop()
         self.query_one("#sessions", DataTable).move_cursor(row=0, column=0)
@@ -172,8 +178,13 @@ class DashboardScreen(Screen[None]):
         else:
             fu.update("No open follow-ups.")
         self._show_trends(self._trend_lines(answers))
+        self._every_session = False
+        self._fill_sessions()
+
+    def _fill_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
+        library = host(self).ctx.library
         # Sessions mostly plan the same exercises: each title, and each list of them, is cleaned
         # once (a heavy client's 260 sessions x 86 exercises would clean 22,000 titles).
         titles: dict[str, str] = {}
@@ -199,21 +210,34 @@ class DashboardScreen(Screen[None]):
                 key=s.id,
             )
         table.display = bool(self.sessions)
-        hidden = len(self.sessions) - len(shown)
+        self._hidden = len(self.sessions) - len(shown)
         note = self.query_one("#no-sessions", Static)
-        note.display = not self.sessions or hidden > 0
+        note.display = not self.sessions or self._hidden > 0
         note.update(
-            f"Listed: the open sessions and the latest of {len(self.sessions)}; "
-            "`wellbeing export` has them all."
-            if hidden
+            f"The open and latest of {len(self.sessions)} sessions: more at the last row."
+            if self._hidden
             else "No sessions yet: press n to start one."
         )
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _more_sessions(self, event: DataTable.RowHighlighted) -> None:
+        """At the last listed row, list every session (older ones were left out for speed)."""
+        table = event.data_table
+        if self._hidden and event.cursor_row == table.row_count - 1:
+            key = event.row_key.value
+            self._every_session = True
+            self._fill_sessions()
+            keys = [s.id for s in self._table_sessions()]
+            if key in keys:
+                table.move_cursor(row=keys.index(key), animate=False)
 
     def _table_sessions(self) -> list[Session]:
         """Newest first: every session still open, and the latest completed ones up to
         MAX_SESSION_ROWS (a table measures every row it is given: five years of weekly sessions
         cost the screen more than all its other parts)."""
         newest = list(reversed(self.sessions))
+        if self._every_session:
+            return newest
         keep = {id(s) for s in newest[:MAX_SESSION_ROWS]}
         keep |= {id(s) for s in newest if s.status is not SessionStatus.COMPLETED}
         return [s for s in newest if id(s) in keep]

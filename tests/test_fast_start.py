@@ -388,3 +388,47 @@ async def test_back_from_a_changed_client_its_row_stays_under_the_cursor(tmp_pat
         ClientListScreen._show = original  # type: ignore[method-assign]
     assert all("X123" in ids for ids in shown)
     assert key == "X123"
+
+
+async def test_a_long_history_lists_the_latest_sessions_and_the_rest_at_the_last_row(
+    tmp_path: Path,
+) -> None:
+    from datetime import date, timedelta
+
+    from screens.dashboard import MAX_SESSION_ROWS, DashboardScreen
+    from store.records import SessionStatus
+    from tests.shell_fixtures import make_app, wait_for
+
+    repo = Repository(tmp_path / "data")
+    repo.ensure()
+    repo.add_client(Client(id="L1", name="Long History"))
+    total = MAX_SESSION_ROWS + 8
+    with repo.open("L1") as cf:
+        for week in range(total):
+            cf.save_session(
+                Session(
+                    practitioner="pat",
+                    date=date(2025, 1, 6) + timedelta(weeks=week),
+                    status=SessionStatus.COMPLETED if week else SessionStatus.IN_PROGRESS,
+                )
+            )
+    app = make_app(repo.data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        app.open_client("L1")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.ready)
+        await pilot.pause()
+        table = app.screen.query_one("#sessions")
+        # the latest completed ones, and the oldest because it is still open
+        assert table.row_count == MAX_SESSION_ROWS + 1
+        assert "more at the last row" in str(app.screen.query_one("#no-sessions").render())
+        table.focus()
+        for _ in range(MAX_SESSION_ROWS):
+            await pilot.press("down")
+        await pilot.pause()
+        oldest = app.screen.sessions[0].id  # open, so listed last among the latest
+        assert table.row_count == total
+        # still on the session it reached, now last of all (the oldest)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == oldest
+        assert table.cursor_row == total - 1
+        assert app.screen.query_one("#no-sessions").display is False

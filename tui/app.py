@@ -332,7 +332,9 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         # One dashboard, built once and refilled for each client (building it costs more than
         # filling it); a second one only if it is already on the stack.
         screen = self._dashboard
-        if screen is None or screen in self.screen_stack:
+        if screen is None or not screen.ready or screen in self.screen_stack:
+            # (not yet mounted: built ahead of time a moment ago; pushing it now would mount it
+            # a second time)
             screen = DashboardScreen(oc)
             if self._dashboard is None:
                 self._dashboard = screen
