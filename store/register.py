@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from store import layout
 from store.errors import StoreError
 from store.files import REGISTER_MAX, atomic_write, read_checked, shred
+from store.ids import validate_client_id
 
 if TYPE_CHECKING:
     from store.storage import Codec
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
 Entry = dict[str, Any]
 #: the summary of one client by ID (or {"problem": one line} for a file that cannot be read)
 Summarise = Callable[[str], Entry]
+
+
+def _is_id(text: str) -> bool:
+    """A client ID as the store writes it. The register is read from disk, where anyone with
+    access may have put anything: without the listing that vouches for an ID, it is checked."""
+    try:
+        return validate_client_id(text) == text
+    except StoreError:
+        return False
 
 
 def _stat_key(clients_dir: str, cid: str) -> list[int] | None:
@@ -90,7 +100,7 @@ class Register:
         if not check:
             for cid in sorted(old):
                 entry = old[cid]
-                if isinstance(entry, dict) and "problem" not in entry:
+                if isinstance(entry, dict) and "problem" not in entry and _is_id(cid):
                     reg.keys[cid] = entry.get("key")
                     reg.current[cid] = entry
             reg._old = old

@@ -432,3 +432,21 @@ async def test_a_long_history_lists_the_latest_sessions_and_the_rest_at_the_last
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == oldest
         assert table.cursor_row == total - 1
         assert app.screen.query_one("#no-sessions").display is False
+
+
+def test_the_first_frame_lists_only_ids_from_a_register_it_has_not_checked(
+    repo: Repository,
+) -> None:
+    """The first frame trusts the register's entries without listing the files: an ID in it
+    that no client file could have (escape codes, markup, lower case) is never shown."""
+    _caseload(repo, 2)
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    list_clients(ctx)
+    path = repo.data_dir / "register.json"
+    doc = json.loads(path.read_text())
+    for hostile in ("\x1b]0;pwned\x07", "[@click=app.quit]x", "c001", "../X"):
+        doc["clients"][hostile] = {"key": [1, 2, 3, 4], "name": "Hostile"}
+    path.write_text(json.dumps(doc))
+    first = ClientListing(ctx, check=False)
+    assert [r.client_id for r in first.rows()] == ["C001", "C002"]
+    assert [r.client_id for r in ClientListing(ctx).rows()] == ["C001", "C002"]
