@@ -14,11 +14,12 @@ import pytest
 from store import crypto
 from store.crypto import EncryptedCodec, UndecryptableFile, WrongPassphrase
 from store.errors import StoreError
+from store.layout import is_encrypted
 from store.records import Answer, Client, Session
 from store.repository import Repository
 from tests.conftest import ROOT, cli_env
 from tui.services.errors import UserError
-from tui.services.unlock import codec_for, is_encrypted, passphrase_from_file, unlock_with
+from tui.services.unlock import codec_for, passphrase_from_file, unlock_with
 
 PASSPHRASE = "correct horse battery staple"
 SECRET = "SECRET-ANSWER-7f3a Zoë’s brother Łukasz"

@@ -27,11 +27,6 @@ PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 _MAX_FILE = 4096
 
 
-def is_encrypted(data_dir: Path) -> bool:
-    """Whether `data_dir` was initialised with encryption at rest (it holds keyinfo.json)."""
-    return layout.is_encrypted(Path(data_dir))
-
-
 def unlock_with(data_dir: Path, passphrase: str) -> EncryptedCodec:
     """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit.
     Core dumps are turned off first: the key is about to be in memory."""
@@ -54,7 +49,7 @@ def verify_passphrase(data_dir: Path, passphrase: str) -> bool:
 
 def codec_for(data_dir: Path) -> Codec | None:
     """None for a plain data dir; for an encrypted one, the codec, asking for the passphrase."""
-    if not is_encrypted(data_dir):
+    if not layout.is_encrypted(data_dir):
         return None
     from store import crypto
 
