@@ -450,3 +450,28 @@ def test_the_first_frame_lists_only_ids_from_a_register_it_has_not_checked(
     first = ClientListing(ctx, check=False)
     assert [r.client_id for r in first.rows()] == ["C001", "C002"]
     assert [r.client_id for r in ClientListing(ctx).rows()] == ["C001", "C002"]
+
+
+def test_the_key_gate_lets_go_when_the_app_has_no_screen_left() -> None:
+    """A key held while the last screen closes (an exercise app's last Next) must not crash the
+    gate's timer: with no screen, nothing is left for the held keys."""
+    import time
+
+    from textual import events
+
+    from tui.key_gate import KeyGate
+
+    class Closing:
+        screen_stack: list[object] = []
+
+        @property
+        def screen(self) -> object:
+            raise AssertionError("the gate asked for a screen the app no longer has")
+
+    gate = KeyGate(Closing())  # type: ignore[arg-type]
+    gate._key = events.Key("ctrl+n", None)
+    gate._since = time.monotonic()  # just held: the gate looks at the screen to decide
+    gate._done = True
+    gate.held.append(events.Key("a", "a"))
+    gate.check()
+    assert gate._key is None and not gate.held

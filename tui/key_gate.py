@@ -104,7 +104,15 @@ class KeyGate:
             self.check()
 
     def check(self) -> None:
-        if self._key is None or not self._settled():
+        if self._key is None:
+            return
+        if not self.app.screen_stack:  # the app is closing (its last screen went): nothing
+            self._key = self._focus = self._screen = None  # is left for the held keys
+            self.held.clear()
+            if self._timer is not None:
+                self._timer.pause()
+            return
+        if not self._settled():
             return
         self._key = None
         self._focus = self._screen = None
