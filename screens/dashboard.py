@@ -165,7 +165,7 @@ class DashboardScreen(Screen[None]):
         # only the answers the traffic light and the trends read, not the whole history
         answers = self.oc.answers_for(level_steps(library) | trend_steps(library))
         self.query_one("#level", Static).update(
-            latest_level(library, answers) or "Traffic light: not recorded yet"
+            latest_level(library, answers, self.sessions) or "Traffic light: not recorded yet"
         )
         fu = self.query_one("#follow-ups", Static)
         if self.follow_ups:

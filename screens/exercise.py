@@ -182,7 +182,7 @@ class ExerciseScreen(Screen[bool]):
                 self._values[answer.step_id] = answer.value
                 self._disclosures[answer.step_id] = answer.disclosure
         earlier = [a for a in found if a.session_id != self.session.id]
-        self._earlier = {step: a for (_, step), a in latest(earlier, self.oc.sessions()).items()}
+        self._earlier = {step: a for (_, step), a in latest(earlier).items()}
         self._open_follow_ups = {
             (f.exercise_id, f.step_id) for f in self.oc.follow_ups(open_only=True)
         }

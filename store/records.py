@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from store.facts import Fact
-from store.text import clean_line, clean_text
+from store.text import clean_line, clean_text, clean_value
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +23,18 @@ RecordT = TypeVar("RecordT", bound=BaseModel)
 
 NAME_MAX = 120
 NOTE_MAX = 4000
+
+
+def as_utc(value: datetime) -> datetime:
+    """A time as UTC: one written without a zone (by hand, or by an older tool) is taken as UTC,
+    so that every two times in a record compare (naive and aware ones never do)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+#: every time a record holds: aware, in UTC
+Stamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def now() -> datetime:
@@ -266,7 +278,7 @@ class Client(Record):
             help="a restricted record is read-only and kept from deletion",
         ),
     ] = False
-    created_at: datetime = Field(default_factory=now)
+    created_at: Stamp = Field(default_factory=now)
 
     @field_validator("name")
     @classmethod
@@ -309,13 +321,20 @@ class Session(Record):
     status: SessionStatus = SessionStatus.PLANNED
     notes: str = ""
     rar_activity: bool = False
-    started_at: dt.datetime | None = None
-    ended_at: dt.datetime | None = None
+    started_at: Stamp | None = None
+    ended_at: Stamp | None = None
 
     @field_validator("notes")
     @classmethod
     def _clean_notes(cls, v: str) -> str:
         return clean_text(v)
+
+    @property
+    def order(self) -> dt.date:
+        """Sessions stand in order of their day; sort on this, stably, from the file's order, and
+        sessions on one day stand in the order they were made (never by a clock: see
+        `store.latest`)."""
+        return self.date
 
 
 #: how deep an answer may nest (a table is a list of rows of cells: 3); deeper is not ours
@@ -339,7 +358,7 @@ class Answer(Record):
     exercise_id: str
     step_id: str
     value: Any
-    updated_at: datetime = Field(default_factory=now)
+    updated_at: Stamp = Field(default_factory=now)
     recorded_by: str
     #: typed by the practitioner for the client (a phone or posted session): the client's words
     on_behalf: bool = False
@@ -352,7 +371,7 @@ class Answer(Record):
     def _shallow(cls, v: Any) -> Any:
         if not _depth_ok(v, VALUE_DEPTH):
             raise ValueError(f"an answer nested more than {VALUE_DEPTH} levels deep")
-        return v
+        return clean_value(v)
 
 
 class ManagerReview(Record):
@@ -365,7 +384,7 @@ class ManagerReview(Record):
     shared: bool = False
     shared_with: str = Field(default="", max_length=500)
     by: str
-    at: datetime = Field(default_factory=now)
+    at: Stamp = Field(default_factory=now)
 
     @field_validator("decision", "action", "shared_with", "by")
     @classmethod
@@ -375,7 +394,7 @@ class ManagerReview(Record):
 
 class FollowUp(Record):
     id: str = Field(default_factory=new_id)
-    opened_at: datetime = Field(default_factory=now)
+    opened_at: Stamp = Field(default_factory=now)
     reason: str
     exercise_id: str = ""
     step_id: str = ""
@@ -410,7 +429,7 @@ class PlanVersion(Record):
     id: str = Field(default_factory=new_id)
     kind: Literal["wellbeing", "keep-safe"]
     number: int = Field(ge=1)
-    saved_at: datetime = Field(default_factory=now)
+    saved_at: Stamp = Field(default_factory=now)
     saved_by: str
     markdown: str
     agreement: Agreement
@@ -418,7 +437,7 @@ class PlanVersion(Record):
     review_on: date | None = None
     #: a treatment manager's countersignature: the version can then only be superseded
     countersigned_by: str = ""
-    countersigned_at: datetime | None = None
+    countersigned_at: Stamp | None = None
     #: the compiled plan itself (as data), so a saved version exports in every format exactly
     #: as it was saved; None in versions saved before it was kept.
     content: dict[str, Any] | None = None
@@ -445,7 +464,7 @@ class PlanEdit(Record):
     original: str = Field(max_length=NOTE_MAX)
     wording: str = Field(min_length=1, max_length=NOTE_MAX)
     by: str
-    at: datetime = Field(default_factory=now)
+    at: Stamp = Field(default_factory=now)
 
     @field_validator("wording", "original")
     @classmethod
@@ -467,7 +486,7 @@ class Referral(Record):
     advice: str | None = Field(default=None, max_length=40)
     against_advice: bool = False
     reason: str = Field(default="", max_length=NOTE_MAX)
-    recorded_at: datetime = Field(default_factory=now)
+    recorded_at: Stamp = Field(default_factory=now)
     recorded_by: str = Field(min_length=1)
 
     @field_validator("reason")

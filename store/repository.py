@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -42,6 +41,7 @@ from store.files import (
     temp_files,
 )
 from store.ids import client_path, validate_client_id
+from store.latest import latest
 from store.permissions import check_private, make_private_dir, private_umask
 from store.records import (
     Answer,
@@ -51,7 +51,7 @@ from store.records import (
     Session,
 )
 from store.storage import AtomicJSONStorage, Codec, PlainCodec, decode_copy, forget_shared
-from store.text import clean_line, clean_text, clean_value
+from store.text import clean_line, clean_text
 
 R = TypeVar("R", bound=BaseModel)
 #: what a list shows of one client, taken from its open file (see `store.register`)
@@ -170,8 +170,10 @@ class Repository:
 
     def add_client(self, client: Client) -> Client:
         cid = validate_client_id(client.id)
-        client = client.model_copy(update={"id": cid})
+        client = Client.model_validate({**client.model_dump(), "id": cid})
         path = self.path(cid)
+        if path.exists() or path.is_symlink():  # said first: held or not, it is there already
+            raise StoreError(f"client {cid} already exists", client_id=cid)
         with self._lock(cid):
             if path.exists() or path.is_symlink():
                 raise StoreError(f"client {cid} already exists", client_id=cid)
@@ -526,11 +528,6 @@ def _is_doc(doc: Any) -> bool:
     return isinstance(doc, dict)
 
 
-#: '2026-03-12T09:30:00Z', what pydantic writes for a UTC time to the second: strings of this
-#: one form sort as the times they name (with fractions or offsets they would not).
-_CANONICAL_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-
-
 def _save_error(cid: str, exc: OSError) -> StoreError:
     where = f" ({exc.filename})" if exc.filename else ""
     return StoreError(
@@ -800,9 +797,7 @@ class ClientFile:
             )
 
     def sessions(self) -> list[Session]:
-        return sorted(
-            self._records(SESSIONS, Session), key=lambda s: (s.date, s.started_at or s.date)
-        )
+        return sorted(self._records(SESSIONS, Session), key=lambda s: s.order)
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
@@ -840,57 +835,20 @@ class ClientFile:
 
         return list(self._storage.derived("answers_for", wanted, build))
 
-    def latest_answers(self, *, by_session_date: bool = False) -> dict[tuple[str, str], Answer]:
-        """The latest answer to each (exercise, step) across all sessions, by time saved (then,
-        with `by_session_date`, by the date of its session, as plans rank them); on a tie the
-        later one in the file.
+    def latest_answers(self) -> dict[tuple[str, str], Answer]:
+        """The current answer to each (exercise, step): the last saved, the rule of
+        `store.latest` (answers are kept in save order). Chosen on the raw records, so only the
+        winners are validated."""
+        return dict(self._storage.derived("latest", None, self._latest_of))
 
-        Winners are chosen on the raw ISO strings where they compare as the times do (every
-        one in the canonical UTC form pydantic writes); otherwise on validated answers.
-        """
-        return dict(
-            self._storage.derived(
-                "latest", by_session_date, lambda data: self._latest_of(data, by_session_date)
-            )
-        )
-
-    def _latest_of(
-        self, data: dict[str, Any] | None, by_session_date: bool
-    ) -> dict[tuple[str, str], Answer]:
-        raw = list((data or {}).get(ANSWERS, {}).items())
-        dates: dict[Any, str] = {}
-        if by_session_date:
-            dates = {s.id: s.date.isoformat() for s in self._records(SESSIONS, Session)}
-        winners: dict[Any, tuple[Any, str, dict[str, Any]]] = {}
-        fast = True  # every stamp canonical and every record well-formed
-        canonical = _CANONICAL_UTC.fullmatch
-        for doc_id, d in raw:
+    def _latest_of(self, data: dict[str, Any] | None) -> dict[tuple[str, str], Answer]:
+        winners: dict[tuple[Any, Any], tuple[Any, dict[str, Any]]] = {}
+        for doc_id, d in (data or {}).get(ANSWERS, {}).items():
             try:
-                stamp = d["updated_at"]
-                if not canonical(stamp):
-                    fast = False
-                    break
-                key = (d["exercise_id"], d["step_id"])
-                rank = (stamp, dates.get(d.get("session_id"), "")) if dates else stamp
-                old = winners.get(key)
+                winners[(d["exercise_id"], d["step_id"])] = (doc_id, d)
             except (TypeError, KeyError):  # not a record, or unhashable: validation says why
-                fast = False
-                break
-            if old is None or rank >= old[0]:
-                winners[key] = (rank, doc_id, d)
-        if fast:
-            chosen = self._answers_of((doc_id, d) for _, doc_id, d in winners.values())
-            latest = {(a.exercise_id, a.step_id): a for a in chosen}
-        else:
-            ranked: dict[tuple[str, str], tuple[Any, Answer]] = {}
-            for a in self._answers_of(raw):
-                key = (a.exercise_id, a.step_id)
-                rank = (a.updated_at, dates.get(a.session_id, ""))
-                held = ranked.get(key)
-                if held is None or rank >= held[0]:
-                    ranked[key] = (rank, a)
-            latest = {k: a for k, (_, a) in ranked.items()}
-        return latest
+                return latest(self.answers())
+        return latest(self._answers_of(winners.values()))
 
     def follow_ups(self) -> list[FollowUp]:
         return sorted(self._records(FOLLOW_UPS, FollowUp), key=lambda f: f.opened_at)
@@ -965,14 +923,21 @@ class ClientFile:
         """TinyDB's upsert by equal `keys`, with the matching ids looked up in a cached index
         instead of a query over every document (22,000 answers take a query ~0.1 s). The audit
         chain's `head` (the entry just written for this change) is recorded in the same write."""
-        doc = record.model_dump(mode="json")
+        # validated again whatever built it (a `model_copy(update=...)` skips the validators):
+        # every cleaning rule of the record runs on every write
+        doc = type(record).model_validate(record.model_dump()).model_dump(mode="json")
         key = tuple(doc[k] for k in keys)
         index = self._key_index(table, tuple(keys))
         storage = self._storage
         chain = {AUDIT_HEAD: {"1": {"head": head}}}
         try:
             found = index.get(key)
-            if found:
+            if found and table == ANSWERS:
+                # a changed answer moves to the end: the table stays in save order, which
+                # decides the current answer (`store.latest`), never the clock
+                new_id = storage.put(table, new=doc, also=chain, drop=[str(i) for i in found])
+                index[key] = [int(new_id)]  # type: ignore[arg-type]
+            elif found:
                 # TinyDB's update merges into the record; a new record is built instead (the
                 # cached one is shared and never changed in place)
                 _, data = storage.snapshot()
@@ -1043,7 +1008,7 @@ class ClientFile:
 
     def save_answer(self, answer: Answer) -> Answer:
         """Upsert by (session, exercise, step); strings inside the value are cleaned first."""
-        answer = answer.model_copy(update={"value": clean_value(answer.value)})
+        answer = Answer.model_validate(answer.model_dump())  # cleaned (the record's validators)
         ids = {"session": answer.session_id, "exercise": answer.exercise_id}
         self._upsert(
             ANSWERS,
