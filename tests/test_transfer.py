@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from store.transfer import TransferError
+from tests.cli_runner import run_cli
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
@@ -100,20 +100,10 @@ def test_transfer_through_the_command_line(source: Context, tmp_path: Path) -> N
     secret = tmp_path / "pass"
     secret.write_text(PASS + "\n", encoding="utf-8")
     secret.chmod(0o600)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "WELLBEING_TRANSFER_PASSPHRASE_FILE": str(secret),
-    }
+    env = {**os.environ, "WELLBEING_TRANSFER_PASSPHRASE_FILE": str(secret)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tui", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        return run_cli(*args, env=env)
 
     bundle = tmp_path / "demo.bundle"
     out = run(
