@@ -167,3 +167,31 @@ class Register:
             self.changed = False
         except OSError:
             pass
+
+
+def forget(data_dir: Path, cid: str, *, codec: Codec | None = None) -> None:
+    """Take one client out of the register on disk: erasing a client does this before any of
+    its files go (and again after), so a kill at any point never leaves the name of a client
+    whose file is gone. A register that cannot be read or written is removed whole: it is only
+    a cache, rebuilt from the client files, and a name must not outlive its client in it."""
+    path = Path(data_dir) / layout.REGISTER
+    try:
+        blob = read_checked(path, max_bytes=REGISTER_MAX)
+        if codec is not None:
+            blob = codec.decode(blob, path=path)
+        doc = json.loads(blob)
+        clients = doc.get("clients") if isinstance(doc, dict) else None
+        if not isinstance(clients, dict):
+            raise ValueError("not a register")
+        if cid not in clients:
+            return
+        del clients[cid]
+        data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        if codec is not None:
+            data = codec.encode(data, path=path)
+        atomic_write(path, data)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, RecursionError, StoreError):
+        if path.exists() or path.is_symlink():
+            shred(path)
