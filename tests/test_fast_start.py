@@ -182,7 +182,7 @@ def test_a_failed_killed_or_hung_pdf_child_is_one_line_from_the_command_line(
     monkeypatch.setattr(pdf_child.sys, "executable", _fake_child(tmp_path, body))
     monkeypatch.setattr(pdf_child, "TIMEOUT_SECONDS", 1)
     out = tmp_path / "plan.pdf"
-    done = cli("plan", "P1", "--kind", "wellbeing", "-o", str(out))
+    done = cli("plan", "P1", "--kind", "wellbeing", "--format", "pdf", "-o", str(out))
     assert done.returncode == 1, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert says in done.stderr

@@ -13,12 +13,10 @@ from textual.app import App
 from store.files import atomic_write, temp_files
 from store.records import Answer, Client, Session
 from store.repository import Repository
-from tui.services import outbox
 from tui.services.clients import open_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.export import format_for
 from tui.services.plans import compile_plan, save_version
 
 CID = "X1"
@@ -100,6 +98,8 @@ def test_a_dangling_link_is_something_there(seeded: Repository, cli, tmp_path: P
 def test_the_writer_never_takes_a_name_taken_meanwhile(tmp_path: Path) -> None:
     """The check before writing can be overtaken (another process writes the same name in
     between): the store's writer claims the name only if it is still free."""
+    from tui.services import outbox
+
     target = tmp_path / "plan.md"
     target.write_bytes(PRECIOUS)
     with pytest.raises(FileExistsError):
@@ -153,6 +153,8 @@ def test_default_names_carry_kind_layout_version_and_date(
 
 
 def test_names_are_made_of_safe_pieces() -> None:
+    from tui.services import outbox
+
     assert outbox.plan_name(
         "X1", "wellbeing", "pdf", date(2026, 12, 4), layout="large", version=3
     ) == ("X1-wellbeing-plan-large-v3-2026-12-04.pdf")
@@ -201,6 +203,8 @@ def test_a_name_that_asks_for_another_format_is_refused(
 
 
 def test_format_for() -> None:
+    from tui.services.export import format_for
+
     assert format_for(None, None) == "md"
     assert format_for("txt", None) == "txt"
     assert format_for(None, Path("a.PDF")) == "pdf"
