@@ -335,3 +335,17 @@ async def test_the_app_asks_before_replacing_a_worksheet(tmp_path: Path) -> None
         await pilot.press("n")
         await _settle(app, pilot)
         assert target.read_bytes() == PRECIOUS
+
+
+def test_the_export_folder_is_made_when_first_named(seeded: Repository, cli) -> None:
+    """As the SSH deployment guide runs it: `export ID -o DATA/exports` before the folder exists."""
+    exports = seeded.data_dir / "exports"
+    done = cli("export", CID, "-o", str(exports))
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(exports)) == [
+        f"X1-subject-access-{TODAY}.json",
+        f"X1-subject-access-{TODAY}.json.txt",
+    ]
+    assert oct(exports.stat().st_mode & 0o777) == "0o700"
+    again = cli("export", CID, "-o", str(exports))
+    assert again.returncode == 1 and "exists: not replaced" in again.stderr

@@ -94,11 +94,14 @@ def destination(
     `name` is the default file name (used when `dest` is a folder); `client_id` names whose
     document it is (None: a worksheet, which names nobody); `bundle` for a transfer bundle."""
     target = Path(dest).expanduser().absolute()
-    if target.is_dir():
-        target = target / name
-    export_dir = Path(ctx.export_dir).expanduser().absolute()
-    if target.parent == export_dir:
-        try:  # the suggested folder is made on first use (private)
+    export_dirs = (
+        Path(ctx.export_dir).expanduser().absolute(),
+        Path(ctx.data_dir, "exports").expanduser().absolute(),
+    )
+    if target.is_dir() or (target in export_dirs and not exists(target)):
+        target = target / name  # a folder (an export folder, made below): the default name
+    if target.parent in export_dirs:
+        try:  # the export folders are made on first use (private)
             make_private_dir(target.parent)
         except (OSError, StoreError) as exc:
             where = one_line(target.parent)
