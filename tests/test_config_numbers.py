@@ -30,15 +30,6 @@ def test_a_config_made_in_code_is_checked_the_same(value: float) -> None:
         Config(retention_years=value)  # type: ignore[arg-type]
 
 
-def test_autosave_never_waits_longer_than_its_longest_wait(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text("autosave_seconds = 4\nautosave_max_seconds = 2\n")
-    with pytest.raises(UserError, match="autosave_max_seconds: must be at least autosave_seconds"):
-        load_config(path)
-    path.write_text("autosave_seconds = 2\nautosave_max_seconds = 2\n")
-    assert load_config(path).autosave_seconds == 2.0
-
-
 def test_the_command_line_says_so_in_one_line(tmp_path: Path, cli) -> None:  # noqa: ANN001
     path = tmp_path / "config.toml"
     path.write_text("autosave_seconds = nan\n")

@@ -149,12 +149,6 @@ class Config:
 
         for key in _BOUNDS:
             put(key, _number(key, getattr(self, key)))
-        if self.autosave_max_seconds < self.autosave_seconds:
-            raise ConfigError(
-                "autosave_max_seconds",
-                f"must be at least autosave_seconds ({self.autosave_seconds:g}): the longest "
-                "wait between saves while typing goes on",
-            )
         for key in _TEXT:
             if not isinstance(getattr(self, key), str):
                 raise ConfigError(key, "must be text")
