@@ -161,6 +161,14 @@ def test_transfer_out_never_replaces_an_existing_bundle(source: Context, tmp_pat
     assert not source.repo.path("Q77").exists()
 
 
+def test_transfer_out_into_a_folder_uses_the_default_name(source: Context, tmp_path: Path) -> None:
+    folder = tmp_path / "outgoing"
+    folder.mkdir()
+    written = transfer_out(source, DEMO_ID, folder, PASS, to="Wales")
+    assert written == folder / f"{DEMO_ID}-transfer-{date.today().isoformat()}.bundle"
+    assert transfer_in(context(tmp_path / "area-b"), written, PASS) == DEMO_ID
+
+
 def test_a_client_transferred_out_can_come_back_with_its_history_joined(
     source: Context, tmp_path: Path
 ) -> None:
