@@ -154,10 +154,17 @@ class Register:
 
     def save(self) -> None:
         """Write the register back if anything changed (atomic; a failure leaves only a cache
-        behind, and the list is right without it). Problem entries are kept, and read again."""
+        behind, and the list is right without it). Problem entries are kept, and read again;
+        entries of clients whose file has gone since (erased meanwhile) are not."""
         if not self.changed:
             return
-        entries = {cid: self.current[cid] for cid in self.keys if cid in self.current}
+        clients_dir = os.fspath(layout.clients_dir(self.data_dir))
+        entries = {
+            cid: self.current[cid]
+            for cid in self.keys
+            # a client erased since this register was read is never written back (one stat each)
+            if cid in self.current and os.path.lexists(os.path.join(clients_dir, f"{cid}.json"))
+        }
         try:
             doc = {"kind": self.kind, "clients": entries}
             data = json.dumps(doc, ensure_ascii=False).encode("utf-8")

@@ -303,3 +303,22 @@ def files_holding_any(root: Path, *needles: str) -> list[Path]:
         for p in root.rglob("*")
         if p.is_file() and not p.is_symlink() and any(n.encode() in p.read_bytes() for n in needles)
     ]
+
+
+def test_a_list_read_before_a_delete_never_writes_the_name_back(repo: Repository) -> None:
+    """The app's list may have read the register before a colleague's delete and save it after:
+    the erased client's name is not written back."""
+    from tui.services.client_rows import ClientListing
+    from tui.services.config import Config
+    from tui.services.context import Context
+    from tui.services.erasure import delete_client
+
+    populate(repo, "X1", ANSWER)
+    populate(repo, "Y2", OTHER)
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    listing = ClientListing(ctx)  # read before the delete, with nothing yet summarised
+    delete_client(ctx, "X1")
+    for _ in listing.register.fill(lambda cid: {"name": f"Name {cid}"}, ["X1", "Y2"]):
+        pass
+    listing.register.save()
+    assert "Name X1" not in _register_text(repo) and "Name Y2" in _register_text(repo)
