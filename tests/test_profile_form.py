@@ -3,8 +3,6 @@ same rules and messages as `client set`."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from textual.worker import WorkerCancelled
 
 from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.records import Client
-from tests.conftest import ROOT, cli_env
+from tests.cli_runner import run_cli
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
@@ -119,24 +117,7 @@ async def test_a_bad_value_is_refused_with_the_messages_of_client_set(
         await save(app, pilot)
         assert isinstance(app.screen, ProfileFormScreen)
         shown = str(form.query_one(f"#error-{name}", Static).render())
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "--data-dir",
-            str(tmp_path / "d"),
-            "client",
-            "set",
-            "P1",
-            f"{name}={text}",
-        ],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        cwd=ROOT,
-        timeout=60,
-    )
+    cli = run_cli("--data-dir", str(tmp_path / "d"), "client", "set", "P1", f"{name}={text}")
     assert cli.returncode == 1
     message = cli.stderr.strip().removeprefix("wellbeing: ")
     assert shown == f"✗ {message}"

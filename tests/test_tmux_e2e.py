@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from exercises.library import load_library
 from store.records import Answer
 from store.repository import Repository
+from tests.cli_runner import run_cli
 from tests.tmux_session import ROOT, TmuxSession, tmux_path, tmux_session
 
 pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.terminal]
@@ -207,15 +207,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
 
 
 def cli(data: Path, *args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_cli("--data-dir", str(data), *args)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
