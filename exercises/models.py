@@ -121,7 +121,8 @@ class Step(Frozen):
     #: guidance for the practitioner only: shown apart from the prompt, never read aloud.
     guidance: str = ""
     #: whose words the answer is: the client's, or the practitioner's judgement (a Keep Safe
-    #: concern level). Stored with the answer and shown as such.
+    #: concern level). Stored with the answer and shown as such. On a read step, whose text it
+    #: is: "practitioner" is guidance for the practitioner alone (never aloud).
     voice: Literal["client", "practitioner"] = "client"
     #: plan sections this answer feeds, as "PLAN.SECTION" (e.g. "wellbeing.traffic-light").
     feeds: tuple[str, ...] = ()

@@ -133,6 +133,13 @@ def _check_step(
             )
         if not step.body.strip():
             raise ContentError(path, line, f"{what}: a read step needs some text under its block")
+        if step.aloud and step.voice == "practitioner":
+            raise ContentError(
+                path,
+                at("voice"),
+                f"{what}: a read step for the practitioner alone (voice: practitioner) is never "
+                "read aloud; drop one of aloud and voice",
+            )
     for section in step.feeds:
         if not FEED.fullmatch(section):
             raise ContentError(
@@ -390,6 +397,14 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
     return data
 
 
+def _practitioners_to_read(step: Step) -> Step:
+    """In a practitioner-only exercise, a read step not read aloud is the practitioner's own text
+    unless its block says otherwise (`voice: client`)."""
+    if step.kind is StepKind.READ and not step.aloud and "voice" not in step.model_fields_set:
+        return step.model_copy(update={"voice": "practitioner"})
+    return step
+
+
 def parse_exercise(text: str, path: str, sections: Collection[str] | None = None) -> Exercise:
     """Parse a whole content file. Raises ContentError (and only that) when anything is wrong.
 
@@ -403,6 +418,8 @@ def parse_exercise(text: str, path: str, sections: Collection[str] | None = None
     keys = key_lines(front_text, 2)
     data = _front(meta, path, keys)
     steps = parse_body(body, body_line, path, sections)
+    if meta.get("practitioner_only") is True:
+        steps = [_practitioners_to_read(step) for step in steps]
     data.update(steps=steps, path=path)
     exercise: Exercise = validate_model(Exercise, data, path, 1, keys, "front matter")
     if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Markdown, Static
@@ -24,7 +24,7 @@ from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen
-from screens.steps import StepEditor, editor_for
+from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
 from store.text import clean_line, clean_text
@@ -141,12 +141,15 @@ class ExerciseScreen(Screen[bool]):
             yield Label("", id="exercise-progress", markup=False)
             yield Label("", id="save-state", markup=False)
         yield Static("", id="exercise-banner", markup=False)
-        yield Label("", id="step-title", markup=False)
-        yield Static("", id="step-guidance", markup=False)
-        with VerticalScroll(id="step-prompt-box"):
-            yield Markdown("", id="step-prompt", open_links=False)
-        yield Static("", id="step-hint", markup=False)
-        yield VerticalScroll(id="step-editor", can_focus=False)
+        yield Static("", id="step-title", markup=False)
+        # One scrolling body: the guidance, the prompt (the Read aloud box) and the editor take the
+        # height they need and scroll together, so no text is cut by a box of fixed height.
+        with VerticalScroll(id="step-body"):
+            yield Static("", id="step-guidance", markup=False)
+            with Vertical(id="step-prompt-box"):
+                yield Markdown("", id="step-prompt", open_links=False)
+            yield Static("", id="step-hint", markup=False)
+            yield Vertical(id="step-editor")
         yield Static("", id="exercise-notice", markup=False)
         yield KeyBar()
 
@@ -212,20 +215,12 @@ class ExerciseScreen(Screen[bool]):
         step = self.step
         total = len(self.exercise.steps)
         self.query_one("#exercise-progress", Label).update(f"Step {self.index + 1} of {total}")
-        self.query_one("#step-title", Label).update(one_line(step.title))
+        self.query_one("#step-title", Static).update(one_line(step.title))
         aloud = self.phone and step.aloud
+        said = voice.banner(step, phone=self.phone, read_only=self.read_only)
         banner = self.query_one("#exercise-banner", Static)
-        if self.read_only:
-            banner.update("READ ONLY: this client is open elsewhere; answers are shown only.")
-        elif aloud:
-            banner.update("READ ALOUD: read the text below to the client.")
-        elif step.voice == "practitioner":
-            banner.update("YOUR JUDGEMENT: recorded as the practitioner's, not the client's words.")
-        elif self.phone:
-            banner.update("Phone session: type what the client says, in their words.")
-        else:
-            banner.update("")
-        banner.display = bool(self.read_only or self.phone or step.voice == "practitioner")
+        banner.update(said)
+        banner.display = bool(said)
         banner.set_class(aloud, "-aloud")
         prompt_box = self.query_one("#step-prompt-box")
         prompt_box.set_class(aloud, "-aloud")
@@ -235,18 +230,17 @@ class ExerciseScreen(Screen[bool]):
         guidance.update(f"For you, not to read aloud: {clean_line(step.guidance)}")
         guidance.display = bool(step.guidance.strip())
         await self.query_one("#step-prompt", Markdown).update(clean_text(step.body))
-        prompt_box.scroll_home(animate=False)
         earlier = self._earlier.get(step.id)
         hint = summary(step, earlier.value) if earlier is not None else ""
         hint_widget = self.query_one("#step-hint", Static)
         hint_widget.update(
-            one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
+            one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}")
             if earlier is not None and hint
             else ""
         )
         hint_widget.display = bool(hint)
         self._tell("")
-        area = self.query_one("#step-editor", VerticalScroll)
+        area = self.query_one("#step-editor", Vertical)
         await area.remove_children()
         editor = editor_for(
             step,
@@ -257,8 +251,10 @@ class ExerciseScreen(Screen[bool]):
             clock=self.clock,
         )
         await area.mount(editor)
-        area.scroll_home(animate=False)
-        editor.focus_first()
+        body = self.query_one("#step-body", VerticalScroll)
+        body.scroll_home(animate=False, immediate=True)
+        if not editor.focus_first():
+            body.focus()  # nothing to type in: the arrows scroll the text
         self._save_position(step.id)
         if self._disclosures.get(step.id):
             self._tell("This answer is marked as a disclosure.")

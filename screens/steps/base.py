@@ -96,14 +96,16 @@ class StepEditor(Widget):
         self.value = value
         self.post_message(self.Changed(self.step.id, value))
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
         """Put the cursor in the editor's first field, at the end of what is there (screens call
-        this on showing a step: resumed or gone back to, new words go after the saved ones)."""
+        this on showing a step: resumed or gone back to, new words go after the saved ones).
+        False when the editor has no field."""
         for widget in self.query("*"):
             if widget.focusable:
                 widget.focus()
                 at_end(widget)
-                return
+                return True
+        return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_disclosure":  # a client may disclose at any point
