@@ -8,7 +8,7 @@ implements this protocol, and mypy checks that it does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ class Host(Protocol):
     saver: AutoSaver
     low_bandwidth: bool
     today: Callable[[], date]
+    now: Callable[[], datetime]
 
     def open_client(self, client_id: str) -> None: ...
     def warm_up(self) -> None: ...

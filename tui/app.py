@@ -10,7 +10,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -66,6 +66,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         start_client: str | None = None,
         clock: Clock | None = None,
         today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] | None = None,
     ):
         super().__init__()
         self.ctx = ctx
@@ -73,6 +74,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self.start_client = start_client
         self.clock = clock
         self.today = today
+        #: the wall clock (UTC) of session times; tests give a fake one
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.saver = AutoSaver(
             ctx.config.autosave_seconds,
             max_delay=ctx.config.autosave_max_seconds,
@@ -487,7 +490,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         from tui.services.sessions import begin_session
 
         try:
-            session = begin_session(oc, session.id)
+            session = begin_session(oc, session.id, at=self.now())
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
