@@ -70,7 +70,12 @@ def answers(data_dir: Path, client_id: str) -> dict[tuple[str, str], Answer]:
 
 
 def pick_exercises(tmux: TmuxSession, *exercise_ids: str) -> None:
-    """In the new-session dialog: tick exercises in this order (space), from the top of the list."""
+    """In the new-session dialog: tick exercises in this order (space), from the top of the list.
+
+    The dialog opens with the focus at its top (how the session is held): two tabs reach the list.
+    """
+    tmux.keys("Tab")
+    tmux.keys("Tab")
     at = 0
     for exercise_id in exercise_ids:
         target = exercise_index(exercise_id)
