@@ -53,6 +53,15 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     COMMANDS = App.COMMANDS | {WellbeingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
+        # Textual's own palette binding, named as the help lists it (once, with its id)
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette: find any action by name",
+            show=False,
+            priority=True,
+            id="app.command-palette",
+        ),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f6", "toggle_contrast", "High contrast", show=False, id="app.toggle-contrast"),
         Binding("f12", "lock", "Hide for privacy", show=False, id="app.lock"),
