@@ -108,6 +108,14 @@ class RowRule(Frozen):
     when_value: str = ""
 
 
+class RowsFrom(Frozen):
+    """Where a table's first rows come from: one row per item of an earlier list step's answer,
+    the item written in `column` (Identify: each concern just listed starts a row)."""
+
+    step: str
+    column: str
+
+
 class Step(Frozen):
     """One step of an exercise."""
 
@@ -141,11 +149,15 @@ class Step(Frozen):
     # choice
     options: tuple[Option, ...] = ()
     multiple: bool = False
+    #: an earlier list step whose items are offered as options, before `options`
+    options_from: str = ""
     # list
     min_items: int = 0
     max_items: int = 20
     # table
     columns: tuple[Column, ...] = ()
+    #: the earlier list step whose items start the table's rows, and the column they go in
+    rows_from: RowsFrom | None = None
     max_rows: int = 50
     rules: tuple[RowRule, ...] = ()
     # scale
@@ -161,6 +173,11 @@ class Step(Frozen):
     @property
     def answerable(self) -> bool:
         return self.kind is not StepKind.READ
+
+    @property
+    def takes_from(self) -> str:
+        """The id of the earlier step this one takes its rows or options from ("" for none)."""
+        return self.rows_from.step if self.rows_from is not None else self.options_from
 
 
 class Reference(Frozen):

@@ -29,7 +29,14 @@ from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
 from store.text import clean_line, clean_text
 from tui.services import sessions
-from tui.services.answers import follow_up_reason, is_blank, latest, proposes, summary
+from tui.services.answers import (
+    earlier_items,
+    follow_up_reason,
+    is_blank,
+    latest,
+    proposes,
+    summary,
+)
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
 from tui.services.safe_text import one_line
@@ -242,6 +249,7 @@ class ExerciseScreen(Screen[bool]):
         self._tell("")
         area = self.query_one("#step-editor", Vertical)
         await area.remove_children()
+        before = {step_id: a.value for step_id, a in self._earlier.items()}
         editor = editor_for(
             step,
             self._values.get(step.id),
@@ -249,6 +257,7 @@ class ExerciseScreen(Screen[bool]):
             phone=self.phone,
             disclosure=self._disclosures.get(step.id, False),
             clock=self.clock,
+            earlier=earlier_items(step, self._values, before),
         )
         await area.mount(editor)
         body = self.query_one("#step-body", VerticalScroll)

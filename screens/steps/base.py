@@ -7,6 +7,7 @@ means (an autosave, a follow-up) so an editor can be tested, and reused, on its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -78,11 +79,15 @@ class StepEditor(Widget):
         phone: bool = False,
         disclosure: bool = False,
         clock: Clock | None = None,
+        earlier: Sequence[str] = (),
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.step = step
+        #: the items of the earlier step this one takes its rows or options from (the content's
+        #: rows_from / options_from), as answered
+        self.earlier: tuple[str, ...] = tuple(earlier)
         self.value: Any = value
         self.read_only = read_only
         self.phone = phone

@@ -40,6 +40,11 @@ def row_warnings(step: Step, rows: list[Row]) -> list[str]:
     return warnings
 
 
+def _filled(rows: list[Row]) -> list[Row]:
+    """Rows with their empty cells left out (to compare what was typed)."""
+    return [{k: v for k, v in row.items() if v} for row in rows]
+
+
 def day_words(text: str) -> str:
     """A typed date as read, in words ("= Thu 3 Dec 2026"); "" when it reads as none."""
     day = parse_day_or_none(text)
@@ -158,6 +163,7 @@ class TableEditor(StepEditor):
 
     def compose(self) -> ComposeResult:
         rows = self._initial_rows()
+        rows += self._seeded(rows)
         yield Static("", markup=False, classes="table-warnings")
         with Vertical(classes="table-rows"):
             for n, row in enumerate(rows or [{}], 1):
@@ -173,6 +179,21 @@ class TableEditor(StepEditor):
         return [
             {str(k): str(v) for k, v in row.items()} for row in self.value if isinstance(row, dict)
         ]
+
+    def _seeded(self, rows: list[Row]) -> list[Row]:
+        """A row for each item of the earlier step (rows_from) the table does not hold yet, the
+        item in its column; within the table's row limit. Only a start: saved once edited."""
+        into = self.step.rows_from.column if self.step.rows_from is not None else ""
+        if not into:
+            return []
+        held = {r.get(into, "").strip().casefold() for r in rows}
+        new: list[Row] = []
+        for item in dict.fromkeys(i.strip() for i in self.earlier):
+            if item and item.casefold() not in held and len(rows) + len(new) < self.step.max_rows:
+                new.append({into: item})
+                held.add(item.casefold())
+        self._seed_rows = [*rows, *new] if new else None
+        return new
 
     def _row_editors(self) -> list[RowEditor]:
         return list(self.query(RowEditor))
@@ -192,6 +213,11 @@ class TableEditor(StepEditor):
         rows = self._rows()
         self._show(rows)
         value: Any = rows
+        seeded = getattr(self, "_seed_rows", None)
+        if seeded is not None:
+            if _filled(rows) == _filled(seeded):
+                return  # as shown, with the rows the earlier step started: nothing typed yet
+            self._seed_rows = None  # typed in: from now on every change is saved
         if value != (self.value or []):
             self.set_value(value)
 
