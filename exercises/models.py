@@ -181,9 +181,13 @@ class Step(Frozen):
 
 
 class Reference(Frozen):
-    """A pointer into programme materials (the guide's left-hand column)."""
+    """A pointer into programme materials (the guide's left-hand column).
+
+    `directory` names the interventions directory entry it is about, by id, where there is one
+    (a reference that names an entry's name is matched to it without this)."""
 
     text: str
+    directory: str = ""
 
 
 class Exercise(Frozen):

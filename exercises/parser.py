@@ -440,6 +440,15 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
     refs = data.get("references")
     if isinstance(refs, list):
         data["references"] = [{"text": r} if isinstance(r, str) else r for r in refs]
+        for ref in data["references"]:
+            entry = ref.get("directory") if isinstance(ref, dict) else None
+            if entry is not None and (not isinstance(entry, str) or not SLUG.match(entry)):
+                raise ContentError(
+                    path,
+                    keys.get("references", 1),
+                    f"front matter: references: directory {entry!r} must be the id of a "
+                    "directory entry (a slug like 'horizon')",
+                )
     return data
 
 

@@ -8,17 +8,20 @@ It dismisses with True when the last step is passed, False when the practitioner
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
 
+from exercises.interventions import Intervention
 from exercises.models import Exercise, Step
 from screens.follow_holder import follow_holder
 from screens.host import host
@@ -39,6 +42,7 @@ from tui.services.answers import (
 )
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
+from tui.services.references import related_programmes
 from tui.services.safe_text import one_line
 from tui.services.timing import Clock
 
@@ -120,9 +124,12 @@ class ExerciseScreen(Screen[bool]):
         saver: AutoSaver,
         practitioner: str,
         clock: Clock | None = None,
+        interventions: Sequence[Intervention] = (),
     ) -> None:
         super().__init__()
         self.exercise = exercise
+        #: the interventions directory, for the exercise's related programmes (its last step)
+        self.related = related_programmes(exercise.references, interventions)
         self.session = session
         self.oc = client
         self.saver = saver
@@ -157,6 +164,9 @@ class ExerciseScreen(Screen[bool]):
                 yield Markdown("", id="step-prompt", open_links=False)
             yield Static("", id="step-hint", markup=False)
             yield Vertical(id="step-editor")
+            with Vertical(id="related"):
+                yield Static("", id="related-list", markup=False)
+                yield OptionList(id="related-open")
         yield Static("", id="exercise-notice", markup=False)
         yield KeyBar()
 
@@ -262,12 +272,49 @@ class ExerciseScreen(Screen[bool]):
         await area.mount(editor)
         body = self.query_one("#step-body", VerticalScroll)
         body.scroll_home(animate=False, immediate=True)
+        self._show_related()
         if not editor.focus_first():
             body.focus()  # nothing to type in: the arrows scroll the text
         self._save_position(step.id)
         if self._disclosures.get(step.id):
             self._tell("This answer is marked as a disclosure.")
         self.refresh_bindings()
+
+    def _show_related(self) -> None:
+        """On the last step: the exercise's programme cross-references; those the directory holds
+        can be opened from here (Enter)."""
+        box = self.query_one("#related")
+        last = self.index == len(self.exercise.steps) - 1
+        box.display = bool(last and self.related)
+        if not box.display:
+            return
+        lines = ["Related programmes:"]
+        lines += [
+            f"• {r.text}" + (f" (in the directory: {one_line(r.entry.name)})" if r.entry else "")
+            for r in self.related
+        ]
+        self.query_one("#related-list", Static).update("\n".join(lines))
+        links = self.query_one("#related-open", OptionList)
+        links.clear_options()
+        seen: set[str] = set()
+        for r in self.related:
+            if r.entry is not None and r.entry.id not in seen:
+                seen.add(r.entry.id)
+                links.add_option(
+                    Option(
+                        Content(f"→ Open {one_line(r.entry.name)} in the directory (Enter)"),
+                        id=r.entry.id,
+                    )
+                )
+        links.display = bool(seen)
+        if seen:
+            links.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#related-open")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            host(self).show_directory(event.option.id)
 
     # -- navigation --
 

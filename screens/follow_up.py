@@ -48,7 +48,6 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
                 yield Button("Close follow-up (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
-
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def _save(self) -> None:

@@ -43,9 +43,7 @@ class SessionScreen(Screen[None]):
         Binding("enter", "run_selected", "Start/continue", id="session.run-selected"),
         # priority: the notes box would otherwise take ctrl+e (line end), and the key shown in the
         # footer would stop working there
-        Binding(
-            "ctrl+e", "end_session", "End session", priority=True, id="session.end-session"
-        ),
+        Binding("ctrl+e", "end_session", "End session", priority=True, id="session.end-session"),
         Binding("ctrl+o", "focus_notes", "Notes", id="session.focus-notes"),
         Binding("escape", "back", "Back", id="session.back"),
     ]
@@ -114,7 +112,9 @@ class SessionScreen(Screen[None]):
         if not table.row_count or table.cursor_row not in self._done_rows:
             return
         rows = range(table.row_count)
-        after = [r for r in rows if r > table.cursor_row] + [r for r in rows if r < table.cursor_row]
+        after = [r for r in rows if r > table.cursor_row] + [
+            r for r in rows if r < table.cursor_row
+        ]
         target = next((r for r in after if r not in self._done_rows), None)
         if target is not None:
             table.move_cursor(row=target, animate=False)

@@ -55,7 +55,6 @@ class ReviewDialog(ModalScreen[dict[str, object] | None]):
             yield Static("", id="review-error", markup=False)
             yield Static("ctrl+s: record · Esc: cancel", classes="review-hint", markup=False)
 
-
     def action_save(self) -> None:
         on = parse_day_or_none(self.query_one("#on", Input).value)
         decision = self.query_one("#decision", Input).value.strip()

@@ -5,7 +5,8 @@ the step is shown at 80x24 and each text on it (the title, the prompt or script,
 banner and note, every option and its description, every column, every timer pattern) must end on
 screen: its last words are read from what is rendered, inside one widget's visible region, with
 every scrolling container moved through its whole range and every option cycler turned through
-its options. A text cut off by a fixed height, or left below a container that cannot scroll, fails;
+its options. The last step also shows the exercise's related programmes (front matter
+`references:`), whole. A text cut off by a fixed height, or left below a container that cannot scroll, fails;
 a script read aloud (and its guidance) must be whole on arrival, without scrolling.
 """
 
@@ -73,7 +74,7 @@ def shown(app: Any) -> list[list[str]]:
     compositor = app.screen._compositor
     lines = [strip.text for strip in compositor.render_strips()]
     out = []
-    for widget, (region, clip) in compositor.visible_widgets.items():
+    for region, clip in compositor.visible_widgets.values():
         seen: Region = region.intersection(clip)
         if not seen.area:
             continue
@@ -153,7 +154,8 @@ async def test_every_text_of_every_step_ends_on_screen(
             await pilot.pause()
             first_sight = shown(app)
             everything = await everything_shown(app, pilot)
-            for text in [*texts_of(step), *own_texts(app)]:
+            related = [r.text for r in exercise.references] if step is exercise.steps[-1] else []
+            for text in [*texts_of(step), *own_texts(app), *related]:
                 if not any(contains(region, ending(text)) for region in everything):
                     cut.append(f"step {index + 1} '{step.id}': …{' '.join(ending(text))}")
             # A script read aloud, and the guidance beside it, are whole on arrival: the

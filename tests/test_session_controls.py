@@ -125,9 +125,7 @@ async def test_a_table_date_that_is_none_is_kept_as_typed_and_warned(tmp_path: P
         await pilot.press(*"31/2/2026")
         await settle(app, pilot)
         warnings = app.screen.query_one(".table-warnings")
-        assert warnings.display and "not a date as YYYY-MM-DD or D/M/YYYY" in str(
-            warnings.render()
-        )
+        assert warnings.display and "not a date as YYYY-MM-DD or D/M/YYYY" in str(warnings.render())
     (answer,) = cf.answers("s1")
     assert answer.value == [{"date": "31/2/2026", "what": ""}]
 

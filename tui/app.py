@@ -522,7 +522,13 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             return
         self.push_screen(
             ExerciseScreen(
-                exercise, session, oc, self.saver, self.ctx.practitioner, clock=self.clock
+                exercise,
+                session,
+                oc,
+                self.saver,
+                self.ctx.practitioner,
+                clock=self.clock,
+                interventions=self.ctx.directory[0],
             ),
             done,
         )
@@ -554,11 +560,12 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             PlanScreen(kind, oc, self.ctx.practitioner, self.ctx.export_dir, today=self.today())
         )
 
-    def show_directory(self) -> None:
+    def show_directory(self, entry: str = "") -> None:
+        """The interventions directory; at `entry` (an intervention id) when given."""
         from screens.directory import DirectoryScreen
 
         interventions, problems = self.ctx.directory
-        self.push_screen(DirectoryScreen(interventions, problems))
+        self.push_screen(DirectoryScreen(interventions, problems, selected=entry))
 
     def show_eligibility(self, oc: OpenClient) -> None:
         from screens.eligibility import EligibilityScreen

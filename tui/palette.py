@@ -37,7 +37,8 @@ class WellbeingCommands(Provider):
                 continue
             seen.add((id(node), action, description))
             key = self.app.get_key_display(binding)
-            commands.append((description, f"key: {key}", partial(node.run_action, action)))
+            run = partial(self.app.run_action, action, node)
+            commands.append((description, f"key: {key}", run))
         return commands
 
     async def discover(self) -> Hits:

@@ -87,7 +87,7 @@ class StepEditor(Widget):
         self.step = step
         #: the items of the earlier step this one takes its rows or options from (the content's
         #: rows_from / options_from), as answered
-        self.earlier: tuple[str, ...] = tuple(earlier)
+        self.earlier_items: tuple[str, ...] = tuple(earlier)
         self.value: Any = value
         self.read_only = read_only
         self.phone = phone

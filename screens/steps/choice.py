@@ -48,7 +48,7 @@ class ChoiceEditor(StepEditor):
         saved = self.value if isinstance(self.value, list) else [self.value]
         items = [
             i
-            for i in dict.fromkeys([*self.earlier, *(v for v in saved if isinstance(v, str))])
+            for i in dict.fromkeys([*self.earlier_items, *(v for v in saved if isinstance(v, str))])
             if i.strip() and i not in declared
         ]
         return (*(Option(value=i, label=i) for i in items), *self.step.options)

@@ -101,7 +101,7 @@ class RowEditor(Vertical):
         was typed (anything else is kept as typed, and warned about)."""
         out: Row = {}
         for field in self.query("LimitedInput, OptionCycler"):
-            text = str(field.value).strip()
+            text = str(getattr(field, "value", "")).strip()
             if getattr(field, "column_type", "") == "date":
                 day = parse_day_or_none(text)
                 text = day.isoformat() if day is not None else text
@@ -188,7 +188,7 @@ class TableEditor(StepEditor):
             return []
         held = {r.get(into, "").strip().casefold() for r in rows}
         new: list[Row] = []
-        for item in dict.fromkeys(i.strip() for i in self.earlier):
+        for item in dict.fromkeys(i.strip() for i in self.earlier_items):
             if item and item.casefold() not in held and len(rows) + len(new) < self.step.max_rows:
                 new.append({into: item})
                 held.add(item.casefold())

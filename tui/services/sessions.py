@@ -80,9 +80,7 @@ def save_notes(oc: OpenClient, session_id: str, notes: str) -> Session:
 
 def end_session(oc: OpenClient, session_id: str, at: datetime | None = None) -> Session:
     oc.require_writable()
-    session = revise(
-        _session(oc, session_id), status=SessionStatus.COMPLETED, ended_at=at or now()
-    )
+    session = revise(_session(oc, session_id), status=SessionStatus.COMPLETED, ended_at=at or now())
     oc._cf.save_session(session)
     return session
 
