@@ -165,7 +165,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         screen = tmux.wait_for("AB12 · Alex Test", "in progress")
         assert "read-only" not in screen  # the hang-up released the lock
         tmux.keys("r")
-        tmux.wait_for("How Would You Treat a Friend?", "2 of 4 steps")
+        tmux.wait_for("How Would You Treat a Friend?", "3 of 6 steps")
         tmux.keys("Enter")
         tmux.wait_for(
             "Step 3 of 6", "When I am struggling", PARTIAL, f"{len(PARTIAL)} of 2000 characters"
@@ -196,7 +196,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         pid = tmux.start(app_command(data, "--client", "AB12"), env=app_env())
         tmux.wait_for("AB12 · Alex Test", "in progress")
         tmux.keys("r")
-        tmux.wait_for("2 of 4 steps")
+        tmux.wait_for("3 of 6 steps")
         tmux.keys("Enter")
         tmux.wait_for("Step 3 of 6", PARTIAL + MORE)
         tmux.keys("C-b")
