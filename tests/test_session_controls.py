@@ -158,3 +158,21 @@ async def test_c_asks_which_follow_up_to_close(data_dir: Path) -> None:
     with Repository(data_dir).read("X123") as cf:
         closed = {f.id: f.closed_on for f in cf.follow_ups()}
     assert closed == {"f1": None, "f2": date(2026, 11, 20)}
+
+
+async def test_the_dashboards_rar_line_stays_whole_after_the_setup_dialog(data_dir: Path) -> None:
+    """The setup dialog's stylesheet once reached the dashboard's #rar (stylesheets apply app-wide)
+    and cut the RAR line to one line after `n` then esc."""
+    populate(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client("X123")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.ready)
+        rar = app.screen.query_one("#rar")
+        before = rar.size
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionSetupScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause()
+        assert rar.size == before and rar.size.width <= 42

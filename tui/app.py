@@ -57,7 +57,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         Binding(
             "ctrl+p",
             "command_palette",
-            "Command palette: find any action by name",
+            "Find any action by name",
             show=False,
             priority=True,
             id="app.command-palette",
