@@ -57,7 +57,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         Binding(
             "ctrl+p",
             "command_palette",
-            "Find any action by name",
+            "Command palette",
             show=False,
             priority=True,
             id="app.command-palette",
