@@ -108,6 +108,14 @@ class RowRule(Frozen):
     when_value: str = ""
 
 
+class RowsFrom(Frozen):
+    """Where a table's first rows come from: one row per item of an earlier list step's answer,
+    the item written in `column` (Identify: each concern just listed starts a row)."""
+
+    step: str
+    column: str
+
+
 class Step(Frozen):
     """One step of an exercise."""
 
@@ -121,7 +129,8 @@ class Step(Frozen):
     #: guidance for the practitioner only: shown apart from the prompt, never read aloud.
     guidance: str = ""
     #: whose words the answer is: the client's, or the practitioner's judgement (a Keep Safe
-    #: concern level). Stored with the answer and shown as such.
+    #: concern level). Stored with the answer and shown as such. On a read step, whose text it
+    #: is: "practitioner" is guidance for the practitioner alone (never aloud).
     voice: Literal["client", "practitioner"] = "client"
     #: plan sections this answer feeds, as "PLAN.SECTION" (e.g. "wellbeing.traffic-light").
     feeds: tuple[str, ...] = ()
@@ -140,11 +149,15 @@ class Step(Frozen):
     # choice
     options: tuple[Option, ...] = ()
     multiple: bool = False
+    #: an earlier list step whose items are offered as options, before `options`
+    options_from: str = ""
     # list
     min_items: int = 0
     max_items: int = 20
     # table
     columns: tuple[Column, ...] = ()
+    #: the earlier list step whose items start the table's rows, and the column they go in
+    rows_from: RowsFrom | None = None
     max_rows: int = 50
     rules: tuple[RowRule, ...] = ()
     # scale
@@ -161,11 +174,20 @@ class Step(Frozen):
     def answerable(self) -> bool:
         return self.kind is not StepKind.READ
 
+    @property
+    def takes_from(self) -> str:
+        """The id of the earlier step this one takes its rows or options from ("" for none)."""
+        return self.rows_from.step if self.rows_from is not None else self.options_from
+
 
 class Reference(Frozen):
-    """A pointer into programme materials (the guide's left-hand column)."""
+    """A pointer into programme materials (the guide's left-hand column).
+
+    `directory` names the interventions directory entry it is about, by id, where there is one
+    (a reference that names an entry's name is matched to it without this)."""
 
     text: str
+    directory: str = ""
 
 
 class Exercise(Frozen):

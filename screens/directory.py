@@ -81,9 +81,13 @@ class DirectoryScreen(Screen[None]):
         self,
         interventions: Sequence[Intervention],
         problems: Sequence[ContentError] = (),
+        *,
+        selected: str = "",
     ) -> None:
         super().__init__()
         self.interventions = list(interventions)
+        #: an intervention to open at (by id): its detail shown, the cursor on it
+        self.selected = selected
         self.problems = list(problems)
         self.group_by = "section"
         self.gender = ""
@@ -109,6 +113,8 @@ class DirectoryScreen(Screen[None]):
         tree.show_root = False
         self.refresh_tree()
         tree.focus()
+        if self.selected:
+            self.select(self.selected)
         if self.problems:
             self.notify(
                 f"{len(self.problems)} directory file(s) have problems and are left out",
@@ -171,6 +177,17 @@ class DirectoryScreen(Screen[None]):
             self.show_detail(first.children[0].data)
         else:
             self.show_detail(None)
+
+    def select(self, intervention_id: str) -> bool:
+        """Put the cursor on an intervention and show its detail; False when it is not listed."""
+        tree = self.query_one("#tree", Tree)
+        for group in tree.root.children:
+            for leaf in group.children:
+                if leaf.data is not None and leaf.data.id == intervention_id:
+                    tree.move_cursor(leaf)
+                    self.show_detail(leaf.data)
+                    return True
+        return False
 
     def show_detail(self, item: Intervention | None) -> None:
         detail = self.query_one("#detail", Static)

@@ -125,7 +125,8 @@ async def test_team_follow_ups_screen_records_a_review(data: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewDialog)
-        await pilot.press(*"Weekly contact", "tab", *"Call the GP", "ctrl+s")
+        # the form starts at its top (discussed on: today); tab to the decision
+        await pilot.press("tab", *"Weekly contact", "tab", *"Call the GP", "ctrl+s")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

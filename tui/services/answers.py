@@ -8,7 +8,7 @@ No Textual: the command line and the tests use it without a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,3 +233,20 @@ def summary(step: Step | None, value: object) -> str:
         count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
         return f"{count}: {rows[0]}" if rows else count
     return clean_line(render(step, value).one_line())
+
+
+def earlier_items(
+    step: Step, this_session: Mapping[str, object], before: Mapping[str, object]
+) -> list[str]:
+    """The items of the earlier step `step` takes its rows or options from (the content's
+    rows_from / options_from): as answered in this session, else as last answered before it;
+    cleaned, with blanks and repeats left out. [] for a step that takes from none."""
+    source = step.takes_from
+    if not source:
+        return []
+    value = this_session.get(source)
+    if is_blank(value):
+        value = before.get(source)
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(clean_line(str(v)) for v in value if clean_line(str(v))))
