@@ -426,6 +426,9 @@ class Repository:
                     check._records(table, model)
                 check._records(PLANS, PlanVersion)
                 check.answers()
+                # a first backup, as a new client has: a file damaged before its next save can
+                # still be restored (the casework model found none after a transfer in)
+                atomic_write(backup_path(path), read_checked(path, max_bytes=CLIENT_FILE_MAX))
             except (StoreError, OSError, AttributeError, TypeError) as exc:
                 forget_shared(path)
                 for leftover in (path, backup_path(path)):

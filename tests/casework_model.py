@@ -20,12 +20,11 @@ command printed a traceback.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -53,7 +52,7 @@ from store.records import SessionMode
 from store.repository import Repository, os_user
 from store.storage import forget_shared
 from store.text import clean_line, clean_value
-from tui.cli import main as cli_main
+from tests import cli_runner
 from tui.services import audit_trail
 from tui.services import plans as plan_service
 from tui.services import sessions as session_service
@@ -211,18 +210,13 @@ class Ran:
     err: str
 
 
-def run_cli(*argv: str) -> Ran:
-    """`wellbeing ARGV` in this process: a user-caused error is one line and exit 1 or 2; any
-    other exception propagates (the test fails with it) and a traceback is never printed."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = cli_main(list(argv))
-        except SystemExit as exc:  # argparse
-            code = exc.code if isinstance(exc.code, int) else 1
-    ran = Ran(code, out.getvalue(), err.getvalue())
+def run_cli(*argv: str, env: dict[str, str] | None = None) -> Ran:
+    """`wellbeing ARGV` in this process (`tests.cli_runner`): a user-caused error is one line and
+    exit 1 or 2, and a traceback is never printed."""
+    done = cli_runner.run_cli(*argv, env=env)
+    ran = Ran(done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in ran.err and "Traceback" not in ran.out, (argv, ran.err)
-    if code != 0:
+    if ran.code != 0:
         assert ran.err.count("\n") == 1 and ran.err.startswith("wellbeing: "), (argv, ran.err)
     return ran
 

@@ -6,6 +6,7 @@ these are its shrunk examples and the issue's reports, kept as plain tests."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -159,3 +160,20 @@ def test_adding_a_client_that_is_open_says_it_exists(ctx: Context) -> None:
     with open_client(ctx, "X1"):
         with pytest.raises(StoreError, match="already exists"):
             add_client(ctx, "X1", "Someone else")
+
+
+def test_a_client_transferred_in_has_a_backup_to_restore(ctx: Context, tmp_path: Path) -> None:
+    """The casework model's shrunk example: transfer out, transfer in, the file damaged before
+    any save: "no backup for client A1". A client that arrives has a first backup, as a new one."""
+    pass_file = tmp_path / "transfer-pass"
+    pass_file.write_text("a long transfer passphrase", "utf-8")
+    pass_file.chmod(0o600)
+    env = {**os.environ, "WELLBEING_TRANSFER_PASSPHRASE_FILE": str(pass_file)}
+    bundle = tmp_path / "x1.bundle"
+    assert run_cli("transfer", "out", "X1", "-o", str(bundle), "--to", "Area B", env=env).code == 0
+    assert run_cli("transfer", "in", str(bundle), env=env).code == 0
+    path = ctx.data_dir / "clients" / "X1.json"
+    path.write_bytes(b'{"client": ')
+    ctx.repo.restore_backup("X1")
+    with open_client(ctx, "X1", edit=False) as oc:
+        assert oc.client().name == "Alex"
