@@ -277,9 +277,13 @@ class Casework(RuleBasedStateMachine):
     """See the module."""
 
     bundles = Bundle("bundles")
+    #: how many examples were started and steps checked in this process (`make soak` prints them)
+    examples_run = 0
+    steps_run = 0
 
     def __init__(self) -> None:
         super().__init__()
+        Casework.examples_run += 1
         self.base = Path(tempfile.mkdtemp(prefix="casework-"))
         self.data = self.base / "data"
         self.outside = self.base / "out"
@@ -729,6 +733,7 @@ class Casework(RuleBasedStateMachine):
 
     @invariant()
     def check_the_casework(self) -> None:
+        Casework.steps_run += 1
         ctx = self.ctx
         for cid, model in self.clients.items():
             with read_client(ctx, cid) as oc:
