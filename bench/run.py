@@ -334,8 +334,9 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
 async def _open_dashboards(
     app: Any, opens: int, times: list[float], bare: list[float], firsts: dict[str, float]
 ) -> None:
-    from screens.dashboard import DashboardScreen
     from store.storage import forget_shared
+
+    from screens.dashboard import DashboardScreen
 
     async def opened(start: float, kind: type = DashboardScreen) -> float:
         """Seconds until the screen is current and drawn (its first refresh done): what the

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -23,7 +22,6 @@ MAX_ROWS = 200
 #: rows in the very first frame (a screenful and some): the rest follow a moment later
 FIRST_FRAME_ROWS = 40
 #: seconds the cursor rests on a client before its file is read ahead (Enter then opens it at once)
-PREFETCH_AFTER = 0.3
 #: on a first start, the list is redrawn after every this many client files are read
 FILL_BATCH = 50
 
@@ -57,7 +55,6 @@ class ClientListScreen(Screen[None]):
         self._drawn: list[ClientRow] | None = None
         self._resumed = False
         self._limit = MAX_ROWS
-        self._prefetch: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -191,21 +188,6 @@ class ClientListScreen(Screen[None]):
         table = self.query_one("#clients", DataTable)
         if table.row_count:
             table.focus()
-
-    @on(DataTable.RowHighlighted, "#clients")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """The cursor rests on a client: read its file ahead, so Enter opens it at once."""
-        if self._prefetch is not None:
-            self._prefetch.stop()
-        cid = event.row_key.value
-        if cid and not self.reading:
-            self._prefetch = self.set_timer(PREFETCH_AFTER, lambda: self._read_ahead(cid))
-
-    @work(thread=True, exclusive=True, group="client-prefetch")
-    def _read_ahead(self, client_id: str) -> None:
-        from tui.services.clients import prefetch
-
-        prefetch(host(self).ctx, client_id)
 
     @on(DataTable.RowSelected, "#clients")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -80,8 +81,8 @@ class DashboardScreen(Screen[None]):
     def __init__(self, client: OpenClient | None = None):
         super().__init__()
         self.oc: OpenClient = client  # type: ignore[assignment]  # set before it is shown
-        self.sessions: list[Session] = []
-        self.follow_ups: list[FollowUp] = []
+        self.sessions: tuple[Session, ...] = ()
+        self.follow_ups: tuple[FollowUp, ...] = ()
         #: what the screen was last filled from: (file version, today); see `on_screen_resume`.
         self._shown: tuple[int, object] | None = None
         self._following: Timer | None = None
@@ -164,7 +165,7 @@ class DashboardScreen(Screen[None]):
         )
         library = host(self).ctx.library
         # only the answers the traffic light and the trends read, not the whole history
-        answers = self.oc.answers_for(level_steps(library) | trend_steps(library))
+        answers = self.oc.history(level_steps(library) | trend_steps(library))
         self.query_one("#level", Static).update(
             latest_level(library, answers, self.sessions) or "Traffic light: not recorded yet"
         )
@@ -243,7 +244,7 @@ class DashboardScreen(Screen[None]):
         keep |= {id(s) for s in newest if s.status is not SessionStatus.COMPLETED}
         return [s for s in newest if id(s) in keep]
 
-    def _trend_lines(self, answers: list[Answer]) -> list[str]:
+    def _trend_lines(self, answers: Sequence[Answer]) -> list[str]:
         return trend_lines(self.sessions, answers, host(self).ctx.library)
 
     def _show_trends(self, lines: list[str]) -> None:

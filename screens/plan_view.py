@@ -9,7 +9,7 @@ refused anyway. Diffs are shown as plain text.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -406,7 +406,7 @@ class VersionsDialog(ModalScreen[None]):
 
     def __init__(
         self,
-        versions: list[PlanVersion],
+        versions: Sequence[PlanVersion],
         countersign: Callable[[int], PlanVersion] | None = None,
     ) -> None:
         super().__init__()
@@ -579,7 +579,7 @@ class PlanScreen(Screen[None]):
         await self.query_one("#plan-md", Markdown).update(self.plan.to_markdown())
         self._update_status()
 
-    def _versions(self) -> list[PlanVersion]:
+    def _versions(self) -> tuple[PlanVersion, ...]:
         return self.oc.plan_versions(self.kind)
 
     def _update_status(self) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from store.errors import StoreError
 from store.files import AUDIT_LOG_MAX, atomic_write, read_checked
@@ -32,40 +32,44 @@ from store.permissions import file_mode, make_private_dir, owned_by_us
 from store.text import clean_line
 
 GENESIS = "0" * 64
-#: actions that record a change to the client's file (each is written before its change)
-CHANGES = frozenset(
-    {
-        "created",
-        "follow-up reviewed",
-        "plan countersigned",
-        "answer saved",
-        "session saved",
-        "plan saved",
-        "profile changed",
-        "follow-up opened",
-        "follow-up changed",
-        "follow-up closed",
-        "record saved",
-        "restored from backup",
-    }
-)
-#: every action an entry may name: the changes, and what reads, exports or marks the log
-ACTIONS = CHANGES | frozenset(
-    {
-        "transferred in",
-        "transferred out",
-        "viewed",
-        "plan compiled",
-        "exported",
-        "printed",
-        "retention checked",
-        "deleted",
-        "change not saved",
-        "audit gap found",
-        "lock takeover requested",
-        "lock handed over",
-    }
-)
+#: actions that record a change to the client's file (each is written before its change);
+#: "record saved" is what older versions wrote for a referral or a plan rewording
+ChangeAction = Literal[
+    "created",
+    "follow-up reviewed",
+    "plan countersigned",
+    "answer saved",
+    "session saved",
+    "plan saved",
+    "profile changed",
+    "follow-up opened",
+    "follow-up changed",
+    "follow-up closed",
+    "referral recorded",
+    "plan reworded",
+    "record saved",
+    "restored from backup",
+]
+#: what reads, exports or marks the log
+OtherAction = Literal[
+    "transferred in",
+    "transferred out",
+    "viewed",
+    "plan compiled",
+    "exported",
+    "printed",
+    "contact record produced",
+    "retention checked",
+    "deleted",
+    "change not saved",
+    "audit gap found",
+    "lock takeover requested",
+    "lock handed over",
+]
+#: every action an entry may name (a missing one is a type error where it is written)
+Action = ChangeAction | OtherAction
+CHANGES: frozenset[str] = frozenset(get_args(ChangeAction))
+ACTIONS: frozenset[str] = CHANGES | frozenset(get_args(OtherAction))
 _REQUIRED = ("time", "user", "uid", "action", "client", "fields", "prev")
 _TAIL_CHUNK = 4096
 
@@ -114,7 +118,7 @@ class AuditLog:
 
     def append(
         self,
-        action: str,
+        action: Action,
         *,
         fields: Iterable[str] = (),
         ids: Mapping[str, str] | None = None,
@@ -200,7 +204,7 @@ class AuditLog:
             raise ValueError(f"not a tombstone action: {action!r}")
         removed, head = 0, GENESIS
         try:
-            data = self._read()
+            data = self.read_bytes()
             lines = [ln for ln in data.split(b"\n") if ln]
             removed = len(lines)
             head = line_hash(lines[-1]) if lines else GENESIS
@@ -263,13 +267,13 @@ class AuditLog:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _read(self) -> bytes:
+    def read_bytes(self) -> bytes:
         """The log's bytes, through the store's one checked reader."""
         return read_checked(self.path, max_bytes=AUDIT_LOG_MAX)
 
     def read_lines(self) -> list[bytes]:
         try:
-            data = self._read()
+            data = self.read_bytes()
         except FileNotFoundError:
             return []
         except (OSError, StoreError) as exc:
@@ -323,7 +327,7 @@ class AuditLog:
         `recorded_head`, the head the client's own file records, also catches a log cut at its
         end or rewritten whole: a chain that holds together but lacks that entry."""
         try:
-            data = self._read()
+            data = self.read_bytes()
         except FileNotFoundError:
             return [Problem(0, f"there is no audit log for client {self.client_id}")]
         except (OSError, StoreError) as exc:

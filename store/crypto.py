@@ -40,8 +40,11 @@ from store.files import (
     atomic_write,
     backup_path,
     read_checked,
+    shred,
 )
 from store.ids import validate_client_id
+from store.journal import Journal
+from store.layout import JOURNAL_SUFFIX, SUMMARY_SUFFIX
 
 MAGIC = b"WBGCRYPT"
 FORMAT_VERSION = 1
@@ -331,6 +334,12 @@ def encrypt_in_place(data_dir: Path, codec: EncryptedCodec) -> int:
                     continue
                 if path.suffix in (".lock", ".holder"):
                     continue
+                if path.name.endswith(JOURNAL_SUFFIX):
+                    done += _encrypt_journal(path, codec)
+                    continue
+                if path.name.endswith(SUMMARY_SUFFIX):
+                    shred(path)  # a cache: built again, encrypted, from the file
+                    continue
                 blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
                 if is_encrypted_blob(blob):
                     continue
@@ -351,6 +360,35 @@ def plain_files(data_dir: Path) -> list[Path]:
         for path in paths:
             if path.suffix in (".lock", ".holder"):
                 continue
-            if not is_encrypted_blob(read_checked(path, max_bytes=CLIENT_FILE_MAX)):
+            blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
+            if path.name.endswith(JOURNAL_SUFFIX):
+                if any(_plain_line(line) for line in blob.split(b"\n")):
+                    out.append(path)
+            elif not is_encrypted_blob(blob):
                 out.append(path)
     return out
+
+
+def _plain_line(line: bytes) -> bool:
+    """A journal line whose change is in plain text (`store.journal`: sealed ones start "~")."""
+    payload = line.partition(b"\t")[2]
+    return bool(payload) and not payload.startswith(b"~")
+
+
+def _encrypt_journal(path: Path, codec: EncryptedCodec) -> int:
+    """Seal every plain line of a journal, line by line (the journal stays appendable); 1 if
+    anything changed. A line that is not a change (a torn end) is dropped."""
+    blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
+    lines = blob.split(b"\n")[:-1]
+    if not any(_plain_line(line) for line in lines):
+        return 0
+    plain, sealed = Journal(path, None), Journal(path, codec)
+    out = []
+    for line in lines:
+        if not _plain_line(line):
+            out.append(line + b"\n")
+            continue
+        for change in plain.parse(line + b"\n"):
+            out.append(sealed.encode(change))
+    atomic_write(path, b"".join(out))
+    return 1

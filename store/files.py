@@ -68,11 +68,8 @@ def read_checked(path: Path | str, *, max_bytes: int, private: bool = True) -> b
     return read_with_stat(path, max_bytes=max_bytes, private=private)[0]
 
 
-def read_with_stat(
-    path: Path | str, *, max_bytes: int, private: bool = True
-) -> tuple[bytes, os.stat_result]:
-    """`read_checked`, with the stat of what was read (for caches keyed on the file's state)."""
-    path = Path(path)
+def _open_checked(path: Path, *, max_bytes: int, private: bool) -> tuple[int, os.stat_result]:
+    """`path` opened (no symlink, no blocking) and checked on its descriptor (see the module)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -89,6 +86,27 @@ def read_with_stat(
                 f"{path} is {st.st_size:,} bytes, more than the {max_bytes:,} a file of this kind "
                 "can hold; refusing to read it"
             )
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def stat_checked(path: Path | str, *, max_bytes: int, private: bool = True) -> os.stat_result:
+    """The checks of `read_checked` without the read: what a reader of a file's summary (not
+    the file) must still refuse; FileNotFoundError when absent."""
+    fd, st = _open_checked(Path(path), max_bytes=max_bytes, private=private)
+    os.close(fd)
+    return st
+
+
+def read_with_stat(
+    path: Path | str, *, max_bytes: int, private: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """`read_checked`, with the stat of what was read (for caches keyed on the file's state)."""
+    path = Path(path)
+    fd, st = _open_checked(path, max_bytes=max_bytes, private=private)
+    try:
         # One read of the size the file has (a buffer of exactly that: an 8 MB client file is
         # not read through 8 MiB chunk buffers, which raised the app's peak memory by ~10 MB),
         # then small reads for whatever it grew by meanwhile.

@@ -20,6 +20,9 @@ from store.permissions import check_private, make_private_dir, private_umask
 KEYINFO = "keyinfo.json"
 #: one summary per client for lists (plain data dirs only; see `store.register`)
 REGISTER = "register.json"
+#: beside each client file: its journal of recent changes, and its summary (a cache)
+JOURNAL_SUFFIX = ".json.journal"
+SUMMARY_SUFFIX = ".json.summary"
 
 
 def clients_dir(data_dir: Path) -> Path:

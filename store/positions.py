@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from store.codec import Codec, PlainCodec
 from store.errors import StoreError
 from store.files import SMALL_MAX, atomic_write, read_checked
 from store.ids import client_path
-from store.storage import Codec, PlainCodec
 
 SUFFIX = ".json.position"
 

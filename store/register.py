@@ -29,7 +29,7 @@ from store.files import REGISTER_MAX, atomic_write, read_checked, shred
 from store.ids import validate_client_id
 
 if TYPE_CHECKING:
-    from store.storage import Codec
+    from store.codec import Codec
 
 Entry = dict[str, Any]
 #: the summary of one client by ID (or {"problem": one line} for a file that cannot be read)
@@ -46,11 +46,18 @@ def _is_id(text: str) -> bool:
 
 
 def _stat_key(clients_dir: str, cid: str) -> list[int] | None:
+    """The client's file and its journal as they are now (inode, size, times): a save appends
+    to the journal, a fold rewrites the file, and either changes the key."""
     try:  # the ID is letters and digits (client_ids checked it): no path can escape
         st = os.stat(os.path.join(clients_dir, f"{cid}.json"))
     except OSError:
         return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    try:
+        jt = os.stat(os.path.join(clients_dir, f"{cid}.json.journal"))
+        journal = [jt.st_ino, jt.st_size, jt.st_mtime_ns]
+    except OSError:
+        journal = [0, 0, 0]
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, *journal]
 
 
 @dataclass

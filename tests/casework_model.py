@@ -41,16 +41,16 @@ from hypothesis.stateful import (
     rule,
 )
 
+import store.client_writer
+import store.locking
 import store.records
-import store.repository
 import store.text
 import tui.services.clients
 from exercises.library import Library, load_library
 from exercises.models import Exercise, Step, StepKind
+from store.clients import Repository, os_user
 from store.errors import CorruptFile, StoreError
 from store.records import SessionMode
-from store.repository import Repository, os_user
-from store.storage import forget_shared
 from store.text import clean_line, clean_value
 from tests import cli_runner
 from tui.services import audit_trail
@@ -184,7 +184,7 @@ class _FakeDatetime(datetime):
 
 
 #: modules whose `datetime.now` is the clock a practitioner's week runs on
-CLOCKED = (store.records, store.repository, tui.services.clients)
+CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clients)
 
 
 @contextmanager
@@ -253,6 +253,8 @@ class MBundle:
     path: Path
     client_id: str
     client: MClient
+    #: the machine's step when it was made (an erasure here after it refuses it: see below)
+    made: int = 0
 
 
 def snapshot(client: MClient) -> MClient:
@@ -312,6 +314,7 @@ class Casework(RuleBasedStateMachine):
         self.clock.__enter__()
         self.clients: dict[str, MClient] = {}
         self.gone: dict[str, str] = {}  # client ID -> its name, erased or transferred out
+        self.erased: dict[str, int] = {}  # client ID -> the step it was last deleted at
         self.encrypted = False
         self.held: tuple[str, Any] | None = None  # (client, OpenClient) the app has open
         self.exports = 0
@@ -648,11 +651,11 @@ class Casework(RuleBasedStateMachine):
         ran = run_cli("transfer", "out", cid, "-o", str(out), "--to", to)
         if self.held is not None and self.held[0] == cid:
             assert ran.code == 1 and not out.exists(), ran
-            return MBundle(out, cid, snapshot(self.clients[cid]))  # a bundle never written
+            return MBundle(out, cid, snapshot(self.clients[cid]), Casework.steps_run)  # not written
         assert ran.code == 0, ran
         model = self.clients.pop(cid)
         self.gone[cid] = model.name
-        return MBundle(out, cid, snapshot(model))
+        return MBundle(out, cid, snapshot(model), Casework.steps_run)
 
     @rule(bundle=consumes(bundles))
     def transfer_in(self, bundle: MBundle) -> None:
@@ -662,6 +665,10 @@ class Casework(RuleBasedStateMachine):
             return
         if bundle.client_id in self.clients:
             assert ran.code == 1 and "already" in ran.err, ran
+            return
+        if self.erased.get(bundle.client_id, -1) >= bundle.made:
+            # the case was erased here after the bundle was made: an older copy never undoes it
+            assert ran.code == 1 and "was deleted here" in ran.err, ran
             return
         assert ran.code == 0, ran
         self.clients[bundle.client_id] = snapshot(bundle.client)
@@ -677,6 +684,7 @@ class Casework(RuleBasedStateMachine):
             return
         assert ran.code == 0, ran
         self.gone[cid] = self.clients.pop(cid).name
+        self.erased[cid] = Casework.steps_run
 
     @precondition(lambda self: bool(self.clients))
     @precondition(lambda self: self.held is None)
@@ -687,7 +695,6 @@ class Casework(RuleBasedStateMachine):
         cid = data.draw(st.sampled_from(self.live()))
         path = self.ctx.repo.path(cid)
         path.write_bytes(b'{"client": {"1": ')
-        forget_shared(path)
         try:
             with read_client(self.ctx, cid) as oc:
                 oc.client()
@@ -725,8 +732,6 @@ class Casework(RuleBasedStateMachine):
     @rule()
     def restart(self) -> None:
         """A new process: nothing cached, the data dir read again from disk."""
-        for path in self.data.rglob("*"):
-            forget_shared(path)
         self.ctx = self.fresh_context()
 
     # -- what must hold after every step --------------------------------------------------------
@@ -762,7 +767,7 @@ class Casework(RuleBasedStateMachine):
                 for kind in ("wellbeing", "keep-safe"):
                     plan = plan_service.compile_plan(oc, kind, self.today())
                     assert plan.to_markdown()
-                sar = json.dumps(subject_access(ctx.repo, oc._cf, LIBRARY), ensure_ascii=False)
+                sar = json.dumps(subject_access(ctx.repo, oc, LIBRARY), ensure_ascii=False)
                 for value in model.answers.values():
                     for s in strings_in(value):
                         assert json.dumps(s, ensure_ascii=False)[1:-1] in sar

@@ -27,6 +27,7 @@ from tui.services.clients import open_client as services_open_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.timing import Clock, FakeClock
+from tui.services.writers import writer_of
 
 TRAFFIC = (
     Option(value="green", label="GREEN", symbol="●", tone="green", description="Doing well."),
@@ -192,7 +193,7 @@ def open_client(data_dir: Path, client_id: str = "T1") -> OpenClient:
 def new_session(cf: OpenClient, mode: SessionMode = SessionMode.OFFICE, id: str = "s1") -> Session:
     session = Session(id=id, practitioner="pat", mode=mode)
     if not cf.read_only:
-        cf._cf.save_session(session)
+        writer_of(cf).save_session(session)
     return session
 
 

@@ -315,11 +315,13 @@ def plan_client(client_file: object, export_dir: object = None) -> object:
     plan services compile with the context's library, as the App does)."""
     from pathlib import Path
 
+    from store.clients import Repository
     from tui.services.clients import OpenClient
     from tui.services.config import Config
     from tui.services.context import Context
 
-    repo = client_file.repo  # type: ignore[attr-defined]
+    data_dir = client_file.paths.file.parent.parent  # type: ignore[attr-defined]
+    repo = Repository(data_dir, user="pat")
     config = Config(export_dir=Path(export_dir) if export_dir is not None else None)
     ctx = Context(config=config, data_dir=repo.data_dir)
     ctx.__dict__["repo"] = repo  # the test's repository (its user), not a new one

@@ -6,8 +6,8 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from store.clients import Repository
 from store.records import Client, FollowUp, ProgrammeStage, Session, SessionMode, SessionStatus
-from store.repository import Repository
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context

@@ -9,8 +9,8 @@ from textual.widgets import Input
 from screens.client_list import ClientListScreen
 from screens.dashboard import DashboardScreen
 from screens.session import SessionScreen
+from store.clients import Repository
 from store.records import SessionStatus
-from store.repository import Repository
 from tests.shell_fixtures import make_app, populate, rows, wait_for
 
 

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from screens.dashboard import DashboardScreen
 from screens.eligibility import EligibilityScreen
-from store.records import Referral
-from store.repository import Repository
+from store.clients import Repository
 from tests.shell_fixtures import TODAY, make_app, rows, wait_for
-from tui.services.clients import REFERRALS
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
@@ -44,7 +42,7 @@ async def test_referral_against_the_advice_is_recorded_with_its_reason(tmp_path:
         await pilot.pause()
         assert isinstance(app.screen, EligibilityScreen)
     with Repository(data).read(DEMO_ID) as cf:
-        [referral] = cf.records(REFERRALS, Referral)
+        [referral] = cf.referrals()
     assert referral.against_advice and referral.decision == "refer"
     assert referral.reason == "Discussed with treatment manager"
     assert referral.recorded_by == "Pat Practitioner"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from store.audit import GENESIS, AuditError, AuditLog, line_hash
+from store.clients import Repository
 from store.records import Answer, Client, FollowUp, PlanVersion, Session
-from store.repository import Repository
 from tests.conftest import cli_env
 
 VALUE = "UNIQUE-VALUE-5b1e the thing I told nobody"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from store import crypto
+from store.clients import Repository
 from store.crypto import EncryptedCodec, UndecryptableFile, WrongPassphrase
 from store.errors import StoreError
 from store.layout import is_encrypted
 from store.records import Answer, Client, Session
-from store.repository import Repository
 from tests.conftest import ROOT, cli_env
 from tui.services.errors import UserError
 from tui.services.unlock import codec_for, passphrase_from_file, unlock_with
@@ -101,7 +101,7 @@ def test_no_client_file_bak_or_temp_file_holds_plain_text(
             seen_temp.append(Path(src).read_bytes())
         real_replace(src, dst)
 
-    monkeypatch.setattr("store.storage.os.replace", spying_replace)
+    monkeypatch.setattr("store.files.os.replace", spying_replace)
     fill(enc_repo, "X1", SECRET)
     assert seen_temp, "saves go through temp files"
     clients = enc_repo.clients_dir

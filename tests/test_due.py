@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from screens.due import DueScreen
+from store.clients import Repository
 from store.records import Client, FollowUp, PlanVersion, Session, SessionStatus
-from store.repository import Repository
 from tests.cli_runner import run_cli
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady

@@ -16,6 +16,7 @@ from tests.exercise_fixtures import (
     open_client,
     step,
 )
+from tui.services.writers import writer_of
 
 
 def progress(app: ExerciseApp) -> str:
@@ -53,7 +54,7 @@ async def test_quit_mid_exercise_and_resume(tmp_path: Path) -> None:
 
 async def test_a_new_session_starts_afresh_with_last_time_as_a_hint(tmp_path: Path) -> None:
     cf = open_client(tmp_path)
-    cf._cf.save_answer(
+    writer_of(cf).save_answer(
         Answer(
             session_id="old",
             exercise_id="every-kind",

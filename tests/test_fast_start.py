@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from store.clients import Repository
 from store.records import Client, Session
-from store.repository import Repository
 from tests.conftest import ROOT, cli_env
 from tui.services.client_rows import SUMMARY_KIND, ClientListing, list_clients
 from tui.services.config import Config, ConfigError, load_config
 from tui.services.context import Context
 from tui.services.errors import UserError
+from tui.services.writers import writer_of
 
 HEAVY = ("pydantic", "tinydb", "filelock", "cryptography", "fpdf", "yaml", "markdown_it")
 
@@ -308,85 +309,41 @@ def test_an_encrypted_data_dir_keeps_an_encrypted_register(
     assert read == []  # the next start reads no client file
 
 
-def test_a_prepared_client_encodes_only_what_its_first_save_changes(
-    repo: Repository, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from store import storage
+def test_a_save_writes_its_change_not_the_history(repo: Repository) -> None:
+    """A save appends one line (the changed record) to the journal: the client file is not
+    rewritten, whatever its history holds."""
     from store.records import Answer
 
     repo.add_client(Client(id="H1", name="Heavy"))
     session = Session(practitioner="sam")
+
+    def answer(i: int, value: str) -> Answer:
+        return Answer(
+            session_id=session.id,
+            exercise_id="treat-a-friend",
+            step_id=f"s{i}",
+            value=value,
+            recorded_by="sam",
+        )
+
     with repo.open("H1") as cf:
         cf.save_session(session)
         for i in range(300):
-            cf.save_answer(
-                Answer(
-                    session_id=session.id,
-                    exercise_id="treat-a-friend",
-                    step_id=f"s{i}",
-                    value=f"answer {i}",
-                    recorded_by="sam",
-                )
-            )
-    storage.forget_shared(repo.path("H1"))  # as a fresh app: the file is read from disk
-
-    def first_save_encodes(prepare: bool) -> int:
-        storage.forget_shared(repo.path("H1"))
-        calls = 0
-        original = storage._dumps
-
-        def counting(value: object) -> str:
-            nonlocal calls
-            calls += 1
-            return original(value)
-
-        with repo.open("H1") as cf:
-            cf.sessions()
-            if prepare:
-                cf.prepare_writes()
-            monkeypatch.setattr(storage, "_dumps", counting)
-            cf.save_answer(
-                Answer(
-                    session_id=session.id,
-                    exercise_id="treat-a-friend",
-                    step_id="s1",
-                    value="changed",
-                    recorded_by="sam",
-                )
-            )
-            monkeypatch.setattr(storage, "_dumps", original)
-        return calls
-
-    assert first_save_encodes(prepare=False) > 300  # the whole history
-    assert first_save_encodes(prepare=True) < 20  # the change (and the audit head)
+            cf.save_answer(answer(i, f"answer {i}"))
+    paths = repo.paths("H1")
+    with repo.open("H1") as cf:
+        file_before = paths.file.stat()
+        journal_before = paths.journal.stat().st_size if paths.journal.exists() else 0
+        cf.save_answer(answer(1, "changed"))
+        file_after = paths.file.stat()
+        grew = paths.journal.stat().st_size - journal_before
+        assert (file_after.st_ino, file_after.st_mtime_ns) == (
+            file_before.st_ino,
+            file_before.st_mtime_ns,
+        )  # the file is not rewritten by a save
+        assert 0 < grew < 1024  # one line: the change
     with repo.read("H1") as cf:
         assert {a.step_id: a.value for a in cf.answers()}["s1"] == "changed"
-
-
-async def test_a_client_the_cursor_rests_on_is_read_ahead_unaudited(tmp_path: Path) -> None:
-    """Enter then opens it without parsing its file; reading ahead shows nothing, so it audits
-    nothing and takes no lock (the opening does both)."""
-    from store import storage
-    from tests.shell_fixtures import make_app, populate, rows, wait_for
-
-    repo = populate(tmp_path / "data")
-    path = repo.path("X123")
-    storage.forget_shared(path)
-    app = make_app(tmp_path / "data")
-
-    def cached() -> bool:
-        return any(where[0] == str(path) for where in storage._shared)
-
-    log = repo.audit_log("X123").path
-    before = log.read_text()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: rows(app) == 2)
-        await app.workers.wait_for_complete()
-        storage.forget_shared(path)
-        await pilot.press("down")  # B77 first in ID order; X123 next
-        await wait_for(pilot, cached, timeout=5)
-        assert log.read_text() == before  # no "viewed": nothing was shown
-        assert repo.held_since("X123") is None  # no lock taken
 
 
 async def test_back_from_a_changed_client_its_row_stays_under_the_cursor(tmp_path: Path) -> None:
@@ -412,7 +369,7 @@ async def test_back_from_a_changed_client_its_row_stays_under_the_cursor(tmp_pat
             await app.workers.wait_for_complete()
             await pilot.press("down", "enter")  # X123, second in ID order
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-            app.client_files["X123"]._cf.save_session(Session(practitioner="pat"))
+            writer_of(app.client_files["X123"]).save_session(Session(practitioner="pat"))
             shown.clear()
             await pilot.press("escape")
             await wait_for(pilot, lambda: bool(shown))

@@ -23,6 +23,7 @@ from tests.exercise_fixtures import (
     settle,
     step,
 )
+from tests.raw_records import put_raw
 
 HOSTILE = [
     "[/]",
@@ -87,7 +88,7 @@ def store_raw(cf, step_id: str, value) -> None:
     answer = Answer(
         session_id="s1", exercise_id="hostile", step_id=step_id, value=value, recorded_by="pat"
     )
-    cf._cf._db.table("answers").insert(answer.model_dump(mode="json"))
+    put_raw(cf.ctx.data_dir, cf.client_id, "answers", answer.model_dump(mode="json"))
 
 
 async def test_hostile_stored_answers_are_shown_safely(tmp_path: Path) -> None:
@@ -143,7 +144,7 @@ async def test_100kb_paste_is_refused_with_a_message(tmp_path: Path) -> None:
         app.post_message(events.Paste(BIG))
         await settle(app, pilot)
         assert "Paste refused" in str(app.screen.query_one("#exercise-notice").render())
-    assert cf.answers("s1") == []
+    assert cf.answers("s1") == ()
 
 
 async def test_100kb_answer_within_its_limit_is_kept_whole(tmp_path: Path) -> None:

@@ -34,8 +34,9 @@ from textual.app import App
 
 from exercises.models import StepKind
 from exercises.plan_templates import load_plan_template
+from store.client_file import ClientReader as ClientFile
+from store.clients import Repository
 from store.records import Answer, Client, FollowUp, Referral, Session
-from store.repository import ClientFile, Repository
 from store.text import clean_text
 from tests.conftest import ROOT, cli_env
 from tests.exercise_fixtures import (
@@ -47,6 +48,7 @@ from tests.exercise_fixtures import (
     settle,
 )
 from tests.plan_fixtures import CLIENT, S1, S2, FakeLibrary, history
+from tests.raw_records import put_raw
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.export import render
@@ -152,7 +154,7 @@ def plan_with(cf: ClientFile, text: str) -> tuple[str, Any]:
             recorded_by="pat",
         )
     )
-    with cf.repo.read(CLIENT.id) as fresh:
+    with Repository(cf.paths.file.parent.parent, user="pat").read(CLIENT.id) as fresh:
         (answer,) = [a for a in fresh.answers(S2.id, "treat-a-friend") if a.step_id == "friend"]
         stored = answer.value
         plan = compile_plan(
@@ -366,23 +368,37 @@ def seed_hostile_client(repo: Repository) -> tuple[ClientFile, Session]:
     session = Session(id="s1", practitioner="pat", planned=["hostile-pack", "raw-html"], notes="x")
     cf.save_session(session)
     cf.save_follow_up(FollowUp(id="f1", reason="placeholder", exercise_id="hostile-pack"))
-    db = cf._db
-    db.table("client").update({"name": NAME, "order_type": NASTY})
-    db.table("sessions").update({"notes": NASTY + "\nsecond line"})
-    db.table("follow_ups").update({"reason": NASTY})
+    data = repo.data_dir
+    client = {**cf.client().model_dump(mode="json"), "name": NAME, "order_type": NASTY}
+    put_raw(data, "H1", "client", client)
+    put_raw(
+        data,
+        "H1",
+        "sessions",
+        {**session.model_dump(mode="json"), "notes": NASTY + "\nsecond line"},
+    )
+    follow_up = cf.follow_ups()[0].model_dump(mode="json")
+    put_raw(data, "H1", "follow_ups", {**follow_up, "reason": NASTY})
     for step_id, exercise_id in (
         ("friend", "treat-a-friend"),
         ("pick", "hostile-pack"),
         ("words", "raw-html"),
     ):
-        db.table("answers").insert(
-            Answer(
-                session_id="s1",
-                exercise_id=exercise_id,
-                step_id=step_id,
-                value=NASTY if step_id != "pick" else "a",
-                recorded_by=NASTY,
-            ).model_dump(mode="json")
+        put_raw(
+            data,
+            "H1",
+            "answers",
+            {
+                **Answer(
+                    session_id="s1",
+                    exercise_id=exercise_id,
+                    step_id=step_id,
+                    value="placeholder",
+                    recorded_by="pat",
+                ).model_dump(mode="json"),
+                "value": NASTY if step_id != "pick" else "a",
+                "recorded_by": NASTY,
+            },
         )
     return cf, cf.session("s1")  # type: ignore[return-value]
 
@@ -405,12 +421,8 @@ async def test_markup_and_escapes_in_every_displayed_field(
     interventions, directory_problems = ctx.directory
     assert directory_problems == [] and "hostile-intervention" in {i.id for i in interventions}
     for item in interventions:
-        cf.save_record(
-            "referrals",
-            Referral(
-                intervention_id=item.id, decision="not_refer", reason=NASTY, recorded_by=NASTY
-            ),
-            ["id"],
+        cf.save_referral(
+            Referral(intervention_id=item.id, decision="not_refer", reason=NASTY, recorded_by=NASTY)
         )
     cf.close()
     app = WellbeingApp(ctx)
@@ -517,9 +529,14 @@ async def test_nasty_text_in_an_answer_the_client_list_and_the_dashboard(
         app.post_message(events.Paste(text))
         await settle(app, pilot)
         assert_clean(app, "list editor")
-    cf._cf._db.table("client").update({"name": ("N " + text)[:120], "order_type": text})
-    cf._cf._db.table("follow_ups").insert(FollowUp(id="f1", reason="r").model_dump(mode="json"))
-    cf._cf._db.table("follow_ups").update({"reason": text})
+    hostile = {
+        **cf.client().model_dump(mode="json"),
+        "name": ("N " + text)[:120],
+        "order_type": text,
+    }
+    put_raw(cf.ctx.data_dir, cf.client_id, "client", hostile)
+    follow_up = {**FollowUp(id="f1", reason="r").model_dump(mode="json"), "reason": text}
+    put_raw(cf.ctx.data_dir, cf.client_id, "follow_ups", follow_up)
     cf.close()
     shell = WellbeingApp(
         Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=tmp_path)

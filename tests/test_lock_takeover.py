@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from store.clients import Repository
 from store.errors import StoreError
 from store.records import Client, Session
-from store.repository import Repository
 from tests.conftest import ROOT
 from tui.app import WellbeingApp
 from tui.services.config import Config
@@ -24,7 +24,7 @@ from tui.services.context import Context
 HOLD = """
 import sys, time
 from pathlib import Path
-from store.repository import Repository
+from store.clients import Repository
 cf = Repository(Path(sys.argv[1]), user="prac1").open("X1")
 print("held" if not cf.read_only else "read-only", flush=True)
 time.sleep(120)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from store.clients import Repository
 from store.files import atomic_write, temp_files
 from store.records import Answer, Client, Session
-from store.repository import Repository
 from tui.services.clients import open_client
 from tui.services.config import Config
 from tui.services.context import Context

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from screens.team_review import ReviewDialog, TeamReviewScreen
+from store.clients import Repository
 from store.errors import StoreError
 from store.records import PlanVersion
-from store.repository import Repository
 from tests.cli_runner import run_cli
 from tui.app import WellbeingApp
 from tui.services.clients import open_client, read_client

@@ -13,10 +13,10 @@ from textual.widgets import Input, Static
 
 from screens.passphrase import PassphraseScreen
 from store import crypto
+from store.clients import Repository
 from store.crypto import EncryptedCodec
 from store.errors import StoreError
 from store.records import Client
-from store.repository import Repository
 from tui.services.unlock import unlock_with
 
 PASSPHRASE = "correct horse battery staple"

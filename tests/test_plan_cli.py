@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from store.clients import Repository
 from store.records import Answer, Client, Session
-from store.repository import Repository
 from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from screens.plan_view import (
     add_months,
     parse_date,
 )
-from store.records import Needs, PlanEdit
-from store.repository import Repository
+from store.clients import Repository
+from store.records import Needs
 from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client
 
 TODAY = date(2020, 6, 12)
@@ -80,7 +80,7 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
 
         await pilot.press("s")  # not yet agreed: refused, nothing saved
         await settle(app, pilot)
-        assert client_file.plan_versions("wellbeing") == []
+        assert client_file.plan_versions("wellbeing") == ()
 
         await pilot.press("a")
         assert isinstance(app.screen, AgreementDialog)
@@ -203,7 +203,7 @@ async def test_reword_an_item_with_the_client(client_file, tmp_path: Path) -> No
         assert "I would tell him it is not his fault. And listen." in shown
     after = {k: a.value for k, a in client_file.latest_answers().items()}
     assert after == before  # the answer stays as the client gave it
-    (edit,) = client_file.records("plan_edits", PlanEdit)
+    (edit,) = client_file.plan_edits()
     assert edit.original == "I would tell him it is not his fault."
 
 

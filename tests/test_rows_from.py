@@ -13,6 +13,7 @@ from exercises.models import Column, Option, RowsFrom, StepKind
 from exercises.parser import parse_exercise
 from store.records import Answer, SessionMode
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, settle, step
+from tui.services.writers import writer_of
 
 FRONT = """\
 ---
@@ -182,7 +183,7 @@ async def test_the_rows_come_from_an_earlier_session_when_none_were_listed_today
     exercise = exercise_of(step(StepKind.LIST, "concerns", "My concerns"), grid)
     cf = open_client(tmp_path)
     new_session(cf, id="s0")
-    cf._cf.save_answer(
+    writer_of(cf).save_answer(
         Answer(
             session_id="s0",
             exercise_id=exercise.id,

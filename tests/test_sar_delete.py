@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from store import crypto
+from store.clients import Repository
 from store.errors import StoreError
 from store.records import Answer, Client, FollowUp, PlanVersion, Session
-from store.repository import Repository
 from tests.conftest import cli_env
 
 ANSWER = "ERASE-ME-4c9d my sister Gwen"
@@ -75,14 +75,15 @@ def test_export_holds_everything_with_audit_and_a_redaction_list(
     out = tmp_path / "sar" / "x1.json"
     out.parent.mkdir()
     with repo.read("X1") as cf:
-        held = cf.raw_tables()
+        held = {n: list(t.values()) for n, t in cf.document().items()}
     result = cli("export", "X1", "-o", str(out))
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text("utf-8"))
     text = out.with_name("x1.json.txt").read_text("utf-8")
     assert data["client_id"] == "X1"
     assert data["records"] == held  # every table, every record, as stored
-    assert any(c["file"] == "X1.json.bak" and c["records"]["answers"] for c in data["copies"])
+    # the backup (the file before its last fold) is held on the client too, and given whole
+    assert any(c["file"] == "X1.json.bak" and c["records"]["client"] for c in data["copies"])
     actions = [e["action"] for e in data["audit"]]
     assert actions[0] == "created" and "answer saved" in actions and data["audit_intact"]
     flagged = {(i["table"], i.get("step")) for i in data["redaction_review"]}

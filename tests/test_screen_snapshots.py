@@ -19,6 +19,7 @@ from store.records import PlanVersion, Session, SessionMode
 from tests.shell_fixtures import TODAY, fixed_dir, make_app, populate
 from tui.app import WellbeingApp
 from tui.services.demo import DEMO_ID, write_demo
+from tui.services.writers import writer_of
 
 SIZE = (80, 24)
 RunBefore = Callable[[Any], Awaitable[None]]
@@ -80,7 +81,7 @@ def start_session(app: WellbeingApp) -> Session:
         rar_activity=True,
         planned=["treat-a-friend", "breathing", "wellbeing-traffic-light"],
     )
-    cf._cf.save_session(session)
+    writer_of(cf).save_session(session)
     app.run_session(cf, session)
     return session
 
@@ -180,7 +181,7 @@ def _two_versions(app: WellbeingApp) -> None:
         (1, "- walk the dog\n- call my sister", "agreed"),
         (2, "- walk the dog\n- ring Sam on Fridays", "not_agreed"),
     ):
-        cf._cf.add_plan_version(
+        writer_of(cf).add_plan_version(
             PlanVersion(
                 kind="wellbeing",
                 number=number,

@@ -19,8 +19,8 @@ from screens.follow_up import CloseFollowUpScreen
 from screens.messages import ChooseScreen
 from screens.session_setup import SessionSetupScreen
 from screens.team_review import ReviewDialog
+from store.clients import Repository
 from store.records import FollowUp
-from store.repository import Repository
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, settle, step
 from tests.shell_fixtures import TODAY, make_app, populate, wait_for
 from tui.services.oversight import TeamFollowUp

@@ -65,7 +65,7 @@ async def test_red_proposes_a_follow_up_and_the_practitioner_decides(tmp_path: P
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # not now: nothing opened, the answer kept
         await settle(app, pilot)
-        assert cf.follow_ups() == [] and answer_of(cf, "today").value == "red"
+        assert cf.follow_ups() == () and answer_of(cf, "today").value == "red"
         await pilot.press("up", "enter", "down", "enter")  # Green, then Red again: asked again
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -154,7 +154,7 @@ async def test_keys_in_one_burst_after_tab_land_in_the_next_field(tmp_path: Path
 
 async def test_a_warning_goes_with_the_screen_it_was_about(tmp_path: Path) -> None:
     from screens.plan_view import PlanScreen
-    from store.repository import Repository
+    from store.clients import Repository
     from tests.plan_fixtures import CLIENT, plan_client
     from tests.test_plan_review import settle as plan_settle
 

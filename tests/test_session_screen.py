@@ -14,8 +14,8 @@ from screens.exercise import ExerciseScreen
 from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen
 from screens.session import SessionScreen
+from store.clients import Repository
 from store.records import Answer, SessionStatus
-from store.repository import Repository
 from tests.shell_fixtures import make_app, populate, wait_for
 from tui.app import WellbeingApp
 

@@ -32,8 +32,8 @@ import getpass, json, os, pwd, socket, sys
 from pathlib import Path
 from store.errors import StoreError
 from store.records import Answer, Client, Session
-from store.repository import Repository
-import store.audit, store.storage, store.permissions
+from store.clients import Repository
+import store.audit, store.files, store.permissions
 uid, gid = int(sys.argv[1]), int(sys.argv[2])
 os.setgroups([gid]); os.setgid(gid); os.setuid(uid)
 repo = Repository(Path(sys.argv[3]), allow_group=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from store.repository import Repository
+from store.clients import Repository
 from tests.test_tmux_e2e import cli, go_to_step, pick_exercises, write_config
 from tests.tmux_session import ROOT, TmuxSession, process_alive, tmux_path, tmux_session
 

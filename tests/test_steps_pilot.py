@@ -17,6 +17,7 @@ from tests.exercise_fixtures import (
     settle,
     single,
 )
+from tui.services.writers import writer_of
 
 
 def answer_of(cf, step_id: str):
@@ -42,7 +43,7 @@ async def test_read_step_moves_on_and_finishes(tmp_path: Path) -> None:
         await pilot.press("ctrl+n", "ctrl+n")
         await settle(app, pilot)
     assert app.result is True
-    assert cf.answers("s1") == []
+    assert cf.answers("s1") == ()
 
 
 async def test_text_step_saves_while_typing(tmp_path: Path) -> None:
@@ -165,7 +166,7 @@ async def test_choice_step_saves_the_option(tmp_path: Path) -> None:
         await pilot.press("up", "space")
         await settle(app, pilot)
         assert answer_of(cf, "level").value == "amber"
-    assert cf.follow_ups() == []
+    assert cf.follow_ups() == ()
 
 
 async def test_choice_that_opens_a_follow_up(tmp_path: Path) -> None:
@@ -220,7 +221,7 @@ async def test_read_only_file_shows_but_does_not_save(tmp_path: Path) -> None:
     session = new_session(cf)
     from store.records import Answer
 
-    cf._cf.save_answer(
+    writer_of(cf).save_answer(
         Answer(
             session_id="s1", exercise_id="one-scale", step_id="distress", value=3, recorded_by="pat"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -13,16 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from store.client_writer import ClientWriter
+from store.clients import Repository
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import temp_files
 from store.records import Answer, Client, Session
-from store.repository import Repository
 from tests.conftest import ROOT
 
 SAVE_LOOP = """
 import sys, itertools
 from pathlib import Path
-from store.repository import Repository
+from store.clients import Repository
 from store.records import Answer, Session
 repo = Repository(Path(sys.argv[1]))
 cf = repo.open("X123")
@@ -62,7 +64,7 @@ SECOND_WRITER = """
 import sys
 from pathlib import Path
 from store.errors import ClientLocked
-from store.repository import Repository
+from store.clients import Repository
 repo = Repository(Path(sys.argv[1]))
 cf = repo.open("X123")
 print("read_only" if cf.read_only else "writable", flush=True)
@@ -113,7 +115,7 @@ def test_two_processes_saving_at_once_lose_no_update(repo: Repository, client: C
 import sys
 from pathlib import Path
 from store.errors import ClientLocked
-from store.repository import Repository
+from store.clients import Repository
 repo = Repository(Path(sys.argv[1]))
 done = 0
 for i in range(20):
@@ -189,7 +191,7 @@ def test_permissions_are_private_whatever_the_umask(tmp_path: Path, umask: int) 
     script = """
 import sys
 from pathlib import Path
-from store.repository import Repository
+from store.clients import Repository
 from store.records import Client
 r = Repository(Path(sys.argv[1])); r.ensure()
 r.add_client(Client(id="X123", name="A"))
@@ -243,8 +245,11 @@ def test_locked_client_is_read_only_and_says_who(repo: Repository, client: Clien
     second = repo.open("X123")
     try:
         assert not first.read_only and second.read_only
-        with pytest.raises(ClientLocked, match=r"open for editing by \S+ on \S+ since"):
-            second.save_session(Session(practitioner="p"))
+        # the second is a reader: it has no way to save at all, and says who holds the client
+        assert not isinstance(second, ClientWriter) and not hasattr(second, "save_session")
+        error = second.lock_error()
+        assert isinstance(error, ClientLocked)
+        assert re.search(r"open for editing by \S+ on \S+ since", str(error))
     finally:
         second.close()
         first.close()
@@ -255,7 +260,7 @@ def test_utf8_whatever_the_locale(repo: Repository, client: Client) -> None:
     script = """
 import sys
 from pathlib import Path
-from store.repository import Repository
+from store.clients import Repository
 from store.records import Answer, Session
 r = Repository(Path(sys.argv[1]))
 with r.open("X123") as cf:

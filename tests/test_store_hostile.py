@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import crypto
+from store.client_file import ClientReader as ClientFile
+from store.clients import Repository
 from store.errors import CorruptFile, StoreError
 from store.records import Answer, Client, Session
-from store.repository import ClientFile, Repository
 from store.text import clean_text, clean_value
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, cli_env
@@ -74,11 +75,13 @@ def answer(session: Session, value: object, step: str = "impact-thoughts") -> An
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=st.text())
-def test_any_unicode_text_round_trips(opened: tuple[ClientFile, Session], text: str) -> None:
+def test_any_unicode_text_round_trips(
+    opened: tuple[ClientFile, Session], text: str, any_repo: Repository
+) -> None:
     cf, session = opened
     saved = cf.save_answer(answer(session, text))
     assert saved.value == clean_text(text)
-    with cf.repo.read("X1") as again:  # a fresh handle: really from the file
+    with any_repo.read("X1") as again:  # a fresh handle: really from the file
         assert again.latest_answers()[("identify", "impact-thoughts")].value == clean_text(text)
 
 
@@ -95,30 +98,34 @@ def test_any_unicode_text_round_trips(opened: tuple[ClientFile, Session], text: 
     )
 )
 def test_list_and_table_answers_round_trip(
-    opened: tuple[ClientFile, Session], value: object
+    opened: tuple[ClientFile, Session], value: object, any_repo: Repository
 ) -> None:
     cf, session = opened
     cf.save_answer(answer(session, value, step="concerns"))
-    with cf.repo.read("X1") as again:
+    with any_repo.read("X1") as again:
         assert again.latest_answers()[("identify", "concerns")].value == clean_value(value)
 
 
-def test_a_one_megabyte_answer_round_trips(opened: tuple[ClientFile, Session]) -> None:
+def test_a_one_megabyte_answer_round_trips(
+    opened: tuple[ClientFile, Session], any_repo: Repository
+) -> None:
     cf, session = opened
     text = ("Ünïcødé and a long paste 李 " * 40_000)[: 1024 * 1024]
     cf.save_answer(answer(session, text))
     cf.save_answer(answer(session, text + " more"))
-    with cf.repo.read("X1") as again:
+    with any_repo.read("X1") as again:
         assert again.latest_answers()[("identify", "impact-thoughts")].value == text + " more"
-    assert cf.repo.verify_audit("X1") == []
+    assert any_repo.verify_audit("X1") == []
 
 
 # -- files changed under an open client -----------------------------------------------------------
 
 
-def test_client_file_replaced_by_garbage_while_open(opened: tuple[ClientFile, Session]) -> None:
+def test_client_file_replaced_by_garbage_while_open(
+    opened: tuple[ClientFile, Session], any_repo: Repository
+) -> None:
     cf, session = opened
-    path = cf.repo.path("X1")
+    path = any_repo.path("X1")
     path.write_bytes(b"\x00\xffnot a client file")
     with pytest.raises(CorruptFile) as info:
         cf.answers()
@@ -129,10 +136,10 @@ def test_client_file_replaced_by_garbage_while_open(opened: tuple[ClientFile, Se
 
 
 def test_client_file_replaced_by_another_clients_while_open(
-    opened: tuple[ClientFile, Session],
+    opened: tuple[ClientFile, Session], any_repo: Repository
 ) -> None:
     cf, _ = opened
-    repo = cf.repo
+    repo = any_repo
     repo.add_client(Client(id="Y2", name="B"))
     other = repo.path("Y2").read_bytes()
     repo.path("X1").write_bytes(other)
@@ -141,9 +148,11 @@ def test_client_file_replaced_by_another_clients_while_open(
     assert repo.path("X1").read_bytes() == other
 
 
-def test_client_file_removed_while_open(opened: tuple[ClientFile, Session]) -> None:
+def test_client_file_removed_while_open(
+    opened: tuple[ClientFile, Session], any_repo: Repository
+) -> None:
     cf, session = opened
-    path = cf.repo.path("X1")
+    path = any_repo.path("X1")
     path.unlink()
     with pytest.raises(StoreError, match="removed while it was open"):
         cf.client()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from store.clients import Repository
 from store.errors import StoreError
 from store.ids import validate_client_id
 from store.records import Client
-from store.repository import Repository
 
 HOSTILE = [
     "../x",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from store.clients import Repository
 from store.records import Client
-from store.repository import Repository
 from tests.conftest import ROOT, cli_env
 from tests.pty_app import PtyApp
 

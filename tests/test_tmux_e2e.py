@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from exercises.library import load_library
+from store.clients import Repository
 from store.records import Answer
-from store.repository import Repository
 from tests.cli_runner import run_cli
 from tests.tmux_session import ROOT, TmuxSession, tmux_path, tmux_session
 

@@ -60,7 +60,7 @@ def test_a_transfer_round_trips_whole(source: Context, tmp_path: Path) -> None:
     assert answers_json(target, DEMO_ID) == before  # byte-identical answers
     with target.repo.read(DEMO_ID) as cf:
         assert (len(cf.plan_versions()), len(cf.follow_ups())) == (versions, follow_ups)
-        head = cf._storage.snapshot()[1]["audit_head"]["1"]["head"]
+        head = cf.audit_head()
     log = target.repo.audit_log(DEMO_ID)
     assert log.verify(head) == []
     actions = [e["action"] for e in log.entries()]
@@ -216,11 +216,12 @@ def test_a_kill_9_at_any_step_of_transfer_in_leaves_the_client_absent_or_whole(
     running `transfer in` again restores it whole."""
     import shutil
 
+    from store import relocation
     from store.transfer import seal
     from tests import kill_points
 
     before = answers_json(source, DEMO_ID)
-    payload = source.repo.transfer_payload(DEMO_ID, source="test")
+    payload = relocation.transfer_payload(source.repo, DEMO_ID, source="test")
     bundle = tmp_path / "b.bundle"
     bundle.write_bytes(seal(payload, PASS))
     bundle.chmod(0o600)

@@ -18,11 +18,12 @@ from tests.casework_model import LIBRARY, run_cli
 from tests.shell_fixtures import make_app, rows, wait_for
 from tui.services import sessions as session_service
 from tui.services.client_rows import list_clients
-from tui.services.clients import add_client, open_client, prefetch
+from tui.services.clients import add_client, open_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.plans import compile_plan
 from tui.services.subject_access import subject_access
+from tui.services.writers import writer_of
 
 DAY = date(2026, 12, 4)
 
@@ -60,7 +61,6 @@ def two_calls_on_one_day(ctx: Context) -> tuple[str, str]:
 
 def test_a_second_session_on_one_day_keeps_the_client_readable(ctx: Context) -> None:
     first, second = two_calls_on_one_day(ctx)
-    prefetch(ctx, "X1")  # the list's read-ahead crashed the app here
     with open_client(ctx, "X1") as oc:
         ids = [s.id for s in oc.sessions()]
         assert ids[:2] == [first, second]  # in the order they were made
@@ -78,7 +78,7 @@ def test_a_second_session_on_one_day_keeps_the_client_readable(ctx: Context) -> 
 def test_hand_written_times_without_a_zone_still_compare(ctx: Context) -> None:
     """A session written by hand (or an older tool) with a zoneless start sorts beside ours."""
     with open_client(ctx, "X1") as oc:
-        oc._cf.save_session(
+        writer_of(oc).save_session(
             Session.model_validate(
                 {"date": DAY, "practitioner": "pat", "started_at": "2026-12-04T09:00:00"}
             )
@@ -145,13 +145,13 @@ def test_the_store_cleans_what_any_path_hands_it(ctx: Context) -> None:
         )
         sneaked = session.model_copy(update={"notes": hostile, "status": SessionStatus.COMPLETED})
         assert sneaked.notes == hostile  # the validators did not run
-        oc._cf.save_session(sneaked)
+        writer_of(oc).save_session(sneaked)
     raw = (ctx.data_dir / "clients" / "X1.json").read_text("utf-8")
     assert "\u202e" not in raw and "\x9b" not in raw and "\x85" not in raw
     with open_client(ctx, "X1", edit=False) as oc:
         (stored,) = oc.sessions()
         assert stored.notes == "kept evil and  notes"  # the 8-bit CSI sequence goes whole
-        export = json.dumps(subject_access(ctx.repo, oc._cf, LIBRARY), ensure_ascii=False)
+        export = json.dumps(subject_access(ctx.repo, oc, LIBRARY), ensure_ascii=False)
     assert "\u202e" not in export and "\x9b" not in export
 
 

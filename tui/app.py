@@ -354,11 +354,6 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         else:
             screen.show_client(oc)
         self.push_screen(screen, lambda _=None: self.close_client(oc.client_id))
-        if not oc.read_only:  # while the dashboard is read, so the first answer saves at once
-            # (once the dashboard is drawn: the worker would hold the GIL while it is)
-            self.call_after_refresh(
-                self.run_worker, oc.prepare_saves, thread=True, group="prepare-saves"
-            )
 
     def _take_over(self, client_id: str) -> None:
         """Ask the holder's app to hand over, then open for editing once it has (it looks every

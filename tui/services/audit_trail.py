@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.audit import AuditLog, Problem
+from store.clients import Repository
 from store.ids import validate_client_id
-from store.repository import Repository
 from tui.services.context import Context
 from tui.services.errors import UserError
 

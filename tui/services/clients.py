@@ -8,27 +8,27 @@ returns an `OpenClient`: reads for screens and commands, and the handle every ch
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from store.audit import Action
+from store.client_file import ClientReader, file_stamp
+from store.client_writer import ClientWriter
 from store.errors import StoreError
 from store.ids import (
     validate_client_id as validate_client_id,  # re-exported for commands and screens
 )
+from store.locking import describe_holder, holder_words
 from store.positions import Positions
 from store.records import Answer, Client, FollowUp, PlanEdit, PlanVersion, Referral, Session
-from store.repository import ClientFile, describe_holder, holder_words
 from store.text import clean_line
+from tui.services import writers
 from tui.services.context import Context
 from tui.services.rar import rar_summary
 
-REFERRALS = "referrals"
-PLAN_EDITS = "plan_edits"
 
-
-def summary(cf: ClientFile) -> dict[str, Any]:
+def summary(cf: ClientReader) -> dict[str, Any]:
     """What the client list (and the Due list) shows of one client, from its open file."""
     client = cf.client()
     sessions = cf.sessions()
@@ -59,67 +59,76 @@ def add_client(ctx: Context, client_id: str, name: str, **facts: Any) -> Client:
 
 
 class OpenClient:
-    """A client opened for editing (or read-only, when a colleague holds it).
+    """A client opened for editing (or read-only, when a colleague holds it): a read-only view.
 
     Screens and commands read through it; they change it only through the service functions,
-    which hold the rules (validation, follow-ups, audit before export).
+    which hold the rules (validation, follow-ups, audit before export) and ask for the writer
+    behind it (`tui.services.writers`).
     """
 
-    def __init__(self, ctx: Context, cf: ClientFile):
+    def __init__(self, ctx: Context, record: ClientReader):
         self.ctx = ctx
-        self._cf = cf
-        self.positions = Positions(ctx.repo.clients_dir, cf.client_id, ctx.repo.codec)
+        self.__record = record
+        self.positions = Positions(ctx.repo.clients_dir, record.client_id, ctx.repo.codec)
+        if isinstance(record, ClientWriter):
+            writers.keep(self, record)
 
     # -- state --
 
     @property
     def client_id(self) -> str:
-        return self._cf.client_id
+        return self.__record.client_id
 
     @property
     def read_only(self) -> bool:
-        return self._cf.read_only
+        return self.__record.read_only
 
     @property
     def holder(self) -> str:
         """ "sam on host since 03 Dec 10:02" when a colleague holds the client ("" otherwise)."""
-        holder = self._cf.holder
+        holder = self.__record.holder
         return holder_words(holder) if holder is not None else ""
 
     @property
     def held_by(self) -> str:
         """Who holds the client, when a colleague does ("" otherwise)."""
-        holder = self._cf.holder
+        holder = self.__record.holder
         return describe_holder(self.client_id, holder) if holder is not None else ""
 
     def why_read_only(self) -> str:
         """One line saying why nothing can be changed (a colleague holds it, or it is restricted)."""
-        return str(self._cf.lock_error())
+        return str(self.__record.lock_error())
+
+    def lock_error(self) -> StoreError:
+        return self.__record.lock_error()
 
     def require_writable(self) -> None:
         """Raise the one-line reason when this client cannot be changed here."""
         if self.read_only:
-            raise self._cf.lock_error()
+            raise self.__record.lock_error()
 
-    def file_stamp(self) -> tuple[int, int, int] | None:
-        """The client file's identity, size and change time (a stat, no read): what a view
-        watching a colleague's saves compares."""
-        try:
-            st = os.stat(self.ctx.repo.path(self.client_id))
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    def file_stamp(self) -> tuple[object, object]:
+        """The client's file and journal as they stand (two stats, no read): a view watching a
+        colleague's saves compares it."""
+        paths = self.ctx.repo.paths(self.client_id)
+        return file_stamp(paths.file), file_stamp(paths.journal)
 
     def version(self) -> int:
-        """Changes whenever the client's file does: a view filled from a version is current."""
-        return self._cf.version()
+        """Changes whenever the client's record does: a view filled from a version is current."""
+        return self.__record.version()
 
-    def prepare_saves(self) -> None:
-        """Ready the first save (encodes the record history once); for a worker thread."""
-        self._cf.prepare_writes()
+    def record(
+        self, action: Action, fields: Iterable[str] = (), ids: dict[str, str] | None = None
+    ) -> None:
+        """An audit entry that changes nothing (viewed, compiled, exported, printed ...)."""
+        self.__record.record(action, fields, ids)
+
+    def document(self) -> Mapping[str, Mapping[str, Any]]:
+        """The whole record as plain data (the subject access export): reads the whole file."""
+        return self.__record.document()
 
     def close(self) -> None:
-        self._cf.close()
+        self.__record.close()
 
     def __enter__(self) -> OpenClient:
         return self
@@ -131,48 +140,58 @@ class OpenClient:
 
     def client(self) -> Client:
         """The client's profile."""
-        return self._cf.client()
+        return self.__record.client()
 
-    def sessions(self) -> list[Session]:
-        return self._cf.sessions()
+    def sessions(self) -> tuple[Session, ...]:
+        return self.__record.sessions()
 
     def session(self, session_id: str) -> Session | None:
-        return self._cf.session(session_id)
+        return self.__record.session(session_id)
 
     def answers(
         self, session_id: str | None = None, exercise_id: str | None = None
-    ) -> list[Answer]:
-        return self._cf.answers(session_id, exercise_id)
+    ) -> tuple[Answer, ...]:
+        """Answers in save order. A session in use is read from the summary; any other (and
+        all of them) from the whole file: off the UI thread."""
+        return self.__record.answers(session_id, exercise_id)
 
-    def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
-        return self._cf.answers_for(keys)
+    def earlier_answers(self, exercise_id: str, session_id: str) -> Mapping[str, Answer]:
+        """By step, the last answer of `exercise_id` given in another session ("last time")."""
+        return self.__record.earlier_answers(exercise_id, session_id)
 
-    def latest_answers(self) -> dict[tuple[str, str], Answer]:
+    def history(self, steps: Iterable[tuple[str, str]]) -> tuple[Answer, ...]:
+        """The answers to `steps` from the last few sessions that gave them (trends)."""
+        return self.__record.history(steps)
+
+    def latest_answers(self) -> Mapping[tuple[str, str], Answer]:
         """The current answer to each step (the rule of `store.latest`)."""
-        return self._cf.latest_answers()
+        return self.__record.latest_answers()
 
-    def follow_ups(self, *, open_only: bool = False) -> list[FollowUp]:
-        found = self._cf.follow_ups()
-        return [f for f in found if f.is_open] if open_only else found
+    def follow_ups(self, *, open_only: bool = False) -> tuple[FollowUp, ...]:
+        found = self.__record.follow_ups()
+        return tuple(f for f in found if f.is_open) if open_only else found
 
-    def plan_versions(self, kind: str | None = None) -> list[PlanVersion]:
-        return self._cf.plan_versions(kind)
+    def plan_versions(self, kind: str | None = None) -> tuple[PlanVersion, ...]:
+        return self.__record.plan_versions(kind)
 
-    def referrals(self) -> list[Referral]:
-        return self._cf.records(REFERRALS, Referral)
+    def referrals(self) -> tuple[Referral, ...]:
+        return self.__record.referrals()
 
-    def plan_edits(self) -> list[PlanEdit]:
+    def plan_edits(self) -> tuple[PlanEdit, ...]:
         """Rewordings agreed with the client (the answers they reword stay as given)."""
-        return self._cf.records(PLAN_EDITS, PlanEdit)
+        return self.__record.plan_edits()
 
     def takeover_requested(self) -> str:
         """Who asked to take this client over ("" when nobody has)."""
-        request = self._cf.takeover_requested()
+        record = self.__record
+        request = record.takeover_requested() if isinstance(record, ClientWriter) else None
         return request.get("user", "a colleague") if request is not None else ""
 
     def hand_over(self, to: str) -> None:
         """Give editing up to `to` (audited): from now on this client is only read here."""
-        self._cf.hand_over(to)
+        record = self.__record
+        if isinstance(record, ClientWriter):
+            record.hand_over(to)
 
     def place(self, session_id: str, exercise_id: str) -> str:
         """The step an exercise was left on after a hang-up ("" when it was left normally)."""
@@ -183,7 +202,7 @@ def takeover_offer(ctx: Context, oc: OpenClient) -> str:
     """When a colleague has held this client long enough to be taken over, the question to ask
     ("... since 10:02 (52 minutes). Ask their app to hand it over?"); "" otherwise."""
     minutes = ctx.config.lock_takeover_minutes
-    since = ctx.repo.held_since(oc.client_id) if oc.held_by else None
+    since = ctx.repo.locks.held_since(oc.client_id) if oc.held_by else None
     if not minutes or since is None:
         return ""
     held = int((datetime.now(UTC) - since).total_seconds() // 60)
@@ -198,12 +217,6 @@ def takeover_offer(ctx: Context, oc: OpenClient) -> str:
 def request_takeover(ctx: Context, client_id: str) -> None:
     """Ask the colleague's app to hand the client over (audited; see `Repository`)."""
     ctx.repo.request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
-
-
-def prefetch(ctx: Context, client_id: str) -> None:
-    """Read a client's file ahead of opening it (the list's cursor rests on it), so opening it
-    parses nothing: for a worker thread. Nothing is shown, locked or audited."""
-    ctx.repo.warm(client_id)
 
 
 def open_client(ctx: Context, client_id: str, *, edit: bool = True) -> OpenClient:

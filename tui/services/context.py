@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # imported when first used: the first frame does not wait for
     from exercises.errors import ContentError
     from exercises.interventions import Intervention
     from exercises.library import Library
-    from store.repository import Repository
-    from store.storage import Codec
+    from store.clients import Repository
+    from store.codec import Codec
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Context:
 
     @cached_property
     def repo(self) -> Repository:
-        from store.repository import Repository
+        from store.clients import Repository
 
         repo = Repository(self.data_dir, allow_group=self.config.shared_group, codec=self.codec)
         repo.ensure()
@@ -105,7 +105,7 @@ class Context:
 
     @property
     def practitioner(self) -> str:
-        from store.repository import os_user
+        from store.clients import os_user
 
         return self.config.practitioner_name or os_user()
 

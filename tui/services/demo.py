@@ -22,7 +22,9 @@ from store.records import (
     SessionMode,
     SessionStatus,
 )
+from tui.services.clients import open_client
 from tui.services.context import Context
+from tui.services.writers import writer_of
 
 DEMO_ID = "DEMO1"
 HISTORY = Path(__file__).with_name("demo_history.yaml")
@@ -55,7 +57,8 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
         )
     )
     library = ctx.library
-    with repo.open(DEMO_ID) as cf:
+    with open_client(ctx, DEMO_ID) as oc:
+        cf = writer_of(oc)
         for entry in data["sessions"]:
             day = today - timedelta(weeks=entry["weeks_ago"])
             mode = SessionMode(entry["mode"])

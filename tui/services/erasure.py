@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from store.client_file import ClientReader
 from store.errors import StoreError
 from store.ids import validate_client_id
-from store.repository import ClientFile
 from tui.services.context import Context
 
 
@@ -24,7 +24,7 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def last_activity(cf: ClientFile) -> date:
+def last_activity(cf: ClientReader) -> date:
     """The latest of creation, the last session and the order's end."""
     client = cf.client()
     days = [client.created_at.date(), *(s.date for s in cf.sessions())]

@@ -26,7 +26,7 @@ def _step(library: object, exercise_id: str, step_id: str) -> Step | None:
     return ex.step(step_id) if isinstance(ex, Exercise) else None
 
 
-def latest_level(library: object, answers: list[Answer], sessions: Sequence[Session]) -> str:
+def latest_level(library: object, answers: Sequence[Answer], sessions: Sequence[Session]) -> str:
     """'Traffic light: ▲ Amber (12 Mar 2026)': the level saved last (`answers` in save order,
     as the store gives them), with the day of its session; '' when never recorded."""
     keys = level_steps(library)

@@ -18,12 +18,12 @@ from datetime import date
 from store.errors import StoreError
 from store.ids import validate_client_id
 from store.records import FollowUp, ManagerReview, PlanVersion
-from store.repository import ClientFile
 from store.text import clean_line
 from tui.services.client_rows import list_clients
-from tui.services.clients import OpenClient
+from tui.services.clients import OpenClient, open_client
 from tui.services.context import Context
 from tui.services.errors import UserError
+from tui.services.writers import writer_of
 
 
 def is_manager(ctx: Context, login: str | None = None) -> bool:
@@ -100,10 +100,9 @@ def record_review(
     if discussed_on > date.today():
         raise UserError("the discussion date cannot be in the future")
     cid = validate_client_id(client_id)
-    with ctx.repo.open(cid) as cf:
-        if cf.read_only:
-            raise cf.lock_error()
-        found = next((f for f in cf.follow_ups() if f.id == follow_up_id), None)
+    with open_client(ctx, cid) as oc:
+        writer = writer_of(oc)
+        found = next((f for f in oc.follow_ups() if f.id == follow_up_id), None)
         if found is None:
             raise UserError(f"no follow-up {clean_line(follow_up_id)[:40]} for client {cid}")
         review = ManagerReview(
@@ -117,30 +116,23 @@ def record_review(
         reviewed = FollowUp.model_validate(
             {**found.model_dump(), "reviews": [*found.reviews, review]}
         )
-        cf.review_follow_up(reviewed)
+        writer.review_follow_up(reviewed)
         return reviewed
 
 
 def countersign(ctx: Context, client_id: str, number: int) -> PlanVersion:
     """A manager's countersignature on a saved Keep Safe Plan version (the command line)."""
     require_manager(ctx)
-    cid = validate_client_id(client_id)
-    with ctx.repo.open(cid) as cf:
-        if cf.read_only:
-            raise cf.lock_error()
-        return _countersign(ctx, cf, number)
+    with open_client(ctx, validate_client_id(client_id)) as oc:
+        return countersign_open(oc, number)
 
 
 def countersign_open(oc: OpenClient, number: int) -> PlanVersion:
     """The same, on a client open in the app (its lock is already held)."""
     require_manager(oc.ctx)
-    oc.require_writable()
-    return _countersign(oc.ctx, oc._cf, number)
-
-
-def _countersign(ctx: Context, cf: ClientFile, number: int) -> PlanVersion:
+    writer = writer_of(oc)
     try:
-        return cf.countersign_plan_version("keep-safe", number, ctx.repo.user)
+        return writer.countersign_plan_version("keep-safe", number, oc.ctx.repo.user)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 

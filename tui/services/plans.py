@@ -16,7 +16,7 @@ from exercises.plan_templates import load_plan_template
 from store.records import Agreement, PlanEdit, PlanVersion
 from store.text import clean_line
 from tui.services import outbox
-from tui.services.clients import PLAN_EDITS, OpenClient
+from tui.services.clients import OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.export import Document, format_for, render_bytes
@@ -25,6 +25,7 @@ from tui.services.plan_compiler import Plan, PlanInputs, PlanItem, PlanStatus, d
 from tui.services.plan_compiler import compile_plan as _compile
 from tui.services.plan_document import default_layout
 from tui.services.safe_text import one_line
+from tui.services.writers import writer_of
 
 EXPORT_MODE = outbox.MODE
 
@@ -34,7 +35,7 @@ def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
     ctx = oc.ctx
     template = load_plan_template(kind, ctx.content_dirs)
     plan = _compile(kind, template, ctx.library, PlanInputs.from_client_file(oc), ctx.config, today)
-    oc._cf.record("plan compiled", [kind])
+    oc.record("plan compiled", [kind])
     return plan
 
 
@@ -64,7 +65,7 @@ def save_version(
             "content": draft.content(),
         }
     )
-    oc._cf.add_plan_version(version)
+    writer_of(oc).add_plan_version(version)
     return version
 
 
@@ -103,7 +104,7 @@ def saved_plan(oc: OpenClient, kind: str, number: int | None = None) -> Plan | N
     Markdown exists: export a draft, or the Markdown)."""
     versions = oc.plan_versions(kind)
     if number is not None:
-        versions = [v for v in versions if v.number == number]
+        versions = tuple(v for v in versions if v.number == number)
         if not versions:
             raise UserError(f"no saved version {number} of the {kind} plan for {oc.client_id}")
     if not versions:
@@ -146,7 +147,7 @@ def reword(
             "by": by,
         }
     )
-    oc._cf.save_record(PLAN_EDITS, edit, ["kind", "exercise_id", "step_id", "index"])
+    writer_of(oc).save_plan_edit(edit)
     return edit
 
 
@@ -216,7 +217,7 @@ def export_plan(
 
     def audit() -> None:  # before anything leaves; if the log cannot be written, nothing is output
         to = "file" if target else "stdout"
-        oc._cf.record("exported", [plan.kind], {"format": fmt, "to": to})
+        oc.record("exported", [plan.kind], {"format": fmt, "to": to})
 
     if target is None:
         audit()

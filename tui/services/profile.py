@@ -15,6 +15,7 @@ from tui.services.clients import OpenClient, validate_client_id
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.profile_fields import apply_profile_field, profile_field
+from tui.services.writers import writer_of
 
 
 class ProfileErrors(UserError):
@@ -44,13 +45,15 @@ def apply_changes(client: Client, changes: Mapping[str, str]) -> Client:
 def update_profile(ctx: Context, client_id: str, changes: Mapping[str, str]) -> Client:
     """`client set`: read-modify-write under the client's lock (refused while a colleague holds
     it). Nothing is saved unless every change is accepted."""
-    cid = validate_client_id(client_id)
-    return ctx.repo.update_client(cid, lambda client: apply_changes(client, changes))
+    from tui.services.clients import open_client
+
+    with open_client(ctx, validate_client_id(client_id)) as oc:
+        return update_open_profile(oc, changes)
 
 
 def update_open_profile(oc: OpenClient, changes: Mapping[str, str]) -> Client:
-    """The profile form on a client the app holds open: the same rules, the same messages."""
-    oc.require_writable()
+    """The profile form on a client the app holds open: the same rules, the same messages (a
+    restricted record takes only the lifting of its restriction)."""
     client = apply_changes(oc.client(), changes)
-    oc._cf.save_client(client)
+    writer_of(oc).save_client(client)
     return client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,7 +42,7 @@ class RarSummary:
         }
 
 
-def rar_summary(client: Client, sessions: list[Session]) -> RarSummary:
+def rar_summary(client: Client, sessions: Sequence[Session]) -> RarSummary:
     """A RAR day is a day on which a session marked as RAR activity took place (not just planned)."""
     days = {s.date for s in sessions if s.rar_activity and s.status is not SessionStatus.PLANNED}
     return RarSummary(days=client.rar_days, used=len(days), order_end=client.order_end)

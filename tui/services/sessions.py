@@ -25,7 +25,8 @@ from store.records import (
 )
 from store.text import clean_line
 from tui.services.answers import follow_up_reason
-from tui.services.clients import REFERRALS, OpenClient
+from tui.services.clients import OpenClient
+from tui.services.writers import writer_of
 
 
 def _session(oc: OpenClient, session_id: str) -> Session:
@@ -55,7 +56,7 @@ def plan_session(
             **({"date": on} if on is not None else {}),
         }
     )
-    oc._cf.save_session(session)
+    writer_of(oc).save_session(session)
     return session
 
 
@@ -66,7 +67,7 @@ def begin_session(oc: OpenClient, session_id: str, at: datetime | None = None) -
     if session.status is not SessionStatus.PLANNED or oc.read_only:
         return session
     session = revise(session, status=SessionStatus.IN_PROGRESS, started_at=at or now())
-    oc._cf.save_session(session)
+    writer_of(oc).save_session(session)
     return session
 
 
@@ -74,14 +75,14 @@ def save_notes(oc: OpenClient, session_id: str, notes: str) -> Session:
     """Keep the session's notes (cleaned of control characters like every other text)."""
     oc.require_writable()
     session = revise(_session(oc, session_id), notes=notes)
-    oc._cf.save_session(session)
+    writer_of(oc).save_session(session)
     return session
 
 
 def end_session(oc: OpenClient, session_id: str, at: datetime | None = None) -> Session:
     oc.require_writable()
     session = revise(_session(oc, session_id), status=SessionStatus.COMPLETED, ended_at=at or now())
-    oc._cf.save_session(session)
+    writer_of(oc).save_session(session)
     return session
 
 
@@ -175,7 +176,7 @@ def save_answer(
             "disclosure": disclosure,
         }
     )
-    oc._cf.save_answer(answer)
+    writer_of(oc).save_answer(answer)
     why = follow_up_reason(step, value, disclosure, proposal_accepted=proposal_accepted)
     if why is None or has_open_follow_up(oc, exercise.id, step.id):
         return None
@@ -185,7 +186,7 @@ def save_answer(
         step_id=step.id,
         session_id=session.id,
     )
-    oc._cf.save_follow_up(follow_up)
+    writer_of(oc).save_follow_up(follow_up)
     return follow_up
 
 
@@ -200,14 +201,14 @@ def close_follow_up(
     if not clean_line(note):
         raise StoreError("closing a follow-up needs a note of what was done")
     closed = revise(follow_up, closed_on=closed_on, closed_note=note, closed_by=by)
-    oc._cf.save_follow_up(closed)
+    writer_of(oc).save_follow_up(closed)
     return closed
 
 
 def record_referral(oc: OpenClient, referral: Referral) -> None:
     """Keep a referral decision beside the advisory eligibility check (audited)."""
     oc.require_writable()
-    oc._cf.save_record(REFERRALS, Referral.model_validate(referral.model_dump()), ["id"])
+    writer_of(oc).save_referral(referral)
 
 
 def remember_place(oc: OpenClient, session_id: str, exercise_id: str, step_id: str) -> None:

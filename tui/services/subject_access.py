@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.repository import ClientFile, Repository, os_user
+from store.clients import Repository, os_user
 from tui.services import outbox
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
@@ -23,6 +23,7 @@ from tui.services.safe_text import terminal_safe
 if TYPE_CHECKING:
     from exercises.library import Library
     from exercises.models import Step
+    from tui.services.clients import OpenClient
 
 EXPORT_FORMAT = "wellbeing-guide-subject-access"
 
@@ -134,11 +135,12 @@ def redaction_review(
     return out
 
 
-def subject_access(repo: Repository, cf: ClientFile, library: Library | None) -> dict[str, Any]:
-    """Everything held on the client of `cf`, as one JSON-ready dict."""
-    cid = cf.client_id
-    cf.client()  # a file that cannot be read is an error, not an empty export
-    tables = cf.raw_tables()
+def subject_access(repo: Repository, oc: OpenClient, library: Library | None) -> dict[str, Any]:
+    """Everything held on the client of `oc`, as one JSON-ready dict (reads the whole file)."""
+    cid = oc.client_id
+    oc.client()  # a file that cannot be read is an error, not an empty export
+    tables = {name: [dict(d) for d in table.values()] for name, table in oc.document().items()}
+    log = repo.audit_log(cid)
     copies: list[dict[str, Any]] = []
     for copy in repo.copies(cid):
         if copy.tables is not None:
@@ -146,10 +148,10 @@ def subject_access(repo: Repository, cf: ClientFile, library: Library | None) ->
         else:
             copies.append({"file": copy.path.name, "unreadable": copy.problem, "text": copy.text})
     files = []
-    for path in [*repo.client_files(cid), cf.audit.path]:
+    for path in [*repo.client_files(cid), log.path]:
         if path.exists():
             files.append({"path": str(path), "bytes": path.stat().st_size})
-    problems = cf.audit.verify()
+    problems = log.verify()
     return {
         "format": EXPORT_FORMAT,
         "version": 1,
@@ -159,7 +161,7 @@ def subject_access(repo: Repository, cf: ClientFile, library: Library | None) ->
         "data_dir": str(repo.data_dir),
         "records": tables,
         "copies": copies,
-        "audit": cf.audit.entries(),
+        "audit": log.entries(),
         "audit_intact": not problems,
         "audit_problems": [str(p) for p in problems],
         "files": files,
@@ -298,13 +300,12 @@ def export_subject_access(
     )
     library = _library(ctx)
     with read_client(ctx, client_id) as oc:
-        cf = oc._cf
-        data = subject_access(ctx.repo, cf, library)
+        data = subject_access(ctx.repo, oc, library)
         json_bytes = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         text_bytes = render_text(data, library).encode("utf-8")
         outbox.send(
             [(out, json_bytes), (txt, text_bytes)],
             force=force,
-            audit=lambda: cf.record("exported", fields=["json", "text"]),
+            audit=lambda: oc.record("exported", fields=["json", "text"]),
         )
     return out, txt, len(data["redaction_review"])

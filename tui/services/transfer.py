@@ -16,6 +16,7 @@ import socket
 from datetime import date
 from pathlib import Path
 
+from store import relocation
 from store.files import read_with_stat
 from store.ids import validate_client_id
 from store.text import clean_line
@@ -42,7 +43,7 @@ def transfer_out(
     name = outbox.bundle_name(cid, date.today())
     target = outbox.destination(ctx, dest, name=name, client_id=cid, bundle=True, force=force)
     source = f"{socket.gethostname()}:{ctx.data_dir}"
-    payload = ctx.repo.transfer_payload(cid, source=source)  # audits the export
+    payload = relocation.transfer_payload(ctx.repo, cid, source=source)  # audits the export
     blob = seal(payload, passphrase)
     open_sealed(blob, passphrase, where="the new bundle")  # proven whole before anything goes
     outbox.send_one(target, blob, force=force)
@@ -70,5 +71,5 @@ def transfer_in(ctx: Context, bundle: Path, passphrase: str) -> str:
         raise UserError(f"client {cid} is already in {one_line(ctx.data_dir)}: nothing restored")
     payload = open_sealed(blob, passphrase, where=where)
     ctx.repo.ensure()
-    ctx.repo.receive(payload)
+    relocation.receive(ctx.repo, payload)
     return cid

@@ -19,8 +19,8 @@ from store import layout
 from tui.services.errors import UserError
 
 if TYPE_CHECKING:  # cryptography is imported only when a data dir is encrypted
+    from store.codec import Codec
     from store.crypto import EncryptedCodec
-    from store.storage import Codec
 
 PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 #: a passphrase file larger than this is not a passphrase file.

@@ -1,0 +1,170 @@
+"""One writer per client: its lock, the note of who holds it, and taking over a lock held too long.
+
+A client opened for editing holds a `filelock` on ``<ID>.lock`` until it is closed; every other
+change (a command, a delete) takes the same lock for its read-modify-write, so a second writer is
+refused and told who holds the client, instead of losing an update. The holder leaves a note
+(``<ID>.holder``: who, where, since when) for that message. A colleague may ask for a client held
+longer than the configured wait (``<ID>.takeover``); the holder's app hands it over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from store.errors import ClientLocked, StoreError
+from store.files import SMALL_MAX, atomic_write, read_checked
+from store.ids import client_path
+from store.text import clean_line
+
+Note = dict[str, str]
+
+
+class Locks:
+    """The locks and notes of the clients in one clients dir, for one user."""
+
+    def __init__(self, clients_dir: Path, user: str):
+        self.clients_dir = clients_dir
+        self.user = user
+
+    def path(self, cid: str, suffix: str) -> Path:
+        return client_path(self.clients_dir, cid, suffix)
+
+    def file_lock(self, cid: str, timeout: float) -> FileLock:
+        return FileLock(self.path(cid, ".lock"), timeout=timeout)
+
+    def held(self, cid: str, timeout: float = 2.0) -> HeldLock:
+        """The lock for one change (a context manager), refused with who holds it."""
+        return HeldLock(self, cid, timeout)
+
+    def try_take(self, cid: str) -> FileLock | None:
+        """The client's lock for an editing session, or None when someone holds it."""
+        lock = self.file_lock(cid, 0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {cid} in {self.clients_dir}: {exc.strerror or exc}",
+                client_id=cid,
+            ) from None
+        return lock
+
+    # -- the holder's note ------------------------------------------------------------------------
+
+    def write_holder(self, cid: str) -> None:
+        info = {
+            "user": self.user,
+            "host": socket.gethostname(),
+            "pid": str(os.getpid()),
+            "since": now_iso(),
+        }
+        atomic_write(self.path(cid, ".holder"), json.dumps(info).encode("utf-8"))
+
+    def clear_holder(self, cid: str) -> None:
+        self.path(cid, ".holder").unlink(missing_ok=True)
+        self.path(cid, ".takeover").unlink(missing_ok=True)
+
+    def holder(self, cid: str) -> Note | None:
+        """Who holds the client's lock, as they wrote it: a colleague may have written anything
+        there, so every field is cleaned before any message is built from it."""
+        return _read_note(self.path(cid, ".holder"))
+
+    def held_since(self, cid: str) -> datetime | None:
+        """When the colleague holding the client opened it (None: nobody, or unknown)."""
+        try:
+            return datetime.fromisoformat((self.holder(cid) or {}).get("since", ""))
+        except ValueError:
+            return None
+
+    # -- takeover ---------------------------------------------------------------------------------
+
+    def check_takeover(self, cid: str, *, after_minutes: int) -> Note:
+        """The holder's note, once the client has been held `after_minutes` or more (refused
+        in one line otherwise)."""
+        since = self.held_since(cid)
+        if after_minutes <= 0 or since is None:
+            raise StoreError(f"client {cid} cannot be taken over here", client_id=cid)
+        held = datetime.now(UTC) - since
+        if held.total_seconds() < after_minutes * 60:
+            left = after_minutes - int(held.total_seconds() // 60)
+            raise StoreError(
+                f"client {cid} can be taken over after {after_minutes} minutes held ({left} more)",
+                client_id=cid,
+            )
+        return self.holder(cid) or {}
+
+    def ask_takeover(self, cid: str) -> None:
+        info = {"user": self.user, "at": now_iso()}
+        atomic_write(self.path(cid, ".takeover"), json.dumps(info).encode("utf-8"))
+
+    def takeover_request(self, cid: str) -> Note | None:
+        return _read_note(self.path(cid, ".takeover"))
+
+
+def _read_note(path: Path) -> Note | None:
+    try:
+        data = json.loads(read_checked(path, max_bytes=SMALL_MAX))
+    except (OSError, ValueError, RecursionError, StoreError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {
+        clean_line(str(k))[:40]: clean_line(str(v))[:80]
+        for k, v in data.items()
+        if isinstance(v, (str, int, float))
+    }
+
+
+class HeldLock:
+    """The client's lock for one read-modify-write, with a clear message when it is taken."""
+
+    def __init__(self, locks: Locks, cid: str, timeout: float):
+        self.locks, self.cid = locks, cid
+        self.lock = locks.file_lock(cid, timeout)
+
+    def __enter__(self) -> None:
+        try:
+            self.lock.acquire()
+        except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+            holder = self.locks.holder(self.cid) or {}
+            raise ClientLocked(
+                describe_holder(self.cid, holder) + "; try again when it is closed",
+                client_id=self.cid,
+                holder=holder,
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {self.cid} in {self.locks.clients_dir}: {exc.strerror or exc}",
+                client_id=self.cid,
+            ) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def holder_words(holder: Note) -> str:
+    """Who holds a client, e.g. "sam on team-server since 03 Dec 10:02" (from a file: cleaned)."""
+    holder = {k: clean_line(str(v)) for k, v in holder.items()}  # from a file: never trusted
+    since = holder.get("since", "")
+    try:
+        since = datetime.fromisoformat(since).astimezone().strftime("%d %b %H:%M")
+    except ValueError:
+        pass
+    who = holder.get("user", "someone")
+    where = f" on {holder['host']}" if holder.get("host") else ""
+    return f"{who}{where} since {since}"
+
+
+def describe_holder(cid: str, holder: Note) -> str:
+    return f"client {cid} is open for editing by {holder_words(holder)}"
