@@ -658,7 +658,7 @@ class PlanScreen(Screen[None]):
             self.notify("The plan is still being compiled.", markup=False)
             return
         name = plans.export_name(self.plan.client_id, self.kind, "pdf", self.today)
-        layout = plans.layout_for(self.oc)
+        layout = plans.layout_for(self.oc, self.kind)
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None and self.plan is not None:

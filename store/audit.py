@@ -58,6 +58,7 @@ ACTIONS = CHANGES | frozenset(
         "plan compiled",
         "exported",
         "printed",
+        "contact record produced",
         "retention checked",
         "deleted",
         "change not saved",

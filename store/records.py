@@ -311,6 +311,8 @@ class Session(Record):
     rar_activity: bool = False
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    #: the next appointment, when one was made in this session (for the contact record)
+    next_appointment: dt.datetime | None = None
 
     @field_validator("notes")
     @classmethod

@@ -32,11 +32,40 @@ from tui.services.safe_text import one_line
 EXPORT_MODE = 0o600
 
 
+def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
+    """The programme materials the guide cross-references for the exercises that feed the `kind`
+    plan, each once, naming the directory entry it points to where one matches."""
+    from tui.services.references import related_programmes
+
+    feeding = [
+        e
+        for e in ctx.library.exercises
+        if any(f.startswith(kind + ".") for s in e.steps for f in s.feeds)
+    ]
+    refs = [r for e in feeding for r in e.references]
+    interventions = ctx.directory[0]
+    out: dict[str, None] = {}
+    for related in related_programmes(refs, interventions):
+        entry = related.entry
+        where = f" (in the directory: {clean_line(entry.name)})" if entry is not None else ""
+        out.setdefault(f"{related.text}{where}", None)
+    return tuple(out)
+
+
 def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
     """The `kind` plan as it stands now (a draft), audited as compiled (before anyone sees it)."""
     ctx = oc.ctx
     template = load_plan_template(kind, ctx.content_dirs)
-    plan = _compile(kind, template, ctx.library, PlanInputs.from_client_file(oc), ctx.config, today)
+    references = plan_references(ctx, kind)
+    plan = _compile(
+        kind,
+        template,
+        ctx.library,
+        PlanInputs.from_client_file(oc),
+        ctx.config,
+        today,
+        references=references,
+    )
     oc._cf.record("plan compiled", [kind])
     return plan
 
@@ -198,8 +227,12 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def layout_for(oc: OpenClient) -> str:
-    """The layout the client's recorded needs call for (Easy Read, large print, or standard)."""
+def layout_for(oc: OpenClient, kind: str = "wellbeing") -> str:
+    """The layout a plan is given by default: the client's plan follows the client's recorded
+    needs (Easy Read, large print, or standard); the Keep Safe Plan is the practitioner's
+    document and follows the practitioner's own (`practitioner_layout` in the config)."""
+    if kind == "keep-safe":
+        return oc.ctx.config.practitioner_layout
     needs = oc.client().needs
     return default_layout(
         needs.literacy,
@@ -217,7 +250,7 @@ def export_plan(
     printed_on: date,
     layout: str | None = None,
 ) -> Path | bytes:
-    """The plan in `fmt` and `layout` (by default the one the client's needs call for),
+    """The plan in `fmt` and `layout` (by default the one its reader's needs call for),
     audited as exported first; written to `dest` (0600), or returned as bytes for the caller
     to print when `dest` is None (never a PDF)."""
     if fmt not in FORMATS:
@@ -225,7 +258,7 @@ def export_plan(
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
     target = check_destination(oc.ctx, dest, oc.client_id) if dest is not None else None
-    layout = layout or layout_for(oc)
+    layout = layout or layout_for(oc, plan.kind)
     data = render_bytes(plan.document(printed_on=printed_on, layout=layout), fmt)
     # audited before anything leaves; if the log cannot be written, nothing is output
     oc._cf.record("exported", [plan.kind], {"format": fmt, "to": "file" if target else "stdout"})

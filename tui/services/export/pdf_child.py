@@ -14,16 +14,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tui.services.errors import UserError
 from tui.services.export.document import Document
 
 #: the folder that holds the `tui` package, so the child finds it however the app was started
 _ROOT = Path(__file__).resolve().parents[3]
 #: a document that takes longer than this to render is reported, not waited for
 TIMEOUT_SECONDS = 120
+#: the child's exit status when the document holds a script no bundled font prints
+REFUSED = 3
 
 
 def pdf_in_child(doc: Document) -> bytes:
-    """`doc` as PDF bytes, rendered by a child process. RuntimeError (one line) if it fails."""
+    """`doc` as PDF bytes, rendered by a child process. UserError (one line, naming the script)
+    when a character no bundled font has would otherwise be lost; RuntimeError if it fails."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -40,18 +44,25 @@ def pdf_in_child(doc: Document) -> bytes:
         )
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"making the PDF took over {TIMEOUT_SECONDS} s; stopped") from None
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode == REFUSED and lines:
+        raise UserError(lines[-1][:300])
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         why = lines[-1][:200] if lines else f"exit status {done.returncode}"
         raise RuntimeError(f"the PDF could not be made: {why}")
     return done.stdout
 
 
 def main() -> int:
-    from tui.services.export.pdf import to_pdf
+    from tui.services.export.pdf import MissingScript, to_pdf
 
     doc = Document.model_validate_json(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(to_pdf(doc))
+    try:
+        data = to_pdf(doc)
+    except MissingScript as exc:
+        print(exc, file=sys.stderr)
+        return REFUSED
+    sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
     return 0
 
