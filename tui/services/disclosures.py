@@ -83,17 +83,20 @@ def note(
     answer: Answer | None,
     who: str,
     year: int | None = None,
+    *,
+    quote_words: bool = True,
 ) -> str:
     """One follow-up in the practitioner's voice; a disclosure quotes the client's words in full.
 
     Step titles are quoted: they are the content's words (often in the client's voice, "Effect on
-    my thoughts"), not the practitioner's."""
+    my thoughts"), not the practitioner's. Without `quote_words` (a contact record, unless the
+    practitioner chooses) the words are left out."""
     opened = day(follow_up.opened_at.date())
     step = exercise.step(follow_up.step_id) if exercise is not None else None
     if exercise is not None:
         where = clean_line(exercise.title)
         if step is not None:
-            where += f", {quoted(step.title)}"
+            where += f", step {quoted(step.title)}"
     else:
         where = ""
     if is_disclosure(follow_up):
@@ -105,7 +108,9 @@ def note(
     else:  # a reason written some other way: as it is
         where, what = "", f"{clean_line(follow_up.reason).rstrip('.')}, opened {opened}"
     line = f"{where}: {what}." if where else f"{what[0].upper()}{what[1:]}."
-    if answer is not None:
+    if not quote_words:
+        pass
+    elif answer is not None:
         line += f" {who} said: {said(words_of(answer, exercise, year))}"
     elif is_disclosure(follow_up):
         line += " (The answer marked as a disclosure is no longer in the record.)"

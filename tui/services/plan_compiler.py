@@ -26,7 +26,7 @@ from store.records import Agreement, Answer, Client, FollowUp, PlanEdit, PlanVer
 from store.text import clean_line
 from tui.services import answers, disclosures
 from tui.services.config import Config
-from tui.services.dates import day
+from tui.services.dates import day as day  # re-exported: where the plans' dates were
 from tui.services.export.document import Document
 
 ORPHANS_TITLE = "Answers no longer in the content"

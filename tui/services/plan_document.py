@@ -22,7 +22,6 @@ from datetime import date
 
 from store.text import clean_line
 from tui.services.answers import TONE_SYMBOLS
-from tui.services.dates import long_day
 from tui.services.disclosures import quoted, said
 from tui.services.export.document import Block, Document
 from tui.services.plan_compiler import ORPHANS_TITLE, Plan, PlanItem, PlanSection, day
@@ -35,23 +34,23 @@ SOURCES_TITLE = "Where this plan comes from"
 
 def status_lines(plan: Plan) -> tuple[str, ...]:
     """What every export says about the plan itself."""
-    review = (
-        f"Review on {long_day(plan.review_on)}." if plan.review_on else "No review date agreed yet."
-    )
+    review = f"Review on {day(plan.review_on)}." if plan.review_on else "No review date agreed yet."
     status = plan.status
     if status is None:
-        return (f"{DRAFT} (compiled {long_day(plan.compiled_on)}).", review)
+        return (f"{DRAFT} (compiled {day(plan.compiled_on)}).", review)
     agreement = {
         "agreed": "Agreed.",
         "not_agreed": f"Not agreed: {clean_line(status.reason)}",
         "could_not_answer": f"Could not answer: {clean_line(status.reason)}",
     }[status.agreement]
-    saved = f"Version {status.version}, saved {long_day(status.saved_on)} by {clean_line(status.saved_by)}."
+    saved = (
+        f"Version {status.version}, saved {day(status.saved_on)} by {clean_line(status.saved_by)}."
+    )
     lines = [saved, agreement.rstrip(".") + ".", review]
     if status.countersigned_by:
         lines.append(
             f"Countersigned by {clean_line(status.countersigned_by)} "
-            f"on {long_day(status.countersigned_on)}."
+            f"on {day(status.countersigned_on)}."
         )
     return tuple(lines)
 
@@ -191,9 +190,9 @@ def _section_blocks(plan: Plan, section: PlanSection, *, easy: bool, side: bool)
     if section.fixed == "review":
         if plan.review_on is not None:
             said = (
-                f"We will look at this plan again on {long_day(plan.review_on)}."
+                f"We will look at this plan again on {day(plan.review_on)}."
                 if plan.kind == "wellbeing"
-                else f"To be reviewed on {long_day(plan.review_on)}."
+                else f"To be reviewed on {day(plan.review_on)}."
             )
             blocks.append(Block(kind="text", text=said))
         else:
@@ -250,7 +249,7 @@ def plan_document(
         led = f"; Keep Safe review by {clean_line(plan.practitioner)}" if plan.practitioner else ""
         header = [f"Case reference {plan.client_id}{led}"]
         header.append(
-            f"Last reformulated: {long_day(plan.last_reformulated)}"
+            f"Last reformulated: {day(plan.last_reformulated)}"
             if plan.last_reformulated
             else "Not reformulated yet: no Keep Safe answers recorded."
         )
@@ -275,7 +274,7 @@ def plan_document(
         for item in plan.orphans:
             blocks.extend(_item_blocks(item, easy=easy, ids=True, who=who))
     blocks.extend(_sources_blocks(plan, easy=easy))
-    footer = f"Printed on {long_day(printed_on)}." if printed_on else ""
+    footer = f"Printed on {day(printed_on)}." if printed_on else ""
     return Document(
         title=plan.title,
         header=tuple(header),

@@ -13,6 +13,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from exercises.models import Reference
 from exercises.plan_templates import load_plan_template
 from store.errors import StoreError
 from store.files import atomic_write
@@ -32,17 +33,11 @@ from tui.services.safe_text import one_line
 EXPORT_MODE = 0o600
 
 
-def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
-    """The programme materials the guide cross-references for the exercises that feed the `kind`
-    plan, each once, naming the directory entry it points to where one matches."""
+def related_lines(ctx: Context, refs: list[Reference]) -> tuple[str, ...]:
+    """Programme cross-references as documents list them: each once, naming the directory entry
+    it points to where one matches ("... (in the directory: Horizon)")."""
     from tui.services.references import related_programmes
 
-    feeding = [
-        e
-        for e in ctx.library.exercises
-        if any(f.startswith(kind + ".") for s in e.steps for f in s.feeds)
-    ]
-    refs = [r for e in feeding for r in e.references]
     interventions = ctx.directory[0]
     out: dict[str, None] = {}
     for related in related_programmes(refs, interventions):
@@ -50,6 +45,17 @@ def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
         where = f" (in the directory: {clean_line(entry.name)})" if entry is not None else ""
         out.setdefault(f"{related.text}{where}", None)
     return tuple(out)
+
+
+def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
+    """The programme materials the guide cross-references for the exercises that feed the `kind`
+    plan (the Keep Safe Plan lists them)."""
+    feeding = [
+        e
+        for e in ctx.library.exercises
+        if any(f.startswith(kind + ".") for s in e.steps for f in s.feeds)
+    ]
+    return related_lines(ctx, [r for e in feeding for r in e.references])
 
 
 def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
@@ -277,7 +283,8 @@ def worksheet(
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
     target = check_destination(ctx, dest, None) if dest is not None else None
-    doc: Document = worksheet_document(exercise, printed_on=day(printed_on))
+    related = related_lines(ctx, list(exercise.references))
+    doc: Document = worksheet_document(exercise, printed_on=day(printed_on), related=related)
     data = render_bytes(doc, fmt)
     return data if target is None else _write(target, data)
 

@@ -73,6 +73,9 @@ def fit_font(text: str, bold: bool = False) -> str:
         if category == "So":
             out.append(f"[{unicodedata.name(ch, f'U+{code:04X}').lower()}]")
             continue
+        if category in ("Cn", "Co", "Cs"):  # no character anyone can read: its number, shown
+            out.append(f"[U+{code:04X}]")
+            continue
         raise MissingScript(
             f"the PDF cannot print {script_of(ch)} script (U+{code:04X}): no bundled font has it; "
             "export as html, txt or md, which keep every script"
