@@ -75,9 +75,13 @@ class ContactRecordScreen(ModalScreen[None]):
         self.app.call_from_thread(self._show, record, text)
 
     def _status(self, text: str) -> None:
+        if not self.is_attached:  # closed while the record was being made
+            return
         self.query_one("#contact-status", Static).update(text)
 
     def _show(self, record: contact.ContactRecord, text: str) -> None:
+        if not self.is_attached:
+            return
         self.text = text
         self.query_one("#contact-words", Checkbox).display = record.has_disclosure
         self.query_one("#contact-text", TextArea).load_text(text)

@@ -399,8 +399,10 @@ def test_worksheets_speak_to_you(fmt: str) -> None:
             continue
         out = render(worksheet_document(exercise, printed_on="25 Nov 2026"), fmt)
         assert isinstance(out, str)
-        body = out.split("Adapted from")[0].split("Source:")[0]
+        # the closing notes are the practitioner's (the programmes the guide cross-references)
+        body, notes = out.split("For the practitioner", 1)
         assert "the client" not in body.lower(), exercise.id
+        assert "Related programmes" in notes and exercise.references[0].text[:20] in notes
         assert not re.search(r"\b1\. 1\.|\b\d+\. \d+\. ", out), exercise.id
         assert not re.search(r"\b1 times\b", out), exercise.id
 
