@@ -100,7 +100,7 @@ def test_the_record_holds_what_the_case_system_needs(demo: Context) -> None:
     assert "- Breathing with timed prompts (all steps): Practised a breathing pattern" in text
     assert "Went through Emotional Collapse: what has changed;" in text
     assert "Risk:\n- Emotional Collapse: concern level: Clear concern." in text
-    assert "- Opened: Keep Safe review, step \"Emotional Collapse: concern level\"" in text
+    assert '- Opened: Keep Safe review, step "Emotional Collapse: concern level"' in text
     assert "Next appointment: Wednesday 25 November 2026 at 10:00." in text
     # what was done, never what was said: no answer of the session is in it
     assert "benefits letter" not in text and "Phone him on Friday" not in text
@@ -151,9 +151,10 @@ def test_next_appointment_is_kept_on_the_session(demo: Context) -> None:
         contact.set_next_appointment(oc, sid, when)
     with read_client(demo, DEMO_ID) as oc:
         assert oc.session(sid).next_appointment == when  # type: ignore[union-attr]
-        assert "Next appointment: Thursday 3 December 2026 at 14:30." in contact.contact_record(
-            oc, sid
-        ).text()
+        assert (
+            "Next appointment: Thursday 3 December 2026 at 14:30."
+            in contact.contact_record(oc, sid).text()
+        )
     for bad in ("tomorrow", "3/12/2026 25:00", "32/12/2026"):
         with pytest.raises(ValueError):
             contact.parse_appointment(bad)
@@ -178,7 +179,9 @@ def test_command_line(demo: Context) -> None:
     as_json = run(demo.data_dir, "contact", DEMO_ID, "--format", "json")
     assert json.loads(as_json.stdout)["client_id"] == DEMO_ID
     bad = run(demo.data_dir, "contact", DEMO_ID, "--session", "nope")
-    assert bad.returncode == 1 and bad.stderr == f"wellbeing: no session nope for client {DEMO_ID}\n"
+    assert (
+        bad.returncode == 1 and bad.stderr == f"wellbeing: no session nope for client {DEMO_ID}\n"
+    )
     with pytest.raises(UserError):
         with read_client(demo, DEMO_ID) as oc:
             contact.produce(oc, fmt="pdf")

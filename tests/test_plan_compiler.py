@@ -185,7 +185,9 @@ def test_values_are_rendered_readably() -> None:
     plan = compile_()
     lights = item(plan, "wellbeing.traffic-light", "lights")
     # a table row reads as sentences: each column's phrase, or "Label: value." without one
-    assert lights.items[0] == "Level: ● Green. Signs: Sleeping well. What I will do: Keep my routine."
+    assert (
+        lights.items[0] == "Level: ● Green. Signs: Sleeping well. What I will do: Keep my routine."
+    )
     assert item(plan, "wellbeing.impact", "impact").items == (
         "Concern: Losing my job. Feelings: Anxious. How I cope: Avoidance-focused.",
     )

@@ -215,10 +215,12 @@ def test_keep_safe_plan_speaks_in_the_practitioners_voice(demo: Context) -> None
     assert text.splitlines()[0] == "KEEP SAFE PLAN FOR SAM TAYLOR (SAMPLE)"
     assert "My Keep Safe" not in text and "what keeps me safe" not in text.lower()
     assert "as we agreed" not in text and "they agreed" not in text
-    assert "discussed with the treatment manager, following the information-sharing protocol" in flat
+    assert (
+        "discussed with the treatment manager, following the information-sharing protocol" in flat
+    )
     assert "Case reference DEMO1; Keep Safe review by Pat Officer" in flat
     # the client's words are quoted and attributed; judgements are the practitioner's
-    assert 'He said: “I think about sex more when I\'m bored and on my own.”' in flat
+    assert "He said: “I think about sex more when I'm bored and on my own.”" in flat
     assert "Concern level (practitioner's judgement): ▲ Some concern" in flat
     assert "what I noticed, how I felt" not in flat  # the provenance note is the practitioner's
 

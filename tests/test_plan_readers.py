@@ -207,7 +207,9 @@ def test_wellbeing_plan_reads_as_the_clients_words(demo: Context) -> None:
     )
     assert "20 October: Bank app." in flat and "2026-10-20" not in flat
     # the traffic light in the order Green, Amber, Red
-    green, amber, red = (txt.index(f"{s} {w}\n") for s, w in (("●", "Green"), ("▲", "Amber"), ("■", "Red")))
+    green, amber, red = (
+        txt.index(f"{s} {w}\n") for s, w in (("●", "Green"), ("▲", "Amber"), ("■", "Red"))
+    )
     assert green < amber < red
     assert REVIEW.year == 2027
 
