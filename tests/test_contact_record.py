@@ -100,7 +100,9 @@ def test_the_record_holds_what_the_case_system_needs(demo: Context) -> None:
     assert "- Breathing with timed prompts (all steps): Practised a breathing pattern" in text
     assert "Went through Emotional Collapse: what has changed;" in text
     assert "Risk:\n- Emotional Collapse: concern level: Clear concern." in text
-    assert '- Opened: Keep Safe review, step "Emotional Collapse: concern level"' in text
+    assert (
+        "- Opened: Keep Safe review: Emotional Collapse marked as a clear concern, opened" in text
+    )
     assert "Next appointment: Wednesday 25 November 2026 at 10:00." in text
     # what was done, never what was said: no answer of the session is in it
     assert "benefits letter" not in text and "Phone him on Friday" not in text
