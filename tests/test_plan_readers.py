@@ -244,3 +244,27 @@ def test_every_script_prints_or_is_refused_by_name() -> None:
     for fmt in ("txt", "md", "html"):
         out = render(Document(title="T", blocks=(Block(kind="text", text="ཀ " + words),)), fmt)
         assert isinstance(out, str) and "ཀ" in out and "걱정돼요" in out
+
+
+async def test_team_review_screen_shows_the_disclosure_in_full(disclosed: Context) -> None:
+    from screens.team_review import TeamReviewScreen
+    from tests.shell_fixtures import wait_for
+    from tui.app import WellbeingApp
+
+    app = WellbeingApp(disclosed, today=date.today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query("#clients"))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, TeamReviewScreen))
+        screen = app.screen
+
+        def detail() -> str:
+            return str(screen.query_one("#team-detail").render())
+
+        await wait_for(pilot, lambda: "Open;" in detail())
+        if "disclosure" not in detail():  # the disclosure is the newer of the two follow-ups
+            await pilot.press("down")
+        await wait_for(pilot, lambda: "disclosure" in detail())
+        flat = " ".join(detail().split())
+        assert f"He said: “{DISCLOSED}”" in flat
+        assert "Not reviewed yet: Enter to record." in flat
