@@ -268,3 +268,22 @@ async def test_team_review_screen_shows_the_disclosure_in_full(disclosed: Contex
         flat = " ".join(detail().split())
         assert f"He said: “{DISCLOSED}”" in flat
         assert "Not reviewed yet: Enter to record." in flat
+
+
+def test_a_reference_that_names_a_directory_entry_points_to_it(tmp_path: Path) -> None:
+    from exercises.models import Reference
+    from tui.services.plans import related_lines
+
+    ctx = Context(config=Config(), data_dir=tmp_path / "data")
+    lines = related_lines(
+        ctx,
+        [
+            Reference(text="Horizon: session 4"),
+            Reference(text="Case Manager Pack, pp. 65-69"),
+            Reference(text="Horizon: session 4"),
+        ],
+    )
+    assert lines == (
+        "Horizon: session 4 (in the directory: Horizon)",
+        "Case Manager Pack, pp. 65-69",
+    )
