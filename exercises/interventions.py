@@ -14,7 +14,7 @@ the person must agree to take part; `consent: false` means the requirement needs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -297,8 +297,14 @@ class Criteria(Frozen):
                 raise ValueError(f"programme id {item!r} must be lower-case words joined by '-'")
         return v
 
-    def describe(self) -> list[str]:
-        """The criteria in plain words, one line each (for the directory's detail view)."""
+    def describe(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """The criteria in plain words, one line each (for the directory's detail view).
+        `names` maps programme ids to their names, where the directory is at hand."""
+        names = names or {}
+
+        def programmes(ids: Iterable[str]) -> str:
+            return ", ".join(names.get(i) or i.replace("-", " ").title() for i in ids)
+
         levels = {"low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
 
         def words(values: Iterable[str], table: dict[str, str]) -> str:
@@ -311,7 +317,7 @@ class Criteria(Frozen):
         if self.age is not None:
             lines.append(f"Age {self.age.describe()}")
         if self.route:
-            lines.append("On " + " or ".join(ROUTES[r] for r in self.route))
+            lines.append("On " + ", or on ".join(ROUTES[r] for r in self.route))
         if self.need_any:
             lines.append(f"A need in: {words(self.need_any, NEED_AREAS).lower()}")
         if self.offence_types:
@@ -341,7 +347,7 @@ class Criteria(Frozen):
         if self.accredited_programme_suitable:
             lines.append("Not when recorded unsuitable for an accredited programme")
         if self.not_eligible_for:
-            lines.append(f"Not eligible for: {', '.join(self.not_eligible_for)}")
+            lines.append(f"Not eligible for: {programmes(self.not_eligible_for)}")
         if self.tsp_need:
             lines.append("The treatment-need threshold must be met")
         if self.maturity_need:
@@ -349,7 +355,7 @@ class Criteria(Frozen):
         if self.unpaid_work_hours is not None:
             lines.append(f"An order of {self.unpaid_work_hours.describe('hours')}")
         if self.completed_any:
-            lines.append(f"Completed one of: {', '.join(self.completed_any)}")
+            lines.append(f"Completed one of: {programmes(self.completed_any)}")
         flags = {
             "erg22_recommended": "ERG 22+ recommendation",
             "extremism_concern": "credible concern about extremism",

@@ -31,6 +31,7 @@ GOOD = {
     "needs_language": "Polish",
     "needs_accessibility": "large print",
     "offence_types": "ipv, violence",
+    "need_areas": "accommodation, family",
     "ogrs3": "62",
     "rsr": "3.5",
     "completed_programmes": "thinking-skills-programme",
@@ -97,6 +98,8 @@ async def test_the_form_shows_and_saves_every_fact(tmp_path: Path) -> None:
         assert value not in (None, "", []), name
     assert client.date_of_birth == date(1990, 3, 14)
     assert client.risk.offence_types == ["ipv", "violence"]
+    assert client.risk.need_areas == ["accommodation", "family"]
+    assert client.sentence == "post_sentence_supervision"
     assert client.needs.interpreter is True and client.unpaid_work_hours == 120
 
 

@@ -40,10 +40,10 @@ def test_the_guides_web_resources_and_what_to_do_offline() -> None:
     for site in SITES:
         assert site in step.body
     assert "print" in step.body and "internet" in step.guidance
-    about = exercise("treat-a-friend").step("about")
-    assert about is not None
+    closing = exercise("treat-a-friend").step("closing")
+    assert closing is not None
     for site in SITES:
-        assert site in about.guidance
+        assert site in closing.guidance
     assert "web based resources" in exercise("self-compassion-break").source
 
 
