@@ -12,6 +12,8 @@ from screens.directory import DirectoryScreen
 from screens.eligibility import EligibilityScreen, ReferralScreen
 from screens.profile_form import ProfileFormScreen
 from store.records import Client, Referral
+from tests.shell_fixtures import wait_for
+from tests.test_screen_snapshots import steady
 from tui.services.profile import apply_changes
 from tui.services.profile_fields import apply_profile_field
 
@@ -166,10 +168,16 @@ async def test_a_man_of_30_sees_no_tick_and_what_each_entry_needs() -> None:
         assert len(rows) == len(ITEMS)
         assert not any("✓" in row for row in rows)
         assert all("unknown" in row for row in rows), rows
-        for _ in range(3):
+        for index in range(3):
+            if index:
+                await pilot.press("down")
+
+            def shown(name: str = ITEMS[index].name) -> bool:
+                return str(screen.query_one("#criteria", Static).render()).startswith(name)
+
+            await wait_for(pilot, shown)
             detail = str(screen.query_one("#criteria", Static).render())
             assert "✓" not in detail and "Needs: " in detail
-            await pilot.press("down")
 
 
 async def test_missing_facts_are_asked_for_and_saved() -> None:
@@ -233,4 +241,8 @@ def test_snapshot_eligibility(snap_compare) -> None:
 
 
 def test_snapshot_referral_needs_reason(snap_compare) -> None:
-    assert snap_compare(EligibilityApp(), terminal_size=(80, 24), press=["r", "ctrl+s"])
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("r", "ctrl+s")
+        await steady(pilot)  # the reason box's cursor: its blink is timing
+
+    assert snap_compare(EligibilityApp(), terminal_size=(80, 24), run_before=run_before)

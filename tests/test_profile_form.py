@@ -15,6 +15,7 @@ from textual.worker import WorkerCancelled
 from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.records import Client
 from tests.conftest import ROOT, cli_env
+from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
@@ -170,5 +171,6 @@ def test_snapshot_profile_form(snap_compare, tmp_path: Path) -> None:
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await open_form(app, pilot)
+        await steady(pilot)  # a cursor's blink is timing, not what the form shows
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
