@@ -564,7 +564,7 @@ def _not_eligible_for(ids: tuple[str, ...], c: Check) -> CriterionResult:
     return CriterionResult(name, label, "met", reason)
 
 
-#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions and notes).
+#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions, notes, local).
 EVALUATORS: dict[str, Evaluator] = {
     "gender": _gender,
     "age": _age,
