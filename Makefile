@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 #: the app alone (`make run`); the test and check tools on top of it (`make test`)
 APP    := $(VENV)/.installed-app
 
-.PHONY: run test check bench bench-scale lint demo clean
+.PHONY: run test check soak bench bench-scale lint demo clean
 
 $(APP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ demo: $(APP)
 
 test: check
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# The sequences of `make test` for much longer: SOAK_SECONDS (600) of random casework and key
+# scripts, printing the steps and examples run and any failure's shrunk reproduction.
+soak: $(STAMP)
+	$(PY) tests/soak.py
 
 # The shape, checked by tools: layers (import-linter), types (mypy), lint and format (ruff).
 check: $(STAMP)

@@ -119,6 +119,14 @@ class RowRule(Frozen):
     when_value: str = ""
 
 
+class RowsFrom(Frozen):
+    """Where a table's first rows come from: one row per item of an earlier list step's answer,
+    the item written in `column` (Identify: each concern just listed starts a row)."""
+
+    step: str
+    column: str
+
+
 class Step(Frozen):
     """One step of an exercise."""
 
@@ -132,7 +140,8 @@ class Step(Frozen):
     #: guidance for the practitioner only: shown apart from the prompt, never read aloud.
     guidance: str = ""
     #: whose words the answer is: the client's, or the practitioner's judgement (a Keep Safe
-    #: concern level). Stored with the answer and shown as such.
+    #: concern level). Stored with the answer and shown as such. On a read step, whose text it
+    #: is: "practitioner" is guidance for the practitioner alone (never aloud).
     voice: Literal["client", "practitioner"] = "client"
     #: plan sections this answer feeds, as "PLAN.SECTION" (e.g. "wellbeing.traffic-light").
     feeds: tuple[str, ...] = ()
@@ -154,11 +163,15 @@ class Step(Frozen):
     # choice
     options: tuple[Option, ...] = ()
     multiple: bool = False
+    #: an earlier list step whose items are offered as options, before `options`
+    options_from: str = ""
     # list
     min_items: int = 0
     max_items: int = 20
     # table
     columns: tuple[Column, ...] = ()
+    #: the earlier list step whose items start the table's rows, and the column they go in
+    rows_from: RowsFrom | None = None
     max_rows: int = 50
     rules: tuple[RowRule, ...] = ()
     # scale
@@ -174,6 +187,11 @@ class Step(Frozen):
     @property
     def answerable(self) -> bool:
         return self.kind is not StepKind.READ
+
+    @property
+    def takes_from(self) -> str:
+        """The id of the earlier step this one takes its rows or options from ("" for none)."""
+        return self.rows_from.step if self.rows_from is not None else self.options_from
 
 
 class Reference(Frozen):

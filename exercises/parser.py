@@ -10,7 +10,7 @@ is, because the people who fix content files read line numbers, not tracebacks.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -35,9 +35,9 @@ STEP_INFO = "step"
 KIND_FIELDS: dict[StepKind, frozenset[str]] = {
     StepKind.READ: frozenset(),
     StepKind.TEXT: frozenset(),
-    StepKind.CHOICE: frozenset({"options", "multiple"}),
+    StepKind.CHOICE: frozenset({"options", "multiple", "options_from"}),
     StepKind.LIST: frozenset({"min_items", "max_items"}),
-    StepKind.TABLE: frozenset({"columns", "max_rows", "rules"}),
+    StepKind.TABLE: frozenset({"columns", "max_rows", "rules", "rows_from"}),
     StepKind.SCALE: frozenset({"scale_min", "scale_max", "low_label", "high_label"}),
     StepKind.TIMED: frozenset({"patterns", "cycles", "allow_custom"}),
 }
@@ -133,6 +133,13 @@ def _check_step(
             )
         if not step.body.strip():
             raise ContentError(path, line, f"{what}: a read step needs some text under its block")
+        if step.aloud and step.voice == "practitioner":
+            raise ContentError(
+                path,
+                at("voice"),
+                f"{what}: a read step for the practitioner alone (voice: practitioner) is never "
+                "read aloud; drop one of aloud and voice",
+            )
     for section in step.feeds:
         if not FEED.fullmatch(section):
             raise ContentError(
@@ -150,7 +157,7 @@ def _check_step(
             )
     if len(set(step.feeds)) != len(step.feeds):
         raise ContentError(path, at("feeds"), f"{what}: a plan section is named twice in feeds")
-    if step.kind is StepKind.CHOICE and len(step.options) < 2:
+    if step.kind is StepKind.CHOICE and len(step.options) < 2 and not step.options_from:
         raise ContentError(path, at("options"), f"{what}: a choice step needs at least 2 options")
     if step.kind is StepKind.LIST and step.min_items > step.max_items:
         raise ContentError(path, at("min_items"), f"{what}: min_items is more than max_items")
@@ -178,6 +185,42 @@ def _check_step(
                 raise ContentError(
                     path, at("patterns"), f"{what}: pattern '{pattern.id}' has no phases"
                 )
+
+
+def _check_taken_from(
+    step: Step, earlier: Sequence[Step], path: str, keys: dict[str, int], what: str
+) -> None:
+    """`rows_from` / `options_from` name an earlier list step of the same exercise (and, for
+    rows, a text column of this table)."""
+    key = "rows_from" if step.rows_from is not None else "options_from"
+    source_id = step.takes_from
+    if not source_id:
+        return
+    line = keys.get(key, step.line)
+    source = next((s for s in earlier if s.id == source_id), None)
+    if source is None:
+        raise ContentError(
+            path,
+            line,
+            f"{what}: {key} names '{source_id}', which is not an earlier step of this exercise",
+        )
+    if source.kind is not StepKind.LIST:
+        raise ContentError(
+            path,
+            line,
+            f"{what}: {key} names '{source_id}', a {source.kind.value} step; "
+            "it must be a list step (its items start the rows or options)",
+        )
+    if step.rows_from is not None:
+        column = next((c for c in step.columns if c.id == step.rows_from.column), None)
+        if column is None or column.type != "text":
+            known = ", ".join(c.id for c in step.columns if c.type == "text")
+            raise ContentError(
+                path,
+                line,
+                f"{what}: rows_from column '{step.rows_from.column}' is not a text column "
+                f"of this table (text columns: {known})",
+            )
 
 
 def _check_table(step: Step, path: str, at: Any, what: str) -> None:
@@ -227,8 +270,10 @@ def parse_step(
     body: str,
     path: str,
     sections: Collection[str] | None = None,
+    earlier: Sequence[Step] = (),
 ) -> Step:
-    """One step from its heading, its ```step block (first YAML line `block_line`) and prompt."""
+    """One step from its heading, its ```step block (first YAML line `block_line`) and prompt;
+    `earlier` are the steps before it (which `rows_from` and `options_from` may name)."""
     what = f"step '{title}'"
     data = load_yaml(block, path, first_line=block_line)
     if data is None:
@@ -281,6 +326,7 @@ def parse_step(
     data.update(title=title, body=body, line=heading_line)
     step: Step = validate_model(Step, data, path, heading_line, keys, what)
     _check_step(step, path, keys, what, sections)
+    _check_taken_from(step, earlier, path, keys, what)
     return step
 
 
@@ -350,7 +396,14 @@ def parse_body(
         assert fence.map is not None
         prompt = "\n".join(lines[fence.map[1] : end]).strip("\n")
         step = parse_step(
-            title, heading_line, fence.content, body_line + fence.map[0] + 1, prompt, path, sections
+            title,
+            heading_line,
+            fence.content,
+            body_line + fence.map[0] + 1,
+            prompt,
+            path,
+            sections,
+            earlier=steps,
         )
         if step.id in seen:
             raise ContentError(
@@ -393,7 +446,24 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
     refs = data.get("references")
     if isinstance(refs, list):
         data["references"] = [{"text": r} if isinstance(r, str) else r for r in refs]
+        for ref in data["references"]:
+            entry = ref.get("directory") if isinstance(ref, dict) else None
+            if entry is not None and (not isinstance(entry, str) or not SLUG.match(entry)):
+                raise ContentError(
+                    path,
+                    keys.get("references", 1),
+                    f"front matter: references: directory {entry!r} must be the id of a "
+                    "directory entry (a slug like 'horizon')",
+                )
     return data
+
+
+def _practitioners_to_read(step: Step) -> Step:
+    """In a practitioner-only exercise, a read step not read aloud is the practitioner's own text
+    unless its block says otherwise (`voice: client`)."""
+    if step.kind is StepKind.READ and not step.aloud and "voice" not in step.model_fields_set:
+        return step.model_copy(update={"voice": "practitioner"})
+    return step
 
 
 def parse_exercise(text: str, path: str, sections: Collection[str] | None = None) -> Exercise:
@@ -409,6 +479,8 @@ def parse_exercise(text: str, path: str, sections: Collection[str] | None = None
     keys = key_lines(front_text, 2)
     data = _front(meta, path, keys)
     steps = parse_body(body, body_line, path, sections)
+    if meta.get("practitioner_only") is True:
+        steps = [_practitioners_to_read(step) for step in steps]
     data.update(steps=steps, path=path)
     exercise: Exercise = validate_model(Exercise, data, path, 1, keys, "front matter")
     if len(set(exercise.modes)) != len(exercise.modes) or not exercise.modes:

@@ -19,6 +19,7 @@ an edit to the file, nothing more. Every problem is a `ContentError` at its line
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Literal
@@ -258,6 +259,12 @@ def template_path(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> 
 
 
 def load_plan_template(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> PlanTemplate:
-    """Read and parse the template for `kind` (see `template_path`)."""
+    """Read and parse the template for `kind` (see `template_path`). The file is read every time
+    (a pack may change); the same text is parsed once (every compile of a plan asks for it)."""
     path = template_path(kind, extra_dirs)
-    return parse_plan_template(read_source(path), str(path))
+    return _parsed(read_source(path), str(path))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, path: str) -> PlanTemplate:
+    return parse_plan_template(text, path)

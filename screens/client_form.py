@@ -18,7 +18,7 @@ from store.errors import StoreError
 from store.records import ProgrammeStage
 from tui.services.clients import add_client, validate_client_id
 from tui.services.context import Context
-from tui.services.dates import parse_day
+from tui.services.dates import FIELD_HINT, parse_day
 
 
 class ClientIdValidator(Validator):
@@ -79,7 +79,7 @@ class ClientFormScreen(ModalScreen[str | None]):
             yield Input(id="cid", validators=[ClientIdValidator()], max_length=32)
             yield Label("Name or initials")
             yield Input(id="name", validators=[NameValidator()])
-            yield Label("Date of birth (optional, YYYY-MM-DD)")
+            yield Label(f"Date of birth (optional, {FIELD_HINT})")
             yield Input(id="dob", validators=[DateValidator()], max_length=10)
             yield Label("Programme stage (optional)")
             yield Select(STAGES, id="stage", prompt="not set")

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.messages import ChooseScreen
 from screens.text import as_content
 from store.records import Answer, Client, FollowUp, Session, SessionStatus
 from tui.services.clients import OpenClient
@@ -165,11 +166,11 @@ class DashboardScreen(Screen[None]):
         # only the answers the traffic light and the trends read, not the whole history
         answers = self.oc.answers_for(level_steps(library) | trend_steps(library))
         self.query_one("#level", Static).update(
-            latest_level(library, answers) or "Traffic light: not recorded yet"
+            latest_level(library, answers, self.sessions) or "Traffic light: not recorded yet"
         )
         fu = self.query_one("#follow-ups", Static)
         if self.follow_ups:
-            lines = [f"⚑ {len(self.follow_ups)} open follow-up(s) - press c to close the oldest:"]
+            lines = [f"⚑ {len(self.follow_ups)} open follow-up(s) - press c to close one:"]
             for f in self.follow_ups[:3]:
                 lines.append(f"  ⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 60)}")
                 if f.reviews:  # the treatment manager's latest word on it
@@ -307,10 +308,26 @@ class DashboardScreen(Screen[None]):
         host(self).show_directory()
 
     def action_close_follow_up(self) -> None:
+        """Close a follow-up: the one open, or the one the practitioner picks from a list that
+        names each (never the oldest unasked)."""
         if not self.follow_ups:
             self.notify("No open follow-ups.", markup=False)
             return
-        host(self).close_follow_up(self.oc, self.follow_ups[0])
+        if len(self.follow_ups) == 1:
+            host(self).close_follow_up(self.oc, self.follow_ups[0])  # the form names it
+            return
+        by_id = {f.id: f for f in self.follow_ups}
+        choices = [
+            (f.id, f"⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 200)}") for f in self.follow_ups
+        ]
+
+        def chosen(follow_up_id: str | None) -> None:
+            if follow_up_id in by_id:
+                host(self).close_follow_up(self.oc, by_id[follow_up_id])
+
+        self.app.push_screen(
+            ChooseScreen(f"Which follow-up to close? ({len(choices)} open)", choices), chosen
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -6,7 +6,7 @@ The screen is given the interventions; it reads no files. Everything shown from 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -30,8 +30,9 @@ def _cycle(options: Sequence[str], current: str, step: int = 1) -> str:
     return options[(options.index(current) + step) % len(options)]
 
 
-def detail_text(item: Intervention) -> Text:
-    """The detail view of one intervention, as rich Text (no markup is parsed)."""
+def detail_text(item: Intervention, names: Mapping[str, str] | None = None) -> Text:
+    """The detail view of one intervention, as rich Text (no markup is parsed); `names` maps
+    the directory's ids to names, for the programmes a criterion names."""
     text = Text()
     title = one_line(item.name) + (f" ({one_line(item.short_name)})" if item.short_name else "")
     text.append(title + "\n", style="bold")
@@ -49,7 +50,7 @@ def detail_text(item: Intervention) -> Text:
     if item.delivery.notes:
         text.append(one_line(item.delivery.notes) + "\n")
     text.append("\nWho it is for\n", style="bold underline")
-    criteria = item.criteria.describe()
+    criteria = item.criteria.describe(names)
     for line in criteria or ["No conditions of its own in the brochure."]:
         text.append(f" • {one_line(line)}\n")
     for note in item.criteria.notes:
@@ -81,9 +82,13 @@ class DirectoryScreen(Screen[None]):
         self,
         interventions: Sequence[Intervention],
         problems: Sequence[ContentError] = (),
+        *,
+        selected: str = "",
     ) -> None:
         super().__init__()
         self.interventions = list(interventions)
+        #: an intervention to open at (by id): its detail shown, the cursor on it
+        self.selected = selected
         self.problems = list(problems)
         self.group_by = "section"
         self.gender = ""
@@ -109,6 +114,8 @@ class DirectoryScreen(Screen[None]):
         tree.show_root = False
         self.refresh_tree()
         tree.focus()
+        if self.selected:
+            self.select(self.selected)
         if self.problems:
             self.notify(
                 f"{len(self.problems)} directory file(s) have problems and are left out",
@@ -172,12 +179,24 @@ class DirectoryScreen(Screen[None]):
         else:
             self.show_detail(None)
 
+    def select(self, intervention_id: str) -> bool:
+        """Put the cursor on an intervention and show its detail; False when it is not listed."""
+        tree = self.query_one("#tree", Tree)
+        for group in tree.root.children:
+            for leaf in group.children:
+                if leaf.data is not None and leaf.data.id == intervention_id:
+                    tree.move_cursor(leaf)
+                    self.show_detail(leaf.data)
+                    return True
+        return False
+
     def show_detail(self, item: Intervention | None) -> None:
         detail = self.query_one("#detail", Static)
         if item is None:
             detail.update(Text("Nothing matches. Press x to clear the filters."))
         else:
-            detail.update(detail_text(item))
+            names = {i.id: i.name for i in self.interventions}
+            detail.update(detail_text(item, names))
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(Tree.NodeHighlighted, "#tree")

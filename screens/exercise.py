@@ -8,30 +8,41 @@ It dismisses with True when the last step is passed, False when the practitioner
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
 
+from exercises.interventions import Intervention
 from exercises.models import Exercise, Step
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen
-from screens.steps import StepEditor, editor_for
+from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
 from store.text import clean_line, clean_text
 from tui.services import sessions
-from tui.services.answers import follow_up_reason, is_blank, latest, proposes, summary
+from tui.services.answers import (
+    earlier_items,
+    follow_up_reason,
+    is_blank,
+    latest,
+    proposes,
+    summary,
+)
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
+from tui.services.references import related_programmes
 from tui.services.safe_text import one_line
 from tui.services.timing import Clock
 
@@ -113,9 +124,12 @@ class ExerciseScreen(Screen[bool]):
         saver: AutoSaver,
         practitioner: str,
         clock: Clock | None = None,
+        interventions: Sequence[Intervention] = (),
     ) -> None:
         super().__init__()
         self.exercise = exercise
+        #: the interventions directory, for the exercise's related programmes (its last step)
+        self.related = related_programmes(exercise.references, interventions)
         self.session = session
         self.oc = client
         self.saver = saver
@@ -141,12 +155,18 @@ class ExerciseScreen(Screen[bool]):
             yield Label("", id="exercise-progress", markup=False)
             yield Label("", id="save-state", markup=False)
         yield Static("", id="exercise-banner", markup=False)
-        yield Label("", id="step-title", markup=False)
-        yield Static("", id="step-guidance", markup=False)
-        with VerticalScroll(id="step-prompt-box"):
-            yield Markdown("", id="step-prompt", open_links=False)
-        yield Static("", id="step-hint", markup=False)
-        yield VerticalScroll(id="step-editor", can_focus=False)
+        yield Static("", id="step-title", markup=False)
+        # One scrolling body: the guidance, the prompt (the Read aloud box) and the editor take the
+        # height they need and scroll together, so no text is cut by a box of fixed height.
+        with VerticalScroll(id="step-body"):
+            yield Static("", id="step-guidance", markup=False)
+            with Vertical(id="step-prompt-box"):
+                yield Markdown("", id="step-prompt", open_links=False)
+            yield Static("", id="step-hint", markup=False)
+            yield Vertical(id="step-editor")
+            with Vertical(id="related"):
+                yield Static("", id="related-list", markup=False)
+                yield OptionList(id="related-open")
         yield Static("", id="exercise-notice", markup=False)
         yield KeyBar()
 
@@ -182,7 +202,7 @@ class ExerciseScreen(Screen[bool]):
                 self._values[answer.step_id] = answer.value
                 self._disclosures[answer.step_id] = answer.disclosure
         earlier = [a for a in found if a.session_id != self.session.id]
-        self._earlier = {step: a for (_, step), a in latest(earlier, self.oc.sessions()).items()}
+        self._earlier = {step: a for (_, step), a in latest(earlier).items()}
         self._open_follow_ups = {
             (f.exercise_id, f.step_id) for f in self.oc.follow_ups(open_only=True)
         }
@@ -212,20 +232,12 @@ class ExerciseScreen(Screen[bool]):
         step = self.step
         total = len(self.exercise.steps)
         self.query_one("#exercise-progress", Label).update(f"Step {self.index + 1} of {total}")
-        self.query_one("#step-title", Label).update(one_line(step.title))
+        self.query_one("#step-title", Static).update(one_line(step.title))
         aloud = self.phone and step.aloud
+        said = voice.banner(step, phone=self.phone, read_only=self.read_only)
         banner = self.query_one("#exercise-banner", Static)
-        if self.read_only:
-            banner.update("READ ONLY: this client is open elsewhere; answers are shown only.")
-        elif aloud:
-            banner.update("READ ALOUD: read the text below to the client.")
-        elif step.voice == "practitioner":
-            banner.update("YOUR JUDGEMENT: recorded as the practitioner's, not the client's words.")
-        elif self.phone:
-            banner.update("Phone session: type what the client says, in their words.")
-        else:
-            banner.update("")
-        banner.display = bool(self.read_only or self.phone or step.voice == "practitioner")
+        banner.update(said)
+        banner.display = bool(said)
         banner.set_class(aloud, "-aloud")
         prompt_box = self.query_one("#step-prompt-box")
         prompt_box.set_class(aloud, "-aloud")
@@ -235,19 +247,19 @@ class ExerciseScreen(Screen[bool]):
         guidance.update(f"For you, not to read aloud: {clean_line(step.guidance)}")
         guidance.display = bool(step.guidance.strip())
         await self.query_one("#step-prompt", Markdown).update(clean_text(step.body))
-        prompt_box.scroll_home(animate=False)
         earlier = self._earlier.get(step.id)
         hint = summary(step, earlier.value) if earlier is not None else ""
         hint_widget = self.query_one("#step-hint", Static)
         hint_widget.update(
-            one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}", 78)
+            one_line(f"Last time ({earlier.updated_at:%d %b %Y}): {hint}")
             if earlier is not None and hint
             else ""
         )
         hint_widget.display = bool(hint)
         self._tell("")
-        area = self.query_one("#step-editor", VerticalScroll)
+        area = self.query_one("#step-editor", Vertical)
         await area.remove_children()
+        before = {step_id: a.value for step_id, a in self._earlier.items()}
         editor = editor_for(
             step,
             self._values.get(step.id),
@@ -255,14 +267,54 @@ class ExerciseScreen(Screen[bool]):
             phone=self.phone,
             disclosure=self._disclosures.get(step.id, False),
             clock=self.clock,
+            earlier=earlier_items(step, self._values, before),
         )
         await area.mount(editor)
-        area.scroll_home(animate=False)
-        editor.focus_first()
+        body = self.query_one("#step-body", VerticalScroll)
+        body.scroll_home(animate=False, immediate=True)
+        self._show_related()
+        if not editor.focus_first():
+            body.focus()  # nothing to type in: the arrows scroll the text
         self._save_position(step.id)
         if self._disclosures.get(step.id):
             self._tell("This answer is marked as a disclosure.")
         self.refresh_bindings()
+
+    def _show_related(self) -> None:
+        """On the last step: the exercise's programme cross-references; those the directory holds
+        can be opened from here (Enter)."""
+        box = self.query_one("#related")
+        last = self.index == len(self.exercise.steps) - 1
+        box.display = bool(last and self.related)
+        if not box.display:
+            return
+        lines = ["Related programmes:"]
+        lines += [
+            f"• {r.text}" + (f" (in the directory: {one_line(r.entry.name)})" if r.entry else "")
+            for r in self.related
+        ]
+        self.query_one("#related-list", Static).update("\n".join(lines))
+        links = self.query_one("#related-open", OptionList)
+        links.clear_options()
+        seen: set[str] = set()
+        for r in self.related:
+            if r.entry is not None and r.entry.id not in seen:
+                seen.add(r.entry.id)
+                links.add_option(
+                    Option(
+                        Content(f"→ Open {one_line(r.entry.name)} in the directory (Enter)"),
+                        id=r.entry.id,
+                    )
+                )
+        links.display = bool(seen)
+        if seen:
+            links.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#related-open")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            host(self).show_directory(event.option.id)
 
     # -- navigation --
 

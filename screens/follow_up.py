@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens.text import as_content
 from store.records import FollowUp
-from tui.services.dates import parse_day
+from tui.services.dates import FIELD_HINT, parse_day
 
 NOTE_MAX = 1000
 
@@ -39,7 +39,7 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
             yield Static(
                 as_content(f"⚑ {self.follow_up.opened_at:%d %b %Y}: {self.follow_up.reason}")
             )
-            yield Label("Closed on (YYYY-MM-DD)")
+            yield Label(f"Closed on ({FIELD_HINT})")
             yield Input(self.today.isoformat(), id="closed-on", max_length=10)
             yield Label("What was done (e.g. discussed with the treatment manager on ...)")
             yield Input(id="note", max_length=NOTE_MAX)
@@ -47,9 +47,6 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close follow-up (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)

@@ -26,8 +26,6 @@ KEY_NAMES = {
     "ctrl+home": "ctrl+home",
     "ctrl+end": "ctrl+end",
 }
-# Always there, but not bindings of any screen.
-GENERAL = [("ctrl+p", "Command palette: find any action by name")]
 KEY_WIDTH = 18
 
 
@@ -86,7 +84,6 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         below = self._below()
         own, field, general = keys_of(below) if below is not None else ([], [], [])
-        general = [f"{k:<{KEY_WIDTH}} {what}" for k, what in GENERAL] + general
         with VerticalScroll(id="help-scroll", classes="help"):
             yield Static("Keys  (esc closes; ↑ ↓ scroll)", classes="help-title", markup=False)
             for heading, lines in (

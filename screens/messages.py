@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from screens.text import as_content
 
@@ -78,3 +79,30 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class ChooseScreen(ModalScreen[str | None]):
+    """Pick one of several named things (↑ ↓, Enter); dismisses with its key, or None (esc)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="messages.choose-cancel"),
+    ]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]):
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(as_content(self.title_text), classes="dialog-title")
+            yield OptionList(
+                *(Option(as_content(text), id=key) for key, text in self.choices),
+                id="choices",
+            )
+            yield Static("↑ ↓ choose · Enter: this one · esc: cancel", classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)

@@ -24,9 +24,10 @@ from textual.widgets import Input, Markdown, OptionList, RadioButton, RadioSet, 
 from textual.widgets.option_list import Option
 
 from screens.key_bar import KeyBar
+from screens.messages import ConfirmScreen
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
-from tui.services import oversight, plans
+from tui.services import outbox, oversight, plans
 from tui.services.clients import OpenClient
 from tui.services.dates import parse_day_or_none
 from tui.services.export import format_of
@@ -168,8 +169,16 @@ class ExportChoice:
     layout: str
 
 
+#: the default file name for a format and a layout
+NameFor = Callable[[str, str], str]
+
+
 class ExportDialog(ModalScreen[ExportChoice | None]):
-    """Format, layout (the client's recorded needs choose the first one offered) and file name."""
+    """Format, layout (the client's recorded needs choose the first one offered) and file name.
+
+    The name offered is the default one (`name_for`: it carries the kind, layout, version and
+    date) and follows the format and the layout as they are chosen, until the practitioner
+    edits it; then only its ending follows the format."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="plan-view.cancel-3"),
@@ -183,6 +192,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         *,
         layouts: bool = True,
         title: str = "Export the plan",
+        name_for: NameFor | None = None,
     ) -> None:
         super().__init__()
         self.suggested = suggested
@@ -190,6 +200,9 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.title_text = title
         self.plan_layout = layout if layout in LAYOUTS else "standard"
         self.fmt = format_of(suggested) or "pdf"
+        self.name_for = name_for
+        #: the name last offered: while the field still holds it, the offer follows the choices
+        self.offered = str(suggested)
 
     def compose(self) -> ComposeResult:
         order = list(FORMAT_WORDS)
@@ -215,9 +228,22 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 classes="plan-dialog-hint",
             )
 
+    def _offer(self) -> bool:
+        """Offer the default name for the format and layout chosen, if the field still holds
+        the last one offered; True when it did."""
+        field = self.query_one("#export-path", Input)
+        if self.name_for is None or field.value.strip() != self.offered:
+            return False
+        folder = Path(self.offered).parent
+        self.offered = field.value = str(folder / self.name_for(self.fmt, self.plan_layout))
+        field.cursor_position = len(field.value)
+        return True
+
     @on(RadioSet.Changed, "#export-format")
     def _format(self, event: RadioSet.Changed) -> None:
         self.fmt = event.pressed.name or "pdf"
+        if self._offer():
+            return
         field = self.query_one("#export-path", Input)
         path = Path(field.value.strip() or str(self.suggested))
         field.value = str(path.with_suffix("." + self.fmt))
@@ -226,6 +252,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     @on(RadioSet.Changed, "#export-layout")
     def _layout(self, event: RadioSet.Changed) -> None:
         self.plan_layout = event.pressed.name or "standard"
+        self._offer()
 
     def action_export(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
@@ -239,6 +266,14 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def replace_question(path: Path) -> str:
+    """What the app asks before it writes over a file: the file's name, and where it is."""
+    return (
+        f"A file named {one_line(path.name, 80)} is already in {one_line(path.parent, 80)}. "
+        "Replace it?"
+    )
 
 
 @dataclass(frozen=True)
@@ -657,21 +692,34 @@ class PlanScreen(Screen[None]):
         if self.plan is None:
             self.notify("The plan is still being compiled.", markup=False)
             return
-        name = plans.export_name(self.plan.client_id, self.kind, "pdf", self.today)
         layout = plans.layout_for(self.oc, self.kind)
+        plan = self.plan
+
+        def name_for(fmt: str, chosen: str) -> str:
+            return plans.plan_export_name(self.oc, plan, fmt, self.today, chosen)
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None and self.plan is not None:
                 self._export_worker(self.plan.with_review(self.review_on), choice)
 
-        self.app.push_screen(ExportDialog(self.export_dir / name, layout), chosen)
+        suggested = self.export_dir / name_for("pdf", layout)
+        self.app.push_screen(ExportDialog(suggested, layout, name_for=name_for), chosen)
 
     @work(thread=True, group="plan-export")
-    def _export_worker(self, plan: Plan, choice: ExportChoice) -> None:
+    def _export_worker(self, plan: Plan, choice: ExportChoice, force: bool = False) -> None:
         try:  # audited before anything leaves; refused inside the data dir but its exports/
             written = plans.export_plan(
-                self.oc, plan, choice.fmt, choice.path, printed_on=self.today, layout=choice.layout
+                self.oc,
+                plan,
+                choice.fmt,
+                choice.path,
+                printed_on=self.today,
+                layout=choice.layout,
+                force=force,
             )
+        except outbox.Exists as exc:  # never over a file without asking, naming it
+            self.app.call_from_thread(self._ask_replace, plan, choice, exc.path)
+            return
         except Exception as exc:  # AuditError, UserError: nothing is written unaudited
             self.app.call_from_thread(
                 self.notify, f"Not exported: {exc}", severity="error", markup=False
@@ -680,6 +728,15 @@ class PlanScreen(Screen[None]):
         self.app.call_from_thread(
             self.notify, f"Exported to {clean_line(str(written))}", markup=False
         )
+
+    def _ask_replace(self, plan: Plan, choice: ExportChoice, path: Path) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._export_worker(plan, choice, force=True)
+            else:
+                self.notify(f"Not exported: {one_line(path.name, 80)} is kept.", markup=False)
+
+        self.app.push_screen(ConfirmScreen(replace_question(path)), answered)
 
     # -- rewording ----------------------------------------------------------------------------
 

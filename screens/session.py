@@ -19,22 +19,31 @@ from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen, Saved
 from store.records import Session
 from tui.services import sessions
+from tui.services.answers import is_blank
 from tui.services.clients import OpenClient
 from tui.services.safe_text import one_line
 
 NOTES_MAX = 4000
+#: how often the elapsed time is looked at (it is shown in whole minutes)
+TIME_TICK_SECONDS = 5.0
 
 
-def progress(exercise: Exercise, answered: set[tuple[str, str]]) -> tuple[int, int]:
-    steps = exercise.answerable_steps
-    return sum((exercise.id, s.id) in answered for s in steps), len(steps)
+def progress_words(exercise: Exercise, answered: set[str]) -> str:
+    """ "✓ done", "7 of 12 steps" (counted as the exercise screen numbers its steps) or
+    "not started"."""
+    done, total = sessions.step_progress(exercise, answered)
+    if total and done == total:
+        return "✓ done"
+    return f"{done} of {total} steps" if done else "not started"
 
 
 class SessionScreen(Screen[None]):
     CSS_PATH = "session.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "run_selected", "Start/continue", id="session.run-selected"),
-        Binding("ctrl+e", "end_session", "End session", id="session.end-session"),
+        # priority: the notes box would otherwise take ctrl+e (line end), and the key shown in the
+        # footer would stop working there
+        Binding("ctrl+e", "end_session", "End session", priority=True, id="session.end-session"),
         Binding("ctrl+o", "focus_notes", "Notes", id="session.focus-notes"),
         Binding("escape", "back", "Back", id="session.back"),
     ]
@@ -44,10 +53,13 @@ class SessionScreen(Screen[None]):
         self.oc = client
         self.session = session
         self.library = library
+        #: rows of exercises done (the cursor moves off them)
+        self._done_rows: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static("", id="session-info", markup=False)
+        yield Static("", id="session-time", markup=False)
         yield DataTable(id="plan", cursor_type="row")
         yield Label("Session notes (saved as you type):")
         yield TextArea(self.session.notes, id="notes", soft_wrap=True, show_line_numbers=False)
@@ -61,6 +73,9 @@ class SessionScreen(Screen[None]):
         notes = self.query_one("#notes", TextArea)
         notes.read_only = self.oc.read_only
         self.refresh_data()
+        self._to_unfinished()
+        self.show_time()
+        self.set_interval(TIME_TICK_SECONDS, self.show_time, name="session-time")
         follow_holder(self, self.oc, self._holder_saved)
         table.focus()
 
@@ -76,6 +91,33 @@ class SessionScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         host(self).saver.flush()  # the last answer typed counts in the progress at once
         self.refresh_data()
+        self._to_unfinished()  # back from an exercise just finished: on to the next one
+
+    def _exercises(self) -> list[Exercise]:
+        return [e for e in (self.library.get(i) for i in self.session.planned) if e is not None]
+
+    def show_time(self) -> None:
+        """The session's planned length and the time it has taken so far (or took)."""
+        planned = sum(e.minutes for e in self._exercises())
+        text = sessions.time_words(self.session, planned, host(self).now())
+        label = self.query_one("#session-time", Static)
+        if text != getattr(self, "_time_text", None):
+            self._time_text = text
+            label.update(text)
+
+    def _to_unfinished(self) -> None:
+        """The cursor never stays on a finished exercise: it moves to the next one not done (after
+        it, then from the top); where every exercise is done it stays."""
+        table = self.query_one("#plan", DataTable)
+        if not table.row_count or table.cursor_row not in self._done_rows:
+            return
+        rows = range(table.row_count)
+        after = [r for r in rows if r > table.cursor_row] + [
+            r for r in rows if r < table.cursor_row
+        ]
+        target = next((r for r in after if r not in self._done_rows), None)
+        if target is not None:
+            table.move_cursor(row=target, animate=False)
 
     def refresh_data(self) -> None:
         s = self.session
@@ -85,10 +127,14 @@ class SessionScreen(Screen[None]):
         self.query_one("#session-info", Static).update(
             f"{s.status.value.replace('_', ' ')}{rar}{on_behalf}"
         )
-        answered = {(a.exercise_id, a.step_id) for a in self.oc.answers(s.id)}
+        answered: dict[str, set[str]] = {}
+        for a in self.oc.answers(s.id):
+            if not is_blank(a.value):
+                answered.setdefault(a.exercise_id, set()).add(a.step_id)
         table = self.query_one("#plan", DataTable)
         row = table.cursor_row
         table.clear()
+        self._done_rows = set()
         for i, exercise_id in enumerate(s.planned, 1):
             exercise = self.library.get(exercise_id)
             if exercise is None:
@@ -96,14 +142,9 @@ class SessionScreen(Screen[None]):
                     str(i), Text(f"{exercise_id} (no longer in the content)"), "-", key=exercise_id
                 )
                 continue
-            done, total = progress(exercise, answered)
-            state = (
-                "✓ done"
-                if total and done == total
-                else f"{done} of {total} steps"
-                if done
-                else "not started"
-            )
+            state = progress_words(exercise, answered.get(exercise_id, set()))
+            if state == "✓ done":
+                self._done_rows.add(i - 1)
             table.add_row(str(i), Text(one_line(exercise.title, 44)), Text(state), key=exercise_id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
@@ -160,8 +201,7 @@ class SessionScreen(Screen[None]):
             self.dismiss(None)
             return
         host(self).saver.flush()
-        planned = [e for e in (self.library.get(i) for i in self.session.planned) if e is not None]
-        left = sessions.unanswered(self.oc, self.session, planned)
+        left = sessions.unanswered(self.oc, self.session, self._exercises())
         if left:
 
             def confirmed(end: bool | None) -> None:
@@ -179,7 +219,7 @@ class SessionScreen(Screen[None]):
         self._end()
 
     def _end(self) -> None:
-        self.session = sessions.end_session(self.oc, self.session.id)
+        self.session = sessions.end_session(self.oc, self.session.id, at=host(self).now())
         self.notify("Session ended and saved.", markup=False)
         self.dismiss(None)
         host(self).show_contact_record(self.oc, self.session.id)  # for the case system

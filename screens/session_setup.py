@@ -76,7 +76,7 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
         return f"{e.title} ({step}, {e.minutes} min)"
 
     def on_mount(self) -> None:
-        self.query_one("#exercises").focus()
+        # focus starts at the top of the form (AUTO_FOCUS): how the session is held comes first
         self._show_order()
 
     @on(SelectionList.SelectedChanged, "#exercises")

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from screens.host import host
 from screens.key_bar import KeyBar
-from tui.services.dates import parse_day_or_none
+from tui.services.dates import FIELD_HINT, parse_day_or_none
 from tui.services.oversight import TeamFollowUp, record_review, review_words, team_follow_ups
 from tui.services.safe_text import one_line
 
@@ -44,8 +44,8 @@ class ReviewDialog(ModalScreen[dict[str, object] | None]):
                 classes="review-title",
                 markup=False,
             )
-            yield Label("Discussed on")
-            yield Input(self.today.isoformat(), id="on", max_length=10, select_on_focus=False)
+            yield Label(f"Discussed on ({FIELD_HINT})")
+            yield Input(self.today.isoformat(), id="on", max_length=10)
             yield Label("Decision")
             yield Input(id="decision", max_length=500)
             yield Label("Action")
@@ -54,9 +54,6 @@ class ReviewDialog(ModalScreen[dict[str, object] | None]):
             yield Input(id="shared", max_length=300)
             yield Static("", id="review-error", markup=False)
             yield Static("ctrl+s: record · Esc: cancel", classes="review-hint", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#decision", Input).focus()
 
     def action_save(self) -> None:
         on = parse_day_or_none(self.query_one("#on", Input).value)

@@ -19,9 +19,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercises.models import Exercise
-from screens.plan_view import ExportChoice, ExportDialog
+from screens.messages import ConfirmScreen
+from screens.plan_view import ExportChoice, ExportDialog, replace_question
 from store.text import clean_line
-from tui.services import plans
+from tui.services import outbox, plans
 from tui.services.context import Context
 from tui.services.safe_text import one_line
 
@@ -58,23 +59,33 @@ class WorksheetsScreen(ModalScreen[None]):
     @on(OptionList.OptionSelected, "#worksheet-exercises")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         exercise_id = event.option.id or ""
-        name = f"worksheet-{exercise_id}-{self.today.isoformat()}.pdf"
+
+        def name_for(fmt: str, _layout: str) -> str:
+            return outbox.worksheet_name(exercise_id, fmt, self.today)
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None:
                 self._write(exercise_id, choice)
 
         self.app.push_screen(
-            ExportDialog(self.export_dir / name, layouts=False, title="Print the worksheet"),
+            ExportDialog(
+                self.export_dir / name_for("pdf", ""),
+                layouts=False,
+                title="Print the worksheet",
+                name_for=name_for,
+            ),
             chosen,
         )
 
     @work(thread=True, group="worksheet")
-    def _write(self, exercise_id: str, choice: ExportChoice) -> None:
+    def _write(self, exercise_id: str, choice: ExportChoice, force: bool = False) -> None:
         try:
             written = plans.worksheet(
-                self.ctx, exercise_id, choice.fmt, choice.path, printed_on=self.today
+                self.ctx, exercise_id, choice.fmt, choice.path, printed_on=self.today, force=force
             )
+        except outbox.Exists as exc:  # never over a file without asking, naming it
+            self.app.call_from_thread(self._ask_replace, exercise_id, choice, exc.path)
+            return
         except Exception as exc:  # UserError and the file system: say it, never crash
             self.app.call_from_thread(
                 self.notify, f"Not written: {exc}", severity="error", markup=False
@@ -83,6 +94,15 @@ class WorksheetsScreen(ModalScreen[None]):
         self.app.call_from_thread(
             self.notify, f"Worksheet written to {clean_line(str(written))}", markup=False
         )
+
+    def _ask_replace(self, exercise_id: str, choice: ExportChoice, path: Path) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._write(exercise_id, choice, force=True)
+            else:
+                self.notify(f"Not written: {one_line(path.name, 80)} is kept.", markup=False)
+
+        self.app.push_screen(ConfirmScreen(replace_question(path)), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)

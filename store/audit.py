@@ -161,7 +161,7 @@ class AuditLog:
                     if torn:
                         prefix = b"\n"  # close a line a crash left unfinished; verify reports it
                 entry = self._entry(action, fields, ids, prev)
-                line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+                line = _dump(entry)
                 data = prefix + line + b"\n"
                 if os.write(fd, data) != len(data):
                     raise OSError(28, "short write (disk full?)")
@@ -195,7 +195,8 @@ class AuditLog:
         self, action: str = "deleted", ids: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """Replace the whole log by one entry recording the client's deletion, or transfer out
-        with when and to where (no content)."""
+        with when and to where (no content). A log that is already one tombstone (an erasure
+        stopped part way, run again) is kept as it is: it says what happened first."""
         if action not in ("deleted", "transferred out"):
             raise ValueError(f"not a tombstone action: {action!r}")
         removed, head = 0, GENESIS
@@ -205,12 +206,16 @@ class AuditLog:
             removed = len(lines)
             head = line_hash(lines[-1]) if lines else GENESIS
         except FileNotFoundError:
-            pass
+            lines = []
         except (OSError, StoreError) as exc:
             raise AuditError(
                 f"cannot read the audit log {self.path}: {getattr(exc, 'strerror', None) or exc}",
                 client_id=self.client_id,
             ) from None
+        if len(lines) == 1:
+            lone = _parse(lines[0])
+            if lone is not None and lone.get("tombstone") and lone.get("client") == self.client_id:
+                return lone
         entry = self._entry(
             action,
             [],
@@ -218,10 +223,34 @@ class AuditLog:
             GENESIS,
         )
         entry["tombstone"] = True
-        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        self.write_whole(_dump(entry) + b"\n")
+        return entry
+
+    def chained(
+        self,
+        action: str,
+        prev: str,
+        *,
+        ids: Mapping[str, str] | None = None,
+        like: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """One entry line (no newline) that follows the line hashed `prev`, not yet written: a
+        new `action` by this process, or `like`, an entry re-chained as it was (its time, user
+        and ids) without its tombstone mark."""
+        if like is not None:
+            entry = {k: v for k, v in like.items() if k not in ("prev", "tombstone")}
+            entry["prev"] = prev
+        else:
+            if action not in ACTIONS:
+                raise ValueError(f"unknown audit action {action!r}")
+            entry = self._entry(action, [], dict(ids or {}), prev)
+        return _dump(entry)
+
+    def write_whole(self, data: bytes) -> None:
+        """Replace the log by `data` in one atomic write (a tombstone, or a history joined)."""
         try:
             make_private_dir(self.dir)
-            atomic_write(self.path, line + b"\n")
+            atomic_write(self.path, data)
         except OSError as exc:
             raise AuditError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc}",
@@ -229,7 +258,6 @@ class AuditLog:
                 path=str(self.path),
             ) from None
         self._head = None
-        return entry
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -301,31 +329,46 @@ class AuditLog:
             return [Problem(0, f"there is no audit log for client {self.client_id}")]
         except (OSError, StoreError) as exc:
             return [Problem(0, f"cannot read {self.path}: {getattr(exc, 'strerror', None) or exc}")]
-        problems: list[Problem] = []
-        lines = data.split(b"\n")
-        if lines[-1] == b"":
-            lines.pop()
-        elif lines:
-            problems.append(Problem(len(lines), "incomplete line (a write was cut short)"))
-        hashes = [line_hash(raw) for raw in lines]
-        expected = GENESIS
-        for n, raw in enumerate(lines, 1):
-            problem = _check_entry(raw, n, self.client_id, expected, hashes)
-            if problem is not None:
-                problems.append(problem)
-            expected = hashes[n - 1]
-        if not lines:
-            problems.append(Problem(0, "the audit log is empty"))
-        elif recorded_head is not None and recorded_head not in hashes:
-            problems.append(
-                Problem(
-                    len(lines),
-                    "the client's file records a later change than the log holds: "
-                    "the end of the log was cut, or the log was rewritten",
-                )
+        return check_log(data, self.client_id, recorded_head)
+
+
+def check_log(data: bytes, client_id: str, recorded_head: str | None = None) -> list[Problem]:
+    """`AuditLog.verify` of a log's bytes (one read from a file, or one carried in a bundle)."""
+    problems: list[Problem] = []
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        problems.append(Problem(len(lines), "incomplete line (a write was cut short)"))
+    hashes = [line_hash(raw) for raw in lines]
+    expected = GENESIS
+    for n, raw in enumerate(lines, 1):
+        problem = _check_entry(raw, n, client_id, expected, hashes)
+        if problem is not None:
+            problems.append(problem)
+        expected = hashes[n - 1]
+    if not lines:
+        problems.append(Problem(0, "the audit log is empty"))
+    elif recorded_head is not None and recorded_head not in hashes:
+        problems.append(
+            Problem(
+                len(lines),
+                "the client's file records a later change than the log holds: "
+                "the end of the log was cut, or the log was rewritten",
             )
-        problems.sort(key=lambda p: p.line)
-        return problems
+        )
+    problems.sort(key=lambda p: p.line)
+    return problems
+
+
+def _dump(entry: Mapping[str, Any]) -> bytes:
+    """An entry as the one line the log holds (ASCII, compact)."""
+    return json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def parse_entry(raw: bytes) -> dict[str, Any] | None:
+    """One line as an entry, or None when it is not one."""
+    return _parse(raw)
 
 
 def _parse(raw: bytes) -> dict[str, Any] | None:

@@ -128,13 +128,20 @@ def fsync_dir(directory: Path) -> None:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, keep_backup: bool = False, mode: int | None = None
+    path: Path,
+    data: bytes,
+    *,
+    keep_backup: bool = False,
+    mode: int | None = None,
+    replace: bool = True,
 ) -> None:
     """Write `data` to `path` so that a crash leaves the old or the new bytes, never a mix.
 
     The temp file has a random name, is created exclusively and never through a symlink; the
     rename replaces whatever is at `path` (a symlink there is replaced, never followed). `mode`
-    defaults to the data dir's file mode (0600, or 0660 on a shared group dir).
+    defaults to the data dir's file mode (0600, or 0660 on a shared group dir). Without
+    `replace`, a file already at `path` (or a symlink) is never replaced: FileExistsError, and
+    nothing is written.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
@@ -154,11 +161,40 @@ def atomic_write(
             # rename(2) between two links of one file does nothing and keeps both names: it
             # happens when a kill fell between the two renames of the last save
             bak_tmp.unlink(missing_ok=True)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _put_new(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _put_new(tmp: Path, path: Path) -> None:
+    """Give the written `tmp` the name `path` only if nothing has that name (FileExistsError).
+
+    A hard link is made only when the name is free, in one step; where the file system has no
+    hard links (a FAT USB stick, some network shares) the name is first claimed by creating an
+    empty file exclusively, then replaced by the written one."""
+    try:
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EXDEV,
+            errno.ENOSYS,
+        ):
+            raise
+        claim = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        os.close(claim)
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
 
 
 def shred(path: Path) -> None:

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from store.facts import Fact
-from store.text import clean_line, clean_text
+from store.text import clean_line, clean_text, clean_value
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +23,18 @@ RecordT = TypeVar("RecordT", bound=BaseModel)
 
 NAME_MAX = 120
 NOTE_MAX = 4000
+
+
+def as_utc(value: datetime) -> datetime:
+    """A time as UTC: one written without a zone (by hand, or by an older tool) is taken as UTC,
+    so that every two times in a record compare (naive and aware ones never do)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+#: every time a record holds: aware, in UTC
+Stamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def now() -> datetime:
@@ -68,6 +80,15 @@ class ProgrammeStage(StrEnum):
     PRE_GROUP = "pre_group"
     GROUP = "group"
     POST_GROUP = "post_group"
+
+
+class Sentence(StrEnum):
+    """What the client is serving: the routes the brochure's interventions name."""
+
+    COMMUNITY_ORDER = "community_order"
+    SUSPENDED_SENTENCE_ORDER = "suspended_sentence_order"
+    LICENCE = "licence"
+    POST_SENTENCE_SUPERVISION = "post_sentence_supervision"
 
 
 class RiskLevel(StrEnum):
@@ -141,8 +162,9 @@ def _flag(label: str, yes: str, no: str, help: str = "") -> Fact:
 class RiskProfile(Record):
     """Facts the advisory eligibility check reads. Unknown is None, never a guess.
 
-    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` and
-    `completed_programmes` ids of the directory's programmes (checked where they are set, in
+    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES`, `need_areas` ids
+    from `exercises.interventions.CLIENT_NEEDS` and `completed_programmes` ids of the
+    directory's programmes (checked where they are set, in
     `tui.services.profile_fields`); a known list means anything not in it is absent.
     """
 
@@ -157,6 +179,15 @@ class RiskProfile(Record):
     sara: Annotated[
         Literal["low", "medium", "high"] | None,
         Fact("SARA level (partner violence)", "risk"),
+    ] = None
+    need_areas: Annotated[
+        list[str] | None,
+        Fact(
+            "Offending-related needs",
+            "risk",
+            vocabulary="need_areas",
+            help="as assessed, e.g. accommodation, family; a known list means the rest are not needs",
+        ),
     ] = None
     completed_programmes: Annotated[
         list[str] | None, Fact("Programmes completed", "risk", vocabulary="programmes")
@@ -238,9 +269,19 @@ class Client(Record):
     date_of_birth: Annotated[date | None, Fact("Date of birth", "identity", past=True)] = None
     gender: Annotated[Gender | None, Fact("Gender", "identity")] = None
     programme_stage: Annotated[ProgrammeStage | None, Fact("Programme stage", "order")] = None
+    sentence: Annotated[
+        Sentence | None,
+        Fact(
+            "Sentence or supervision",
+            "order",
+            help="community order, suspended sentence order, licence or post-sentence supervision",
+        ),
+    ] = None
     order_type: Annotated[
         str,
-        Fact("Order type", "order", help="e.g. community order, suspended sentence order, licence"),
+        Fact(
+            "Order details", "order", help="in your own words, e.g. the requirements the court set"
+        ),
     ] = ""
     rar_days: Annotated[
         int | None, Fact("RAR days on the order", "order"), Field(ge=0, le=1000)
@@ -266,7 +307,7 @@ class Client(Record):
             help="a restricted record is read-only and kept from deletion",
         ),
     ] = False
-    created_at: datetime = Field(default_factory=now)
+    created_at: Stamp = Field(default_factory=now)
 
     @field_validator("name")
     @classmethod
@@ -309,15 +350,22 @@ class Session(Record):
     status: SessionStatus = SessionStatus.PLANNED
     notes: str = ""
     rar_activity: bool = False
-    started_at: dt.datetime | None = None
-    ended_at: dt.datetime | None = None
+    started_at: Stamp | None = None
+    ended_at: Stamp | None = None
     #: the next appointment, when one was made in this session (for the contact record)
-    next_appointment: dt.datetime | None = None
+    next_appointment: Stamp | None = None
 
     @field_validator("notes")
     @classmethod
     def _clean_notes(cls, v: str) -> str:
         return clean_text(v)
+
+    @property
+    def order(self) -> dt.date:
+        """Sessions stand in order of their day; sort on this, stably, from the file's order, and
+        sessions on one day stand in the order they were made (never by a clock: see
+        `store.latest`)."""
+        return self.date
 
 
 #: how deep an answer may nest (a table is a list of rows of cells: 3); deeper is not ours
@@ -341,7 +389,7 @@ class Answer(Record):
     exercise_id: str
     step_id: str
     value: Any
-    updated_at: datetime = Field(default_factory=now)
+    updated_at: Stamp = Field(default_factory=now)
     recorded_by: str
     #: typed by the practitioner for the client (a phone or posted session): the client's words
     on_behalf: bool = False
@@ -354,7 +402,7 @@ class Answer(Record):
     def _shallow(cls, v: Any) -> Any:
         if not _depth_ok(v, VALUE_DEPTH):
             raise ValueError(f"an answer nested more than {VALUE_DEPTH} levels deep")
-        return v
+        return clean_value(v)
 
 
 class ManagerReview(Record):
@@ -367,7 +415,7 @@ class ManagerReview(Record):
     shared: bool = False
     shared_with: str = Field(default="", max_length=500)
     by: str
-    at: datetime = Field(default_factory=now)
+    at: Stamp = Field(default_factory=now)
 
     @field_validator("decision", "action", "shared_with", "by")
     @classmethod
@@ -377,7 +425,7 @@ class ManagerReview(Record):
 
 class FollowUp(Record):
     id: str = Field(default_factory=new_id)
-    opened_at: datetime = Field(default_factory=now)
+    opened_at: Stamp = Field(default_factory=now)
     reason: str
     exercise_id: str = ""
     step_id: str = ""
@@ -412,7 +460,7 @@ class PlanVersion(Record):
     id: str = Field(default_factory=new_id)
     kind: Literal["wellbeing", "keep-safe"]
     number: int = Field(ge=1)
-    saved_at: datetime = Field(default_factory=now)
+    saved_at: Stamp = Field(default_factory=now)
     saved_by: str
     markdown: str
     agreement: Agreement
@@ -420,7 +468,7 @@ class PlanVersion(Record):
     review_on: date | None = None
     #: a treatment manager's countersignature: the version can then only be superseded
     countersigned_by: str = ""
-    countersigned_at: datetime | None = None
+    countersigned_at: Stamp | None = None
     #: the compiled plan itself (as data), so a saved version exports in every format exactly
     #: as it was saved; None in versions saved before it was kept.
     content: dict[str, Any] | None = None
@@ -447,7 +495,7 @@ class PlanEdit(Record):
     original: str = Field(max_length=NOTE_MAX)
     wording: str = Field(min_length=1, max_length=NOTE_MAX)
     by: str
-    at: datetime = Field(default_factory=now)
+    at: Stamp = Field(default_factory=now)
 
     @field_validator("wording", "original")
     @classmethod
@@ -469,7 +517,7 @@ class Referral(Record):
     advice: str | None = Field(default=None, max_length=40)
     against_advice: bool = False
     reason: str = Field(default="", max_length=NOTE_MAX)
-    recorded_at: datetime = Field(default_factory=now)
+    recorded_at: Stamp = Field(default_factory=now)
     recorded_by: str = Field(min_length=1)
 
     @field_validator("reason")

@@ -154,10 +154,17 @@ class Register:
 
     def save(self) -> None:
         """Write the register back if anything changed (atomic; a failure leaves only a cache
-        behind, and the list is right without it). Problem entries are kept, and read again."""
+        behind, and the list is right without it). Problem entries are kept, and read again;
+        entries of clients whose file has gone since (erased meanwhile) are not."""
         if not self.changed:
             return
-        entries = {cid: self.current[cid] for cid in self.keys if cid in self.current}
+        clients_dir = os.fspath(layout.clients_dir(self.data_dir))
+        entries = {
+            cid: self.current[cid]
+            for cid in self.keys
+            # a client erased since this register was read is never written back (one stat each)
+            if cid in self.current and os.path.lexists(os.path.join(clients_dir, f"{cid}.json"))
+        }
         try:
             doc = {"kind": self.kind, "clients": entries}
             data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
@@ -167,3 +174,31 @@ class Register:
             self.changed = False
         except OSError:
             pass
+
+
+def forget(data_dir: Path, cid: str, *, codec: Codec | None = None) -> None:
+    """Take one client out of the register on disk: erasing a client does this before any of
+    its files go (and again after), so a kill at any point never leaves the name of a client
+    whose file is gone. A register that cannot be read or written is removed whole: it is only
+    a cache, rebuilt from the client files, and a name must not outlive its client in it."""
+    path = Path(data_dir) / layout.REGISTER
+    try:
+        blob = read_checked(path, max_bytes=REGISTER_MAX)
+        if codec is not None:
+            blob = codec.decode(blob, path=path)
+        doc = json.loads(blob)
+        clients = doc.get("clients") if isinstance(doc, dict) else None
+        if not isinstance(clients, dict):
+            raise ValueError("not a register")
+        if cid not in clients:
+            return
+        del clients[cid]
+        data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        if codec is not None:
+            data = codec.encode(data, path=path)
+        atomic_write(path, data)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, RecursionError, StoreError):
+        if path.exists() or path.is_symlink():
+            shred(path)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -27,9 +26,9 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
-from store import layout
+from store import layout, register
 from store.advice import remedy
-from store.audit import AuditError, AuditLog, Problem
+from store.audit import AuditError, AuditLog, Problem, check_log, line_hash, parse_entry
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import (
     CLIENT_FILE_MAX,
@@ -42,7 +41,8 @@ from store.files import (
     temp_files,
 )
 from store.ids import client_path, validate_client_id
-from store.permissions import check_private, make_private_dir, private_umask
+from store.latest import latest
+from store.permissions import check_private, private_umask
 from store.records import (
     Answer,
     Client,
@@ -51,7 +51,7 @@ from store.records import (
     Session,
 )
 from store.storage import AtomicJSONStorage, Codec, PlainCodec, decode_copy, forget_shared
-from store.text import clean_line, clean_text, clean_value
+from store.text import clean_line, clean_text
 
 R = TypeVar("R", bound=BaseModel)
 #: what a list shows of one client, taken from its open file (see `store.register`)
@@ -170,8 +170,10 @@ class Repository:
 
     def add_client(self, client: Client) -> Client:
         cid = validate_client_id(client.id)
-        client = client.model_copy(update={"id": cid})
+        client = Client.model_validate({**client.model_dump(), "id": cid})
         path = self.path(cid)
+        if path.exists() or path.is_symlink():  # said first: held or not, it is there already
+            raise StoreError(f"client {cid} already exists", client_id=cid)
         with self._lock(cid):
             if path.exists() or path.is_symlink():
                 raise StoreError(f"client {cid} already exists", client_id=cid)
@@ -289,16 +291,21 @@ class Repository:
         *,
         allow_restricted: bool = False,
         tombstone: tuple[str, dict[str, str]] = ("deleted", {}),
+        also: Iterable[Path] = (),
     ) -> list[Path]:
-        """Erase a client: profile file, .bak, temp files, corrupt copies, holder and lock.
+        """Erase a client: profile file, .bak, temp files, corrupt copies, holder and lock, its
+        register entry, and `also` (its exports).
 
-        The audit log is first reduced to one tombstone entry (it never held values), then every
-        file of the client is overwritten with zeros and removed. A restricted client is refused
-        unless `allow_restricted`. Returns the paths removed. Run again after a failure to finish.
-        """
+        In an order a kill -9 at any point leaves safe, and running it again finishes: the
+        register entry goes first (a list never names a client whose file is gone), then the
+        audit log is reduced to one tombstone entry (it never held values), then every other
+        file is overwritten with zeros and removed, the client's own file last (until then the
+        client is still listed, so a stopped erasure is seen and run again), then the register
+        entry again (in case a list put it back meanwhile). A restricted client is refused
+        unless `allow_restricted`. Returns the paths removed."""
         cid = validate_client_id(client_id)
-        files = self.client_files(cid)
-        if not files:
+        extra = [p for p in also if p.exists() or p.is_symlink()]
+        if not self.client_files(cid) and not extra:
             raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
         with self._lock(cid):
             if not allow_restricted and self.path(cid).exists():
@@ -312,14 +319,20 @@ class Repository:
                         f"({remedy(f'wellbeing client set {cid} restricted=no', 'lift it')})",
                         client_id=cid,
                     )
+            register.forget(self.data_dir, cid, codec=self.codec)
             self.audit_log(cid).tombstone(*tombstone)
             forget_shared(self.path(cid))  # no copy of an erased client stays in memory
+            own, lock_name = self.path(cid), f"{cid}.lock"
             removed = []
-            for path in self.client_files(cid):
-                if path.name == f"{cid}.lock":
+            for path in [*extra, *self.client_files(cid)]:
+                if path.name == lock_name or path == own:
                     continue
                 shred(path)
                 removed.append(path)
+            if own.exists() or own.is_symlink():
+                shred(own)
+                removed.append(own)
+            register.forget(self.data_dir, cid, codec=self.codec)
         lock_path = client_path(self.clients_dir, cid, ".lock")
         if lock_path.exists():
             lock_path.unlink(missing_ok=True)
@@ -331,8 +344,9 @@ class Repository:
 
     def transfer_payload(self, client_id: str, *, source: str) -> dict[str, Any]:
         """The whole record of a client, for a transfer bundle: the file's data and the audit
-        log byte for byte. Refused while anyone holds the client, or if its audit trail does not
-        verify (a bundle always carries a chain that verifies)."""
+        log byte for byte, ending with the entry that records this export (audited before a
+        byte leaves, as every export). Refused while anyone holds the client, or if its audit
+        trail does not verify (a bundle always carries a chain that verifies)."""
         cid = validate_client_id(client_id)
         with self._lock(cid):
             self._check_file(cid, self.path(cid))
@@ -349,6 +363,7 @@ class Repository:
                     f"({remedy(f'wellbeing audit {cid} --verify', 'check it')})",
                     client_id=cid,
                 )
+            log.append("exported", fields=["transfer bundle"])
             audit = log._read().decode("ascii")
             record = json.loads(json.dumps(doc))  # plain data, detached from the cache
         return {
@@ -360,14 +375,20 @@ class Repository:
         }
 
     def receive(self, payload: dict[str, Any]) -> None:
-        """Restore a transferred client whole: the audit log as it came, verified against the
-        head the record keeps, then the record (in this data dir's encryption), read back and
-        validated, then a "transferred in" entry. Refused if the client is already here;
-        on any failure nothing of it stays."""
+        """Restore a transferred client whole, in an order a kill -9 at any point leaves either
+        absent (and restorable by running it again) or whole.
+
+        The audit log is written first and whole: the bundle's history (verified against the
+        head its record keeps), then, for a client that left from here, the tombstone it left,
+        chained on (the history joined), then a "transferred in" entry. Then the record (in this
+        data dir's encryption), which makes the client present, read back and validated. A log
+        left by a run that stopped before the record is recognised and used as it is. Refused
+        if the client is already here, or if it was deleted here after the bundle was made (an
+        erasure is not undone by an older copy); on any failure nothing of it stays."""
         cid = validate_client_id(str(payload["client_id"]))
         path, log = self.path(cid), self.audit_log(cid)
         with self._lock(cid):
-            if path.exists() or path.is_symlink() or log.exists():
+            if path.exists() or path.is_symlink():
                 raise StoreError(
                     f"client {cid} is already in {self.data_dir}: nothing was restored",
                     client_id=cid,
@@ -375,15 +396,28 @@ class Repository:
             record: dict[str, Any] = payload["record"]
             head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
             try:
-                make_private_dir(log.dir)
-                atomic_write(log.path, str(payload["audit"]).encode("ascii"))
-                problems = log.verify(head if isinstance(head, str) else None)
-                if problems:
-                    raise StoreError(
-                        f"the bundle's audit trail for {cid} does not verify (line "
-                        f"{problems[0].line}: {problems[0].message}): nothing was restored",
-                        client_id=cid,
-                    )
+                incoming = str(payload["audit"]).encode("ascii")
+            except UnicodeEncodeError:
+                incoming = b""
+            problems = check_log(incoming, cid, head if isinstance(head, str) else None)
+            if problems:
+                raise StoreError(
+                    f"the bundle's audit trail for {cid} does not verify (line "
+                    f"{problems[0].line}: {problems[0].message}): nothing was restored",
+                    client_id=cid,
+                )
+            try:
+                here: bytes | None = log._read()
+            except FileNotFoundError:
+                here = None
+            except OSError as exc:
+                raise _save_error(cid, exc) from None
+            joined = self._joined_log(cid, payload, incoming, here)
+            last = joined.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+            record = {**record, AUDIT_HEAD: {"1": {"head": line_hash(last)}}}
+            try:
+                if joined != here:
+                    log.write_whole(joined)
                 storage = AtomicJSONStorage(path, codec=self.codec, client_id=cid)
                 storage.write(record)
                 check = ClientFile(self, cid, lock=None, holder=None)
@@ -392,21 +426,62 @@ class Repository:
                     check._records(table, model)
                 check._records(PLANS, PlanVersion)
                 check.answers()
-                log.append(
-                    "transferred in", ids={"from": clean_line(str(payload.get("from")))[:80]}
-                )
-                storage.put(AUDIT_HEAD, {"1": {"head": log.last_hash()}})
-            except (StoreError, OSError, UnicodeEncodeError, AttributeError, TypeError) as exc:
+                # a first backup, as a new client has: a file damaged before its next save can
+                # still be restored (the casework model found none after a transfer in)
+                atomic_write(backup_path(path), read_checked(path, max_bytes=CLIENT_FILE_MAX))
+            except (StoreError, OSError, AttributeError, TypeError) as exc:
                 forget_shared(path)
-                for leftover in (path, backup_path(path), log.path):
+                for leftover in (path, backup_path(path)):
                     if leftover.exists():
                         shred(leftover)
+                if here is None:
+                    log.path.unlink(missing_ok=True)
+                elif joined != here:
+                    log.write_whole(here)  # the tombstone as it was
                 if isinstance(exc, StoreError):
                     raise
                 raise StoreError(
                     f"the bundle for {cid} could not be restored ({exc}): nothing was restored",
                     client_id=cid,
                 ) from None
+
+    def _joined_log(
+        self, cid: str, payload: dict[str, Any], incoming: bytes, here: bytes | None
+    ) -> bytes:
+        """The whole log a received client will have (see `receive`), given the bundle's log
+        and what this data dir holds of the client's log (None: nothing)."""
+        log = self.audit_log(cid)
+        source = {"from": clean_line(str(payload.get("from")))[:80]}
+        lines = incoming.rstrip(b"\n").split(b"\n")
+        prev = line_hash(lines[-1])
+        if here is None:  # new here
+            return incoming + log.chained("transferred in", prev, ids=source) + b"\n"
+        local = here.rstrip(b"\n").split(b"\n") if here.strip() else []
+        rest = local[len(lines) :]
+        if (
+            local[: len(lines)] == lines
+            and 1 <= len(rest) <= 2
+            and not check_log(here, cid)
+            and (parse_entry(rest[-1]) or {}).get("action") == "transferred in"
+        ):
+            return here  # a run that stopped after the log and before the record: go on from it
+        lone = parse_entry(local[0]) if len(local) == 1 else None
+        if lone is None or not lone.get("tombstone") or lone.get("client") != cid:
+            raise StoreError(
+                f"client {cid} has an audit log in {self.data_dir} but no record "
+                f"({len(local)} entries): nothing was restored "
+                f"({remedy(f'wellbeing audit {cid}', 'see it')})",
+                client_id=cid,
+            )
+        if lone.get("action") == "deleted" and not _made_after(payload, lone):
+            raise StoreError(
+                f"client {cid} was deleted here on {str(lone.get('time'))[:10]}, after this "
+                "bundle was made: an erased record is not brought back from an older copy",
+                client_id=cid,
+            )
+        left = log.chained(str(lone.get("action")), prev, like=lone)
+        back = log.chained("transferred in", line_hash(left), ids=source)
+        return incoming + left + b"\n" + back + b"\n"
 
     def copies(self, client_id: str) -> list[Copy]:
         """Every other copy of a client's record the store keeps: the `.bak` and each corrupt
@@ -526,9 +601,14 @@ def _is_doc(doc: Any) -> bool:
     return isinstance(doc, dict)
 
 
-#: '2026-03-12T09:30:00Z', what pydantic writes for a UTC time to the second: strings of this
-#: one form sort as the times they name (with fractions or offsets they would not).
-_CANONICAL_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+def _made_after(payload: dict[str, Any], entry: dict[str, Any]) -> bool:
+    """Whether the bundle was made after the time of `entry` (False when either is unreadable)."""
+    try:
+        made = datetime.fromisoformat(str(payload.get("made_at")))
+        then = datetime.fromisoformat(str(entry.get("time")))
+        return made > then
+    except (ValueError, TypeError):
+        return False
 
 
 def _save_error(cid: str, exc: OSError) -> StoreError:
@@ -800,9 +880,7 @@ class ClientFile:
             )
 
     def sessions(self) -> list[Session]:
-        return sorted(
-            self._records(SESSIONS, Session), key=lambda s: (s.date, s.started_at or s.date)
-        )
+        return sorted(self._records(SESSIONS, Session), key=lambda s: s.order)
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
@@ -840,57 +918,20 @@ class ClientFile:
 
         return list(self._storage.derived("answers_for", wanted, build))
 
-    def latest_answers(self, *, by_session_date: bool = False) -> dict[tuple[str, str], Answer]:
-        """The latest answer to each (exercise, step) across all sessions, by time saved (then,
-        with `by_session_date`, by the date of its session, as plans rank them); on a tie the
-        later one in the file.
+    def latest_answers(self) -> dict[tuple[str, str], Answer]:
+        """The current answer to each (exercise, step): the last saved, the rule of
+        `store.latest` (answers are kept in save order). Chosen on the raw records, so only the
+        winners are validated."""
+        return dict(self._storage.derived("latest", None, self._latest_of))
 
-        Winners are chosen on the raw ISO strings where they compare as the times do (every
-        one in the canonical UTC form pydantic writes); otherwise on validated answers.
-        """
-        return dict(
-            self._storage.derived(
-                "latest", by_session_date, lambda data: self._latest_of(data, by_session_date)
-            )
-        )
-
-    def _latest_of(
-        self, data: dict[str, Any] | None, by_session_date: bool
-    ) -> dict[tuple[str, str], Answer]:
-        raw = list((data or {}).get(ANSWERS, {}).items())
-        dates: dict[Any, str] = {}
-        if by_session_date:
-            dates = {s.id: s.date.isoformat() for s in self._records(SESSIONS, Session)}
-        winners: dict[Any, tuple[Any, str, dict[str, Any]]] = {}
-        fast = True  # every stamp canonical and every record well-formed
-        canonical = _CANONICAL_UTC.fullmatch
-        for doc_id, d in raw:
+    def _latest_of(self, data: dict[str, Any] | None) -> dict[tuple[str, str], Answer]:
+        winners: dict[tuple[Any, Any], tuple[Any, dict[str, Any]]] = {}
+        for doc_id, d in (data or {}).get(ANSWERS, {}).items():
             try:
-                stamp = d["updated_at"]
-                if not canonical(stamp):
-                    fast = False
-                    break
-                key = (d["exercise_id"], d["step_id"])
-                rank = (stamp, dates.get(d.get("session_id"), "")) if dates else stamp
-                old = winners.get(key)
+                winners[(d["exercise_id"], d["step_id"])] = (doc_id, d)
             except (TypeError, KeyError):  # not a record, or unhashable: validation says why
-                fast = False
-                break
-            if old is None or rank >= old[0]:
-                winners[key] = (rank, doc_id, d)
-        if fast:
-            chosen = self._answers_of((doc_id, d) for _, doc_id, d in winners.values())
-            latest = {(a.exercise_id, a.step_id): a for a in chosen}
-        else:
-            ranked: dict[tuple[str, str], tuple[Any, Answer]] = {}
-            for a in self._answers_of(raw):
-                key = (a.exercise_id, a.step_id)
-                rank = (a.updated_at, dates.get(a.session_id, ""))
-                held = ranked.get(key)
-                if held is None or rank >= held[0]:
-                    ranked[key] = (rank, a)
-            latest = {k: a for k, (_, a) in ranked.items()}
-        return latest
+                return latest(self.answers())
+        return latest(self._answers_of(winners.values()))
 
     def follow_ups(self) -> list[FollowUp]:
         return sorted(self._records(FOLLOW_UPS, FollowUp), key=lambda f: f.opened_at)
@@ -965,14 +1006,21 @@ class ClientFile:
         """TinyDB's upsert by equal `keys`, with the matching ids looked up in a cached index
         instead of a query over every document (22,000 answers take a query ~0.1 s). The audit
         chain's `head` (the entry just written for this change) is recorded in the same write."""
-        doc = record.model_dump(mode="json")
+        # validated again whatever built it (a `model_copy(update=...)` skips the validators):
+        # every cleaning rule of the record runs on every write
+        doc = type(record).model_validate(record.model_dump()).model_dump(mode="json")
         key = tuple(doc[k] for k in keys)
         index = self._key_index(table, tuple(keys))
         storage = self._storage
         chain = {AUDIT_HEAD: {"1": {"head": head}}}
         try:
             found = index.get(key)
-            if found:
+            if found and table == ANSWERS:
+                # a changed answer moves to the end: the table stays in save order, which
+                # decides the current answer (`store.latest`), never the clock
+                new_id = storage.put(table, new=doc, also=chain, drop=[str(i) for i in found])
+                index[key] = [int(new_id)]  # type: ignore[arg-type]
+            elif found:
                 # TinyDB's update merges into the record; a new record is built instead (the
                 # cached one is shared and never changed in place)
                 _, data = storage.snapshot()
@@ -1043,7 +1091,7 @@ class ClientFile:
 
     def save_answer(self, answer: Answer) -> Answer:
         """Upsert by (session, exercise, step); strings inside the value are cleaned first."""
-        answer = answer.model_copy(update={"value": clean_value(answer.value)})
+        answer = Answer.model_validate(answer.model_dump())  # cleaned (the record's validators)
         ids = {"session": answer.session_id, "exercise": answer.exercise_id}
         self._upsert(
             ANSWERS,

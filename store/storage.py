@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -352,13 +352,15 @@ class AtomicJSONStorage(Storage):
         docs: dict[str, dict[str, Any]] | None = None,
         new: dict[str, Any] | None = None,
         also: dict[str, dict[str, dict[str, Any]]] | None = None,
+        drop: Iterable[str] = (),
     ) -> str | None:
         """Replace the records `docs` (doc id -> whole record) of `table` and add `new` (under the
         next free id, as TinyDB numbers them, which is returned), writing the file once; `also`
         replaces records of other tables in that same write (the audit chain's head goes with
         every change this way).
 
-        Records are replaced, never changed in place, so nothing cached needs copying.
+        Records are replaced, never changed in place, so nothing cached needs copying. `drop`
+        removes records of `table` in the same write (with `new`, a record moves to the end).
         """
         entry = self._entry
         with entry.write_lock:
@@ -373,10 +375,14 @@ class AtomicJSONStorage(Storage):
                 new_id = None
                 if new is not None:
                     next_id = entry.next_ids.get(table)
-                    if next_id is None:
+                    if next_id is None:  # numbered before any is dropped: ids are never reused
                         next_id = max((int(i) for i in table_docs if i.isdigit()), default=0) + 1
                     new_id = str(next_id)
-                    table_docs[new_id] = dict(new)
+                for doc_id in drop:
+                    table_docs.pop(str(doc_id), None)
+                    changed.add(str(doc_id))
+                if new_id is not None:
+                    table_docs[new_id] = dict(new or {})
                     changed.add(new_id)
                 doc[table] = table_docs
                 changes = {table: changed}
@@ -520,7 +526,10 @@ def _encode_changes(
             if ids:
                 table_frags = dict(table_frags)
                 for doc_id in ids:
-                    table_frags[doc_id] = f"{_dumps(doc_id)}:{_dumps(table[doc_id])}".encode()
+                    if doc_id in table:
+                        table_frags[doc_id] = f"{_dumps(doc_id)}:{_dumps(table[doc_id])}".encode()
+                    else:  # dropped
+                        table_frags.pop(doc_id, None)
         frags[name] = table_frags
         # bytes.join releases the GIL while it copies more than a megabyte
         parts.append(

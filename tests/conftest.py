@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +10,9 @@ import pytest
 
 from store.records import Client
 from store.repository import Repository
+from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "cli_env"]
 
 
 @pytest.fixture(autouse=True)
@@ -44,32 +45,29 @@ def client(repo: Repository) -> Client:
     return repo.add_client(Client(id="X123", name="Alex B"))
 
 
-def cli_env(**extra: str) -> dict[str, str]:
-    """Environment for running `python -m tui` in a subprocess from the tests."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(extra)
-    return env
-
-
 @pytest.fixture
 def cli(data_dir: Path):  # noqa: ANN201 - returns a runner
-    import subprocess
-    import sys
+    """`wellbeing --data-dir DATA ARGS`, run in this process (see `tests.cli_runner`)."""
 
     def run(
         *args: str, input: str | None = None, env: dict[str, str] | None = None, data: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "tui", *(("--data-dir", str(data_dir)) if data else ()), *args]
-        return subprocess.run(
-            cmd,
-            capture_output=True,
-            text=True,
-            input=input,
-            env=env or cli_env(),
-            timeout=60,
-            cwd=ROOT,
+        return run_cli(
+            *(("--data-dir", str(data_dir)) if data else ()), *args, input=input, env=env
         )
+
+    return run
+
+
+@pytest.fixture
+def cli_process(data_dir: Path):  # noqa: ANN201 - returns a runner
+    """The same as `cli`, as a real `python -m tui` process (the entry point, locale, signals)."""
+
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, data: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        argv = (*(("--data-dir", str(data_dir)) if data else ()), *args)
+        return run_cli_process(*argv, input=input, env=env)
 
     return run
 

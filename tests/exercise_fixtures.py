@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from exercises.interventions import Intervention
 from exercises.models import (
     Column,
     Exercise,
@@ -207,8 +209,10 @@ class ExerciseApp(GatedApp):
         *,
         clock: Clock | None = None,
         delay: float = 0.05,
+        interventions: Sequence[Intervention] = (),
     ) -> None:
         super().__init__()
+        self.interventions = interventions
         self.exercise = exercise
         self.session = session
         self.client_file = client_file
@@ -219,7 +223,13 @@ class ExerciseApp(GatedApp):
     def on_mount(self) -> None:
         self.push_screen(
             ExerciseScreen(
-                self.exercise, self.session, self.client_file, self.saver, "pat", clock=self.clock
+                self.exercise,
+                self.session,
+                self.client_file,
+                self.saver,
+                "pat",
+                clock=self.clock,
+                interventions=self.interventions,
             ),
             self._done,
         )

@@ -13,12 +13,15 @@ from tui.services.config import Config
 from tui.services.context import Context
 
 TODAY = date(2026, 11, 25)
+#: the wall clock of the apps built here (session times): fixed, so no screen shows the real time
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 def make_app(data_dir: Path, **kwargs: object) -> WellbeingApp:
     ctx = Context(
         config=Config(practitioner_name="Pat Practitioner", privacy_check=False), data_dir=data_dir
     )
+    kwargs.setdefault("now", lambda: NOW)
     return WellbeingApp(ctx, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
 
 

@@ -44,7 +44,8 @@ async def test_start_a_session_then_resume_it(data_dir: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
         await pilot.press("n")
         await pilot.pause()
-        await pilot.press("space", "down", "down", "space", "ctrl+s")
+        # focus starts at the top (the mode); two tabs reach the exercises
+        await pilot.press("tab", "tab", "space", "down", "down", "space", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         session = app.screen.session

@@ -62,7 +62,8 @@ async def test_closing_a_follow_up_needs_a_note(tmp_path: Path) -> None:
         assert "a note saying what was done is needed" in str(
             app.screen.query_one("#close-error").render()
         )
-        await pilot.press(*"Discussed with TM", "ctrl+s")
+        # the form starts at its top (the date, today's already); tab to the note
+        await pilot.press("tab", *"Discussed with TM", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         assert "No open follow-ups." in str(app.screen.query_one("#follow-ups").render())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,14 +41,7 @@ def run(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
         "WELLBEING_CONFIG": str(tmp / "none.toml"),
         "WELLBEING_STATE_DIR": str(tmp / "state"),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli(*args, env=env)
 
 
 def test_shipped_content_is_clean(tmp_path: Path) -> None:

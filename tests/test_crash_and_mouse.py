@@ -40,10 +40,7 @@ sys.exit(app.return_code or 0)
 """
 
 
-def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    state = tmp_path / "state"
+def _crash(tmp_path: Path, state: Path) -> str:
     script = tmp_path / "crashing_app.py"
     script.write_text(CRASHING_APP, "utf-8")
     app = PtyApp(
@@ -56,16 +53,37 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
         app.read(0.5)
     finally:
         app.close()
-    screen = app.output.decode("utf-8", "replace")
     assert app.proc.returncode == 1
+    return app.output.decode("utf-8", "replace")
+
+
+def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    screen = _crash(tmp_path, state)
     assert "stopped after an unexpected error (RuntimeError)" in screen
     assert "Traceback" not in screen and "my secret disclosure" not in screen
     log = state / "wellbeing.log"
+    squeezed = "".join(screen.split())  # the terminal wraps the line where it likes
+    assert f"Detailsforsupportarein{log}" in squeezed
     text = log.read_text("utf-8")
     assert "Traceback" in text and "RuntimeError: boom 20" in text
     assert "my secret disclosure" not in text  # no local variables
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+
+
+def test_the_crash_message_names_a_log_only_when_one_was_written(tmp_path: Path) -> None:
+    """A state dir open to others holds no log (it could be read by anyone): the message must
+    not send support to a file that is not there."""
+    state = tmp_path / "state"
+    state.mkdir()
+    state.chmod(0o755)
+    screen = "".join(_crash(tmp_path, state).split())  # the terminal wraps where it likes
+    assert "stoppedafteranunexpectederror(RuntimeError)" in screen
+    assert "Detailsforsupport" not in screen
+    assert "Nologwaswritten" in screen and str(state) in screen
+    assert not (state / "wellbeing.log").exists()
+    assert "Traceback" not in screen
 
 
 MOUSE_ON = b"\x1b[?1000h"

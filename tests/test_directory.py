@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from exercises.interventions import (
     parse_intervention,
     shipped_dir,
 )
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,14 +191,7 @@ def test_models_are_frozen(loaded) -> None:
 
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WELLBEING_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli(*args, env=env)
 
 
 def test_directory_json_command(tmp_path: Path) -> None:
@@ -241,3 +234,24 @@ def test_eligibility_command(tmp_path: Path) -> None:
         assert note in text.stdout
     missing = _run("eligibility", "NOPE1", data_dir=tmp_path)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+
+
+def test_eligibility_for_a_man_of_30_with_nothing_else_recorded(tmp_path: Path) -> None:
+    """No tick anywhere, and every entry says which facts it needs."""
+    assert _run("client", "add", "M30", "--name", "Test", data_dir=tmp_path).returncode == 0
+    done = _run(
+        "client", "set", "M30", "gender=male", "date_of_birth=1994-01-15", data_dir=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    result = _run("eligibility", "M30", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "✓" not in result.stdout
+    blocks = result.stdout.split("\n\n")[1:]
+    assert len(blocks) == len(EXPECTED)
+    for block in blocks:
+        heading = block.splitlines()[0]
+        assert " facts unknown" in heading or " fact unknown" in heading, heading
+        assert "\n    Needs: " in block, heading
+    report = json.loads(_run("eligibility", "M30", "--json", data_dir=tmp_path).stdout)
+    assert {i["verdict"] for i in report["interventions"]} <= {"not_suitable", "needs_information"}
+    assert all(i["missing"] for i in report["interventions"])

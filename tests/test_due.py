@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from screens.due import DueScreen
 from store.records import Client, FollowUp, PlanVersion, Session, SessionStatus
 from store.repository import Repository
+from tests.cli_runner import run_cli
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp
@@ -163,25 +162,12 @@ def test_due_does_not_open_unchanged_files(ctx: Context, monkeypatch: pytest.Mon
 
 
 def test_due_cli_json(ctx: Context) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-m", "tui", "due", "--json", "--data-dir", str(ctx.data_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
+    out = run_cli("due", "--json", "--data-dir", str(ctx.data_dir))
+    assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert {r["reason"] for r in rows} == {"follow-up", "review", "rar", "not-seen", "problem"}
-    plain = subprocess.run(
-        [sys.executable, "-m", "tui", "due", "--data-dir", str(ctx.data_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
+    plain = run_cli("due", "--data-dir", str(ctx.data_dir))
+    assert plain.returncode == 0, plain.stderr
     assert "Follow-up open" in plain.stdout and "RAR at risk" in plain.stdout
 
 

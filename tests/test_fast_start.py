@@ -146,11 +146,47 @@ def test_a_failed_pdf_child_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None
     from tui.services.export import Document, pdf_child
 
     monkeypatch.setattr(pdf_child.sys, "executable", "/bin/false")
-    with pytest.raises(RuntimeError) as caught:
+    with pytest.raises(UserError) as caught:
         pdf_child.pdf_in_child(Document(title="Plan"))
     assert str(caught.value).startswith("the PDF could not be made") and "\n" not in str(
         caught.value
     )
+
+
+def _fake_child(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "child.sh"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o700)
+    return str(script)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("kill -9 $$", "the PDF maker was stopped (SIGKILL)"),
+        ("echo 'MemoryError' >&2; exit 1", "the PDF could not be made: MemoryError"),
+        ("exec sleep 600", "it took over 1 s and was stopped"),
+    ],
+    ids=["killed", "failed", "hung"],
+)
+def test_a_failed_killed_or_hung_pdf_child_is_one_line_from_the_command_line(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, cli, body: str, says: str
+) -> None:
+    """The command line gives one line and exit 1, never a traceback: a killed child at once, a
+    hung one once TIMEOUT_SECONDS has passed (1 s here; it is killed, not left running)."""
+    from tui.services.export import pdf_child
+
+    repo = Repository(data_dir)
+    repo.ensure()
+    repo.add_client(Client(id="P1", name="Pat"))
+    monkeypatch.setattr(pdf_child.sys, "executable", _fake_child(tmp_path, body))
+    monkeypatch.setattr(pdf_child, "TIMEOUT_SECONDS", 1)
+    out = tmp_path / "plan.pdf"
+    done = cli("plan", "P1", "--kind", "wellbeing", "--format", "pdf", "-o", str(out))
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert says in done.stderr
+    assert not out.exists()
 
 
 # -- the screens (Pilot) ----------------------------------------------------------------------

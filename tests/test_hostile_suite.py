@@ -153,7 +153,8 @@ def plan_with(cf: ClientFile, text: str) -> tuple[str, Any]:
         )
     )
     with cf.repo.read(CLIENT.id) as fresh:
-        stored = fresh.latest_answers()[("treat-a-friend", "friend")].value
+        (answer,) = [a for a in fresh.answers(S2.id, "treat-a-friend") if a.step_id == "friend"]
+        stored = answer.value
         plan = compile_plan(
             "wellbeing",
             load_plan_template("wellbeing"),

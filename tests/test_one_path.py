@@ -98,7 +98,10 @@ def test_an_export_replaces_a_symlink_never_writes_through_it(
     link.symlink_to(victim)
     # the old writer's fixed temp name, planted as a symlink: it must not be followed either
     (out / ".plan.md.tmp").symlink_to(victim)
-    result = cli("plan", "X1", "--kind", "wellbeing", "-o", str(link))
+    refused = cli("plan", "X1", "--kind", "wellbeing", "-o", str(link))  # something is there
+    assert refused.returncode == 1 and "exists: not replaced" in refused.stderr
+    assert link.is_symlink() and victim.read_text() == "keep me"
+    result = cli("plan", "X1", "--kind", "wellbeing", "-o", str(link), "--force")
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "keep me"
     assert not link.is_symlink() and NAME in link.read_text()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from screens.team_review import ReviewDialog, TeamReviewScreen
 from store.errors import StoreError
 from store.records import PlanVersion
 from store.repository import Repository
+from tests.cli_runner import run_cli
 from tui.app import WellbeingApp
 from tui.services.clients import open_client, read_client
 from tui.services.config import Config
@@ -54,14 +52,7 @@ def test_the_manager_role_is_refused_to_a_practitioner(data: Path) -> None:
     ):
         with pytest.raises(UserError, match="pat is not a treatment manager"):
             attempt()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-m", "tui", "review", "list", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    out = run_cli("review", "list", "--data-dir", str(data))
     assert out.returncode == 1 and out.stderr.count("\n") == 1
     assert "not a treatment manager" in out.stderr
 
@@ -134,7 +125,8 @@ async def test_team_follow_ups_screen_records_a_review(data: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewDialog)
-        await pilot.press(*"Weekly contact", "tab", *"Call the GP", "ctrl+s")
+        # the form starts at its top (discussed on: today); tab to the decision
+        await pilot.press("tab", *"Weekly contact", "tab", *"Call the GP", "ctrl+s")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pypdf import PdfReader
 
 from store.records import Answer, Client, Session
 from store.repository import Repository
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CID = "AB123"
@@ -54,14 +54,7 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "WELLBEING_CONFIG": str(data_dir.parent / "no-config.toml"),
         "WELLBEING_STATE_DIR": str(data_dir.parent / "state"),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args, env=env)
 
 
 def test_plan_to_stdout_in_each_text_format(data_dir: Path) -> None:

@@ -3,8 +3,6 @@ same rules and messages as `client set`."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +12,8 @@ from textual.worker import WorkerCancelled
 
 from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.records import Client
-from tests.conftest import ROOT, cli_env
+from tests.cli_runner import run_cli
+from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
@@ -31,6 +30,7 @@ GOOD = {
     "needs_language": "Polish",
     "needs_accessibility": "large print",
     "offence_types": "ipv, violence",
+    "need_areas": "accommodation, family",
     "ogrs3": "62",
     "rsr": "3.5",
     "completed_programmes": "thinking-skills-programme",
@@ -97,6 +97,8 @@ async def test_the_form_shows_and_saves_every_fact(tmp_path: Path) -> None:
         assert value not in (None, "", []), name
     assert client.date_of_birth == date(1990, 3, 14)
     assert client.risk.offence_types == ["ipv", "violence"]
+    assert client.risk.need_areas == ["accommodation", "family"]
+    assert client.sentence == "post_sentence_supervision"
     assert client.needs.interpreter is True and client.unpaid_work_hours == 120
 
 
@@ -119,24 +121,7 @@ async def test_a_bad_value_is_refused_with_the_messages_of_client_set(
         await save(app, pilot)
         assert isinstance(app.screen, ProfileFormScreen)
         shown = str(form.query_one(f"#error-{name}", Static).render())
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "--data-dir",
-            str(tmp_path / "d"),
-            "client",
-            "set",
-            "P1",
-            f"{name}={text}",
-        ],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        cwd=ROOT,
-        timeout=60,
-    )
+    cli = run_cli("--data-dir", str(tmp_path / "d"), "client", "set", "P1", f"{name}={text}")
     assert cli.returncode == 1
     message = cli.stderr.strip().removeprefix("wellbeing: ")
     assert shown == f"✗ {message}"
@@ -167,5 +152,6 @@ def test_snapshot_profile_form(snap_compare, tmp_path: Path) -> None:
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await open_form(app, pilot)
+        await steady(pilot)  # a cursor's blink is timing, not what the form shows
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

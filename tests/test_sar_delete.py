@@ -233,3 +233,92 @@ def test_retention_lists_clients_past_the_period(repo: Repository, cli, tmp_path
     assert listed["retention_years"] == 5
     assert [c["id"] for c in listed["clients"]] == ["OLD1"]
     assert repo.audit_log("OLD1").entries()[-1]["action"] == "retention checked"
+
+
+# -- delete under kill -9 ---------------------------------------------------------------------------
+
+
+def _register_text(repo: Repository) -> str:
+    try:
+        return repo.register_path.read_text("utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def test_a_kill_9_at_any_step_of_delete_never_leaves_the_name_in_the_register(
+    tmp_path: Path,
+) -> None:
+    """A kill -9 before each change `delete` makes: the register never names a client whose file
+    is gone, and running delete again finishes the erasure (nothing of the client is left, the
+    tombstone verifies, the other client is untouched)."""
+    import shutil
+
+    from tests import kill_points
+    from tests.cli_runner import run_cli
+
+    template = Repository(tmp_path / "template")
+    template.ensure()
+    populate(template, "X1", ANSWER)
+    populate(template, "Y2", OTHER)
+    exports = template.data_dir / "exports"
+    listed = run_cli("--data-dir", str(template.data_dir), "client", "list")
+    assert "Name X1" in listed.stdout
+    assert "Name X1" in _register_text(template)  # the list wrote it
+    made = run_cli(
+        "--data-dir", str(template.data_dir), "plan", "X1", "--kind", "wellbeing",
+        "-o", str(exports / "X1-plan.md"),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+
+    def fresh(n: int) -> Repository:
+        target = tmp_path / f"run-{n}"
+        shutil.copytree(template.data_dir, target, symlinks=True)
+        return Repository(target)
+
+    probe = fresh(0)
+    args = ["--data-dir", str(probe.data_dir), "delete", "X1", "--yes"]
+    steps = kill_points.count(args, roots=[probe.data_dir])
+    assert steps >= 5
+    for n in range(1, steps + 1):
+        repo = fresh(n)
+        args = ["--data-dir", str(repo.data_dir), "delete", "X1", "--yes"]
+        killed = kill_points.run(args, roots=[repo.data_dir], kill_at=n)
+        assert killed.killed, (n, killed.stderr)
+        if not repo.path("X1").exists():  # gone from the lists: gone from the register too
+            assert "Name X1" not in _register_text(repo), f"killed before step {n} of {steps}"
+        again = run_cli(*args)
+        assert again.returncode == 0 or "no client X1" in again.stderr, (n, again.stderr)
+        assert files_holding_any(repo.data_dir, "Name X1", ANSWER, f"{CONTACT} X1") == [], n
+        assert run_cli("--data-dir", str(repo.data_dir), "audit", "X1", "--verify").returncode == 0
+        (tomb,) = repo.audit_log("X1").entries()
+        assert tomb["action"] == "deleted" and tomb.get("tombstone"), n
+        after = run_cli("--data-dir", str(repo.data_dir), "client", "list")
+        assert "Name Y2" in after.stdout and "X1" not in after.stdout, n
+        assert "Name X1" not in _register_text(repo), n
+
+
+def files_holding_any(root: Path, *needles: str) -> list[Path]:
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_symlink() and any(n.encode() in p.read_bytes() for n in needles)
+    ]
+
+
+def test_a_list_read_before_a_delete_never_writes_the_name_back(repo: Repository) -> None:
+    """The app's list may have read the register before a colleague's delete and save it after:
+    the erased client's name is not written back."""
+    from tui.services.client_rows import ClientListing
+    from tui.services.config import Config
+    from tui.services.context import Context
+    from tui.services.erasure import delete_client
+
+    populate(repo, "X1", ANSWER)
+    populate(repo, "Y2", OTHER)
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    listing = ClientListing(ctx)  # read before the delete, with nothing yet summarised
+    delete_client(ctx, "X1")
+    for _ in listing.register.fill(lambda cid: {"name": f"Name {cid}"}, ["X1", "Y2"]):
+        pass
+    listing.register.save()
+    assert "Name X1" not in _register_text(repo) and "Name Y2" in _register_text(repo)

@@ -135,7 +135,9 @@ def test_close_follow_up(snap_compare) -> None:
 def test_session_setup(snap_compare) -> None:
     app = demo_app("snap-setup")
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=then(open_demo, "n", ("space", "down", "down", "space"))
+        app,
+        terminal_size=SIZE,
+        run_before=then(open_demo, "n", ("tab", "tab", "space", "down", "down", "space")),
     )
 
 
@@ -144,7 +146,9 @@ def test_privacy_check(snap_compare) -> None:
     app.ctx.config = dataclasses.replace(app.ctx.config, privacy_check=True)
     keys = ("space", "tab", "space")
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=then(open_demo, "n", "space", "ctrl+s", keys)
+        app,
+        terminal_size=SIZE,
+        run_before=then(open_demo, "n", ("tab", "tab", "space"), "ctrl+s", keys),
     )
 
 

@@ -92,7 +92,7 @@ def test_resume_then_type_adds_at_the_end(tmp_path: Path) -> None:
         tmux.start(app_command(data, "--client", "T1"), env=app_env(config))
         tmux.wait_for("T1 · Tam", "in progress")
         tmux.keys("r")
-        tmux.wait_for("How Would You Treat a Friend?", "1 of 4 steps")
+        tmux.wait_for("How Would You Treat a Friend?", "2 of 6 steps")
         tmux.keys("Enter")  # resumes at the first unanswered step; back to the answered one
         tmux.wait_for("Step 3 of 6", "When I am struggling")
         tmux.settle()
@@ -110,7 +110,7 @@ def test_resume_then_type_adds_at_the_end(tmp_path: Path) -> None:
         pid = tmux.start(app_command(data, "--client", "T1"), env=app_env(config))
         tmux.wait_for("T1 · Tam", "in progress")
         tmux.keys("r")
-        tmux.wait_for("How Would You Treat a Friend?", "1 of 4 steps")
+        tmux.wait_for("How Would You Treat a Friend?", "2 of 6 steps")
         tmux.keys("Enter")
         tmux.wait_for("Step 3 of 6")
         tmux.settle()

@@ -289,7 +289,7 @@ def test_ssh_forcecommand_answer_survives_a_dropped_connection(
         screen = tmux.wait_for("S1 · Sam Over", "in progress")
         assert "read-only" not in screen
         tmux.keys("r")
-        tmux.wait_for("How Would You Treat a Friend?", "1 of 4 steps")
+        tmux.wait_for("How Would You Treat a Friend?", "2 of 6 steps")
         tmux.keys("Enter")
         screen = tmux.wait_for("Step 2 of 6", "A friend who is struggling", ANSWER)
         (tmp_path / "resumed-over-ssh.txt").write_text(screen, encoding="utf-8")

@@ -408,7 +408,9 @@ def admin_procedure(team: Team) -> None:
     assert not (team.data / "clients" / "T1.json").exists()
     assert not list((team.data / "exports").glob("T1-*"))  # the exports went with the client
     assert (team.data / "audit" / "T1.jsonl").exists()  # the tombstone
-    sar = json.loads((team.base / "sar" / "T1-subject-access.json").read_text())
+    (kept,) = (team.base / "sar").glob("T1-subject-access-*.json")  # the default name, dated
+    assert kept.with_name(kept.name + ".txt").exists()
+    sar = json.loads(kept.read_text())
     assert sar["client_id"] == "T1" and sar["records"]["answers"]
     print("\n".join(team.log))
 

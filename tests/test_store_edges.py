@@ -26,7 +26,8 @@ from store.audit import line_hash
 from store.errors import CorruptFile, StoreError
 from store.records import Answer, Client, Session
 from store.repository import Repository
-from tests.conftest import ROOT, cli_env
+from tests.cli_runner import run_cli, run_cli_process
+from tests.conftest import ROOT
 from tui.services.client_rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
@@ -35,16 +36,14 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HOSTILE = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07[/]\x9b31m"
 
 
-def run(data_dir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    """The command line, with a timeout: a hang is a failure, not a stuck suite."""
-    return subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        cwd=ROOT,
-        timeout=timeout,
-    )
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line, in this process."""
+    return run_cli("--data-dir", str(data_dir), *args)
+
+
+def run_process(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line as a process, with a timeout: a hang is a failure, not a stuck suite."""
+    return run_cli_process("--data-dir", str(data_dir), *args, timeout=30)
 
 
 def add(repo: Repository, cid: str, name: str = "Ann") -> None:
@@ -78,7 +77,7 @@ def test_the_app_list_and_client_list_refuse_the_same_files_and_never_hang(
 ) -> None:
     add(repo, "A1")
     expected = hostile_files(repo)
-    result = run(repo.data_dir, "client", "list")
+    result = run_process(repo.data_dir, "client", "list")
     assert result.returncode == 1
     assert result.stdout.split()[0] == "A1"
     cli_lines = result.stderr.strip().splitlines()
@@ -114,7 +113,7 @@ def test_content_check_never_hangs_on_a_fifo_or_a_device(tmp_path: Path) -> None
     pack.mkdir()
     os.mkfifo(pack / "pipe.md")
     (pack / "zero.md").symlink_to("/dev/zero")
-    result = run(tmp_path / "data", "content", "check", str(pack))
+    result = run_process(tmp_path / "data", "content", "check", str(pack))
     assert result.returncode == 1
     lines = [ln for ln in result.stdout.splitlines() if ln.startswith(str(pack))]
     assert sorted(Path(ln.split(":")[0]).name for ln in lines) == ["pipe.md", "zero.md"]

@@ -20,6 +20,7 @@ from store.errors import CorruptFile, StoreError
 from store.records import Answer, Client, Session
 from store.repository import ClientFile, Repository
 from store.text import clean_text, clean_value
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT, cli_env
 
 PASSPHRASE = "correct horse battery staple"
@@ -196,23 +197,14 @@ def test_corrupt_file_gives_one_clear_error_and_keeps_its_bytes(
         passfile.write_text(PASSPHRASE)
         passfile.chmod(0o600)
         env = cli_env(WELLBEING_PASSPHRASE_FILE=str(passfile))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "--data-dir",
-            str(any_repo.data_dir),
-            "export",
-            "X1",
-            "-o",
-            str(tmp_path / "out.json"),
-        ],
-        capture_output=True,
-        text=True,
+    result = run_cli(
+        "--data-dir",
+        str(any_repo.data_dir),
+        "export",
+        "X1",
+        "-o",
+        str(tmp_path / "out.json"),
         env=env,
-        cwd=ROOT,
-        timeout=60,
     )
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -309,7 +301,8 @@ def test_listing_a_read_only_data_dir_works_and_changes_nothing(repo: Repository
 # -- no locale -----------------------------------------------------------------------------------
 
 
-def test_lang_c_with_non_ascii_answers(repo: Repository, cli, tmp_path: Path) -> None:
+def test_lang_c_with_non_ascii_answers(repo: Repository, cli_process, tmp_path: Path) -> None:
+    cli = cli_process  # the locale is what this is about: real processes
     env = cli_env(LANG="C", LC_ALL="C")
     for var in ("PYTHONUTF8", "PYTHONIOENCODING", "LC_CTYPE"):
         env.pop(var, None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from exercises.library import load_library
 from store.records import Answer
 from store.repository import Repository
+from tests.cli_runner import run_cli
 from tests.tmux_session import ROOT, TmuxSession, tmux_path, tmux_session
 
 pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.terminal]
@@ -70,7 +70,12 @@ def answers(data_dir: Path, client_id: str) -> dict[tuple[str, str], Answer]:
 
 
 def pick_exercises(tmux: TmuxSession, *exercise_ids: str) -> None:
-    """In the new-session dialog: tick exercises in this order (space), from the top of the list."""
+    """In the new-session dialog: tick exercises in this order (space), from the top of the list.
+
+    The dialog opens with the focus at its top (how the session is held): two tabs reach the list.
+    """
+    tmux.keys("Tab")
+    tmux.keys("Tab")
     at = 0
     for exercise_id in exercise_ids:
         target = exercise_index(exercise_id)
@@ -160,7 +165,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         screen = tmux.wait_for("AB12 · Alex Test", "in progress")
         assert "read-only" not in screen  # the hang-up released the lock
         tmux.keys("r")
-        tmux.wait_for("How Would You Treat a Friend?", "2 of 4 steps")
+        tmux.wait_for("How Would You Treat a Friend?", "3 of 6 steps")
         tmux.keys("Enter")
         tmux.wait_for(
             "Step 3 of 6", "When I am struggling", PARTIAL, f"{len(PARTIAL)} of 2000 characters"
@@ -191,7 +196,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
         pid = tmux.start(app_command(data, "--client", "AB12"), env=app_env())
         tmux.wait_for("AB12 · Alex Test", "in progress")
         tmux.keys("r")
-        tmux.wait_for("2 of 4 steps")
+        tmux.wait_for("3 of 6 steps")
         tmux.keys("Enter")
         tmux.wait_for("Step 3 of 6", PARTIAL + MORE)
         tmux.keys("C-b")
@@ -207,15 +212,7 @@ def test_new_user_hostile_answer_hang_up_and_resume(tmp_path: Path) -> None:
 
 
 def cli(data: Path, *args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tui", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_cli("--data-dir", str(data), *args)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

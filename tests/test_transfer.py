@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from store.errors import StoreError
 from store.transfer import TransferError
+from tests.cli_runner import run_cli
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
@@ -62,9 +63,9 @@ def test_a_transfer_round_trips_whole(source: Context, tmp_path: Path) -> None:
         head = cf._storage.snapshot()[1]["audit_head"]["1"]["head"]
     log = target.repo.audit_log(DEMO_ID)
     assert log.verify(head) == []
-    assert [e["action"] for e in log.entries()][-2:] == ["viewed", "transferred in"] or (
-        log.entries()[entries]["action"] == "transferred in"
-    )
+    actions = [e["action"] for e in log.entries()]
+    # the bundle's history ends with its own export (audited before it left), then it came in
+    assert actions[entries : entries + 2] == ["exported", "transferred in"]
 
 
 @pytest.mark.parametrize("where", [20, 200, -5])  # the header, the record, the tag
@@ -100,20 +101,10 @@ def test_transfer_through_the_command_line(source: Context, tmp_path: Path) -> N
     secret = tmp_path / "pass"
     secret.write_text(PASS + "\n", encoding="utf-8")
     secret.chmod(0o600)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "WELLBEING_TRANSFER_PASSPHRASE_FILE": str(secret),
-    }
+    env = {**os.environ, "WELLBEING_TRANSFER_PASSPHRASE_FILE": str(secret)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tui", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        return run_cli(*args, env=env)
 
     bundle = tmp_path / "demo.bundle"
     out = run(
@@ -134,3 +125,146 @@ def test_transfer_through_the_command_line(source: Context, tmp_path: Path) -> N
     assert verify.returncode == 0 and "intact" in verify.stdout
     again = run("transfer", "in", str(bundle), "--data-dir", str(tmp_path / "area-b"))
     assert again.returncode == 1 and again.stderr.count("\n") == 1
+
+
+# -- overwriting, coming back, and kill -9 ----------------------------------------------------------
+
+
+def _passfile(tmp_path: Path) -> dict[str, str]:
+    secret = tmp_path / "transfer-pass"
+    secret.write_text(PASS + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    return {"WELLBEING_TRANSFER_PASSPHRASE_FILE": str(secret)}
+
+
+def test_transfer_out_never_replaces_an_existing_bundle(source: Context, tmp_path: Path) -> None:
+    """The second client's bundle must not destroy the first's: after the first client was
+    erased here, that bundle is its only copy."""
+    from tui.services.clients import add_client
+
+    add_client(source, "Q77", name="Second Client")
+    env = {**os.environ, **_passfile(tmp_path)}
+    bundle = tmp_path / "out.bundle"
+    data = ["--data-dir", str(source.data_dir)]
+    first = run_cli("transfer", "out", DEMO_ID, "-o", str(bundle), "--to", "Wales", *data, env=env)
+    assert first.returncode == 0, first.stderr
+    kept = bundle.read_bytes()
+    second = run_cli("transfer", "out", "Q77", "-o", str(bundle), "--to", "Kent", *data, env=env)
+    assert second.returncode == 1 and second.stderr.count("\n") == 1, second.stderr
+    assert "exists" in second.stderr and "--force" in second.stderr
+    assert bundle.read_bytes() == kept  # the first client's only copy is whole
+    assert source.repo.path("Q77").exists()  # and the second client was not erased
+    forced = run_cli(
+        "transfer", "out", "Q77", "-o", str(bundle), "--to", "Kent", "--force", *data, env=env
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert not source.repo.path("Q77").exists()
+
+
+def test_transfer_out_into_a_folder_uses_the_default_name(source: Context, tmp_path: Path) -> None:
+    folder = tmp_path / "outgoing"
+    folder.mkdir()
+    written = transfer_out(source, DEMO_ID, folder, PASS, to="Wales")
+    assert written == folder / f"{DEMO_ID}-transfer-{date.today().isoformat()}.bundle"
+    assert transfer_in(context(tmp_path / "area-b"), written, PASS) == DEMO_ID
+
+
+def test_a_client_transferred_out_can_come_back_with_its_history_joined(
+    source: Context, tmp_path: Path
+) -> None:
+    before = answers_json(source, DEMO_ID)
+    history = source.repo.audit_log(DEMO_ID).read_lines()
+    bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
+    # it went, and it came back (the receiving area sent it home again)
+    assert transfer_in(source, bundle, PASS) == DEMO_ID
+    assert answers_json(source, DEMO_ID) == before
+    log = source.repo.audit_log(DEMO_ID)
+    lines = log.read_lines()
+    assert lines[: len(history)] == history  # the history before it left, byte for byte
+    actions = [e["action"] for e in log.entries()]
+    went = len(history) + 1  # after the export of the bundle
+    assert actions[len(history) : went + 2] == ["exported", "transferred out", "transferred in"]
+    entries = log.entries()
+    assert entries[went]["ids"]["to"] == "North West"  # when and where it went is kept
+    verify = run_cli("--data-dir", str(source.data_dir), "audit", DEMO_ID, "--verify")
+    assert verify.returncode == 0 and "intact" in verify.stdout, verify.stderr
+    # and it can go, and come back, again
+    again = transfer_out(source, DEMO_ID, tmp_path / "c.bundle", PASS, to="Wales")
+    assert transfer_in(source, again, PASS) == DEMO_ID
+    assert run_cli("--data-dir", str(source.data_dir), "audit", DEMO_ID, "--verify").returncode == 0
+
+
+def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_path: Path) -> None:
+    """Erased here is erased: an old bundle does not bring the record back without a word."""
+    from tui.services.erasure import delete_client
+
+    bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
+    assert transfer_in(source, bundle, PASS) == DEMO_ID
+    delete_client(source, DEMO_ID)
+    with pytest.raises((UserError, StoreError), match="was deleted here") as caught:
+        transfer_in(source, bundle, PASS)
+    assert "\n" not in str(caught.value)
+    assert not source.repo.path(DEMO_ID).exists()
+
+
+@pytest.mark.parametrize("home", [False, True], ids=["new-area", "back-home"])
+def test_a_kill_9_at_any_step_of_transfer_in_leaves_the_client_absent_or_whole(
+    source: Context, tmp_path: Path, home: bool
+) -> None:
+    """Killed before each change `transfer in` makes: the client is either whole (opens, its
+    audit trail verifies, every answer there) or absent from every list and command, and then
+    running `transfer in` again restores it whole."""
+    import shutil
+
+    from store.transfer import seal
+    from tests import kill_points
+
+    before = answers_json(source, DEMO_ID)
+    payload = source.repo.transfer_payload(DEMO_ID, source="test")
+    bundle = tmp_path / "b.bundle"
+    bundle.write_bytes(seal(payload, PASS))
+    bundle.chmod(0o600)
+    template = tmp_path / "template"
+    if home:  # it left from here: only its tombstone is left
+        transfer_out(source, DEMO_ID, tmp_path / "gone.bundle", PASS, to="North West")
+        shutil.copytree(source.data_dir, template, symlinks=True)
+    else:
+        context(template).repo.ensure()
+    env = _passfile(tmp_path)
+
+    def fresh(n: int) -> Context:
+        target = tmp_path / f"run-{n}"
+        shutil.copytree(template, target, symlinks=True)
+        return context(target)
+
+    probe = fresh(0)
+    steps = kill_points.count(
+        ["--data-dir", str(probe.data_dir), "transfer", "in", str(bundle)],
+        roots=[probe.data_dir],
+        env=env,
+    )
+    assert steps >= 3
+    full_env = {**os.environ, **env}
+    for n in range(1, steps + 1):
+        ctx = fresh(n)
+        args = ["--data-dir", str(ctx.data_dir), "transfer", "in", str(bundle)]
+        killed = kill_points.run(args, roots=[ctx.data_dir], kill_at=n, env=env)
+        assert killed.killed, (n, killed.stderr)
+        data = ["--data-dir", str(ctx.data_dir)]
+        listed = run_cli(*data, "client", "list", "--json")
+        shown = [row["id"] for row in json.loads(listed.stdout or "[]")]
+        if DEMO_ID in shown:  # whole
+            assert answers_json(ctx, DEMO_ID) == before, n
+            verify = run_cli(*data, "audit", DEMO_ID, "--verify")
+            assert verify.returncode == 0, (n, verify.stderr)
+            continue
+        # absent: no command finds it, and a second run restores it whole
+        plan = run_cli(*data, "plan", DEMO_ID, "--kind", "wellbeing")
+        assert plan.returncode == 1 and f"no client {DEMO_ID}" in plan.stderr, (n, plan.stderr)
+        again = run_cli(*args, env=full_env)
+        assert again.returncode == 0, (f"killed before step {n} of {steps}", again.stderr)
+        assert answers_json(ctx, DEMO_ID) == before, n
+        verify = run_cli(*data, "audit", DEMO_ID, "--verify")
+        assert verify.returncode == 0, (n, verify.stderr)
+        listed = run_cli(*data, "client", "list", "--json")
+        assert DEMO_ID in [row["id"] for row in json.loads(listed.stdout)], n

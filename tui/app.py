@@ -10,7 +10,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -53,6 +53,15 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     COMMANDS = App.COMMANDS | {WellbeingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
+        # Textual's own palette binding, named as the help lists it (once, with its id)
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            show=False,
+            priority=True,
+            id="app.command-palette",
+        ),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f6", "toggle_contrast", "High contrast", show=False, id="app.toggle-contrast"),
         Binding("f12", "lock", "Hide for privacy", show=False, id="app.lock"),
@@ -66,6 +75,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         start_client: str | None = None,
         clock: Clock | None = None,
         today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] | None = None,
     ):
         super().__init__()
         self.ctx = ctx
@@ -73,6 +83,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self.start_client = start_client
         self.clock = clock
         self.today = today
+        #: the wall clock (UTC) of session times; tests give a fake one
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.saver = AutoSaver(
             ctx.config.autosave_seconds,
             max_delay=ctx.config.autosave_max_seconds,
@@ -487,7 +499,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         from tui.services.sessions import begin_session
 
         try:
-            session = begin_session(oc, session.id)
+            session = begin_session(oc, session.id, at=self.now())
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -510,7 +522,13 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             return
         self.push_screen(
             ExerciseScreen(
-                exercise, session, oc, self.saver, self.ctx.practitioner, clock=self.clock
+                exercise,
+                session,
+                oc,
+                self.saver,
+                self.ctx.practitioner,
+                clock=self.clock,
+                interventions=self.ctx.directory[0],
             ),
             done,
         )
@@ -542,11 +560,12 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             PlanScreen(kind, oc, self.ctx.practitioner, self.ctx.export_dir, today=self.today())
         )
 
-    def show_directory(self) -> None:
+    def show_directory(self, entry: str = "") -> None:
+        """The interventions directory; at `entry` (an intervention id) when given."""
         from screens.directory import DirectoryScreen
 
         interventions, problems = self.ctx.directory
-        self.push_screen(DirectoryScreen(interventions, problems))
+        self.push_screen(DirectoryScreen(interventions, problems, selected=entry))
 
     def show_eligibility(self, oc: OpenClient) -> None:
         from screens.eligibility import EligibilityScreen

@@ -1,32 +1,44 @@
-"""Command palette (ctrl+p): every action of the current screen, plus app-wide ones, searchable.
+"""Command palette (ctrl+p): every action the footer or the help (f1) shows, searchable.
 
-Screens declare their actions as Bindings with descriptions; this provider offers each of them, so an
-action hidden from the footer (`show=False`) can still be found by name.
+It reads the same bindings as the footer and the help (`Screen.active_bindings`: the screen's, the
+focused field's and the app's), so an action a field brings (`^g Disclosure` in a step) is found
+as well as the screen's own; then any of the screen's and the app's actions whose key a field has
+taken. An action hidden from the footer (`show=False`) is found by name all the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 
 class WellbeingCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def _bindings(self) -> Iterable[tuple[DOMNode, Binding, bool]]:
         screen = self.screen
+        for active in screen.active_bindings.values():
+            yield active.node, active.binding, active.enabled
+        for node in (screen, self.app):  # a key taken by a field: the action is still offered
+            for _key, binding in node._bindings:
+                yield node, binding, node.check_action(binding.action, ()) is not False
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         commands: list[tuple[str, str, Callable[[], Any]]] = []
-        seen: set[str] = set()
-        for node in (screen, self.app):
-            for binding in getattr(node, "BINDINGS", []):
-                action = getattr(binding, "action", None)
-                description = getattr(binding, "description", "")
-                if not action or not description or action in seen or action == "command_palette":
-                    continue
-                seen.add(action)
-                key = getattr(binding, "key_display", None) or binding.key
-                commands.append((description, f"key: {key}", partial(node.run_action, action)))
+        seen: set[tuple[int, str, str]] = set()
+        for node, binding, enabled in self._bindings():
+            action, description = binding.action, binding.description
+            if not description or not enabled or action == "command_palette":
+                continue
+            if (id(node), action, description) in seen:
+                continue
+            seen.add((id(node), action, description))
+            key = self.app.get_key_display(binding)
+            run = partial(self.app.run_action, action, node)
+            commands.append((description, f"key: {key}", run))
         return commands
 
     async def discover(self) -> Hits:

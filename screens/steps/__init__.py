@@ -29,7 +29,7 @@ EDITORS: dict[StepKind, type[StepEditor]] = {
 
 
 def editor_for(step: Step, value: Any = None, **options: Any) -> StepEditor:
-    """The editor widget for a step (options: read_only, phone, disclosure, clock)."""
+    """The editor widget for a step (options: read_only, phone, disclosure, clock, earlier)."""
     return EDITORS[step.kind](step, value, **options)
 
 

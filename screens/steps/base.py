@@ -7,6 +7,7 @@ means (an autosave, a follow-up) so an editor can be tested, and reused, on its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -78,11 +79,15 @@ class StepEditor(Widget):
         phone: bool = False,
         disclosure: bool = False,
         clock: Clock | None = None,
+        earlier: Sequence[str] = (),
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.step = step
+        #: the items of the earlier step this one takes its rows or options from (the content's
+        #: rows_from / options_from), as answered
+        self.earlier_items: tuple[str, ...] = tuple(earlier)
         self.value: Any = value
         self.read_only = read_only
         self.phone = phone
@@ -96,14 +101,16 @@ class StepEditor(Widget):
         self.value = value
         self.post_message(self.Changed(self.step.id, value))
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
         """Put the cursor in the editor's first field, at the end of what is there (screens call
-        this on showing a step: resumed or gone back to, new words go after the saved ones)."""
+        this on showing a step: resumed or gone back to, new words go after the saved ones).
+        False when the editor has no field."""
         for widget in self.query("*"):
             if widget.focusable:
                 widget.focus()
                 at_end(widget)
-                return
+                return True
+        return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_disclosure":  # a client may disclose at any point

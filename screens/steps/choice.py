@@ -36,10 +36,25 @@ class ChoiceEditor(StepEditor):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.options: tuple[Option, ...] = self._options()
         self._chosen: list[str] = self._initial()
 
+    def _options(self) -> tuple[Option, ...]:
+        """The earlier step's items (options_from), then the step's own options; an item chosen
+        before and no longer among them stays offered (a saved choice is never dropped)."""
+        if not self.step.options_from:
+            return self.step.options
+        declared = {o.value for o in self.step.options}
+        saved = self.value if isinstance(self.value, list) else [self.value]
+        items = [
+            i
+            for i in dict.fromkeys([*self.earlier_items, *(v for v in saved if isinstance(v, str))])
+            if i.strip() and i not in declared
+        ]
+        return (*(Option(value=i, label=i) for i in items), *self.step.options)
+
     def _initial(self) -> list[str]:
-        known = {o.value for o in self.step.options}
+        known = {o.value for o in self.options}
         if self.step.multiple and isinstance(self.value, list):
             return [v for v in self.value if v in known]
         if isinstance(self.value, str) and self.value in known:
@@ -48,13 +63,13 @@ class ChoiceEditor(StepEditor):
 
     def compose(self) -> ComposeResult:
         yield ChoiceList(
-            *(self._prompt(o, i == 0) for i, o in enumerate(self.step.options)),
+            *(self._prompt(o, i == 0) for i, o in enumerate(self.options)),
             markup=False,
             disabled=False,
         )
 
     def on_mount(self) -> None:
-        chosen = [i for i, o in enumerate(self.step.options) if o.value in self._chosen]
+        chosen = [i for i, o in enumerate(self.options) if o.value in self._chosen]
         if chosen:
             self.query_one(ChoiceList).highlighted = chosen[0]
         self._refresh_prompts()
@@ -74,7 +89,7 @@ class ChoiceEditor(StepEditor):
 
     def _refresh_prompts(self) -> None:
         options = self.query_one(ChoiceList)
-        for i, option in enumerate(self.step.options):
+        for i, option in enumerate(self.options):
             prompt = self._prompt(option, i == options.highlighted)
             options.replace_option_prompt_at_index(i, prompt)
 
@@ -88,13 +103,13 @@ class ChoiceEditor(StepEditor):
         event.stop()
         if self.read_only:
             return
-        value = self.step.options[event.option_index].value
+        value = self.options[event.option_index].value
         if self.step.multiple:
             if value in self._chosen:
                 self._chosen.remove(value)
             else:
                 self._chosen.append(value)
-            order = [o.value for o in self.step.options]
+            order = [o.value for o in self.options]
             self._chosen.sort(key=order.index)
             self.set_value(list(self._chosen))
         else:

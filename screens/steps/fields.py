@@ -104,11 +104,12 @@ class LimitedTextArea(TextArea):
 
 
 class OptionCycler(Widget, can_focus=True):
-    """One line showing the chosen option ("‹ ● GREEN ›"); left/right or space to change it."""
+    """The chosen option ("‹ ● GREEN ›", then its description, wrapped); left/right or space to
+    change it."""
 
     DEFAULT_CSS = """
     OptionCycler {
-        height: 1;
+        height: auto;
         width: 1fr;
         padding: 0 1;
         background: $boost;
@@ -127,7 +128,7 @@ class OptionCycler(Widget, can_focus=True):
         Binding("left", "move(-1)", "Previous option", show=False, id="fields.move-1-2"),
     ]
 
-    index: reactive[int] = reactive(0)
+    index: reactive[int] = reactive(0, layout=True)
 
     class Changed(Message):
         def __init__(self, cycler: OptionCycler, value: str) -> None:
@@ -164,7 +165,12 @@ class OptionCycler(Widget, can_focus=True):
     def render(self) -> Content:
         option = next((o for o in self.options if o.value == self.value), None)
         shown = option_content(option) if option is not None else Content(self.blank)
-        return Content.assemble("‹ ", shown, " ›")
+        cycler = Content.assemble("‹ ", shown, " ›")
+        if option is not None and option.description:  # what the option means, in full
+            cycler = Content.assemble(
+                cycler, " ", Content.styled(clean_line(option.description), "dim")
+            )
+        return cycler
 
     def action_move(self, step: int) -> None:
         if self._values:

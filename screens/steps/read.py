@@ -6,13 +6,11 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from screens.steps.base import StepEditor
+from screens.steps.voice import read_note
 
 
 class ReadEditor(StepEditor):
-    """Says there is nothing to type, and how to go on."""
+    """Says there is nothing to type, and how to go on (worded with the banner, `steps.voice`)."""
 
     def compose(self) -> ComposeResult:
-        text = "Read this through together, then go on to the next step."
-        if self.step.aloud:
-            text = "Read the script aloud, then go on to the next step."
-        yield Static(text, markup=False, classes="step-read-note")
+        yield Static(read_note(self.step, phone=self.phone), markup=False, classes="step-read-note")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
@@ -15,6 +14,7 @@ from textual.widgets import Input, Label, Static
 from exercises.models import Column, Step
 from screens.steps.base import StepEditor
 from screens.steps.fields import LimitedInput, OptionCycler
+from tui.services.dates import ACCEPTED, parse_day_or_none
 
 Row = dict[str, str]
 
@@ -35,12 +35,20 @@ def row_warnings(step: Step, rows: list[Row]) -> list[str]:
     for n, row in enumerate(rows, 1):
         for column in step.columns:
             text = row.get(column.id, "").strip()
-            if column.type == "date" and text:
-                try:
-                    date.fromisoformat(text)
-                except ValueError:
-                    warnings.append(f"Row {n}: {column.label} is not a date (use YYYY-MM-DD).")
+            if column.type == "date" and text and parse_day_or_none(text) is None:
+                warnings.append(f"Row {n}: {column.label} is not {ACCEPTED}.")
     return warnings
+
+
+def _filled(rows: list[Row]) -> list[Row]:
+    """Rows with their empty cells left out (to compare what was typed)."""
+    return [{k: v for k, v in row.items() if v} for row in rows]
+
+
+def day_words(text: str) -> str:
+    """A typed date as read, in words ("= Thu 3 Dec 2026"); "" when it reads as none."""
+    day = parse_day_or_none(text)
+    return f"= {day:%a} {day.day} {day:%b %Y}" if day is not None else ""
 
 
 class RowEditor(Vertical):
@@ -58,25 +66,30 @@ class RowEditor(Vertical):
         for column in self.columns:
             with Horizontal(classes="table-cell"):
                 yield Label(column.label, classes="table-cell-label", markup=False)
-                yield self._field(column, self.row.get(column.id, ""))
+                value = self.row.get(column.id, "")
+                yield self._field(column, value)
+                if column.type == "date":
+                    yield Static(day_words(value), classes="table-date-words", markup=False)
 
     def _field(self, column: Column, value: str) -> Widget:
         if column.type == "choice":
             field: Widget = OptionCycler(column.options, value, disabled=self.read_only)
-        elif column.type == "date":
+        elif column.type == "date":  # the one date rule: 3/12/2026 or 2026-12-03
             field = LimitedInput(
                 value,
                 limit=10,
-                restrict=r"[0-9-]*",
-                placeholder="YYYY-MM-DD",
+                restrict=r"[0-9/.-]*",
+                placeholder="D/M/YYYY",
                 compact=True,
                 disabled=self.read_only,
+                classes="-date",
             )
         else:
             field = LimitedInput(
                 value, limit=column.max_length, compact=True, disabled=self.read_only
             )
         field.column_id = column.id  # type: ignore[attr-defined]
+        field.column_type = column.type  # type: ignore[attr-defined]
         return field
 
     def renumber(self, number: int) -> None:
@@ -84,10 +97,23 @@ class RowEditor(Vertical):
         self.query_one(".table-row-title", Label).update(f"Row {number}")
 
     def values(self) -> Row:
+        """The row as stored: a date that reads as one is kept as YYYY-MM-DD, whichever way it
+        was typed (anything else is kept as typed, and warned about)."""
         out: Row = {}
         for field in self.query("LimitedInput, OptionCycler"):
-            out[field.column_id] = str(field.value).strip()  # type: ignore[attr-defined]
+            text = str(getattr(field, "value", "")).strip()
+            if getattr(field, "column_type", "") == "date":
+                day = parse_day_or_none(text)
+                text = day.isoformat() if day is not None else text
+            out[field.column_id] = text  # type: ignore[attr-defined]
         return out
+
+    def show_dates(self) -> None:
+        """Each date field's date in words beside it ("Thu 3 Dec 2026"): the reading is seen."""
+        for words in self.query(".table-date-words").results(Static):
+            field = words.parent.query_one(LimitedInput) if words.parent else None
+            if field is not None:
+                words.update(day_words(field.value))
 
 
 class TableEditor(StepEditor):
@@ -116,6 +142,14 @@ class TableEditor(StepEditor):
         height: auto;
         text-style: bold;
     }
+    TableEditor LimitedInput.-date {
+        width: 12;
+    }
+    TableEditor .table-date-words {
+        width: auto;
+        padding-left: 1;
+        color: $text-muted;
+    }
     TableEditor .step-count {
         color: $text-muted;
         height: 1;
@@ -129,6 +163,7 @@ class TableEditor(StepEditor):
 
     def compose(self) -> ComposeResult:
         rows = self._initial_rows()
+        rows += self._seeded(rows)
         yield Static("", markup=False, classes="table-warnings")
         with Vertical(classes="table-rows"):
             for n, row in enumerate(rows or [{}], 1):
@@ -144,6 +179,21 @@ class TableEditor(StepEditor):
         return [
             {str(k): str(v) for k, v in row.items()} for row in self.value if isinstance(row, dict)
         ]
+
+    def _seeded(self, rows: list[Row]) -> list[Row]:
+        """A row for each item of the earlier step (rows_from) the table does not hold yet, the
+        item in its column; within the table's row limit. Only a start: saved once edited."""
+        into = self.step.rows_from.column if self.step.rows_from is not None else ""
+        if not into:
+            return []
+        held = {r.get(into, "").strip().casefold() for r in rows}
+        new: list[Row] = []
+        for item in dict.fromkeys(i.strip() for i in self.earlier_items):
+            if item and item.casefold() not in held and len(rows) + len(new) < self.step.max_rows:
+                new.append({into: item})
+                held.add(item.casefold())
+        self._seed_rows = [*rows, *new] if new else None
+        return new
 
     def _row_editors(self) -> list[RowEditor]:
         return list(self.query(RowEditor))
@@ -163,6 +213,11 @@ class TableEditor(StepEditor):
         rows = self._rows()
         self._show(rows)
         value: Any = rows
+        seeded = getattr(self, "_seed_rows", None)
+        if seeded is not None:
+            if _filled(rows) == _filled(seeded):
+                return  # as shown, with the rows the earlier step started: nothing typed yet
+            self._seed_rows = None  # typed in: from now on every change is saved
         if value != (self.value or []):
             self.set_value(value)
 
@@ -211,4 +266,6 @@ class TableEditor(StepEditor):
     def _changed(self, event: Input.Changed | OptionCycler.Changed) -> None:
         event.stop()
         if self.is_mounted:
+            for row in self._row_editors():
+                row.show_dates()
             self._update()

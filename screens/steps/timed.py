@@ -203,8 +203,9 @@ class TimedEditor(StepEditor):
         self._ticker = self.set_interval(1.0, self.tick, pause=True)
         self._configure()
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
         self.query_one(TimerFace).focus()
+        return True
 
     # -- configuration --
 

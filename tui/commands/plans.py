@@ -1,7 +1,10 @@
 """`wellbeing plan ID --kind ...` and `wellbeing worksheet EXERCISE_ID`: print or write a document.
 
-Without `-o`, md, txt and html go to stdout; a PDF needs `-o FILE`. Every problem a user can cause
-is one line on stderr and exit 1.
+Without `-o`, md, txt and html go to stdout; a PDF needs `-o FILE`. The format is the one the
+file name asks for (`-o plan.pdf` is a PDF), or `--format`; a name that asks for another format
+is refused. `-o FOLDER` writes the document under its default name there (the client, kind,
+layout, version and date). An existing file is never replaced without `--force`. Every problem
+a user can cause is one line on stderr and exit 1.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from exercises.plan_templates import PLAN_KINDS
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
-from tui.services.export import FORMATS
+from tui.services.export import FORMATS, format_for
 from tui.services.plan_document import LAYOUTS
 from tui.services.safe_text import terminal_safe
 
@@ -56,13 +59,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="md", help="output format (md)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: what FILE's name ends with, else md)",
+    )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (required for pdf; text formats default to stdout)",
+        help="write to FILE, or into a folder under the default name (required for pdf; "
+        "text formats default to stdout)",
     )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def _emit(result: Path | bytes) -> None:
@@ -82,7 +92,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from tui.services.plans import compile_plan, export_plan, saved_plan
 
     cid = validate_client_id(args.id)
-    if args.format == "pdf" and _dest(args.output) is None:
+    dest = _dest(args.output)
+    if format_for(args.format, dest) == "pdf" and dest is None:
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
     ctx = make_context(args)
     today = date.today()
@@ -96,7 +107,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 )
             plan = compile_plan(oc, args.kind, today)
         result = export_plan(
-            oc, plan, args.format, _dest(args.output), printed_on=today, layout=args.layout
+            oc, plan, args.format, dest, printed_on=today, layout=args.layout, force=args.force
         )
     _emit(result)
     return 0
@@ -106,5 +117,8 @@ def cmd_worksheet(args: argparse.Namespace) -> int:
     from tui.services.plans import worksheet
 
     ctx = make_context(args)
-    _emit(worksheet(ctx, args.exercise, args.format, _dest(args.output), printed_on=date.today()))
+    dest = _dest(args.output)
+    _emit(
+        worksheet(ctx, args.exercise, args.format, dest, printed_on=date.today(), force=args.force)
+    )
     return 0

@@ -25,8 +25,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="seal a client's whole record into FILE, then erase them here (a tombstone stays)",
     )
     out.add_argument("id", metavar="ID", help="the client's case reference")
-    out.add_argument("-o", "--output", metavar="FILE", required=True, help="the bundle to write")
+    out.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the bundle to write (a folder: ID-transfer-DATE.bundle in it); never replaced",
+    )
     out.add_argument("--to", required=True, help="where the client is going (kept here)")
+    out.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (it may be another bundle)"
+    )
     out.set_defaults(func=cmd_out)
     into = tsub.add_parser("in", parents=[common], help="restore a client from a bundle")
     into.add_argument("bundle", metavar="FILE", help="a bundle from `transfer out`")
@@ -45,7 +54,7 @@ def cmd_out(args: argparse.Namespace) -> int:
         confirm=True,
         env=PASSPHRASE_ENV,
     )
-    written = transfer_out(ctx, cid, Path(args.output), passphrase, to=args.to)
+    written = transfer_out(ctx, cid, Path(args.output), passphrase, to=args.to, force=args.force)
     print(
         terminal_safe(f"wrote {written}; {cid} is erased here (the audit log keeps a tombstone)"),
         file=sys.stderr,

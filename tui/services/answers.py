@@ -8,13 +8,14 @@ No Textual: the command line and the tests use it without a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from exercises.models import Column, Option, Step, StepKind
-from store.records import Answer, Session
+from store.latest import is_blank as is_blank
+from store.latest import latest as _latest
+from store.records import Answer
 from store.text import clean_line, clean_text
 
 #: a traffic-light tone's symbol, for options that name a tone but no symbol of their own.
@@ -25,40 +26,13 @@ CONCERN_REASON = "a clear concern was recorded"
 PROPOSED_REASON = "the practitioner opened one on this answer"
 
 
-# -- empty -------------------------------------------------------------------------------------
+# -- empty and latest (the store's one rule: `store.latest`) -------------------------------------
 
 
-def is_blank(value: object) -> bool:
-    """An answer with nothing in it (never filled, cleared, or only blanks) is no answer."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list):
-        return all(is_blank(v) for v in value)
-    if isinstance(value, dict):
-        return all(is_blank(v) for v in value.values())
-    return False
-
-
-# -- latest ------------------------------------------------------------------------------------
-
-
-def latest(
-    answers: Iterable[Answer], sessions: Iterable[Session] = ()
-) -> dict[tuple[str, str], Answer]:
-    """The latest answer to each (exercise, step): by time saved, then by the date of its session;
-    on a tie the later one given. (`ClientFile.latest_answers` applies this same rule to the raw
-    records of a file; a test holds the two to it.)"""
-    dates = {s.id: s.date for s in sessions}
-    found: dict[tuple[str, str], tuple[tuple[Any, date], Answer]] = {}
-    for a in answers:
-        key = (a.exercise_id, a.step_id)
-        rank = (a.updated_at, dates.get(a.session_id, date.min))
-        held = found.get(key)
-        if held is None or rank >= held[0]:
-            found[key] = (rank, a)
-    return {k: a for k, (_, a) in found.items()}
+def latest(answers_in_save_order: Iterable[Answer]) -> dict[tuple[str, str], Answer]:
+    """The current answer to each (exercise, step): the last saved (`store.latest`;
+    `ClientFile.latest_answers` is the same rule on a file)."""
+    return _latest(answers_in_save_order)
 
 
 # -- options -----------------------------------------------------------------------------------
@@ -315,3 +289,20 @@ def summary(step: Step | None, value: object) -> str:
         count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
         return f"{count}: {rows[0]}" if rows else count
     return clean_line(render(step, value).one_line())
+
+
+def earlier_items(
+    step: Step, this_session: Mapping[str, object], before: Mapping[str, object]
+) -> list[str]:
+    """The items of the earlier step `step` takes its rows or options from (the content's
+    rows_from / options_from): as answered in this session, else as last answered before it;
+    cleaned, with blanks and repeats left out. [] for a step that takes from none."""
+    source = step.takes_from
+    if not source:
+        return []
+    value = this_session.get(source)
+    if is_blank(value):
+        value = before.get(source)
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(clean_line(str(v)) for v in value if clean_line(str(v))))

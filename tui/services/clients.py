@@ -147,9 +147,9 @@ class OpenClient:
     def answers_for(self, keys: Iterable[tuple[str, str]]) -> list[Answer]:
         return self._cf.answers_for(keys)
 
-    def latest_answers(self, *, by_session_date: bool = True) -> dict[tuple[str, str], Answer]:
-        """The latest answer to each step (the rule of `tui.services.answers.latest`)."""
-        return self._cf.latest_answers(by_session_date=by_session_date)
+    def latest_answers(self) -> dict[tuple[str, str], Answer]:
+        """The current answer to each step (the rule of `store.latest`)."""
+        return self._cf.latest_answers()
 
     def follow_ups(self, *, open_only: bool = False) -> list[FollowUp]:
         found = self._cf.follow_ups()

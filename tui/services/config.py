@@ -30,6 +30,7 @@ number = "116 123"
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -94,6 +95,9 @@ def _number(key: str, value: object) -> float | int:
     kind, low, high, inclusive = _BOUNDS[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(key, "must be a number")
+    # nan compares false with every bound, so it would pass them all: refused first
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(key, f"must be a finite number, at most {high:g}")
     if kind is int and value != int(value):
         raise ConfigError(key, "must be a whole number")
     if value < low or (value == low and not inclusive) or value > high:

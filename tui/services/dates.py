@@ -9,6 +9,8 @@ import re
 from datetime import date, datetime
 
 ACCEPTED = "a date as YYYY-MM-DD or D/M/YYYY, e.g. 2026-03-14 or 14/3/2026"
+#: what a date field's label says it takes
+FIELD_HINT = "D/M/YYYY or YYYY-MM-DD"
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreError
-from store.files import shred
 from store.ids import validate_client_id
 from store.repository import ClientFile
 from tui.services.context import Context
@@ -41,21 +40,12 @@ def delete_client(
     tombstone: tuple[str, dict[str, str]] = ("deleted", {}),
 ) -> list[Path]:
     """Erase a client everywhere under the data dir; the paths removed. The audit log keeps one
-    tombstone entry (`tombstone`: deleted, or transferred out with when and to where)."""
-    from tui.services.client_rows import list_clients
+    tombstone entry (`tombstone`: deleted, or transferred out with when and to where). Safe to
+    stop at any point (a kill -9 included) and to run again: see `Repository.delete_client`."""
     from tui.services.plans import exports_of
 
     cid = validate_client_id(client_id)
-    repo = ctx.repo
-    exports = exports_of(ctx, cid)
-    if not repo.client_files(cid) and not exports:
-        raise StoreError(f"no client {cid} in {ctx.data_dir}", client_id=cid)
-    removed = repo.delete_client(cid, tombstone=tombstone) if repo.client_files(cid) else []
-    for path in exports:
-        shred(path)
-        removed.append(path)
-    list_clients(ctx)  # the register is written again without them
-    return removed
+    return ctx.repo.delete_client(cid, tombstone=tombstone, also=exports_of(ctx, cid))
 
 
 def past_retention(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from exercises.models import Exercise, Step, StepKind
-from store.records import Answer
+from store.records import Answer, Session
 from tui.services.answers import is_blank, option_words
 
 LEVEL_TREND = "wellbeing-level"
@@ -24,13 +26,15 @@ def _step(library: object, exercise_id: str, step_id: str) -> Step | None:
     return ex.step(step_id) if isinstance(ex, Exercise) else None
 
 
-def latest_level(library: object, answers: list[Answer]) -> str:
-    """'Traffic light: ▲ Amber (12 Mar 2026)', or '' when never recorded."""
+def latest_level(library: object, answers: list[Answer], sessions: Sequence[Session]) -> str:
+    """'Traffic light: ▲ Amber (12 Mar 2026)': the level saved last (`answers` in save order,
+    as the store gives them), with the day of its session; '' when never recorded."""
     keys = level_steps(library)
     found = [a for a in answers if (a.exercise_id, a.step_id) in keys and not is_blank(a.value)]
     if not found:
         return ""
-    last = max(found, key=lambda a: a.updated_at)
+    last = found[-1]
     step = _step(library, last.exercise_id, last.step_id)
     words = option_words(step.options if step else (), last.value)
-    return f"Traffic light: {words} ({last.updated_at:%d %b %Y})"
+    on = next((s.date for s in sessions if s.id == last.session_id), last.updated_at.date())
+    return f"Traffic light: {words} ({on:%d %b %Y})"

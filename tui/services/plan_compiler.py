@@ -190,11 +190,7 @@ class PlanInputs(BaseModel):
         file can pick them (a heavy client holds ~100 of them among 22,000 answers).
         """
         latest = getattr(client_file, "latest_answers", None)
-        answers = (
-            list(latest(by_session_date=True).values())
-            if latest is not None
-            else client_file.answers()
-        )
+        answers = list(latest().values()) if latest is not None else client_file.answers()
         edits = getattr(client_file, "plan_edits", None)
         follow_ups = client_file.follow_ups()
         disclosed = {
@@ -355,9 +351,7 @@ def compile_plan(
     by_id = {e.id: e for e in exercises}
     sessions = {s.id: s for s in data.sessions}
     latest = {
-        k: a
-        for k, a in answers.latest(data.answers, data.sessions).items()
-        if not answers.is_blank(a.value)
+        k: a for k, a in answers.latest(data.answers).items() if not answers.is_blank(a.value)
     }
     edits: dict[tuple[str, str, str, int], PlanEdit] = {
         (e.kind, e.exercise_id, e.step_id, e.index): e for e in data.edits

@@ -1,10 +1,9 @@
 """Plans and worksheets as use cases: compile, save a version, export. One path for App and CLI.
 
 Every export is audited before a byte leaves (kind and format only: a file name may hold a
-name); if the audit log cannot be written, nothing is written or printed. Files are written by
-the store's one atomic writer (random O_EXCL temp name, never through a symlink, fsynced, 0600),
-and never inside the data dir except its `exports/` folder, under a name that starts with the
-client's ID (so deleting a client finds every export of theirs there).
+name); if the audit log cannot be written, nothing is written or printed. Files leave through
+`tui.services.outbox` (the one rule for where, the store's atomic writer, never over an existing
+file unless told to).
 """
 
 from __future__ import annotations
@@ -15,22 +14,20 @@ from pathlib import Path
 
 from exercises.models import Reference
 from exercises.plan_templates import load_plan_template
-from store.errors import StoreError
-from store.files import atomic_write
-from store.permissions import make_private_dir
 from store.records import Agreement, PlanEdit, PlanVersion
 from store.text import clean_line
+from tui.services import outbox
 from tui.services.clients import PLAN_EDITS, OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.export import FORMATS, Document, render_bytes
+from tui.services.export import Document, format_for, render_bytes
 from tui.services.export.worksheet import worksheet_document
 from tui.services.plan_compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
 from tui.services.plan_compiler import compile_plan as _compile
 from tui.services.plan_document import default_layout
 from tui.services.safe_text import one_line
 
-EXPORT_MODE = 0o600
+EXPORT_MODE = outbox.MODE
 
 
 def related_lines(ctx: Context, refs: list[Reference]) -> tuple[str, ...]:
@@ -188,49 +185,33 @@ def reword(
     return edit
 
 
-def export_name(client_id: str, kind: str, fmt: str, on: date) -> str:
-    """The suggested file name: the client's ID first, so deletion finds it in `exports/`."""
-    return f"{client_id}-{kind}-plan-{on.isoformat()}.{fmt}"
+def export_name(
+    client_id: str,
+    kind: str,
+    fmt: str,
+    on: date,
+    *,
+    layout: str = "standard",
+    version: int | None = None,
+) -> str:
+    """The suggested file name: the client's ID first (so deletion finds it in `exports/`), then
+    what tells two exports apart: kind, layout, version (or draft) and date."""
+    return outbox.plan_name(client_id, kind, fmt, on, layout=layout, version=version)
 
 
-def check_destination(ctx: Context, path: Path, client_id: str | None) -> Path:
-    """Where an export may go: anywhere the user can write, but inside the data dir only in its
-    `exports/` folder, and there only under a name starting with the client's ID (a worksheet,
-    which names nobody, may take any name there). Raises UserError (one line) otherwise."""
-    target = Path(path).expanduser().absolute()
-    if target.parent == Path(ctx.export_dir).expanduser().absolute():
-        try:  # the suggested folder is made on first use (private)
-            make_private_dir(target.parent)
-        except (OSError, StoreError) as exc:
-            where = one_line(target.parent)
-            raise UserError(f"cannot make the export folder {where}: {exc}") from None
-    if target.is_dir():
-        raise UserError(f"{one_line(target)} is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise UserError(f"no folder {one_line(target.parent)} to write into")
-    real_parent = Path(os.path.realpath(target.parent))
-    data = Path(os.path.realpath(ctx.data_dir))
-    exports = Path(os.path.realpath(ctx.data_dir / "exports"))
-    if real_parent == data or data in real_parent.parents:
-        if real_parent != exports:
-            raise UserError(
-                f"exports never go inside the data dir ({one_line(ctx.data_dir)}) except its "
-                "exports folder; choose another place"
-            )
-        if client_id is not None and not target.name.upper().startswith(f"{client_id}-"):
-            raise UserError(
-                f"in the data dir's exports folder an export's name starts with {client_id}- "
-                "(so deleting the client finds it)"
-            )
-    return target
+def plan_export_name(oc: OpenClient, plan: Plan, fmt: str, on: date, layout: str | None) -> str:
+    """The suggested file name of this plan as it is (a saved version, or a draft)."""
+    version = plan.status.version if plan.status is not None else None
+    layout = layout or layout_for(oc, plan.kind)
+    return export_name(oc.client_id, plan.kind, fmt, on, layout=layout, version=version)
 
 
-def _write(path: Path, data: bytes) -> Path:
-    try:
-        atomic_write(path, data, mode=EXPORT_MODE)
-    except OSError as exc:
-        raise UserError(f"cannot write {one_line(path)}: {exc.strerror or exc}") from None
-    return path
+def check_destination(
+    ctx: Context, path: Path, client_id: str | None, *, name: str = "", force: bool = False
+) -> Path:
+    """Where an export may go (`tui.services.outbox.destination`: the one rule for every file
+    that leaves the data dir). Raises UserError (one line) otherwise."""
+    return outbox.destination(ctx, path, name=name or "export", client_id=client_id, force=force)
 
 
 def layout_for(oc: OpenClient, kind: str = "wellbeing") -> str:
@@ -250,43 +231,64 @@ def layout_for(oc: OpenClient, kind: str = "wellbeing") -> str:
 def export_plan(
     oc: OpenClient,
     plan: Plan,
-    fmt: str,
+    fmt: str | None,
     dest: Path | None,
     *,
     printed_on: date,
     layout: str | None = None,
+    force: bool = False,
 ) -> Path | bytes:
-    """The plan in `fmt` and `layout` (by default the one its reader's needs call for),
-    audited as exported first; written to `dest` (0600), or returned as bytes for the caller
-    to print when `dest` is None (never a PDF)."""
-    if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    """The plan in `fmt` (None: the one `dest`'s name asks for) and `layout` (by default the one
+    its reader's needs call for: the client's, or the practitioner's for the Keep Safe Plan),
+    audited as exported first; written to `dest` (a file, or a folder to hold it under its
+    default name) through the outbox, or returned as bytes for the caller to print when `dest`
+    is None (never a PDF). An existing file is replaced only with
+    `force` (`outbox.Exists` otherwise)."""
+    fmt = format_for(fmt, dest)
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
-    target = check_destination(oc.ctx, dest, oc.client_id) if dest is not None else None
     layout = layout or layout_for(oc, plan.kind)
+    target = None
+    if dest is not None:
+        name = plan_export_name(oc, plan, fmt, printed_on, layout)
+        target = outbox.destination(oc.ctx, dest, name=name, client_id=oc.client_id, force=force)
     data = render_bytes(plan.document(printed_on=printed_on, layout=layout), fmt)
-    # audited before anything leaves; if the log cannot be written, nothing is output
-    oc._cf.record("exported", [plan.kind], {"format": fmt, "to": "file" if target else "stdout"})
-    return data if target is None else _write(target, data)
+
+    def audit() -> None:  # before anything leaves; if the log cannot be written, nothing is output
+        to = "file" if target else "stdout"
+        oc._cf.record("exported", [plan.kind], {"format": fmt, "to": to})
+
+    if target is None:
+        audit()
+        return data
+    return outbox.send_one(target, data, force=force, audit=audit)
 
 
 def worksheet(
-    ctx: Context, exercise_id: str, fmt: str, dest: Path | None, *, printed_on: date
+    ctx: Context,
+    exercise_id: str,
+    fmt: str | None,
+    dest: Path | None,
+    *,
+    printed_on: date,
+    force: bool = False,
 ) -> Path | bytes:
-    """A blank worksheet of an exercise (nobody's data: not audited), written or returned."""
+    """A blank worksheet of an exercise (nobody's data: not audited), written through the outbox
+    (an existing file replaced only with `force`) or returned."""
     exercise = ctx.library.get(exercise_id)
     if exercise is None:
         raise UserError(f"no exercise '{one_line(exercise_id, 60)}' (see `wellbeing content list`)")
-    if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    fmt = format_for(fmt, dest)
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
-    target = check_destination(ctx, dest, None) if dest is not None else None
+    target = None
+    if dest is not None:
+        name = outbox.worksheet_name(exercise.id, fmt, printed_on)
+        target = outbox.destination(ctx, dest, name=name, force=force)
     related = related_lines(ctx, list(exercise.references))
     doc: Document = worksheet_document(exercise, printed_on=day(printed_on), related=related)
     data = render_bytes(doc, fmt)
-    return data if target is None else _write(target, data)
+    return data if target is None else outbox.send_one(target, data, force=force)
 
 
 def exports_of(ctx: Context, client_id: str) -> list[Path]:

@@ -8,8 +8,8 @@ rule runs on every path. These run on the autosave thread or in a command; none 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
 
 from exercises.models import Exercise, Step
 from store.errors import StoreError
@@ -59,12 +59,13 @@ def plan_session(
     return session
 
 
-def begin_session(oc: OpenClient, session_id: str) -> Session:
-    """Mark a planned session as in progress (started now); others are returned as they are."""
+def begin_session(oc: OpenClient, session_id: str, at: datetime | None = None) -> Session:
+    """Mark a planned session as in progress (started now, or `at`); others are returned as they
+    are."""
     session = _session(oc, session_id)
     if session.status is not SessionStatus.PLANNED or oc.read_only:
         return session
-    session = revise(session, status=SessionStatus.IN_PROGRESS, started_at=now())
+    session = revise(session, status=SessionStatus.IN_PROGRESS, started_at=at or now())
     oc._cf.save_session(session)
     return session
 
@@ -77,9 +78,9 @@ def save_notes(oc: OpenClient, session_id: str, notes: str) -> Session:
     return session
 
 
-def end_session(oc: OpenClient, session_id: str) -> Session:
+def end_session(oc: OpenClient, session_id: str, at: datetime | None = None) -> Session:
     oc.require_writable()
-    session = revise(_session(oc, session_id), status=SessionStatus.COMPLETED, ended_at=now())
+    session = revise(_session(oc, session_id), status=SessionStatus.COMPLETED, ended_at=at or now())
     oc._cf.save_session(session)
     return session
 
@@ -92,6 +93,51 @@ def unanswered(oc: OpenClient, session: Session, exercises: Sequence[Exercise]) 
     return sum(
         (e.id, s.id) not in given for e in exercises for s in e.answerable_steps if not s.optional
     )
+
+
+#: a session started longer ago than this is shown by its start, not a running time (it was
+#: resumed on another day)
+RUNNING_AT_MOST = timedelta(hours=12)
+
+
+def _duration(span: timedelta) -> str:
+    minutes = max(0, int(span.total_seconds() // 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def time_words(session: Session, planned_minutes: int, at: datetime) -> str:
+    """ "Time: about 130 min planned · 12 min so far": the planned length (the exercises' own
+    minutes) and the time taken, so far or in all."""
+    parts = [f"about {planned_minutes} min planned" if planned_minutes else "nothing planned"]
+    start, end = session.started_at, session.ended_at
+    if start is not None and end is not None:
+        parts.append(f"took {_duration(end - start)}")
+    elif start is not None and at - start <= RUNNING_AT_MOST:
+        parts.append(f"{_duration(at - start)} so far")
+    elif start is not None:
+        parts.append(f"started {start:%d %b %Y}")
+    else:
+        parts.append("not started yet")
+    return "Time: " + " · ".join(parts)
+
+
+def step_progress(exercise: Exercise, answered: Collection[str]) -> tuple[int, int]:
+    """(steps done, steps in all) of an exercise, counted as the exercise screen numbers them
+    ("Step 7 of 12"): every step, read steps included.
+
+    An answered step is done; a step with nothing to answer (or an optional one left empty) is done
+    once the practitioner has gone past it (a later step is answered) or the exercise is finished
+    (every required step answered). A required step is done only when answered.
+    """
+    steps = exercise.steps
+    finished = all(s.id in answered for s in steps if s.answerable and not s.optional)
+    done = 0
+    for i, s in enumerate(steps):
+        if s.id in answered:
+            done += 1
+        elif not s.answerable or s.optional:
+            done += finished or any(later.id in answered for later in steps[i + 1 :])
+    return done, len(steps)
 
 
 def has_open_follow_up(oc: OpenClient, exercise_id: str, step_id: str) -> bool:

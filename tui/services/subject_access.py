@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.files import atomic_write
 from store.repository import ClientFile, Repository, os_user
+from tui.services import outbox
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
-from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
 
 if TYPE_CHECKING:
@@ -287,27 +286,25 @@ def render_text(data: dict[str, Any], library: Library | None) -> str:
 def export_subject_access(
     ctx: Context, client_id: str, out: Path, *, force: bool
 ) -> tuple[Path, Path, int]:
-    """Write FILE (JSON) and FILE.txt for one client; (json path, text path, entries to review)."""
+    """Write FILE (JSON) and FILE.txt for one client through the outbox (an existing file is
+    replaced only with `force`; a folder gets the default name); (json path, text path, entries
+    to review)."""
     from tui.services.clients import read_client
 
-    out = Path(out).expanduser().absolute()
-    txt = out.with_name(out.name + ".txt")
-    for path in (out, txt):
-        if (path.exists() or path.is_symlink()) and not force:
-            raise UserError(f"{terminal_safe(path)} exists; choose another name or pass --force")
-    from tui.services.plans import check_destination
-
-    check_destination(ctx, out, None)
+    name = outbox.subject_access_name(client_id, date.today())
+    out = outbox.destination(ctx, out, name=name, client_id=client_id, force=force)
+    txt = outbox.destination(
+        ctx, out.with_name(out.name + ".txt"), name=name, client_id=client_id, force=force
+    )
     library = _library(ctx)
     with read_client(ctx, client_id) as oc:
         cf = oc._cf
         data = subject_access(ctx.repo, cf, library)
         json_bytes = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         text_bytes = render_text(data, library).encode("utf-8")
-        cf.record("exported", fields=["json", "text"])
-        try:
-            atomic_write(out, json_bytes, mode=0o600)
-            atomic_write(txt, text_bytes, mode=0o600)
-        except OSError as exc:
-            raise UserError(f"cannot write the export: {exc.strerror or exc}") from None
+        outbox.send(
+            [(out, json_bytes), (txt, text_bytes)],
+            force=force,
+            audit=lambda: cf.record("exported", fields=["json", "text"]),
+        )
     return out, txt, len(data["redaction_review"])

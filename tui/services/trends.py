@@ -75,7 +75,7 @@ def compute_trends(
     steps: dict[tuple[str, str], Step] = {
         (e.id, s.id): s for e in exercises_of(library) for s in e.steps if s.trend
     }
-    session_list = sorted(sessions, key=lambda s: (s.date, s.started_at or s.date, s.id))
+    session_list = sorted(sessions, key=lambda s: s.order)
     order = {s.id: n for n, s in enumerate(session_list)}
     dates = {s.id: s.date for s in session_list}
 

@@ -9,7 +9,9 @@ import os
 from pathlib import Path
 from typing import Final
 
+from tui.services.errors import UserError
 from tui.services.export.document import Block, Document
+from tui.services.safe_text import one_line
 
 FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
 TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
@@ -19,6 +21,7 @@ __all__ = [
     "TEXT_FORMATS",
     "Block",
     "Document",
+    "format_for",
     "format_of",
     "render",
     "render_bytes",
@@ -57,3 +60,31 @@ def format_of(path: str | os.PathLike[str]) -> str | None:
     ext = Path(path).suffix.lower().lstrip(".")
     ext = {"markdown": "md", "htm": "html", "text": "txt"}.get(ext, ext)
     return ext if ext in FORMATS else None
+
+
+def format_for(fmt: str | None, dest: str | os.PathLike[str] | None) -> str:
+    """The format to write: the one asked for, else the one the file name asks for, else md.
+
+    A file name that asks for another format than the one asked for is refused (a `.pdf` file
+    never holds Markdown), and so is a name whose ending is no format when none was asked for.
+    UserError (one line) for either, and for an unknown format."""
+    if fmt is not None and fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if dest is None or Path(dest).expanduser().is_dir():
+        return fmt or "md"
+    named = format_of(dest)
+    suffix = one_line(Path(dest).suffix, 20)
+    name = one_line(Path(dest).name, 80)
+    if fmt is None:
+        if named is None and suffix:
+            raise UserError(
+                f"cannot tell the format from the name '{name}': end it with "
+                f".md, .txt, .html or .pdf, or give --format"
+            )
+        return named or "md"
+    if named is not None and named != fmt:
+        raise UserError(
+            f"the name '{name}' ends in {suffix} but the format is {fmt}: "
+            f"name it .{fmt}, or give --format {named}"
+        )
+    return fmt

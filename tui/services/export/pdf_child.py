@@ -10,24 +10,32 @@ caller writes the file through the store's one writer, after the audit entry, as
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from tui.services.errors import UserError
 from tui.services.export.document import Document
+from tui.services.safe_text import one_line
 
 #: the folder that holds the `tui` package, so the child finds it however the app was started
 _ROOT = Path(__file__).resolve().parents[3]
-#: a document that takes longer than this to render is reported, not waited for
-TIMEOUT_SECONDS = 120
+#: a document that takes longer than this to render is reported, not waited for: a plan renders in
+#: about a second, so this is thirty times that, for a loaded server
+TIMEOUT_SECONDS = 30
 #: the child's exit status when the document holds a script no bundled font prints
 REFUSED = 3
 
 
+class PdfError(UserError, RuntimeError):
+    """The PDF could not be made (the child failed, was killed, or hung): one line, no trace."""
+
+
 def pdf_in_child(doc: Document) -> bytes:
-    """`doc` as PDF bytes, rendered by a child process. UserError (one line, naming the script)
-    when a character no bundled font has would otherwise be lost; RuntimeError if it fails."""
+    """`doc` as PDF bytes, rendered by a child process. PdfError (one line) if it fails, is
+    killed, or has not finished within TIMEOUT_SECONDS (then it is killed); UserError naming the
+    script when a character no bundled font has would otherwise be lost."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -42,15 +50,36 @@ def pdf_in_child(doc: Document) -> bytes:
             cwd=_ROOT,
             check=False,
         )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"making the PDF took over {TIMEOUT_SECONDS} s; stopped") from None
-    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode == REFUSED and lines:
-        raise UserError(lines[-1][:300])
+    except subprocess.TimeoutExpired:  # run() has killed the child and reaped it
+        raise PdfError(
+            f"the PDF could not be made: it took over {TIMEOUT_SECONDS} s and was stopped; "
+            "try again, or export as txt or html"
+        ) from None
+    except OSError as exc:
+        raise PdfError(f"the PDF could not be made: {exc.strerror or exc}") from None
+    if done.returncode == REFUSED:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if lines:
+            raise UserError(one_line(lines[-1], 300))
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        why = lines[-1][:200] if lines else f"exit status {done.returncode}"
-        raise RuntimeError(f"the PDF could not be made: {why}")
+        raise PdfError(f"the PDF could not be made: {_why(done)}")
     return done.stdout
+
+
+def _why(done: subprocess.CompletedProcess[bytes]) -> str:
+    """What went wrong in the child, in a few words."""
+    if done.returncode < 0:
+        try:
+            name = signal.Signals(-done.returncode).name
+        except ValueError:
+            name = f"signal {-done.returncode}"
+        return f"the PDF maker was stopped ({name})"
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if lines:
+        return one_line(lines[-1], 200)
+    if done.returncode == 0:
+        return "the PDF maker gave no PDF"
+    return f"the PDF maker failed (exit status {done.returncode})"
 
 
 def main() -> int:
