@@ -334,8 +334,6 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
 async def _open_dashboards(
     app: Any, opens: int, times: list[float], bare: list[float], firsts: dict[str, float]
 ) -> None:
-    from store.storage import forget_shared
-
     from screens.dashboard import DashboardScreen
 
     async def opened(start: float, kind: type = DashboardScreen) -> float:
@@ -357,7 +355,6 @@ async def _open_dashboards(
         await pilot.pause(0.5)
         # A first open as a practitioner makes it: find the client (/, its ID, Enter), the
         # cursor rests on it a moment (its file is read ahead), Enter.
-        forget_shared(heavy_file)
         await pilot.press("slash", *HEAVY_ID, "enter")
         await pilot.pause(0.6)
         await app.workers.wait_for_complete()
@@ -369,7 +366,6 @@ async def _open_dashboards(
         app.screen.query_one("#search").value = ""
         await _settle(app, pilot)
         # ... and with no moment to read ahead (the file parsed as it opens)
-        forget_shared(heavy_file)
         start = time.perf_counter()
         app.open_client(HEAVY_ID)
         firsts["at_once"] = await opened(start)

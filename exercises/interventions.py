@@ -14,7 +14,7 @@ the person must agree to take part; `consent: false` means the requirement needs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,6 +93,32 @@ OFFENCE_TYPES: dict[str, str] = {
     "other": "other offence",
 }
 
+#: need areas a client's assessment can record (`need_areas` on the profile): the directory's need
+#: areas that are needs of a person, not offences (those are `OFFENCE_TYPES`) or sentence aims.
+CLIENT_NEEDS: tuple[str, ...] = (
+    "accommodation",
+    "education_training_employment",
+    "finance_benefits_debt",
+    "relationships",
+    "family",
+    "peer_support",
+    "social_inclusion",
+    "emotional_wellbeing",
+    "mental_health",
+    "emotional_management",
+    "thinking_behaviour",
+    "dependency_recovery",
+    "drugs",
+    "alcohol",
+)
+
+#: the routes into an intervention the brochure names: id -> words.
+ROUTES: dict[str, str] = {
+    "rar": "a community or suspended sentence order with a RAR",
+    "licence": "a licence or post-sentence supervision",
+    "court_order": "a community or suspended sentence order",
+}
+
 RiskLevel = Literal["low", "medium", "high", "very_high"]
 SaraLevel = Literal["low", "medium", "high"]
 Gender = Literal["male", "female"]
@@ -148,6 +174,23 @@ class Exception_(Frozen):
     values: tuple[str, ...] = ()
     #: the brochure's own words, quoted.
     quote: str = Field(min_length=1, max_length=400)
+    #: how the quote bears on it: the brochure `allows` an exception in so many words; it is
+    #: `silent` on the recorded value (Resolve at very high risk); or its words are to `weigh`
+    #: (a programme it prefers, a group it prioritises).
+    kind: Literal["allows", "silent", "weigh"] = "allows"
+
+
+class LocalCheck(Frozen):
+    """A condition the brochure sets that no profile fact can show (motivation, a provider's
+    willingness): the check names it, quoted, and never says "likely suitable" past it."""
+
+    label: str = Field(min_length=1, max_length=60)
+    #: the brochure's own words, quoted.
+    quote: str = Field(min_length=1, max_length=400)
+
+
+#: fields of `Criteria` that are not checks.
+_NOT_CRITERIA = ("exceptions", "notes", "local")
 
 
 class Criteria(Frozen):
@@ -155,6 +198,10 @@ class Criteria(Frozen):
 
     gender: tuple[Gender, ...] = ()
     age: Range | None = None
+    #: the routes in (any one will do): ids of `ROUTES`.
+    route: tuple[str, ...] = ()
+    #: at least one of these needs must be recorded: ids of `CLIENT_NEEDS`.
+    need_any: tuple[str, ...] = ()
     #: at least one of these offence types is needed.
     offence_types: tuple[str, ...] = ()
     #: none of these offence types may be present.
@@ -171,6 +218,13 @@ class Criteria(Frozen):
     not_after_programme: bool | None = None
     #: True: for people at low risk of reoffending, or unsuitable for an accredited programme.
     low_risk_or_unsuited_to_programme: bool | None = None
+    #: True (accredited programmes): not when the practitioner has recorded the person unsuitable
+    #: for an accredited programme. Checked only once that answer is recorded.
+    accredited_programme_suitable: bool | None = None
+    #: ids of directory programmes the person must not be eligible for (Maps for Change: "not
+    #: eligible for an Accredited Programme"); a recorded answer to `accredited_programme_suitable`
+    #: settles it first, else those entries' own verdicts.
+    not_eligible_for: tuple[str, ...] = ()
     #: True: the programme's treatment-need threshold (e.g. TSP's) must be met.
     tsp_need: bool | None = None
     #: True: for people who need to develop maturity.
@@ -190,6 +244,8 @@ class Criteria(Frozen):
     consent: bool | None = None
     #: where the brochure allows someone in although a criterion is unmet.
     exceptions: tuple[Exception_, ...] = ()
+    #: conditions the brochure sets that only a local assessment can settle.
+    local: tuple[LocalCheck, ...] = ()
     #: what the brochure adds that no fact can check (shown, never evaluated).
     notes: tuple[str, ...] = ()
 
@@ -199,7 +255,7 @@ class Criteria(Frozen):
         cls, v: tuple[Exception_, ...], info: ValidationInfo
     ) -> tuple[Exception_, ...]:
         for item in v:
-            if item.criterion in ("exceptions", "notes") or item.criterion not in cls.model_fields:
+            if item.criterion in _NOT_CRITERIA or item.criterion not in cls.model_fields:
                 raise ValueError(f"an exception names unknown criterion {item.criterion!r}")
             if info.data.get(item.criterion) in (None, ()):
                 raise ValueError(
@@ -217,7 +273,23 @@ class Criteria(Frozen):
             )
         return v
 
-    @field_validator("completed_any")
+    @field_validator("route")
+    @classmethod
+    def _known_routes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [r for r in v if r not in ROUTES]
+        if unknown:
+            raise ValueError(f"unknown route {unknown[0]!r} (known: {', '.join(ROUTES)})")
+        return v
+
+    @field_validator("need_any")
+    @classmethod
+    def _known_needs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [n for n in v if n not in CLIENT_NEEDS]
+        if unknown:
+            raise ValueError(f"unknown need {unknown[0]!r} (known: {', '.join(CLIENT_NEEDS)})")
+        return v
+
+    @field_validator("completed_any", "not_eligible_for")
     @classmethod
     def _slugs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for item in v:
@@ -225,8 +297,14 @@ class Criteria(Frozen):
                 raise ValueError(f"programme id {item!r} must be lower-case words joined by '-'")
         return v
 
-    def describe(self) -> list[str]:
-        """The criteria in plain words, one line each (for the directory's detail view)."""
+    def describe(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """The criteria in plain words, one line each (for the directory's detail view).
+        `names` maps programme ids to their names, where the directory is at hand."""
+        names = names or {}
+
+        def programmes(ids: Iterable[str]) -> str:
+            return ", ".join(names.get(i) or i.replace("-", " ").title() for i in ids)
+
         levels = {"low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
 
         def words(values: Iterable[str], table: dict[str, str]) -> str:
@@ -238,6 +316,10 @@ class Criteria(Frozen):
             lines.append("For " + " and ".join(people))
         if self.age is not None:
             lines.append(f"Age {self.age.describe()}")
+        if self.route:
+            lines.append("On " + ", or on ".join(ROUTES[r] for r in self.route))
+        if self.need_any:
+            lines.append(f"A need in: {words(self.need_any, NEED_AREAS).lower()}")
         if self.offence_types:
             lines.append(f"Offence: one of {words(self.offence_types, OFFENCE_TYPES)}")
         if self.excluded_offence_types:
@@ -262,6 +344,10 @@ class Criteria(Frozen):
             lines.append("Not normally after another programme")
         if self.low_risk_or_unsuited_to_programme:
             lines.append("For people at low risk of reoffending, or unsuitable for a programme")
+        if self.accredited_programme_suitable:
+            lines.append("Not when recorded unsuitable for an accredited programme")
+        if self.not_eligible_for:
+            lines.append(f"Not eligible for: {programmes(self.not_eligible_for)}")
         if self.tsp_need:
             lines.append("The treatment-need threshold must be met")
         if self.maturity_need:
@@ -269,7 +355,7 @@ class Criteria(Frozen):
         if self.unpaid_work_hours is not None:
             lines.append(f"An order of {self.unpaid_work_hours.describe('hours')}")
         if self.completed_any:
-            lines.append(f"Completed one of: {', '.join(self.completed_any)}")
+            lines.append(f"Completed one of: {programmes(self.completed_any)}")
         flags = {
             "erg22_recommended": "ERG 22+ recommendation",
             "extremism_concern": "credible concern about extremism",
@@ -286,7 +372,9 @@ class Criteria(Frozen):
                 lines.append(f"Needs {text}" if value else f"Not with {text}")
         if self.consent is not None:
             lines.append("Needs the person's consent" if self.consent else "No consent needed")
-        lines += [f"Exception: “{e.quote}”" for e in self.exceptions]
+        heads = {"allows": "Exception", "silent": "Brochure silent", "weigh": "To weigh"}
+        lines += [f"{heads[e.kind]}: “{e.quote}”" for e in self.exceptions]
+        lines += [f"Judged locally ({c.label}): “{c.quote}”" for c in self.local]
         return lines
 
 
@@ -461,6 +549,39 @@ def load_directory(
                 continue
             seen[item.id] = str(file)
             found.append(item)
+    found, broken = _check_relations(found)
+    problems += broken
     order = list(SECTIONS)
     found.sort(key=lambda i: (order.index(i.section), i.name.lower()))
     return found, problems
+
+
+def _check_relations(
+    found: list[Intervention],
+) -> tuple[list[Intervention], list[ContentError]]:
+    """`not_eligible_for` must name accredited programmes of the directory: an entry naming
+    anything else is a problem at that key's line, and is left out."""
+    kinds = {item.id: item.type for item in found}
+    kept: list[Intervention] = []
+    problems: list[ContentError] = []
+    for item in found:
+        wrong = [i for i in item.criteria.not_eligible_for if kinds.get(i) != "programme"]
+        if not wrong:
+            kept.append(item)
+            continue
+        try:
+            lines = read_source(Path(item.path)).replace("\r\n", "\n").split("\n")
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        line = next(
+            (n for n, text in enumerate(lines, 1) if text.strip().startswith("not_eligible_for")), 2
+        )
+        problems.append(
+            ContentError(
+                item.path,
+                line,
+                f"criteria.not_eligible_for: {wrong[0]!r} is not an accredited programme"
+                " of the directory",
+            )
+        )
+    return kept, problems

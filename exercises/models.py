@@ -66,6 +66,9 @@ class Option(Frozen):
     #: choosing this option offers to open one, and the practitioner decides (Wellbeing Traffic
     #: Light "red").
     proposes_follow_up: bool = False
+    #: false for an option whose label is not words anyone said ("Something in my own words",
+    #: which points to the next step): plans leave it out rather than print it as the answer.
+    in_plan: bool = True
 
 
 class Column(Frozen):
@@ -76,6 +79,14 @@ class Column(Frozen):
     type: Literal["text", "choice", "date"] = "text"
     options: tuple[Option, ...] = ()
     max_length: int = 500
+    #: how a cell reads in a plan, in the answer's voice, with `{}` for the cell ("I feel {},").
+    #: A row is its cells' phrases in column order; a blank cell leaves its phrase out. Without
+    #: a phrase a cell reads "Label: value.".
+    phrase: str = ""
+
+    def reads(self, value: str) -> str:
+        """`value` in this column's phrase."""
+        return self.phrase.replace("{}", value) if self.phrase else f"{self.label}: {value}."
 
 
 class Phase(Frozen):
@@ -143,6 +154,9 @@ class Step(Frozen):
     #: a named series this answer belongs to, shown as a trend on the dashboard
     #: (e.g. "wellbeing-level", "distress-before", "distress-after"). Content decides, not screens.
     trend: str = ""
+    #: the traffic-light level this step is about: a plan shows a section's items of each level
+    #: side by side, always Green, Amber, Red (a reading of one day, a `trend`, is never in a plan).
+    tone: Literal["", "green", "amber", "red"] = ""
     #: line of the step's heading in its source file (for error messages).
     line: int = 0
     max_length: int = 2000
@@ -204,6 +218,9 @@ class Exercise(Frozen):
     references: tuple[Reference, ...] = ()
     source: str
     summary: str = ""
+    #: what a contact record says was done, in the past tense and without what was said
+    #: ("Went through his green, amber and red signs and what he will do at each.").
+    recorded_as: str = ""
     #: practitioner-led (Keep Safe) exercises are not shown to the client or printed as worksheets.
     practitioner_only: bool = False
     #: position within its guide step (lower first); ties are ordered by title.

@@ -238,6 +238,12 @@ def _check_table(step: Step, path: str, at: Any, what: str) -> None:
                 at("columns"),
                 f"{what}: column '{col.id}' has options but is not of type choice",
             )
+        if col.phrase and col.phrase.count("{}") != 1:
+            raise ContentError(
+                path,
+                at("columns"),
+                f"{what}: column '{col.id}' phrase must hold {{}} once, where the cell goes",
+            )
     for rule in step.rules:
         for name, value in ((rule.column, rule.value), (rule.when_column, rule.when_value)):
             if not name and not value:

@@ -41,8 +41,9 @@ PlanKind = Literal["wellbeing", "keep-safe"]
 PLAN_KINDS: tuple[str, ...] = ("wellbeing", "keep-safe")
 
 #: sections the compiler fills: the national crisis lines (config), the review date (plan versions),
-#: the open follow-ups (the client's record).
-FIXED: tuple[str, ...] = ("crisis-lines", "review", "follow-ups")
+#: the open follow-ups (the client's record), the programme materials the guide cross-references
+#: for the exercises that feed the plan (their `references`, matched to the directory).
+FIXED: tuple[str, ...] = ("crisis-lines", "review", "follow-ups", "references")
 
 SECTION_INFO = "section"
 _SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -71,7 +72,7 @@ class SectionTemplate(_Frozen):
     #: steps named explicitly, as "exercise/step", in addition to the steps that feed this section.
     steps: tuple[str, ...] = ()
     #: filled by the compiler rather than by answers; one of FIXED, or "" for an answer section.
-    fixed: Literal["", "crisis-lines", "review", "follow-ups"] = ""
+    fixed: Literal["", "crisis-lines", "review", "follow-ups", "references"] = ""
     #: short introduction under the heading (content markdown, shown as plain text).
     intro: str = ""
     #: line of the heading in the template file.

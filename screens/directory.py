@@ -6,7 +6,7 @@ The screen is given the interventions; it reads no files. Everything shown from 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -30,8 +30,9 @@ def _cycle(options: Sequence[str], current: str, step: int = 1) -> str:
     return options[(options.index(current) + step) % len(options)]
 
 
-def detail_text(item: Intervention) -> Text:
-    """The detail view of one intervention, as rich Text (no markup is parsed)."""
+def detail_text(item: Intervention, names: Mapping[str, str] | None = None) -> Text:
+    """The detail view of one intervention, as rich Text (no markup is parsed); `names` maps
+    the directory's ids to names, for the programmes a criterion names."""
     text = Text()
     title = one_line(item.name) + (f" ({one_line(item.short_name)})" if item.short_name else "")
     text.append(title + "\n", style="bold")
@@ -49,7 +50,7 @@ def detail_text(item: Intervention) -> Text:
     if item.delivery.notes:
         text.append(one_line(item.delivery.notes) + "\n")
     text.append("\nWho it is for\n", style="bold underline")
-    criteria = item.criteria.describe()
+    criteria = item.criteria.describe(names)
     for line in criteria or ["No conditions of its own in the brochure."]:
         text.append(f" • {one_line(line)}\n")
     for note in item.criteria.notes:
@@ -194,7 +195,8 @@ class DirectoryScreen(Screen[None]):
         if item is None:
             detail.update(Text("Nothing matches. Press x to clear the filters."))
         else:
-            detail.update(detail_text(item))
+            names = {i.id: i.name for i in self.interventions}
+            detail.update(detail_text(item, names))
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(Tree.NodeHighlighted, "#tree")

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
@@ -44,7 +44,7 @@ def assessment_text(assessment: Assessment, referral: Referral | None = None) ->
     item = assessment.intervention
     text = Text()
     text.append(one_line(item.name) + "\n", style="bold")
-    text.append(verdict_text(assessment.verdict, why=True) + "\n", style="bold")
+    text.append(assessment.headline(why=True) + "\n", style="bold")
     text.append(f"{ADVISORY}.\n\n", style="italic")
     if not assessment.criteria:
         text.append("The brochure sets no conditions the profile can check.\n")
@@ -56,7 +56,10 @@ def assessment_text(assessment: Assessment, referral: Referral | None = None) ->
         text.append(f" • {one_line(note)}\n", style="italic")
     if assessment.missing:
         labels = [PROFILE_FIELDS[m].label for m in assessment.missing]
-        text.append("\nMissing: " + "; ".join(labels) + "  (press i to add)\n")
+        text.append("\nNeeds: " + "; ".join(labels) + "  (press i to add)\n")
+    if assessment.local:
+        labels = [one_line(c.label) for c in assessment.local]
+        text.append("\nTo judge locally: " + "; ".join(labels) + "\n")
     if referral is not None:
         word = "Referred" if referral.decision == "refer" else "Not referred"
         text.append(f"\n{word}", style="bold")
@@ -93,7 +96,7 @@ class ReferralScreen(ModalScreen[Referral | None]):
         with Vertical(classes="dialog"):
             yield Static("Record a referral decision", classes="dialog-title", markup=False)
             yield Static(Text(one_line(self.assessment.intervention.name)), id="ref-name")
-            yield Static(Text(f"Advice: {verdict_text(self.assessment.verdict)} ({ADVISORY})"))
+            yield Static(Text(f"Advice: {self.assessment.headline()} ({ADVISORY})"))
             yield Static("", id="decision", markup=False)
             yield Label("Reason", id="reason-label")
             yield Input(
@@ -185,7 +188,7 @@ class EligibilityScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Static("", id="advisory", markup=False)
         yield Static("", id="missing", markup=False)
-        with Horizontal(id="body"):
+        with Vertical(id="body"):
             yield DataTable(id="verdicts", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="criteria-scroll", can_focus=True):
                 yield Static("", id="criteria", markup=False)
@@ -193,8 +196,8 @@ class EligibilityScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#verdicts", DataTable)
-        table.add_column("Verdict", width=19)
-        table.add_column("Intervention", width=27)
+        table.add_column("Verdict", width=37)
+        table.add_column("Intervention", width=35)
         self.recheck()
         table.focus()
 
@@ -225,7 +228,7 @@ class EligibilityScreen(Screen[None]):
         for a in self.shown():
             mark = " →" if a.intervention.id in self.referrals else ""
             table.add_row(
-                Text(verdict_text(a.verdict)),
+                Text(a.headline()),
                 Text(one_line(a.intervention.name) + mark),
                 key=a.intervention.id,
             )

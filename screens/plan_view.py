@@ -692,7 +692,7 @@ class PlanScreen(Screen[None]):
         if self.plan is None:
             self.notify("The plan is still being compiled.", markup=False)
             return
-        layout = plans.layout_for(self.oc)
+        layout = plans.layout_for(self.oc, self.kind)
         plan = self.plan
 
         def name_for(fmt: str, chosen: str) -> str:

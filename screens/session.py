@@ -222,6 +222,7 @@ class SessionScreen(Screen[None]):
         self.session = sessions.end_session(self.oc, self.session.id, at=host(self).now())
         self.notify("Session ended and saved.", markup=False)
         self.dismiss(None)
+        host(self).show_contact_record(self.oc, self.session.id)  # for the case system
 
     def action_back(self) -> None:
         host(self).saver.flush()

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
@@ -95,7 +95,8 @@ class TeamReviewScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Static("Reading the team's follow-ups…", id="team-summary", markup=False)
         yield DataTable(id="team", cursor_type="row")
-        yield Static("", id="team-detail", markup=False)
+        with VerticalScroll(id="team-detail-box"):  # tab here to scroll a long disclosure
+            yield Static("", id="team-detail", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -148,10 +149,11 @@ class TeamReviewScreen(Screen[None]):
     def _detail(self) -> None:
         item = self._selected()
         text = ""
-        if item is not None:
+        if item is not None:  # the words the Keep Safe Plan prints: a disclosure in full
             reviews = item.follow_up.reviews
-            text = review_words(reviews[-1]) if reviews else "Not reviewed yet: Enter to record."
-        self.query_one("#team-detail", Static).update(one_line(text, 300))
+            review = review_words(reviews[-1]) if reviews else "Not reviewed yet: Enter to record."
+            text = f"{one_line(item.note or item.follow_up.reason, 2000)}\n{one_line(review, 300)}"
+        self.query_one("#team-detail", Static).update(text)
 
     def action_review(self) -> None:
         item = self._selected()

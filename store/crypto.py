@@ -128,7 +128,7 @@ def is_encrypted_blob(blob: bytes) -> bool:
 
 
 class EncryptedCodec:
-    """The Codec of an encrypted data dir (`store.storage.Codec`): the key, never the passphrase."""
+    """The Codec of an encrypted data dir (`store.codec.Codec`): the key, never the passphrase."""
 
     def __init__(self, key: bytes, params: KdfParams):
         if len(key) != KEY_BYTES:

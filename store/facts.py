@@ -46,7 +46,12 @@ class Fact:
 
 
 #: values whose words are not just the value with spaces for underscores.
-_WORDS = {"non_binary": "non-binary", "pre_group": "pre-group", "post_group": "post-group"}
+_WORDS = {
+    "non_binary": "non-binary",
+    "pre_group": "pre-group",
+    "post_group": "post-group",
+    "post_sentence_supervision": "post-sentence supervision",
+}
 
 
 def plain(value: object) -> str:

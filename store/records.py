@@ -82,6 +82,15 @@ class ProgrammeStage(StrEnum):
     POST_GROUP = "post_group"
 
 
+class Sentence(StrEnum):
+    """What the client is serving: the routes the brochure's interventions name."""
+
+    COMMUNITY_ORDER = "community_order"
+    SUSPENDED_SENTENCE_ORDER = "suspended_sentence_order"
+    LICENCE = "licence"
+    POST_SENTENCE_SUPERVISION = "post_sentence_supervision"
+
+
 class RiskLevel(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
@@ -153,8 +162,9 @@ def _flag(label: str, yes: str, no: str, help: str = "") -> Fact:
 class RiskProfile(Record):
     """Facts the advisory eligibility check reads. Unknown is None, never a guess.
 
-    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES` and
-    `completed_programmes` ids of the directory's programmes (checked where they are set, in
+    `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES`, `need_areas` ids
+    from `exercises.interventions.CLIENT_NEEDS` and `completed_programmes` ids of the
+    directory's programmes (checked where they are set, in
     `tui.services.profile_fields`); a known list means anything not in it is absent.
     """
 
@@ -169,6 +179,15 @@ class RiskProfile(Record):
     sara: Annotated[
         Literal["low", "medium", "high"] | None,
         Fact("SARA level (partner violence)", "risk"),
+    ] = None
+    need_areas: Annotated[
+        list[str] | None,
+        Fact(
+            "Offending-related needs",
+            "risk",
+            vocabulary="need_areas",
+            help="as assessed, e.g. accommodation, family; a known list means the rest are not needs",
+        ),
     ] = None
     completed_programmes: Annotated[
         list[str] | None, Fact("Programmes completed", "risk", vocabulary="programmes")
@@ -250,9 +269,19 @@ class Client(Record):
     date_of_birth: Annotated[date | None, Fact("Date of birth", "identity", past=True)] = None
     gender: Annotated[Gender | None, Fact("Gender", "identity")] = None
     programme_stage: Annotated[ProgrammeStage | None, Fact("Programme stage", "order")] = None
+    sentence: Annotated[
+        Sentence | None,
+        Fact(
+            "Sentence or supervision",
+            "order",
+            help="community order, suspended sentence order, licence or post-sentence supervision",
+        ),
+    ] = None
     order_type: Annotated[
         str,
-        Fact("Order type", "order", help="e.g. community order, suspended sentence order, licence"),
+        Fact(
+            "Order details", "order", help="in your own words, e.g. the requirements the court set"
+        ),
     ] = ""
     rar_days: Annotated[
         int | None, Fact("RAR days on the order", "order"), Field(ge=0, le=1000)
@@ -323,6 +352,8 @@ class Session(Record):
     rar_activity: bool = False
     started_at: Stamp | None = None
     ended_at: Stamp | None = None
+    #: the next appointment, when one was made in this session (for the contact record)
+    next_appointment: Stamp | None = None
 
     @field_validator("notes")
     @classmethod

@@ -12,6 +12,7 @@ from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.plan_compiler import PlanInputs, compile_plan
+from tui.services.plans import plan_references
 
 TODAY = date(2026, 11, 25)
 
@@ -28,6 +29,7 @@ def test_demo_plans_compile_with_every_section_filled(tmp_path: Path, kind: str)
             PlanInputs.from_client_file(cf),
             ctx.config,
             TODAY,
+            references=plan_references(ctx, kind),
         )
     empty = [s.title for s in plan.sections if s.fixed != "review" and s.is_empty]
     assert empty == []

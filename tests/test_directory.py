@@ -234,3 +234,24 @@ def test_eligibility_command(tmp_path: Path) -> None:
         assert note in text.stdout
     missing = _run("eligibility", "NOPE1", data_dir=tmp_path)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+
+
+def test_eligibility_for_a_man_of_30_with_nothing_else_recorded(tmp_path: Path) -> None:
+    """No tick anywhere, and every entry says which facts it needs."""
+    assert _run("client", "add", "M30", "--name", "Test", data_dir=tmp_path).returncode == 0
+    done = _run(
+        "client", "set", "M30", "gender=male", "date_of_birth=1994-01-15", data_dir=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    result = _run("eligibility", "M30", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "✓" not in result.stdout
+    blocks = result.stdout.split("\n\n")[1:]
+    assert len(blocks) == len(EXPECTED)
+    for block in blocks:
+        heading = block.splitlines()[0]
+        assert " facts unknown" in heading or " fact unknown" in heading, heading
+        assert "\n    Needs: " in block, heading
+    report = json.loads(_run("eligibility", "M30", "--json", data_dir=tmp_path).stdout)
+    assert {i["verdict"] for i in report["interventions"]} <= {"not_suitable", "needs_information"}
+    assert all(i["missing"] for i in report["interventions"])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import App
-from textual.widgets import Input, Select, Static, Tree
+from textual.widgets import DataTable, Input, Select, Static, Tree
 
 from exercises.interventions import load_directory
 from screens.directory import DirectoryScreen
 from screens.eligibility import EligibilityScreen, ReferralScreen
 from screens.profile_form import ProfileFormScreen
 from store.records import Client, Referral
+from tests.shell_fixtures import wait_for
+from tests.test_screen_snapshots import steady
 from tui.services.profile import apply_changes
 from tui.services.profile_fields import apply_profile_field
 
@@ -131,10 +133,14 @@ async def test_referral_against_advice_needs_a_reason() -> None:
 
 async def test_referral_following_advice_needs_no_reason() -> None:
     client = make_client(
-        gender="male", date_of_birth="1990-01-01", offence_types="ipv", sara="high", consent="yes"
+        gender="male", date_of_birth="1990-01-01", ogrs3="62", tsp_need="yes", consent="yes"
     )
     app = EligibilityApp(client)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")  # only the likely suitable: the Thinking Skills Programme
+        screen = app.screen
+        assert isinstance(screen, EligibilityScreen)
+        assert [a.intervention.id for a in screen.shown()] == ["thinking-skills-programme"]
         await pilot.press("r")
         assert isinstance(app.screen, ReferralScreen)
         assert not app.screen.against_advice
@@ -145,9 +151,33 @@ async def test_referral_following_advice_needs_no_reason() -> None:
         await pilot.press("ctrl+r", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EligibilityScreen)
-        assert [(r.decision, r.against_advice, r.reason) for r in app.referrals] == [
-            ("refer", False, "")
-        ]
+        assert [
+            (r.intervention_id, r.decision, r.against_advice, r.reason) for r in app.referrals
+        ] == [("thinking-skills-programme", "refer", False, "")]
+
+
+async def test_a_man_of_30_sees_no_tick_and_what_each_entry_needs() -> None:
+    """The issue's profile: gender and age only. No row says "Likely suitable"; every row counts
+    its unknown facts, and the detail names them."""
+    app = EligibilityApp(make_client(gender="male", date_of_birth="1994-01-15"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, EligibilityScreen)
+        table = screen.query_one("#verdicts", DataTable)
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert len(rows) == len(ITEMS)
+        assert not any("✓" in row for row in rows)
+        assert all("unknown" in row for row in rows), rows
+        for index in range(3):
+            if index:
+                await pilot.press("down")
+
+            def shown(name: str = ITEMS[index].name) -> bool:
+                return str(screen.query_one("#criteria", Static).render()).startswith(name)
+
+            await wait_for(pilot, shown)
+            detail = str(screen.query_one("#criteria", Static).render())
+            assert "✓" not in detail and "Needs: " in detail
 
 
 async def test_missing_facts_are_asked_for_and_saved() -> None:
@@ -157,7 +187,7 @@ async def test_missing_facts_are_asked_for_and_saved() -> None:
         form = app.screen
         assert isinstance(form, ProfileFormScreen)
         names = [s.name for s in form.specs]
-        assert {"sara", "consent"} <= set(names)  # the highlighted intervention's facts
+        assert {"sara", "consent", "need_areas"} <= set(names)  # the highlighted entry's facts
         form.query_one("#field-ogrs3", Input).value = "huge"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -171,6 +201,7 @@ async def test_missing_facts_are_asked_for_and_saved() -> None:
         form.query_one("#field-ogrs3", Input).value = ""
         form.query_one("#field-sara", Select).value = "high"
         form.query_one("#field-consent", Select).value = "yes"
+        form.query_one("#field-need_areas", Input).value = "relationships"
         await pilot.press("ctrl+s")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -179,10 +210,13 @@ async def test_missing_facts_are_asked_for_and_saved() -> None:
         assert isinstance(screen, EligibilityScreen)
         [saved] = app.saved
         assert saved.risk.sara == "high" and saved.risk.consent is True
+        assert saved.risk.need_areas == ["relationships"]
         bbr = next(
             a for a in screen.assessments if a.intervention.id == "building-better-relationships"
         )
-        assert bbr.verdict == "suitable"
+        # every recorded fact fits; whether the victim was a female partner is judged locally
+        assert bbr.verdict == "check_locally" and not bbr.missing
+        assert [c.label for c in bbr.local] == ["Victim a female partner"]
 
 
 async def test_profile_text_is_not_markup() -> None:
@@ -207,4 +241,8 @@ def test_snapshot_eligibility(snap_compare) -> None:
 
 
 def test_snapshot_referral_needs_reason(snap_compare) -> None:
-    assert snap_compare(EligibilityApp(), terminal_size=(80, 24), press=["r", "ctrl+s"])
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("r", "ctrl+s")
+        await steady(pilot)  # the reason box's cursor: its blink is timing
+
+    assert snap_compare(EligibilityApp(), terminal_size=(80, 24), run_before=run_before)

@@ -1,17 +1,19 @@
-"""The advisory eligibility check against the brochure's criteria, table by table.
+"""The advisory eligibility check: its reasons, its report, and the facts `client set` takes.
 
-Each row is a profile (as `client set` words) and the verdict the brochure implies for one
-intervention. Profiles start complete (every fact known) so a row tests one criterion at a time.
+The brochure's criteria, row by row, are in `test_eligibility_brochure.py`.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from exercises.interventions import Intervention, load_directory
+from exercises.interventions import Intervention, load_directory, parse_intervention
 from store.records import Client
+from tests import eligibility_fixtures as fixtures
+from tests.eligibility_fixtures import TODAY
 from tui.services.eligibility import (
     ADVISORY,
     EVALUATORS,
@@ -30,489 +32,74 @@ from tui.services.profile_fields import (
     profile_value,
 )
 
-TODAY = date(2024, 6, 1)
-
-#: a man of 30 with every fact known and nothing that rules anything out.
-BASE = {
-    "gender": "male",
-    "date_of_birth": "1994-01-15",
-    "offence_types": "violence",
-    "rosh": "medium",
-    "reoffending": "medium",
-    "ogrs3": "60",
-    "sara": "low",
-    "needs_learning_disability": "no",
-    "needs_intellectual_disability": "no",
-    "completed_programmes": "none",
-    "accredited_programme_suitable": "yes",
-    "tsp_need": "yes",
-    "maturity_need": "no",
-    "unpaid_work_hours": "100",
-    "erg22_recommended": "no",
-    "extremism_concern": "no",
-    "alcohol_related_offence": "no",
-    "alcohol_dependent": "no",
-    "alcohol_treatment_requirement": "no",
-    "alcohol_misuse": "no",
-    "drug_misuse": "no",
-    "mental_health_need": "no",
-    "consent": "yes",
-}
-
 
 @pytest.fixture(scope="module")
 def directory() -> dict[str, Intervention]:
-    items, problems = load_directory()
-    assert problems == []
-    return {item.id: item for item in items}
+    return fixtures.directory()
 
 
 def client_with(**changes: str) -> Client:
-    client = Client(id="T1", name="Test")
-    for field, value in {**BASE, **changes}.items():
-        client = apply_profile_field(client, field, value)
-    return client
+    return fixtures.client_with(**changes)
 
 
-def verdict(directory: dict[str, Intervention], intervention: str, **changes: str) -> str:
-    return assess(client_with(**changes), directory[intervention], TODAY).verdict
+ENTRY = """---
+id: test-entry
+name: Test entry
+section: toolkit
+type: toolkit
+need_areas: [relationships]
+summary: A test.
+criteria:
+CRITERIA
+delivery:
+  formats: [one_to_one]
+source: test
+---
+
+Body.
+"""
 
 
-#: One row per rule or exception the brochure (shared/seeds/002...) states: its words, quoted,
-#: then the intervention, the profile changed from BASE, and the verdict those words imply.
-CASES = [
-    # Thinking Skills Programme
-    (
-        "TSP: Score of 50 or above on OGRS3",
-        "thinking-skills-programme",
-        {"ogrs3": "50"},
-        "suitable",
-    ),
-    (
-        "TSP: Score of 50 or above on OGRS3",
-        "thinking-skills-programme",
-        {"ogrs3": "49"},
-        "not_suitable",
-    ),
-    ("TSP: Gender: Male / Female", "thinking-skills-programme", {"gender": "female"}, "suitable"),
-    (
-        "TSP: Minimum score thresholds must be met",
-        "thinking-skills-programme",
-        {"tsp_need": "no"},
-        "not_suitable",
-    ),
-    (
-        "TSP: Minimum score thresholds must be met",
-        "thinking-skills-programme",
-        {"tsp_need": "unknown"},
-        "needs_information",
-    ),
-    # iHorizon
-    (
-        "iHorizon: internet only sexual offending",
-        "ihorizon",
-        {"offence_types": "internet_sexual"},
-        "suitable",
-    ),
-    (
-        "iHorizon: no contact sexual offending",
-        "ihorizon",
-        {"offence_types": "internet_sexual,contact_sexual"},
-        "not_suitable",
-    ),
-    (
-        "iHorizon: Medium or above Risk of Serious Harm",
-        "ihorizon",
-        {"offence_types": "internet_sexual", "rosh": "low"},
-        "not_suitable",
-    ),
-    (
-        "iHorizon: Gender: Male",
-        "ihorizon",
-        {"offence_types": "internet_sexual", "gender": "female"},
-        "not_suitable",
-    ),
-    (
-        "iHorizon: not suitable for men who have intellectual disability",
-        "ihorizon",
-        {"offence_types": "internet_sexual", "needs_intellectual_disability": "yes"},
-        "not_suitable",
-    ),
-    (
-        "iHorizon: (learning challenges are not an intellectual disability)",
-        "ihorizon",
-        {"offence_types": "internet_sexual", "needs_learning_disability": "yes"},
-        "suitable",
-    ),
-    (
-        "iHorizon: should not normally be considered ... if they have already completed"
-        " another programme bar exceptional cases",
-        "ihorizon",
-        {"offence_types": "internet_sexual", "completed_programmes": "horizon"},
-        "needs_judgement",
-    ),
-    # Horizon
-    (
-        "Horizon: Medium or above Risk of Serious Harm",
-        "horizon",
-        {"offence_types": "contact_sexual", "rosh": "high"},
-        "suitable",
-    ),
-    (
-        "Horizon: Medium or above Risk of Serious Harm",
-        "horizon",
-        {"offence_types": "contact_sexual", "rosh": "low"},
-        "not_suitable",
-    ),
-    (
-        "Horizon: not suitable for men who have intellectual disability",
-        "horizon",
-        {"offence_types": "contact_sexual", "needs_intellectual_disability": "yes"},
-        "not_suitable",
-    ),
-    (
-        "Horizon: not suitable for men who have intellectual disability",
-        "horizon",
-        {"offence_types": "contact_sexual", "needs_intellectual_disability": "unknown"},
-        "needs_information",
-    ),
-    (
-        "Horizon: not normally ... if they have already completed another programme bar exceptional cases",
-        "horizon",
-        {"offence_types": "contact_sexual", "completed_programmes": "thinking-skills-programme"},
-        "needs_judgement",
-    ),
-    # New Me Strengths
-    (
-        "NMS: the LDC suite equivalent",
-        "new-me-strengths",
-        {"needs_learning_disability": "yes"},
-        "suitable",
-    ),
-    (
-        "NMS: the LDC suite equivalent",
-        "new-me-strengths",
-        {"needs_learning_disability": "no"},
-        "not_suitable",
-    ),
-    (
-        "NMS: adult men",
-        "new-me-strengths",
-        {"needs_learning_disability": "yes", "gender": "female"},
-        "not_suitable",
-    ),
-    # Building Better Relationships
-    (
-        "BBR: IPV related offence (this can be index or historical)",
-        "building-better-relationships",
-        {"offence_types": "ipv", "sara": "medium"},
-        "suitable",
-    ),
-    (
-        "BBR: IPV related offence",
-        "building-better-relationships",
-        {"offence_types": "violence", "sara": "high"},
-        "not_suitable",
-    ),
-    (
-        "BBR: Gender: Male",
-        "building-better-relationships",
-        {"offence_types": "ipv", "sara": "high", "gender": "female"},
-        "not_suitable",
-    ),
-    (
-        "BBR: Age: 18+",
-        "building-better-relationships",
-        {"offence_types": "ipv", "sara": "high", "date_of_birth": "2007-01-01"},
-        "not_suitable",
-    ),
-    (
-        "BBR: moderate or high risk (SARA)",
-        "building-better-relationships",
-        {"offence_types": "ipv", "sara": "low"},
-        "not_suitable",
-    ),
-    # Alcohol Abstinence and Monitoring Requirement
-    (
-        "AAMR: alcohol related offence",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes"},
-        "suitable",
-    ),
-    (
-        "AAMR: alcohol related offence",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "no"},
-        "not_suitable",
-    ),
-    (
-        "AAMR: not alcohol dependent",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes", "alcohol_dependent": "yes"},
-        "not_suitable",
-    ),
-    (
-        "AAMR: not alcohol dependent",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes", "alcohol_dependent": "unknown"},
-        "needs_information",
-    ),
-    (
-        "AAMR: no Alcohol Treatment Requirement",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes", "alcohol_treatment_requirement": "yes"},
-        "not_suitable",
-    ),
-    (
-        "AAMR: aged 18",
-        "alcohol-abstinence-monitoring",
-        {"alcohol_related_offence": "yes", "date_of_birth": "2008-01-01"},
-        "not_suitable",
-    ),
-    # Choices and Changes
-    (
-        "C&C: young adult men (aged 18-25) ... a need to develop maturity",
-        "choices-and-changes",
-        {"date_of_birth": "2006-06-01", "maturity_need": "yes"},
-        "suitable",
-    ),
-    (
-        "C&C: aged 18-25",
-        "choices-and-changes",
-        {"date_of_birth": "1998-06-01", "maturity_need": "yes"},
-        "not_suitable",
-    ),
-    (
-        "C&C: aged 18-25",
-        "choices-and-changes",
-        {"date_of_birth": "2006-06-02", "maturity_need": "yes"},
-        "not_suitable",
-    ),
-    (
-        "C&C: who still need to develop maturity",
-        "choices-and-changes",
-        {"date_of_birth": "2002-01-01", "maturity_need": "no"},
-        "not_suitable",
-    ),
-    (
-        "C&C: who still need to develop maturity",
-        "choices-and-changes",
-        {"date_of_birth": "2002-01-01", "maturity_need": "unknown"},
-        "needs_information",
-    ),
-    (
-        "C&C: young adult men",
-        "choices-and-changes",
-        {"date_of_birth": "2002-01-01", "maturity_need": "yes", "gender": "female"},
-        "not_suitable",
-    ),
-    # Living as New Me
-    (
-        "LNM: already completed New Me Strengths ... or Becoming New Me+",
-        "living-as-new-me",
-        {"completed_programmes": "new-me-strengths"},
-        "suitable",
-    ),
-    (
-        "LNM: already completed New Me Strengths ... or Becoming New Me+",
-        "living-as-new-me",
-        {"completed_programmes": "none"},
-        "not_suitable",
-    ),
-    # Unpaid Work
-    (
-        "UPW: Sentences of between 40-300 hours",
-        "unpaid-work",
-        {"unpaid_work_hours": "40"},
-        "suitable",
-    ),
-    (
-        "UPW: Sentences of between 40-300 hours",
-        "unpaid-work",
-        {"unpaid_work_hours": "300"},
-        "suitable",
-    ),
-    (
-        "UPW: Sentences of between 40-300 hours",
-        "unpaid-work",
-        {"unpaid_work_hours": "unknown"},
-        "needs_information",
-    ),
-    (
-        "UPW: It does not require the defendant's consent",
-        "unpaid-work",
-        {"consent": "no"},
-        "suitable",
-    ),
-    (
-        "UPW: regardless of ability, their risk of harm or their risk of reoffending",
-        "unpaid-work",
-        {"gender": "female", "rosh": "very_high"},
-        "suitable",
-    ),
-    # Treatment requirements
-    (
-        "Treatment: Expressed willingness to comply with the requirement (consent)",
-        "treatment-alcohol",
-        {"alcohol_misuse": "yes"},
-        "suitable",
-    ),
-    (
-        "Treatment: Expressed willingness to comply with the requirement (consent)",
-        "treatment-alcohol",
-        {"alcohol_misuse": "yes", "consent": "no"},
-        "not_suitable",
-    ),
-    (
-        "Treatment: Requirement of treatment related to mental health",
-        "treatment-mental-health",
-        {"mental_health_need": "no"},
-        "not_suitable",
-    ),
-    # Healthy Identity Intervention
-    (
-        "HII: must be recommended by an Extremism Risk Guidance (ERG) 22+ report",
-        "healthy-identity-intervention",
-        {"offence_types": "extremism", "erg22_recommended": "yes"},
-        "suitable",
-    ),
-    (
-        "HII: must be recommended by an ... ERG 22+ report",
-        "healthy-identity-intervention",
-        {"offence_types": "extremism"},
-        "not_suitable",
-    ),
-    # Skills for Relationships
-    (
-        "SRT: medium and high risk on the Spousal Assault Risk Assessment",
-        "skills-for-relationships",
-        {"offence_types": "ipv", "sara": "medium"},
-        "suitable",
-    ),
-    (
-        "SRT: medium and high risk on the ... SARA",
-        "skills-for-relationships",
-        {"offence_types": "ipv", "sara": "low"},
-        "not_suitable",
-    ),
-    # Stepping Stones
-    (
-        "Stepping Stones: low to medium risk of serious harm",
-        "stepping-stones",
-        {"rosh": "low"},
-        "suitable",
-    ),
-    (
-        "Stepping Stones: high risk of serious harm in exceptional circumstances",
-        "stepping-stones",
-        {"rosh": "high"},
-        "needs_judgement",
-    ),
-    (
-        "Stepping Stones: (very high is not the exception's)",
-        "stepping-stones",
-        {"rosh": "very_high"},
-        "not_suitable",
-    ),
-    # Resolve
-    (
-        "Resolve: Assessed as being of medium to high risk of reoffending",
-        "resolve",
-        {"reoffending": "high"},
-        "suitable",
-    ),
-    (
-        "Resolve: medium to high risk of reoffending",
-        "resolve",
-        {"reoffending": "low"},
-        "not_suitable",
-    ),
-    (
-        "Resolve: do not have a current conviction for violence but ... aggression ..."
-        " in the last year are suitable",
-        "resolve",
-        {"offence_types": "acquisitive"},
-        "needs_judgement",
-    ),
-    # Structured interventions
-    (
-        "Structured: low risk of recidivism and/or unsuitable for an Accredited Programme",
-        "structured-attitudes-thinking-behaviour",
-        {"reoffending": "low"},
-        "suitable",
-    ),
-    (
-        "Structured: ... unsuitable for an Accredited Programme",
-        "structured-attitudes-thinking-behaviour",
-        {"accredited_programme_suitable": "no"},
-        "suitable",
-    ),
-    (
-        "Structured: low risk ... and/or unsuitable",
-        "structured-attitudes-thinking-behaviour",
-        {},
-        "not_suitable",
-    ),
-    (
-        "Structured: low risk ... and/or unsuitable",
-        "structured-attitudes-thinking-behaviour",
-        {"accredited_programme_suitable": "unknown"},
-        "needs_information",
-    ),
-    (
-        "Structured DA: Domestic Abuse",
-        "structured-domestic-abuse",
-        {"offence_types": "ipv", "reoffending": "low"},
-        "suitable",
-    ),
-    # Women's services
-    (
-        "Women's specific services ... women aged 18+",
-        "rehabilitative-womens-services",
-        {"gender": "female"},
-        "suitable",
-    ),
-    ("Women's specific services", "rehabilitative-womens-services", {}, "not_suitable"),
-    # An unmet criterion outweighs an unknown one, and a judgement.
-    (
-        "(an unmet criterion outweighs the rest)",
-        "thinking-skills-programme",
-        {"ogrs3": "unknown", "gender": "unknown", "date_of_birth": "2010-01-01"},
-        "not_suitable",
-    ),
-    (
-        "(an unmet criterion outweighs an exception)",
-        "stepping-stones",
-        {"rosh": "high", "gender": "female"},
-        "not_suitable",
-    ),
-]
-
-
-@pytest.mark.parametrize(("brochure", "intervention", "changes", "expected"), CASES)
-def test_brochure_criteria(
-    directory: dict[str, Intervention],
-    brochure: str,
-    intervention: str,
-    changes: dict[str, str],
-    expected: str,
-) -> None:
-    assert verdict(directory, intervention, **changes) == expected, brochure
+def entry(criteria: str) -> Intervention:
+    return parse_intervention(ENTRY.replace("CRITERIA", criteria), "test-entry.md")
 
 
 def test_nothing_checkable_says_check_locally(directory: dict[str, Intervention]) -> None:
-    """Electronic Monitoring sets no condition a profile can hold: never "Likely suitable", for
-    an empty profile or a 17-year-old."""
+    """An entry that sets no condition a profile can hold is never "Likely suitable", nor one
+    whose only conditions are gender, age and consent."""
+    man = client_with()
+    nothing = assess(man, entry("  notes: [just a note]"), TODAY)
+    assert nothing.verdict == "check_locally"
+    assert nothing.headline(why=True) == (
+        "○ Check locally: nothing here can be checked from the profile"
+    )
+    who = assess(man, entry("  gender: [male]\n  age: {min: 18}\n  consent: true"), TODAY)
+    assert who.verdict == "check_locally"
+    assert [c.status for c in who.criteria] == ["met", "met", "met"]
+    assert "only gender, age or consent" in who.headline(why=True)
     empty = Client(id="T2", name="Empty")
-    young = client_with(date_of_birth="2007-09-01")
-    for client in (empty, young):
-        result = assess(client, directory["electronic-monitoring"], TODAY)
-        assert result.verdict == "check_locally"
-        assert verdict_text(result.verdict, why=True) == (
-            "○ Check locally: nothing here can be checked from the profile"
-        )
     for item in directory.values():
         assert assess(empty, item, TODAY).verdict != "suitable", item.id
+
+
+def test_a_relation_checked_on_its_own_names_the_fact_that_settles_it(
+    directory: dict[str, Intervention],
+) -> None:
+    result = assess(
+        client_with(accredited_programme_suitable="unknown"), directory["maps-for-change"]
+    )
+    relation = next(c for c in result.criteria if c.name == "not_eligible_for")
+    assert relation.status == "unknown" and relation.fields == ("accredited_programme_suitable",)
+    assert "Horizon: not checked" in relation.reason
+
+
+def test_not_eligible_for_must_name_a_programme(tmp_path: Path) -> None:
+    text = ENTRY.replace("CRITERIA", "  not_eligible_for: [stepping-stones]")
+    (tmp_path / "bad.md").write_text(text, encoding="utf-8")
+    items, problems = load_directory([tmp_path])
+    assert "test-entry" not in {i.id for i in items}
+    [problem] = problems
+    assert problem.line == 9 and "'stepping-stones' is not an accredited programme" in str(problem)
 
 
 def test_an_exception_is_quoted_in_the_reason(directory: dict[str, Intervention]) -> None:
@@ -567,8 +154,11 @@ def test_brochure_words_and_delivery(directory: dict[str, Intervention]) -> None
     assert "adapted interventions (where available)" in ihorizon
     assert "New Me Strengths" not in ihorizon
     assert any("maintain their innocence" in n for n in directory["ihorizon"].criteria.notes)
-    assert any("accept they have problems" in n for n in directory["ihorizon"].criteria.notes)
-    assert "5 individual sessions" in directory["building-better-relationships"].delivery.notes
+    [motivation] = directory["ihorizon"].criteria.local
+    assert motivation.quote.startswith("Group members need to accept that they have problems")
+    bbr = directory["building-better-relationships"].delivery.notes
+    assert "24 group sessions and 5 individual sessions" in bbr
+    assert "one of an hour after each module" not in bbr
     for programme in ("resolve", "thinking-skills-programme"):
         summary = directory[programme].delivery.summary()
         assert "one-to-one only in exceptional cases" in summary, summary
@@ -590,7 +180,7 @@ def test_every_criterion_has_a_reason_and_unknowns_name_a_field(
     for item in directory.values():
         for criterion in assess(empty, item, TODAY).criteria:
             assert criterion.reason
-            assert criterion.name in EVALUATORS
+            assert criterion.name in EVALUATORS or criterion.status == "local"
             if criterion.status == "unknown":
                 assert criterion.fields and set(criterion.fields) <= set(PROFILE_FIELDS)
 
@@ -619,10 +209,12 @@ def test_report_shape(directory: dict[str, Intervention]) -> None:
         assert {"id", "name", "verdict", "criteria"} <= set(entry)
         assert entry["verdict"] in VERDICT_TEXT
         assert entry["verdict_text"].startswith(VERDICT_TEXT[entry["verdict"]][1])
+        assert entry["headline"].startswith(" ".join(VERDICT_TEXT[entry["verdict"]]))
+        assert all({"label", "quote"} == set(local) for local in entry["local"])
         assert isinstance(entry["notes"], list)
         for criterion in entry["criteria"]:
             assert {"name", "label", "status", "reason"} <= set(criterion)
-            assert criterion["status"] in ("met", "unmet", "unknown", "judgement")
+            assert criterion["status"] in ("met", "unmet", "unknown", "judgement", "local")
 
 
 def test_verdict_text_carries_symbol_and_words() -> None:
@@ -643,6 +235,15 @@ def test_verdict_text_carries_symbol_and_words() -> None:
         ("gender", "unknown", None),
         ("programme_stage", "post-group", "post_group"),
         ("order_type", "community_order", "community_order"),
+        ("sentence", "Suspended sentence order", "suspended_sentence_order"),
+        ("sentence", "post-sentence supervision", "post_sentence_supervision"),
+        ("sentence", "unknown", None),
+        (
+            "need_areas",
+            "Accommodation, family,dependency-recovery",
+            ["accommodation", "family", "dependency_recovery"],
+        ),
+        ("need_areas", "none", []),
         ("rar_days", "20", 20),
         ("order_end", "2025-03-01", date(2025, 3, 1)),
         ("needs_interpreter", "yes", True),
@@ -681,6 +282,9 @@ def test_profile_fields_accept(field: str, value: str, stored: object) -> None:
         ("date_of_birth", "2990-01-01"),
         ("date_of_birth", "2021-02-30"),
         ("offence_types", "ipv,arson"),
+        ("need_areas", "housing"),
+        ("need_areas", "compliance"),
+        ("sentence", "prison"),
         ("alcohol_dependent", "maybe"),
         ("rar_days", "2000"),
         ("name", "   "),
@@ -704,6 +308,7 @@ def test_every_client_profile_fact_has_a_field() -> None:
         "date_of_birth",
         "gender",
         "programme_stage",
+        "sentence",
         "order_type",
         "rar_days",
         "order_end",

@@ -213,6 +213,8 @@ async def test_the_list_shows_rows_as_a_first_start_reads_them(tmp_path: Path) -
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: rows(app) == len(ids), timeout=30)
             assert app.screen.query_one("#more").display is False  # "Reading ..." has gone
+            # the reading thread writes the register once the last rows are shown: wait for it
+            await wait_for(pilot, lambda: (repo.data_dir / "register.json").exists(), timeout=30)
     finally:
         ClientListScreen._show = original  # type: ignore[method-assign]
     assert shown[0] == 0 and shown[-1] == len(ids)

@@ -150,15 +150,24 @@ def test_template_structure_errors() -> None:
 
 def test_latest_answer_wins_across_sessions() -> None:
     plan = compile_()
-    assert item(plan, "wellbeing.traffic-light", "today").text == "● Green"  # session 2, not amber
-    assert (
-        item(plan, "wellbeing.toolkit-breathing", "before").text
-        == "6/10 (calm ... very distressed)"
-    )
+    friend = "I would tell him it is not his fault."
+    assert item(plan, "wellbeing.kindness", "friend").text == friend
+    newer = answer(S2, "treat-a-friend", "friend", "Be kind to him.", at(10))
+    plan = compile_(data=inputs(history() + [newer]))
+    assert item(plan, "wellbeing.kindness", "friend").text == "Be kind to him."
     # an answer saved later wins even when typed into an earlier session (a posted worksheet)
-    late = answer(S1, "traffic-light", "today", "red", at(11))
-    plan = compile_(data=inputs(history() + [late]))
-    assert item(plan, "wellbeing.traffic-light", "today").text == "■ Red"
+    late = answer(S1, "treat-a-friend", "friend", "From his worksheet.", at(11))
+    plan = compile_(data=inputs(history() + [newer, late]))
+    assert item(plan, "wellbeing.kindness", "friend").text == "From his worksheet."
+
+
+def test_a_reading_of_one_day_is_never_in_a_plan() -> None:
+    """Today's level and distress ratings are trends (the dashboard's), not a plan for months."""
+    plan = compile_()
+    shown = {(i.exercise_id, i.step_id) for s in plan.sections for i in s.items}
+    assert ("traffic-light", "today") not in shown and ("breathing", "before") not in shown
+    assert ("traffic-light", "lights") in shown
+    assert "Where I am today" not in plan.to_markdown()
 
 
 def test_provenance_dates() -> None:
@@ -167,19 +176,20 @@ def test_provenance_dates() -> None:
     assert item(plan, "wellbeing.goals", "goals").given_on == date(2020, 6, 10)
     md = plan.to_markdown()
     # when each answer was given is kept out of the reading line, in the sources at the end
-    assert "**Where I am today**\n" in md and "**What worries me**\n" in md
+    assert "**My signs**\n" in md and "**What worries me**\n" in md
     assert "given 3 Jun" not in md and "given 10 Jun" not in md
-    assert "- Wellbeing Traffic Light: 3 Jun 2020, 10 Jun 2020" in md
+    assert "- Wellbeing Traffic Light: 3 Jun 2020\n" in md  # today's level (10 Jun) is no item
 
 
 def test_values_are_rendered_readably() -> None:
     plan = compile_()
     lights = item(plan, "wellbeing.traffic-light", "lights")
+    # a table row reads as sentences: each column's phrase, or "Label: value." without one
     assert (
-        lights.items[0] == "Level: ● Green; Signs: Sleeping well; What I will do: Keep my routine"
+        lights.items[0] == "Level: ● Green. Signs: Sleeping well. What I will do: Keep my routine."
     )
     assert item(plan, "wellbeing.impact", "impact").items == (
-        "Concern: Losing my job; Feelings: Anxious; How I cope: Avoidance-focused",
+        "Concern: Losing my job. Feelings: Anxious. How I cope: Avoidance-focused.",
     )
     assert (
         item(plan, "wellbeing.toolkit-breathing", "breathe").text
@@ -217,10 +227,7 @@ def test_a_step_removed_from_the_content_is_kept() -> None:
         + (EXERCISES[-1],)
     )  # and the goals exercise is gone entirely
     plan = compile_(library=library)
-    assert [i.step_id for i in plan.section("wellbeing.toolkit-breathing").items] == [
-        "before",
-        "breathe",
-    ]
+    assert [i.step_id for i in plan.section("wellbeing.toolkit-breathing").items] == ["breathe"]
     orphans = {(o.exercise_id, o.step_id): o for o in plan.orphans}
     assert set(orphans) == {("breathing", "after"), ("goals", "goals")}
     assert orphans[("breathing", "after")].text == "2"
@@ -250,7 +257,10 @@ def test_keep_safe_plan() -> None:
     assert "## Victim Access — Who they spend time with" in md
     assert "**⚠ CLEAR CONCERN**" in md
     assert "Last reformulated: 3 Jun 2020" in md
-    assert "Clear concern: Victim Access (Keep Safe review: Concern level)." in md
+    assert (
+        "Clear concern: Victim Access, opened 3 Jun 2020. Open; not yet discussed with the "
+        "treatment manager." in md.replace("\\", "")
+    )
     assert "score" not in md.lower()
 
 

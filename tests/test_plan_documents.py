@@ -62,7 +62,8 @@ STATUS = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Context:
-    ctx = Context(config=Config(), data_dir=tmp_path_factory.mktemp("demo") / "data")
+    config = Config(practitioner_name="Pat Officer")  # the same on every machine
+    ctx = Context(config=config, data_dir=tmp_path_factory.mktemp("demo") / "data")
     assert write_demo(ctx, today=TODAY) == DEMO_ID
     return ctx
 
@@ -214,7 +215,14 @@ def test_keep_safe_plan_speaks_in_the_practitioners_voice(demo: Context) -> None
     assert text.splitlines()[0] == "KEEP SAFE PLAN FOR SAM TAYLOR (SAMPLE)"
     assert "My Keep Safe" not in text and "what keeps me safe" not in text.lower()
     assert "as we agreed" not in text and "they agreed" not in text
-    assert "Discuss with the treatment manager; follow the information-sharing protocol" in flat
+    assert (
+        "discussed with the treatment manager, following the information-sharing protocol" in flat
+    )
+    assert "Case reference DEMO1; Keep Safe review by Pat Officer" in flat
+    # the client's words are quoted and attributed; judgements are the practitioner's
+    assert "He said: “I think about sex more when I'm bored and on my own.”" in flat
+    assert "Concern level (practitioner's judgement): ▲ Some concern" in flat
+    assert "what I noticed, how I felt" not in flat  # the provenance note is the practitioner's
 
 
 # -- saved versions, rewording, comparison --------------------------------------------------------
@@ -393,8 +401,10 @@ def test_worksheets_speak_to_you(fmt: str) -> None:
             continue
         out = render(worksheet_document(exercise, printed_on="25 Nov 2026"), fmt)
         assert isinstance(out, str)
-        body = out.split("Adapted from")[0].split("Source:")[0]
+        # the closing notes are the practitioner's (the programmes the guide cross-references)
+        body, notes = out.split("For the practitioner", 1)
         assert "the client" not in body.lower(), exercise.id
+        assert "Related programmes" in notes and exercise.references[0].text[:20] in notes
         assert not re.search(r"\b1\. 1\.|\b\d+\. \d+\. ", out), exercise.id
         assert not re.search(r"\b1 times\b", out), exercise.id
 

@@ -89,7 +89,7 @@ def test_html_is_self_contained_with_print_styles() -> None:
     assert "@media print" in page and "@page" in page
     for outside in ("http://", "https://", "<link", "<script", "<img", "url(", "@import"):
         assert outside not in page
-    assert "Level: ● Green; Signs: Sleeping well" in page
+    assert "Level: ● Green. Signs: Sleeping well." in page
 
 
 def test_pdf_is_a_pdf_with_the_answers() -> None:

@@ -13,6 +13,7 @@ from textual.worker import WorkerCancelled
 from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.records import Client
 from tests.cli_runner import run_cli
+from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
@@ -29,6 +30,7 @@ GOOD = {
     "needs_language": "Polish",
     "needs_accessibility": "large print",
     "offence_types": "ipv, violence",
+    "need_areas": "accommodation, family",
     "ogrs3": "62",
     "rsr": "3.5",
     "completed_programmes": "thinking-skills-programme",
@@ -95,6 +97,8 @@ async def test_the_form_shows_and_saves_every_fact(tmp_path: Path) -> None:
         assert value not in (None, "", []), name
     assert client.date_of_birth == date(1990, 3, 14)
     assert client.risk.offence_types == ["ipv", "violence"]
+    assert client.risk.need_areas == ["accommodation", "family"]
+    assert client.sentence == "post_sentence_supervision"
     assert client.needs.interpreter is True and client.unpaid_work_hours == 120
 
 
@@ -148,5 +152,6 @@ def test_snapshot_profile_form(snap_compare, tmp_path: Path) -> None:
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await open_form(app, pilot)
+        await steady(pilot)  # a cursor's blink is timing, not what the form shows
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -340,12 +340,12 @@ def test_traffic_light_and_plan_in_words_without_colour(
         tmux.keys("w")
         tmux.wait_for("My Wellbeing Plan", "My concerns right now")
         tmux.settle()
-        needed = [
-            "Green: my signs",
-            "Amber: my signs",
-            "Red: my signs",
-            "Red: what I will do",
+        needed = [  # the traffic light, level by level: Green, Amber, Red, each a word and a sign
+            "● Green",
             "▲ Amber",
+            "■ Red",
+            "My signs",
+            "What I will do",
             "● Staying in Touch",
             "■ Crisis Contact",
         ]

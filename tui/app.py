@@ -645,6 +645,12 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
 
         self.push_screen(CloseFollowUpScreen(follow_up, self.today()), closed)
 
+    def show_contact_record(self, oc: OpenClient, session_id: str) -> None:
+        """The session's contact record for the case system (at the end of a session)."""
+        from screens.contact_record import ContactRecordScreen
+
+        self.push_screen(ContactRecordScreen(oc, session_id))
+
 
 def _implements_host(app: WellbeingApp) -> Host:
     """mypy checks here that the App gives the screens all `screens.host.Host` promises."""

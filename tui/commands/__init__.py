@@ -7,6 +7,7 @@ from __future__ import annotations
 
 MODULES: list[str] = [
     "tui.commands.clients",
+    "tui.commands.contact",
     "tui.commands.content",
     "tui.commands.directory",
     "tui.commands.due",

@@ -13,7 +13,7 @@ from typing import Any
 from exercises.interventions import Intervention, load_directory
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
-from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report, verdict_text
+from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report
 from tui.services.profile_fields import PROFILE_FIELDS
 from tui.services.safe_text import one_line
 
@@ -95,10 +95,13 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
             print(f"  {name} ({spec.label}): {spec.accepts}")
     for entry in report["interventions"]:
         print()
-        print(f"{one_line(entry['name'])}: {verdict_text(entry['verdict'], why=True)}")
+        symbol = entry["headline"].split(" ", 1)[0]
+        print(f"{one_line(entry['name'])}: {symbol} {one_line(entry['verdict_text'])}")
         for criterion in entry["criteria"]:
             symbol, word = STATUS_TEXT[criterion["status"]]
             print(f"    {symbol} {word:<9} {criterion['label']}: {one_line(criterion['reason'])}")
+        if entry["missing"]:
+            print(f"    Needs: {', '.join(entry['missing'])}")
         for note in entry["notes"]:
             print(f"    · {one_line(note)}")
     return 0

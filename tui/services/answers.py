@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exercises.models import Option, Step, StepKind
+from exercises.models import Column, Option, Step, StepKind
 from store.latest import is_blank as is_blank
 from store.latest import latest as _latest
 from store.records import Answer
@@ -175,26 +175,82 @@ def _timed(step: Step, value: dict[str, Any]) -> str:
     return text
 
 
-def _table(step: Step, value: list[Any]) -> Rendered:
+def date_words(text: str, year: int | None = None) -> str:
+    """A typed date in words ("3 December"; with its year when not `year`); as typed when it
+    names no date."""
+    from tui.services.dates import long_day, parse_day_or_none
+
+    day = parse_day_or_none(text)
+    return _s(text) if day is None else long_day(day, year)
+
+
+def _lower_first(label: str) -> str:
+    """An option's label inside a sentence ("Avoidance-focused" -> "avoidance-focused"); a name
+    or an abbreviation ("GP", "Jo") keeps its capital."""
+    return label[0].lower() + label[1:] if label[1:2].islower() and label[:1].isupper() else label
+
+
+def _cell(column: Column, value: object, year: int | None) -> str:
+    if column.options:
+        if year is None or not column.phrase or column.phrase.startswith("{}"):
+            return option_words(column.options, value)
+        return ", ".join(
+            " ".join(p for p in (option_symbol(o), _lower_first(clean_line(o.label))) if p)
+            if (o := next((o for o in column.options if o.value == v), None)) is not None
+            else _s(v)
+            for v in _chosen(value)
+        )
+    if column.type == "date" and year is not None:
+        return date_words(str(value), year)
+    return _s(value)
+
+
+def _sentence(parts: list[str]) -> str:
+    """Phrases run together as one sentence: a dangling ',', ';' or ':' dropped, a stop added."""
+    text = " ".join(p.strip() for p in parts if p.strip()).rstrip(" ,;:")
+    if text and text[-1] not in ".?!":
+        text += "."
+    return text
+
+
+def _table(step: Step, value: list[Any], year: int | None = None) -> Rendered:
+    """Each row on one line: "Label: value; ..." on screen; in a plan (`year` given) a sentence
+    of the columns' phrases, in the answer's voice, with dates in words."""
     rows = []
     known = {c.id for c in step.columns}
     for row in value:
         if not isinstance(row, dict) or is_blank(row):
             continue
-        parts = [
-            f"{clean_line(col.label)}: "
-            + (option_words(col.options, row[col.id]) if col.options else _s(row[col.id]))
+        cells = [
+            (col, _cell(col, row[col.id], year))
             for col in step.columns
             if not is_blank(row.get(col.id))
         ]
-        parts += [f"{_s(k)}: {_s(v)}" for k, v in row.items() if k not in known and not is_blank(v)]
-        rows.append("; ".join(parts))
+        extra = [f"{_s(k)}: {_s(v)}" for k, v in row.items() if k not in known and not is_blank(v)]
+        if year is None:
+            parts = [f"{clean_line(col.label)}: {words}" for col, words in cells]
+            rows.append("; ".join(parts + extra))
+        else:
+            parts = [col.reads(words) for col, words in cells]
+            rows.append(_sentence(parts + [f"{e}." for e in extra]))
     return Rendered(items=tuple(rows), concern=concern(step, value))
 
 
-def render(step: Step | None, value: object) -> Rendered:
+def _plan_options(options: Sequence[Option], value: object) -> object:
+    """The picked values whose labels may be printed as the answer (`Option.in_plan`)."""
+    hidden = {o.value for o in options if not o.in_plan}
+    if isinstance(value, list):
+        return [v for v in value if v not in hidden]
+    return "" if value in hidden else value
+
+
+def render(step: Step | None, value: object, *, plan_year: int | None = None) -> Rendered:
     """An answer to `step`, readably; a value of the wrong shape (or of a step gone from the
-    content) is shown as it is, never dropped."""
+    content) is shown as it is, never dropped. `plan_year` reads it as a plan prints it: a
+    table's rows as sentences (dates in words, the year left out when it is `plan_year`), and
+    no option that is not words anyone said."""
+    if plan_year is not None and step is not None and step.kind is StepKind.CHOICE:
+        value = _plan_options(step.options, value)
     kind = step.kind if step is not None else None
     if step is None or is_blank(value):
         return _generic(value)
@@ -220,7 +276,7 @@ def render(step: Step | None, value: object) -> Rendered:
     if kind is StepKind.TIMED and isinstance(value, dict):
         return Rendered(text=_timed(step, value))
     if kind is StepKind.TABLE and isinstance(value, list):
-        return _table(step, value)
+        return _table(step, value, plan_year)
     return _generic(value)
 
 

@@ -19,6 +19,7 @@ managers = []                       # ... or these logins (single-user installs)
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
+practitioner_layout = "standard"    # the Keep Safe Plan's layout ("large": large print)
 shared_group = false                # allow a group-readable data dir (team server)
 lock_takeover_minutes = 30          # a colleague may take over a client held this long (0: never)
 [[crisis_lines]]
@@ -85,6 +86,7 @@ _TEXT = ("practitioner_name", "manager_group")
 _FLAGS = ("mouse", "privacy_check", "shared_group", "encrypt")
 _CHOICES: dict[str, tuple[object, ...]] = {
     "theme": ("default", "high-contrast"),
+    "practitioner_layout": ("standard", "large"),
     "low_bandwidth": (True, False, "auto"),
 }
 
@@ -141,6 +143,8 @@ class Config:
     lock_takeover_minutes: int = 30
     encrypt: bool = False
     export_dir: Path | None = None
+    #: the layout of the practitioner's own documents (the Keep Safe Plan): "standard" or "large"
+    practitioner_layout: str = "standard"
     crisis_lines: tuple[CrisisLine, ...] = DEFAULT_CRISIS_LINES
 
     def __post_init__(self) -> None:

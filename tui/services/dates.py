@@ -6,7 +6,7 @@ UK, `14/3/2026` (also with `.` or `-`). Anything else is a ValueError that says 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 ACCEPTED = "a date as YYYY-MM-DD or D/M/YYYY, e.g. 2026-03-14 or 14/3/2026"
 #: what a date field's label says it takes
@@ -36,3 +36,38 @@ def parse_day_or_none(text: str) -> date | None:
         return parse_day(text)
     except ValueError:
         return None
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day(value: date | datetime | None) -> str:
+    """A date as people write it ("3 Jun 2020"), the same in every locale."""
+    if value is None:
+        return "date not known"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_day(value: date | datetime | None, year: int | None = None) -> str:
+    """A date in words as a document prints it ("3 December 2026"; "3 December" when it is in
+    `year`)."""
+    if value is None:
+        return "date not known"
+    words = f"{value.day} {MONTH_NAMES[value.month - 1]}"
+    return words if value.year == year else f"{words} {value.year}"

@@ -57,11 +57,13 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
         )
     )
     library = ctx.library
+    session_of: dict[int, str] = {}
     with open_client(ctx, DEMO_ID) as oc:
         cf = writer_of(oc)
         for entry in data["sessions"]:
             day = today - timedelta(weeks=entry["weeks_ago"])
             mode = SessionMode(entry["mode"])
+            after = entry.get("next_appointment")
             session = Session(
                 date=day,
                 mode=mode,
@@ -71,14 +73,19 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
                 rar_activity=entry["rar"],
                 started_at=_at(day, 10),
                 ended_at=_at(day, 11),
+                next_appointment=(
+                    _at(day + timedelta(days=after["days_after"]), after["hour"]) if after else None
+                ),
             )
             cf.save_session(session)
+            session_of[entry["weeks_ago"]] = session.id
             for minute, (exercise_id, steps) in enumerate(entry["answers"].items()):
                 exercise = library.get(exercise_id)
                 if exercise is None:
                     continue
                 for step_id, value in steps.items():
-                    if exercise.step(step_id) is None:
+                    step = exercise.step(step_id)
+                    if step is None:
                         continue
                     cf.save_answer(
                         Answer(
@@ -87,7 +94,8 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
                             step_id=step_id,
                             value=value,
                             recorded_by=ctx.practitioner,
-                            on_behalf=mode.on_behalf,
+                            on_behalf=mode.on_behalf and step.voice == "client",
+                            voice=step.voice,
                             updated_at=_at(day, 10) + timedelta(minutes=minute),
                         )
                     )
@@ -98,6 +106,7 @@ def write_demo(ctx: Context, *, today: date | None = None) -> str:
                     reason=fu["reason"],
                     exercise_id=fu["exercise"],
                     step_id=fu["step"],
+                    session_id=session_of.get(fu["weeks_ago"], ""),
                 )
             )
     return DEMO_ID

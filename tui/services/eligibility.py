@@ -4,13 +4,20 @@ Advisory only: professional judgement decides. The logic is driven by the criter
 evaluator per kind of criterion, `EVALUATORS`; no code names a particular intervention), and a
 verdict is only as strong as what was checked:
 
-- a criterion comes out `met`, `unmet` or `unknown`, with a reason in plain words; where the
-  brochure allows an exception to an unmet criterion, it is `judgement`, quoting the brochure;
-- an intervention is `not_suitable` if any criterion is unmet, else `needs_judgement` if an
-  exception applies, else `needs_information` if a fact is unknown, else `suitable`; but when
-  nothing about it can be checked from a profile at all, `check_locally`, never "suitable".
+- a criterion comes out `met` or `unmet` on a recorded fact, `unknown` (naming the fact) when the
+  fact is not recorded, `judgement` where the brochure's words leave it open (an exception it
+  allows, a value it is silent on, a programme it prefers: quoted), or `local` where the brochure
+  sets a condition no profile fact can show (quoted);
+- an intervention is `not_suitable` if any criterion is unmet, else `needs_judgement`, else
+  `needs_information`, else `check_locally` if a local condition remains, else `suitable`:
+  "likely suitable" only when every criterion was met by a recorded fact, and never on gender,
+  age and consent alone;
+- relations between entries are criteria too: `not_eligible_for` reads the other entries'
+  verdicts (`assess_all` works them out first), `completed_any` and `not_after_programme` the
+  programmes completed.
 
-Unknown facts are listed by the `client set` names that would settle them.
+Unknown facts are listed by the `client set` names that would settle them, and every headline
+counts them ("◆ Needs judgement · 2 facts unknown").
 """
 
 from __future__ import annotations
@@ -20,14 +27,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from exercises.interventions import NEED_AREAS, OFFENCE_TYPES, Criteria, Intervention, Range
+from exercises.interventions import (
+    NEED_AREAS,
+    OFFENCE_TYPES,
+    ROUTES,
+    Criteria,
+    Exception_,
+    Intervention,
+    Range,
+)
 from store.facts import Fact, plain
-from store.records import Client
+from store.records import Client, Sentence
 from tui.services.profile_fields import PROFILE_FIELDS
 
 ADVISORY = "Advisory - professional judgement decides"
 
-Status = Literal["met", "unmet", "unknown", "judgement"]
+Status = Literal["met", "unmet", "unknown", "judgement", "local"]
 Verdict = Literal[
     "suitable", "not_suitable", "needs_information", "needs_judgement", "check_locally"
 ]
@@ -42,16 +57,23 @@ VERDICT_TEXT: dict[str, tuple[str, str]] = {
 }
 #: what a verdict's words leave to say, where there is room (detail pane, command line).
 VERDICT_WHY: dict[str, str] = {
-    "needs_judgement": "the brochure allows an exception; professional judgement decides",
-    "check_locally": "nothing here can be checked from the profile",
+    "needs_judgement": "the brochure's words leave it to professional judgement",
+    "check_locally": "every recorded fact fits; the rest is judged locally",
 }
-#: criterion status -> (symbol, word).
+#: why an entry is "check locally" when it has no local condition of its own.
+NOTHING_CHECKABLE = "nothing here can be checked from the profile"
+WHO_ALONE = "only gender, age or consent can be checked here; the rest is judged locally"
+#: criterion status -> (symbol, word). "✓" is kept for the verdict "Likely suitable" alone, so a
+#: tick on the screen always means the whole entry, never one line of it.
 STATUS_TEXT: dict[str, tuple[str, str]] = {
-    "met": ("✓", "met"),
+    "met": ("+", "met"),
     "unmet": ("✗", "unmet"),
     "unknown": ("?", "unknown"),
     "judgement": ("◆", "judgement"),
+    "local": ("○", "local"),
 }
+#: criteria that never make an entry "likely suitable" on their own.
+_NOT_ENOUGH_ALONE = frozenset({"gender", "age", "consent"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,8 @@ class CriterionResult:
     checks: bool = True
     #: the brochure's words, when an exception turned an unmet criterion into a judgement.
     exception: str = ""
+    #: the brochure's words, for a condition left to judge locally.
+    quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,10 +102,26 @@ class Assessment:
     intervention: Intervention
     verdict: Verdict
     criteria: tuple[CriterionResult, ...]
+    #: what the verdict's words leave to say ("" when they say it all).
+    why: str = ""
 
     @property
     def missing(self) -> tuple[str, ...]:
         return _ordered_fields(c.fields for c in self.criteria if c.status == "unknown")
+
+    @property
+    def local(self) -> tuple[CriterionResult, ...]:
+        """The conditions left to judge locally."""
+        return tuple(c for c in self.criteria if c.status == "local")
+
+    def headline(self, *, why: bool = False) -> str:
+        """'◆ Needs judgement · 2 facts unknown': the verdict never hides an unknown fact.
+        With `why`, what the words leave to say."""
+        text = verdict_text(self.verdict)
+        count = len(self.missing)
+        if count:
+            text += f" · {count} fact{'' if count == 1 else 's'} unknown"
+        return f"{text}: {self.why}" if why and self.why else text
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -131,6 +171,14 @@ class Check:
     client: Client
     today: date
     names: Mapping[str, str] = field(default_factory=dict)
+    #: directory id -> type ("programme", "toolkit"...), to tell programmes from the rest.
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    #: another entry's assessment for this client (None when it is not in the directory given).
+    lookup: Callable[[str], Assessment | None] = lambda _id: None
+
+    def is_programme(self, programme_id: str) -> bool:
+        """An accredited programme: the directory's, or one it does not carry (Kaizen...)."""
+        return self.kinds.get(programme_id, "programme") == "programme"
 
     def programme(self, programme_id: str) -> str:
         """A programme's name: the directory's, else its id in words ("Becoming New Me Plus")."""
@@ -142,7 +190,8 @@ class Check:
 
 # --- evaluators: (criterion value, check) -> result ---------------------------------------------
 
-Evaluator = Callable[[Any, Check], CriterionResult]
+#: None when the criterion has nothing to say for this client (see `accredited_programme_suitable`).
+Evaluator = Callable[[Any, Check], CriterionResult | None]
 
 
 def _unknown(name: str, label: str, need: str, field_name: str) -> CriterionResult:
@@ -219,17 +268,37 @@ def _ogrs3(minimum: int, c: Check) -> CriterionResult:
     return CriterionResult("ogrs3_min", label, status, f"{need}; recorded: {score}")
 
 
+def _disabilities(c: Check) -> dict[str, tuple[bool | None, str]]:
+    """The two disability facts, each completed from the other where the brochure's words let
+    it: an intellectual disability is a learning disability (Horizon sends men with one to the
+    adapted suite, made for learning disabilities and challenges), and no learning disability or
+    challenges means no intellectual disability. -> attr: (value, how it was recorded)."""
+    ld, intellectual = c.client.needs.learning_disability, c.client.needs.intellectual_disability
+    out: dict[str, tuple[bool | None, str]] = {}
+    for attr, own, other, implied in (
+        ("learning_disability", ld, ("intellectual_disability", intellectual), True),
+        ("intellectual_disability", intellectual, ("learning_disability", ld), False),
+    ):
+        if own is not None:
+            out[attr] = (own, _recorded(f"needs_{attr}", own))
+        elif other[1] is implied:
+            out[attr] = (implied, _recorded(f"needs_{other[0]}", implied))
+        else:
+            out[attr] = (None, "")
+    return out
+
+
 def _needs_flag(name: str, label: str, attr: str, wanted_words: str, unwanted: str) -> Evaluator:
-    """A yes/no need fact: `wanted_words` when the criterion is True, `unwanted` when False."""
+    """A yes/no disability fact: `wanted_words` when the criterion is True, `unwanted` when
+    False; either fact may settle the other (see `_disabilities`)."""
 
     def evaluate(wanted: bool, c: Check) -> CriterionResult:
-        value = getattr(c.client.needs, attr)
+        value, recorded = _disabilities(c)[attr]
         need = wanted_words if wanted else unwanted
-        field_name = f"needs_{attr}"
         if value is None:
-            return _unknown(name, label, need, field_name)
+            return _unknown(name, label, need, f"needs_{attr}")
         status: Status = "met" if value == wanted else "unmet"
-        return CriterionResult(name, label, status, f"{need}; {_recorded(field_name, value)}")
+        return CriterionResult(name, label, status, f"{need}; {recorded}")
 
     return evaluate
 
@@ -240,9 +309,10 @@ def _not_after_programme(wanted: bool, c: Check) -> CriterionResult:
     done = c.client.risk.completed_programmes
     if done is None:
         return _unknown("not_after_programme", label, need, "completed_programmes")
-    status: Status = "unmet" if done else "met"
+    programmes = [p for p in done if c.is_programme(p)]
+    status: Status = "unmet" if programmes else "met"
     return CriterionResult(
-        "not_after_programme", label, status, f"{need}; recorded: {c.programmes(done)}"
+        "not_after_programme", label, status, f"{need}; recorded: {c.programmes(programmes)}"
     )
 
 
@@ -375,10 +445,131 @@ def _consent(required: bool, c: Check) -> CriterionResult:
     return CriterionResult("consent", label, status, f"{need}; {_recorded('consent', value)}")
 
 
-#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions and notes).
+def _on_order(c: Check) -> bool | None:
+    """On a community or suspended sentence order: the sentence says so, or a RAR or unpaid
+    work (requirements only such an order holds) is recorded; None when nothing says."""
+    sentence = c.client.sentence
+    if sentence in (Sentence.COMMUNITY_ORDER, Sentence.SUSPENDED_SENTENCE_ORDER):
+        return True
+    if (c.client.rar_days or 0) > 0 or c.client.unpaid_work_hours is not None:
+        return True
+    if sentence is not None:
+        return False
+    return None
+
+
+def _route_status(route: str, c: Check) -> tuple[Status, tuple[str, ...]]:
+    """One route: met, unmet or unknown, with the facts that would settle it."""
+    sentence = c.client.sentence
+    rar = c.client.rar_days
+    if route == "licence":
+        if sentence is None:
+            return "unknown", ("sentence",)
+        on_licence = sentence in (Sentence.LICENCE, Sentence.POST_SENTENCE_SUPERVISION)
+        return ("met" if on_licence else "unmet"), ()
+    on_order = _on_order(c)
+    if route == "court_order":
+        if on_order is None:
+            return "unknown", ("sentence",)
+        return ("met" if on_order else "unmet"), ()
+    # "rar": a RAR is only ever a requirement of a community or suspended sentence order
+    if rar is not None and rar > 0:
+        return "met", ()
+    if rar == 0 or on_order is False:
+        return "unmet", ()
+    return "unknown", (("rar_days",) if on_order else ("sentence", "rar_days"))
+
+
+def _route(routes: tuple[str, ...], c: Check) -> CriterionResult:
+    label = "Route"
+    need = "on " + _either([ROUTES[r] for r in routes])
+    sentence = c.client.sentence
+    rar = c.client.rar_days
+    facts = [
+        plain(sentence) if sentence is not None else "sentence not recorded",
+        f"RAR days: {rar}" if rar is not None else "RAR days not recorded",
+    ]
+    if c.client.unpaid_work_hours is not None:
+        facts.append(f"unpaid work: {c.client.unpaid_work_hours} hours")
+    reason = f"{need}; recorded: " + ", ".join(facts)
+    results = [_route_status(r, c) for r in routes]
+    statuses = {status for status, _fields in results}
+    if "met" in statuses:
+        return CriterionResult("route", label, "met", reason)
+    if statuses == {"unmet"}:
+        return CriterionResult("route", label, "unmet", reason)
+    wanted = _ordered_fields(f for status, f in results if status == "unknown")
+    return CriterionResult("route", label, "unknown", reason, wanted)
+
+
+def _need_any(wanted: tuple[str, ...], c: Check) -> CriterionResult:
+    label = "Need"
+    need = f"for an assessed need in {_either([NEED_AREAS[n].lower() for n in wanted])}"
+    have = c.client.risk.need_areas
+    if have is None:
+        return _unknown("need_any", label, need, "need_areas")
+    hits = [n for n in wanted if n in have]
+    recorded = ", ".join(NEED_AREAS.get(n, plain(n)).lower() for n in hits or have) or "none"
+    status: Status = "met" if hits else "unmet"
+    return CriterionResult("need_any", label, status, f"{need}; recorded: {recorded}")
+
+
+def _programme_suitable(wanted: bool, c: Check) -> CriterionResult | None:
+    """An accredited programme is not for someone recorded as unsuitable for one. Until that
+    answer is recorded the programme's own criteria speak, so nothing is shown."""
+    value = c.client.risk.accredited_programme_suitable
+    if value is None:
+        return None
+    label = "Accredited programme suitability"
+    need = "not for people recorded as unsuitable for an accredited programme"
+    status: Status = "met" if value == wanted else "unmet"
+    return CriterionResult(
+        "accredited_programme_suitable",
+        label,
+        status,
+        f"{need}; {_recorded('accredited_programme_suitable', value)}",
+    )
+
+
+#: another entry's verdict -> what it makes of "not eligible for it", in order of weight.
+_RELATED: tuple[tuple[str, Status], ...] = (
+    ("suitable", "unmet"),
+    ("needs_information", "unknown"),
+    ("needs_judgement", "judgement"),
+    ("check_locally", "local"),
+)
+
+
+def _not_eligible_for(ids: tuple[str, ...], c: Check) -> CriterionResult:
+    """Not eligible for the listed programmes: the recorded answer to "suitable for an
+    accredited programme" settles it; else the programmes' own verdicts for this client."""
+    label = "Not eligible for a programme"
+    need = f"for people not eligible for {_either([c.programme(i) for i in ids])}"
+    name = "not_eligible_for"
+    recorded = c.client.risk.accredited_programme_suitable
+    if recorded is not None:
+        reason = f"{need}; {_recorded('accredited_programme_suitable', recorded)}"
+        return CriterionResult(name, label, "unmet" if recorded else "met", reason)
+    others = {i: c.lookup(i) for i in ids}
+    shown = "; ".join(
+        f"{c.programme(i)}: {verdict_text(a.verdict) if a else 'not checked'}"
+        for i, a in others.items()
+    )
+    reason = f"{need}; suitability for an accredited programme not recorded; {shown}"
+    verdicts = {a.verdict if a else "needs_information" for a in others.values()}
+    for verdict, status in _RELATED:
+        if verdict in verdicts:
+            fields = ("accredited_programme_suitable",) if status == "unknown" else ()
+            return CriterionResult(name, label, status, reason, fields)
+    return CriterionResult(name, label, "met", reason)
+
+
+#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions, notes, local).
 EVALUATORS: dict[str, Evaluator] = {
     "gender": _gender,
     "age": _age,
+    "route": _route,
+    "need_any": _need_any,
     "offence_types": _offence_any,
     "excluded_offence_types": _offence_none,
     "rosh": _level("rosh", "Risk of serious harm", "rosh", "risk of serious harm"),
@@ -404,40 +595,98 @@ EVALUATORS: dict[str, Evaluator] = {
     "not_after_programme": _not_after_programme,
     "completed_any": _completed_any,
     "low_risk_or_unsuited_to_programme": _low_risk_or_unsuited,
+    "accredited_programme_suitable": _programme_suitable,
+    "not_eligible_for": _not_eligible_for,
     "unpaid_work_hours": _hours,
     **{name: _flag(name) for name in FLAGS},
     "consent": _consent,
 }
 
-_UNCHECKED = {"notes", "exceptions"}
+_UNCHECKED = {"notes", "exceptions", "local"}
 assert set(Criteria.model_fields) - _UNCHECKED == set(EVALUATORS), "an evaluator per criterion"
 
 
+#: how a quote is introduced, by the kind of exception.
+_LEADS = {
+    "allows": "the brochure allows",
+    "silent": "the brochure does not say; its words",
+    "weigh": "the brochure's words, to weigh",
+}
+
+
 def _with_exception(result: CriterionResult, criteria: Criteria, c: Check) -> CriterionResult:
-    """An unmet criterion the brochure makes an exception for becomes a judgement."""
+    """An unmet criterion the brochure's words leave open becomes a judgement, quoted."""
     if result.status != "unmet":
         return result
     for item in criteria.exceptions:
-        if item.criterion != result.name:
-            continue
-        recorded = _recorded_value(item.criterion, c.client)
-        if item.values and recorded not in item.values:
+        if item.criterion != result.name or not _applies(item, c.client):
             continue
         return CriterionResult(
             result.name,
             result.label,
             "judgement",
-            f"{result.reason}; the brochure allows: “{item.quote}”",
+            f"{result.reason}; {_LEADS[item.kind]}: “{item.quote}”",
             result.fields,
             exception=item.quote,
         )
     return result
 
 
-def _recorded_value(criterion: str, client: Client) -> str | None:
-    """The client's recorded value behind a level criterion (for exceptions narrowed to values)."""
-    value = getattr(client.risk, criterion, None)
-    return None if value is None else str(getattr(value, "value", value))
+def _applies(item: Exception_, client: Client) -> bool:
+    """An exception narrowed to `values` applies only when the recorded value is one of them
+    (for a list fact such as offence types: when the list holds one of them)."""
+    if not item.values:
+        return True
+    value = getattr(client.risk, item.criterion, None)
+    if isinstance(value, list):
+        return any(v in item.values for v in value)
+    return value is not None and str(getattr(value, "value", value)) in item.values
+
+
+def _local(criteria: Criteria) -> list[CriterionResult]:
+    return [
+        CriterionResult(
+            "local", item.label, "local", f"judged locally: “{item.quote}”", quote=item.quote
+        )
+        for item in criteria.local
+    ]
+
+
+def _evaluate(intervention: Intervention, check: Check) -> Assessment:
+    criteria = intervention.criteria
+    results: list[CriterionResult] = []
+    for key in Criteria.model_fields:
+        if key in _UNCHECKED:
+            continue
+        value = getattr(criteria, key)
+        if value is None or value == ():
+            continue
+        result = EVALUATORS[key](value, check)
+        if result is not None:
+            results.append(_with_exception(result, criteria, check))
+    results += _local(criteria)
+    checking = [r for r in results if r.checks]
+    statuses = {r.status for r in checking}
+    why = ""
+    if not statuses:
+        verdict: Verdict = "check_locally"
+        why = NOTHING_CHECKABLE
+    elif "unmet" in statuses:
+        verdict = "not_suitable"
+    elif "judgement" in statuses:
+        verdict = "needs_judgement"
+        why = VERDICT_WHY[verdict]
+    elif "unknown" in statuses:
+        verdict = "needs_information"
+    elif "local" in statuses:
+        verdict = "check_locally"
+        why = VERDICT_WHY[verdict]
+    elif all(r.name in _NOT_ENOUGH_ALONE for r in checking):
+        verdict = "check_locally"
+        why = WHO_ALONE
+    else:
+        verdict = "suitable"
+    return Assessment(intervention, verdict, tuple(results), why)
 
 
 def assess(
@@ -446,31 +695,10 @@ def assess(
     today: date | None = None,
     names: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Check one intervention's criteria against the client's profile. `names` maps programme
+    """Check one intervention's criteria against the client's profile, on its own: a relation to
+    another entry is settled only by a recorded fact (see `assess_all`). `names` maps programme
     ids to their names (the directory's), for reasons a practitioner reads at a glance."""
-    check = Check(client, today or date.today(), names or {})
-    criteria = intervention.criteria
-    results = []
-    for key in Criteria.model_fields:
-        if key in _UNCHECKED:
-            continue
-        value = getattr(criteria, key)
-        if value is None or value == ():
-            continue
-        results.append(_with_exception(EVALUATORS[key](value, check), criteria, check))
-    statuses = {r.status for r in results if r.checks}
-    verdict: Verdict = (
-        "check_locally"
-        if not statuses
-        else "not_suitable"
-        if "unmet" in statuses
-        else "needs_judgement"
-        if "judgement" in statuses
-        else "needs_information"
-        if "unknown" in statuses
-        else "suitable"
-    )
-    return Assessment(intervention, verdict, tuple(results))
+    return _evaluate(intervention, Check(client, today or date.today(), names or {}))
 
 
 def programme_names(interventions: Iterable[Intervention]) -> dict[str, str]:
@@ -480,9 +708,30 @@ def programme_names(interventions: Iterable[Intervention]) -> dict[str, str]:
 def assess_all(
     client: Client, interventions: Sequence[Intervention], today: date | None = None
 ) -> list[Assessment]:
-    """Check every intervention, in the order given."""
-    names = programme_names(interventions)
-    return [assess(client, item, today, names) for item in interventions]
+    """Check every intervention, in the order given; an entry's relations to others (Maps for
+    Change and the programmes it follows) read those entries' verdicts, worked out first."""
+    by_id = {item.id: item for item in interventions}
+    done: dict[str, Assessment] = {}
+    busy: set[str] = set()
+
+    def lookup(entry_id: str) -> Assessment | None:
+        if entry_id in done:
+            return done[entry_id]
+        if entry_id not in by_id or entry_id in busy:  # a loop of relations settles nothing
+            return None
+        busy.add(entry_id)
+        done[entry_id] = _evaluate(by_id[entry_id], check)
+        busy.discard(entry_id)
+        return done[entry_id]
+
+    check = Check(
+        client,
+        today or date.today(),
+        programme_names(interventions),
+        {item.id: item.type for item in interventions},
+        lookup,
+    )
+    return [lookup(item.id) or _evaluate(item, check) for item in interventions]
 
 
 def missing_facts(assessments: Iterable[Assessment]) -> tuple[str, ...]:
@@ -490,12 +739,11 @@ def missing_facts(assessments: Iterable[Assessment]) -> tuple[str, ...]:
     return _ordered_fields(a.missing for a in assessments)
 
 
-def verdict_text(verdict: str, *, why: bool = False) -> str:
+def verdict_text(verdict: str) -> str:
     """'✓ Likely suitable': a symbol and words, never colour alone; the same everywhere.
-    With `why`, what the words leave to say ("○ Check locally: nothing here can be checked")."""
+    `Assessment.headline` adds the count of unknown facts and what the words leave to say."""
     symbol, words = VERDICT_TEXT[verdict]
-    reason = VERDICT_WHY.get(verdict) if why else None
-    return f"{symbol} {words}: {reason}" if reason else f"{symbol} {words}"
+    return f"{symbol} {words}"
 
 
 def eligibility_report(
@@ -522,7 +770,8 @@ def eligibility_report(
                 "type": a.intervention.type,
                 "need_areas": [NEED_AREAS[n] for n in a.intervention.need_areas],
                 "verdict": a.verdict,
-                "verdict_text": verdict_text(a.verdict, why=True)[2:],
+                "verdict_text": a.headline(why=True)[2:],
+                "headline": a.headline(),
                 "criteria": [
                     {
                         "name": c.name,
@@ -530,10 +779,12 @@ def eligibility_report(
                         "status": c.status,
                         "reason": c.reason,
                         **({"exception": c.exception} if c.exception else {}),
+                        **({"quote": c.quote} if c.quote else {}),
                     }
                     for c in a.criteria
                 ],
                 "missing": list(a.missing),
+                "local": [{"label": c.label, "quote": c.quote} for c in a.local],
                 "notes": list(a.notes),
             }
             for a in assessments

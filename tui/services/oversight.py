@@ -19,6 +19,7 @@ from store.errors import StoreError
 from store.ids import validate_client_id
 from store.records import FollowUp, ManagerReview, PlanVersion
 from store.text import clean_line
+from tui.services import disclosures
 from tui.services.client_rows import list_clients
 from tui.services.clients import OpenClient, open_client
 from tui.services.context import Context
@@ -63,6 +64,9 @@ class TeamFollowUp:
     client_id: str
     name: str
     follow_up: FollowUp
+    #: the follow-up as the Keep Safe Plan words it: where, when, a disclosure's words in full
+    #: (attributed to the client) and where it stands
+    note: str = ""
 
     @property
     def age(self) -> int:
@@ -78,8 +82,15 @@ def team_follow_ups(ctx: Context) -> list[TeamFollowUp]:
         if row.problem or not row.follow_ups:
             continue
         with ctx.repo.open(row.client_id, edit=False, audit_action="viewed") as cf:
-            name = cf.client().name
-            out += [TeamFollowUp(row.client_id, name, f) for f in cf.follow_ups() if f.is_open]
+            client = cf.client()
+            who = disclosures.subject(client.gender)
+            for f in cf.follow_ups():
+                if not f.is_open:
+                    continue
+                words = disclosures.note(
+                    f, ctx.library.get(f.exercise_id), disclosures.disclosed_answer(cf, f), who
+                )
+                out.append(TeamFollowUp(row.client_id, client.name, f, words))
     return sorted(out, key=lambda t: t.follow_up.opened_at)
 
 

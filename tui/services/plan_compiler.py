@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import date
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,19 +24,12 @@ from exercises.models import Exercise, Step
 from exercises.plan_templates import PlanTemplate, SectionTemplate
 from store.records import Agreement, Answer, Client, FollowUp, PlanEdit, PlanVersion, Session
 from store.text import clean_line
-from tui.services import answers
+from tui.services import answers, disclosures
 from tui.services.config import Config
+from tui.services.dates import day as day  # re-exported: where the plans' dates were
 from tui.services.export.document import Document
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ORPHANS_TITLE = "Answers no longer in the content"
-
-
-def day(value: date | datetime | None) -> str:
-    """A date as people write it ("3 Jun 2020"), the same in every locale."""
-    if value is None:
-        return "date not known"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 class _Frozen(BaseModel):
@@ -60,6 +53,10 @@ class PlanItem(_Frozen):
     concern: bool = False
     #: which parts carry the client's rewording (-1: the text; else an index into `items`).
     reworded: tuple[int, ...] = ()
+    #: whose words: the client's, or the practitioner's judgement (as the step declares).
+    voice: Literal["client", "practitioner"] = "client"
+    #: the traffic-light level the step is about (plans show levels side by side).
+    tone: Literal["", "green", "amber", "red"] = ""
 
 
 class Source(_Frozen):
@@ -129,6 +126,10 @@ class Plan(_Frozen):
     status: PlanStatus | None = None
     #: rewordings that no longer apply because the answer has changed since.
     stale_edits: int = 0
+    #: how the practitioner's document refers to the client ("He", "She", "They").
+    subject: str = "They"
+    #: who led the work the plan comes from (keep-safe: the practitioner of its latest answers).
+    practitioner: str = ""
 
     def section(self, section_id: str) -> PlanSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -178,10 +179,12 @@ class PlanInputs(BaseModel):
     follow_ups: list[FollowUp] = []
     versions: list[PlanVersion] = []
     edits: list[PlanEdit] = []
+    #: the answer each disclosure follow-up was opened on, by follow-up id.
+    disclosed: dict[str, Answer] = {}
 
     @classmethod
     def from_client_file(cls, client_file: Any) -> PlanInputs:
-        """Read everything the compiler needs from a `store.repository.ClientFile`.
+        """Read everything the compiler needs from an open client (`tui.services.clients.OpenClient`).
 
         The compiler uses only the latest answer to each step, so only those are read when the
         file can pick them (a heavy client holds ~100 of them among 22,000 answers).
@@ -189,13 +192,20 @@ class PlanInputs(BaseModel):
         latest = getattr(client_file, "latest_answers", None)
         answers = list(latest().values()) if latest is not None else client_file.answers()
         edits = getattr(client_file, "plan_edits", None)
+        follow_ups = client_file.follow_ups()
+        disclosed = {
+            f.id: a
+            for f in follow_ups
+            if (a := disclosures.disclosed_answer(client_file, f)) is not None
+        }
         return cls(
             client=client_file.client(),
             sessions=client_file.sessions(),
             answers=answers,
-            follow_ups=client_file.follow_ups(),
+            follow_ups=follow_ups,
             versions=client_file.plan_versions(),
             edits=edits() if edits is not None else [],
+            disclosed=disclosed,
         )
 
 
@@ -259,16 +269,26 @@ def _title(step: Step, section: SectionTemplate) -> str:
     return re.sub(r"^\d+[.)]\s+", "", title)
 
 
-def _follow_up_line(f: FollowUp, exercises: Mapping[str, Exercise]) -> str:
-    where = ""
-    exercise = exercises.get(f.exercise_id)
-    if exercise is not None:
-        step = exercise.step(f.step_id)
-        where = f" ({clean_line(exercise.title)}{': ' + clean_line(step.title) if step else ''})"
-    reason = clean_line(f.reason)
-    if exercise is not None and reason.startswith(clean_line(exercise.title)):
-        where = ""  # the reason already says where
-    return f"{reason}{where}. {clean_line(f.action)} Opened {day(f.opened_at)}."
+def _follow_up_lines(
+    data: PlanInputs, exercises: Mapping[str, Exercise], since: date | None, year: int
+) -> tuple[str, ...]:
+    """Every open follow-up, and the disclosures closed since the plan was last reformulated,
+    oldest first: where, when, the words disclosed in full, and where each follow-up stands."""
+    who = disclosures.subject(data.client.gender)
+    shown = [
+        f
+        for f in data.follow_ups
+        if f.is_open
+        or (
+            disclosures.is_disclosure(f)
+            and f.closed_on is not None
+            and (since is None or f.closed_on >= since)
+        )
+    ]
+    return tuple(
+        disclosures.note(f, exercises.get(f.exercise_id), data.disclosed.get(f.id), who, year)
+        for f in sorted(shown, key=lambda f: f.opened_at)
+    )
 
 
 def _plan_of_exercise(exercise: Exercise) -> str:
@@ -314,11 +334,13 @@ def compile_plan(
     config: Config,
     today: date,
     review_on: date | None = None,
+    references: tuple[str, ...] = (),
 ) -> Plan:
     """Compile the `kind` plan for one client (a draft: saving it makes it a version).
 
     `client` is a `ClientFile` (anything with `client()`, `answers()` ...) or `PlanInputs`.
-    `review_on` overrides the review date of the latest saved version.
+    `review_on` overrides the review date of the latest saved version. `references` are the
+    programme materials (matched to the directory) a `fixed: references` section lists.
     """
     if template.kind != kind:
         raise ValueError(
@@ -337,6 +359,7 @@ def compile_plan(
     used: set[tuple[str, str]] = set()
     dates: dict[str, set[date]] = {}
     practised: dict[str, dict[str, date]] = {}
+    practitioners: list[tuple[date, Any, str]] = []
     stale = 0
 
     sections: list[PlanSection] = []
@@ -349,8 +372,10 @@ def compile_plan(
                 + (f" ({clean_line(c.note)})" if c.note else "")
                 for c in config.crisis_lines
             )
+        elif st.fixed == "references":
+            lines = tuple(references)
         elif st.fixed == "follow-ups":
-            lines = tuple(_follow_up_line(f, by_id) for f in data.follow_ups if f.is_open)
+            pass  # filled below, once the date of the last reformulation is known
         elif not st.fixed:
             for exercise, step in _section_steps(st, exercises):
                 answer = latest.get((exercise.id, step.id))
@@ -363,8 +388,13 @@ def compile_plan(
                 if step.practice:
                     practised.setdefault(title, {})[_title(step, st)] = given
                     continue
+                if step.trend:
+                    continue  # a reading of one day (today's level): the dashboard's, not a plan's
+                shown = answers.render(step, answer.value, plan_year=today.year)
+                if not shown.text and not shown.items:
+                    continue  # only an option that is not anyone's words
                 dates.setdefault(title, set()).add(given)
-                shown = answers.render(step, answer.value)
+                practitioners.append((given, answer.updated_at, answer.recorded_by))
                 item, lost = _reword(
                     PlanItem(
                         exercise_id=exercise.id,
@@ -375,6 +405,8 @@ def compile_plan(
                         text=shown.text,
                         items=shown.items,
                         concern=shown.concern,
+                        voice=step.voice,
+                        tone=step.tone,
                     ),
                     kind,
                     edits,
@@ -430,6 +462,12 @@ def compile_plan(
     if kind == "keep-safe":
         days = [i.given_on for s in sections for i in s.items if i.given_on is not None]
         reformulated = max(days) if days else None
+    sections = [
+        s.model_copy(update={"lines": _follow_up_lines(data, by_id, reformulated, today.year)})
+        if s.fixed == "follow-ups"
+        else s
+        for s in sections
+    ]
     if review_on is None:
         versions = [v for v in data.versions if v.kind == kind]
         if versions:
@@ -458,4 +496,6 @@ def compile_plan(
         review_on=review_on,
         sources=sources,
         stale_edits=stale,
+        subject=disclosures.subject(data.client.gender),
+        practitioner=clean_line(max(practitioners)[2]) if practitioners else "",
     )

@@ -8,6 +8,11 @@
 Every layout carries the plan's status at the top (version, saved date and by whom, agreement,
 review date), and a draft that is not a saved version says so on every page. Where each item came
 from (which exercise, when) is kept at the end, out of the reading line.
+
+The Wellbeing Plan is the client's, written in their voice; a traffic light's levels stand side
+by side in the standard layout, always Green, Amber, Red. The Keep Safe Plan is the
+practitioner's: every heading and note is theirs, the client's words are quotations attributed to
+the client ("He said: “…”"), and a judgement is marked as the practitioner's.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import re
 from datetime import date
 
 from store.text import clean_line
+from tui.services.answers import TONE_SYMBOLS
+from tui.services.disclosures import quoted, said
 from tui.services.export.document import Block, Document
 from tui.services.plan_compiler import ORPHANS_TITLE, Plan, PlanItem, PlanSection, day
 
@@ -59,7 +66,8 @@ def default_layout(literacy: str, learning_disability: bool | None, accessibilit
 
 # -- easy read -----------------------------------------------------------------------------------
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+#: a sentence ends at "." or "!"; a question keeps its answer with it ("Does it help? Yes").
+_SENTENCE = re.compile(r"(?<=[.!])\s+(?=[A-Z0-9“\"'(])")
 
 
 def ideas(text: str) -> list[str]:
@@ -70,9 +78,36 @@ def ideas(text: str) -> list[str]:
     return out
 
 
-def _item_blocks(item: PlanItem, *, easy: bool, ids: bool = False) -> list[Block]:
-    title = f"{item.exercise_id}/{item.step_id}: {item.title}" if ids else item.title
-    blocks = [Block(kind="label", text=title)]
+JUDGEMENT = "practitioner's judgement"
+TONES = ("green", "amber", "red")
+
+
+def _attributed(item: PlanItem, who: str) -> list[Block]:
+    """A client's answer in the practitioner's document: quoted, and said by whom."""
+    if item.text and not item.items:
+        return [Block(kind="text", text=f"{who} said: {said(item.text)}")]
+    parts = [w for w in (*item.items, item.text) if w]
+    words = ", ".join([*(quoted(w) for w in parts[:-1]), said(parts[-1])])
+    return [Block(kind="text", text=f"{who} named: {words}")]
+
+
+def _item_blocks(
+    item: PlanItem, *, easy: bool, ids: bool = False, who: str = "", title: str = ""
+) -> list[Block]:
+    """One item under its label. `who` (the Keep Safe Plan) quotes the client's words and says
+    whose they are, and marks a practitioner's answer as their judgement."""
+    title = title or item.title
+    title = f"{item.exercise_id}/{item.step_id}: {title}" if ids else title
+    if who:
+        if item.voice == "client":
+            return [Block(kind="label", text=title), *_attributed(item, who)]
+        if "practitioner" not in title.lower():
+            title = f"{title} ({JUDGEMENT})"
+        blocks = [Block(kind="label", text=title)]
+        if len(item.items) == 1 and not item.text:
+            return [*blocks, Block(kind="text", text=item.items[0])]
+    else:
+        blocks = [Block(kind="label", text=title)]
     if easy:
         lines = [line for part in (item.text, *item.items) for line in ideas(part)]
         blocks.append(Block(kind="items", items=tuple(lines) or ("(no answer)",)))
@@ -84,7 +119,59 @@ def _item_blocks(item: PlanItem, *, easy: bool, ids: bool = False) -> list[Block
     return blocks
 
 
-def _section_blocks(plan: Plan, section: PlanSection, *, easy: bool) -> list[Block]:
+def _tone_title(item: PlanItem) -> str:
+    """An item's label inside its level's column ("Green: my signs" -> "My signs")."""
+    title = item.title
+    if title.lower().startswith(item.tone + ":"):
+        rest = title[len(item.tone) + 1 :].strip()
+        title = rest[:1].upper() + rest[1:] if rest else title
+    return title
+
+
+def _tone_heading(tone: str) -> str:
+    return f"{TONE_SYMBOLS[tone]} {tone.capitalize()}"
+
+
+def _items_blocks(
+    plan: Plan, items: tuple[PlanItem, ...], *, easy: bool, side: bool
+) -> list[Block]:
+    """A section's items in order; a run of items about traffic-light levels is put in the
+    order Green, Amber, Red, side by side when `side` (else one level after the other)."""
+    who = plan.subject if plan.kind == "keep-safe" else ""
+    out: list[Block] = []
+    n = 0
+    while n < len(items):
+        if not items[n].tone:
+            out.extend(_item_blocks(items[n], easy=easy, who=who))
+            n += 1
+            continue
+        run = []
+        while n < len(items) and items[n].tone:
+            run.append(items[n])
+            n += 1
+        levels = [t for t in TONES if any(i.tone == t for i in run)]
+        if side:
+            panels = tuple(
+                tuple(
+                    b
+                    for i in run
+                    if i.tone == t
+                    for b in _item_blocks(i, easy=False, who=who, title=_tone_title(i))
+                )
+                for t in levels
+            )
+            headings = tuple(_tone_heading(t) for t in levels)
+            out.append(Block(kind="columns", columns=headings, panels=panels))
+            continue
+        for t in levels:
+            for i in run:
+                if i.tone == t:
+                    title = f"{_tone_heading(t)}: {_tone_title(i)[:1].lower()}{_tone_title(i)[1:]}"
+                    out.extend(_item_blocks(i, easy=easy, who=who, title=title))
+    return out
+
+
+def _section_blocks(plan: Plan, section: PlanSection, *, easy: bool, side: bool) -> list[Block]:
     if easy:
         heading = Block(kind="heading", text=section.question or section.title)
     else:
@@ -117,8 +204,7 @@ def _section_blocks(plan: Plan, section: PlanSection, *, easy: bool) -> list[Blo
     if section.lines:
         lines = [i for line in section.lines for i in ideas(line)] if easy else section.lines
         blocks.append(Block(kind="items", items=tuple(lines)))
-    for item in section.items:
-        blocks.extend(_item_blocks(item, easy=easy))
+    blocks.extend(_items_blocks(plan, section.items, easy=easy, side=side))
     return blocks
 
 
@@ -132,10 +218,18 @@ def _sources_blocks(plan: Plan, *, easy: bool) -> list[Block]:
         if source.practised:
             line += f"; practised on {', '.join(source.practised)}"
         lines.append(line)
-    note = (
-        "Each exercise, and the days its answers were given. What was only practised "
-        "(what I noticed, how I felt before and after) stays in the record, not in this plan."
-    )
+    if plan.kind == "keep-safe":
+        who = plan.subject.lower() if plan.subject != "They" else "they"
+        note = (
+            "Each exercise, and the days its answers were given. Quotations are the client's "
+            f"words as {who} gave them in the sessions; the concern levels and actions are the "
+            "practitioner's judgement."
+        )
+    else:
+        note = (
+            "Each exercise, and the days its answers were given. What was only practised "
+            "(what I noticed, how I felt before and after) stays in the record, not in this plan."
+        )
     return [
         Block(kind="heading", text=SOURCES_TITLE, level=3),
         *(Block(kind="note", text=line) for line in (ideas(note) if easy else [note])),
@@ -150,8 +244,10 @@ def plan_document(
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
     easy = layout == "easy-read"
+    side = layout == "standard"
     if plan.kind == "keep-safe":
-        header = [f"Case reference {plan.client_id}"]
+        led = f"; Keep Safe review by {clean_line(plan.practitioner)}" if plan.practitioner else ""
+        header = [f"Case reference {plan.client_id}{led}"]
         header.append(
             f"Last reformulated: {day(plan.last_reformulated)}"
             if plan.last_reformulated
@@ -164,7 +260,7 @@ def plan_document(
         for line in ideas(plan.intro) if easy else [plan.intro]:
             blocks.append(Block(kind="note", text=line))
     for section in plan.sections:
-        blocks.extend(_section_blocks(plan, section, easy=easy))
+        blocks.extend(_section_blocks(plan, section, easy=easy, side=side))
     if plan.orphans:
         blocks.append(Block(kind="heading", text=ORPHANS_TITLE))
         blocks.append(
@@ -174,8 +270,9 @@ def plan_document(
                 "removed from the exercises. They are kept here so nothing is lost.",
             )
         )
+        who = plan.subject if plan.kind == "keep-safe" else ""
         for item in plan.orphans:
-            blocks.extend(_item_blocks(item, easy=easy, ids=True))
+            blocks.extend(_item_blocks(item, easy=easy, ids=True, who=who))
     blocks.extend(_sources_blocks(plan, easy=easy))
     footer = f"Printed on {day(printed_on)}." if printed_on else ""
     return Document(

@@ -12,6 +12,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from exercises.models import Reference
 from exercises.plan_templates import load_plan_template
 from store.records import Agreement, PlanEdit, PlanVersion
 from store.text import clean_line
@@ -30,11 +31,45 @@ from tui.services.writers import writer_of
 EXPORT_MODE = outbox.MODE
 
 
+def related_lines(ctx: Context, refs: list[Reference]) -> tuple[str, ...]:
+    """Programme cross-references as documents list them: each once, naming the directory entry
+    it points to where one matches ("... (in the directory: Horizon)")."""
+    from tui.services.references import related_programmes
+
+    interventions = ctx.directory[0]
+    out: dict[str, None] = {}
+    for related in related_programmes(refs, interventions):
+        entry = related.entry
+        where = f" (in the directory: {clean_line(entry.name)})" if entry is not None else ""
+        out.setdefault(f"{related.text}{where}", None)
+    return tuple(out)
+
+
+def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
+    """The programme materials the guide cross-references for the exercises that feed the `kind`
+    plan (the Keep Safe Plan lists them)."""
+    feeding = [
+        e
+        for e in ctx.library.exercises
+        if any(f.startswith(kind + ".") for s in e.steps for f in s.feeds)
+    ]
+    return related_lines(ctx, [r for e in feeding for r in e.references])
+
+
 def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
     """The `kind` plan as it stands now (a draft), audited as compiled (before anyone sees it)."""
     ctx = oc.ctx
     template = load_plan_template(kind, ctx.content_dirs)
-    plan = _compile(kind, template, ctx.library, PlanInputs.from_client_file(oc), ctx.config, today)
+    references = plan_references(ctx, kind)
+    plan = _compile(
+        kind,
+        template,
+        ctx.library,
+        PlanInputs.from_client_file(oc),
+        ctx.config,
+        today,
+        references=references,
+    )
     oc.record("plan compiled", [kind])
     return plan
 
@@ -168,7 +203,7 @@ def export_name(
 def plan_export_name(oc: OpenClient, plan: Plan, fmt: str, on: date, layout: str | None) -> str:
     """The suggested file name of this plan as it is (a saved version, or a draft)."""
     version = plan.status.version if plan.status is not None else None
-    layout = layout or layout_for(oc)
+    layout = layout or layout_for(oc, plan.kind)
     return export_name(oc.client_id, plan.kind, fmt, on, layout=layout, version=version)
 
 
@@ -180,8 +215,12 @@ def check_destination(
     return outbox.destination(ctx, path, name=name or "export", client_id=client_id, force=force)
 
 
-def layout_for(oc: OpenClient) -> str:
-    """The layout the client's recorded needs call for (Easy Read, large print, or standard)."""
+def layout_for(oc: OpenClient, kind: str = "wellbeing") -> str:
+    """The layout a plan is given by default: the client's plan follows the client's recorded
+    needs (Easy Read, large print, or standard); the Keep Safe Plan is the practitioner's
+    document and follows the practitioner's own (`practitioner_layout` in the config)."""
+    if kind == "keep-safe":
+        return oc.ctx.config.practitioner_layout
     needs = oc.client().needs
     return default_layout(
         needs.literacy,
@@ -201,14 +240,15 @@ def export_plan(
     force: bool = False,
 ) -> Path | bytes:
     """The plan in `fmt` (None: the one `dest`'s name asks for) and `layout` (by default the one
-    the client's needs call for), audited as exported first; written to `dest` (a file, or a
-    folder to hold it under its default name) through the outbox, or returned as bytes for the
-    caller to print when `dest` is None (never a PDF). An existing file is replaced only with
+    its reader's needs call for: the client's, or the practitioner's for the Keep Safe Plan),
+    audited as exported first; written to `dest` (a file, or a folder to hold it under its
+    default name) through the outbox, or returned as bytes for the caller to print when `dest`
+    is None (never a PDF). An existing file is replaced only with
     `force` (`outbox.Exists` otherwise)."""
     fmt = format_for(fmt, dest)
     if dest is None and fmt == "pdf":
         raise UserError("a PDF cannot go to the terminal; give -o FILE")
-    layout = layout or layout_for(oc)
+    layout = layout or layout_for(oc, plan.kind)
     target = None
     if dest is not None:
         name = plan_export_name(oc, plan, fmt, printed_on, layout)
@@ -246,7 +286,8 @@ def worksheet(
     if dest is not None:
         name = outbox.worksheet_name(exercise.id, fmt, printed_on)
         target = outbox.destination(ctx, dest, name=name, force=force)
-    doc: Document = worksheet_document(exercise, printed_on=day(printed_on))
+    related = related_lines(ctx, list(exercise.references))
+    doc: Document = worksheet_document(exercise, printed_on=day(printed_on), related=related)
     data = render_bytes(doc, fmt)
     return data if target is None else outbox.send_one(target, data, force=force)
 

@@ -22,7 +22,7 @@ from typing import Any
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ValidationError
 
-from exercises.interventions import OFFENCE_TYPES
+from exercises.interventions import CLIENT_NEEDS, NEED_AREAS, OFFENCE_TYPES
 from store.facts import GROUPS, Fact, plain
 from store.records import Client, Needs, RiskProfile
 from store.text import clean_line
@@ -159,23 +159,33 @@ def _text(required: bool) -> Callable[[str], str]:
     return parse
 
 
-def _offences(raw: str) -> list[str] | None:
-    if _word(raw) in _UNKNOWN:
-        return None
-    if _word(raw) == "none":
-        return []
-    by_words = {_word(label): key for key, label in OFFENCE_TYPES.items()}
-    items = []
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        word = _word(part)
-        item = by_words.get(word, word)
-        if item not in OFFENCE_TYPES:
-            shown = ", ".join(k.replace("_", "-") for k in OFFENCE_TYPES)
-            raise ValueError(f"unknown offence type {part.strip()!r}; use {shown}")
-        items.append(item)
-    return list(dict.fromkeys(items))
+def _ids(known: dict[str, str], noun: str) -> Callable[[str], list[str] | None]:
+    """A comma-separated list of known ids, each by its id or its label in words."""
+    shown = ", ".join(k.replace("_", "-") for k in known)
+    by_words = {_word(label): key for key, label in known.items()}
+
+    def parse(raw: str) -> list[str] | None:
+        if _word(raw) in _UNKNOWN:
+            return None
+        if _word(raw) == "none":
+            return []
+        items = []
+        for part in raw.split(","):
+            if not part.strip():
+                continue
+            word = _word(part)
+            item = by_words.get(word, word)
+            if item not in known:
+                raise ValueError(f"unknown {noun} {part.strip()!r}; use {shown}")
+            items.append(item)
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+_offences = _ids(OFFENCE_TYPES, "offence type")
+#: the needs a client's assessment can record, with the directory's words for them.
+_NEEDS = {key: NEED_AREAS[key] for key in CLIENT_NEEDS}
 
 
 def _programmes(raw: str) -> list[str] | None:
@@ -224,6 +234,11 @@ def _field(path: str, info: Any, default_prefix: str) -> ProfileField | None:
     elif fact.vocabulary == "offence_types":
         parse = _offences
         accepts = "comma-separated: " + ", ".join(k.replace("_", "-") for k in OFFENCE_TYPES)
+        accepts += "; or none"
+        shape = "list"
+    elif fact.vocabulary == "need_areas":
+        parse = _ids(_NEEDS, "need")
+        accepts = "comma-separated: " + ", ".join(k.replace("_", "-") for k in _NEEDS)
         accepts += "; or none"
         shape = "list"
     elif fact.vocabulary == "programmes":

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from store.text import clean_text
 
-BlockKind = Literal["heading", "label", "text", "items", "note", "write", "grid"]
+BlockKind = Literal["heading", "label", "text", "items", "note", "write", "grid", "columns"]
 
 
 class Block(BaseModel):
@@ -26,7 +26,9 @@ class Block(BaseModel):
     - items: a bulleted list (`numbered` for 1., 2., ...; `small` for small print);
     - note: a quieter line (empty-section text, introductions, instructions);
     - write: `lines` blank lines to write on (worksheets), numbered when `numbered`;
-    - grid: a blank table of `columns` with `lines` rows (worksheets).
+    - grid: a blank table of `columns` with `lines` rows (worksheets);
+    - columns: `panels` side by side, each under its heading in `columns` (a traffic light's
+      Green, Amber and Red); printed one after the other where there is no room.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,6 +43,10 @@ class Block(BaseModel):
     small: bool = False
     columns: tuple[str, ...] = ()
     lines: int = 0
+    panels: tuple[tuple[Block, ...], ...] = ()
+
+
+Block.model_rebuild()
 
 
 class Document(BaseModel):

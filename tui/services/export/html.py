@@ -36,6 +36,10 @@ footer { margin-top: 2em; font-size: .85em; border-top: 1px solid #666; }
 .status p { margin: .1em 0; }
 .draft { font-weight: bold; text-transform: uppercase; border: 2px solid #000; padding: .2em .5em; }
 .small li { font-size: .85em; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(12em, 1fr));
+           gap: 0 1.2em; }
+.panel-head { font-weight: bold; border-bottom: 1px solid #000; margin: .9em 0 .2em; }
+.panel ul { padding-left: 1.2em; }
 body.large { font-size: 16pt; }
 body.easy-read { font-size: 15pt; line-height: 1.7; max-width: 32em; }
 @media print {
@@ -81,6 +85,14 @@ def _block(block: Block) -> str:
             f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>'
             f"{row * block.lines}</tbody></table>"
         )
+    if block.kind == "columns":  # side by side on a wide page, one after another on a narrow one
+        panels = "".join(
+            f'<div class="panel"><p class="panel-head" dir="auto">{esc(heading)}</p>'
+            + "".join(_block(inner) for inner in panel)
+            + "</div>"
+            for heading, panel in zip(block.columns, block.panels, strict=False)
+        )
+        return f'<div class="columns">{panels}</div>'
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 

@@ -75,6 +75,12 @@ def _block(block: Block) -> str:
         sep = "|" + "|".join("---" for _ in block.columns) + "|"
         blank = "|" + "|".join("      " for _ in block.columns) + "|"
         return "\n".join([head, sep, *([blank] * block.lines)])
+    if block.kind == "columns":  # one panel after the other, each under its heading
+        parts = []
+        for heading, panel in zip(block.columns, block.panels, strict=False):
+            parts.append(f"**{escape(heading)}**")
+            parts.extend(p for p in (_block(inner) for inner in panel) if p)
+        return "\n\n".join(parts)
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 

@@ -1,8 +1,11 @@
-"""Document -> PDF with fpdf2 and the bundled DejaVu Sans, so names in any script it covers print.
+"""Document -> PDF with fpdf2 and the bundled fonts, so a client's words print in their script.
 
-A character the font has no glyph for (most emoji, CJK) is replaced, never allowed to crash the
-export or vanish silently: a symbol by its Unicode name in brackets ("[smiling face with horns]"),
-anything else by U+FFFD; invisible joiners and variation selectors are dropped.
+DejaVu Sans prints Latin, Greek, Cyrillic, Hebrew, Arabic and more; WenQuanYi Micro Hei is its
+fallback for Chinese, Japanese and Korean (loaded only when a document needs it). A symbol
+neither has (most emoji) prints as its Unicode name in brackets ("[smiling face with horns]");
+invisible joiners and variation selectors are dropped. Any other character neither font has is
+refused, in one line naming its script (`MissingScript`): never a silent replacement character.
+Text is set left-aligned, never justified.
 """
 
 from __future__ import annotations
@@ -22,9 +25,18 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
 BOLD = FONTS / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
+#: the fallback for Chinese, Japanese and Korean (one weight: bold text uses it too)
+CJK = FONTS / "WenQuanYiMicroHei.ttf"
+CJK_FAMILY = "WenQuanYi"
+#: every paragraph is set flush left (justified text spaces words unevenly)
+ALIGN = "L"
 
 
-@lru_cache(maxsize=2)
+class MissingScript(ValueError):
+    """The document holds a character no bundled font can print (the message names its script)."""
+
+
+@lru_cache(maxsize=4)
 def _cmap(path: Path) -> frozenset[int]:
     """Codepoints the font has glyphs for (read once per process)."""
     probe = FPDF()
@@ -33,8 +45,18 @@ def _cmap(path: Path) -> frozenset[int]:
     return frozenset(getattr(font, "cmap", {}))  # a TTF font (a core font has no cmap)
 
 
+def script_of(ch: str) -> str:
+    """The script a character belongs to, as its Unicode name starts ("Tibetan", "CJK")."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        return f"U+{ord(ch):04X} (a character with no name)"
+    first = name.split()[0]
+    return first if first in ("CJK", "NKO") else first.capitalize()
+
+
 def fit_font(text: str, bold: bool = False) -> str:
-    """`text` with every character the font lacks replaced by something printable."""
+    """`text` as it prints: a symbol no font has as its name in brackets, invisible marks no
+    font has left out. Raises `MissingScript` for any other character no bundled font has."""
     have = _cmap(BOLD if bold else REGULAR)
     out: list[str] = []
     for ch in safe(text):
@@ -42,14 +64,32 @@ def fit_font(text: str, bold: bool = False) -> str:
         if code in have or ch in "\n\t ":
             out.append(ch)
             continue
+        if code in _cmap(CJK):
+            out.append(ch)  # printed by the fallback font
+            continue
         category = unicodedata.category(ch)
         if category in ("Mn", "Me", "Cf") or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
             continue  # joiners, variation selectors, skin tones: nothing to print
         if category == "So":
             out.append(f"[{unicodedata.name(ch, f'U+{code:04X}').lower()}]")
-        else:
-            out.append("\ufffd")
+            continue
+        if category in ("Cn", "Co", "Cs"):  # no character anyone can read: its number, shown
+            out.append(f"[U+{code:04X}]")
+            continue
+        raise MissingScript(
+            f"the PDF cannot print {script_of(ch)} script (U+{code:04X}): no bundled font has it; "
+            "export as html, txt or md, which keep every script"
+        )
     return "".join(out)
+
+
+def _needs_cjk(doc: Document) -> bool:
+    """Whether any character of the document is printed by the fallback font."""
+    have = _cmap(REGULAR) | _cmap(BOLD)
+    text = doc.model_dump_json()
+    return any(
+        ord(ch) not in have and ord(ch) in _cmap(CJK) for ch in set(text) if ord(ch) > 0x2000
+    )
 
 
 def visual_order(text: str) -> str:
@@ -86,6 +126,7 @@ class _PDF(FPDF):
     #: a short closing line ("Printed on 3 Dec 2026.") goes in every page's footer instead
     printed = ""
     scale: dict[str, float] = SCALES["standard"]
+    layout = "standard"
 
     def header(self) -> None:
         if not self.draft:
@@ -112,8 +153,12 @@ def _new_pdf(doc: Document) -> _PDF:
     if len(doc.footer) <= 40:
         pdf.printed = safe(doc.footer).rstrip(".")
     pdf.scale = SCALES.get(doc.layout, SCALES["standard"])
+    pdf.layout = doc.layout
     pdf.add_font(FAMILY, "", str(REGULAR))
     pdf.add_font(FAMILY, "B", str(BOLD))
+    if _needs_cjk(doc):
+        pdf.add_font(CJK_FAMILY, "", str(CJK))
+        pdf.set_fallback_fonts([CJK_FAMILY], exact_match=False)
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=14)
     pdf.alias_nb_pages()
@@ -139,6 +184,7 @@ def _para(
         height or pdf.scale["line"],
         printable(text, bold),
         markdown=False,
+        align=ALIGN,
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -171,14 +217,82 @@ def _first_lines(pdf: _PDF, after: list[Block]) -> float:
 
 
 def _columns(pdf: _PDF, block: Block) -> int:
-    """How many short entries fit side by side (1 when any entry is long, or numbered)."""
-    if block.numbered or block.small or len(block.items) < 2:
+    """How many short entries fit side by side (1 when any entry is long, or numbered, and in
+    large print and Easy Read, which keep to one column)."""
+    if pdf.layout != "standard" or block.numbered or block.small or len(block.items) < 2:
         return 1
     widest = max(pdf.get_string_width(printable(item)) for item in block.items) + 9
     for columns in (3, 2):
         if widest <= (pdf.epw - 3) / columns and len(block.items) > columns - 1:
             return columns
     return 1
+
+
+GAP = 4.0
+
+
+def _panel_parts(block: Block, n: int) -> list[tuple[str, str, bool]]:
+    """What one panel of a columns block prints, as (kind, text, bold) lines: its heading, then
+    labels in bold, answers, and list entries with a bullet."""
+    parts = [("head", safe(block.columns[n]), True)]
+    for inner in block.panels[n]:
+        if inner.kind == "label":
+            parts.append(("label", safe(inner.text), True))
+        elif inner.kind in ("text", "note"):
+            parts.append(("text", safe(inner.text).strip("\n"), False))
+        elif inner.kind == "items":
+            parts += [("item", safe(item), False) for item in inner.items]
+    return parts
+
+
+def _panel_height(pdf: _PDF, parts: list[tuple[str, str, bool]], width: float) -> float:
+    line = pdf.scale["line"]
+    height = 0.0
+    for kind, text, bold in parts:
+        indent = 4.0 if kind == "item" else 0.0
+        height += _height(pdf, text, pdf.scale["body"], width - indent, bold)
+        height += 1.2 if kind in ("head", "label") else 0
+    return height + line
+
+
+def _columns_block(pdf: _PDF, block: Block) -> None:
+    """Panels side by side (a traffic light's Green, Amber and Red), each under its heading."""
+    count = len(block.panels)
+    width = (pdf.epw - GAP * (count - 1)) / count
+    parts = [_panel_parts(block, n) for n in range(count)]
+    need = max(_panel_height(pdf, p, width) for p in parts)
+    pdf.ln(2.0)
+    if pdf.will_page_break(need):
+        pdf.add_page()
+    top = pdf.get_y()
+    bottom = top
+    line = pdf.scale["line"]
+    for n, panel in enumerate(parts):
+        x = pdf.l_margin + n * (width + GAP)
+        pdf.set_xy(x, top)
+        for kind, text, bold in panel:
+            indent = 4.0 if kind == "item" else 0.0
+            pdf.set_font(FAMILY, "B" if bold else "", pdf.scale["body"])
+            if kind == "label":
+                pdf.set_y(pdf.get_y() + 0.6)
+            pdf.set_x(x)
+            if kind == "item":
+                pdf.cell(indent, line, "•")
+            pdf.multi_cell(
+                width - indent,
+                line,
+                printable(text or " ", bold),
+                markdown=False,
+                align=ALIGN,
+                new_x=XPos.LEFT,
+                new_y=YPos.NEXT,
+            )
+            if kind == "head":
+                y = pdf.get_y()
+                pdf.line(x, y, x + width, y)
+                pdf.set_y(y + 0.6)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(pdf.l_margin, bottom)
 
 
 def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
@@ -234,17 +348,17 @@ def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
             _para(pdf, " · ".join(block.items), size=size, height=line)
             return False
         columns = _columns(pdf, block)
-        if columns > 1:  # short entries side by side, read left to right
+        if columns > 1:  # short entries side by side, read down each column, then across
             width = (pdf.epw - 3) / columns
-            for start in range(0, len(block.items), columns):
-                if pdf.will_page_break(line):
-                    pdf.add_page()
-                y = pdf.get_y()
-                for n, item in enumerate(block.items[start : start + columns]):
-                    pdf.set_xy(pdf.l_margin + 3 + n * width, y)
-                    pdf.cell(6, line, "•")
-                    pdf.cell(width - 6, line, printable(item))
-                pdf.set_xy(pdf.l_margin, y + line)
+            rows = -(-len(block.items) // columns)
+            if pdf.will_page_break(line * rows):
+                pdf.add_page()
+            y = pdf.get_y()
+            for n, item in enumerate(block.items):
+                pdf.set_xy(pdf.l_margin + 3 + (n // rows) * width, y + (n % rows) * line)
+                pdf.cell(6, line, "•")
+                pdf.cell(width - 6, line, printable(item))
+            pdf.set_xy(pdf.l_margin, y + rows * line)
             return False
         for n, item in enumerate(block.items, 1):
             marker = f"{n}." if block.numbered else "•"
@@ -256,6 +370,7 @@ def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
                 line,
                 printable(item or " "),
                 markdown=False,
+                align=ALIGN,
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
             )
@@ -291,6 +406,8 @@ def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
                 for _col in block.columns:
                     row.cell("\n\n")
         pdf.ln(2)
+    elif block.kind == "columns":
+        _columns_block(pdf, block)
     else:
         raise ValueError(f"unknown block kind {block.kind!r}")
     return False

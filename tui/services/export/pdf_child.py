@@ -24,6 +24,8 @@ _ROOT = Path(__file__).resolve().parents[3]
 #: a document that takes longer than this to render is reported, not waited for: a plan renders in
 #: about a second, so this is thirty times that, for a loaded server
 TIMEOUT_SECONDS = 30
+#: the child's exit status when the document holds a script no bundled font prints
+REFUSED = 3
 
 
 class PdfError(UserError, RuntimeError):
@@ -32,7 +34,8 @@ class PdfError(UserError, RuntimeError):
 
 def pdf_in_child(doc: Document) -> bytes:
     """`doc` as PDF bytes, rendered by a child process. PdfError (one line) if it fails, is
-    killed, or has not finished within TIMEOUT_SECONDS (then it is killed)."""
+    killed, or has not finished within TIMEOUT_SECONDS (then it is killed); UserError naming the
+    script when a character no bundled font has would otherwise be lost."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -54,6 +57,10 @@ def pdf_in_child(doc: Document) -> bytes:
         ) from None
     except OSError as exc:
         raise PdfError(f"the PDF could not be made: {exc.strerror or exc}") from None
+    if done.returncode == REFUSED:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if lines:
+            raise UserError(one_line(lines[-1], 300))
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
         raise PdfError(f"the PDF could not be made: {_why(done)}")
     return done.stdout
@@ -76,10 +83,15 @@ def _why(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def main() -> int:
-    from tui.services.export.pdf import to_pdf
+    from tui.services.export.pdf import MissingScript, to_pdf
 
     doc = Document.model_validate_json(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(to_pdf(doc))
+    try:
+        data = to_pdf(doc)
+    except MissingScript as exc:
+        print(exc, file=sys.stderr)
+        return REFUSED
+    sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
     return 0
 

@@ -74,6 +74,15 @@ def _block(block: Block, width: int = WIDTH) -> list[str]:
                 label = safe(col).replace("\n", " ")[:30]
                 out.append(f"    {label}: " + "_" * max(10, WIDTH - 6 - len(label)))
         return out
+    if block.kind == "columns":  # one panel after the other, each under its heading
+        out = []
+        for heading, panel in zip(block.columns, block.panels, strict=False):
+            if out:
+                out.append("")
+            out.extend(_wrap(safe(heading).replace("\n", " "), width=width))
+            for inner in panel:
+                out.extend("  " + line if line else "" for line in _block(inner, width - 2))
+        return out
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 

@@ -7,6 +7,7 @@ Safe review) are never printed for a client.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 
@@ -159,8 +160,33 @@ def worksheet_title(step: Step) -> str:
     return re.sub(r"^\d+[.)]\s+", "", clean_line(step.title))
 
 
-def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
-    """A blank worksheet for `exercise`; UserError when the exercise is practitioner-led."""
+PRACTITIONER_NOTES = "For the practitioner"
+
+
+def practitioner_notes(related: Sequence[str]) -> list[Block]:
+    """The worksheet's closing notes for the practitioner: how its answers come back, and the
+    programme materials the guide cross-references for the exercise (`related`, each naming the
+    directory entry it points to where one matches)."""
+    blocks = [
+        Block(kind="heading", text=PRACTITIONER_NOTES, level=3),
+        Block(
+            kind="note",
+            text="When this comes back, type its answers in a posted session "
+            "(each answer is kept as written).",
+        ),
+    ]
+    if related:
+        blocks.append(Block(kind="note", text="Related programmes:"))
+        blocks.append(Block(kind="items", items=tuple(related), small=True))
+    return blocks
+
+
+def worksheet_document(
+    exercise: Exercise, *, printed_on: str = "", related: Sequence[str] | None = None
+) -> Document:
+    """A blank worksheet for `exercise`; UserError when the exercise is practitioner-led.
+    `related`: its programme cross-references as the practitioner's notes list them (by default
+    the references as the content gives them)."""
     if exercise.practitioner_only:
         raise UserError(
             f"exercise {exercise.id} is practitioner-led and is not printed as a worksheet"
@@ -180,6 +206,9 @@ def worksheet_document(exercise: Exercise, *, printed_on: str = "") -> Document:
         blocks.extend(_answer_space(step))
         if step.optional and step.answerable:
             blocks.append(Block(kind="note", text="(You can leave this one out.)"))
+    if related is None:
+        related = [clean_line(r.text) for r in exercise.references]
+    blocks.extend(practitioner_notes(related))
     source = clean_line(exercise.source).rstrip(".")
     if source and not source.lower().startswith(("adapted", "based", "from")):
         source = f"Source: {source}"
