@@ -346,7 +346,6 @@ async def _open_dashboards(
         await drawn.wait()
         return time.perf_counter() - start
 
-    heavy_file = app.ctx.repo.path(HEAVY_ID)
     async with app.run_test(size=(80, 24)) as pilot:
         # The first open comes after the list has been on screen a moment (someone reads it):
         # by then the app has loaded its content and built the dashboard off screen.

@@ -32,7 +32,7 @@ from store.codec import PLAIN, Codec
 from store.files import CLIENT_FILE_MAX, atomic_write, read_checked
 from store.journal import Change
 from store.layout import SUMMARY_SUFFIX
-from store.tables import ANSWERS, AUDIT_HEAD, SESSIONS, TABLES, Table
+from store.tables import ANSWERS, AUDIT_HEAD, FOLDED, SESSIONS, TABLES, Table
 
 SUFFIX = SUMMARY_SUFFIX
 #: the shape of a summary; bump when it changes (an older one is rebuilt)
@@ -81,7 +81,7 @@ class Summary:
     def build(cls, doc: Document, through: int) -> Summary:
         """The summary of a whole file's tables (`doc`), holding changes up to `through`."""
         summary = cls(
-            tables={name: dict(t) for name, t in doc.items() if name != ANSWERS.name},
+            tables={n: dict(t) for n, t in doc.items() if n not in (ANSWERS.name, FOLDED)},
             through=through,
             folded=through,
         )

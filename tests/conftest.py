@@ -75,3 +75,31 @@ def cli_process(data_dir: Path):  # noqa: ANN201 - returns a runner
 @pytest.fixture
 def tmp_home(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _every_client_file_is_a_tinydb_file(tmp_path: Path) -> Iterator[None]:
+    """After every test: each plain client file it left under its tmp dir opens in stock TinyDB
+    (read-only, its own JSONStorage) with the records the store reads from it. A file a test
+    damaged on purpose, or an encrypted one, is left alone."""
+    yield
+    from tinydb import TinyDB
+
+    from store.client_storage import ClientStorage
+    from store.errors import StoreError
+
+    for path in tmp_path.rglob("clients/*.json"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            ours = ClientStorage(path).read()
+        except (StoreError, OSError, ValueError):
+            continue  # damaged on purpose, encrypted, or not ours to read
+        if ours is None:
+            continue
+        db = TinyDB(path, access_mode="r")
+        try:
+            theirs = {name: db.table(name).all() for name in db.tables()}
+        finally:
+            db.close()
+        assert theirs == {n: list(t.values()) for n, t in ours.items()}, path
