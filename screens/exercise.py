@@ -36,7 +36,6 @@ from tui.services.answers import (
     earlier_items,
     follow_up_reason,
     is_blank,
-    latest,
     proposes,
     summary,
 )
@@ -196,13 +195,10 @@ class ExerciseScreen(Screen[bool]):
 
     def _load(self) -> None:
         ex = self.exercise.id
-        found = self.oc.answers(exercise_id=ex)  # not every answer of years
-        for answer in found:
-            if answer.session_id == self.session.id:
-                self._values[answer.step_id] = answer.value
-                self._disclosures[answer.step_id] = answer.disclosure
-        earlier = [a for a in found if a.session_id != self.session.id]
-        self._earlier = {step: a for (_, step), a in latest(earlier).items()}
+        for answer in self.oc.answers(self.session.id, ex):
+            self._values[answer.step_id] = answer.value
+            self._disclosures[answer.step_id] = answer.disclosure
+        self._earlier = dict(self.oc.earlier_answers(ex, self.session.id))
         self._open_follow_ups = {
             (f.exercise_id, f.step_id) for f in self.oc.follow_ups(open_only=True)
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -127,10 +127,25 @@ class SessionScreen(Screen[None]):
         self.query_one("#session-info", Static).update(
             f"{s.status.value.replace('_', ' ')}{rar}{on_behalf}"
         )
+        if self.oc.holds_session(s.id):
+            self._fill_plan(self._answered())
+        else:  # an old session: its answers are read from the whole file, off the UI thread
+            self._read_answers()
+
+    def _answered(self) -> dict[str, set[str]]:
         answered: dict[str, set[str]] = {}
-        for a in self.oc.answers(s.id):
+        for a in self.oc.answers(self.session.id):
             if not is_blank(a.value):
                 answered.setdefault(a.exercise_id, set()).add(a.step_id)
+        return answered
+
+    @work(thread=True, exclusive=True, group="session-answers")
+    def _read_answers(self) -> None:
+        answered = self._answered()
+        self.app.call_from_thread(self._fill_plan, answered)
+
+    def _fill_plan(self, answered: dict[str, set[str]]) -> None:
+        s = self.session
         table = self.query_one("#plan", DataTable)
         row = table.cursor_row
         table.clear()

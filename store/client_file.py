@@ -303,6 +303,10 @@ class ClientReader:
         ]
         return tuple(sorted(out, key=lambda a: (rank.get(a.session_id, -1), a.updated_at)))
 
+    def holds_session(self, session_id: str) -> bool:
+        """Whether `answers(session_id)` is read from the summary (no whole-file read)."""
+        return self._view().has_session(session_id)
+
     def answers(
         self, session_id: str | None = None, exercise_id: str | None = None
     ) -> tuple[Answer, ...]:
@@ -346,7 +350,7 @@ class ClientReader:
         """Append an audit entry for this client (viewed, compiled, exported, printed ...)."""
         self.audit.append(action, fields=fields, ids=ids)
 
-    def close(self) -> None:
+    def close(self, *, fold: bool = True) -> None:
         """Nothing to give up for a reader."""
 
     def __enter__(self) -> ClientReader:

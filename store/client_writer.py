@@ -329,13 +329,13 @@ class ClientWriter(ClientReader):
                 self._stamps = None  # read again (cheap: the summary just written)
                 self._document = None
 
-    def close(self) -> None:
+    def close(self, *, fold: bool = True) -> None:
         """Fold what is worth folding (`FOLD_AFTER`, `FOLD_SMALL`), then give up the lock."""
         with self._writes:
             if self._lock is None:
                 return
             try:
-                unfolded = self.unfolded()
+                unfolded = self.unfolded() if fold else 0
                 small = (file_stamp(self.paths.file) or (0, 0, 0))[1] < FOLD_SMALL
                 if unfolded >= FOLD_AFTER or (unfolded and small):
                     self.fold()

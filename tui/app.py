@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -91,6 +92,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             on_done=self._autosave_done,
         )
         self.client_files: dict[str, OpenClient] = {}
+        #: clients being closed on a worker (their journal folded), by ID
+        self._clients_closing: dict[str, threading.Event] = {}
         self._warnings: dict[int, set[str]] = {}
         self.save_errors = 0
         self._left_behind_cover = False
@@ -266,7 +269,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         """Flush pending saves and release every client lock (also called on SIGHUP/SIGTERM)."""
         self.saver.stop()
         for cf in list(self.client_files.values()):
-            cf.close()
+            cf.close(fold=False)  # quick: the journal keeps every change for the next open
         self.client_files.clear()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -310,7 +313,10 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         from tui.services.clients import open_client, takeover_offer
 
         try:
-            oc = self.client_files.get(client_id.upper()) or open_client(self.ctx, client_id)
+            oc = self.client_files.get(client_id.upper())
+            if oc is None:
+                self._wait_closed(client_id)
+                oc = open_client(self.ctx, client_id)
         except CorruptFile as exc:
             self.push_screen(
                 ProblemScreen(str(exc), offer=("Restore the backup" if exc.backup else None)),
@@ -428,10 +434,29 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             self._leave_client_screens("")
 
     def close_client(self, client_id: str) -> None:
+        """Give the client up, on a worker: closing folds its journal into its file
+        (`store.fold`), which for a long history takes a moment the practitioner never waits for
+        (opening the same client again waits for it)."""
         self.saver.flush()
         oc = self.client_files.pop(client_id, None)
-        if oc is not None:
-            oc.close()
+        if oc is None:
+            return
+        closed = threading.Event()
+        self._clients_closing[oc.client_id] = closed
+
+        def close() -> None:
+            try:
+                oc.close()
+            finally:
+                closed.set()
+
+        self.run_worker(close, thread=True, group="close-client")
+
+    def _wait_closed(self, client_id: str) -> None:
+        """Wait for a close of `client_id` still on its worker (its lock is still held)."""
+        closing = self._clients_closing.pop(client_id.upper(), None)
+        if closing is not None:
+            closing.wait()
 
     def _restore(self, client_id: str) -> None:
         try:

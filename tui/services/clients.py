@@ -127,8 +127,10 @@ class OpenClient:
         """The whole record as plain data (the subject access export): reads the whole file."""
         return self.__record.document()
 
-    def close(self) -> None:
-        self.__record.close()
+    def close(self, *, fold: bool = True) -> None:
+        """Give the client up (its lock, when held), folding its journal in unless `fold` is
+        false (a hang-up: exit at once; the next open reads the journal)."""
+        self.__record.close(fold=fold)
 
     def __enter__(self) -> OpenClient:
         return self
@@ -154,6 +156,11 @@ class OpenClient:
         """Answers in save order. A session in use is read from the summary; any other (and
         all of them) from the whole file: off the UI thread."""
         return self.__record.answers(session_id, exercise_id)
+
+    def holds_session(self, session_id: str) -> bool:
+        """Whether a session's answers are read at once (a session in use), or need the whole
+        file (an old one: read them off the UI thread)."""
+        return self.__record.holds_session(session_id)
 
     def earlier_answers(self, exercise_id: str, session_id: str) -> Mapping[str, Answer]:
         """By step, the last answer of `exercise_id` given in another session ("last time")."""
