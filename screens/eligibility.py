@@ -140,7 +140,7 @@ class ReferralScreen(ModalScreen[Referral | None]):
         self.dismiss(
             Referral(
                 intervention_id=self.assessment.intervention.id,
-                decision=self.decision,  # type: ignore[arg-type]
+                decision=self.decision,
                 advice=self.assessment.verdict,
                 against_advice=self.against_advice,
                 reason=reason,

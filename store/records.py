@@ -55,7 +55,7 @@ def revise(record: RecordT, **changes: Any) -> RecordT:
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: int = SCHEMA_VERSION
 

@@ -109,7 +109,7 @@ def compute_trends(
     by_session = sorted(levels.values(), key=lambda x: order[x[1].session_id])
     level_points = tuple(p for _, p in by_session)
     distress_points = tuple(
-        DistressPoint(session_id=sid, on=dates[sid], exercise_id=eid, **values)  # type: ignore[arg-type]
+        DistressPoint(session_id=sid, on=dates[sid], exercise_id=eid, **values)
         for (sid, eid), values in sorted(
             distress.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
         )
