@@ -13,6 +13,7 @@ the person must agree to take part; `consent: false` means the requirement needs
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -515,6 +516,13 @@ def parse_intervention(text: str, path: str) -> Intervention:
         raise ContentError(path, line, f"{where}: {message}") from None
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, path: str) -> Intervention:
+    """`parse_intervention`, once per text: each file is read every time (a pack may change),
+    the same text parsed once (every plan and eligibility check reads the directory)."""
+    return parse_intervention(text, path)
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.md") if p.is_file())
 
@@ -535,7 +543,7 @@ def load_directory(
             continue
         for file in _files(folder):
             try:
-                item = parse_intervention(read_source(file), str(file))
+                item = _parsed(read_source(file), str(file))
             except ContentError as exc:
                 problems.append(exc)
                 continue

@@ -7,6 +7,7 @@ check` and the app show the problems instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,8 +54,15 @@ class Library:
 
 
 def load_file(path: Path, sections: dict[str, str] | None = None) -> Exercise:
-    """One exercise from one file; raises ContentError only."""
-    return parse_exercise(read_source(path), str(path), sections)
+    """One exercise from one file; raises ContentError only. The file is read every time (a
+    pack may change); the same text is parsed once."""
+    known = tuple(sorted(sections.items())) if sections is not None else None
+    return _parsed(read_source(path), str(path), known)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, path: str, sections: tuple[tuple[str, str], ...] | None) -> Exercise:
+    return parse_exercise(text, path, dict(sections) if sections is not None else None)
 
 
 def content_files(folder: Path) -> list[Path]:

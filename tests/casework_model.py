@@ -734,6 +734,20 @@ class Casework(RuleBasedStateMachine):
         """A new process: nothing cached, the data dir read again from disk."""
         self.ctx = self.fresh_context()
 
+    # -- the caseload from the command line ------------------------------------------------------
+
+    @rule()
+    def list_from_the_command_line(self) -> None:
+        listed = run_cli("client", "list", "--json")
+        assert listed.code == 0, listed
+        assert sorted(r["id"] for r in json.loads(listed.out)) == self.live()
+
+    @rule()
+    def due_from_the_command_line(self) -> None:
+        due = run_cli("due", "--json")
+        assert due.code == 0, due
+        assert {item["client_id"] for item in json.loads(due.out)} <= set(self.live())
+
     # -- what must hold after every step --------------------------------------------------------
 
     @invariant()
@@ -777,11 +791,6 @@ class Casework(RuleBasedStateMachine):
         rows = list_clients(ctx)
         assert [r.problem for r in rows if r.problem] == []
         assert {r.client_id: r.name for r in rows} == {c: m.name for c, m in self.clients.items()}
-        listed = run_cli("client", "list", "--json")
-        assert listed.code == 0, listed
-        assert sorted(r["id"] for r in json.loads(listed.out)) == self.live()
-        due = run_cli("due", "--json")
-        assert due.code == 0, due
 
     def nothing_of_the_gone_is_left(self) -> None:
         """An erased or transferred client leaves only its audit tombstone under the data dir: no
