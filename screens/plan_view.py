@@ -30,7 +30,7 @@ from store.text import clean_line
 from tui.services import outbox, oversight, plans
 from tui.services.clients import OpenClient
 from tui.services.dates import parse_day_or_none
-from tui.services.export import format_of
+from tui.services.export import EXPORTERS, exporter, format_of
 from tui.services.plan_changes import described
 from tui.services.plan_compiler import Plan, PlanItem, day
 from tui.services.plan_document import LAYOUTS, status_lines
@@ -158,7 +158,6 @@ class ReviewDateDialog(ModalScreen[date | None]):
         self.dismiss(None)
 
 
-FORMAT_WORDS = {"pdf": "PDF", "txt": "Plain text", "md": "Markdown", "html": "Web page"}
 LAYOUT_WORDS = {"standard": "Standard", "large": "Large print", "easy-read": "Easy Read"}
 
 
@@ -199,19 +198,18 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.layouts = layouts
         self.title_text = title
         self.plan_layout = layout if layout in LAYOUTS else "standard"
-        self.fmt = format_of(suggested) or "pdf"
+        self.fmt = format_of(suggested) or EXPORTERS[0].id
         self.name_for = name_for
         #: the name last offered: while the field still holds it, the offer follows the choices
         self.offered = str(suggested)
 
     def compose(self) -> ComposeResult:
-        order = list(FORMAT_WORDS)
         with Vertical(classes="plan-dialog"):
             yield Static(self.title_text, classes="plan-dialog-title", markup=False)
             yield Static("Format", classes="plan-dialog-label")
             with RadioSet(id="export-format"):
-                for fmt in order:
-                    yield RadioButton(FORMAT_WORDS[fmt], value=fmt == self.fmt, name=fmt)
+                for export in EXPORTERS:
+                    yield RadioButton(export.words, value=export.id == self.fmt, name=export.id)
             if self.layouts:
                 yield Static("Layout", classes="plan-dialog-label")
                 with RadioSet(id="export-layout"):
@@ -241,12 +239,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format(self, event: RadioSet.Changed) -> None:
-        self.fmt = event.pressed.name or "pdf"
+        self.fmt = event.pressed.name or EXPORTERS[0].id
         if self._offer():
             return
         field = self.query_one("#export-path", Input)
         path = Path(field.value.strip() or str(self.suggested))
-        field.value = str(path.with_suffix("." + self.fmt))
+        field.value = str(path.with_suffix("." + exporter(self.fmt).suffixes[0]))
         field.cursor_position = len(field.value)
 
     @on(RadioSet.Changed, "#export-layout")
@@ -259,7 +257,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         fmt = format_of(text) if text else None
         if fmt is None:
             self.query_one("#export-label", Static).update(
-                "End the name with .md, .txt, .html or .pdf."
+                "End the name with " + ", ".join("." + e.suffixes[0] for e in EXPORTERS) + "."
             )
             return
         self.dismiss(ExportChoice(Path(text).expanduser(), fmt, self.plan_layout))
@@ -702,7 +700,7 @@ class PlanScreen(Screen[None]):
             if choice is not None and self.plan is not None:
                 self._export_worker(self.plan.with_review(self.review_on), choice)
 
-        suggested = self.export_dir / name_for("pdf", layout)
+        suggested = self.export_dir / name_for(EXPORTERS[0].id, layout)
         self.app.push_screen(ExportDialog(suggested, layout, name_for=name_for), chosen)
 
     @work(thread=True, group="plan-export")

@@ -24,6 +24,7 @@ from screens.plan_view import ExportChoice, ExportDialog, replace_question
 from store.text import clean_line
 from tui.services import outbox, plans
 from tui.services.context import Context
+from tui.services.export import EXPORTERS
 from tui.services.safe_text import one_line
 
 
@@ -69,7 +70,7 @@ class WorksheetsScreen(ModalScreen[None]):
 
         self.app.push_screen(
             ExportDialog(
-                self.export_dir / name_for("pdf", ""),
+                self.export_dir / name_for(EXPORTERS[0].id, ""),
                 layouts=False,
                 title="Print the worksheet",
                 name_for=name_for,

@@ -18,7 +18,7 @@ from exercises.plan_templates import PLAN_KINDS
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
-from tui.services.export import FORMATS, format_for
+from tui.services.export import FORMATS, can_print, exporter, format_for
 from tui.services.plan_document import LAYOUTS
 from tui.services.safe_text import terminal_safe
 
@@ -93,8 +93,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     cid = validate_client_id(args.id)
     dest = _dest(args.output)
-    if format_for(args.format, dest) == "pdf" and dest is None:
-        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+    fmt = format_for(args.format, dest)
+    if dest is None and not can_print(fmt):
+        raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
     ctx = make_context(args)
     today = date.today()
     with read_client(ctx, cid) as oc:

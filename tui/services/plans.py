@@ -20,7 +20,7 @@ from tui.services import outbox
 from tui.services.clients import OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.export import Document, format_for, render_bytes
+from tui.services.export import Document, can_print, exporter, format_for, render_bytes
 from tui.services.export.worksheet import worksheet_document
 from tui.services.plan_compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
 from tui.services.plan_compiler import compile_plan as _compile
@@ -246,8 +246,8 @@ def export_plan(
     is None (never a PDF). An existing file is replaced only with
     `force` (`outbox.Exists` otherwise)."""
     fmt = format_for(fmt, dest)
-    if dest is None and fmt == "pdf":
-        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+    if dest is None and not can_print(fmt):
+        raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
     layout = layout or layout_for(oc, plan.kind)
     target = None
     if dest is not None:
@@ -280,8 +280,8 @@ def worksheet(
     if exercise is None:
         raise UserError(f"no exercise '{one_line(exercise_id, 60)}' (see `wellbeing content list`)")
     fmt = format_for(fmt, dest)
-    if dest is None and fmt == "pdf":
-        raise UserError("a PDF cannot go to the terminal; give -o FILE")
+    if dest is None and not can_print(fmt):
+        raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
     target = None
     if dest is not None:
         name = outbox.worksheet_name(exercise.id, fmt, printed_on)

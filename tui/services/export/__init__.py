@@ -5,7 +5,10 @@ No Textual here: the command line and tests export without a terminal.
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -13,40 +16,71 @@ from tui.services.errors import UserError
 from tui.services.export.document import Block, Document
 from tui.services.safe_text import one_line
 
-FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html", "pdf")
-TEXT_FORMATS: Final[tuple[str, ...]] = ("md", "txt", "html")
-
 __all__ = [
+    "EXPORTERS",
     "FORMATS",
     "TEXT_FORMATS",
     "Block",
     "Document",
+    "Exporter",
+    "can_print",
+    "exporter",
     "format_for",
     "format_of",
     "render",
     "render_bytes",
 ]
 
+Renderer = Callable[[Document], "str | bytes"]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One export format, declared once: the formats, the command line's choices, the export
+    dialog, the file name rule and whether it can go to a terminal all derive from these.
+
+    A new format is one entry here and its renderer (a module with a `Document -> str | bytes`
+    function, imported when first used)."""
+
+    id: str
+    #: what the export dialog calls it
+    words: str
+    #: file name endings that ask for it (the first is the one written)
+    suffixes: tuple[str, ...]
+    #: "module:function" rendering a `Document`
+    renderer: str
+    #: bytes that cannot go to a terminal (a PDF)
+    binary: bool = False
+
+    def render(self, doc: Document) -> str | bytes:
+        module, _, name = self.renderer.partition(":")
+        render: Renderer = getattr(importlib.import_module(module), name)
+        return render(doc)
+
+
+EXPORTERS: Final[tuple[Exporter, ...]] = (
+    # in a child process: fpdf2 and its fonts never weigh on the app
+    Exporter("pdf", "PDF", ("pdf",), "tui.services.export.pdf_child:pdf_in_child", binary=True),
+    Exporter("txt", "Plain text", ("txt", "text"), "tui.services.export.text:to_text"),
+    Exporter("md", "Markdown", ("md", "markdown"), "tui.services.export.markdown:to_markdown"),
+    Exporter("html", "Web page", ("html", "htm"), "tui.services.export.html:to_html"),
+)
+BY_ID: Final[dict[str, Exporter]] = {e.id: e for e in EXPORTERS}
+FORMATS: Final[tuple[str, ...]] = tuple(e.id for e in EXPORTERS)
+TEXT_FORMATS: Final[tuple[str, ...]] = tuple(e.id for e in EXPORTERS if not e.binary)
+
+
+def exporter(fmt: str) -> Exporter:
+    """The exporter of `fmt`; UserError (one line) for an unknown one."""
+    found = BY_ID.get(fmt)
+    if found is None:
+        raise UserError(f"unknown format {one_line(fmt, 20)!r} (known: {', '.join(FORMATS)})")
+    return found
+
 
 def render(doc: Document, fmt: str) -> str | bytes:
-    """`doc` in `fmt`: str for md, txt and html; bytes for pdf. ValueError for an unknown format."""
-    if fmt == "md":
-        from tui.services.export.markdown import to_markdown
-
-        return to_markdown(doc)
-    if fmt == "txt":
-        from tui.services.export.text import to_text
-
-        return to_text(doc)
-    if fmt == "html":
-        from tui.services.export.html import to_html
-
-        return to_html(doc)
-    if fmt == "pdf":  # in a child process: fpdf2 and its fonts never weigh on the app
-        from tui.services.export.pdf_child import pdf_in_child
-
-        return pdf_in_child(doc)
-    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    """`doc` in `fmt`: str for the text formats; bytes for a binary one."""
+    return exporter(fmt).render(doc)
 
 
 def render_bytes(doc: Document, fmt: str) -> bytes:
@@ -58,8 +92,12 @@ def render_bytes(doc: Document, fmt: str) -> bytes:
 def format_of(path: str | os.PathLike[str]) -> str | None:
     """The export format a file name asks for (".markdown" is md, ".htm" html), or None."""
     ext = Path(path).suffix.lower().lstrip(".")
-    ext = {"markdown": "md", "htm": "html", "text": "txt"}.get(ext, ext)
-    return ext if ext in FORMATS else None
+    return next((e.id for e in EXPORTERS if ext in e.suffixes), None)
+
+
+def can_print(fmt: str) -> bool:
+    """Whether `fmt` may go to a terminal (a binary format may not)."""
+    return not exporter(fmt).binary
 
 
 def format_for(fmt: str | None, dest: str | os.PathLike[str] | None) -> str:
@@ -68,8 +106,8 @@ def format_for(fmt: str | None, dest: str | os.PathLike[str] | None) -> str:
     A file name that asks for another format than the one asked for is refused (a `.pdf` file
     never holds Markdown), and so is a name whose ending is no format when none was asked for.
     UserError (one line) for either, and for an unknown format."""
-    if fmt is not None and fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if fmt is not None:
+        exporter(fmt)
     if dest is None or Path(dest).expanduser().is_dir():
         return fmt or "md"
     named = format_of(dest)
@@ -79,7 +117,7 @@ def format_for(fmt: str | None, dest: str | os.PathLike[str] | None) -> str:
         if named is None and suffix:
             raise UserError(
                 f"cannot tell the format from the name '{name}': end it with "
-                f".md, .txt, .html or .pdf, or give --format"
+                f"{', '.join('.' + e.suffixes[0] for e in EXPORTERS)}, or give --format"
             )
         return named or "md"
     if named is not None and named != fmt:
