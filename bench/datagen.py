@@ -17,7 +17,8 @@ from typing import Any
 
 from exercises.library import load_library
 from exercises.models import Exercise, Step, StepKind
-from store.records import Answer, Client, FollowUp, PlanVersion, Session, SessionStatus
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanVersion, Session, SessionStatus
 
 HEAVY_ID = "HEAVY1"
 TYPING_ID = "TYPE1"

@@ -15,7 +15,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
 from store.errors import StoreError
-from store.records import ProgrammeStage
+from store.profile import ProgrammeStage
 from tui.services.clients import add_client, validate_client_id
 from tui.services.context import Context
 from tui.services.dates import FIELD_HINT, parse_day

@@ -19,7 +19,8 @@ from screens.host import host
 from screens.key_bar import KeyBar
 from screens.messages import ChooseScreen
 from screens.text import as_content
-from store.records import Answer, Client, FollowUp, Session, SessionStatus
+from store.profile import Client
+from store.records import Answer, FollowUp, Session, SessionStatus
 from tui.services.clients import OpenClient
 from tui.services.levels import latest_level, level_steps
 from tui.services.oversight import review_words

@@ -23,7 +23,8 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from exercises.interventions import Intervention
 from screens.key_bar import KeyBar
 from screens.profile_form import ProfileFormScreen
-from store.records import Client, Referral
+from store.profile import Client
+from store.records import Referral
 from tui.services.eligibility import (
     ADVISORY,
     STATUS_TEXT,

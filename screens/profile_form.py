@@ -22,7 +22,7 @@ from screens.key_bar import KeyBar
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
-from store.records import Client
+from store.profile import Client
 from tui.services.errors import UserError
 from tui.services.profile import ProfileErrors
 from tui.services.profile_fields import PROFILE_FIELDS, ProfileField, format_value, profile_value

@@ -33,7 +33,8 @@ from store.journal import SUFFIX as JOURNAL_SUFFIX
 from store.journal import Journal
 from store.latest import latest
 from store.locking import Note, describe_holder
-from store.records import Answer, Client, FollowUp, PlanEdit, PlanVersion, Referral, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.summary import SUFFIX as SUMMARY_SUFFIX
 from store.summary import Summary, load, step_key
 from store.tables import (

@@ -32,15 +32,8 @@ from store.errors import StoreError
 from store.fold import folded_through, replay
 from store.journal import Change
 from store.locking import Locks
-from store.records import (
-    Answer,
-    Client,
-    FollowUp,
-    PlanEdit,
-    PlanVersion,
-    Referral,
-    Session,
-)
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.summary import Summary, save
 from store.tables import (
     ANSWERS,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from store import layout, register
 from store.advice import remedy
 from store.audit import Action, AuditLog, Problem
 from store.client_file import ClientPaths, ClientReader
-from store.client_storage import ClientStorage, decode_copy, encode_document
+from store.client_storage import ClientStorage, encode_document
 from store.client_writer import ClientWriter
 from store.codec import PLAIN, Codec
 from store.errors import CorruptFile, StoreError
@@ -41,10 +40,9 @@ from store.ids import client_path, validate_client_id
 from store.journal import Journal
 from store.locking import Locks
 from store.permissions import check_private, private_umask
-from store.records import Client
+from store.profile import Client
 from store.summary import Summary, save
 from store.tables import AUDIT_HEAD, CLIENT, FOLDED
-from store.text import clean_text
 
 #: what a list shows of one client, taken from its record (see `store.register`)
 Summariser = Callable[[ClientReader], dict[str, Any]]
@@ -58,16 +56,6 @@ def os_user() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError):
         return getpass.getuser()
-
-
-@dataclass(frozen=True)
-class Copy:
-    """One kept copy of a client's record: its tables, or its text and why it does not parse."""
-
-    path: Path
-    tables: dict[str, Any] | None = None
-    text: str | None = None
-    problem: str = ""
 
 
 class Repository:
@@ -378,34 +366,6 @@ class Repository:
             removed.append(lock_path)
         fsync_dir(self.clients_dir)
         return removed
-
-    # -- copies (subject access) ------------------------------------------------------------------
-
-    def copies(self, client_id: str) -> list[Copy]:
-        """Every other copy of a client's record the store keeps: the `.bak` and each corrupt
-        copy set aside by a restore, each read through the one checked reader. What exists only
-        in a copy is still held on the client, so a copy that does not parse is given as its
-        text (decrypted where it can be), with why it is damaged."""
-        cid = validate_client_id(client_id)
-        out: list[Copy] = []
-        for path in self.client_files(cid):
-            name = path.name
-            if not (name == f"{cid}.json.bak" or name.startswith(f"{cid}.json.corrupt-")):
-                continue
-            try:
-                out.append(Copy(path, tables=dict(decode_copy(path, self.codec, cid))))
-            except StoreError as exc:
-                out.append(Copy(path, text=self._copy_text(path), problem=str(exc)))
-        return out
-
-    def _copy_text(self, path: Path) -> str | None:
-        """A damaged copy's bytes as text (decrypted first when they can be), or None."""
-        try:
-            blob = read_checked(path, max_bytes=CLIENT_FILE_MAX)
-            plain = (self.codec or PLAIN).decode(blob, path=path)
-        except (OSError, StoreError):
-            return None
-        return clean_text(plain.decode("utf-8", "replace"))
 
     # -- internals --------------------------------------------------------------------------------
 

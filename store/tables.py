@@ -11,15 +11,8 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from store.records import (
-    Answer,
-    Client,
-    FollowUp,
-    PlanEdit,
-    PlanVersion,
-    Referral,
-    Session,
-)
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanEdit, PlanVersion, Referral, Session
 
 
 @dataclass(frozen=True)

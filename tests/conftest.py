@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.clients import Repository
-from store.records import Client
+from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
 
 __all__ = ["ROOT", "cli_env"]

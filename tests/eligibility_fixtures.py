@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from exercises.interventions import Intervention, load_directory
-from store.records import Client
+from store.profile import Client
 from tui.services.eligibility import Assessment, assess_all
 from tui.services.profile_fields import apply_profile_field
 

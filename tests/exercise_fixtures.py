@@ -19,7 +19,8 @@ from exercises.models import (
     StepKind,
 )
 from screens.exercise import ExerciseScreen
-from store.records import Client, Session, SessionMode
+from store.profile import Client
+from store.records import Session, SessionMode
 from tui.key_gate import GatedApp
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from exercises.models import Column, Exercise, Option, Pattern, Phase, Step, StepKind
-from store.records import Answer, Client, FollowUp, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, Session
 from tui.services.plan_compiler import PlanInputs
 
 LIGHTS = (

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from store.clients import Repository
-from store.records import Client, FollowUp, ProgrammeStage, Session, SessionMode, SessionStatus
+from store.profile import Client, ProgrammeStage
+from store.records import FollowUp, Session, SessionMode, SessionStatus
 from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context

@@ -8,7 +8,7 @@ from screens.client_list import ClientListScreen
 from screens.passphrase import PassphraseScreen
 from store import crypto
 from store.clients import Repository
-from store.records import Client
+from store.profile import Client
 from tests.shell_fixtures import make_app, rows, wait_for
 from tui.services.audit_entries import format_entry
 

@@ -10,7 +10,8 @@ import pytest
 
 from store.audit import GENESIS, AuditError, AuditLog, line_hash
 from store.clients import Repository
-from store.records import Answer, Client, FollowUp, PlanVersion, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanVersion, Session
 from tests.conftest import cli_env
 
 VALUE = "UNIQUE-VALUE-5b1e the thing I told nobody"

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Input, Static
 
 from screens.audit_view import AuditScreen, chain_status, entry_details
 from store.clients import Repository
-from store.records import Client, Session
+from store.profile import Client
+from store.records import Session
 
 ESCAPES = ("\x1b", "\x07", "\x00", "\x9b", "\u202e", "\x7f")
 

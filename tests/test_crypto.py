@@ -16,7 +16,8 @@ from store.clients import Repository
 from store.crypto import EncryptedCodec, UndecryptableFile, WrongPassphrase
 from store.errors import StoreError
 from store.layout import is_encrypted
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests.conftest import ROOT, cli_env
 from tui.services.errors import UserError
 from tui.services.unlock import codec_for, passphrase_from_file, unlock_with

@@ -11,7 +11,8 @@ from exercises.interventions import load_directory
 from screens.directory import DirectoryScreen
 from screens.eligibility import EligibilityScreen, ReferralScreen
 from screens.profile_form import ProfileFormScreen
-from store.records import Client, Referral
+from store.profile import Client
+from store.records import Referral
 from tests.shell_fixtures import wait_for
 from tests.test_screen_snapshots import steady
 from tui.services.profile import apply_changes

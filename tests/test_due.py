@@ -16,7 +16,8 @@ import pytest
 
 from screens.due import DueScreen
 from store.clients import Repository
-from store.records import Client, FollowUp, PlanVersion, Session, SessionStatus
+from store.profile import Client
+from store.records import FollowUp, PlanVersion, Session, SessionStatus
 from tests.cli_runner import run_cli
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from exercises.interventions import Intervention, load_directory, parse_intervention
-from store.records import Client
+from store.profile import Client
 from tests import eligibility_fixtures as fixtures
 from tests.eligibility_fixtures import TODAY
 from tui.services.eligibility import (

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from store.clients import Repository
-from store.records import Client, Session
+from store.profile import Client
+from store.records import Session
 from tests.conftest import ROOT, cli_env
 from tui.services.client_rows import SUMMARY_KIND, ClientListing, list_clients
 from tui.services.config import Config, ConfigError, load_config

@@ -36,7 +36,8 @@ from exercises.models import StepKind
 from exercises.plan_templates import load_plan_template
 from store.client_file import ClientReader as ClientFile
 from store.clients import Repository
-from store.records import Answer, Client, FollowUp, Referral, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, Referral, Session
 from store.text import clean_text
 from tests.conftest import ROOT, cli_env
 from tests.exercise_fixtures import (

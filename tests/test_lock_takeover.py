@@ -15,7 +15,8 @@ import pytest
 
 from store.clients import Repository
 from store.errors import StoreError
-from store.records import Client, Session
+from store.profile import Client
+from store.records import Session
 from tests.conftest import ROOT
 from tui.app import WellbeingApp
 from tui.services.config import Config

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from store.clients import Repository
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests.conftest import ROOT, cli_env
 from tests.pty_app import PtyApp
 

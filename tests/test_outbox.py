@@ -12,7 +12,8 @@ from textual.app import App
 
 from store.clients import Repository
 from store.files import atomic_write, temp_files
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tui.services.clients import open_client
 from tui.services.config import Config
 from tui.services.context import Context

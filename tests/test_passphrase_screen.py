@@ -16,7 +16,7 @@ from store import crypto
 from store.clients import Repository
 from store.crypto import EncryptedCodec
 from store.errors import StoreError
-from store.records import Client
+from store.profile import Client
 from tui.services.unlock import unlock_with
 
 PASSPHRASE = "correct horse battery staple"

@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from store.clients import Repository
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from screens.plan_view import (
     parse_date,
 )
 from store.clients import Repository
-from store.records import Needs
+from store.profile import Needs
 from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client
 
 TODAY = date(2020, 6, 12)

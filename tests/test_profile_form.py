@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static
 from textual.worker import WorkerCancelled
 
 from screens.profile_form import UNKNOWN, ProfileFormScreen
-from store.records import Client
+from store.profile import Client
 from tests.cli_runner import run_cli
 from tests.test_screen_snapshots import steady
 from tui.app import WellbeingApp

@@ -11,7 +11,8 @@ import pytest
 from store import crypto
 from store.clients import Repository
 from store.errors import StoreError
-from store.records import Answer, Client, FollowUp, PlanVersion, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanVersion, Session
 from tests.conftest import cli_env
 
 ANSWER = "ERASE-ME-4c9d my sister Gwen"

@@ -31,7 +31,8 @@ AS_USER = """
 import getpass, json, os, pwd, socket, sys
 from pathlib import Path
 from store.errors import StoreError
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from store.clients import Repository
 import store.audit, store.files, store.permissions
 uid, gid = int(sys.argv[1]), int(sys.argv[2])

@@ -25,7 +25,8 @@ from filelock import FileLock
 from store.audit import line_hash
 from store.clients import Repository
 from store.errors import CorruptFile, StoreError
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests.cli_runner import run_cli, run_cli_process
 from tests.conftest import ROOT
 from tui.services.client_rows import list_clients

@@ -18,7 +18,8 @@ from store.client_writer import ClientWriter
 from store.clients import Repository
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import temp_files
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests.conftest import ROOT
 
 SAVE_LOOP = """
@@ -192,7 +193,7 @@ def test_permissions_are_private_whatever_the_umask(tmp_path: Path, umask: int) 
 import sys
 from pathlib import Path
 from store.clients import Repository
-from store.records import Client
+from store.profile import Client
 r = Repository(Path(sys.argv[1])); r.ensure()
 r.add_client(Client(id="X123", name="A"))
 with r.open("X123") as cf:

@@ -19,7 +19,8 @@ from store import crypto
 from store.client_file import ClientReader as ClientFile
 from store.clients import Repository
 from store.errors import CorruptFile, StoreError
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from store.text import clean_text, clean_value
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, cli_env

@@ -9,7 +9,7 @@ import pytest
 from store.clients import Repository
 from store.errors import StoreError
 from store.ids import validate_client_id
-from store.records import Client
+from store.profile import Client
 
 HOSTILE = [
     "../x",

@@ -12,7 +12,8 @@ import pytest
 
 import store.client_writer
 from store.clients import Repository
-from store.records import Answer, Client, Session
+from store.profile import Client
+from store.records import Answer, Session
 from tests import kill_points
 from tests.cli_runner import run_cli
 

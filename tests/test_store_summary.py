@@ -15,7 +15,8 @@ from tinydb import TinyDB
 from store.clients import Repository
 from store.fold import folded_through, replay
 from store.journal import Change
-from store.records import Client, Session
+from store.profile import Client
+from store.records import Session
 from store.summary import Summary, step_key
 
 SESSION_IDS = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.clients import Repository
-from store.records import Client
+from store.profile import Client
 from tests.conftest import ROOT, cli_env
 from tests.pty_app import PtyApp
 

@@ -30,7 +30,8 @@ from tui.services.errors import UserError
 if TYPE_CHECKING:  # pydantic and the store load after the first frame, not before it
     from screens.dashboard import DashboardScreen
     from screens.host import Host
-    from store.records import Client, FollowUp, Session
+    from store.profile import Client
+    from store.records import FollowUp, Session
     from tui.services.clients import OpenClient
     from tui.services.timing import Clock
 from tui.crash import record_crash

@@ -21,7 +21,8 @@ from store.ids import (
 )
 from store.locking import describe_holder, holder_words
 from store.positions import Positions
-from store.records import Answer, Client, FollowUp, PlanEdit, PlanVersion, Referral, Session
+from store.profile import Client
+from store.records import Answer, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.text import clean_line
 from tui.services import writers
 from tui.services.context import Context

@@ -12,16 +12,8 @@ from typing import Any
 
 import yaml
 
-from store.records import (
-    Answer,
-    Client,
-    FollowUp,
-    Needs,
-    RiskProfile,
-    Session,
-    SessionMode,
-    SessionStatus,
-)
+from store.profile import Client, Needs, RiskProfile
+from store.records import Answer, FollowUp, Session, SessionMode, SessionStatus
 from tui.services.clients import open_client
 from tui.services.context import Context
 from tui.services.writers import writer_of

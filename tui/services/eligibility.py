@@ -37,7 +37,7 @@ from exercises.interventions import (
     Range,
 )
 from store.facts import Fact, plain
-from store.records import Client, Sentence
+from store.profile import Client, Sentence
 from tui.services.profile_fields import PROFILE_FIELDS
 
 ADVISORY = "Advisory - professional judgement decides"

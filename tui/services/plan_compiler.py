@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict
 
 from exercises.models import Exercise, Step
 from exercises.plan_templates import PlanTemplate, SectionTemplate
-from store.records import Agreement, Answer, Client, FollowUp, PlanEdit, PlanVersion, Session
+from store.profile import Client
+from store.records import Agreement, Answer, FollowUp, PlanEdit, PlanVersion, Session
 from store.text import clean_line
 from tui.services import answers, disclosures
 from tui.services.config import Config

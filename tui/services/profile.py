@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from store.records import Client
+from store.profile import Client
 from tui.services.clients import OpenClient, validate_client_id
 from tui.services.context import Context
 from tui.services.errors import UserError

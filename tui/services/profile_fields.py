@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from exercises.interventions import CLIENT_NEEDS, NEED_AREAS, OFFENCE_TYPES
 from store.facts import GROUPS, Fact, plain
-from store.records import Client, Needs, RiskProfile
+from store.profile import Client, Needs, RiskProfile
 from store.text import clean_line
 from tui.services.dates import parse_day
 from tui.services.errors import UserError

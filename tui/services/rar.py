@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from store.records import Client, Session, SessionStatus
+from store.profile import Client
+from store.records import Session, SessionStatus
 
 
 @dataclass(frozen=True)

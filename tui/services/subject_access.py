@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.clients import Repository, os_user
+from store.copies import copies
 from tui.services import outbox
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
@@ -141,12 +142,12 @@ def subject_access(repo: Repository, oc: OpenClient, library: Library | None) ->
     oc.client()  # a file that cannot be read is an error, not an empty export
     tables = {name: [dict(d) for d in table.values()] for name, table in oc.document().items()}
     log = repo.audit_log(cid)
-    copies: list[dict[str, Any]] = []
-    for copy in repo.copies(cid):
+    kept: list[dict[str, Any]] = []
+    for copy in copies(repo, cid):
         if copy.tables is not None:
-            copies.append({"file": copy.path.name, "records": copy.tables})
+            kept.append({"file": copy.path.name, "records": copy.tables})
         else:
-            copies.append({"file": copy.path.name, "unreadable": copy.problem, "text": copy.text})
+            kept.append({"file": copy.path.name, "unreadable": copy.problem, "text": copy.text})
     files = []
     for path in [*repo.client_files(cid), log.path]:
         if path.exists():
@@ -160,7 +161,7 @@ def subject_access(repo: Repository, oc: OpenClient, library: Library | None) ->
         "generated_by": os_user(),
         "data_dir": str(repo.data_dir),
         "records": tables,
-        "copies": copies,
+        "copies": kept,
         "audit": log.entries(),
         "audit_intact": not problems,
         "audit_problems": [str(p) for p in problems],
