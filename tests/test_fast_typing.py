@@ -425,6 +425,7 @@ async def test_keys_after_an_error_dialog_stay_on_the_dialog(tmp_path: Path) -> 
         ("\x1b[B", ["down"]),  # sequences a terminal sends are still read as keys
         ("\x1bOP", ["f1"]),
         ("\x1b[1;3D", ["alt+left"]),
+        ("\x1bPat", ["escape", "P", "a", "t"]),
         ("\x1b", ["escape"]),
     ],
 )

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 _patched = False
 _parser_patched = False
 ESC = "\x1b"
-#: what may follow ESC to start a sequence a terminal sends (CSI, SS3), or a second Escape
-_SEQUENCE_STARTS = frozenset("[O" + ESC)
+#: what may follow ESC to start a sequence a terminal sends (CSI: keys and replies; SS3: keys;
+#: OSC: a title or colour sequence, say pasted), or a second Escape: read as Textual reads them
+_SEQUENCE_STARTS = frozenset("[O]" + ESC)
 
 
 def _lenient_decoder(encoding: str) -> Callable[..., codecs.IncrementalDecoder]:
