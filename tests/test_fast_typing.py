@@ -333,6 +333,7 @@ async def test_keys_after_a_takeover_never_reach_the_client_list(tmp_path: Path)
         assert isinstance(app.screen, ClientListScreen)
         assert app.screen.query_one("#search", Input).value == ""
         assert any("17 key(s) typed after client C100" in n.message for n in app._notifications)
+        assert not [n.message for n in app._notifications if n.severity == "error"]
     assert friend_answer(data) == "I would tell them "
 
 
