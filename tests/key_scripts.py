@@ -425,7 +425,7 @@ async def replay(script: Script | list[str], data: Path, mode: str) -> Outcome:
     from tui.services.context import Context
 
     keys = script.keys if isinstance(script, Script) else script
-    work = data.parent / mode / data.name  # the same name: the list's header shows it
+    work = data.parent / "replay" / data.name  # one path for both: the list's header shows it
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(data, work)
     ctx = Context(config=Config(privacy_check=True, idle_minutes=0), data_dir=work)

@@ -56,7 +56,7 @@ def test_one_send_keys_of_a_script_comes_out_as_slow_typing(
     slow = asyncio.run(reference(script, template, monkeypatch))
     assert slow.answers, f"{script}\nthe script saved nothing"
 
-    data = template.parent / "slow" / template.name  # where the reference ran: the list shows it
+    data = template.parent / "replay" / template.name  # where the reference ran: the list shows it
     shutil.rmtree(data)
     shutil.copytree(template, data)
     config = write_config(tmp_path / "config.toml", idle_minutes=0)

@@ -1,19 +1,23 @@
 """Keys land where the practitioner is looking, even when they arrive in one burst.
 
 On a slow SSH link typing arrives in bursts: `X123<Tab>Jamie Smith` can reach the app in one read.
-Textual forwards each key to the widget focused *when the App reads the key*, and a Tab, an Enter
-or a ctrl+n does its work only later (once it has bubbled back up to the bindings, and its
-handlers have mounted a field and moved the focus to it), so the name landed in the case-reference
-box, and keys just after ctrl+n reached a step whose field was not there yet.
+Textual forwards each key to the widget focused *when the App reads the key*, but a Tab, an Enter,
+a ctrl+n or a Backspace does its work only later, once it has bubbled back up to the bindings
+(and its handlers have mounted a field and moved the focus to it). So the name landed in the
+case-reference box, keys after ctrl+n reached a step whose field was not there yet, and in
+`05<Backspace>4` the 4 went in first and was the character Backspace took away.
 
-The gate makes a burst come out as the same keys typed slowly. After a key that may move the
-focus or the screen (Tab, shift+Tab, Enter outside a text area, Escape, a ctrl or F key, or any
-key while no text field has the focus: `r` resumes, `n` starts a session), the keys after it are
-held until the app has *settled*: every message of every widget on every screen handled, none
-being handled, no callback due, and no worker the key started still running (`app_is_idle`). A key
-that may move the focus while keys before it are still on their way to their field waits with
-the rest. Held keys then go on in order: a run of plain keys at once (they go to the same field),
-a key that may move the focus on its own, the rest held again until it has settled.
+The gate makes a burst come out as the same keys typed slowly. A character typed into a field
+(or Enter, a new line, in a text area) goes straight on: the field takes it at once, in order.
+After any other key (Tab, Enter in a one-line field, Escape, Backspace, the arrows, a ctrl or F
+key, a letter when no field has the focus: `r` resumes, `n` starts a session) the keys after it
+are held until the app has *settled*: every message of every widget on every screen handled,
+none being handled, no callback due (`app_is_idle`), and no worker that key started still running
+(a form saved off the UI thread). Such a key that comes while keys before it are still on their
+way to their field waits with the rest; so do keys that come while a screen the app put up by
+itself (a takeover's notice, the privacy cover) is still being put up. Held keys then go on in
+order: a run of typed characters at once, any other key on its own, the rest held again until
+the app has settled after it.
 
 Settling is watched, never timed. A safety limit (`SAFETY_SECONDS`) lets held keys go if the app
 never settles, say a widget that never finishes mounting; it is logged when it fires, as a defect.
@@ -99,7 +103,8 @@ def app_is_idle(app: App[Any], *, dispatching: bool = False) -> bool:
 
 
 class KeyGate:
-    """Holds keys after one that may move the focus, until the app has settled (see the module)."""
+    """Holds the keys after one that acts through the bindings until the app has settled (see
+    the module)."""
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
@@ -120,7 +125,7 @@ class KeyGate:
 
     def key(self, event: events.Key | events.Paste) -> bool:
         """An event read from the terminal: True when it is held (the App must not forward it);
-        otherwise the App forwards it, and a key that may move the focus starts a hold."""
+        otherwise the App forwards it, and a key not typed in place starts a hold."""
         for i, passing in enumerate(self._passing):
             if passing is event:  # let go by the gate: on it goes
                 del self._passing[i]
@@ -141,7 +146,7 @@ class KeyGate:
                 self.held.append(event)
                 return True
             if mover:
-                self._hold()  # it goes on; the keys after it wait until it has been dealt with
+                self._hold()  # it goes on; the keys after it wait until the app has settled
         self._screen = self._current_screen()
         return False
 
@@ -213,8 +218,8 @@ class KeyGate:
         self._release()
 
     def _release(self) -> None:
-        """The app has settled: let the leading plain keys go on at once, or the key that may
-        move the focus on its own (what follows it is held until it has been dealt with)."""
+        """The app has settled: let the leading typed characters go on at once, or the key that
+        acts through the bindings on its own (what follows it is held until it has settled)."""
         count = 0
         for event in self.held:
             if isinstance(event, events.Key) and not typed_in_place(event, self.app.focused):
