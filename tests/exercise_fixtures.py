@@ -18,6 +18,7 @@ from exercises.models import (
 )
 from screens.exercise import ExerciseScreen
 from store.records import Client, Session, SessionMode
+from tests.settling import settled
 from tui.key_gate import GatedApp
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
@@ -239,8 +240,8 @@ class ExerciseApp(GatedApp):
 
 
 async def settle(app: ExerciseApp, pilot: Any) -> None:
-    """Let pending autosaves run and their reports reach the screen."""
-    await pilot.pause()
+    """Let pending autosaves run and their reports reach the screen (waiting on the app having
+    dealt with everything, never a fixed time)."""
+    await settled(app, pilot)
     app.saver.flush()
-    for _ in range(5):
-        await pilot.pause(0.05)
+    await settled(app, pilot)

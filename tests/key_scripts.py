@@ -32,7 +32,7 @@ from exercises.models import Exercise, Step
 from screens.exercise import resume_index
 from store.records import Client
 from store.repository import Repository
-from tui.key_gate import GatedApp, app_is_idle, busy_nodes
+from tests.settling import settled
 from tui.services.timing import FakeClock
 
 #: the day every replay runs on (the screens show dates)
@@ -372,25 +372,6 @@ def screen_text(app: App[Any]) -> str:
     output = update.render_segments(app.console)
     text = re.sub(r"\x1b\[[0-9;:?]*[A-Za-z]", "", output)
     return text
-
-
-async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:
-    """Wait until the app has dealt with everything it was given: every message of every widget
-    handled, no worker running, the key gate holding nothing (a condition, never a fixed time).
-    Only looks: anything posted to the app here would be one more thing for it to do."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    calm = 0
-    while calm < 3:  # three looks in a row, with the loop run in between
-        if loop.time() > end:
-            raise AssertionError(f"the app did not settle: {busy_nodes(app)[:5]}")
-        await asyncio.sleep(0.001)
-        quiet = (
-            app_is_idle(app)
-            and not app.key_gate.holding
-            and all(w.is_finished for w in app.workers)
-        )
-        calm = calm + 1 if quiet else 0
 
 
 @dataclass

@@ -24,7 +24,8 @@ from exercises.models import Column, StepKind
 from screens.steps.fields import LimitedInput, LimitedTextArea
 from screens.steps.table import RowEditor
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, step
-from tests.key_scripts import key_event, settled
+from tests.key_scripts import key_event
+from tests.settling import settled
 from tui import key_gate
 from tui.key_gate import GatedApp
 
@@ -447,3 +448,34 @@ def test_the_driver_gets_the_burst_parser() -> None:
 
     guard_escape_bursts()
     assert linux_driver.XTermParser.__name__ == "BurstParser"
+
+
+async def test_a_takeover_under_the_privacy_cover_shows_its_notice_when_lifted(
+    tmp_path: Path,
+) -> None:
+    """Handed over while the screen was hidden: Enter and typing on in one read; the keys after
+    Enter reach the notice, not the client list."""
+    from screens.client_form import ClientFormScreen
+    from screens.handed_over import HandedOverScreen, TypedAfter
+    from screens.privacy import PrivacyScreen
+    from store.repository import Repository
+    from tests.key_scripts import make_data
+    from tests.test_lock_takeover import age_holder
+
+    data = make_data(tmp_path / "data")
+    app = wellbeing_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        await typed(app, pilot, [*TO_FRIEND, *"kind", "f12"])
+        assert isinstance(app.screen, PrivacyScreen)
+        age_holder(Repository(data, user="pat"), "C100", 40)
+        Repository(data, user="sam").request_takeover("C100", after_minutes=30)
+        app._check_takeovers()
+        await settled(app, pilot)
+        assert isinstance(app.screen, PrivacyScreen)  # the cover never lifts by itself
+        burst(app, ["enter", *"add more"])
+        await settled(app, pilot)
+        assert isinstance(app.screen, HandedOverScreen)
+        assert not any(isinstance(s, ClientFormScreen) for s in app.screen_stack)
+        assert app.screen.query_one(TypedAfter).text == "add more"
+    assert friend_answer(data) == "kind"

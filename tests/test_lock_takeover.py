@@ -90,7 +90,7 @@ async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
     from screens.handed_over import HandedOverScreen
-    from tests.key_scripts import settled
+    from tests.settling import settled
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data_dir)
     ctx.repo.add_client(Client(id="X1", name="A"))

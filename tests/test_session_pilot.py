@@ -25,7 +25,8 @@ from tests.exercise_fixtures import (
     settle,
     step,
 )
-from tests.key_scripts import key_event, settled
+from tests.key_scripts import key_event
+from tests.settling import settled
 from tui.app import WellbeingApp
 from tui.services.answers import follow_up_reason
 from tui.services.config import Config
