@@ -95,7 +95,7 @@ class PrivacyScreen(Screen[None]):
         event.stop()
         self._unused += 1
         self.query_one("#privacy-error", Static).update(
-            f"{self._unused} key(s) typed while hidden were not used. Press Enter to return."
+            f"{self._unused} key(s) typed while hidden were not used."
         )
 
     def action_unlock(self) -> None:
