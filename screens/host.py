@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from store.records import FollowUp, Session
+    from tui.key_gate import KeyGate
     from tui.services.autosave import AutoSaver
     from tui.services.clients import OpenClient
     from tui.services.context import Context
@@ -26,6 +27,7 @@ class Host(Protocol):
     low_bandwidth: bool
     today: Callable[[], date]
     now: Callable[[], datetime]
+    key_gate: KeyGate
 
     def open_client(self, client_id: str) -> None: ...
     def warm_up(self) -> None: ...

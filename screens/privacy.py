@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -73,6 +73,7 @@ class PrivacyScreen(Screen[None]):
         super().__init__()
         self.needs_passphrase = needs_passphrase
         self.check_passphrase = check_passphrase
+        self._unused = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="privacy-box"):
@@ -85,6 +86,17 @@ class PrivacyScreen(Screen[None]):
             else:
                 yield Static("Press Enter to return.", markup=False)
             yield Static("", id="privacy-error", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed under the cover (not the passphrase, not Enter) is used nowhere: the
+        screen beneath never gets it, and the cover says so."""
+        if self.needs_passphrase or event.key == "enter":
+            return
+        event.stop()
+        self._unused += 1
+        self.query_one("#privacy-error", Static).update(
+            f"{self._unused} key(s) typed while hidden were not used."
+        )
 
     def action_unlock(self) -> None:
         if self.needs_passphrase and self.check_passphrase is not None:

@@ -21,6 +21,7 @@ from exercises.models import (
 from screens.exercise import ExerciseScreen
 from store.profile import Client
 from store.records import Session, SessionMode
+from tests.settling import settled
 from tui.key_gate import GatedApp
 from tui.services.autosave import AutoSaver
 from tui.services.clients import OpenClient
@@ -251,8 +252,8 @@ class ExerciseApp(GatedApp):
 
 
 async def settle(app: ExerciseApp, pilot: Any) -> None:
-    """Let pending autosaves run and their reports reach the screen."""
-    await pilot.pause()
+    """Let pending autosaves run and their reports reach the screen (waiting on the app having
+    dealt with everything, never a fixed time)."""
+    await settled(app, pilot)
     app.saver.flush()
-    for _ in range(5):
-        await pilot.pause(0.05)
+    await settled(app, pilot)

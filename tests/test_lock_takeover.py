@@ -90,19 +90,22 @@ def test_a_lock_held_too_long_is_handed_over_when_asked(data_dir: Path) -> None:
 async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
+    from screens.handed_over import HandedOverScreen
+    from tests.settling import settled
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data_dir)
     ctx.repo.add_client(Client(id="X1", name="A"))
     app = WellbeingApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client("X1")
-        await pilot.pause()
+        await settled(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         age_holder(ctx.repo, "X1", 40)
         Repository(data_dir, user="prac2").request_takeover("X1", after_minutes=30)
         app._check_takeovers()
-        await pilot.pause()
-        assert isinstance(app.screen, ClientListScreen)
+        await settled(app, pilot)
+        assert isinstance(app.screen, HandedOverScreen)  # over the client list
+        assert isinstance(app.screen_stack[-2], ClientListScreen)
         assert "X1" not in app.client_files
     assert "lock handed over" in actions(ctx.repo, "X1")
     with Repository(data_dir, user="prac2").open("X1") as cf:

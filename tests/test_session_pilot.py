@@ -7,9 +7,9 @@ binding id; a burst of keys after Tab lands in the next field.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from textual import events
 from textual.widgets import Input
 
 from exercises.library import load_library
@@ -25,6 +25,8 @@ from tests.exercise_fixtures import (
     settle,
     step,
 )
+from tests.key_scripts import key_event
+from tests.settling import settled
 from tui.app import WellbeingApp
 from tui.services.answers import follow_up_reason
 from tui.services.config import Config
@@ -144,10 +146,9 @@ async def test_keys_in_one_burst_after_tab_land_in_the_next_field(tmp_path: Path
         await pilot.press("a")
         await pilot.pause()
         keys = [*"X123", "tab", *"Jamie Smith"]
-        for key in keys:  # no pause between them: queued together
-            char = {"tab": None, " ": " "}.get(key, key)
-            app.post_message(events.Key("space" if key == " " else key, char))
-        await pilot.pause(0.5)
+        for key in keys:  # no pause between them: queued together (one read)
+            app.post_message(key_event(key))
+        await settled(app, pilot)
         fields = list(app.screen.query(Input))
         assert [f.value for f in fields[:2]] == ["X123", "Jamie Smith"]
 
@@ -185,8 +186,8 @@ async def test_text_then_ctrl_n_in_one_burst_keeps_the_text(tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in [*"kind", "ctrl+n", *"hope"]:
-            app.post_message(events.Key(key, None if key == "ctrl+n" else key))
-        await pilot.pause(0.5)
+            app.post_message(key_event(key))
+        await settled(app, pilot)
         await settle(app, pilot)
         assert "Step 2 of 2" in str(app.screen.query_one("#exercise-progress").render())
     assert answer_of(cf, "worry").value == "kind"
@@ -202,7 +203,7 @@ async def test_text_then_ctrl_q_in_one_burst_saves_all_the_text(tmp_path: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in [*"kind words", "ctrl+q"]:
-            char = None if key == "ctrl+q" else key
-            app.post_message(events.Key("space" if key == " " else key, char))
-        await pilot.pause(0.5)
+            app.post_message(key_event(key))
+        while not app._exit:  # until ctrl+q, the last key, has been acted on
+            await asyncio.sleep(0.002)
     assert answer_of(cf, "worry").value == "kind words"

@@ -38,7 +38,7 @@ from tui.crash import record_crash
 from tui.key_gate import GatedApp
 from tui.palette import WellbeingCommands
 from tui.services.safe_text import one_line
-from tui.terminal_guards import guard_input_decoding
+from tui.terminal_guards import guard_escape_bursts, guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self._warnings: dict[int, set[str]] = {}
         self.save_errors = 0
         self._left_behind_cover = False
+        #: (who, client) handed over, their notice not yet shown (under the privacy cover)
+        self._handed_over: list[tuple[str, str]] = []
         self._warming = False
         self._dashboard: DashboardScreen | None = None
         self.last_activity = time.monotonic()
@@ -105,6 +107,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             self.animation_level = "none"
             self.add_class("-low-bandwidth")
         guard_input_decoding()
+        guard_escape_bursts()
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -292,15 +295,15 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     # -- saving -----------------------------------------------------------------------------------
 
     def _autosave_done(self, key: object, error: Exception | None) -> None:
-        """Called on the saver's thread: hand over to the event loop."""
-        try:
-            self.call_from_thread(self._saved_on_loop, key, error)
-        except RuntimeError:
-            pass  # the app is closing; the save itself has happened (or is logged)
+        """Called on the saver's thread (or, flushing, on the loop's): hand over to the event
+        loop without waiting for it (on exit the loop waits for this thread to end)."""
+        self.call_later(self._saved_on_loop, key, error)
 
     def _saved_on_loop(self, key: object, error: Exception | None) -> None:
         from screens.messages import Saved
 
+        if not self.screen_stack:  # the app is closing; the save itself has happened
+            return
         if error is not None:
             self.save_errors += 1
             self.notify(f"Could not save: {error}", severity="error", markup=False, timeout=10)
@@ -398,7 +401,13 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         timer = self.set_interval(0.5, attempt, name="take-over")
 
     def _check_takeovers(self) -> None:
-        """A colleague asked for a client held here: save, hand it over, leave its screens."""
+        """A colleague asked for a client held here: save, hand it over, leave its screens.
+
+        Only once the keys typed so far have landed in their fields (they are then saved with
+        the rest); keys typed after the handover go to a notice that shows them as not saved,
+        never to the client list beneath it."""
+        if not self.key_gate.quiet():
+            return  # keys on their way: they land first; looked at again at the next poll
         for client_id, oc in list(self.client_files.items()):
             if oc.read_only:
                 continue
@@ -409,25 +418,26 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             oc.hand_over(who)
             self.client_files.pop(client_id, None)
             oc.close()
+            self._handed_over.append((who, client_id))
             self._leave_client_screens(client_id)
-            self.notify(
-                f"{who} has taken over client {client_id}; everything typed was saved.",
-                severity="warning",
-                markup=False,
-                timeout=15,
-            )
 
     def _leave_client_screens(self, client_id: str) -> None:
-        """Back to the client list from whatever showed the client; under the privacy cover,
-        once the practitioner is back (the cover never lifts by itself)."""
+        """Back to the client list from whatever showed the client, with the notice of each
+        handover on top; under the privacy cover, once the practitioner is back (the cover never
+        lifts by itself)."""
         from screens.client_list import ClientListScreen
+        from screens.handed_over import HandedOverScreen
         from screens.privacy import PrivacyScreen
 
         if any(isinstance(s, PrivacyScreen) for s in self.screen_stack):
             self._left_behind_cover = True
             return
+        self.key_gate.hold()  # keys from now go to the notice, once it is up
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ClientListScreen):
             self.pop_screen()
+        while self._handed_over:
+            who, handed = self._handed_over.pop(0)
+            self.push_screen(HandedOverScreen(who, handed))
 
     def _cover_lifted(self, _: object = None) -> None:
         if self._left_behind_cover:

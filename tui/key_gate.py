@@ -1,21 +1,32 @@
 """Keys land where the practitioner is looking, even when they arrive in one burst.
 
 On a slow SSH link typing arrives in bursts: `X123<Tab>Jamie Smith` can reach the app in one read.
-Textual forwards each key to the widget focused *when the key is read*, and acts on a Tab only
-once it has bubbled back up to the App's bindings, so the name landed in the case-reference box;
-keys just after ctrl+n reached a step whose field was not mounted yet and were lost.
+Textual forwards each key to the widget focused *when the App reads the key*, but a Tab, an Enter,
+a ctrl+n or a Backspace does its work only later, once it has bubbled back up to the bindings
+(and its handlers have mounted a field and moved the focus to it). So the name landed in the
+case-reference box, keys after ctrl+n reached a step whose field was not there yet, and in
+`05<Backspace>4` the 4 went in first and was the character Backspace took away.
 
-The gate: after a key that may move the focus or the screen (Tab, shift+Tab, Enter outside a text
-area, Escape, a ctrl or F key, or any key while no text field has the focus: `r` resumes, `n`
-starts a session), later keys are held until that key has been acted on and the focus has
-settled: it moved, or a new screen focused a field, or every queue on the way is empty (an Enter
-whose handler moves the focus from a message). Held keys then go on in order, through the gate
-again. Nothing is run early and nothing is reordered: a key is only ever delayed.
+The gate makes a burst come out as the same keys typed slowly. A character typed into a field
+(or Enter, a new line, in a text area) goes straight on: the field takes it at once, in order.
+After any other key (Tab, Enter in a one-line field, Escape, Backspace, the arrows, a ctrl or F
+key, a letter when no field has the focus: `r` resumes, `n` starts a session) the keys after it
+are held until the app has *settled*: every message of every widget on every screen handled,
+none being handled, no callback due (`app_is_idle`), and no worker that key started still running
+(a form saved off the UI thread). Such a key that comes while keys before it are still on their
+way to their field waits with the rest; so do keys that come while a screen the app put up by
+itself (a takeover's notice, the privacy cover) is still being put up. Held keys then go on in
+order: a run of typed characters at once, any other key on its own, the rest held again until
+the app has settled after it.
+
+Settling is watched, never timed. A safety limit (`SAFETY_SECONDS`) lets held keys go if the app
+never settles, say a widget that never finishes mounting; it is logged when it fires, as a defect.
+Nothing is run early and nothing is reordered: a key is only ever delayed.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -24,138 +35,217 @@ from textual import events
 from textual.app import App
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
     from textual.screen import Screen
     from textual.widget import Widget
 
-#: the most a key is held (seconds): a key some widget swallows never reaches the App
-HOLD_LIMIT = 0.3
-#: holding while the keys before a focus-moving key land (no key of ours is awaited)
-_DRAIN = object()
-_MOVERS = re.compile(r"^(tab|shift\+tab|enter|escape|ctrl\+.+|f\d{1,2})$")
+log = logging.getLogger(__name__)
+
+#: held this long without the app settling, keys go on anyway (and the log says so): a guard
+#: against a widget that never settles, not a timing the gate relies on
+SAFETY_SECONDS = 10.0
+#: how often a hold looks whether the app has settled (a look is cheap: no key waits for it)
+POLL_SECONDS = 0.005
+#: workers that run beside the practitioner, not for a key: a hold does not wait for them
+BACKGROUND_WORKERS = frozenset({"content", "prepare-saves", "client-prefetch", "follow-holder"})
 
 
-def moves_focus(event: events.Key, focused: Widget | None) -> bool:
-    """Whether `event` may move the focus or the screen (typing into a field never does; Enter
-    in a text area is a new line)."""
+def typed_in_place(event: events.Key, focused: Widget | None) -> bool:
+    """Whether the focused field takes `event` itself, at once: a character typed into a field,
+    or Enter (a new line) in a text area. Keys like these go straight on, in order, to the same
+    field. Any other key acts only once it has bubbled up to the bindings (Backspace, the arrows,
+    Tab, ctrl+n, a letter on a list): the keys after it wait until it has."""
     from textual.widgets import Input, TextArea  # not at start-up: TextArea costs ~25 ms to import
 
-    typing = isinstance(focused, (Input, TextArea))
-    if event.key == "enter" and isinstance(focused, TextArea):
-        return False
-    if _MOVERS.match(event.key):
+    if isinstance(focused, TextArea):
+        if focused.read_only:
+            return False
+        return event.is_printable or event.key == "enter"
+    if isinstance(focused, Input):
+        return event.is_printable
+    return False
+
+
+def _pump_idle(pump: MessagePump, *, dispatching: bool = False) -> bool:
+    """A message pump with nothing to do: no message waiting, none being handled (its loop is
+    parked on its empty queue), no callback due after the current message. `dispatching`: the
+    pump is the one asking, from its own handler (that one message is not counted)."""
+    if pump._closed or pump._closing:
         return True
-    return not typing and event.is_printable
+    queue: Any = pump._message_queue
+    if not pump._is_mounted or not queue.empty() or pump._pending_message is not None:
+        return False
+    if pump._next_callbacks:
+        return False
+    if dispatching:
+        return True
+    # parked: the pump's loop waits on its queue's event (Textual's own queue; asyncio's Event)
+    return any(not waiter.done() for waiter in queue.ready_event._waiters)
+
+
+def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]:
+    """The App, screens and widgets with something still to do (empty: the app is idle).
+    `dispatching`: asked from one of the App's own handlers."""
+    busy: list[MessagePump] = []
+    if not _pump_idle(app, dispatching=dispatching):
+        busy.append(app)
+    for screen in app.screen_stack:
+        busy.extend(node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
+    if app.screen_stack and app.screen._callbacks:  # due after its next refresh
+        busy.append(app.screen)
+    return busy
+
+
+def app_is_idle(app: App[Any], *, dispatching: bool = False) -> bool:
+    """Every message pump of the app idle: the App, every screen on the stack and every widget on
+    them; the current screen owes no callback after its next refresh."""
+    return not busy_nodes(app, dispatching=dispatching)
 
 
 class KeyGate:
-    """Holds keys after one that may move the focus, until it has (see the module)."""
+    """Holds the keys after one that acts through the bindings until the app has settled (see
+    the module)."""
 
     def __init__(self, app: App[Any]) -> None:
         self.app = app
-        self.held: deque[events.Key] = deque()
-        self._key: object | None = None
-        self._done = False
+        #: keys (and pastes) held, in the order they were read
+        self.held: deque[events.Key | events.Paste] = deque()
+        self._holding = False
+        #: events the gate let go, on their way through the App: they are not held again
+        self._passing: list[events.Event] = []
+        #: workers already running when the hold began (a hold waits only for new ones)
+        self._workers: set[object] = set()
         self._since = 0.0
-        self._focus: Widget | None = None
         self._screen: Screen[Any] | None = None
         self._timer: Any = None
 
     @property
     def holding(self) -> bool:
-        return self._key is not None
+        return self._holding
 
-    def key(self, event: events.Key) -> bool:
-        """A key read from the terminal: True when it is held (the App must not forward it);
-        otherwise the App forwards it, and a key that may move the focus starts a hold."""
-        if self._key is not None:
+    def key(self, event: events.Key | events.Paste) -> bool:
+        """An event read from the terminal: True when it is held (the App must not forward it);
+        otherwise the App forwards it, and a key not typed in place starts a hold."""
+        for i, passing in enumerate(self._passing):
+            if passing is event:  # let go by the gate: on it goes
+                del self._passing[i]
+                self._screen = self._current_screen()
+                return False
+        if self._holding:
             self.held.append(event)
             return True
         app = self.app
-        if moves_focus(event, app.focused) and not self._quiet():
-            # keys before it are still on their way to the field (`text<ctrl+n>` in one read):
-            # they land first, then this key goes on (a priority binding would act at once)
-            self._start(_DRAIN, done=True)
-            self.held.append(event)
-            return True
-        if moves_focus(event, app.focused):
-            self._start(event, done=False)
+        mover = isinstance(event, events.Key) and not typed_in_place(event, app.focused)
+        # the screen changed by itself (a takeover, the privacy cover) and is not ready yet
+        moved = self._current_screen() is not self._screen
+        if mover or moved:
+            if not app_is_idle(app, dispatching=True):
+                # keys before it are still on their way to their field (`text<ctrl+n>` in one
+                # read), or the new screen is still being put up: it waits, and what follows
+                self._hold()
+                self.held.append(event)
+                return True
+            if mover:
+                self._hold()  # it goes on; the keys after it wait until the app has settled
+        self._screen = self._current_screen()
         return False
 
-    def _start(self, key: object, *, done: bool) -> None:
-        app = self.app
-        self._key, self._done = key, done
-        self._focus, self._screen = app.focused, app.screen
-        self._since = time.monotonic()
+    def hold(self) -> None:
+        """Hold the keys that come from now until the app has settled (a screen the app puts up
+        by itself, e.g. after a takeover)."""
+        self._hold()
+
+    def discard(self) -> int:
+        """Drop the keys held now (read with a key that closed a notice, before what comes next
+        was seen); how many."""
+        dropped = len(self.held)
+        self.held.clear()
+        return dropped
+
+    def quiet(self) -> bool:
+        """Nothing held and nothing on its way: a key typed so far has landed (for a check run
+        from a timer, outside the App's handlers)."""
+        return not self._holding and app_is_idle(self.app)
+
+    def _current_screen(self) -> Screen[Any] | None:
+        return self.app.screen if self.app.screen_stack else None
+
+    def _hold(self) -> None:
+        if not self._holding:
+            self._since = time.monotonic()
+        self._holding = True
+        self._workers = {w for w in self.app.workers if not w.is_finished}
         if self._timer is None:
-            self._timer = app.set_interval(0.005, self.check, name="key-gate")
+            self._timer = self.app.set_interval(POLL_SECONDS, self.check, name="key-gate")
         else:
             self._timer.resume()
 
-    def after_app(self, event: events.Key) -> None:
-        """The App has dealt with `event`: forwarded it (it comes back to `acted_on` when it
-        bubbles up), or acted on it at once (a priority binding)."""
-        if event is self._key and not event.is_forwarded:
-            self.acted_on(event)
-
-    def acted_on(self, event: events.Key) -> None:
-        """`event` reached the App's bindings: whatever it does has been started."""
-        if event is self._key:
-            self._done = True
-            self.check()
-
-    def check(self) -> None:
-        if self._key is None:
-            return
-        if not self.app.screen_stack:  # the app is closing (its last screen went): nothing
-            self._key = self._focus = self._screen = None  # is left for the held keys
-            self.held.clear()
-            if self._timer is not None:
-                self._timer.pause()
-            return
-        if not self._settled():
-            return
-        self._key = None
-        self._focus = self._screen = None
+    def _stop(self) -> None:
+        self._holding = False
         if self._timer is not None:
             self._timer.pause()
-        held, self.held = self.held, deque()
-        for event in held:  # on through the App in order (and through the gate again)
-            self.app.post_message(events.Key(event.key, event.character))
 
-    def _settled(self) -> bool:
-        app = self.app
-        waited = time.monotonic() - self._since
-        if waited >= HOLD_LIMIT:
-            return True
-        if not self._done:
-            return False
-        if app.screen is not self._screen:  # a new screen: once it has focused a field
-            return app.screen.is_mounted and app.focused is not None and self._quiet(app_too=True)
-        focused = app.focused
-        if focused is not None and focused is not self._focus and _typing(focused):
-            return True
-        # the focus moved elsewhere (a step's old field removed, its new one not yet focused:
-        # focusing is itself a message), or nowhere: once every queue, the App's too, is empty
-        return self._quiet(app_too=True)
+    def _new_workers(self) -> list[Any]:
+        return [
+            w
+            for w in self.app.workers
+            if not w.is_finished and w not in self._workers and w.group not in BACKGROUND_WORKERS
+        ]
 
-    def _quiet(self, *, app_too: bool = False) -> bool:
-        """No message waiting between the focused widget and the screen (keys on their way to
-        a field have landed; a handler that moves the focus from a message, e.g. an Enter's
-        Submitted, has run), and with `app_too` none in the App's queue either (a focus change
-        is a callback there). Deciding whether to hold a key, the App's own queue is left out:
-        the keys behind it are there."""
-        app = self.app
-        node = app.focused or app.screen
-        if node is None:
-            return True
-        pumps = [p for p in node.ancestors_with_self if app_too or p is not app]
-        return all(p._message_queue.empty() for p in pumps)
+    def check(self) -> None:
+        """Look whether the app has settled (run by the gate's timer, outside the App's
+        handlers); if so, let the held keys go on."""
+        if not self._holding:
+            return
+        if not self.app.screen_stack:  # the app is closing (its last screen went): nothing
+            self.held.clear()  # is left for the held keys
+            self._stop()
+            return
+        busy = busy_nodes(self.app)
+        workers = self._new_workers()
+        if busy or workers:
+            waited = time.monotonic() - self._since
+            if waited < SAFETY_SECONDS:
+                return
+            log.warning(
+                "key gate: the app did not settle in %.0f s; %d held key(s) let go. Still busy: %s",
+                waited,
+                len(self.held),
+                ", ".join([*(repr(n) for n in busy[:5]), *(repr(w) for w in workers[:3])]),
+            )
+            self._let_go(len(self.held))
+            return
+        self._release()
 
+    def _release(self) -> None:
+        """The app has settled: let the leading typed characters go on at once, or the key that
+        acts through the bindings on its own (what follows it is held until it has settled)."""
+        count = 0
+        for event in self.held:
+            if isinstance(event, events.Key) and not typed_in_place(event, self.app.focused):
+                if count == 0:
+                    count = 1
+                    self._let_go(count)
+                    self._hold()
+                    return
+                break
+            count += 1
+        self._let_go(count)
 
-def _typing(widget: Widget) -> bool:
-    from textual.widgets import Input, TextArea
-
-    return isinstance(widget, (Input, TextArea))
+    def _let_go(self, count: int) -> None:
+        for _ in range(count):
+            event = self.held.popleft()
+            again: events.Key | events.Paste = (
+                events.Key(event.key, event.character)
+                if isinstance(event, events.Key)
+                else events.Paste(event.text)
+            )
+            self._passing.append(again)
+            self.app.post_message(again)
+        if not self.held:
+            self._stop()
+        else:
+            self._since = time.monotonic()
 
 
 class GatedApp(App[None]):
@@ -167,18 +257,7 @@ class GatedApp(App[None]):
         self.key_gate = KeyGate(self)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if self.key_gate.key(event):
-                return  # held until the key before it has moved the focus
-            await super().on_event(event)
-            self.key_gate.after_app(event)
-            return
+                return  # held until the app has settled
         await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:  # noqa: RUF029 - Textual's async hook
-        """A key bubbled up to the App's bindings. Textual calls this before App's own handler
-        (which runs the bindings), so the gate hears of it just after."""
-        self.call_later(self.key_gate.acted_on, event)
-
-    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.key_gate.check()

@@ -1,0 +1,28 @@
+"""Waiting for the app to settle: on a condition, never a fixed time (the suite runs on loaded
+machines, where any fixed pause is sometimes too short)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tui.key_gate import GatedApp, app_is_idle, busy_nodes
+
+
+async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:
+    """Wait until the app has dealt with everything it was given: every message of every widget
+    handled, no worker running, the key gate holding nothing (a condition, never a fixed time).
+    Only looks: anything posted to the app here would be one more thing for it to do."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    calm = 0
+    while calm < 3:  # three looks in a row, with the loop run in between
+        if loop.time() > end:
+            raise AssertionError(f"the app did not settle: {busy_nodes(app)[:5]}")
+        await asyncio.sleep(0.001)
+        quiet = (
+            app_is_idle(app)
+            and not app.key_gate.holding
+            and all(w.is_finished for w in app.workers)
+        )
+        calm = calm + 1 if quiet else 0
