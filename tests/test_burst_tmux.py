@@ -34,7 +34,7 @@ if tmux_path() is None:
 
 def lines(screen: str) -> list[str]:
     """The screen's lines without trailing spaces, and without blank lines at the foot."""
-    found = [line.rstrip() for line in screen.split("\n")]
+    found = [line.rstrip() for line in scripts.masked(screen).split("\n")]
     while found and not found[-1]:
         found.pop()
     return found
