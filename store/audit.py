@@ -156,20 +156,24 @@ class AuditLog:
                         client_id=self.client_id,
                         path=str(self.path),
                     )
-                prefix = b""
-                if self._head is not None and self._head[:2] == (st.st_ino, st.st_size):
+                size = st.st_size
+                if self._head is not None and self._head[:2] == (st.st_ino, size):
                     prev = self._head[2]
                 else:
-                    prev, torn = _tail_hash(fd, st.st_size)
-                    if torn:
-                        prefix = b"\n"  # close a line a crash left unfinished; verify reports it
+                    prev, whole = _tail_hash(fd, size)
+                    if whole < size:
+                        # an entry a kill cut short: the change it announced was never made (a
+                        # change is written only after its entry is whole and synced), and no
+                        # entry follows it in the chain; it goes, under the lock
+                        os.ftruncate(fd, whole)
+                        size = whole
                 entry = self._entry(action, fields, ids, prev)
                 line = _dump(entry)
-                data = prefix + line + b"\n"
+                data = line + b"\n"
                 if os.write(fd, data) != len(data):
                     raise OSError(28, "short write (disk full?)")
                 os.fsync(fd)
-                self._head = (st.st_ino, st.st_size + len(data), line_hash(line))
+                self._head = (st.st_ino, size + len(data), line_hash(line))
                 return entry
             finally:
                 os.close(fd)  # also releases the flock
@@ -415,18 +419,25 @@ def _check_entry(raw: bytes, n: int, cid: str, expected: str, hashes: list[str])
     return None
 
 
-def _tail_hash(fd: int, size: int) -> tuple[str, bool]:
-    """The hash of the last line of the open file, and whether that line is unfinished."""
+def _tail_hash(fd: int, size: int) -> tuple[str, int]:
+    """The hash of the last whole line of the open file, and where that line ends (after its
+    newline): `size` unless a kill left an unfinished line after it."""
     if size == 0:
-        return GENESIS, False
-    torn = os.pread(fd, 1, size - 1) != b"\n"
-    end = size if torn else size - 1
-    start, chunk = end, b""
+        return GENESIS, 0
+    start, chunk, whole = size, b"", -1
     while start > 0:
         step = min(_TAIL_CHUNK, start)
         start -= step
         chunk = os.pread(fd, step, start) + chunk
-        cut = chunk.rfind(b"\n")
+        if whole < 0:
+            last = chunk.rfind(b"\n")
+            if last == -1:
+                continue
+            whole = start + last + 1
+        body = chunk[: whole - start - 1]
+        cut = body.rfind(b"\n")
         if cut != -1:
-            return line_hash(chunk[cut + 1 :]), torn
-    return line_hash(chunk), torn
+            return line_hash(body[cut + 1 :]), whole
+    if whole < 0:
+        return GENESIS, 0  # not one whole line: all of it was cut short
+    return line_hash(chunk[: whole - 1]), whole

@@ -7,6 +7,8 @@ import pwd
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from store.audit import GENESIS, AuditError, AuditLog, line_hash
 from store.clients import Repository
@@ -124,15 +126,32 @@ def test_two_writers_keep_one_chain(repo: Repository) -> None:
     assert len(repo.audit_log("X1").read_lines()) == 1 + 2 + 15
 
 
-def test_a_torn_last_line_is_closed_and_reported(repo: Repository) -> None:
+def test_a_torn_last_line_is_reported_then_cut_by_the_next_entry(repo: Repository) -> None:
+    """A kill during an append leaves an unfinished entry; its change was never made (a change
+    is written only after its entry is whole and synced). Until the next entry it is reported;
+    the next entry, under the log's lock, cuts it off and follows the last whole one."""
     repo.add_client(Client(id="X1", name="A"))
     log = repo.audit_log("X1")
+    whole = log.read_lines()
     with open(log.path, "ab") as handle:
         handle.write(b'{"time":"2026-')  # a write cut short by a crash
-    repo.read("X1")
     problems = repo.verify_audit("X1")
-    assert [p.line for p in problems] == [2]
-    assert len(log.read_lines()) == 3
+    assert {p.line for p in problems} == {2} and any("cut short" in str(p) for p in problems)
+    repo.read("X1")  # audited: one more entry
+    lines = log.read_lines()
+    assert lines[: len(whole)] == whole and len(lines) == len(whole) + 1
+    assert all(json.loads(raw)["client"] == "X1" for raw in lines)
+    assert repo.verify_audit("X1") == []
+
+
+def test_a_log_that_is_only_a_torn_line_starts_again(repo: Repository) -> None:
+    repo.add_client(Client(id="X1", name="A"))
+    log = repo.audit_log("X1")
+    log.path.write_bytes(b'{"time":"2026-')
+    log2 = repo.audit_log("X1")  # a fresh handle: it knows no head
+    log2.append("viewed")
+    assert len(log2.read_lines()) == 1
+    assert json.loads(log2.read_lines()[0])["prev"] == "0" * 64
 
 
 def test_audit_failure_blocks_showing_data(repo: Repository, cli) -> None:
@@ -201,3 +220,29 @@ def test_audit_does_not_need_the_passphrase(repo: Repository, cli, tmp_path: Pat
     Repository(repo.data_dir, codec=codec).add_client(Client(id="X1", name="A"))
     result = cli("audit", "X1", "--verify", env=cli_env())
     assert result.returncode == 0, result.stderr
+
+
+@given(
+    lines=st.lists(
+        st.binary(min_size=1, max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=8
+    ),
+    torn=st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")),
+    chunk=st.integers(1, 16),
+)
+def test_the_tail_is_found_whatever_the_chunk(lines: list[bytes], torn: bytes, chunk: int) -> None:
+    """The last whole line's hash and where it ends, read backwards in chunks of any size."""
+    import os
+    import tempfile
+    from unittest import mock
+
+    from store import audit
+
+    data = b"".join(line + b"\n" for line in lines) + torn
+    with tempfile.TemporaryFile() as handle:
+        handle.write(data)
+        handle.flush()
+        with mock.patch.object(audit, "_TAIL_CHUNK", chunk):
+            found = audit._tail_hash(handle.fileno(), os.fstat(handle.fileno()).st_size)
+    whole = len(data) - len(torn)
+    expected = audit.line_hash(lines[-1]) if lines else audit.GENESIS
+    assert found == (expected, whole)

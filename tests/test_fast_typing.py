@@ -284,6 +284,8 @@ async def typed(app: Any, pilot: Any, keys: list[str]) -> None:
 TO_FRIEND = [
     "enter",
     "n",
+    "tab",
+    "tab",  # the new-session dialog opens at its top; two tabs reach the list
     *["down"] * 7,  # treat-a-friend, in the shipped content's order
     "space",
     "ctrl+s",

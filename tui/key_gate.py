@@ -93,7 +93,15 @@ def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]
         busy.extend(node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
     if app.screen_stack and app.screen._callbacks:  # due after its next refresh
         busy.append(app.screen)
+    if _animating(app) and app not in busy:  # a scroll to the focused field still moving: the
+        busy.append(app)  # next key must see where it ends (a burst scrolls as slow typing does)
     return busy
+
+
+def _animating(app: App[Any]) -> bool:
+    """An animation (a scroll, mostly) running or due: the screen has not reached its place."""
+    animator: Any = app.animator
+    return bool(animator._animations or animator._scheduled)
 
 
 def app_is_idle(app: App[Any], *, dispatching: bool = False) -> bool:
