@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from store.audit import Action, AuditLog
+from store.audit import AuditLog
+from store.audit_chain import Action
 from store.client_storage import ClientStorage, Document
 from store.codec import Codec
 from store.errors import ClientLocked, CorruptFile, StoreError

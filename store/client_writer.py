@@ -19,7 +19,8 @@ from typing import Any
 from filelock import FileLock
 from pydantic import BaseModel
 
-from store.audit import Action, AuditError
+from store.audit import AuditError
+from store.audit_chain import Action
 from store.client_file import (
     FOLD_AFTER,
     FOLD_SMALL,

@@ -20,7 +20,8 @@ from typing import Any
 
 from store import layout, register
 from store.advice import remedy
-from store.audit import Action, AuditLog, Problem
+from store.audit import AuditLog
+from store.audit_chain import Action, Problem
 from store.client_file import ClientPaths, ClientReader
 from store.client_storage import ClientStorage, encode_document
 from store.client_writer import ClientWriter

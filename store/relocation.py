@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from store.advice import remedy
-from store.audit import check_log, line_hash, parse_entry
+from store.audit_chain import check_log, line_hash, parse_entry
 from store.clients import Repository, _save_error
 from store.errors import StoreError
 from store.files import backup_path, shred

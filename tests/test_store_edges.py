@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from store.audit import line_hash
+from store.audit_chain import line_hash
 from store.clients import Repository
 from store.errors import CorruptFile, StoreError
 from store.profile import Client

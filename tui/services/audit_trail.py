@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.audit import AuditLog, Problem
+from store.audit import AuditLog
+from store.audit_chain import Problem
 from store.clients import Repository
 from store.ids import validate_client_id
 from tui.services.context import Context

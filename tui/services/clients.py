@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from store.audit import Action
+from store.audit_chain import Action
 from store.client_file import ClientReader, file_stamp
 from store.client_writer import ClientWriter
 from store.errors import StoreError
