@@ -10,7 +10,6 @@ from exercises.interventions import Intervention
 from exercises.models import (
     Column,
     Exercise,
-    Mode,
     Option,
     Pattern,
     Phase,
@@ -150,7 +149,7 @@ def exercise_of(*steps: Step, id: str = "test-ex", title: str = "Test exercise")
         guide_step=1,
         area="test",
         minutes=5,
-        modes=(Mode.OFFICE, Mode.PHONE),
+        modes=(SessionMode.OFFICE, SessionMode.PHONE),
         source="test fixture",
         steps=steps,
     )
