@@ -45,6 +45,7 @@ OtherAction = Literal[
     "audit gap found",
     "lock takeover requested",
     "lock handed over",
+    "lock takeover refused",
 ]
 #: every action an entry may name (a missing one is a type error where it is written)
 Action = ChangeAction | OtherAction

@@ -60,6 +60,8 @@ class ClientWriter(ClientReader):
         self._writes = threading.RLock()  # saves come from worker threads, one at a time
         self._restricted: bool | None = None
         self._seq = 0
+        #: takeover requests refused already (each is audited once)
+        self._refused: set[tuple[str, str, str]] = set()
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -345,11 +347,28 @@ class ClientWriter(ClientReader):
             self._lock = None
         self.holder = None
 
-    def takeover_requested(self) -> dict[str, str] | None:
-        """A colleague's request to take this client over, if there is one and we hold it."""
+    def takeover_requested(self, wait_minutes: int) -> dict[str, str] | None:
+        """A colleague's request to take this client over that this holder honours (its own
+        wait, `wait_minutes`, passed; the request audited: `Locks.refusal`). A request refused
+        is said in the audit log, once."""
         if self._lock is None:
             return None
-        return self._locks.takeover_request(self.client_id)
+        request = self._locks.takeover_request(self.client_id)
+        if request is None:
+            return None
+        seen = (request.get("entry", ""), request.get("at", ""), request.get("user", ""))
+        if seen in self._refused:
+            return None  # refused once, refused for good: the colleague asks again
+        why = self._locks.refusal(self.client_id, request, wait_minutes, self.audit.read_lines())
+        if not why:
+            return request
+        ids = {"from": request.get("user", "unknown"), "reason": why}
+        try:
+            self.audit.append("lock takeover refused", ids=ids)
+        except AuditError:
+            return None  # said at the next look
+        self._refused.add(seen)
+        return None
 
     def hand_over(self, to: str) -> None:
         """Give the lock up to a colleague who asked for it: audited, then this is only a

@@ -44,6 +44,7 @@ from store.permissions import check_private, private_umask
 from store.profile import Client
 from store.summary import Summary, save
 from store.tables import AUDIT_HEAD, CLIENT, FOLDED
+from store.text import clean_line
 
 #: what a list shows of one client, taken from its record (see `store.register`)
 Summariser = Callable[[ClientReader], dict[str, Any]]
@@ -231,10 +232,12 @@ class Repository:
         frozen): allowed once it has been held `after_minutes` or more; audited."""
         cid = validate_client_id(client_id)
         holder = self.locks.check_takeover(cid, after_minutes=after_minutes)
-        self.audit_log(cid).append(
-            "lock takeover requested", ids={"from": holder.get("user", "unknown")}
+        log = self.audit_log(cid)
+        log.append(
+            "lock takeover requested",
+            ids={"from": holder.get("user", "unknown"), "by": clean_line(self.user)[:80]},
         )
-        self.locks.ask_takeover(cid)
+        self.locks.ask_takeover(cid, log.last_hash())
 
     # -- adding and restoring ---------------------------------------------------------------------
 

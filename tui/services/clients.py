@@ -192,7 +192,8 @@ class OpenClient:
     def takeover_requested(self) -> str:
         """Who asked to take this client over ("" when nobody has)."""
         record = self.__record
-        request = record.takeover_requested() if isinstance(record, ClientWriter) else None
+        wait = self.ctx.config.lock_takeover_minutes
+        request = record.takeover_requested(wait) if isinstance(record, ClientWriter) else None
         return request.get("user", "a colleague") if request is not None else ""
 
     def hand_over(self, to: str) -> None:

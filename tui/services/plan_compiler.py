@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from exercises.library import sort_key
 from exercises.models import Exercise, Step
 from exercises.plan_templates import PlanTemplate, SectionTemplate
 from store.profile import Client
@@ -218,16 +219,11 @@ class ExerciseSource(Protocol):
 
 
 def exercises_of(library: ExerciseSource | Iterable[Exercise]) -> list[Exercise]:
-    """The library's exercises in guide order (step 1-4, then keep-safe; `order`, then title)."""
+    """The library's exercises in the library's one order (`exercises.library.sort_key`)."""
     found: Any = getattr(library, "exercises", library)
     if isinstance(found, Mapping):
         found = found.values()
-    items = [e for e in found if isinstance(e, Exercise)]
-
-    def key(e: Exercise) -> tuple[int, int, str]:
-        return (e.guide_step if isinstance(e.guide_step, int) else 5, e.order, e.title)
-
-    return sorted(items, key=key)
+    return sorted((e for e in found if isinstance(e, Exercise)), key=sort_key)
 
 
 # -- compiling -----------------------------------------------------------------------------------
