@@ -73,12 +73,14 @@ class AuditLog:
         *,
         fields: Iterable[str] = (),
         ids: Mapping[str, str] | None = None,
+        record: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Append one entry, fsynced. Raises AuditError (one line) when it cannot be written."""
+        """Append one entry, fsynced. Raises AuditError (one line) when it cannot be written.
+        `record`: what a change wrote (`store.audit_content.record_ref`)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         try:
-            return self._append(action, list(fields), dict(ids or {}))
+            return self._append(action, list(fields), dict(ids or {}), dict(record or {}))
         except OSError as exc:
             raise AuditError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc}",
@@ -86,7 +88,9 @@ class AuditLog:
                 path=str(self.path),
             ) from None
 
-    def _append(self, action: str, fields: list[str], ids: dict[str, str]) -> dict[str, Any]:
+    def _append(
+        self, action: str, fields: list[str], ids: dict[str, str], record: dict[str, str]
+    ) -> dict[str, Any]:
         if self._head is None:
             make_private_dir(self.dir)
         while True:
@@ -118,7 +122,7 @@ class AuditLog:
                         # entry follows it in the chain; it goes, under the lock
                         os.ftruncate(fd, whole)
                         size = whole
-                entry = self._entry(action, fields, ids, prev)
+                entry = self._entry(action, fields, ids, prev, record)
                 line = dump_entry(entry)
                 data = line + b"\n"
                 if os.write(fd, data) != len(data):
@@ -130,7 +134,12 @@ class AuditLog:
                 os.close(fd)  # also releases the flock
 
     def _entry(
-        self, action: str, fields: list[str], ids: dict[str, str], prev: str
+        self,
+        action: str,
+        fields: list[str],
+        ids: dict[str, str],
+        prev: str,
+        record: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         uid, user = os_uid_user()
         entry: dict[str, Any] = {
@@ -146,6 +155,8 @@ class AuditLog:
         entry |= {"action": action, "client": self.client_id, "fields": fields}
         if ids:
             entry["ids"] = ids
+        if record:
+            entry["record"] = record
         entry["prev"] = prev
         return entry
 

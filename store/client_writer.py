@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from store.audit import AuditError
 from store.audit_chain import Action
+from store.audit_content import record_ref
 from store.client_file import (
     FOLD_AFTER,
     FOLD_SMALL,
@@ -45,6 +46,7 @@ from store.tables import (
     PLANS,
     REFERRALS,
     SESSIONS,
+    TABLES,
     Table,
 )
 from store.text import clean_line
@@ -114,7 +116,9 @@ class ClientWriter(ClientReader):
         with self._writes:
             summary = self._view()
             if action is not None:
-                self.audit.append(action, fields=fields, ids=ids)
+                table_of = TABLES.get(name) if record is not None else None
+                ref = record_ref(self.audit_salt(), table_of, doc) if table_of else None
+                self.audit.append(action, fields=fields, ids=ids, record=ref)
             head = self.audit.last_hash()
             seq = max(self._seq, summary.through, self._journal.last_seq() if not self._seq else 0)
             change = Change(seq + 1, name, doc, head)

@@ -42,11 +42,11 @@ def _log(ctx: Context, client_id: str) -> AuditLog:
 
 
 def verify(ctx: Context, client_id: str) -> Verdict:
-    """The chain's breaks, and (where the client's file can be read without a passphrase) a
-    log cut at its end or rewritten, found against the head the file records."""
+    """The chain's breaks; and where the client's file can be read (plain, or unlocked) a log
+    cut at its end or rewritten, and every record whose content is not what its audited change
+    wrote (`Repository.verify_audit`, the one check)."""
     log = _log(ctx, client_id)
-    recorded = None if ctx.encrypted else _repo(ctx).recorded_head(client_id)
-    problems = log.verify(recorded)
+    problems = _repo(ctx).verify_audit(client_id)
     return Verdict(problems=problems, entries=len(log.read_lines()), head=log.head())
 
 
