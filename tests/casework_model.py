@@ -61,6 +61,7 @@ from tui.services.clients import add_client, open_client, read_client, request_t
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.profile import update_open_profile, update_profile
+from tui.services.repository import repository
 from tui.services.subject_access import subject_access
 
 LIBRARY: Library = load_library([])
@@ -623,7 +624,7 @@ class Casework(RuleBasedStateMachine):
             assert theirs.read_only, "two writers at once"
         finally:
             theirs.close()
-        since = colleague.repo.held_since(cid)
+        since = repository(colleague).held_since(cid)
         assert since is not None
         if Clock.at - since < timedelta(minutes=TAKEOVER_MINUTES):
             with_refusal(lambda: request_takeover(colleague, cid))
@@ -693,7 +694,7 @@ class Casework(RuleBasedStateMachine):
         """A disk fault leaves a client's file unreadable: it is named, never hidden, and the
         backup brings back a state the practitioner saved."""
         cid = data.draw(st.sampled_from(self.live()))
-        path = self.ctx.repo.path(cid)
+        path = repository(self.ctx).path(cid)
         path.write_bytes(b'{"client": {"1": ')
         try:
             with read_client(self.ctx, cid) as oc:
@@ -704,7 +705,7 @@ class Casework(RuleBasedStateMachine):
             raise AssertionError("a damaged file opened")
         rows = {r.client_id: r for r in list_clients(self.ctx)}
         assert rows[cid].problem, "a damaged file was hidden from the list"
-        self.ctx.repo.restore_backup(cid)
+        repository(self.ctx).restore_backup(cid)
         self.resync(cid)
 
     def resync(self, cid: str) -> None:
@@ -781,7 +782,7 @@ class Casework(RuleBasedStateMachine):
                 for kind in ("wellbeing", "keep-safe"):
                     plan = plan_service.compile_plan(oc, kind, self.today())
                     assert plan.to_markdown()
-                sar = json.dumps(subject_access(ctx.repo, oc, LIBRARY), ensure_ascii=False)
+                sar = json.dumps(subject_access(repository(ctx), oc, LIBRARY), ensure_ascii=False)
                 for value in model.answers.values():
                     for s in strings_in(value):
                         assert json.dumps(s, ensure_ascii=False)[1:-1] in sar

@@ -216,7 +216,7 @@ def test_plan_command_records_compiled_and_exported_on_a_read_only_open(
     plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     cid = CLIENT.id
     held = plan_repo.open(cid)  # the app holds the client: the command reads it read-only
@@ -272,7 +272,7 @@ def test_plan_command_writes_nothing_when_the_audit_cannot_be_written(
     plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     log = plan_repo.audit_log(CLIENT.id).path
     aside = log.with_name("aside.jsonl")
@@ -299,7 +299,7 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
     plan_repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     before = actions(plan_repo, CLIENT.id)
     assert (
@@ -361,7 +361,7 @@ async def test_plan_screen_records_compiled_and_exported(
 def test_restricted_is_a_profile_field_and_its_change_is_audited(
     repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.cli import main
+    from tui.cli.main import main
     from tui.services.profile_fields import PROFILE_FIELDS
 
     assert PROFILE_FIELDS["restricted"].choices == ("yes", "no")

@@ -51,7 +51,7 @@ def test_the_first_frame_imports_no_heavy_library(repo: Repository) -> None:
     list_clients(Context(config=Config(), data_dir=repo.data_dir))  # writes the register
     out = _python(
         "import sys, json\n"
-        "import tui.cli, tui.launch, tui.app, screens.client_list\n"
+        "import tui.cli.main, tui.shell.launch, tui.shell.app, screens.client_list\n"
         "from pathlib import Path\n"
         "from tui.services.config import load_config\n"
         "from tui.services.context import Context\n"
@@ -453,7 +453,7 @@ def test_the_key_gate_lets_go_when_the_app_has_no_screen_left() -> None:
     gate's timer: with no screen, nothing is left for the held keys."""
     from textual import events
 
-    from tui.key_gate import KeyGate
+    from tui.shell.key_gate import KeyGate
 
     class Closing:
         screen_stack: list[object] = []

@@ -13,7 +13,6 @@ from store.clients import Repository
 from store.errors import StoreError
 from store.records import PlanVersion
 from tests.cli_runner import run_cli
-from tui.app import WellbeingApp
 from tui.services.clients import open_client, read_client
 from tui.services.config import Config
 from tui.services.context import Context
@@ -22,6 +21,7 @@ from tui.services.errors import UserError
 from tui.services.oversight import countersign, is_manager, record_review, team_follow_ups
 from tui.services.plans import compile_plan, export_plan, save_version, saved_plan
 from tui.services.subject_access import subject_access
+from tui.shell.app import WellbeingApp
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)

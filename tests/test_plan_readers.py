@@ -249,7 +249,7 @@ def test_every_script_prints_or_is_refused_by_name() -> None:
 async def test_team_review_screen_shows_the_disclosure_in_full(disclosed: Context) -> None:
     from screens.team_review import TeamReviewScreen
     from tests.shell_fixtures import wait_for
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     app = WellbeingApp(disclosed, today=date.today)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -17,7 +17,7 @@ from screens.session import SessionScreen
 from store.clients import Repository
 from store.records import Answer, SessionStatus
 from tests.shell_fixtures import make_app, populate, wait_for
-from tui.app import WellbeingApp
+from tui.shell.app import WellbeingApp
 
 FRIEND = load_library([]).get("treat-a-friend")
 START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -93,7 +93,7 @@ def test_the_app_list_and_client_list_refuse_the_same_files_and_never_hang(
 
 async def test_the_app_shows_a_fifo_as_a_row_it_cannot_read(repo: Repository) -> None:
     from screens.client_list import ClientListScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     add(repo, "A1")
     os.mkfifo(repo.clients_dir / "F1.json", 0o600)
@@ -160,7 +160,7 @@ async def test_the_app_offers_the_backup_for_a_lone_surrogate_and_saves_again(
 ) -> None:
     from screens.dashboard import DashboardScreen
     from screens.messages import ProblemScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     add(repo, "A1")
     corrupt(repo.path("A1"), "surrogate")

@@ -17,6 +17,7 @@ from store import layout
 from store.advice import has_shell
 from store.register import Register
 from store.text import clean_line
+from tui.services.repository import repository
 
 if TYPE_CHECKING:
     from tui.services.context import Context
@@ -98,7 +99,7 @@ class ClientListing:
         frame, followed at once by a checked listing); nothing is then stale or saved."""
         self.ctx = ctx
         self.checked = check
-        codec = ctx.repo.codec if ctx.encrypted else None  # unlocked before any list shows
+        codec = repository(ctx).codec if ctx.encrypted else None  # unlocked before any list shows
         self.register = Register.read(ctx.data_dir, SUMMARY_KIND, codec=codec, check=check)
 
     def files(self) -> int:
@@ -125,7 +126,7 @@ class ClientListing:
             return
         from tui.services.clients import summary  # the store and pydantic, from here on
 
-        repo = self.ctx.repo
+        repo = repository(self.ctx)
         try:
             for done in self.register.fill(
                 lambda cid: repo.summarise(cid, summary), stale, batch=batch

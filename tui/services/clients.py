@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from store.audit import Action
@@ -27,6 +28,7 @@ from store.text import clean_line
 from tui.services import writers
 from tui.services.context import Context
 from tui.services.rar import rar_summary
+from tui.services.repository import repository
 
 
 def summary(cf: ClientReader) -> dict[str, Any]:
@@ -56,7 +58,7 @@ def summary(cf: ClientReader) -> dict[str, Any]:
 def add_client(ctx: Context, client_id: str, name: str, **facts: Any) -> Client:
     """Add a client (validated: an ID of letters and digits, a name); audited as created."""
     cid = validate_client_id(client_id)
-    return ctx.repo.add_client(Client.model_validate({"id": cid, "name": name, **facts}))
+    return repository(ctx).add_client(Client.model_validate({"id": cid, "name": name, **facts}))
 
 
 class OpenClient:
@@ -70,7 +72,9 @@ class OpenClient:
     def __init__(self, ctx: Context, record: ClientReader):
         self.ctx = ctx
         self.__record = record
-        self.positions = Positions(ctx.repo.clients_dir, record.client_id, ctx.repo.codec)
+        self.positions = Positions(
+            repository(ctx).clients_dir, record.client_id, repository(ctx).codec
+        )
         if isinstance(record, ClientWriter):
             writers.keep(self, record)
 
@@ -111,7 +115,7 @@ class OpenClient:
     def file_stamp(self) -> tuple[object, object]:
         """The client's file and journal as they stand (two stats, no read): a view watching a
         colleague's saves compares it."""
-        paths = self.ctx.repo.paths(self.client_id)
+        paths = repository(self.ctx).paths(self.client_id)
         return file_stamp(paths.file), file_stamp(paths.journal)
 
     def version(self) -> int:
@@ -210,7 +214,7 @@ def takeover_offer(ctx: Context, oc: OpenClient) -> str:
     """When a colleague has held this client long enough to be taken over, the question to ask
     ("... since 10:02 (52 minutes). Ask their app to hand it over?"); "" otherwise."""
     minutes = ctx.config.lock_takeover_minutes
-    since = ctx.repo.locks.held_since(oc.client_id) if oc.held_by else None
+    since = repository(ctx).locks.held_since(oc.client_id) if oc.held_by else None
     if not minutes or since is None:
         return ""
     held = int((datetime.now(UTC) - since).total_seconds() // 60)
@@ -224,17 +228,23 @@ def takeover_offer(ctx: Context, oc: OpenClient) -> str:
 
 def request_takeover(ctx: Context, client_id: str) -> None:
     """Ask the colleague's app to hand the client over (audited; see `Repository`)."""
-    ctx.repo.request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
+    repository(ctx).request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
+
+
+def restore_backup(ctx: Context, client_id: str) -> Path:
+    """Put a damaged client file's backup in its place (the journal brings back every change
+    since); the path the damaged bytes are kept at."""
+    return repository(ctx).restore_backup(client_id)
 
 
 def open_client(ctx: Context, client_id: str, *, edit: bool = True) -> OpenClient:
     """Open a client (audited as viewed), for editing when nobody else holds it."""
-    return OpenClient(ctx, ctx.repo.open(client_id, edit=edit))
+    return OpenClient(ctx, repository(ctx).open(client_id, edit=edit))
 
 
 def read_client(ctx: Context, client_id: str) -> OpenClient:
     """Open a client read-only (commands that print or export: audited as viewed)."""
     cid = validate_client_id(client_id)
-    if not ctx.repo.exists(cid):
-        raise StoreError(f"no client {cid} in {ctx.repo.data_dir}", client_id=cid)
+    if not repository(ctx).exists(cid):
+        raise StoreError(f"no client {cid} in {repository(ctx).data_dir}", client_id=cid)
     return open_client(ctx, cid, edit=False)

@@ -15,6 +15,7 @@ from store.client_file import ClientReader
 from store.errors import StoreError
 from store.ids import validate_client_id
 from tui.services.context import Context
+from tui.services.repository import repository
 
 
 def years_before(day: date, years: int) -> date:
@@ -33,6 +34,11 @@ def last_activity(cf: ClientReader) -> date:
     return max(days)
 
 
+def client_files(ctx: Context, client_id: str) -> list[Path]:
+    """Every file of a client in the clients dir (record, backup, journal, kept copies)."""
+    return repository(ctx).client_files(validate_client_id(client_id))
+
+
 def delete_client(
     ctx: Context,
     client_id: str,
@@ -45,7 +51,7 @@ def delete_client(
     from tui.services.plans import exports_of
 
     cid = validate_client_id(client_id)
-    return ctx.repo.delete_client(cid, tombstone=tombstone, also=exports_of(ctx, cid))
+    return repository(ctx).delete_client(cid, tombstone=tombstone, also=exports_of(ctx, cid))
 
 
 def past_retention(
@@ -54,7 +60,7 @@ def past_retention(
     """(cutoff, clients with no activity since it, files that could not be read)."""
     years = ctx.config.retention_years
     cutoff = years_before(today, years)
-    repo = ctx.repo
+    repo = repository(ctx)
     rows, problems = [], []
     for cid in repo.client_ids():
         try:

@@ -24,12 +24,13 @@ from tui.services.client_rows import list_clients
 from tui.services.clients import OpenClient, open_client
 from tui.services.context import Context
 from tui.services.errors import UserError
+from tui.services.repository import repository
 from tui.services.writers import writer_of
 
 
 def is_manager(ctx: Context, login: str | None = None) -> bool:
     """Whether `login` (the data dir's user: the OS login) may review and countersign."""
-    login = login or ctx.repo.user
+    login = login or repository(ctx).user
     if login in ctx.config.managers:
         return True
     group = ctx.config.manager_group
@@ -48,7 +49,7 @@ def is_manager(ctx: Context, login: str | None = None) -> bool:
 
 
 def require_manager(ctx: Context) -> str:
-    login = ctx.repo.user
+    login = repository(ctx).user
     if not is_manager(ctx, login):
         how = (
             f"a member of the group {ctx.config.manager_group}"
@@ -81,7 +82,7 @@ def team_follow_ups(ctx: Context) -> list[TeamFollowUp]:
     for row in list_clients(ctx):
         if row.problem or not row.follow_ups:
             continue
-        with ctx.repo.open(row.client_id, edit=False, audit_action="viewed") as cf:
+        with repository(ctx).open(row.client_id, edit=False, audit_action="viewed") as cf:
             client = cf.client()
             who = disclosures.subject(client.gender)
             for f in cf.follow_ups():
@@ -143,7 +144,7 @@ def countersign_open(oc: OpenClient, number: int) -> PlanVersion:
     require_manager(oc.ctx)
     writer = writer_of(oc)
     try:
-        return writer.countersign_plan_version("keep-safe", number, oc.ctx.repo.user)
+        return writer.countersign_plan_version("keep-safe", number, repository(oc.ctx).user)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 

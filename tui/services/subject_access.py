@@ -19,6 +19,7 @@ from store.copies import copies
 from tui.services import outbox
 from tui.services.audit_entries import format_entry
 from tui.services.context import Context
+from tui.services.repository import repository
 from tui.services.safe_text import terminal_safe
 
 if TYPE_CHECKING:
@@ -301,7 +302,7 @@ def export_subject_access(
     )
     library = _library(ctx)
     with read_client(ctx, client_id) as oc:
-        data = subject_access(ctx.repo, oc, library)
+        data = subject_access(repository(ctx), oc, library)
         json_bytes = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
         text_bytes = render_text(data, library).encode("utf-8")
         outbox.send(

@@ -25,6 +25,7 @@ from tui.services import outbox
 from tui.services.context import Context
 from tui.services.erasure import delete_client
 from tui.services.errors import UserError
+from tui.services.repository import repository
 from tui.services.safe_text import one_line
 
 PASSPHRASE_ENV = "WELLBEING_TRANSFER_PASSPHRASE_FILE"
@@ -43,7 +44,7 @@ def transfer_out(
     name = outbox.bundle_name(cid, date.today())
     target = outbox.destination(ctx, dest, name=name, client_id=cid, bundle=True, force=force)
     source = f"{socket.gethostname()}:{ctx.data_dir}"
-    payload = relocation.transfer_payload(ctx.repo, cid, source=source)  # audits the export
+    payload = relocation.transfer_payload(repository(ctx), cid, source=source)  # audits the export
     blob = seal(payload, passphrase)
     open_sealed(blob, passphrase, where="the new bundle")  # proven whole before anything goes
     outbox.send_one(target, blob, force=force)
@@ -67,9 +68,9 @@ def transfer_in(ctx: Context, bundle: Path, passphrase: str) -> str:
         raise UserError(f"cannot read {one_line(path)}: {exc.strerror or exc}") from None
     where = one_line(path.name, 80)
     cid = client_of(blob, where)
-    if ctx.repo.path(cid).exists() or ctx.repo.path(cid).is_symlink():
+    if repository(ctx).path(cid).exists() or repository(ctx).path(cid).is_symlink():
         raise UserError(f"client {cid} is already in {one_line(ctx.data_dir)}: nothing restored")
     payload = open_sealed(blob, passphrase, where=where)
-    ctx.repo.ensure()
-    relocation.receive(ctx.repo, payload)
+    repository(ctx).ensure()
+    relocation.receive(repository(ctx), payload)
     return cid

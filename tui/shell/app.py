@@ -34,12 +34,12 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from store.records import FollowUp, Session
     from tui.services.clients import OpenClient
     from tui.services.timing import Clock
-from tui.crash import record_crash
-from tui.key_gate import GatedApp
-from tui.palette import WellbeingCommands
 from tui.services.safe_text import one_line
-from tui.terminal_guards import guard_escape_bursts, guard_input_decoding
-from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+from tui.shell.crash import record_crash
+from tui.shell.key_gate import GatedApp
+from tui.shell.palette import WellbeingCommands
+from tui.shell.terminal_guards import guard_escape_bursts, guard_input_decoding
+from tui.shell.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
-        await super().on_event(event)  # keys through the gate (tui.key_gate.GatedApp)
+        await super().on_event(event)  # keys through the gate (tui.shell.key_gate.GatedApp)
 
     def notify(
         self,
@@ -470,8 +470,10 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             closing.wait()
 
     def _restore(self, client_id: str) -> None:
+        from tui.services.clients import restore_backup
+
         try:
-            kept = self.ctx.repo.restore_backup(client_id)
+            kept = restore_backup(self.ctx, client_id)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -15,7 +15,6 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from store.permissions import make_private_dir
 from tui.services import locations
 from tui.services.safe_text import one_line
 
@@ -43,7 +42,7 @@ def setup_logging() -> Path | None:
     global _log, _no_log_because
     path = log_path()
     try:
-        make_private_dir(path.parent)
+        locations.make_state_dir()
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK
         fd = os.open(path, flags | os.O_CLOEXEC, 0o600)
     except Exception as exc:

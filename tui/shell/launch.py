@@ -11,17 +11,17 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from store.advice import has_shell
-from tui.crash import setup_logging
+from tui.services import locations
 from tui.services.context import Context, make_context
 from tui.services.errors import UserError
 from tui.services.unlock import PASSPHRASE_ENV
+from tui.shell.crash import setup_logging
 
 
 def refuse_remote_commands() -> None:
     """An account that runs only the app (ForceCommand) never runs a command given on the ssh
     line (nor sftp): it says so in one line, before anything else."""
-    if os.environ.get("SSH_ORIGINAL_COMMAND") and not has_shell():
+    if os.environ.get("SSH_ORIGINAL_COMMAND") and not locations.user_has_shell():
         raise UserError(
             "this account runs Wellbeing Guide only: commands and file transfers are not "
             "accepted; connect with `ssh -t` and no command"
@@ -38,7 +38,7 @@ def check_terminal() -> None:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UserError(
             "the app needs a terminal; for scripts use the subcommands (see --help)"
-            if has_shell()
+            if locations.user_has_shell()
             else "the app needs a terminal: connect with `ssh -t`"
         )
 
@@ -87,9 +87,9 @@ def launch(args: argparse.Namespace) -> int:
     # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
     ctx.prepare_data_dir()
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
-        ctx.repo  # noqa: B018 - unlock now from the file; a wrong one is a one-line error
+        ctx.open_store()  # unlock now from the file; a wrong one is a one-line error
 
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     app = WellbeingApp(
         ctx,

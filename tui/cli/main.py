@@ -1,7 +1,7 @@
 """The `wellbeing` command line (`python -m tui` does the same).
 
 With no subcommand it starts the app. Every error a user can cause ends as one line on stderr and a
-non-zero exit; tracebacks only for bugs, and those go to the log file (see `tui.crash`).
+non-zero exit; tracebacks only for bugs, and those go to the log file (see `tui.shell.crash`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from exercises.errors import ContentError
 from store.errors import StoreError
 from tui import __version__
-from tui.commands import MODULES
+from tui.cli.commands import MODULES
 from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
 
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.content_dir = getattr(args, "content_dir", None) or []
     try:
         if args.command is None:
-            from tui.launch import launch
+            from tui.shell.launch import launch
 
             return launch(args)
         return int(args.func(args) or 0)

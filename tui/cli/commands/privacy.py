@@ -146,10 +146,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     cid = validate_client_id(args.id)
     ctx = make_context(args)
-    from tui.services.erasure import delete_client
+    from tui.services.erasure import client_files, delete_client
     from tui.services.plans import exports_of
 
-    if not ctx.repo.client_files(cid) and not exports_of(ctx, cid):
+    if not client_files(ctx, cid) and not exports_of(ctx, cid):
         raise UserError(f"no client {cid} in {ctx.data_dir}")
     if not args.yes:
         if not sys.stdin.isatty():
