@@ -26,7 +26,7 @@ from screens.steps.table import RowEditor
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, step
 from tests.key_scripts import key_event
 from tests.settling import settled
-from tui import key_gate
+from tui.shell import key_gate
 from tui.shell.key_gate import GatedApp
 
 #: how long a stall blocks the UI thread: longer than the 0.3 s the gate used to wait at most

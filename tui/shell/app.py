@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from tui.services.clients import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
+from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.key_gate import GatedApp
 from tui.shell.palette import WellbeingCommands
@@ -184,8 +185,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             return
         self._dashboard = DashboardScreen()
         self.install_screen(self._dashboard, "dashboard")
-        self._load_screen_css(self._dashboard)
-        self._get_screen(self._dashboard)
+        compat.prepare_screen(self, self._dashboard)
 
     def _show_content_problems(self, problems: list[object]) -> None:
         shown = "\n".join(one_line(p, 200) for p in problems[:4])
@@ -223,9 +223,9 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         leaving = self.screen
         done = super().pop_screen()
         stale = self._warnings.pop(id(leaving), set())
-        for notification in list(self._notifications):
-            if notification.severity == "warning" and notification.message in stale:
-                self._unnotify(notification)
+        compat.dismiss_notifications(
+            self, lambda shown: shown.severity == "warning" and shown.message in stale
+        )
         return done
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -283,14 +283,10 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         except Exception:
             pass
         message = record_crash(error)
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
+        compat.mark_crashed(self, error)
         from rich.text import Text
 
-        self._exit_renderables.append(Text(message))
-        self._close_messages_no_wait()
+        self.panic(Text(message))
 
     # -- saving -----------------------------------------------------------------------------------
 

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 
+from tui.shell import textual_compat as compat
+
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.screen import Screen
@@ -70,17 +72,15 @@ def _pump_idle(pump: MessagePump, *, dispatching: bool = False) -> bool:
     """A message pump with nothing to do: no message waiting, none being handled (its loop is
     parked on its empty queue), no callback due after the current message. `dispatching`: the
     pump is the one asking, from its own handler (that one message is not counted)."""
-    if pump._closed or pump._closing:
+    if compat.pump_closed(pump):
         return True
-    queue: Any = pump._message_queue
-    if not pump._is_mounted or not queue.empty() or pump._pending_message is not None:
+    if not compat.pump_mounted(pump) or compat.pump_has_work(pump):
         return False
-    if pump._next_callbacks:
+    if compat.pump_callbacks_due(pump):
         return False
     if dispatching:
         return True
-    # parked: the pump's loop waits on its queue's event (Textual's own queue; asyncio's Event)
-    return any(not waiter.done() for waiter in queue.ready_event._waiters)
+    return compat.pump_parked(pump)
 
 
 def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]:
@@ -91,17 +91,11 @@ def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]
         busy.append(app)
     for screen in app.screen_stack:
         busy.extend(node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
-    if app.screen_stack and app.screen._callbacks:  # due after its next refresh
+    if app.screen_stack and compat.screen_callbacks_due(app.screen):  # due after its next refresh
         busy.append(app.screen)
-    if _animating(app) and app not in busy:  # a scroll to the focused field still moving: the
+    if compat.animating(app) and app not in busy:  # a scroll to the focused field still moving: the
         busy.append(app)  # next key must see where it ends (a burst scrolls as slow typing does)
     return busy
-
-
-def _animating(app: App[Any]) -> bool:
-    """An animation (a scroll, mostly) running or due: the screen has not reached its place."""
-    animator: Any = app.animator
-    return bool(animator._animations or animator._scheduled)
 
 
 def app_is_idle(app: App[Any], *, dispatching: bool = False) -> bool:

@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from tui.shell.textual_compat import node_bindings
+
 
 class WellbeingCommands(Provider):
     def _bindings(self) -> Iterable[tuple[DOMNode, Binding, bool]]:
@@ -23,7 +25,7 @@ class WellbeingCommands(Provider):
         for active in screen.active_bindings.values():
             yield active.node, active.binding, active.enabled
         for node in (screen, self.app):  # a key taken by a field: the action is still offered
-            for _key, binding in node._bindings:
+            for binding in node_bindings(node):
                 yield node, binding, node.check_action(binding.action, ()) is not False
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
