@@ -84,6 +84,13 @@ def test_private_hook_exists(owner: type, name: str) -> None:
     assert callable(getattr(owner, name, None)), f"Textual no longer has {owner.__name__}.{name}"
 
 
+def test_the_linux_driver_still_looks_up_its_decoder_and_parser() -> None:
+    from textual.drivers import linux_driver
+
+    for name in ("getincrementaldecoder", "XTermParser"):
+        assert hasattr(linux_driver, name), f"Textual's linux_driver no longer uses {name}"
+
+
 def test_every_private_access_in_the_compat_module_is_checked() -> None:
     lines = COMPAT.read_text(encoding="utf-8").splitlines()
     code = "\n".join(line.split("#")[0] for line in lines if "noqa: SLF001" in line)

@@ -18,6 +18,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from tui.shell import textual_compat as compat
+
 if TYPE_CHECKING:
     from textual import events
     from textual._xterm_parser import XTermParser
@@ -39,12 +41,7 @@ def guard_input_decoding() -> None:
     global _patched
     if _patched:
         return
-    try:
-        from textual.drivers import linux_driver
-    except ImportError:  # not on this platform
-        return
-    linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[assignment]
-    _patched = True
+    _patched = compat.set_driver_decoder(_lenient_decoder)
 
 
 def burst_parser() -> type[XTermParser]:
@@ -68,9 +65,4 @@ def guard_escape_bursts() -> None:
     global _parser_patched
     if _parser_patched:
         return
-    try:
-        from textual.drivers import linux_driver
-    except ImportError:  # not on this platform
-        return
-    linux_driver.XTermParser = burst_parser()  # type: ignore[misc]
-    _parser_patched = True
+    _parser_patched = compat.set_driver_parser(burst_parser())

@@ -6,6 +6,10 @@ of our own. What the app needs of those lives here and nowhere else (ruff's SLF0
 product code; each access below is its one `noqa`), and `tests/test_textual_compat.py` checks
 each attribute by name, so a Textual upgrade that renames one fails there, saying which.
 
+The Linux driver's input decoder and xterm parser are module attributes it looks up when it
+starts; `tui.shell.terminal_guards` replaces them through `set_driver_decoder` and
+`set_driver_parser` here (the test checks both names, and `textual._xterm_parser`).
+
 Private *hooks* the app overrides in subclasses (they are methods of ours, so not accessed here)
 are checked by name in the same test: `App._handle_exception`, `Widget._on_key` (HandedOver),
 `Input._on_paste` and `TextArea._replace_via_keyboard` (step fields), and
@@ -18,6 +22,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import codecs
+
+    from textual._xterm_parser import XTermParser
     from textual.app import App
     from textual.binding import Binding
     from textual.dom import DOMNode
@@ -73,6 +80,32 @@ def node_bindings(node: DOMNode) -> Iterator[Binding]:
     focused field has taken; the palette still offers their actions)."""
     for _key, binding in node._bindings:  # noqa: SLF001 - no public per-node bindings map
         yield binding
+
+
+# -- the Linux driver ----------------------------------------------------------------------------
+
+
+def set_driver_decoder(factory: Callable[[str], Callable[..., codecs.IncrementalDecoder]]) -> bool:
+    """The Linux driver builds its input decoder with `factory`; False where there is no such
+    driver (not this platform)."""
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:
+        return False
+    # not exported (the driver imports it by name from codecs), and codecs types it as overloaded
+    linux_driver.getincrementaldecoder = factory  # type: ignore[attr-defined,assignment]
+    return True
+
+
+def set_driver_parser(parser: type[XTermParser]) -> bool:
+    """The Linux driver parses input with `parser`; False where there is no such driver."""
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:
+        return False
+    # not exported: the driver imports it by name from textual._xterm_parser
+    linux_driver.XTermParser = parser  # type: ignore[attr-defined]
+    return True
 
 
 # -- the App -------------------------------------------------------------------------------------

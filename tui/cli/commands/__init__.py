@@ -5,6 +5,14 @@ They are imported only when a command is given (see `tui.cli.main.parse`), so st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from argparse import ArgumentParser, _SubParsersAction
+
+#: what each command's `register` adds its parser to (argparse names no public type for it)
+Subcommands: TypeAlias = "_SubParsersAction[ArgumentParser]"
+
 MODULES: list[str] = [
     "tui.cli.commands.clients",
     "tui.cli.commands.contact",

@@ -8,6 +8,7 @@ import sys
 
 from pydantic import ValidationError
 
+from tui.cli.commands import Subcommands
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
@@ -24,7 +25,7 @@ def _fields_help() -> str:
     return "\n".join(lines)
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     client = sub.add_parser("client", parents=[common], help="add, change and list clients")
     csub = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
 

@@ -11,11 +11,12 @@ import argparse
 import base64
 import sys
 
+from tui.cli.commands import Subcommands
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     contact = sub.add_parser(
         "contact",
         parents=[common],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exercises.errors import ContentError
 from exercises.library import Library, load_library
+from tui.cli.commands import Subcommands
 from tui.services.context import make_context
 from tui.services.safe_text import one_line
 
@@ -24,7 +25,7 @@ STEP_NAMES = {
 }
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     content = sub.add_parser("content", parents=[common], help="check and list exercise content")
     csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
 

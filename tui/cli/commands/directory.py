@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from exercises.interventions import Intervention, load_directory
+from tui.cli.commands import Subcommands
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report
@@ -18,7 +19,7 @@ from tui.services.profile_fields import PROFILE_FIELDS
 from tui.services.safe_text import one_line
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     directory = sub.add_parser(
         "directory", parents=[common], help="list the probation interventions directory"
     )

@@ -7,11 +7,12 @@ import json
 import sys
 from datetime import date
 
+from tui.cli.commands import Subcommands
 from tui.services.context import make_context
 from tui.services.safe_text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     due = sub.add_parser(
         "due",
         parents=[common],

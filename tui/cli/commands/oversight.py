@@ -9,12 +9,13 @@ import argparse
 import json
 import sys
 
+from tui.cli.commands import Subcommands
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     review = sub.add_parser(
         "review", parents=[common], help="treatment managers: the team's open follow-ups"
     )

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from exercises.plan_templates import PLAN_KINDS
+from tui.cli.commands import Subcommands
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
@@ -23,7 +24,7 @@ from tui.services.plan_document import LAYOUTS
 from tui.services.safe_text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     plan = sub.add_parser(
         "plan", parents=[common], help="print or write a client's Wellbeing Plan or Keep Safe Plan"
     )

@@ -17,6 +17,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from tui.cli.commands import Subcommands
 from tui.services.audit_entries import format_entry
 from tui.services.clients import validate_client_id
 from tui.services.context import make_context
@@ -24,7 +25,7 @@ from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     init = sub.add_parser("init", parents=[common], help="create the data dir, or encrypt it")
     init.add_argument(
         "--encrypt",

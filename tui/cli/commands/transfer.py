@@ -10,11 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui.cli.commands import Subcommands
 from tui.services.context import make_context
 from tui.services.safe_text import terminal_safe
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     transfer = sub.add_parser(
         "transfer", parents=[common], help="move a client to another area: a sealed bundle"
     )
