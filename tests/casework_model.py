@@ -331,7 +331,7 @@ class Casework(RuleBasedStateMachine):
         if user != ME:
             repo = Repository(self.data, codec=ctx.codec, user=user)
             repo.ensure()
-            ctx.__dict__["repo"] = repo
+            ctx.__dict__["_repo"] = repo
         return ctx
 
     def today(self) -> date:

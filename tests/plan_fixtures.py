@@ -325,6 +325,6 @@ def plan_client(client_file: object, export_dir: object = None) -> object:
     repo = Repository(data_dir, user="pat")
     config = Config(export_dir=Path(export_dir) if export_dir is not None else None)
     ctx = Context(config=config, data_dir=repo.data_dir)
-    ctx.__dict__["repo"] = repo  # the test's repository (its user), not a new one
+    ctx.__dict__["_repo"] = repo  # the test's repository (its user), not a new one
     ctx.__dict__["library"] = FakeLibrary()
     return OpenClient(ctx, client_file)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ def context(data: Path, user: str, **config: object) -> Context:
         config=Config(privacy_check=False, idle_minutes=0, **config),  # type: ignore[arg-type]
         data_dir=data,
     )
-    ctx.__dict__["repo"] = Repository(data, user=user)
+    ctx.__dict__["_repo"] = Repository(data, user=user)
     return ctx
 
 
