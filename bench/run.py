@@ -409,7 +409,7 @@ def measure_saves(data_dir: Path, count: int, client_id: str = HEAVY_ID) -> dict
 def measure_plans(data_dir: Path, runs: int) -> dict[str, Any]:
     """Both plans for the heavy client, as the app compiles them (template, records, compile)."""
     from exercises.plan_templates import load_plan_template
-    from tui.services.plan_compiler import PlanInputs, compile_plan
+    from tui.services.plans.compiler import PlanInputs, compile_plan
 
     ctx = _context(data_dir)
     library = ctx.library

@@ -21,12 +21,12 @@ from screens.messages import ChooseScreen
 from screens.text import as_content
 from store.profile import Client
 from store.records import Answer, FollowUp, Session, SessionStatus
-from tui.services.clients import OpenClient
-from tui.services.levels import latest_level, level_steps
-from tui.services.oversight import review_words
-from tui.services.rar import rar_summary
+from tui.services.clients.access import OpenClient
+from tui.services.clients.levels import latest_level, level_steps
+from tui.services.clients.oversight import review_words
+from tui.services.clients.rar import rar_summary
+from tui.services.clients.trends import trend_lines, trend_steps
 from tui.services.safe_text import one_line
-from tui.services.trends import trend_lines, trend_steps
 
 
 def profile_text(client: Client) -> str:

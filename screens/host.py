@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from store.records import FollowUp, Session
     from tui.services.autosave import AutoSaver
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
     from tui.services.context import Context
 
 

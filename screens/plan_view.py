@@ -27,13 +27,15 @@ from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
-from tui.services import outbox, oversight, plans
-from tui.services.clients import OpenClient
+from tui.services.clients import oversight
+from tui.services.clients.access import OpenClient
 from tui.services.dates import parse_day_or_none
 from tui.services.export import EXPORTERS, exporter, format_of
-from tui.services.plan_changes import described
-from tui.services.plan_compiler import Plan, PlanItem, day
-from tui.services.plan_document import LAYOUTS, status_lines
+from tui.services.plans import service as plans
+from tui.services.plans.changes import described
+from tui.services.plans.compiler import Plan, PlanItem, day
+from tui.services.plans.document import LAYOUTS, status_lines
+from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 
 AGREEMENTS: dict[Agreement, str] = {
@@ -496,7 +498,7 @@ class PlanMarkdown(Markdown, can_focus=True):
 class PlanScreen(Screen[None]):
     """Review one plan with the client.
 
-    The plan is compiled, saved and exported through `tui.services.plans` (in worker threads);
+    The plan is compiled, saved and exported through `tui.services.plans.service` (in worker threads);
     `client` must be writable to save versions; `export_dir` is where exports are suggested;
     `today` is fixed in tests.
     """

@@ -18,9 +18,9 @@ from screens.host import host
 from screens.key_bar import KeyBar
 from screens.messages import ConfirmScreen, Saved
 from store.records import Session
-from tui.services import sessions
-from tui.services.answers import is_blank
-from tui.services.clients import OpenClient
+from tui.services.clients import sessions
+from tui.services.clients.access import OpenClient
+from tui.services.clients.answers import is_blank
 from tui.services.safe_text import one_line
 
 NOTES_MAX = 4000

@@ -1,7 +1,7 @@
 """Blank worksheets to post to a client, printed from the app (not only from the command line).
 
 Pick an exercise (practitioner-led ones are never printed for a client), then the format and the
-file, as for a plan. A worksheet names nobody: it is written by `tui.services.plans.worksheet`.
+file, as for a plan. A worksheet names nobody: it is written by `tui.services.plans.service.worksheet`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from exercises.models import Exercise
 from screens.messages import ConfirmScreen
 from screens.plan_view import ExportChoice, ExportDialog, replace_question
 from store.text import clean_line
-from tui.services import outbox, plans
 from tui.services.context import Context
 from tui.services.export import EXPORTERS
+from tui.services.plans import service as plans
+from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 
 

@@ -45,7 +45,7 @@ import store.client_writer
 import store.locking
 import store.records
 import store.text
-import tui.services.clients
+import tui.services.clients.access
 from exercises.library import Library, load_library
 from exercises.models import Exercise, Step, StepKind
 from store.clients import Repository, os_user
@@ -53,16 +53,16 @@ from store.errors import CorruptFile, StoreError
 from store.records import SessionMode
 from store.text import clean_line, clean_value
 from tests import cli_runner
-from tui.services import audit_trail
-from tui.services import plans as plan_service
-from tui.services import sessions as session_service
-from tui.services.client_rows import list_clients
-from tui.services.clients import add_client, open_client, read_client, request_takeover
+from tui.services.clients import sessions as session_service
+from tui.services.clients.access import add_client, open_client, read_client, request_takeover
+from tui.services.clients.profile import update_open_profile, update_profile
+from tui.services.clients.rows import list_clients
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.profile import update_open_profile, update_profile
+from tui.services.plans import service as plan_service
+from tui.services.privacy import audit_trail
+from tui.services.privacy.subject_access import subject_access
 from tui.services.repository import repository
-from tui.services.subject_access import subject_access
 
 LIBRARY: Library = load_library([])
 PASSPHRASE = "correct horse battery staple"
@@ -185,7 +185,7 @@ class _FakeDatetime(datetime):
 
 
 #: modules whose `datetime.now` is the clock a practitioner's week runs on
-CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clients)
+CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clients.access)
 
 
 @contextmanager

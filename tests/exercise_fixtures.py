@@ -23,8 +23,8 @@ from store.profile import Client
 from store.records import Session, SessionMode
 from tests.settling import settled
 from tui.services.autosave import AutoSaver
-from tui.services.clients import OpenClient
-from tui.services.clients import open_client as services_open_client
+from tui.services.clients.access import OpenClient
+from tui.services.clients.access import open_client as services_open_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.repository import repository

@@ -362,7 +362,7 @@ def test_restricted_is_a_profile_field_and_its_change_is_audited(
     repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tui.cli.main import main
-    from tui.services.profile_fields import PROFILE_FIELDS
+    from tui.services.clients.profile_fields import PROFILE_FIELDS
 
     assert PROFILE_FIELDS["restricted"].choices == ("yes", "no")
     repo.add_client(Client(id="X1", name="A"))

@@ -11,8 +11,8 @@ from exercises.plan_templates import load_plan_template
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
-from tui.services.plan_compiler import PlanInputs, compile_plan
-from tui.services.plans import plan_references
+from tui.services.plans.compiler import PlanInputs, compile_plan
+from tui.services.plans.service import plan_references
 from tui.services.repository import repository
 
 TODAY = date(2026, 11, 25)

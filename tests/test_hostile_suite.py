@@ -53,7 +53,7 @@ from tests.raw_records import put_raw
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.export import render
-from tui.services.plan_compiler import PlanInputs, compile_plan
+from tui.services.plans.compiler import PlanInputs, compile_plan
 from tui.services.repository import repository
 
 TODAY = date(2020, 6, 12)

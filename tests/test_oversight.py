@@ -13,14 +13,14 @@ from store.clients import Repository
 from store.errors import StoreError
 from store.records import PlanVersion
 from tests.cli_runner import run_cli
-from tui.services.clients import open_client, read_client
+from tui.services.clients.access import open_client, read_client
+from tui.services.clients.oversight import countersign, is_manager, record_review, team_follow_ups
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
-from tui.services.oversight import countersign, is_manager, record_review, team_follow_ups
-from tui.services.plans import compile_plan, export_plan, save_version, saved_plan
-from tui.services.subject_access import subject_access
+from tui.services.plans.service import compile_plan, export_plan, save_version, saved_plan
+from tui.services.privacy.subject_access import subject_access
 from tui.shell.app import WellbeingApp
 
 ROOT = Path(__file__).resolve().parents[1]

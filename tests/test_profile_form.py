@@ -14,9 +14,9 @@ from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.profile import Client
 from tests.cli_runner import run_cli
 from tests.test_screen_snapshots import steady
+from tui.services.clients.profile_fields import PROFILE_FIELDS, profile_value
 from tui.services.config import Config
 from tui.services.context import Context
-from tui.services.profile_fields import PROFILE_FIELDS, profile_value
 from tui.services.repository import repository
 from tui.shell.app import WellbeingApp
 

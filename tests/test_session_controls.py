@@ -23,7 +23,7 @@ from store.clients import Repository
 from store.records import FollowUp
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, settle, step
 from tests.shell_fixtures import TODAY, make_app, populate, wait_for
-from tui.services.oversight import TeamFollowUp
+from tui.services.clients.oversight import TeamFollowUp
 
 OPENED = FollowUp(id="f1", opened_at=datetime(2026, 10, 21, 11, tzinfo=UTC), reason="Oldest")
 

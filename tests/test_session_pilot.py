@@ -27,7 +27,7 @@ from tests.exercise_fixtures import (
 )
 from tests.key_scripts import key_event
 from tests.settling import settled
-from tui.services.answers import follow_up_reason
+from tui.services.clients.answers import follow_up_reason
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.shell.app import WellbeingApp

@@ -175,7 +175,7 @@ async def test_ctrl_e_ends_the_session_from_the_notes_box(data_dir: Path) -> Non
 
 def test_time_words_for_a_session_over_and_one_resumed_another_day() -> None:
     from store.records import Session
-    from tui.services.sessions import time_words
+    from tui.services.clients.sessions import time_words
 
     ended = Session(practitioner="pat", started_at=START, ended_at=START + timedelta(minutes=47))
     assert time_words(ended, 30, START + timedelta(days=3)) == (

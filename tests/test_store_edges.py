@@ -29,7 +29,7 @@ from store.profile import Client
 from store.records import Answer, Session
 from tests.cli_runner import run_cli, run_cli_process
 from tests.conftest import ROOT
-from tui.services.client_rows import list_clients
+from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 
@@ -177,7 +177,7 @@ async def test_the_app_offers_the_backup_for_a_lone_surrogate_and_saves_again(
         assert isinstance(app.screen, DashboardScreen)
         oc = app.client_files["A1"]
         from store.records import SessionMode
-        from tui.services.sessions import plan_session, save_notes
+        from tui.services.clients.sessions import plan_session, save_notes
 
         session = plan_session(
             oc, practitioner="pat", mode=SessionMode.OFFICE, planned=[], rar_activity=False

@@ -17,8 +17,8 @@ from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
+from tui.services.privacy.transfer import transfer_in, transfer_out
 from tui.services.repository import repository
-from tui.services.transfer import transfer_in, transfer_out
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = "correct horse battery staple"
@@ -141,7 +141,7 @@ def _passfile(tmp_path: Path) -> dict[str, str]:
 def test_transfer_out_never_replaces_an_existing_bundle(source: Context, tmp_path: Path) -> None:
     """The second client's bundle must not destroy the first's: after the first client was
     erased here, that bundle is its only copy."""
-    from tui.services.clients import add_client
+    from tui.services.clients.access import add_client
 
     add_client(source, "Q77", name="Second Client")
     env = {**os.environ, **_passfile(tmp_path)}
@@ -197,7 +197,7 @@ def test_a_client_transferred_out_can_come_back_with_its_history_joined(
 
 def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_path: Path) -> None:
     """Erased here is erased: an old bundle does not bring the record back without a word."""
-    from tui.services.erasure import delete_client
+    from tui.services.privacy.erasure import delete_client
 
     bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
     assert transfer_in(source, bundle, PASS) == DEMO_ID

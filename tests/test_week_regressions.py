@@ -16,14 +16,14 @@ from store.errors import StoreError
 from store.records import Session, SessionStatus
 from tests.casework_model import LIBRARY, run_cli
 from tests.shell_fixtures import make_app, rows, wait_for
-from tui.services import sessions as session_service
-from tui.services.client_rows import list_clients
-from tui.services.clients import add_client, open_client
+from tui.services.clients import sessions as session_service
+from tui.services.clients.access import add_client, open_client
+from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
-from tui.services.plans import compile_plan
+from tui.services.plans.service import compile_plan
+from tui.services.privacy.subject_access import subject_access
 from tui.services.repository import repository
-from tui.services.subject_access import subject_access
 from tui.services.writers import writer_of
 
 DAY = date(2026, 12, 4)

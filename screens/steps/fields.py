@@ -21,7 +21,7 @@ from textual.widgets.text_area import EditResult, Location
 
 from exercises.models import Option
 from store.text import clean_line, clean_text
-from tui.services.answers import option_symbol
+from tui.services.clients.answers import option_symbol
 
 TONE_STYLES = {"green": "$text-success", "amber": "$text-warning", "red": "$text-error"}
 

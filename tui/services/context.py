@@ -41,7 +41,7 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
-        from tui.services.unlock import codec_for
+        from tui.services.privacy.unlock import codec_for
 
         self.check_encryption_policy()
         return codec_for(self.data_dir)
@@ -77,7 +77,7 @@ class Context:
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether `passphrase` opens this data dir (the idle privacy screen asks for it)."""
-        from tui.services.unlock import passphrase_fits
+        from tui.services.privacy.unlock import passphrase_fits
 
         return passphrase_fits(self.data_dir, passphrase)
 

@@ -14,7 +14,7 @@ import yaml
 
 from store.profile import Client, Needs, RiskProfile
 from store.records import Answer, FollowUp, Session, SessionMode, SessionStatus
-from tui.services.clients import open_client
+from tui.services.clients.access import open_client
 from tui.services.context import Context
 from tui.services.repository import repository
 from tui.services.writers import writer_of

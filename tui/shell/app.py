@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from screens.host import Host
     from store.profile import Client
     from store.records import FollowUp, Session
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
 from tui.shell import textual_compat as compat
@@ -131,7 +131,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def _ask_passphrase(self) -> None:
         """An encrypted data dir: nothing is read until the passphrase opens it."""
         from screens.passphrase import PassphraseScreen
-        from tui.services.unlock import unlock_with
+        from tui.services.privacy.unlock import unlock_with
 
         def unlocked(codec: object) -> None:
             if codec is None:
@@ -165,7 +165,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
-        import tui.services.clients  # noqa: F401 - the store, for the first client opened
+        import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
         problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
@@ -310,7 +310,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def open_client(self, client_id: str) -> None:
         """Open a client (taking its lock) and show the dashboard; explain any problem."""
         from screens.messages import ProblemScreen
-        from tui.services.clients import open_client, takeover_offer
+        from tui.services.clients.access import open_client, takeover_offer
 
         try:
             oc = self.client_files.get(client_id.upper())
@@ -364,7 +364,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def _take_over(self, client_id: str) -> None:
         """Ask the holder's app to hand over, then open for editing once it has (it looks every
         two seconds); if it does not within the wait, say so and open read-only."""
-        from tui.services.clients import open_client, request_takeover
+        from tui.services.clients.access import open_client, request_takeover
 
         try:
             request_takeover(self.ctx, client_id)
@@ -466,7 +466,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             closing.wait()
 
     def _restore(self, client_id: str) -> None:
-        from tui.services.clients import restore_backup
+        from tui.services.clients.access import restore_backup
 
         try:
             kept = restore_backup(self.ctx, client_id)
@@ -490,7 +490,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
 
     def new_session(self, oc: OpenClient) -> None:
         from screens.session_setup import SessionChoice, SessionSetupScreen
-        from tui.services.sessions import plan_session
+        from tui.services.clients.sessions import plan_session
 
         if oc.read_only:
             self.notify(oc.why_read_only(), severity="warning", markup=False)
@@ -525,7 +525,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
 
     def run_session(self, oc: OpenClient, session: Session) -> None:
         from screens.session import SessionScreen
-        from tui.services.sessions import begin_session
+        from tui.services.clients.sessions import begin_session
 
         try:
             session = begin_session(oc, session.id, at=self.now())
@@ -599,8 +599,8 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def show_eligibility(self, oc: OpenClient) -> None:
         from screens.eligibility import EligibilityScreen
         from store.records import Referral
-        from tui.services.profile import update_open_profile
-        from tui.services.sessions import record_referral
+        from tui.services.clients.profile import update_open_profile
+        from tui.services.clients.sessions import record_referral
 
         interventions, _ = self.ctx.directory
 
@@ -625,7 +625,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def edit_profile(self, oc: OpenClient) -> None:
         """Every client fact in plain words, saved with the rules of `client set`."""
         from screens.profile_form import ProfileFormScreen
-        from tui.services.profile import update_open_profile
+        from tui.services.clients.profile import update_open_profile
 
         def save(changes: dict[str, str]) -> Client:
             return update_open_profile(oc, changes)
@@ -643,7 +643,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     def show_audit(self, oc: OpenClient) -> None:
         """The client's audit trail and whether its hash chain holds."""
         from screens.audit_view import AuditScreen
-        from tui.services import audit_trail
+        from tui.services.privacy import audit_trail
 
         try:
             entries, _ = audit_trail.entries(self.ctx, oc.client_id)
@@ -655,7 +655,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
 
     def close_follow_up(self, oc: OpenClient, follow_up: FollowUp) -> None:
         from screens.follow_up import CloseFollowUpScreen
-        from tui.services.sessions import close_follow_up
+        from tui.services.clients.sessions import close_follow_up
 
         if oc.read_only:
             self.notify(oc.why_read_only(), severity="warning", markup=False)

@@ -14,7 +14,7 @@ from types import FrameType
 from tui.services import locations
 from tui.services.context import Context, make_context
 from tui.services.errors import UserError
-from tui.services.unlock import PASSPHRASE_ENV
+from tui.services.privacy.unlock import PASSPHRASE_ENV
 from tui.shell.crash import setup_logging
 
 

@@ -9,7 +9,7 @@ import sys
 from pydantic import ValidationError
 
 from tui.cli.commands import Subcommands
-from tui.services.clients import validate_client_id
+from tui.services.clients.access import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
@@ -17,7 +17,7 @@ from tui.services.safe_text import terminal_safe
 
 def _fields_help() -> str:
     """Every settable field and what it accepts (the same list the profile form shows)."""
-    from tui.services.profile_fields import PROFILE_FIELDS
+    from tui.services.clients.profile_fields import PROFILE_FIELDS
 
     lines = ["fields:"]
     for spec in PROFILE_FIELDS.values():
@@ -61,7 +61,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from tui.services.clients import add_client
+    from tui.services.clients.access import add_client
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)
@@ -74,8 +74,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from tui.services.profile import update_profile
-    from tui.services.profile_fields import parse_assignment
+    from tui.services.clients.profile import update_profile
+    from tui.services.clients.profile_fields import parse_assignment
 
     cid = validate_client_id(args.id)
     pairs = [parse_assignment(item) for item in args.assignments]
@@ -85,7 +85,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from tui.services.client_rows import list_clients
+    from tui.services.clients.rows import list_clients
 
     rows = list_clients(make_context(args))
     good = [r for r in rows if not r.problem]

@@ -12,7 +12,7 @@ import base64
 import sys
 
 from tui.cli.commands import Subcommands
-from tui.services.clients import validate_client_id
+from tui.services.clients.access import validate_client_id
 from tui.services.context import make_context
 
 
@@ -48,8 +48,8 @@ def osc52(text: str) -> str:
 
 
 def cmd_contact(args: argparse.Namespace) -> int:
-    from tui.services.clients import read_client
-    from tui.services.contact import LIMIT, produce
+    from tui.services.clients.access import read_client
+    from tui.services.clients.contact import LIMIT, produce
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)

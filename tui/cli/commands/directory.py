@@ -12,10 +12,10 @@ from typing import Any
 
 from exercises.interventions import Intervention, load_directory
 from tui.cli.commands import Subcommands
-from tui.services.clients import validate_client_id
+from tui.services.clients.access import validate_client_id
+from tui.services.clients.profile_fields import PROFILE_FIELDS
 from tui.services.context import make_context
 from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report
-from tui.services.profile_fields import PROFILE_FIELDS
 from tui.services.safe_text import one_line
 
 
@@ -79,7 +79,7 @@ def cmd_directory(args: argparse.Namespace) -> int:
 
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
-    from tui.services.clients import read_client
+    from tui.services.clients.access import read_client
 
     cid = validate_client_id(args.id)
     with read_client(make_context(args), cid) as oc:  # audited as viewed

@@ -23,7 +23,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    from tui.services.due import REASON_WORDS, due
+    from tui.services.clients.due import REASON_WORDS, due
 
     ctx = make_context(args)
     items = due(ctx, date.today())

@@ -1,6 +1,6 @@
 """`wellbeing review list|record` and `wellbeing countersign`: the treatment manager's commands.
 
-Refused, in one line, to anyone who is not a manager (see `tui.services.oversight`).
+Refused, in one line, to anyone who is not a manager (see `tui.services.clients.oversight`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from tui.services.oversight import review_words, team_follow_ups
+    from tui.services.clients.oversight import review_words, team_follow_ups
 
     items = team_follow_ups(make_context(args))
     if args.json:
@@ -75,8 +75,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from tui.services.clients.oversight import record_review
     from tui.services.dates import parse_day_or_none
-    from tui.services.oversight import record_review
 
     on = parse_day_or_none(args.on)
     if on is None:
@@ -95,7 +95,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_countersign(args: argparse.Namespace) -> int:
-    from tui.services.oversight import countersign
+    from tui.services.clients.oversight import countersign
 
     version = countersign(make_context(args), args.id, args.number)
     print(

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from exercises.plan_templates import PLAN_KINDS
 from tui.cli.commands import Subcommands
-from tui.services.clients import validate_client_id
+from tui.services.clients.access import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, can_print, exporter, format_for
-from tui.services.plan_document import LAYOUTS
+from tui.services.plans.document import LAYOUTS
 from tui.services.safe_text import terminal_safe
 
 
@@ -89,8 +89,8 @@ def _dest(output: str | None) -> Path | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from tui.services.clients import read_client
-    from tui.services.plans import compile_plan, export_plan, saved_plan
+    from tui.services.clients.access import read_client
+    from tui.services.plans.service import compile_plan, export_plan, saved_plan
 
     cid = validate_client_id(args.id)
     dest = _dest(args.output)
@@ -116,7 +116,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_worksheet(args: argparse.Namespace) -> int:
-    from tui.services.plans import worksheet
+    from tui.services.plans.service import worksheet
 
     ctx = make_context(args)
     dest = _dest(args.output)

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from tui.cli.commands import Subcommands
-from tui.services.audit_entries import format_entry
-from tui.services.clients import validate_client_id
+from tui.services.clients.access import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
+from tui.services.privacy.audit_entries import format_entry
 from tui.services.safe_text import terminal_safe
 
 
@@ -70,7 +70,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from tui.services.encryption import encrypt_data_dir
+    from tui.services.privacy.encryption import encrypt_data_dir
 
     ctx = make_context(args)
     data_dir = ctx.data_dir
@@ -95,7 +95,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from tui.services import audit_trail
+    from tui.services.privacy import audit_trail
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)
@@ -129,7 +129,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tui.services.subject_access import export_subject_access
+    from tui.services.privacy.subject_access import export_subject_access
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)
@@ -147,8 +147,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     cid = validate_client_id(args.id)
     ctx = make_context(args)
-    from tui.services.erasure import client_files, delete_client
-    from tui.services.plans import exports_of
+    from tui.services.plans.service import exports_of
+    from tui.services.privacy.erasure import client_files, delete_client
 
     if not client_files(ctx, cid) and not exports_of(ctx, cid):
         raise UserError(f"no client {cid} in {ctx.data_dir}")
@@ -179,7 +179,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from tui.services.erasure import past_retention
+    from tui.services.privacy.erasure import past_retention
 
     ctx = make_context(args)
     years = ctx.config.retention_years

@@ -44,9 +44,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_out(args: argparse.Namespace) -> int:
-    from tui.services.clients import validate_client_id
-    from tui.services.transfer import PASSPHRASE_ENV, transfer_out
-    from tui.services.unlock import read_passphrase
+    from tui.services.clients.access import validate_client_id
+    from tui.services.privacy.transfer import PASSPHRASE_ENV, transfer_out
+    from tui.services.privacy.unlock import read_passphrase
 
     cid = validate_client_id(args.id)
     ctx = make_context(args)
@@ -64,8 +64,8 @@ def cmd_out(args: argparse.Namespace) -> int:
 
 
 def cmd_in(args: argparse.Namespace) -> int:
-    from tui.services.transfer import PASSPHRASE_ENV, transfer_in
-    from tui.services.unlock import read_passphrase
+    from tui.services.privacy.transfer import PASSPHRASE_ENV, transfer_in
+    from tui.services.privacy.unlock import read_passphrase
 
     ctx = make_context(args)
     passphrase = read_passphrase("Transfer passphrase: ", env=PASSPHRASE_ENV)

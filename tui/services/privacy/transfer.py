@@ -21,10 +21,10 @@ from store.files import read_with_stat
 from store.ids import validate_client_id
 from store.text import clean_line
 from store.transfer import BUNDLE_MAX, client_of, open_sealed, seal
-from tui.services import outbox
 from tui.services.context import Context
-from tui.services.erasure import delete_client
 from tui.services.errors import UserError
+from tui.services.privacy import outbox
+from tui.services.privacy.erasure import delete_client
 from tui.services.repository import repository
 from tui.services.safe_text import one_line
 

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from store.clients import Repository, os_user
 from store.copies import copies
-from tui.services import outbox
-from tui.services.audit_entries import format_entry
 from tui.services.context import Context
+from tui.services.privacy import outbox
+from tui.services.privacy.audit_entries import format_entry
 from tui.services.repository import repository
 from tui.services.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from exercises.library import Library
     from exercises.models import Step
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
 
 EXPORT_FORMAT = "wellbeing-guide-subject-access"
 
@@ -293,7 +293,7 @@ def export_subject_access(
     """Write FILE (JSON) and FILE.txt for one client through the outbox (an existing file is
     replaced only with `force`; a folder gets the default name); (json path, text path, entries
     to review)."""
-    from tui.services.clients import read_client
+    from tui.services.clients.access import read_client
 
     name = outbox.subject_access_name(client_id, date.today())
     out = outbox.destination(ctx, out, name=name, client_id=client_id, force=force)

@@ -22,8 +22,8 @@ from typing import Any
 from exercises.models import Exercise, StepKind
 from store.records import Session, SessionMode, revise
 from store.text import clean_line
-from tui.services import answers, disclosures
-from tui.services.clients import OpenClient
+from tui.services.clients import answers, disclosures
+from tui.services.clients.access import OpenClient
 from tui.services.dates import long_day, parse_day
 from tui.services.errors import UserError
 from tui.services.writers import writer_of

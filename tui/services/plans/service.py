@@ -2,7 +2,7 @@
 
 Every export is audited before a byte leaves (kind and format only: a file name may hold a
 name); if the audit log cannot be written, nothing is written or printed. Files leave through
-`tui.services.outbox` (the one rule for where, the store's atomic writer, never over an existing
+`tui.services.privacy.outbox` (the one rule for where, the store's atomic writer, never over an existing
 file unless told to).
 """
 
@@ -16,15 +16,15 @@ from exercises.models import Reference
 from exercises.plan_templates import load_plan_template
 from store.records import Agreement, PlanEdit, PlanVersion
 from store.text import clean_line
-from tui.services import outbox
-from tui.services.clients import OpenClient
+from tui.services.clients.access import OpenClient
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.export import Document, can_print, exporter, format_for, render_bytes
 from tui.services.export.worksheet import worksheet_document
-from tui.services.plan_compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
-from tui.services.plan_compiler import compile_plan as _compile
-from tui.services.plan_document import default_layout
+from tui.services.plans.compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
+from tui.services.plans.compiler import compile_plan as _compile
+from tui.services.plans.document import default_layout
+from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 from tui.services.writers import writer_of
 
@@ -210,7 +210,7 @@ def plan_export_name(oc: OpenClient, plan: Plan, fmt: str, on: date, layout: str
 def check_destination(
     ctx: Context, path: Path, client_id: str | None, *, name: str = "", force: bool = False
 ) -> Path:
-    """Where an export may go (`tui.services.outbox.destination`: the one rule for every file
+    """Where an export may go (`tui.services.privacy.outbox.destination`: the one rule for every file
     that leaves the data dir). Raises UserError (one line) otherwise."""
     return outbox.destination(ctx, path, name=name or "export", client_id=client_id, force=force)
 

@@ -1,6 +1,6 @@
 """What needs attention today across the caseload: the Due screen and `wellbeing due`.
 
-Read from the client list's register (`tui.services.client_rows.list_clients`), never by opening every
+Read from the client list's register (`tui.services.clients.rows.list_clients`), never by opening every
 client: each register entry is keyed on its file's (inode, size, mtime, ctime), so a file changed
 underneath, by anyone, is summarised again on the next read and an unchanged one is not. What
 counts as due is config (`due_*`, with defaults).
@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from tui.services.client_rows import ClientRow, list_clients
+from tui.services.clients.rows import ClientRow, list_clients
 from tui.services.context import Context
 from tui.services.dates import parse_day_or_none
-from tui.services.plan_compiler import day
+from tui.services.plans.compiler import day
 from tui.services.safe_text import one_line
 
 #: the order entries are listed in (then oldest first within each)

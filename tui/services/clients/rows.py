@@ -124,7 +124,7 @@ class ClientListing:
         if not stale:
             self.register.save()  # only if a client went: it is not listed any more
             return
-        from tui.services.clients import summary  # the store and pydantic, from here on
+        from tui.services.clients.access import summary  # the store and pydantic, from here on
 
         repo = repository(self.ctx)
         try:

@@ -48,7 +48,7 @@ def delete_client(
     """Erase a client everywhere under the data dir; the paths removed. The audit log keeps one
     tombstone entry (`tombstone`: deleted, or transferred out with when and to where). Safe to
     stop at any point (a kill -9 included) and to run again: see `Repository.delete_client`."""
-    from tui.services.plans import exports_of
+    from tui.services.plans.service import exports_of
 
     cid = validate_client_id(client_id)
     return repository(ctx).delete_client(cid, tombstone=tombstone, also=exports_of(ctx, cid))

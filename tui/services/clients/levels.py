@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from exercises.models import Exercise, Step, StepKind
 from store.records import Answer, Session
-from tui.services.answers import is_blank, option_words
+from tui.services.clients.answers import is_blank, option_words
 
 LEVEL_TREND = "wellbeing-level"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from store.records import PlanVersion
 from store.text import clean_line
-from tui.services.plan_compiler import ORPHANS_TITLE, Plan, PlanItem, day
+from tui.services.plans.compiler import ORPHANS_TITLE, Plan, PlanItem, day
 
 PLAN = "The plan itself"
 AGREEMENT_WORDS = {

@@ -19,9 +19,9 @@ from store.errors import StoreError
 from store.ids import validate_client_id
 from store.records import FollowUp, ManagerReview, PlanVersion
 from store.text import clean_line
-from tui.services import disclosures
-from tui.services.client_rows import list_clients
-from tui.services.clients import OpenClient, open_client
+from tui.services.clients import disclosures
+from tui.services.clients.access import OpenClient, open_client
+from tui.services.clients.rows import list_clients
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.repository import repository

@@ -25,7 +25,7 @@ from exercises.plan_templates import PlanTemplate, SectionTemplate
 from store.profile import Client
 from store.records import Agreement, Answer, FollowUp, PlanEdit, PlanVersion, Session
 from store.text import clean_line
-from tui.services import answers, disclosures
+from tui.services.clients import answers, disclosures
 from tui.services.config import Config
 from tui.services.dates import day as day  # re-exported: where the plans' dates were
 from tui.services.export.document import Document
@@ -155,7 +155,7 @@ class Plan(_Frozen):
     def document(self, *, printed_on: date | None = None, layout: str = "standard") -> Document:
         """The plan as a printable document in `layout` ("standard", "large", "easy-read");
         `printed_on` adds a closing "printed on" line."""
-        from tui.services.plan_document import plan_document
+        from tui.services.plans.document import plan_document
 
         return plan_document(self, printed_on=printed_on, layout=layout)
 
@@ -185,7 +185,7 @@ class PlanInputs(BaseModel):
 
     @classmethod
     def from_client_file(cls, client_file: Any) -> PlanInputs:
-        """Read everything the compiler needs from an open client (`tui.services.clients.OpenClient`).
+        """Read everything the compiler needs from an open client (`tui.services.clients.access.OpenClient`).
 
         The compiler uses only the latest answer to each step, so only those are read when the
         file can pick them (a heavy client holds ~100 of them among 22,000 answers).

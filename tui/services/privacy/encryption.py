@@ -17,8 +17,8 @@ from store.errors import StoreError
 from store.files import REGISTER_MAX, read_checked, shred
 from tui.services.context import Context
 from tui.services.errors import UserError
+from tui.services.privacy.unlock import read_passphrase, unlock_with
 from tui.services.safe_text import one_line
-from tui.services.unlock import read_passphrase, unlock_with
 
 
 def _plain_register(data_dir: Path) -> Path | None:

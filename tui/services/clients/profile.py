@@ -1,7 +1,7 @@
 """Changing a client's profile: one rule set for `client set` and the profile form.
 
 Values arrive as text (what a practitioner types or picks) and are read by the field table in
-`tui.services.profile_fields`; every field is checked before anything is saved, and each problem
+`tui.services.clients.profile_fields`; every field is checked before anything is saved, and each problem
 is given against its field. The store keeps a restricted record read-only (only the restriction
 may be lifted) whichever way the change comes.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from store.profile import Client
-from tui.services.clients import OpenClient, validate_client_id
+from tui.services.clients.access import OpenClient, validate_client_id
+from tui.services.clients.profile_fields import apply_profile_field, profile_field
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.profile_fields import apply_profile_field, profile_field
 from tui.services.writers import writer_of
 
 
@@ -45,7 +45,7 @@ def apply_changes(client: Client, changes: Mapping[str, str]) -> Client:
 def update_profile(ctx: Context, client_id: str, changes: Mapping[str, str]) -> Client:
     """`client set`: read-modify-write under the client's lock (refused while a colleague holds
     it). Nothing is saved unless every change is accepted."""
-    from tui.services.clients import open_client
+    from tui.services.clients.access import open_client
 
     with open_client(ctx, validate_client_id(client_id)) as oc:
         return update_open_profile(oc, changes)

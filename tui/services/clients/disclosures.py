@@ -12,7 +12,7 @@ from typing import Any
 from exercises.models import Exercise
 from store.records import Answer, FollowUp
 from store.text import clean_line
-from tui.services import answers
+from tui.services.clients import answers
 from tui.services.dates import day
 
 

@@ -24,8 +24,8 @@ from store.records import (
     revise,
 )
 from store.text import clean_line
-from tui.services.answers import follow_up_reason
-from tui.services.clients import OpenClient
+from tui.services.clients.access import OpenClient
+from tui.services.clients.answers import follow_up_reason
 from tui.services.writers import writer_of
 
 
@@ -88,7 +88,7 @@ def end_session(oc: OpenClient, session_id: str, at: datetime | None = None) -> 
 
 def unanswered(oc: OpenClient, session: Session, exercises: Sequence[Exercise]) -> int:
     """How many answerable steps of the session's exercises have no answer in it yet."""
-    from tui.services.answers import is_blank
+    from tui.services.clients.answers import is_blank
 
     given = {(a.exercise_id, a.step_id) for a in oc.answers(session.id) if not is_blank(a.value)}
     return sum(
@@ -160,7 +160,7 @@ def save_answer(
 ) -> FollowUp | None:
     """Record an answer (cleaned, validated), as the client's words or the practitioner's
     judgement (the step's `voice`), and apply the follow-up rule
-    (`tui.services.answers.follow_up_reason`): a clear concern, a disclosure or an accepted
+    (`tui.services.clients.answers.follow_up_reason`): a clear concern, a disclosure or an accepted
     proposal opens a follow-up unless one is already open for this step. Returns the follow-up
     opened, if any."""
     oc.require_writable()

@@ -1,9 +1,9 @@
 """Clients: list them, add one, open one. The one way the App and the command line reach a client.
 
-`summary` is what the client register keeps of each client (`tui.services.client_rows` reads it,
+`summary` is what the client register keeps of each client (`tui.services.clients.rows` reads it,
 so the app's list and `client list` show the same rows and refuse the same files). `open_client`
 returns an `OpenClient`: reads for screens and commands, and the handle every change in
-`tui.services.sessions`, `tui.services.plans` and the others goes through.
+`tui.services.clients.sessions`, `tui.services.plans.service` and the others goes through.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from store.profile import Client
 from store.records import Answer, FollowUp, PlanEdit, PlanVersion, Referral, Session
 from store.text import clean_line
 from tui.services import writers
+from tui.services.clients.rar import rar_summary
 from tui.services.context import Context
-from tui.services.rar import rar_summary
 from tui.services.repository import repository
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from exercises.models import Exercise, Option, Step
 from store.records import Answer, Session
 from store.text import clean_line
-from tui.services.plan_compiler import ExerciseSource, day, exercises_of
+from tui.services.plans.compiler import ExerciseSource, day, exercises_of
 
 LEVEL, BEFORE, AFTER = "wellbeing-level", "distress-before", "distress-after"
 BARS = "▁▂▃▄▅▆▇█"

@@ -21,10 +21,10 @@ import re
 from datetime import date
 
 from store.text import clean_line
-from tui.services.answers import TONE_SYMBOLS
-from tui.services.disclosures import quoted, said
+from tui.services.clients.answers import TONE_SYMBOLS
+from tui.services.clients.disclosures import quoted, said
 from tui.services.export.document import Block, Document
-from tui.services.plan_compiler import ORPHANS_TITLE, Plan, PlanItem, PlanSection, day
+from tui.services.plans.compiler import ORPHANS_TITLE, Plan, PlanItem, PlanSection, day
 
 LAYOUTS = ("standard", "large", "easy-read")
 CONCERN_FLAG = "⚠ CLEAR CONCERN"
