@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
+from screens.dialogs.choice import ChooseScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import ChooseScreen
 from screens.text import as_content
 from store.profile import Client
 from store.records import Answer, FollowUp, Session, SessionStatus
@@ -301,7 +301,7 @@ class DashboardScreen(Screen[None]):
         host(self).show_audit(self.oc)
 
     def action_worksheets(self) -> None:
-        from screens.worksheets import WorksheetsScreen
+        from screens.plan.worksheets import WorksheetsScreen
 
         app = host(self)
         self.app.push_screen(WorksheetsScreen(app.ctx, app.ctx.export_dir, app.today()))

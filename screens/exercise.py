@@ -23,10 +23,10 @@ from textual.widgets.option_list import Option
 
 from exercises.interventions import Intervention
 from exercises.models import Exercise, Step
+from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import ConfirmScreen
 from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode

@@ -324,7 +324,8 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
 async def test_plan_screen_records_compiled_and_exported(
     plan_repo: Repository, tmp_path: Path
 ) -> None:
-    from screens.plan_view import ExportDialog, PlanScreen
+    from screens.plan.export import ExportDialog
+    from screens.plan.screen import PlanScreen
     from tests.plan_fixtures import CLIENT, plan_client
 
     cf = plan_repo.read(CLIENT.id)  # read-only: recording still works

@@ -308,7 +308,7 @@ async def test_keys_after_a_takeover_never_reach_the_client_list(tmp_path: Path)
     a client, and the client's words never fill its fields."""
     from screens.client_form import ClientFormScreen
     from screens.client_list import ClientListScreen
-    from screens.handed_over import HandedOverScreen, TypedAfter
+    from screens.dialogs.handed_over import HandedOverScreen, TypedAfter
     from store.clients import Repository
     from tests.key_scripts import make_data, screen_text
     from tests.test_lock_takeover import age_holder
@@ -396,7 +396,7 @@ async def test_keys_after_an_error_dialog_stay_on_the_dialog(tmp_path: Path) -> 
     the dialog that says so, never the list beneath (no search typed, no form opened)."""
     from screens.client_form import ClientFormScreen
     from screens.client_list import ClientListScreen
-    from screens.messages import ProblemScreen
+    from screens.dialogs.choice import ProblemScreen
     from store.clients import Repository
     from tests.key_scripts import make_data
 
@@ -458,7 +458,7 @@ async def test_a_takeover_under_the_privacy_cover_shows_its_notice_when_lifted(
     """Handed over while the screen was hidden: Enter and typing on in one read; the keys after
     Enter reach the notice, not the client list."""
     from screens.client_form import ClientFormScreen
-    from screens.handed_over import HandedOverScreen, TypedAfter
+    from screens.dialogs.handed_over import HandedOverScreen, TypedAfter
     from screens.privacy import PrivacyScreen
     from store.clients import Repository
     from tests.key_scripts import make_data

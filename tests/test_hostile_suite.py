@@ -413,7 +413,7 @@ async def test_markup_and_escapes_in_every_displayed_field(
     from screens.directory import DirectoryScreen
     from screens.eligibility import EligibilityScreen
     from screens.exercise import ExerciseScreen
-    from screens.plan_view import PlanScreen
+    from screens.plan.screen import PlanScreen
     from screens.session import SessionScreen
     from tui.shell.app import WellbeingApp
 

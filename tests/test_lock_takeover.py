@@ -91,7 +91,7 @@ def test_a_lock_held_too_long_is_handed_over_when_asked(data_dir: Path) -> None:
 async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
-    from screens.handed_over import HandedOverScreen
+    from screens.dialogs.handed_over import HandedOverScreen
     from tests.settling import settled
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data_dir)

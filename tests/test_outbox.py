@@ -274,8 +274,9 @@ async def test_the_app_asks_before_replacing_an_export_naming_the_file(
 ) -> None:
     from textual.widgets import Input, Static
 
-    from screens.messages import ConfirmScreen
-    from screens.plan_view import ExportDialog, PlanScreen
+    from screens.dialogs.choice import ConfirmScreen
+    from screens.plan.export import ExportDialog
+    from screens.plan.screen import PlanScreen
 
     ctx = Context(config=Config(), data_dir=seeded.data_dir)
     exports = tmp_path / "exports"
@@ -316,8 +317,8 @@ async def test_the_app_asks_before_replacing_an_export_naming_the_file(
 async def test_the_app_asks_before_replacing_a_worksheet(tmp_path: Path) -> None:
     from textual.widgets import Static
 
-    from screens.messages import ConfirmScreen
-    from screens.worksheets import WorksheetsScreen
+    from screens.dialogs.choice import ConfirmScreen
+    from screens.plan.worksheets import WorksheetsScreen
 
     ctx = Context(config=Config(), data_dir=tmp_path / "data")
     exports = tmp_path / "exports"

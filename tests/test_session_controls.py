@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList
 
 from exercises.models import Column, StepKind
 from screens.dashboard import DashboardScreen
-from screens.follow_up import CloseFollowUpScreen
-from screens.messages import ChooseScreen
+from screens.dialogs.choice import ChooseScreen
+from screens.dialogs.follow_up import CloseFollowUpScreen
 from screens.session_setup import SessionSetupScreen
 from screens.team_review import ReviewDialog
 from store.clients import Repository

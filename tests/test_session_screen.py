@@ -10,9 +10,9 @@ from textual.widgets import DataTable
 
 from exercises.library import load_library
 from screens.dashboard import DashboardScreen
+from screens.dialogs.choice import ConfirmScreen
 from screens.exercise import ExerciseScreen
 from screens.key_bar import KeyBar
-from screens.messages import ConfirmScreen
 from screens.session import SessionScreen
 from store.clients import Repository
 from store.records import Answer, SessionStatus

@@ -159,7 +159,7 @@ async def test_the_app_offers_the_backup_for_a_lone_surrogate_and_saves_again(
     repo: Repository,
 ) -> None:
     from screens.dashboard import DashboardScreen
-    from screens.messages import ProblemScreen
+    from screens.dialogs.choice import ProblemScreen
     from tui.shell.app import WellbeingApp
 
     add(repo, "A1")

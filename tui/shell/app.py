@@ -309,7 +309,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
 
     def open_client(self, client_id: str) -> None:
         """Open a client (taking its lock) and show the dashboard; explain any problem."""
-        from screens.messages import ProblemScreen
+        from screens.dialogs.choice import ProblemScreen
         from tui.services.clients.access import open_client, takeover_offer
 
         try:
@@ -328,7 +328,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
             return
         offer = takeover_offer(self.ctx, oc) if oc.held_by else ""
         if offer:
-            from screens.messages import ConfirmScreen
+            from screens.dialogs.choice import ConfirmScreen
 
             def answered(take: bool | None) -> None:
                 if take:
@@ -422,7 +422,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         handover on top; under the privacy cover, once the practitioner is back (the cover never
         lifts by itself)."""
         from screens.client_list import ClientListScreen
-        from screens.handed_over import HandedOverScreen
+        from screens.dialogs.handed_over import HandedOverScreen
         from screens.privacy import PrivacyScreen
 
         if any(isinstance(s, PrivacyScreen) for s in self.screen_stack):
@@ -583,7 +583,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
     # -- plans, eligibility, directory, follow-ups --------------------------------------------------
 
     def show_plan(self, oc: OpenClient, kind: str) -> None:
-        from screens.plan_view import PlanScreen
+        from screens.plan.screen import PlanScreen
 
         self.push_screen(
             PlanScreen(kind, oc, self.ctx.practitioner, self.ctx.export_dir, today=self.today())
@@ -654,7 +654,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         self.push_screen(AuditScreen(entries, problems, client_id=oc.client_id))
 
     def close_follow_up(self, oc: OpenClient, follow_up: FollowUp) -> None:
-        from screens.follow_up import CloseFollowUpScreen
+        from screens.dialogs.follow_up import CloseFollowUpScreen
         from tui.services.clients.sessions import close_follow_up
 
         if oc.read_only:

@@ -19,8 +19,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercises.models import Exercise
-from screens.messages import ConfirmScreen
-from screens.plan_view import ExportChoice, ExportDialog, replace_question
+from screens.dialogs.choice import ConfirmScreen
+from screens.plan.export import ExportChoice, ExportDialog, replace_question
 from store.text import clean_line
 from tui.services.context import Context
 from tui.services.export import EXPORTERS
@@ -32,7 +32,7 @@ from tui.services.safe_text import one_line
 class WorksheetsScreen(ModalScreen[None]):
     """Exercises that print as worksheets; Enter chooses one, then where to write it."""
 
-    CSS_PATH = "plan_view.tcss"
+    CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="worksheets.close")
     ]
