@@ -178,7 +178,7 @@ class Repository:
         `edit` is false or another session holds it (told who). The opening is audited; if the
         audit log cannot be written, AuditError and nothing of the client is returned."""
         cid = validate_client_id(client_id)
-        self._check_file(cid, self.path(cid))
+        self.check_file(cid, self.path(cid))
         if not edit:
             reader = self.reader(cid)
             reader.record(audit_action)
@@ -397,7 +397,8 @@ class Repository:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _check_file(self, cid: str, path: Path) -> None:
+    def check_file(self, cid: str, path: Path) -> None:
+        """Refuse a client file that is missing or not private (the transfer checks it too)."""
         if not path.exists() and not path.is_symlink():
             raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
         try:

@@ -24,7 +24,7 @@ def transfer_payload(repo: Repository, client_id: str, *, source: str) -> dict[s
     trail does not verify (a bundle always carries a chain that verifies)."""
     cid = validate_client_id(client_id)
     with repo.locks.held(cid):
-        repo._check_file(cid, repo.path(cid))
+        repo.check_file(cid, repo.path(cid))
         doc = repo.reader(cid).document()
         if not doc:
             raise StoreError(f"no client {cid} in {repo.data_dir}", client_id=cid)

@@ -407,9 +407,9 @@ def record_of(data: Path) -> tuple[dict[Any, Any], list[str], list[Any]]:
 
 async def replay(script: Script | list[str], data: Path, mode: str) -> Outcome:
     """Run the keys through the real App on a copy of `data`: `slow` or `burst`."""
-    from tui.app import WellbeingApp
     from tui.services.config import Config
     from tui.services.context import Context
+    from tui.shell.app import WellbeingApp
 
     keys = script.keys if isinstance(script, Script) else script
     work = data.parent / "replay" / data.name  # one path for both: the list's header shows it
