@@ -18,6 +18,7 @@ from screens.dialogs.choice import ChooseScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.messages import ClientChanged
 from screens.text import as_content
 from store.profile import Client
 from store.records import Answer, FollowUp, Session, SessionStatus
@@ -144,6 +145,10 @@ class DashboardScreen(Screen[None]):
         # nothing leaves the file as it was: filling the screen again (a heavy client's 260
         # sessions) would only repeat the work.
         if self._shown != (self.oc.version(), host(self).today()):
+            self.refresh_data()
+
+    def on_client_changed(self, message: ClientChanged) -> None:
+        if message.client_id == self.oc.client_id:
             self.refresh_data()
 
     def refresh_data(self) -> None:

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,6 +26,7 @@ from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.messages import Saved
 from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
@@ -106,14 +106,6 @@ class ExerciseScreen(Screen[bool]):
             id="exercise.leave",
         ),
     ]
-
-    class Saved(Message):
-        """The autosaver finished a save (posted from its thread; `error` is None on success)."""
-
-        def __init__(self, key: Hashable, error: Exception | None) -> None:
-            super().__init__()
-            self.key = key
-            self.error = error
 
     def __init__(
         self,
@@ -412,9 +404,9 @@ class ExerciseScreen(Screen[bool]):
                     proposal_accepted=proposal_accepted,
                 )
             except Exception as exc:
-                self.post_message(self.Saved(key, exc))
+                self.post_message(Saved(key, exc))
                 raise
-            self.post_message(self.Saved(key, None))
+            self.post_message(Saved(key, None))
 
         self._submit(key, save)
         where = (exercise.id, step.id)

@@ -17,7 +17,7 @@ from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import Saved
+from screens.messages import ClientChanged, Saved
 from store.records import Session
 from tui.services.clients import sessions
 from tui.services.clients.access import OpenClient
@@ -119,6 +119,10 @@ class SessionScreen(Screen[None]):
         target = next((r for r in after if r not in self._done_rows), None)
         if target is not None:
             table.move_cursor(row=target, animate=False)
+
+    def on_client_changed(self, message: ClientChanged) -> None:
+        if message.client_id == self.oc.client_id:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         s = self.session

@@ -24,6 +24,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
+from screens.messages import ClientChanged
 from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
 from tui.services.autosave import AutoSaver
@@ -658,9 +659,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
         def saved(client: Client | None) -> None:
             if client is not None:
                 self.notify("Profile saved.", markup=False)
-                refresh = getattr(self.screen, "refresh_data", None)
-                if refresh is not None:
-                    refresh()
+                self.screen.post_message(ClientChanged(oc.client_id))
 
         form = ProfileFormScreen(oc.client(), save, read_only=oc.read_only)
         self.push_screen(form, saved)
@@ -698,9 +697,7 @@ class WellbeingApp(MinimumSizeGuard, GatedApp):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify("Follow-up closed.", markup=False)
-            refresh = getattr(self.screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()
+            self.screen.post_message(ClientChanged(oc.client_id))
 
         self.push_screen(CloseFollowUpScreen(follow_up, self.today()), closed)
 
