@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,10 +10,34 @@ from pathlib import Path
 import pytest
 
 from store.clients import Repository
+from store.crypto import KdfParams, normalise_passphrase
 from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
 
 __all__ = ["ROOT", "cli_env"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_disk_waits_in_this_process() -> Iterator[None]:
+    """In the test process only: `os.fsync` returns at once, and a data dir's key is derived
+    once per passphrase and salt (scrypt is deterministic: the same inputs give the same key, a
+    wrong passphrase still gives a wrong one). Nothing a test run here can observe depends on
+    either: no test cuts the power, and a test that makes fsync fail patches it itself. Child
+    processes (the kill -9 tests, the app in tmux, over ssh) fsync and derive for real. On a
+    shared disk the two were a large part of the suite's time (2.8 ms a fsync, 0.1 s a key)."""
+    real_derive = KdfParams.derive
+    keys: dict[tuple[KdfParams, bytes], bytes] = {}
+
+    def derive(self: KdfParams, passphrase: str) -> bytes:
+        at = (self, normalise_passphrase(passphrase))
+        if at not in keys:
+            keys[at] = real_derive(self, passphrase)
+        return keys[at]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", lambda fd: None)
+        patch.setattr(KdfParams, "derive", derive)
+        yield
 
 
 @pytest.fixture(autouse=True)

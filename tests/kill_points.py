@@ -6,22 +6,33 @@ A "change" is every call that can change a file there: creating a file (`os.open
 `os.unlink`/`os.remove`, `os.rmdir`, `os.mkdir`. A run with no kill point counts them (`count`);
 then `run(..., kill_at=n)` for each n from 1 to that count stops the command before each of them in
 turn: every state a kill -9 can leave, between any two steps. Nothing here is in the app: the
-counting is patched into the child before the command line is imported.
+counting is patched into the child before the command line runs.
+
+The counting run is a fresh `python -c`. The runs killed at each point are forked from a server
+that has imported, once, the modules that counting run imported (and nothing else, and has run
+nothing): each is still its own process, killed by SIGKILL with its writes half done, and the
+command starts in it with the same modules loaded and no state, without paying an interpreter's
+start and those imports a hundred times over. The product calls `os.open`, `os.write`, ... through
+the module, so the patches apply as they would before the imports.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.cli_runner import ROOT, cli_env
 
-CHILD = r"""
+PATCHES = r"""
 import os, signal, sys
 
 roots = tuple(os.path.realpath(r) + os.sep for r in os.environ["KILL_ROOTS"].split(os.pathsep))
@@ -69,13 +80,74 @@ for name in ("replace", "rename", "link"):
     wrap(name, lambda src, dst, *a, **k: ours(src) or ours(dst))
 for name in ("unlink", "remove", "rmdir", "mkdir"):
     wrap(name, lambda path, *a, **k: ours(path))
+"""
 
+RUN = r"""
 from tui.cli import main  # noqa: E402
 
 code = main(sys.argv[1:])
 sys.stdout.flush()
 os.write(2, f"\nkill-points: {count}\n".encode())  # not counted: stderr is no folder of ours
+"""
+
+#: a run with no kill point: the command, then the modules it imported (for the server)
+CHILD = (
+    PATCHES
+    + RUN
+    + r"""
+os.write(2, ("modules: " + " ".join(sys.modules) + "\n").encode())
 sys.exit(code)
+"""
+)
+
+#: imports the modules a counting run imported, then forks one child per request (a line of JSON
+#: on stdin: argv, env, the files for stdin, stdout and stderr) and answers with its wait status
+SERVER = r"""
+import importlib, json, os, sys
+
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+requests, replies = sys.stdin.buffer, sys.stdout.buffer
+for line in requests:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            replies.close()
+            for fd, path, flags in (
+                (0, job["stdin"], os.O_RDONLY),
+                (1, job["stdout"], os.O_WRONLY),
+                (2, job["stderr"], os.O_WRONLY),
+            ):
+                opened = os.open(path, flags)
+                os.dup2(opened, fd)
+                os.close(opened)
+            sys.stdin = open(0, encoding=sys.stdin.encoding, errors=sys.stdin.errors, closefd=False)
+            os.environ.clear()
+            os.environ.update(job["env"])
+            sys.argv = ["-c", *job["argv"]]
+            exec(compile(job["code"], "<kill-points child>", "exec"), {"__name__": "__main__"})
+        except SystemExit as exc:
+            code = exc.code
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    replies.write(b"%d\n" % pid)
+    replies.flush()
+    _, status = os.waitpid(pid, 0)
+    replies.write(b"%d\n" % os.waitstatus_to_exitcode(status))
+    replies.flush()
 """
 
 
@@ -99,25 +171,99 @@ def run(
     env: Mapping[str, str] | None = None,
     input: str | None = None,
 ) -> Ran:
-    """`wellbeing ARGS` in a child killed before its `kill_at`th change under `roots` (0: never)."""
+    """`wellbeing ARGS` in a child killed before its `kill_at`th change under `roots` (0: never,
+    in a fresh interpreter; otherwise forked from the server, see the module)."""
     full = cli_env(**(dict(env) if env else {}))
     full["KILL_ROOTS"] = os.pathsep.join(str(r) for r in roots)
     full["KILL_AT"] = str(kill_at)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        env=full,
-        cwd=ROOT,
-        timeout=120,
-    )
+    if kill_at:
+        returncode, stdout, stderr = _forked(args, full, input)
+    else:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, *args],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=full,
+            cwd=ROOT,
+            timeout=120,
+        )
+        returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
+        imported = "\nmodules: "
+        if imported in stderr:
+            stderr, names = stderr.rsplit(imported, 1)
+            _Server.modules = [n for n in names.split() if n != "__main__"]
     steps = None
     marker = "kill-points: "
-    if marker in done.stderr:
-        steps = int(done.stderr.rsplit(marker, 1)[1].split()[0])
-    stderr = done.stderr.split(f"\n{marker}")[0]
-    return Ran(done.returncode, done.stdout, stderr, steps)
+    if marker in stderr:
+        steps = int(stderr.rsplit(marker, 1)[1].split()[0])
+    stderr = stderr.split(f"\n{marker}")[0]
+    return Ran(returncode, stdout, stderr, steps)
+
+
+class _Server:
+    """The forking server of this test process, for the modules the last counting run imported."""
+
+    modules: list[str] = []
+    running: tuple[list[str], subprocess.Popen[bytes]] | None = None
+
+    @classmethod
+    def get(cls) -> subprocess.Popen[bytes]:
+        if cls.running is not None:
+            modules, server = cls.running
+            if modules == cls.modules and server.poll() is None:
+                return server
+            cls.stop()
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, *cls.modules],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: a reply is never read ahead of `select`
+            env=cli_env(),
+            cwd=ROOT,
+        )
+        cls.running = (list(cls.modules), server)
+        return server
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.running is not None:
+            _, server = cls.running
+            cls.running = None
+            assert server.stdin is not None
+            server.stdin.close()
+            server.wait(timeout=30)
+
+
+atexit.register(_Server.stop)
+
+
+def _forked(args: Sequence[str], env: dict[str, str], input: str | None) -> tuple[int, str, str]:
+    """The command in a child forked from the server: its exit code (-9 when killed), stdout
+    and stderr, as `subprocess.run(..., text=True)` gives them."""
+    server = _Server.get()
+    assert server.stdin is not None and server.stdout is not None
+    with tempfile.TemporaryDirectory(prefix="kill-points-") as tmp:
+        files = {name: Path(tmp, name) for name in ("stdin", "stdout", "stderr")}
+        files["stdin"].write_text(input or "")
+        for name in ("stdout", "stderr"):
+            files[name].touch()
+        job = {
+            "argv": list(args),
+            "env": env,
+            "code": PATCHES + RUN + "sys.exit(code)\n",
+            **{name: str(path) for name, path in files.items()},
+        }
+        server.stdin.write(json.dumps(job).encode() + b"\n")
+        server.stdin.flush()
+        pid = int(server.stdout.readline())
+        ready, _, _ = select.select([server.stdout], [], [], 120)
+        if not ready:  # hung: what subprocess.run(timeout=120) would do
+            os.kill(pid, signal.SIGKILL)
+            server.stdout.readline()
+            raise subprocess.TimeoutExpired(["wellbeing", *args], 120)
+        returncode = int(server.stdout.readline())
+        return returncode, files["stdout"].read_text(), files["stderr"].read_text()
 
 
 def count(
