@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,7 @@ from store.clients import Repository
 from store.crypto import KdfParams, normalise_passphrase
 from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
+from tests.warm_child import WarmServer
 
 __all__ = ["ROOT", "cli_env"]
 
@@ -37,7 +41,43 @@ def _no_disk_waits_in_this_process() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(os, "fsync", lambda fd: None)
         patch.setattr(KdfParams, "derive", derive)
+        _warm_pdf_children(patch)
         yield
+
+
+#: the PDF maker the app starts (`tui.services.export.pdf_child`), as `python -m` runs it
+PDF_CHILD = "tui.services.export.pdf_child"
+RUN_PDF_CHILD = (
+    f"import runpy\nrunpy.run_module({PDF_CHILD!r}, run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _warm_pdf_children(patch: pytest.MonkeyPatch) -> None:
+    """The PDF maker's child forked from a warm server (`tests.warm_child`) with fpdf2 and the
+    app's modules imported, instead of a fresh interpreter importing them for every PDF: still
+    its own process, given the document on stdin, its bytes and exit status read back, killed
+    at the timeout. A test that swaps the child's interpreter (a failing, killed or hung child)
+    gets a real process as before."""
+    from tui.services.export import pdf_child
+
+    python, real_run = sys.executable, subprocess.run
+
+    def run(cmd: Any, *args: Any, **kw: Any) -> Any:  # noqa: ANN401 - subprocess.run's own
+        if list(cmd) != [python, "-m", PDF_CHILD] or args:
+            return real_run(cmd, *args, **kw)
+        server = WarmServer.for_("pdf", [PDF_CHILD, "tui.services.export.pdf"])
+        done = server.run(
+            RUN_PDF_CHILD,
+            [python],
+            env=kw["env"],
+            cwd=Path(kw["cwd"]),
+            input=kw["input"],
+            timeout=kw["timeout"],
+        )
+        return subprocess.CompletedProcess(cmd, done.returncode, done.stdout, done.stderr)
+
+    shim = types.SimpleNamespace(**{**vars(subprocess), "run": run})
+    patch.setattr(pdf_child, "subprocess", shim)
 
 
 @pytest.fixture(autouse=True)

@@ -8,29 +8,25 @@ then `run(..., kill_at=n)` for each n from 1 to that count stops the command bef
 turn: every state a kill -9 can leave, between any two steps. Nothing here is in the app: the
 counting is patched into the child before the command line runs.
 
-The counting run is a fresh `python -c`. The runs killed at each point are forked from a server
-that has imported, once, the modules that counting run imported (and nothing else, and has run
-nothing): each is still its own process, killed by SIGKILL with its writes half done, and the
-command starts in it with the same modules loaded and no state, without paying an interpreter's
-start and those imports a hundred times over. The product calls `os.open`, `os.write`, ... through
-the module, so the patches apply as they would before the imports.
+The counting run is a fresh `python -c`. The runs killed at each point are forked from a warm
+server (`tests.warm_child`) that has imported, once, the modules that counting run imported: each
+is still its own process, killed by SIGKILL with its writes half done, without paying an
+interpreter's start and those imports a hundred times over. The product calls `os.open`,
+`os.write`, ... through the `os` module, so the patches apply as they would before the imports.
 """
 
 from __future__ import annotations
 
-import atexit
-import json
 import os
-import select
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.cli_runner import ROOT, cli_env
+from tests.warm_child import WarmServer
 
 PATCHES = r"""
 import os, signal, sys
@@ -100,56 +96,6 @@ sys.exit(code)
 """
 )
 
-#: imports the modules a counting run imported, then forks one child per request (a line of JSON
-#: on stdin: argv, env, the files for stdin, stdout and stderr) and answers with its wait status
-SERVER = r"""
-import importlib, json, os, sys
-
-for name in sys.argv[1:]:
-    try:
-        importlib.import_module(name)
-    except Exception:
-        pass
-requests, replies = sys.stdin.buffer, sys.stdout.buffer
-for line in requests:
-    job = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        try:
-            replies.close()
-            for fd, path, flags in (
-                (0, job["stdin"], os.O_RDONLY),
-                (1, job["stdout"], os.O_WRONLY),
-                (2, job["stderr"], os.O_WRONLY),
-            ):
-                opened = os.open(path, flags)
-                os.dup2(opened, fd)
-                os.close(opened)
-            sys.stdin = open(0, encoding=sys.stdin.encoding, errors=sys.stdin.errors, closefd=False)
-            os.environ.clear()
-            os.environ.update(job["env"])
-            sys.argv = ["-c", *job["argv"]]
-            exec(compile(job["code"], "<kill-points child>", "exec"), {"__name__": "__main__"})
-        except SystemExit as exc:
-            code = exc.code
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code if isinstance(code, int) else (0 if code is None else 1))
-        except BaseException:
-            import traceback
-            traceback.print_exc()
-            sys.stderr.flush()
-            os._exit(1)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-    replies.write(b"%d\n" % pid)
-    replies.flush()
-    _, status = os.waitpid(pid, 0)
-    replies.write(b"%d\n" % os.waitstatus_to_exitcode(status))
-    replies.flush()
-"""
-
 
 @dataclass(frozen=True)
 class Ran:
@@ -192,7 +138,7 @@ def run(
         imported = "\nmodules: "
         if imported in stderr:
             stderr, names = stderr.rsplit(imported, 1)
-            _Server.modules = [n for n in names.split() if n != "__main__"]
+            _imported[:] = [n for n in names.split() if n != "__main__"]
     steps = None
     marker = "kill-points: "
     if marker in stderr:
@@ -201,69 +147,26 @@ def run(
     return Ran(returncode, stdout, stderr, steps)
 
 
-class _Server:
-    """The forking server of this test process, for the modules the last counting run imported."""
-
-    modules: list[str] = []
-    running: tuple[list[str], subprocess.Popen[bytes]] | None = None
-
-    @classmethod
-    def get(cls) -> subprocess.Popen[bytes]:
-        if cls.running is not None:
-            modules, server = cls.running
-            if modules == cls.modules and server.poll() is None:
-                return server
-            cls.stop()
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, *cls.modules],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            bufsize=0,  # unbuffered: a reply is never read ahead of `select`
-            env=cli_env(),
-            cwd=ROOT,
-        )
-        cls.running = (list(cls.modules), server)
-        return server
-
-    @classmethod
-    def stop(cls) -> None:
-        if cls.running is not None:
-            _, server = cls.running
-            cls.running = None
-            assert server.stdin is not None
-            server.stdin.close()
-            server.wait(timeout=30)
-
-
-atexit.register(_Server.stop)
-
-
 def _forked(args: Sequence[str], env: dict[str, str], input: str | None) -> tuple[int, str, str]:
-    """The command in a child forked from the server: its exit code (-9 when killed), stdout
+    """The command in a child forked from the warm server: its exit code (-9 when killed), stdout
     and stderr, as `subprocess.run(..., text=True)` gives them."""
-    server = _Server.get()
-    assert server.stdin is not None and server.stdout is not None
-    with tempfile.TemporaryDirectory(prefix="kill-points-") as tmp:
-        files = {name: Path(tmp, name) for name in ("stdin", "stdout", "stderr")}
-        files["stdin"].write_text(input or "")
-        for name in ("stdout", "stderr"):
-            files[name].touch()
-        job = {
-            "argv": list(args),
-            "env": env,
-            "code": PATCHES + RUN + "sys.exit(code)\n",
-            **{name: str(path) for name, path in files.items()},
-        }
-        server.stdin.write(json.dumps(job).encode() + b"\n")
-        server.stdin.flush()
-        pid = int(server.stdout.readline())
-        ready, _, _ = select.select([server.stdout], [], [], 120)
-        if not ready:  # hung: what subprocess.run(timeout=120) would do
-            os.kill(pid, signal.SIGKILL)
-            server.stdout.readline()
-            raise subprocess.TimeoutExpired(["wellbeing", *args], 120)
-        returncode = int(server.stdout.readline())
-        return returncode, files["stdout"].read_text(), files["stderr"].read_text()
+    server = WarmServer.for_("kill-points", _imported)
+    done = server.run(
+        PATCHES + RUN + "sys.exit(code)\n",
+        ["-c", *args],
+        env=env,
+        input=(input or "").encode(),
+        timeout=120,
+    )
+    return done.returncode, _text(done.stdout), _text(done.stderr)
+
+
+def _text(data: bytes) -> str:
+    return data.decode().replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: the modules the last counting run imported (what the warm server imports)
+_imported: list[str] = []
 
 
 def count(
