@@ -17,12 +17,14 @@ import atexit
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +111,27 @@ class WarmServer:
         self.process.stdin.close()
         self.process.wait(timeout=30)
 
+    def start(self, code: str, argv: Sequence[str], *, env: Mapping[str, str]) -> WarmChild:
+        """`code` as `__main__` in a forked child that runs on while the caller reads its stdout
+        (a pipe); one at a time: `wait` for it before the next job."""
+        stdin, replies = self.process.stdin, self.process.stdout
+        assert stdin is not None and replies is not None
+        tmp = tempfile.mkdtemp(prefix="warm-child-")
+        pipe = Path(tmp, "stdout")
+        os.mkfifo(pipe, 0o600)
+        Path(tmp, "stdin").touch()
+        Path(tmp, "stderr").touch()
+        job = {
+            "code": code,
+            "argv": list(argv),
+            "env": dict(env),
+            "cwd": str(ROOT),
+            **{name: str(Path(tmp, name)) for name in ("stdin", "stdout", "stderr")},
+        }
+        stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+        pid = int(replies.readline())
+        return WarmChild(self, pid, open(pipe, "rb"), tmp)  # noqa: SIM115 - closed by wait()
+
     def run(
         self,
         code: str,
@@ -146,6 +169,33 @@ class WarmServer:
             return subprocess.CompletedProcess(
                 list(argv), returncode, files["stdout"].read_bytes(), files["stderr"].read_bytes()
             )
+
+
+class WarmChild:
+    """A child started by `WarmServer.start`, as much of `subprocess.Popen` as the tests use: its
+    stdout (a pipe), `send_signal` and `wait`."""
+
+    def __init__(self, server: WarmServer, pid: int, stdout: BinaryIO, tmp: str):
+        self.server, self.pid, self.stdout, self._tmp = server, pid, stdout, tmp
+        self.returncode: int | None = None
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def wait(self, timeout: float = 120) -> int:
+        if self.returncode is None:
+            replies = self.server.process.stdout
+            assert replies is not None
+            ready, _, _ = select.select([replies], [], [], timeout)
+            if not ready:
+                os.kill(self.pid, signal.SIGKILL)
+                replies.readline()
+                raise subprocess.TimeoutExpired(["warm child"], timeout)
+            self.returncode = int(replies.readline())
+            self.stdout.close()
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        return self.returncode
 
 
 @atexit.register
