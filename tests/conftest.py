@@ -42,7 +42,51 @@ def _no_disk_waits_in_this_process() -> Iterator[None]:
         patch.setattr(os, "fsync", lambda fd: None)
         patch.setattr(KdfParams, "derive", derive)
         _warm_pdf_children(patch)
+        _pilot_waits_on_the_app(patch)
         yield
+
+
+def _pilot_waits_on_the_app(patch: pytest.MonkeyPatch) -> None:
+    """Pilot's `press` and `pause` wait for the app by watching it, not by the CPU clock.
+
+    Textual's Pilot waits after every key (and in `pause()`) until the process seems idle: it
+    sleeps 20 ms at a time until a sleep passes with under 1 ms of CPU used, so every key costs
+    at least 40 ms even when the app has long finished with it. For our app (it has a key gate)
+    the wait is instead the tests' own settling condition (`tests.settling`): every message of
+    every widget handled, the key gate holding nothing, no worker running, three looks in a row.
+    Textual's own limit stays: no wait is longer than its `max_sleep`. Other apps keep Textual's."""
+    import asyncio
+
+    import textual.app
+    import textual.pilot
+    from textual._context import active_app
+
+    from tui.key_gate import app_is_idle
+
+    real = textual.app.wait_for_idle
+
+    async def wait_for_idle(min_sleep: float = 1 / 50, max_sleep: float = 1) -> None:
+        app = active_app.get(None)
+        gate = getattr(app, "key_gate", None)
+        if app is None or gate is None:
+            return await real(min_sleep, max_sleep)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        calm = 0
+        while True:
+            await asyncio.sleep(0.001)
+            elapsed = loop.time() - start
+            if elapsed >= max_sleep:
+                return None
+            quiet = (
+                app_is_idle(app) and not gate.holding and all(w.is_finished for w in app.workers)
+            )
+            calm = calm + 1 if quiet else 0
+            if calm >= 3 and elapsed >= min_sleep:
+                return None
+
+    patch.setattr(textual.app, "wait_for_idle", wait_for_idle)
+    patch.setattr(textual.pilot, "wait_for_idle", wait_for_idle)
 
 
 #: the PDF maker the app starts (`tui.services.export.pdf_child`), as `python -m` runs it
