@@ -61,14 +61,13 @@ def _pilot_waits_on_the_app(patch: pytest.MonkeyPatch) -> None:
     import textual.pilot
     from textual._context import active_app
 
-    from tui.key_gate import app_is_idle
+    from tests.settling import quiet
 
     real = textual.app.wait_for_idle
 
     async def wait_for_idle(min_sleep: float = 1 / 50, max_sleep: float = 1) -> None:
         app = active_app.get(None)
-        gate = getattr(app, "key_gate", None)
-        if app is None or gate is None:
+        if app is None or getattr(app, "key_gate", None) is None:
             return await real(min_sleep, max_sleep)
         loop = asyncio.get_running_loop()
         start = loop.time()
@@ -78,10 +77,7 @@ def _pilot_waits_on_the_app(patch: pytest.MonkeyPatch) -> None:
             elapsed = loop.time() - start
             if elapsed >= max_sleep:
                 return None
-            quiet = (
-                app_is_idle(app) and not gate.holding and all(w.is_finished for w in app.workers)
-            )
-            calm = calm + 1 if quiet else 0
+            calm = calm + 1 if quiet(app) else 0
             if calm >= 3 and elapsed >= min_sleep:
                 return None
 
