@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import types
@@ -22,13 +21,12 @@ __all__ = ["ROOT", "cli_env"]
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _no_disk_waits_in_this_process() -> Iterator[None]:
-    """In the test process only: `os.fsync` returns at once, and a data dir's key is derived
-    once per passphrase and salt (scrypt is deterministic: the same inputs give the same key, a
-    wrong passphrase still gives a wrong one). Nothing a test run here can observe depends on
-    either: no test cuts the power, and a test that makes fsync fail patches it itself. Child
-    processes (the kill -9 tests, the app in tmux, over ssh) fsync and derive for real. On a
-    shared disk the two were a large part of the suite's time (2.8 ms a fsync, 0.1 s a key)."""
+def _no_needless_waits_in_this_process() -> Iterator[None]:
+    """In the test process only: a data dir's key is derived once per passphrase and salt
+    (scrypt is deterministic: the same inputs give the same key, a wrong passphrase still gives a
+    wrong one; 0.1 s a key); the PDF maker's child is forked warm (`_warm_pdf_children`); and
+    Pilot waits on the app instead of on the CPU clock (`_pilot_waits_on_the_app`). Child
+    processes (the app in tmux, over ssh, the kill -9 runs) derive keys for real."""
     real_derive = KdfParams.derive
     keys: dict[tuple[KdfParams, bytes], bytes] = {}
 
@@ -39,7 +37,6 @@ def _no_disk_waits_in_this_process() -> Iterator[None]:
         return keys[at]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(os, "fsync", lambda fd: None)
         patch.setattr(KdfParams, "derive", derive)
         _warm_pdf_children(patch)
         _pilot_waits_on_the_app(patch)
