@@ -79,7 +79,7 @@ for name in ("unlink", "remove", "rmdir", "mkdir"):
 """
 
 RUN = r"""
-from tui.cli import main  # noqa: E402
+from tui.cli.main import main  # noqa: E402
 
 code = main(sys.argv[1:])
 sys.stdout.flush()
