@@ -190,15 +190,27 @@ CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clien
 
 @contextmanager
 def fake_clock() -> Iterator[None]:
+    """The clock moved by the machine; and a command refused at once when the client it changes
+    is held (the holder here is the app in this same process, which never lets go while the
+    command waits: the 2 s a command waits for a lock would change nothing but the time)."""
     saved = [m.datetime for m in CLOCKED]  # type: ignore[attr-defined]
+    held = store.locking.Locks.held
     Clock.at = START
     for m in CLOCKED:
         m.datetime = _FakeDatetime  # type: ignore[attr-defined]
+    store.locking.Locks.held = _held_without_waiting  # type: ignore[method-assign]
     try:
         yield
     finally:
+        store.locking.Locks.held = held  # type: ignore[method-assign]
         for m, old in zip(CLOCKED, saved, strict=True):
             m.datetime = old  # type: ignore[attr-defined]
+
+
+def _held_without_waiting(
+    self: store.locking.Locks, cid: str, timeout: float = 0.0
+) -> store.locking.HeldLock:
+    return store.locking.HeldLock(self, cid, 0.0)
 
 
 # -- the command line, in-process ---------------------------------------------------------------

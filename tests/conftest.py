@@ -3,16 +3,118 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from store.clients import Repository
+from store.crypto import KdfParams, normalise_passphrase
 from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
+from tests.warm_child import WarmServer
 
 __all__ = ["ROOT", "cli_env"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_needless_waits_in_this_process() -> Iterator[None]:
+    """In the test process only: a data dir's key is derived once per passphrase and salt
+    (scrypt is deterministic: the same inputs give the same key, a wrong passphrase still gives a
+    wrong one; 0.1 s a key); the PDF maker's child is forked warm (`_warm_pdf_children`); and
+    Pilot waits on the app instead of on the CPU clock (`_pilot_waits_on_the_app`). Child
+    processes (the app in tmux, over ssh, the kill -9 runs) derive keys for real."""
+    real_derive = KdfParams.derive
+    keys: dict[tuple[KdfParams, bytes], bytes] = {}
+
+    def derive(self: KdfParams, passphrase: str) -> bytes:
+        at = (self, normalise_passphrase(passphrase))
+        if at not in keys:
+            keys[at] = real_derive(self, passphrase)
+        return keys[at]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(KdfParams, "derive", derive)
+        _warm_pdf_children(patch)
+        _pilot_waits_on_the_app(patch)
+        yield
+
+
+def _pilot_waits_on_the_app(patch: pytest.MonkeyPatch) -> None:
+    """Pilot's `press` and `pause` wait for the app by watching it, not by the CPU clock.
+
+    Textual's Pilot waits after every key (and in `pause()`) until the process seems idle: it
+    sleeps 20 ms at a time until a sleep passes with under 1 ms of CPU used, so every key costs
+    at least 40 ms even when the app has long finished with it. For our app (it has a key gate)
+    the wait is instead the tests' own settling condition (`tests.settling`): every message of
+    every widget handled, the key gate holding nothing, no worker running, three looks in a row.
+    Textual's own limit stays: no wait is longer than its `max_sleep`. Other apps keep Textual's."""
+    import asyncio
+
+    import textual.app
+    import textual.pilot
+    from textual._context import active_app
+
+    from tests.settling import quiet
+
+    real = textual.app.wait_for_idle
+
+    async def wait_for_idle(min_sleep: float = 1 / 50, max_sleep: float = 1) -> None:
+        app = active_app.get(None)
+        if app is None or getattr(app, "key_gate", None) is None:
+            return await real(min_sleep, max_sleep)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        calm = 0
+        while True:
+            await asyncio.sleep(0.001)
+            elapsed = loop.time() - start
+            if elapsed >= max_sleep:
+                return None
+            calm = calm + 1 if quiet(app) else 0
+            if calm >= 3 and elapsed >= min_sleep:
+                return None
+
+    patch.setattr(textual.app, "wait_for_idle", wait_for_idle)
+    patch.setattr(textual.pilot, "wait_for_idle", wait_for_idle)
+
+
+#: the PDF maker the app starts (`tui.services.export.pdf_child`), as `python -m` runs it
+PDF_CHILD = "tui.services.export.pdf_child"
+RUN_PDF_CHILD = (
+    f"import runpy\nrunpy.run_module({PDF_CHILD!r}, run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _warm_pdf_children(patch: pytest.MonkeyPatch) -> None:
+    """The PDF maker's child forked from a warm server (`tests.warm_child`) with fpdf2 and the
+    app's modules imported, instead of a fresh interpreter importing them for every PDF: still
+    its own process, given the document on stdin, its bytes and exit status read back, killed
+    at the timeout. A test that swaps the child's interpreter (a failing, killed or hung child)
+    gets a real process as before."""
+    from tui.services.export import pdf_child
+
+    python, real_run = sys.executable, subprocess.run
+
+    def run(cmd: Any, *args: Any, **kw: Any) -> Any:  # noqa: ANN401 - subprocess.run's own
+        if list(cmd) != [python, "-m", PDF_CHILD] or args:
+            return real_run(cmd, *args, **kw)
+        server = WarmServer.for_("pdf", [PDF_CHILD, "tui.services.export.pdf"])
+        done = server.run(
+            RUN_PDF_CHILD,
+            [python],
+            env=kw["env"],
+            cwd=Path(kw["cwd"]),
+            input=kw["input"],
+            timeout=kw["timeout"],
+        )
+        return subprocess.CompletedProcess(cmd, done.returncode, done.stdout, done.stderr)
+
+    shim = types.SimpleNamespace(**{**vars(subprocess), "run": run})
+    patch.setattr(pdf_child, "subprocess", shim)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,13 @@ A "change" is every call that can change a file there: creating a file (`os.open
 `os.unlink`/`os.remove`, `os.rmdir`, `os.mkdir`. A run with no kill point counts them (`count`);
 then `run(..., kill_at=n)` for each n from 1 to that count stops the command before each of them in
 turn: every state a kill -9 can leave, between any two steps. Nothing here is in the app: the
-counting is patched into the child before the command line is imported.
+counting is patched into the child before the command line runs.
+
+The counting run is a fresh `python -c`. The runs killed at each point are forked from a warm
+server (`tests.warm_child`) that has imported, once, the modules that counting run imported: each
+is still its own process, killed by SIGKILL with its writes half done, without paying an
+interpreter's start and those imports a hundred times over. The product calls `os.open`,
+`os.write`, ... through the `os` module, so the patches apply as they would before the imports.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.cli_runner import ROOT, cli_env
+from tests.warm_child import WarmServer
 
-CHILD = r"""
+PATCHES = r"""
 import os, signal, sys
 
 roots = tuple(os.path.realpath(r) + os.sep for r in os.environ["KILL_ROOTS"].split(os.pathsep))
@@ -69,14 +76,25 @@ for name in ("replace", "rename", "link"):
     wrap(name, lambda src, dst, *a, **k: ours(src) or ours(dst))
 for name in ("unlink", "remove", "rmdir", "mkdir"):
     wrap(name, lambda path, *a, **k: ours(path))
+"""
 
+RUN = r"""
 from tui.cli.main import main  # noqa: E402
 
 code = main(sys.argv[1:])
 sys.stdout.flush()
 os.write(2, f"\nkill-points: {count}\n".encode())  # not counted: stderr is no folder of ours
+"""
+
+#: a run with no kill point: the command, then the modules it imported (for the server)
+CHILD = (
+    PATCHES
+    + RUN
+    + r"""
+os.write(2, ("modules: " + " ".join(sys.modules) + "\n").encode())
 sys.exit(code)
 """
+)
 
 
 @dataclass(frozen=True)
@@ -99,25 +117,56 @@ def run(
     env: Mapping[str, str] | None = None,
     input: str | None = None,
 ) -> Ran:
-    """`wellbeing ARGS` in a child killed before its `kill_at`th change under `roots` (0: never)."""
+    """`wellbeing ARGS` in a child killed before its `kill_at`th change under `roots` (0: never,
+    in a fresh interpreter; otherwise forked from the server, see the module)."""
     full = cli_env(**(dict(env) if env else {}))
     full["KILL_ROOTS"] = os.pathsep.join(str(r) for r in roots)
     full["KILL_AT"] = str(kill_at)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        env=full,
-        cwd=ROOT,
-        timeout=120,
-    )
+    if kill_at:
+        returncode, stdout, stderr = _forked(args, full, input)
+    else:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, *args],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=full,
+            cwd=ROOT,
+            timeout=120,
+        )
+        returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
+        imported = "\nmodules: "
+        if imported in stderr:
+            stderr, names = stderr.rsplit(imported, 1)
+            _imported[:] = [n for n in names.split() if n != "__main__"]
     steps = None
     marker = "kill-points: "
-    if marker in done.stderr:
-        steps = int(done.stderr.rsplit(marker, 1)[1].split()[0])
-    stderr = done.stderr.split(f"\n{marker}")[0]
-    return Ran(done.returncode, done.stdout, stderr, steps)
+    if marker in stderr:
+        steps = int(stderr.rsplit(marker, 1)[1].split()[0])
+    stderr = stderr.split(f"\n{marker}")[0]
+    return Ran(returncode, stdout, stderr, steps)
+
+
+def _forked(args: Sequence[str], env: dict[str, str], input: str | None) -> tuple[int, str, str]:
+    """The command in a child forked from the warm server: its exit code (-9 when killed), stdout
+    and stderr, as `subprocess.run(..., text=True)` gives them."""
+    server = WarmServer.for_("kill-points", _imported)
+    done = server.run(
+        PATCHES + RUN + "sys.exit(code)\n",
+        ["-c", *args],
+        env=env,
+        input=(input or "").encode(),
+        timeout=120,
+    )
+    return done.returncode, _text(done.stdout), _text(done.stderr)
+
+
+def _text(data: bytes) -> str:
+    return data.decode().replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: the modules the last counting run imported (what the warm server imports)
+_imported: list[str] = []
 
 
 def count(

@@ -20,9 +20,9 @@ async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:
         if loop.time() > end:
             raise AssertionError(f"the app did not settle: {busy_nodes(app)[:5]}")
         await asyncio.sleep(0.001)
-        quiet = (
-            app_is_idle(app)
-            and not app.key_gate.holding
-            and all(w.is_finished for w in app.workers)
-        )
-        calm = calm + 1 if quiet else 0
+        calm = calm + 1 if quiet(app) else 0
+
+
+def quiet(app: GatedApp) -> bool:
+    """One look: every message pump idle, the key gate holding nothing, no worker running."""
+    return app_is_idle(app) and not app.key_gate.holding and all(w.is_finished for w in app.workers)

@@ -15,7 +15,6 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from store.profile import Client
 from store.records import Answer, Session
 from tests.cli_runner import run_cli, run_cli_process
 from tests.conftest import ROOT
+from tests.warm_child import WarmServer
 from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
@@ -259,13 +259,10 @@ for i in itertools.count():
 def test_a_kill_never_leaves_a_change_unaudited_or_a_gap_unrecorded(repo: Repository) -> None:
     repo.add_client(Client(id="X123", name="Kill Test"))
     rng = random.Random(20261203)
+    saver = WarmServer.for_("save-loop", ["store.clients", "store.records"])  # forks each run
     for _ in range(40):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SAVE_LOOP, str(repo.data_dir)],
-            stdout=subprocess.PIPE,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = saver.start(SAVE_LOOP, ["-c", str(repo.data_dir)], env=env)
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
         time.sleep(rng.uniform(0.0, 0.04))
         proc.send_signal(signal.SIGKILL)

@@ -21,6 +21,7 @@ from store.files import temp_files
 from store.profile import Client
 from store.records import Answer, Session
 from tests.conftest import ROOT
+from tests.warm_child import WarmServer
 
 SAVE_LOOP = """
 import sys, itertools
@@ -40,13 +41,10 @@ for i in itertools.count():
 def test_kill_9_during_saves_never_corrupts(repo: Repository, client: Client) -> None:
     path = repo.path("X123")
     rng = random.Random(1234)
+    saver = WarmServer.for_("save-loop", ["store.clients", "store.records"])  # forks each run
     for _ in range(50):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SAVE_LOOP, str(repo.data_dir)],
-            stdout=subprocess.PIPE,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = saver.start(SAVE_LOOP, ["-c", str(repo.data_dir)], env=env)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == b"ready"
         time.sleep(rng.uniform(0.0, 0.05))
