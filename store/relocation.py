@@ -14,7 +14,7 @@ from store.errors import StoreError
 from store.files import backup_path, shred
 from store.ids import validate_client_id
 from store.tables import AUDIT_HEAD, FOLDED
-from store.text import clean_line
+from store.text import clean_line, clean_value
 
 
 def transfer_payload(repo: Repository, client_id: str, *, source: str) -> dict[str, Any]:
@@ -69,7 +69,9 @@ def receive(repo: Repository, payload: dict[str, Any]) -> None:
                 f"client {cid} is already in {repo.data_dir}: nothing was restored",
                 client_id=cid,
             )
-        record: dict[str, Any] = payload["record"]
+        # text from another area is cleaned as it comes in, as typed text is: a validly sealed
+        # bundle can still carry escapes, bidi overrides or NUL written by hand
+        record: dict[str, Any] = clean_value(payload["record"])  # type: ignore[assignment]
         head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
         try:
             incoming = str(payload["audit"]).encode("ascii")
