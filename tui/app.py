@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from tui.services.timing import Clock
 from tui.crash import record_crash
 from tui.key_gate import GatedApp
-from tui.palette import WellbeingCommands
+from tui.palette import NoBackDoors, WellbeingCommands
 from tui.services.safe_text import one_line
 from tui.terminal_guards import guard_escape_bursts, guard_input_decoding
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST
@@ -49,7 +49,7 @@ HANDOVER_POLL_SECONDS = 2.0
 HANDOVER_WAIT_SECONDS = 15.0
 
 
-class WellbeingApp(MinimumSizeGuard, GatedApp):
+class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     CSS_PATH = "app.tcss"
     TITLE = "Wellbeing Guide"
     COMMANDS = App.COMMANDS | {WellbeingCommands}
