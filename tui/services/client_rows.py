@@ -173,6 +173,11 @@ class ClientListing:
             self.register.save()
 
 
+def present_ids(ctx: Context) -> set[str]:
+    """The IDs that have a client file now (one directory listing, nothing read)."""
+    return set(layout.client_ids(ctx.data_dir))
+
+
 def list_clients(ctx: Context) -> list[ClientRow]:
     """Every client in the data dir, in ID order, with a row naming the problem of each file that
     cannot be read (never hidden). Reading the list audits nothing: no record is shown."""
