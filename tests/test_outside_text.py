@@ -210,3 +210,51 @@ Guidance {EVIL} and <b>bold</b>.
     done = run_cli("plan", DEMO_ID, "--kind", "keep-safe", "-o", str(plan), "--data-dir", str(data))
     assert done.returncode == 0, done.stderr
     assert "<img" not in plan.read_text("utf-8") and "&lt;img" in plan.read_text("utf-8")
+
+
+def test_a_content_packs_text_is_cleaned_by_the_parser(tmp_path: Path) -> None:
+    from exercises.library import load_library
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "hostile.md").write_text(
+        f"""---
+id: hostile
+title: Walks{HOSTILE}
+guide_step: 3
+area: wellbeing
+minutes: 5
+modes: [office, phone]
+source: Ours{HOSTILE}
+---
+
+## Where{HOSTILE}
+
+```step
+id: where
+kind: text
+feeds: [wellbeing.concerns]
+```
+
+Where did you walk{HOSTILE}?
+""",
+        "utf-8",
+    )
+    library = load_library([pack])
+    assert library.problems == ()
+    exercise = library.get("hostile")
+    assert exercise is not None
+    dumped = exercise.model_dump_json()
+    assert not RAW.search(json.loads(dumped).__repr__()) and "\\u001b" not in dumped
+    assert not RAW.search(exercise.title + exercise.source + exercise.steps[0].title)
+
+
+def test_a_character_yaml_refuses_is_a_content_problem_not_a_crash(tmp_path: Path) -> None:
+    from exercises.library import load_library
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "odd.md").write_text("---\nid: odd\ntitle: A\ufffe\n---\n\nText.\n", "utf-8")
+    library = load_library([pack])
+    (problem,) = library.problems
+    assert "invalid YAML" in problem.message and library.get("odd") is None
