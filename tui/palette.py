@@ -54,7 +54,9 @@ class NoBackDoors(App[None]):
         path: str | None = None,
         time_format: str | None = None,
     ) -> str:
-        raise PermissionError(_REFUSED)
+        """Also what TEXTUAL_SCREENSHOT would run at start: refused, no file, no crash."""
+        self.notify(_REFUSED, severity="warning", markup=False)
+        return ""
 
 
 class WellbeingCommands(Provider):
