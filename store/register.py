@@ -106,6 +106,8 @@ class Register:
     #: own tests only, every list passes one)
     seal_key: bytes | None = None
     _old: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the IDs in `current` whose seal is checked (unchecked reads check them as rows are taken)
+    _sealed: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def read(
@@ -144,12 +146,9 @@ class Register:
         if not check:
             for cid in sorted(old):
                 entry = old[cid]
-                if (
-                    isinstance(entry, dict)
-                    and "problem" not in entry
-                    and _is_id(cid)
-                    and reg.sealed(cid, entry)
-                ):
+                # sealed or not is seen as the rows are taken (`rows`): a first frame
+                # checks the seals of the rows it draws, not of every client
+                if isinstance(entry, dict) and "problem" not in entry and _is_id(cid):
                     reg.keys[cid] = entry.get("key")
                     reg.current[cid] = entry
             reg._old = old
@@ -166,6 +165,7 @@ class Register:
                 and reg.sealed(cid, entry)
             ):
                 reg.current[cid] = entry
+                reg._sealed.add(cid)
         reg.changed = len(reg.current) != len(old)
         reg._old = old
         return reg
@@ -179,6 +179,17 @@ class Register:
         return isinstance(mine, str) and hmac.compare_digest(
             mine, _seal(self.seal_key, self.kind, cid, entry)
         )
+
+    def _trusted(self, cid: str) -> bool:
+        """Whether the current entry of `cid` bears this user's seal (checked once); one that
+        does not is dropped: stale, made again from the file at the next checked read."""
+        if cid in self._sealed:
+            return True
+        if self.sealed(cid, self.current[cid]):
+            self._sealed.add(cid)
+            return True
+        del self.current[cid]
+        return False
 
     def _seals(self, cid: str, entry: Entry) -> dict[str, str]:
         """The seals a freshly summarised entry bears: others' from the entry it replaces when
@@ -205,7 +216,7 @@ class Register:
     def rows(self, limit: int | None = None) -> list[Entry]:
         """The current summaries in ID order (the first `limit` of them), each with its `id`
         and without its key."""
-        ids = (cid for cid in self.keys if cid in self.current)
+        ids = (cid for cid in self.keys if cid in self.current and self._trusted(cid))
         return [
             {k: v for k, v in self.current[cid].items() if k not in ("key", "seals")} | {"id": cid}
             for cid in itertools.islice(ids, limit)
@@ -221,6 +232,7 @@ class Register:
             entry: Entry = {"key": key, **summarise(cid)}
             seals = self._seals(cid, entry)
             entry = self.current[cid] = {**entry, "seals": seals} if seals else entry
+            self._sealed.add(cid)
             self.changed = self.changed or entry != self._old.get(cid)
             done += 1
             if batch and done % batch == 0:
