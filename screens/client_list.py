@@ -170,6 +170,8 @@ class ClientListScreen(Screen[None]):
         for r in self._drawn:
             if r.problem:
                 cells = [Text(r.client_id), Text("⚠ cannot be read", style="bold"), "", "", ""]
+            elif r.pending:  # its file not read yet: nothing of it shown as a fact
+                cells = [Text(r.client_id), Text("…"), "", "", ""]
             else:
                 fu = f"⚑ {r.follow_ups} open" if r.follow_ups else "none"
                 cells = [

@@ -181,14 +181,12 @@ class Register:
         )
 
     def _trusted(self, cid: str) -> bool:
-        """Whether the current entry of `cid` bears this user's seal (checked once); one that
-        does not is dropped: stale, made again from the file at the next checked read."""
+        """Whether the current entry of `cid` bears this user's seal (checked once)."""
         if cid in self._sealed:
             return True
         if self.sealed(cid, self.current[cid]):
             self._sealed.add(cid)
             return True
-        del self.current[cid]
         return False
 
     def _seals(self, cid: str, entry: Entry) -> dict[str, str]:
@@ -215,10 +213,13 @@ class Register:
 
     def rows(self, limit: int | None = None) -> list[Entry]:
         """The current summaries in ID order (the first `limit` of them), each with its `id`
-        and without its key."""
-        ids = (cid for cid in self.keys if cid in self.current and self._trusted(cid))
+        and without its key. An entry of an unchecked read without this user's seal is only
+        its ID and `pending` (a row to move to and open, with no fact of it shown)."""
+        ids = (cid for cid in self.keys if cid in self.current)
         return [
             {k: v for k, v in self.current[cid].items() if k not in ("key", "seals")} | {"id": cid}
+            if self._trusted(cid)
+            else {"id": cid, "pending": True}
             for cid in itertools.islice(ids, limit)
         ]
 

@@ -50,6 +50,9 @@ class ClientRow:
     open_follow_ups: tuple[tuple[str, str], ...] = ()
     #: the review date of each plan's latest saved version, ISO (the Due list)
     reviews: dict[str, str] = field(default_factory=dict)
+    #: a first frame's row whose register entry is not sealed by this user: only its ID is
+    #: known until the file is read (`store.register`)
+    pending: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +70,8 @@ def _row(entry: dict[str, Any]) -> ClientRow:
     cid = str(entry["id"])
     if entry.get("problem"):
         return ClientRow(cid, problem=str(entry["problem"]))
+    if entry.get("pending") is True:
+        return ClientRow(cid, pending=True)
     rar = entry.get("rar")
     reviews = entry.get("reviews")
     reviews = reviews if isinstance(reviews, dict) else {}
