@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench import pty_bytes  # noqa: E402
 from bench.datagen import HEAVY_ID, make_dataset  # noqa: E402
 from tests.pty_app import PtyApp  # noqa: E402
+from tui.services.repository import repository  # noqa: E402
 
 FIRST_ROW = b"C00001"
 PACKAGES = ("tui", "screens", "store", "exercises")
@@ -299,7 +300,7 @@ def _bare_dashboard() -> Any:
 
 async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
     from screens.dashboard import DashboardScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     app = WellbeingApp(_context(data_dir), low_bandwidth=True)
     times, bare, fills = [], [], []
@@ -408,11 +409,11 @@ def measure_saves(data_dir: Path, count: int, client_id: str = HEAVY_ID) -> dict
 def measure_plans(data_dir: Path, runs: int) -> dict[str, Any]:
     """Both plans for the heavy client, as the app compiles them (template, records, compile)."""
     from exercises.plan_templates import load_plan_template
-    from tui.services.plan_compiler import PlanInputs, compile_plan
+    from tui.services.plans.compiler import PlanInputs, compile_plan
 
     ctx = _context(data_dir)
     library = ctx.library
-    cf = ctx.repo.open(HEAVY_ID, edit=False)
+    cf = repository(ctx).open(HEAVY_ID, edit=False)
     times = []
     try:
         for _ in range(runs):

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tui.services.repository import repository
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -41,7 +43,7 @@ def measure(data_dir: Path, client_id: str, count: int) -> dict[str, Any]:
     from tui.services.config import Config
     from tui.services.context import Context
 
-    repo = Context(config=Config(), data_dir=data_dir).repo
+    repo = repository(Context(config=Config(), data_dir=data_dir))
     start = time.perf_counter()
     cf = repo.open(client_id)
     session = cf.sessions()[-1]

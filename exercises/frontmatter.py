@@ -57,7 +57,7 @@ class StrictLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def _error(self, mark: Any, message: str) -> ContentError:
+    def error(self, mark: Any, message: str) -> ContentError:
         """`mark` is a yaml Mark (pure-Python or C loader's) or None."""
         line = (mark.line if mark is not None else 0) + self.line_offset
         return ContentError(self.path, line, message)
@@ -65,19 +65,19 @@ class StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
-            raise self._error(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed")
+            raise self.error(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise self._error(event.start_mark, f"YAML anchors (&{anchor}) are not allowed")
+            raise self.error(event.start_mark, f"YAML anchors (&{anchor}) are not allowed")
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise self._error(
+            raise self.error(
                 event.start_mark, f"YAML tags ({tag}) are not allowed; quote the value"
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise self._error(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+                raise self.error(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -86,15 +86,15 @@ class StrictLoader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _value in node.value:
             if key_node.tag == _MERGE_TAG:
-                raise self._error(key_node.start_mark, "YAML merge keys (<<) are not allowed")
+                raise self.error(key_node.start_mark, "YAML merge keys (<<) are not allowed")
             key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
             except TypeError:
-                raise self._error(key_node.start_mark, "a key must be a plain value") from None
+                raise self.error(key_node.start_mark, "a key must be a plain value") from None
             line = key_node.start_mark.line + self.line_offset
             if key in seen:
-                raise self._error(
+                raise self.error(
                     key_node.start_mark, f"duplicate key {key!r} (first on line {seen[key]})"
                 )
             seen[key] = line
@@ -133,7 +133,7 @@ def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
     sign = -1 if value.startswith("-") else 1
     digits = value.lstrip("+-")
     if len(digits) > MAX_INT_DIGITS:  # no number in content is this long; int() would refuse it
-        raise loader._error(
+        raise loader.error(
             node.start_mark,
             f"a number of {len(digits)} digits is too long (at most {MAX_INT_DIGITS})",
         )

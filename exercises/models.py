@@ -23,6 +23,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from store.records import SessionMode
+
 
 class Frozen(BaseModel):
     """Base for content models: immutable, and unknown fields are an error."""
@@ -38,15 +40,6 @@ class StepKind(StrEnum):
     CHOICE = "choice"
     SCALE = "scale"
     TIMED = "timed"
-
-
-class Mode(StrEnum):
-    """How a session is held; an exercise lists the modes it suits."""
-
-    OFFICE = "office"
-    PHONE = "phone"
-    REMOTE = "remote"
-    POSTED = "posted"
 
 
 class Option(Frozen):
@@ -214,7 +207,7 @@ class Exercise(Frozen):
     guide_step: int | Literal["keep-safe"]
     area: str
     minutes: int = Field(ge=1, le=240)
-    modes: tuple[Mode, ...]
+    modes: tuple[SessionMode, ...]  # the ways of holding a session it suits
     references: tuple[Reference, ...] = ()
     source: str
     summary: str = ""

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 
 from screens.key_bar import KeyBar
 from screens.text import as_content
-from tui.services.audit_entries import (
+from tui.services.privacy.audit_entries import (
     cell_text,
     chain_status,
     entry_details,

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from store.errors import StoreError
 from store.profile import ProgrammeStage
-from tui.services.clients import add_client, validate_client_id
+from tui.services.clients.access import add_client, validate_client_id
 from tui.services.context import Context
 from tui.services.dates import FIELD_HINT, parse_day
 

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from tui.services.client_rows import ClientListing, ClientRow, demo_hint
+from tui.services.clients.rows import ClientListing, ClientRow, demo_hint
 from tui.services.safe_text import one_line
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.

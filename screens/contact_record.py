@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
-from tui.services import contact
-from tui.services.clients import OpenClient
+from tui.services.clients import contact
+from tui.services.clients.access import OpenClient
 
 COPIED = (
     "Copied to the clipboard where your terminal allows it; otherwise select the text below "

@@ -14,19 +14,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
+from screens.dialogs.choice import ChooseScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import ChooseScreen
 from screens.text import as_content
 from store.profile import Client
 from store.records import Answer, FollowUp, Session, SessionStatus
-from tui.services.clients import OpenClient
-from tui.services.levels import latest_level, level_steps
-from tui.services.oversight import review_words
-from tui.services.rar import rar_summary
+from tui.services.clients.access import OpenClient
+from tui.services.clients.levels import latest_level, level_steps
+from tui.services.clients.oversight import review_words
+from tui.services.clients.rar import rar_summary
+from tui.services.clients.trends import trend_lines, trend_steps
 from tui.services.safe_text import one_line
-from tui.services.trends import trend_lines, trend_steps
 
 
 def profile_text(client: Client) -> str:
@@ -301,7 +301,7 @@ class DashboardScreen(Screen[None]):
         host(self).show_audit(self.oc)
 
     def action_worksheets(self) -> None:
-        from screens.worksheets import WorksheetsScreen
+        from screens.plan.worksheets import WorksheetsScreen
 
         app = host(self)
         self.app.push_screen(WorksheetsScreen(app.ctx, app.ctx.export_dir, app.today()))

@@ -14,7 +14,7 @@ from typing import Any
 from textual.screen import Screen
 
 from screens.host import host
-from tui.services.client_rows import present_ids
+from tui.services.clients.rows import present_ids
 
 POLL_SECONDS = 2.0
 

@@ -200,12 +200,12 @@ class DirectoryScreen(Screen[None]):
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(Tree.NodeHighlighted, "#tree")
-    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+    def _highlighted(self, event: Tree.NodeHighlighted[Intervention]) -> None:
         if event.node.data is not None:
             self.show_detail(event.node.data)
 
     @on(Tree.NodeSelected, "#tree")
-    def _selected(self, event: Tree.NodeSelected) -> None:
+    def _selected(self, event: Tree.NodeSelected[Intervention]) -> None:
         if event.node.data is not None:
             self.query_one("#detail-scroll").focus()
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from tui.services.due import REASON_WORDS, DueItem, due
+from tui.services.clients.due import REASON_WORDS, DueItem, due
 from tui.services.safe_text import one_line
 
 #: rows drawn at once (a caseload's due list is read, not scrolled through by the thousand)

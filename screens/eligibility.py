@@ -25,6 +25,7 @@ from screens.key_bar import KeyBar
 from screens.profile_form import ProfileFormScreen
 from store.profile import Client
 from store.records import Referral
+from tui.services.clients.profile_fields import PROFILE_FIELDS
 from tui.services.eligibility import (
     ADVISORY,
     STATUS_TEXT,
@@ -34,7 +35,6 @@ from tui.services.eligibility import (
     missing_facts,
     verdict_text,
 )
-from tui.services.profile_fields import PROFILE_FIELDS
 from tui.services.safe_text import one_line
 
 VERDICT_FILTERS = ("", *VERDICT_TEXT)

@@ -23,24 +23,24 @@ from textual.widgets.option_list import Option
 
 from exercises.interventions import Intervention
 from exercises.models import Exercise, Step
+from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import ConfirmScreen
 from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
 from store.records import Answer, Session, SessionMode
 from store.text import clean_line, clean_text
-from tui.services import sessions
-from tui.services.answers import (
+from tui.services.autosave import AutoSaver
+from tui.services.clients import sessions
+from tui.services.clients.access import OpenClient
+from tui.services.clients.answers import (
     earlier_items,
     follow_up_reason,
     is_blank,
     proposes,
     summary,
 )
-from tui.services.autosave import AutoSaver
-from tui.services.clients import OpenClient
 from tui.services.references import related_programmes
 from tui.services.safe_text import one_line
 from tui.services.timing import Clock

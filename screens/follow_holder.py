@@ -12,7 +12,7 @@ from typing import Any
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui.services.clients import OpenClient
+from tui.services.clients.access import OpenClient
 
 #: seconds between checks of the held client's file.
 POLL_SECONDS = 2.0

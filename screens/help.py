@@ -8,7 +8,7 @@ in brackets: the name to use in the config's `keymap` to move it to another key.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
@@ -54,7 +54,7 @@ def key_lines(bindings: list[ActiveBinding]) -> list[str]:
     ]
 
 
-def keys_of(screen: Screen) -> tuple[list[str], list[str], list[str]]:
+def keys_of(screen: Screen[Any]) -> tuple[list[str], list[str], list[str]]:
     """(this screen's keys, the focused field's keys, the app's keys) in force on `screen`."""
     own: list[ActiveBinding] = []
     field: list[ActiveBinding] = []
@@ -77,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close", id="help.dismiss")
     ]
 
-    def _below(self) -> Screen | None:
+    def _below(self) -> Screen[Any] | None:
         stack = [s for s in self.app.screen_stack if s is not self]
         return stack[-1] if stack else None
 

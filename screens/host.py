@@ -1,7 +1,7 @@
 """What the screens may ask of the App: a typed interface instead of untyped `self.app.*` calls.
 
 Screens ask the App to navigate (open a client, start a session, show a plan); for everything
-else they call the services with the `OpenClient` they were given. `tui.app.WellbeingApp`
+else they call the services with the `OpenClient` they were given. `tui.shell.app.WellbeingApp`
 implements this protocol, and mypy checks that it does.
 """
 
@@ -15,10 +15,17 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from store.records import FollowUp, Session
-    from tui.key_gate import KeyGate
     from tui.services.autosave import AutoSaver
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
     from tui.services.context import Context
+
+
+class HeldKeys(Protocol):
+    """What a screen may ask of the App's key gate (`tui.shell.key_gate.KeyGate`)."""
+
+    def discard(self) -> int:
+        """Drop the keys held back so far (typed for a screen that is gone); return how many."""
+        ...
 
 
 class Host(Protocol):
@@ -27,7 +34,9 @@ class Host(Protocol):
     low_bandwidth: bool
     today: Callable[[], date]
     now: Callable[[], datetime]
-    key_gate: KeyGate
+
+    @property
+    def key_gate(self) -> HeldKeys: ...
 
     def open_client(self, client_id: str) -> None: ...
     def warm_up(self) -> None: ...

@@ -28,7 +28,7 @@ class MarkedRadioButton(RadioButton):
         return "●" if self.value else OFF
 
 
-class MarkedSelectionList(SelectionList):
+class MarkedSelectionList(SelectionList[str]):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events, on
@@ -69,7 +70,12 @@ class PrivacyScreen(Screen[None]):
         Binding("enter", "unlock", "Return", priority=True, id="privacy.unlock")
     ]
 
-    def __init__(self, *, needs_passphrase: bool = False, check_passphrase=None):  # noqa: ANN001
+    def __init__(
+        self,
+        *,
+        needs_passphrase: bool = False,
+        check_passphrase: Callable[[str], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.needs_passphrase = needs_passphrase
         self.check_passphrase = check_passphrase

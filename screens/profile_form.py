@@ -23,9 +23,14 @@ from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
 from store.profile import Client
+from tui.services.clients.profile import ProfileErrors
+from tui.services.clients.profile_fields import (
+    PROFILE_FIELDS,
+    ProfileField,
+    format_value,
+    profile_value,
+)
 from tui.services.errors import UserError
-from tui.services.profile import ProfileErrors
-from tui.services.profile_fields import PROFILE_FIELDS, ProfileField, format_value, profile_value
 
 UNKNOWN = "unknown"
 

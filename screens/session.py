@@ -13,14 +13,15 @@ from textual.widgets import DataTable, Header, Label, Static, TextArea
 
 from exercises.library import Library
 from exercises.models import Exercise
+from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.messages import ConfirmScreen, Saved
+from screens.messages import Saved
 from store.records import Session
-from tui.services import sessions
-from tui.services.answers import is_blank
-from tui.services.clients import OpenClient
+from tui.services.clients import sessions
+from tui.services.clients.access import OpenClient
+from tui.services.clients.answers import is_blank
 from tui.services.safe_text import one_line
 
 NOTES_MAX = 4000

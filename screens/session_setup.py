@@ -80,7 +80,7 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
         self._show_order()
 
     @on(SelectionList.SelectedChanged, "#exercises")
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+    def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         selected = set(event.selection_list.selected)
         self.order = [e for e in self.order if e in selected] + [
             e for e in event.selection_list.selected if e not in self.order

@@ -18,8 +18,13 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
+from tui.services.clients.oversight import (
+    TeamFollowUp,
+    record_review,
+    review_words,
+    team_follow_ups,
+)
 from tui.services.dates import FIELD_HINT, parse_day_or_none
-from tui.services.oversight import TeamFollowUp, record_review, review_words, team_follow_ups
 from tui.services.safe_text import one_line
 
 

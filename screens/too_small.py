@@ -7,7 +7,7 @@ takes every key but quit; when the terminal grows it goes away and the screen un
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -63,7 +63,7 @@ class MinimumSizeGuard:
     """App mixin: keeps a TooSmallScreen on top while the terminal is below the minimum."""
 
     def on_mount(self) -> None:
-        app: App = self  # type: ignore[assignment]
+        app = cast("App[Any]", self)  # a mixin of the App
         app.screen_change_signal.subscribe(app, lambda _screen: self._guard_size())
         app.call_after_refresh(self._guard_size)
 
@@ -71,7 +71,7 @@ class MinimumSizeGuard:
         self._guard_size(event.size)
 
     def _guard_size(self, size: Size | None = None) -> None:
-        app: App = self  # type: ignore[assignment]
+        app = cast("App[Any]", self)  # a mixin of the App
         size = size or app.size
         stack = app.screen_stack
         if len(stack) < 2:

@@ -14,84 +14,35 @@ data dir is encrypted.
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import os
 import socket
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
+from store.audit_chain import (
+    ACTIONS,
+    CHANGES,
+    GENESIS,
+    Action,
+    Problem,
+    check_log,
+    dump_entry,
+    line_hash,
+    parse_entry,
+)
 from store.errors import StoreError
 from store.files import AUDIT_LOG_MAX, atomic_write, read_checked
 from store.ids import client_path, validate_client_id
 from store.permissions import file_mode, make_private_dir, owned_by_us
-from store.text import clean_line
 
-GENESIS = "0" * 64
-#: actions that record a change to the client's file (each is written before its change);
-#: "record saved" is what older versions wrote for a referral or a plan rewording
-ChangeAction = Literal[
-    "created",
-    "follow-up reviewed",
-    "plan countersigned",
-    "answer saved",
-    "session saved",
-    "plan saved",
-    "profile changed",
-    "follow-up opened",
-    "follow-up changed",
-    "follow-up closed",
-    "referral recorded",
-    "plan reworded",
-    "record saved",
-    "restored from backup",
-]
-#: what reads, exports or marks the log
-OtherAction = Literal[
-    "transferred in",
-    "transferred out",
-    "viewed",
-    "plan compiled",
-    "exported",
-    "printed",
-    "contact record produced",
-    "retention checked",
-    "deleted",
-    "change not saved",
-    "audit gap found",
-    "lock takeover requested",
-    "lock handed over",
-]
-#: every action an entry may name (a missing one is a type error where it is written)
-Action = ChangeAction | OtherAction
-CHANGES: frozenset[str] = frozenset(get_args(ChangeAction))
-ACTIONS: frozenset[str] = CHANGES | frozenset(get_args(OtherAction))
-_REQUIRED = ("time", "user", "uid", "action", "client", "fields", "prev")
 _TAIL_CHUNK = 4096
 
 
 class AuditError(StoreError):
     """The audit log cannot be written or read; client data is not shown while this is so."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a log, at a 1-based line number."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-def line_hash(line: bytes) -> str:
-    """The chain hash of one line (without its newline)."""
-    return hashlib.sha256(line).hexdigest()
 
 
 def os_uid_user() -> tuple[int, str]:
@@ -122,12 +73,14 @@ class AuditLog:
         *,
         fields: Iterable[str] = (),
         ids: Mapping[str, str] | None = None,
+        record: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Append one entry, fsynced. Raises AuditError (one line) when it cannot be written."""
+        """Append one entry, fsynced. Raises AuditError (one line) when it cannot be written.
+        `record`: what a change wrote (`store.audit_content.record_ref`)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         try:
-            return self._append(action, list(fields), dict(ids or {}))
+            return self._append(action, list(fields), dict(ids or {}), dict(record or {}))
         except OSError as exc:
             raise AuditError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc}",
@@ -135,7 +88,9 @@ class AuditLog:
                 path=str(self.path),
             ) from None
 
-    def _append(self, action: str, fields: list[str], ids: dict[str, str]) -> dict[str, Any]:
+    def _append(
+        self, action: str, fields: list[str], ids: dict[str, str], record: dict[str, str]
+    ) -> dict[str, Any]:
         if self._head is None:
             make_private_dir(self.dir)
         while True:
@@ -167,8 +122,8 @@ class AuditLog:
                         # entry follows it in the chain; it goes, under the lock
                         os.ftruncate(fd, whole)
                         size = whole
-                entry = self._entry(action, fields, ids, prev)
-                line = _dump(entry)
+                entry = self._entry(action, fields, ids, prev, record)
+                line = dump_entry(entry)
                 data = line + b"\n"
                 if os.write(fd, data) != len(data):
                     raise OSError(28, "short write (disk full?)")
@@ -179,7 +134,12 @@ class AuditLog:
                 os.close(fd)  # also releases the flock
 
     def _entry(
-        self, action: str, fields: list[str], ids: dict[str, str], prev: str
+        self,
+        action: str,
+        fields: list[str],
+        ids: dict[str, str],
+        prev: str,
+        record: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         uid, user = os_uid_user()
         entry: dict[str, Any] = {
@@ -195,6 +155,8 @@ class AuditLog:
         entry |= {"action": action, "client": self.client_id, "fields": fields}
         if ids:
             entry["ids"] = ids
+        if record:
+            entry["record"] = record
         entry["prev"] = prev
         return entry
 
@@ -220,7 +182,7 @@ class AuditLog:
                 client_id=self.client_id,
             ) from None
         if len(lines) == 1:
-            lone = _parse(lines[0])
+            lone = parse_entry(lines[0])
             if lone is not None and lone.get("tombstone") and lone.get("client") == self.client_id:
                 return lone
         entry = self._entry(
@@ -230,7 +192,7 @@ class AuditLog:
             GENESIS,
         )
         entry["tombstone"] = True
-        self.write_whole(_dump(entry) + b"\n")
+        self.write_whole(dump_entry(entry) + b"\n")
         return entry
 
     def chained(
@@ -251,7 +213,7 @@ class AuditLog:
             if action not in ACTIONS:
                 raise ValueError(f"unknown audit action {action!r}")
             entry = self._entry(action, [], dict(ids or {}), prev)
-        return _dump(entry)
+        return dump_entry(entry)
 
     def write_whole(self, data: bytes) -> None:
         """Replace the log by `data` in one atomic write (a tombstone, or a history joined)."""
@@ -294,7 +256,7 @@ class AuditLog:
         """Every entry; a line that does not parse is given as {"line": n, "unreadable": True}."""
         out: list[dict[str, Any]] = []
         for n, raw in enumerate(self.read_lines(), 1):
-            entry = _parse(raw)
+            entry = parse_entry(raw)
             out.append(entry if entry is not None else {"line": n, "unreadable": True})
         return out
 
@@ -314,7 +276,7 @@ class AuditLog:
         start = len(hashes) - hashes[::-1].index(head)
         out = []
         for n, raw in enumerate(lines[start:], start + 1):
-            entry = _parse(raw)
+            entry = parse_entry(raw)
             action = entry.get("action") if entry is not None else None
             if isinstance(action, str) and action in CHANGES:
                 out.append(n)
@@ -337,86 +299,6 @@ class AuditLog:
         except (OSError, StoreError) as exc:
             return [Problem(0, f"cannot read {self.path}: {getattr(exc, 'strerror', None) or exc}")]
         return check_log(data, self.client_id, recorded_head)
-
-
-def check_log(data: bytes, client_id: str, recorded_head: str | None = None) -> list[Problem]:
-    """`AuditLog.verify` of a log's bytes (one read from a file, or one carried in a bundle)."""
-    problems: list[Problem] = []
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        problems.append(Problem(len(lines), "incomplete line (a write was cut short)"))
-    hashes = [line_hash(raw) for raw in lines]
-    expected = GENESIS
-    for n, raw in enumerate(lines, 1):
-        problem = _check_entry(raw, n, client_id, expected, hashes)
-        if problem is not None:
-            problems.append(problem)
-        expected = hashes[n - 1]
-    if not lines:
-        problems.append(Problem(0, "the audit log is empty"))
-    elif recorded_head is not None and recorded_head not in hashes:
-        problems.append(
-            Problem(
-                len(lines),
-                "the client's file records a later change than the log holds: "
-                "the end of the log was cut, or the log was rewritten",
-            )
-        )
-    problems.sort(key=lambda p: p.line)
-    return problems
-
-
-def _dump(entry: Mapping[str, Any]) -> bytes:
-    """An entry as the one line the log holds (ASCII, compact)."""
-    return json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-
-
-def parse_entry(raw: bytes) -> dict[str, Any] | None:
-    """One line as an entry, or None when it is not one."""
-    return _parse(raw)
-
-
-def _parse(raw: bytes) -> dict[str, Any] | None:
-    """One line as an entry, or None when it is not one (not JSON, not UTF-8, nested too deep, a
-    number too long, not an object). A damaged line is reported, never a crash."""
-    try:
-        entry = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    return entry if isinstance(entry, dict) else None
-
-
-def _check_entry(raw: bytes, n: int, cid: str, expected: str, hashes: list[str]) -> Problem | None:
-    entry = _parse(raw)
-    if entry is None:
-        return Problem(n, "is not a valid entry (not a JSON object): edited or damaged")
-    if any(k not in entry for k in _REQUIRED):
-        return Problem(n, "is not a valid entry (fields missing): edited or damaged")
-    if not all(isinstance(entry[k], str) for k in ("client", "action", "prev")):
-        return Problem(n, "is not a valid entry (a field of the wrong kind): edited or damaged")
-    if entry["client"] != cid:
-        other = clean_line(entry["client"])[:40]
-        return Problem(n, f"names another client ({other!r}): moved from another log")
-    if entry["action"] not in ACTIONS:
-        return Problem(n, f"has an unknown action ({clean_line(entry['action'])[:40]!r}): edited")
-    if entry.get("tombstone") and entry["prev"] == GENESIS:
-        return None  # a deletion starts a new chain
-    if entry["prev"] != expected:
-        if n == 1:
-            return Problem(1, "does not start the chain: the entries before it were removed")
-        earlier = [i + 1 for i, h in enumerate(hashes[: n - 2]) if h == entry["prev"]]
-        if earlier:
-            return Problem(
-                n, f"follows line {earlier[-1]}: the entries after line {earlier[-1]} were removed"
-            )
-        return Problem(
-            n,
-            f"does not follow line {n - 1}: line {n - 1} was edited, "
-            f"or an entry between lines {n - 1} and {n} was removed",
-        )
-    return None
 
 
 def _tail_hash(fd: int, size: int) -> tuple[str, int]:

@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from store.audit import Action, AuditLog
+from store.audit import AuditLog
+from store.audit_chain import Action
+from store.audit_content import salt_of
 from store.client_storage import ClientStorage, Document
 from store.codec import Codec
 from store.errors import ClientLocked, CorruptFile, StoreError
@@ -265,6 +267,10 @@ class ClientReader:
 
     def referrals(self) -> tuple[Referral, ...]:
         return self._records(REFERRALS, Referral)
+
+    def audit_salt(self) -> str:
+        """The salt of the record digests the audit log keeps ("" in files from before it)."""
+        return salt_of(self._view().tables)
 
     def audit_head(self) -> str | None:
         """The audit entry of the last change the record holds (None in files from before)."""

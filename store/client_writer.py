@@ -19,7 +19,9 @@ from typing import Any
 from filelock import FileLock
 from pydantic import BaseModel
 
-from store.audit import Action, AuditError
+from store.audit import AuditError
+from store.audit_chain import Action
+from store.audit_content import record_ref
 from store.client_file import (
     FOLD_AFTER,
     FOLD_SMALL,
@@ -44,6 +46,7 @@ from store.tables import (
     PLANS,
     REFERRALS,
     SESSIONS,
+    TABLES,
     Table,
 )
 from store.text import clean_line
@@ -59,6 +62,8 @@ class ClientWriter(ClientReader):
         self._writes = threading.RLock()  # saves come from worker threads, one at a time
         self._restricted: bool | None = None
         self._seq = 0
+        #: takeover requests refused already (each is audited once)
+        self._refused: set[tuple[str, str, str]] = set()
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -111,7 +116,9 @@ class ClientWriter(ClientReader):
         with self._writes:
             summary = self._view()
             if action is not None:
-                self.audit.append(action, fields=fields, ids=ids)
+                table_of = TABLES.get(name) if record is not None else None
+                ref = record_ref(self.audit_salt(), table_of, doc) if table_of else None
+                self.audit.append(action, fields=fields, ids=ids, record=ref)
             head = self.audit.last_hash()
             seq = max(self._seq, summary.through, self._journal.last_seq() if not self._seq else 0)
             change = Change(seq + 1, name, doc, head)
@@ -363,11 +370,28 @@ class ClientWriter(ClientReader):
             self._lock = None
         self.holder = None
 
-    def takeover_requested(self) -> dict[str, str] | None:
-        """A colleague's request to take this client over, if there is one and we hold it."""
+    def takeover_requested(self, wait_minutes: int) -> dict[str, str] | None:
+        """A colleague's request to take this client over that this holder honours (its own
+        wait, `wait_minutes`, passed; the request audited: `Locks.refusal`). A request refused
+        is said in the audit log, once."""
         if self._lock is None:
             return None
-        return self._locks.takeover_request(self.client_id)
+        request = self._locks.takeover_request(self.client_id)
+        if request is None:
+            return None
+        seen = (request.get("entry", ""), request.get("at", ""), request.get("user", ""))
+        if seen in self._refused:
+            return None  # refused once, refused for good: the colleague asks again
+        why = self._locks.refusal(self.client_id, request, wait_minutes, self.audit.read_lines())
+        if not why:
+            return request
+        ids = {"from": request.get("user", "unknown"), "reason": why}
+        try:
+            self.audit.append("lock takeover refused", ids=ids)
+        except AuditError:
+            return None  # said at the next look
+        self._refused.add(seen)
+        return None
 
     def hand_over(self, to: str) -> None:
         """Give the lock up to a colleague who asked for it: audited, then this is only a

@@ -20,7 +20,9 @@ from typing import Any
 
 from store import layout, register
 from store.advice import remedy
-from store.audit import Action, AuditLog, Problem
+from store.audit import AuditLog
+from store.audit_chain import Action, Problem
+from store.audit_content import content_problems, new_salt, record_ref
 from store.client_file import ClientPaths, ClientReader
 from store.client_storage import ClientStorage, encode_document
 from store.client_writer import ClientWriter
@@ -35,14 +37,15 @@ from store.files import (
     shred,
     temp_files,
 )
-from store.fold import folded_through, replay
+from store.fold import folded_through, recorded_head_of, replay
 from store.ids import client_path, validate_client_id
 from store.journal import Journal
 from store.locking import Locks
 from store.permissions import check_private, private_umask
 from store.profile import Client
 from store.summary import Summary, save
-from store.tables import AUDIT_HEAD, CLIENT, FOLDED
+from store.tables import AUDIT_HEAD, AUDIT_SALT, CLIENT, FOLDED
+from store.text import clean_line
 
 #: what a list shows of one client, taken from its record (see `store.register`)
 Summariser = Callable[[ClientReader], dict[str, Any]]
@@ -120,7 +123,25 @@ class Repository:
     def verify_audit(self, client_id: str) -> list[Problem]:
         """Breaks in the client's audit log (empty when intact), each naming its line, checked
         against the head the client's own record holds when it can be read."""
-        return self.audit_log(client_id).verify(self.recorded_head(client_id))
+        log = self.audit_log(client_id)
+        problems = log.verify(self.recorded_head(client_id))
+        # a broken chain cannot vouch for content: its problems are said alone
+        document = None if problems else self._document_to_verify(client_id)
+        if document is not None:
+            try:
+                lines = log.read_lines()
+            except StoreError:
+                return problems
+            problems += content_problems(lines, document)
+            problems.sort(key=lambda p: p.line)
+        return problems
+
+    def _document_to_verify(self, client_id: str) -> dict[str, Any] | None:
+        """The whole record (None: no file, or one this repository cannot read)."""
+        try:
+            return dict(self.reader(validate_client_id(client_id)).document())
+        except (StoreError, OSError):
+            return None
 
     def recorded_head(self, client_id: str) -> str | None:
         """The audit head the client's record holds (None: no file, an older file, or one this
@@ -157,7 +178,7 @@ class Repository:
         `edit` is false or another session holds it (told who). The opening is audited; if the
         audit log cannot be written, AuditError and nothing of the client is returned."""
         cid = validate_client_id(client_id)
-        self._check_file(cid, self.path(cid))
+        self.check_file(cid, self.path(cid))
         if not edit:
             reader = self.reader(cid)
             reader.record(audit_action)
@@ -230,10 +251,12 @@ class Repository:
         frozen): allowed once it has been held `after_minutes` or more; audited."""
         cid = validate_client_id(client_id)
         holder = self.locks.check_takeover(cid, after_minutes=after_minutes)
-        self.audit_log(cid).append(
-            "lock takeover requested", ids={"from": holder.get("user", "unknown")}
+        log = self.audit_log(cid)
+        log.append(
+            "lock takeover requested",
+            ids={"from": holder.get("user", "unknown"), "by": clean_line(self.user)[:80]},
         )
-        self.locks.ask_takeover(cid)
+        self.locks.ask_takeover(cid, log.last_hash())
 
     # -- adding and restoring ---------------------------------------------------------------------
 
@@ -247,9 +270,12 @@ class Repository:
             if path.exists() or path.is_symlink():
                 raise StoreError(f"client {cid} already exists", client_id=cid)
             log = self.audit_log(cid)
-            log.append("created")  # audited first: AuditError and nothing is written
+            salt, record = new_salt(), client.model_dump(mode="json")
+            # audited first: AuditError and nothing is written
+            log.append("created", record=record_ref(salt, CLIENT, record))
             doc = {
-                CLIENT.name: {"1": client.model_dump(mode="json")},
+                CLIENT.name: {"1": record},
+                AUDIT_SALT: {"1": {"salt": salt}},
                 AUDIT_HEAD: {"1": {"head": log.last_hash()}},
                 FOLDED: {"1": {"through": 0}},
             }
@@ -294,7 +320,9 @@ class Repository:
             except CorruptFile:
                 changes, damaged_journal = [], True
             log = self.audit_log(cid)
-            log.append("restored from backup")  # audited first, as every change
+            # audited first, as every change; it names the last change the record now holds
+            kept_head = changes[-1].head if changes else recorded_head_of(old or {})
+            log.append("restored from backup", ids={"head": kept_head} if kept_head else None)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             kept = paths.file.with_name(f"{cid}.json.corrupt-{stamp}")
             if paths.file.exists():
@@ -369,7 +397,8 @@ class Repository:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _check_file(self, cid: str, path: Path) -> None:
+    def check_file(self, cid: str, path: Path) -> None:
+        """Refuse a client file that is missing or not private (the transfer checks it too)."""
         if not path.exists() and not path.is_symlink():
             raise StoreError(f"no client {cid} in {self.data_dir}", client_id=cid)
         try:

@@ -2,7 +2,7 @@
 
 A profile field carries a `Fact` in its `Annotated` metadata: the words a practitioner reads, the
 group it is shown in, the name `client set` takes. The command line's parser, the profile form,
-the eligibility reasons and the help all read it from there (`tui.services.profile_fields`), so a
+the eligibility reasons and the help all read it from there (`tui.services.clients.profile_fields`), so a
 fact is never described twice.
 """
 

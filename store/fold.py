@@ -19,7 +19,7 @@ to the new mark are skipped when read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from store.client_storage import Document
@@ -89,3 +89,10 @@ def _hashable(key: tuple[object, ...]) -> Any:
     except TypeError:  # a hand-edited record with a list for an id equals none of ours
         return repr(key)
     return key
+
+
+def recorded_head_of(doc: Mapping[str, Any]) -> str:
+    """The audit head a whole record keeps: its last change's entry ("" when none)."""
+    record = (doc.get(AUDIT_HEAD) or {}).get("1")
+    head = record.get("head") if isinstance(record, dict) else None
+    return head if isinstance(head, str) else ""

@@ -4,7 +4,11 @@ A client opened for editing holds a `filelock` on ``<ID>.lock`` until it is clos
 change (a command, a delete) takes the same lock for its read-modify-write, so a second writer is
 refused and told who holds the client, instead of losing an update. The holder leaves a note
 (``<ID>.holder``: who, where, since when) for that message. A colleague may ask for a client held
-longer than the configured wait (``<ID>.takeover``); the holder's app hands it over.
+longer than the configured wait (``<ID>.takeover``, naming the audit entry of the request). The
+holder's app hands it over only when its own rules allow (`Locks.refusal`): the request is in the
+audit log, and the holder's own wait has passed since it took the lock, as its own memory says;
+a wait of 0 means never. Files another user can write (the note, the request) are never trusted
+for either.
 """
 
 from __future__ import annotations
@@ -17,12 +21,17 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from store.audit_chain import line_hash, parse_entry
 from store.errors import ClientLocked, StoreError
 from store.files import SMALL_MAX, atomic_write, read_checked
 from store.ids import client_path
 from store.text import clean_line
 
 Note = dict[str, str]
+
+#: when this process took each client lock it holds, by lock file: the holder's own record of
+#: how long it has held a client (in memory, so no other user can change it)
+_TAKEN: dict[str, datetime] = {}
 
 
 class Locks:
@@ -54,7 +63,12 @@ class Locks:
                 f"cannot lock client {cid} in {self.clients_dir}: {exc.strerror or exc}",
                 client_id=cid,
             ) from None
+        _TAKEN[str(self.path(cid, ".lock"))] = datetime.now(UTC)
         return lock
+
+    def taken_at(self, cid: str) -> datetime | None:
+        """When this process took the client's lock (None: it does not hold it)."""
+        return _TAKEN.get(str(self.path(cid, ".lock")))
 
     # -- the holder's note ------------------------------------------------------------------------
 
@@ -68,6 +82,7 @@ class Locks:
         atomic_write(self.path(cid, ".holder"), json.dumps(info).encode("utf-8"))
 
     def clear_holder(self, cid: str) -> None:
+        _TAKEN.pop(str(self.path(cid, ".lock")), None)
         self.path(cid, ".holder").unlink(missing_ok=True)
         self.path(cid, ".takeover").unlink(missing_ok=True)
 
@@ -100,12 +115,44 @@ class Locks:
             )
         return self.holder(cid) or {}
 
-    def ask_takeover(self, cid: str) -> None:
-        info = {"user": self.user, "at": now_iso()}
+    def ask_takeover(self, cid: str, entry: str) -> None:
+        """The request, naming the hash of its audit entry (`entry`)."""
+        info = {"user": self.user, "at": now_iso(), "entry": entry}
         atomic_write(self.path(cid, ".takeover"), json.dumps(info).encode("utf-8"))
 
     def takeover_request(self, cid: str) -> Note | None:
         return _read_note(self.path(cid, ".takeover"))
+
+    def refusal(self, cid: str, request: Note, wait_minutes: int, log: list[bytes]) -> str:
+        """Why the holder (this process) must not honour `request`, or "" when it may: the wait
+        is its own config's (0: never), counted from when it took the lock; the request must be
+        the audit entry it names, made by the user it names after the lock was taken."""
+        if wait_minutes <= 0:
+            return "this holder's app never hands a client over (lock_takeover_minutes = 0)"
+        taken = self.taken_at(cid)
+        if taken is None:
+            return "this holder's app does not hold the client"
+        taken = taken.replace(microsecond=0)  # as the note says it (whole seconds)
+        held = (datetime.now(UTC) - taken).total_seconds()
+        if held < wait_minutes * 60:
+            return f"asked after {int(held // 60)} minutes held; the wait here is {wait_minutes}"
+        wanted = request.get("entry", "")
+        for raw in reversed(log):
+            if line_hash(raw) != wanted:
+                continue
+            entry = parse_entry(raw) or {}
+            try:
+                at = datetime.fromisoformat(str(entry.get("time", "")).replace("Z", "+00:00"))
+            except ValueError:
+                break
+            if (
+                entry.get("action") == "lock takeover requested"
+                and (entry.get("ids") or {}).get("by") == request.get("user")
+                and at >= taken
+            ):
+                return ""
+            break
+        return "the request is not in the audit log"
 
 
 def _read_note(path: Path) -> Note | None:

@@ -111,7 +111,7 @@ class RiskProfile(Record):
     `offence_types` holds ids from `exercises.interventions.OFFENCE_TYPES`, `need_areas` ids
     from `exercises.interventions.CLIENT_NEEDS` and `completed_programmes` ids of the
     directory's programmes (checked where they are set, in
-    `tui.services.profile_fields`); a known list means anything not in it is absent.
+    `tui.services.clients.profile_fields`); a known list means anything not in it is absent.
     """
 
     offence_types: Annotated[

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from store.advice import remedy
-from store.audit import check_log, line_hash, parse_entry
+from store.audit_chain import check_log, line_hash, parse_entry
 from store.clients import Repository, _save_error
 from store.errors import StoreError
 from store.files import backup_path, shred
@@ -24,7 +24,7 @@ def transfer_payload(repo: Repository, client_id: str, *, source: str) -> dict[s
     trail does not verify (a bundle always carries a chain that verifies)."""
     cid = validate_client_id(client_id)
     with repo.locks.held(cid):
-        repo._check_file(cid, repo.path(cid))
+        repo.check_file(cid, repo.path(cid))
         doc = repo.reader(cid).document()
         if not doc:
             raise StoreError(f"no client {cid} in {repo.data_dir}", client_id=cid)

@@ -43,5 +43,8 @@ TABLES: Final = {
 #: bookkeeping kept in the file beside the records, one record each (doc id "1"):
 #: the hash of the audit entry of the last change the file holds (`{"head": ...}`) ...
 AUDIT_HEAD: Final = "audit_head"
+#: ... the salt of the digests the audit log keeps of each record written (`{"salt": hex}`;
+#: see `store.audit_content`) ...
+AUDIT_SALT: Final = "audit_salt"
 #: ... and the last journal entry folded into the file (`{"through": seq}`; see `store.journal`)
 FOLDED: Final = "folded"

@@ -45,7 +45,7 @@ import store.client_writer
 import store.locking
 import store.records
 import store.text
-import tui.services.clients
+import tui.services.clients.access
 from exercises.library import Library, load_library
 from exercises.models import Exercise, Step, StepKind
 from store.clients import Repository, os_user
@@ -53,16 +53,17 @@ from store.errors import CorruptFile, StoreError
 from store.records import SessionMode
 from store.text import clean_line, clean_value
 from tests import cli_runner
-from tui.services import audit_trail
-from tui.services import plans as plan_service
-from tui.services import sessions as session_service
-from tui.services.client_rows import list_clients
-from tui.services.clients import add_client, open_client, read_client, request_takeover
+from tui.services.clients import sessions as session_service
+from tui.services.clients.access import add_client, open_client, read_client, request_takeover
+from tui.services.clients.oversight import countersign
+from tui.services.clients.profile import update_open_profile, update_profile
+from tui.services.clients.rows import list_clients
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.oversight import countersign
-from tui.services.profile import update_open_profile, update_profile
-from tui.services.subject_access import subject_access
+from tui.services.plans import service as plan_service
+from tui.services.privacy import audit_trail
+from tui.services.privacy.subject_access import subject_access
+from tui.services.repository import repository
 
 LIBRARY: Library = load_library([])
 PASSPHRASE = "correct horse battery staple"
@@ -187,7 +188,7 @@ class _FakeDatetime(datetime):
 
 
 #: modules whose `datetime.now` is the clock a practitioner's week runs on
-CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clients)
+CLOCKED = (store.records, store.locking, store.client_writer, tui.services.clients.access)
 
 
 @contextmanager
@@ -333,7 +334,7 @@ class Casework(RuleBasedStateMachine):
         if user != ME:
             repo = Repository(self.data, codec=ctx.codec, user=user)
             repo.ensure()
-            ctx.__dict__["repo"] = repo
+            ctx.__dict__["_repo"] = repo
         return ctx
 
     def today(self) -> date:
@@ -630,7 +631,7 @@ class Casework(RuleBasedStateMachine):
             assert theirs.read_only, "two writers at once"
         finally:
             theirs.close()
-        since = colleague.repo.held_since(cid)
+        since = repository(colleague).held_since(cid)
         assert since is not None
         if Clock.at - since < timedelta(minutes=TAKEOVER_MINUTES):
             with_refusal(lambda: request_takeover(colleague, cid))
@@ -700,7 +701,7 @@ class Casework(RuleBasedStateMachine):
         """A disk fault leaves a client's file unreadable: it is named, never hidden, and the
         backup brings back a state the practitioner saved."""
         cid = data.draw(st.sampled_from(self.live()))
-        path = self.ctx.repo.path(cid)
+        path = repository(self.ctx).path(cid)
         path.write_bytes(b'{"client": {"1": ')
         try:
             with read_client(self.ctx, cid) as oc:
@@ -711,7 +712,7 @@ class Casework(RuleBasedStateMachine):
             raise AssertionError("a damaged file opened")
         rows = {r.client_id: r for r in list_clients(self.ctx)}
         assert rows[cid].problem, "a damaged file was hidden from the list"
-        self.ctx.repo.restore_backup(cid)
+        repository(self.ctx).restore_backup(cid)
         self.resync(cid)
 
     def resync(self, cid: str) -> None:
@@ -788,7 +789,7 @@ class Casework(RuleBasedStateMachine):
                 for kind in ("wellbeing", "keep-safe"):
                     plan = plan_service.compile_plan(oc, kind, self.today())
                     assert plan.to_markdown()
-                sar = json.dumps(subject_access(ctx.repo, oc, LIBRARY), ensure_ascii=False)
+                sar = json.dumps(subject_access(repository(ctx), oc, LIBRARY), ensure_ascii=False)
                 for value in model.answers.values():
                     for s in strings_in(value):
                         assert json.dumps(s, ensure_ascii=False)[1:-1] in sar

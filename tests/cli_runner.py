@@ -2,7 +2,7 @@
 real process (`run_cli_process`, for what only a process shows: the entry point, the locale, a
 kill, a second holder of a lock).
 
-In this process, `tui.cli.main(argv)` runs with stdin, stdout and stderr replaced by buffers
+In this process, `tui.cli.main.main(argv)` runs with stdin, stdout and stderr replaced by buffers
 (none of them a terminal, as with a pipe), the environment replaced by the one given for the
 call, and the umask restored afterwards; what it returns is a `CompletedProcess` as `subprocess`
 gives, so a test reads the same either way. An exception `main` lets out is what a real process
@@ -66,7 +66,7 @@ def run_cli(
     *args: str, input: str | None = None, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`wellbeing ARGS` in this process, as `subprocess.run(..., text=True)` would report it."""
-    from tui.cli import main
+    from tui.cli.main import main
 
     stdin = _Stream((input or "").encode("utf-8"))
     stdout, stderr = _Stream(), _Stream()

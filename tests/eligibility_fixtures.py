@@ -9,8 +9,8 @@ from pathlib import Path
 
 from exercises.interventions import Intervention, load_directory
 from store.profile import Client
+from tui.services.clients.profile_fields import apply_profile_field
 from tui.services.eligibility import Assessment, assess_all
-from tui.services.profile_fields import apply_profile_field
 
 TODAY = date(2024, 6, 1)
 

@@ -10,7 +10,6 @@ from exercises.interventions import Intervention
 from exercises.models import (
     Column,
     Exercise,
-    Mode,
     Option,
     Pattern,
     Phase,
@@ -22,14 +21,15 @@ from screens.exercise import ExerciseScreen
 from store.profile import Client
 from store.records import Session, SessionMode
 from tests.settling import settled
-from tui.key_gate import GatedApp
 from tui.services.autosave import AutoSaver
-from tui.services.clients import OpenClient
-from tui.services.clients import open_client as services_open_client
+from tui.services.clients.access import OpenClient
+from tui.services.clients.access import open_client as services_open_client
 from tui.services.config import Config
 from tui.services.context import Context
+from tui.services.repository import repository
 from tui.services.timing import Clock, FakeClock
 from tui.services.writers import writer_of
+from tui.shell.key_gate import GatedApp
 
 TRAFFIC = (
     Option(value="green", label="GREEN", symbol="●", tone="green", description="Doing well."),
@@ -150,7 +150,7 @@ def exercise_of(*steps: Step, id: str = "test-ex", title: str = "Test exercise")
         guide_step=1,
         area="test",
         minutes=5,
-        modes=(Mode.OFFICE, Mode.PHONE),
+        modes=(SessionMode.OFFICE, SessionMode.PHONE),
         source="test fixture",
         steps=steps,
     )
@@ -187,8 +187,8 @@ KEEP_SAFE = exercise_of(
 def open_client(data_dir: Path, client_id: str = "T1") -> OpenClient:
     """The client opened through the services, as the App opens it (created if missing)."""
     ctx = Context(config=Config(), data_dir=Path(data_dir))
-    if not ctx.repo.exists(client_id):
-        ctx.repo.add_client(Client(id=client_id, name="Test"))
+    if not repository(ctx).exists(client_id):
+        repository(ctx).add_client(Client(id=client_id, name="Test"))
     return services_open_client(ctx, client_id)
 
 

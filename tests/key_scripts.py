@@ -407,9 +407,9 @@ def record_of(data: Path) -> tuple[dict[Any, Any], list[str], list[Any]]:
 
 async def replay(script: Script | list[str], data: Path, mode: str) -> Outcome:
     """Run the keys through the real App on a copy of `data`: `slow` or `burst`."""
-    from tui.app import WellbeingApp
     from tui.services.config import Config
     from tui.services.context import Context
+    from tui.shell.app import WellbeingApp
 
     keys = script.keys if isinstance(script, Script) else script
     work = data.parent / "replay" / data.name  # one path for both: the list's header shows it
@@ -497,11 +497,50 @@ def tmux_keys(keys: Iterable[str]) -> list[str]:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The soak: scripts of every kind, seed after seed, until the time is up."""
-    import argparse
+def soak(until: float, kinds: list[str] | None = None, first_seed: int = 100) -> int:
+    """Scripts of every kind, seed after seed, slow and in one burst, until `until` (monotonic):
+    prints each difference and the totals; 1 when any script differed."""
     import os
     import tempfile
+    import time
+
+    kinds = kinds or list(TARGETS)
+    with tempfile.TemporaryDirectory(prefix="key-soak-") as tmp:
+        base = Path(tmp)
+        os.environ.setdefault("WELLBEING_STATE_DIR", str(base / "state"))
+        os.environ.setdefault("WELLBEING_CONFIG", str(base / "none.toml"))
+        data = make_data(base / "template" / "data")
+        runs = keys = 0
+        failures: list[str] = []
+        seed = first_seed
+        while time.monotonic() < until:
+            for kind in kinds:
+                if time.monotonic() >= until:
+                    break
+                script = generate(kind, seed)
+                slow = asyncio.run(replay(script, data, "slow"))
+                fast = asyncio.run(replay(script, data, "burst"))
+                runs += 1
+                keys += len(script.keys)
+                same = all(
+                    getattr(slow, n) == getattr(fast, n)
+                    for n in ("answers", "notes", "follow_ups", "told", "screen")
+                )
+                if not same:
+                    failures.append(str(script))
+                    print(f"keys: DIFFERENT: {script}", flush=True)
+            seed += 1
+            print(f"keys: {runs} scripts ({keys} keys) so far", flush=True)
+        print(
+            f"keys: {runs} scripts ({keys} keys) replayed slow and in one burst; "
+            f"{len(failures)} differed"
+        )
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The key soak alone: `python -m tests.key_scripts --seconds N`."""
+    import argparse
     import time
 
     parser = argparse.ArgumentParser(
@@ -516,36 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [k for k in kinds if k not in TARGETS]
     if unknown:
         parser.error(f"unknown kind(s): {', '.join(unknown)}; known: {', '.join(TARGETS)}")
-    with tempfile.TemporaryDirectory(prefix="key-soak-") as tmp:
-        base = Path(tmp)
-        os.environ.setdefault("WELLBEING_STATE_DIR", str(base / "state"))
-        os.environ.setdefault("WELLBEING_CONFIG", str(base / "none.toml"))
-        data = make_data(base / "template" / "data")
-        end = time.monotonic() + args.seconds
-        runs = keys = 0
-        failures: list[str] = []
-        seed = args.first_seed
-        while time.monotonic() < end:
-            for kind in kinds:
-                if time.monotonic() >= end:
-                    break
-                script = generate(kind, seed)
-                slow = asyncio.run(replay(script, data, "slow"))
-                fast = asyncio.run(replay(script, data, "burst"))
-                runs += 1
-                keys += len(script.keys)
-                same = all(
-                    getattr(slow, n) == getattr(fast, n)
-                    for n in ("answers", "notes", "follow_ups", "told", "screen")
-                )
-                if not same:
-                    failures.append(str(script))
-                    print(f"DIFFERENT: {script}", flush=True)
-            seed += 1
-        print(
-            f"{runs} scripts ({keys} keys) replayed slow and in one burst; {len(failures)} differed"
-        )
-    return 1 if failures else 0
+    return soak(time.monotonic() + args.seconds, kinds, args.first_seed)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ for name in ("replace", "rename", "link"):
 for name in ("unlink", "remove", "rmdir", "mkdir"):
     wrap(name, lambda path, *a, **k: ours(path))
 
-from tui.cli import main  # noqa: E402
+from tui.cli.main import main  # noqa: E402
 
 code = main(sys.argv[1:])
 sys.stdout.flush()

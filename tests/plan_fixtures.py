@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from exercises.models import Column, Exercise, Option, Pattern, Phase, Step, StepKind
 from store.profile import Client
 from store.records import Answer, FollowUp, Session
-from tui.services.plan_compiler import PlanInputs
+from tui.services.plans.compiler import PlanInputs
 
 LIGHTS = (
     Option(value="green", label="Green", symbol="●", tone="green"),
@@ -317,7 +317,7 @@ def plan_client(client_file: object, export_dir: object = None) -> object:
     from pathlib import Path
 
     from store.clients import Repository
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
     from tui.services.config import Config
     from tui.services.context import Context
 
@@ -325,6 +325,6 @@ def plan_client(client_file: object, export_dir: object = None) -> object:
     repo = Repository(data_dir, user="pat")
     config = Config(export_dir=Path(export_dir) if export_dir is not None else None)
     ctx = Context(config=config, data_dir=repo.data_dir)
-    ctx.__dict__["repo"] = repo  # the test's repository (its user), not a new one
+    ctx.__dict__["_repo"] = repo  # the test's repository (its user), not a new one
     ctx.__dict__["library"] = FakeLibrary()
     return OpenClient(ctx, client_file)  # type: ignore[arg-type]

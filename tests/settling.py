@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tui.key_gate import GatedApp, app_is_idle, busy_nodes
+from tui.shell.key_gate import GatedApp, app_is_idle, busy_nodes
 
 
 async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from store.clients import Repository
 from store.profile import Client, ProgrammeStage
 from store.records import FollowUp, Session, SessionMode, SessionStatus
-from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
+from tui.shell.app import WellbeingApp
 
 TODAY = date(2026, 11, 25)
 #: the wall clock of the apps built here (session times): fixed, so no screen shows the real time

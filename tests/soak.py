@@ -3,7 +3,7 @@ SOAK_SECONDS says otherwise).
 
 It runs the casework state machine (`tests.casework_model`) with fresh random examples until its
 share of the budget is spent, then the burst/slow key differential over every exercise in the
-content (`tests.key_scripts`, where present). It prints the steps and examples it ran and, on a
+content (`tests.key_scripts`). It prints the steps and examples it ran and, on a
 failure, the shrunk reproduction hypothesis gives, then exits 1. Not part of `make test`.
 """
 
@@ -63,11 +63,8 @@ def soak_casework(until: float) -> int:
 
 
 def soak_keys(until: float) -> int:
-    try:
-        from tests.key_scripts import soak as soak_key_scripts
-    except ImportError:
-        print("keys: no burst/slow differential here (tests/key_scripts.py)")
-        return 0
+    from tests.key_scripts import soak as soak_key_scripts
+
     return soak_key_scripts(until)
 
 

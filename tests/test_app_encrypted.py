@@ -10,7 +10,7 @@ from store import crypto
 from store.clients import Repository
 from store.profile import Client
 from tests.shell_fixtures import make_app, rows, wait_for
-from tui.services.audit_entries import format_entry
+from tui.services.privacy.audit_entries import format_entry
 
 PASSPHRASE = "correct horse battery"
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.audit import GENESIS, AuditError, AuditLog, line_hash
+from store.audit import AuditError, AuditLog
+from store.audit_chain import GENESIS, line_hash
 from store.clients import Repository
 from store.profile import Client
 from store.records import Answer, FollowUp, PlanVersion, Session
@@ -244,5 +245,5 @@ def test_the_tail_is_found_whatever_the_chunk(lines: list[bytes], torn: bytes, c
         with mock.patch.object(audit, "_TAIL_CHUNK", chunk):
             found = audit._tail_hash(handle.fileno(), os.fstat(handle.fileno()).st_size)
     whole = len(data) - len(torn)
-    expected = audit.line_hash(lines[-1]) if lines else audit.GENESIS
+    expected = line_hash(lines[-1]) if lines else GENESIS
     assert found == (expected, whole)

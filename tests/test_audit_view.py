@@ -216,7 +216,7 @@ def test_plan_command_records_compiled_and_exported_on_a_read_only_open(
     plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     cid = CLIENT.id
     held = plan_repo.open(cid)  # the app holds the client: the command reads it read-only
@@ -272,7 +272,7 @@ def test_plan_command_writes_nothing_when_the_audit_cannot_be_written(
     plan_repo: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     log = plan_repo.audit_log(CLIENT.id).path
     aside = log.with_name("aside.jsonl")
@@ -299,7 +299,7 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
     plan_repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.plan_fixtures import CLIENT
-    from tui.cli import main
+    from tui.cli.main import main
 
     before = actions(plan_repo, CLIENT.id)
     assert (
@@ -324,7 +324,8 @@ def test_pdf_to_the_terminal_is_refused_before_anything_is_recorded(
 async def test_plan_screen_records_compiled_and_exported(
     plan_repo: Repository, tmp_path: Path
 ) -> None:
-    from screens.plan_view import ExportDialog, PlanScreen
+    from screens.plan.export import ExportDialog
+    from screens.plan.screen import PlanScreen
     from tests.plan_fixtures import CLIENT, plan_client
 
     cf = plan_repo.read(CLIENT.id)  # read-only: recording still works
@@ -361,8 +362,8 @@ async def test_plan_screen_records_compiled_and_exported(
 def test_restricted_is_a_profile_field_and_its_change_is_audited(
     repo: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.cli import main
-    from tui.services.profile_fields import PROFILE_FIELDS
+    from tui.cli.main import main
+    from tui.services.clients.profile_fields import PROFILE_FIELDS
 
     assert PROFILE_FIELDS["restricted"].choices == ("yes", "no")
     repo.add_client(Client(id="X1", name="A"))

@@ -18,7 +18,7 @@ import screens
 from screens.dashboard import DashboardScreen
 from tests.settling import settled
 from tests.shell_fixtures import make_app, populate, wait_for
-from tui.palette import WellbeingCommands
+from tui.shell.palette import WellbeingCommands
 
 #: Textual's system commands the palette may offer: none writes a file
 SYSTEM_COMMANDS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
@@ -60,7 +60,7 @@ def our_classes() -> set[type[DOMNode]]:
     modules = [
         importlib.import_module(m.name) for m in pkgutil.walk_packages(screens.__path__, "screens.")
     ]
-    modules += [importlib.import_module(name) for name in ("tui.app", "tui.palette")]
+    modules += [importlib.import_module(name) for name in ("tui.shell.app", "tui.shell.palette")]
     return {
         cls
         for module in modules

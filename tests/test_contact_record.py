@@ -22,13 +22,14 @@ from textual.widgets import Checkbox, Input, Static, TextArea
 
 from screens.contact_record import ContactRecordScreen
 from store.records import SessionMode
-from tui.app import WellbeingApp
-from tui.services import audit_trail, contact, sessions
-from tui.services.clients import open_client, read_client
+from tui.services.clients import contact, sessions
+from tui.services.clients.access import open_client, read_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
+from tui.services.privacy import audit_trail
+from tui.shell.app import WellbeingApp
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 25)

@@ -11,20 +11,20 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from screens.messages import ConfirmScreen
-from screens.plan_view import VersionsDialog
+from screens.dialogs.choice import ConfirmScreen
+from screens.plan.versions import VersionsDialog
 from store.clients import Repository, os_user
 from tests.cli_runner import run_cli
 from tests.settling import settled
 from tests.shell_fixtures import wait_for
-from tui.app import WellbeingApp
-from tui.services.clients import open_client, read_client
+from tui.services.clients.access import open_client, read_client
+from tui.services.clients.oversight import countersign
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
-from tui.services.oversight import countersign
-from tui.services.plans import compile_plan, save_version
+from tui.services.plans.service import compile_plan, save_version
+from tui.shell.app import WellbeingApp
 
 TODAY = date(2026, 11, 25)
 
@@ -34,7 +34,7 @@ def context(data: Path, user: str, **config: object) -> Context:
         config=Config(privacy_check=False, idle_minutes=0, **config),  # type: ignore[arg-type]
         data_dir=data,
     )
-    ctx.__dict__["repo"] = Repository(data, user=user)
+    ctx.__dict__["_repo"] = Repository(data, user=user)
     return ctx
 
 

@@ -18,15 +18,15 @@ pytestmark = pytest.mark.xdist_group("pty")
 CRASHING_APP = """
 import sys
 from pathlib import Path
-import tui.app
-from tui.app import WellbeingApp
+import tui.shell.app
+from tui.shell.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
-from tui.crash import setup_logging
+from tui.shell.crash import setup_logging
 
 
 class Crashes(WellbeingApp):
-    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))  # resolved beside tui/app.py
+    CSS_PATH = str(Path(tui.shell.app.__file__).with_name("app.tcss"))  # resolved beside tui/shell/app.py
 
     def _start(self):
         secret_client_answer = "my secret disclosure"  # a local that must never be printed
@@ -101,7 +101,7 @@ def test_no_mouse_stops_mouse_reporting(data_dir: Path, flag: list[str]) -> None
 
 LOG_PROBE = """
 import logging, sys
-from tui.crash import setup_logging
+from tui.shell.crash import setup_logging
 path = setup_logging()
 logging.getLogger("probe").error("probe line")
 print(path)

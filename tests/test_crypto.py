@@ -20,7 +20,7 @@ from store.profile import Client
 from store.records import Answer, Session
 from tests.conftest import ROOT, cli_env
 from tui.services.errors import UserError
-from tui.services.unlock import codec_for, passphrase_from_file, unlock_with
+from tui.services.privacy.unlock import codec_for, passphrase_from_file, unlock_with
 
 PASSPHRASE = "correct horse battery staple"
 SECRET = "SECRET-ANSWER-7f3a Zoë’s brother Łukasz"
@@ -285,7 +285,8 @@ def test_short_passphrase_is_refused(data_dir: Path) -> None:
 
 def test_unlocking_disables_core_dumps(enc_repo: Repository, data_dir: Path) -> None:
     script = (
-        "import resource, sys; from pathlib import Path; from tui.services.unlock import unlock_with; "
+        "import resource, sys; from pathlib import Path; "
+        "from tui.services.privacy.unlock import unlock_with; "
         f"unlock_with(Path(sys.argv[1]), {PASSPHRASE!r}); "
         "print(resource.getrlimit(resource.RLIMIT_CORE))"
     )

@@ -11,8 +11,9 @@ from exercises.plan_templates import load_plan_template
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
-from tui.services.plan_compiler import PlanInputs, compile_plan
-from tui.services.plans import plan_references
+from tui.services.plans.compiler import PlanInputs, compile_plan
+from tui.services.plans.service import plan_references
+from tui.services.repository import repository
 
 TODAY = date(2026, 11, 25)
 
@@ -21,7 +22,7 @@ TODAY = date(2026, 11, 25)
 def test_demo_plans_compile_with_every_section_filled(tmp_path: Path, kind: str) -> None:
     ctx = Context(config=Config(), data_dir=tmp_path / "data")
     assert write_demo(ctx, today=TODAY) == DEMO_ID
-    with ctx.repo.read(DEMO_ID) as cf:
+    with repository(ctx).read(DEMO_ID) as cf:
         plan = compile_plan(
             kind,
             load_plan_template(kind),
@@ -51,6 +52,6 @@ def test_demo_answers_all_name_real_steps(tmp_path: Path) -> None:
             assert exercise is not None, exercise_id
             for step_id in steps:
                 assert exercise.step(step_id) is not None, (exercise_id, step_id)
-    with ctx.repo.read(DEMO_ID) as cf:
+    with repository(ctx).read(DEMO_ID) as cf:
         assert len(cf.sessions()) == len(history["sessions"])
         assert [f for f in cf.follow_ups() if f.is_open]

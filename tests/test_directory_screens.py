@@ -15,8 +15,8 @@ from store.profile import Client
 from store.records import Referral
 from tests.shell_fixtures import wait_for
 from tests.test_screen_snapshots import steady
-from tui.services.profile import apply_changes
-from tui.services.profile_fields import apply_profile_field
+from tui.services.clients.profile import apply_changes
+from tui.services.clients.profile_fields import apply_profile_field
 
 TODAY = date(2024, 6, 1)
 ITEMS, _PROBLEMS = load_directory()

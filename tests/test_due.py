@@ -21,12 +21,12 @@ from store.records import FollowUp, PlanVersion, Session, SessionStatus
 from tests.cli_runner import run_cli
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady
-from tui.app import WellbeingApp
-from tui.services.client_rows import list_clients
+from tui.services.clients.due import due, due_items
+from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import write_demo
-from tui.services.due import due, due_items
+from tui.shell.app import WellbeingApp
 
 TODAY = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,6 +14,13 @@ from exercises.interventions import Intervention, load_directory, parse_interven
 from store.profile import Client
 from tests import eligibility_fixtures as fixtures
 from tests.eligibility_fixtures import TODAY
+from tui.services.clients.profile_fields import (
+    PROFILE_FIELDS,
+    apply_profile_field,
+    format_value,
+    parse_assignment,
+    profile_value,
+)
 from tui.services.eligibility import (
     ADVISORY,
     EVALUATORS,
@@ -24,13 +31,6 @@ from tui.services.eligibility import (
     verdict_text,
 )
 from tui.services.errors import UserError
-from tui.services.profile_fields import (
-    PROFILE_FIELDS,
-    apply_profile_field,
-    format_value,
-    parse_assignment,
-    profile_value,
-)
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ from tests.eligibility_fixtures import (
     profile,
     quote_fragments,
 )
+from tui.services.clients.profile_fields import PROFILE_FIELDS
 from tui.services.eligibility import Assessment, CriterionResult
-from tui.services.profile_fields import PROFILE_FIELDS
 
 SUITABLE, NOT, INFO, JUDGE, LOCAL = (
     "suitable",

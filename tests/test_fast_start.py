@@ -16,7 +16,7 @@ from store.clients import Repository
 from store.profile import Client
 from store.records import Session
 from tests.conftest import ROOT, cli_env
-from tui.services.client_rows import SUMMARY_KIND, ClientListing, list_clients
+from tui.services.clients.rows import SUMMARY_KIND, ClientListing, list_clients
 from tui.services.config import Config, ConfigError, load_config
 from tui.services.context import Context
 from tui.services.errors import UserError
@@ -51,11 +51,11 @@ def test_the_first_frame_imports_no_heavy_library(repo: Repository) -> None:
     list_clients(Context(config=Config(), data_dir=repo.data_dir))  # writes the register
     out = _python(
         "import sys, json\n"
-        "import tui.cli, tui.launch, tui.app, screens.client_list\n"
+        "import tui.cli.main, tui.shell.launch, tui.shell.app, screens.client_list\n"
         "from pathlib import Path\n"
         "from tui.services.config import load_config\n"
         "from tui.services.context import Context\n"
-        "from tui.services.client_rows import ClientListing\n"
+        "from tui.services.clients.rows import ClientListing\n"
         f"ctx = Context(config=load_config(), data_dir=Path({str(repo.data_dir)!r}))\n"
         "ctx.prepare_data_dir()\n"
         "listing = ClientListing(ctx)\n"
@@ -93,7 +93,7 @@ def test_a_new_caseload_fills_a_batch_at_a_time_and_keeps_the_register(
 
 def test_a_start_cut_short_keeps_what_it_read(repo: Repository) -> None:
     """The register is written as it is built: a kill half way does not start from nothing."""
-    from tui.services import client_rows
+    from tui.services.clients import rows as client_rows
 
     _caseload(repo, 6)
     ctx = Context(config=Config(), data_dir=repo.data_dir)
@@ -453,7 +453,7 @@ def test_the_key_gate_lets_go_when_the_app_has_no_screen_left() -> None:
     gate's timer: with no screen, nothing is left for the held keys."""
     from textual import events
 
-    from tui.key_gate import KeyGate
+    from tui.shell.key_gate import KeyGate
 
     class Closing:
         screen_stack: list[object] = []

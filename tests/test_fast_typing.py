@@ -26,8 +26,8 @@ from screens.steps.table import RowEditor
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, step
 from tests.key_scripts import key_event
 from tests.settling import settled
-from tui import key_gate
-from tui.key_gate import GatedApp
+from tui.shell import key_gate
+from tui.shell.key_gate import GatedApp
 
 #: how long a stall blocks the UI thread: longer than the 0.3 s the gate used to wait at most
 STALL = 0.45
@@ -247,7 +247,7 @@ async def test_the_safety_limit_lets_keys_go_and_says_so(
         busy.focus()
         await settled(app, pilot)
         try:
-            with caplog.at_level(logging.WARNING, logger="tui.key_gate"):
+            with caplog.at_level(logging.WARNING, logger="tui.shell.key_gate"):
                 burst(app, ["ctrl+w", "x"])
                 await until(pilot, lambda: len(app.key_gate.held) == 1)
                 clock.now += key_gate.SAFETY_SECONDS + 1
@@ -264,10 +264,10 @@ async def test_the_safety_limit_lets_keys_go_and_says_so(
 
 def wellbeing_app(data: Path) -> Any:
     from tests.key_scripts import TODAY
-    from tui.app import WellbeingApp
     from tui.services.config import Config
     from tui.services.context import Context
     from tui.services.timing import FakeClock
+    from tui.shell.app import WellbeingApp
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data)
     return WellbeingApp(ctx, clock=FakeClock(), today=lambda: TODAY)
@@ -308,7 +308,7 @@ async def test_keys_after_a_takeover_never_reach_the_client_list(tmp_path: Path)
     a client, and the client's words never fill its fields."""
     from screens.client_form import ClientFormScreen
     from screens.client_list import ClientListScreen
-    from screens.handed_over import HandedOverScreen, TypedAfter
+    from screens.dialogs.handed_over import HandedOverScreen, TypedAfter
     from store.clients import Repository
     from tests.key_scripts import make_data, screen_text
     from tests.test_lock_takeover import age_holder
@@ -396,7 +396,7 @@ async def test_keys_after_an_error_dialog_stay_on_the_dialog(tmp_path: Path) -> 
     the dialog that says so, never the list beneath (no search typed, no form opened)."""
     from screens.client_form import ClientFormScreen
     from screens.client_list import ClientListScreen
-    from screens.messages import ProblemScreen
+    from screens.dialogs.choice import ProblemScreen
     from store.clients import Repository
     from tests.key_scripts import make_data
 
@@ -436,7 +436,7 @@ async def test_keys_after_an_error_dialog_stay_on_the_dialog(tmp_path: Path) -> 
 def test_escape_and_the_next_key_in_one_read_are_two_keys(read: str, keys: list[str]) -> None:
     """On a slow link Escape and the key typed next arrive together; a terminal sends alt+key
     the same way. The app binds no alt+letter, so it reads them as the two keys typed."""
-    from tui.terminal_guards import burst_parser
+    from tui.shell.terminal_guards import burst_parser
 
     parser = burst_parser()()
     events_read = [*parser.feed(read), *parser.feed("")]
@@ -446,7 +446,7 @@ def test_escape_and_the_next_key_in_one_read_are_two_keys(read: str, keys: list[
 def test_the_driver_gets_the_burst_parser() -> None:
     from textual.drivers import linux_driver
 
-    from tui.terminal_guards import guard_escape_bursts
+    from tui.shell.terminal_guards import guard_escape_bursts
 
     guard_escape_bursts()
     assert linux_driver.XTermParser.__name__ == "BurstParser"
@@ -458,7 +458,7 @@ async def test_a_takeover_under_the_privacy_cover_shows_its_notice_when_lifted(
     """Handed over while the screen was hidden: Enter and typing on in one read; the keys after
     Enter reach the notice, not the client list."""
     from screens.client_form import ClientFormScreen
-    from screens.handed_over import HandedOverScreen, TypedAfter
+    from screens.dialogs.handed_over import HandedOverScreen, TypedAfter
     from screens.privacy import PrivacyScreen
     from store.clients import Repository
     from tests.key_scripts import make_data

@@ -53,7 +53,8 @@ from tests.raw_records import put_raw
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.export import render
-from tui.services.plan_compiler import PlanInputs, compile_plan
+from tui.services.plans.compiler import PlanInputs, compile_plan
+from tui.services.repository import repository
 
 TODAY = date(2020, 6, 12)
 
@@ -412,12 +413,12 @@ async def test_markup_and_escapes_in_every_displayed_field(
     from screens.directory import DirectoryScreen
     from screens.eligibility import EligibilityScreen
     from screens.exercise import ExerciseScreen
-    from screens.plan_view import PlanScreen
+    from screens.plan.screen import PlanScreen
     from screens.session import SessionScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     ctx = hostile_context(tmp_path / "data", hostile_pack)
-    repo = ctx.repo
+    repo = repository(ctx)
     cf, session = seed_hostile_client(repo)
     interventions, directory_problems = ctx.directory
     assert directory_problems == [] and "hostile-intervention" in {i.id for i in interventions}
@@ -518,7 +519,7 @@ async def test_nasty_text_in_an_answer_the_client_list_and_the_dashboard(
 ) -> None:
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     cf = open_client(tmp_path)
     app = ExerciseApp(exercise_of(STEPS[StepKind.TEXT], STEPS[StepKind.LIST]), new_session(cf), cf)

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from tests.test_screen_snapshots import SIZE, demo_app, open_demo, then
-from tui.app import WellbeingApp
 from tui.services.demo import DEMO_ID
+from tui.shell.app import WellbeingApp
 
 
 @pytest.fixture(autouse=True)

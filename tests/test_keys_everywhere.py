@@ -20,8 +20,8 @@ from screens.key_bar import KeyBar
 from screens.session import SessionScreen
 from tests.exercise_fixtures import STEPS, ExerciseApp, exercise_of, new_session, open_client
 from tests.shell_fixtures import make_app, populate, wait_for
-from tui.app import WellbeingApp
-from tui.palette import WellbeingCommands
+from tui.shell.app import WellbeingApp
+from tui.shell.palette import WellbeingCommands
 
 
 class PaletteApp(ExerciseApp):

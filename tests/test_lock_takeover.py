@@ -18,9 +18,10 @@ from store.errors import StoreError
 from store.profile import Client
 from store.records import Session
 from tests.conftest import ROOT
-from tui.app import WellbeingApp
 from tui.services.config import Config
 from tui.services.context import Context
+from tui.services.repository import repository
+from tui.shell.app import WellbeingApp
 
 HOLD = """
 import sys, time
@@ -33,12 +34,18 @@ time.sleep(120)
 
 
 def age_holder(repo: Repository, cid: str, minutes: int) -> None:
-    """Make the holder note say it was taken `minutes` ago (as a long hold would)."""
+    """As if the client was opened `minutes` ago (a long hold): the holder note says so, and so
+    does the holding process's own record (this process holds it in these tests)."""
+    from store import locking
+
     path = repo.clients_dir / f"{cid}.holder"
     info = json.loads(path.read_text())
     since = datetime.now(UTC) - timedelta(minutes=minutes)
     info["since"] = since.isoformat(timespec="seconds")
     path.write_text(json.dumps(info))
+    lock = str(repo.clients_dir / f"{cid}.lock")
+    if lock in locking._TAKEN:
+        locking._TAKEN[lock] = since
 
 
 def actions(repo: Repository, cid: str) -> list[str]:
@@ -74,7 +81,7 @@ def test_a_lock_held_too_long_is_handed_over_when_asked(data_dir: Path) -> None:
         colleague.request_takeover("X1", after_minutes=30)
     age_holder(holder_repo, "X1", 45)
     colleague.request_takeover("X1", after_minutes=30)
-    request = held.takeover_requested()
+    request = held.takeover_requested(30)
     assert request is not None and request["user"] == "prac2"
     held.hand_over("prac2")
     assert held.read_only
@@ -90,23 +97,23 @@ def test_a_lock_held_too_long_is_handed_over_when_asked(data_dir: Path) -> None:
 async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
-    from screens.handed_over import HandedOverScreen
+    from screens.dialogs.handed_over import HandedOverScreen
     from tests.settling import settled
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data_dir)
-    ctx.repo.add_client(Client(id="X1", name="A"))
+    repository(ctx).add_client(Client(id="X1", name="A"))
     app = WellbeingApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_client("X1")
         await settled(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
-        age_holder(ctx.repo, "X1", 40)
+        age_holder(repository(ctx), "X1", 40)
         Repository(data_dir, user="prac2").request_takeover("X1", after_minutes=30)
         app._check_takeovers()
         await settled(app, pilot)
         assert isinstance(app.screen, HandedOverScreen)  # over the client list
         assert isinstance(app.screen_stack[-2], ClientListScreen)
         assert "X1" not in app.client_files
-    assert "lock handed over" in actions(ctx.repo, "X1")
+    assert "lock handed over" in actions(repository(ctx), "X1")
     with Repository(data_dir, user="prac2").open("X1") as cf:
         assert not cf.read_only

@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
 from exercises.library import load_library
-from exercises.models import Exercise, Mode, Step, StepKind
+from exercises.models import Exercise, Step, StepKind
 from screens.steps.fields import OptionCycler
 from store.records import SessionMode
 from tests.exercise_fixtures import ExerciseApp, new_session, open_client
@@ -39,7 +39,7 @@ CASES = [
     pytest.param(exercise, mode, id=f"{exercise.id}-{mode.value}")
     for exercise in LIBRARY.exercises
     for mode in (SessionMode.OFFICE, SessionMode.PHONE)
-    if Mode(mode.value) in exercise.modes
+    if mode in exercise.modes
 ]
 
 

@@ -14,11 +14,11 @@ from store.clients import Repository
 from store.files import atomic_write, temp_files
 from store.profile import Client
 from store.records import Answer, Session
-from tui.services.clients import open_client
+from tui.services.clients.access import open_client
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.errors import UserError
-from tui.services.plans import compile_plan, save_version
+from tui.services.plans.service import compile_plan, save_version
 
 CID = "X1"
 NAME = "Morwenna Tregarthen-5d2c"
@@ -99,7 +99,7 @@ def test_a_dangling_link_is_something_there(seeded: Repository, cli, tmp_path: P
 def test_the_writer_never_takes_a_name_taken_meanwhile(tmp_path: Path) -> None:
     """The check before writing can be overtaken (another process writes the same name in
     between): the store's writer claims the name only if it is still free."""
-    from tui.services import outbox
+    from tui.services.privacy import outbox
 
     target = tmp_path / "plan.md"
     target.write_bytes(PRECIOUS)
@@ -154,7 +154,7 @@ def test_default_names_carry_kind_layout_version_and_date(
 
 
 def test_names_are_made_of_safe_pieces() -> None:
-    from tui.services import outbox
+    from tui.services.privacy import outbox
 
     assert outbox.plan_name(
         "X1", "wellbeing", "pdf", date(2026, 12, 4), layout="large", version=3
@@ -242,7 +242,7 @@ def test_one_rule_for_every_file_that_leaves(seeded: Repository, cli, tmp_path: 
 
 def test_a_bundle_never_goes_in_the_exports_folder(seeded: Repository, tmp_path: Path) -> None:
     """Deleting the client (which transfer out does) removes what is in exports/ under its ID."""
-    from tui.services.transfer import transfer_out
+    from tui.services.privacy.transfer import transfer_out
 
     ctx = Context(config=Config(), data_dir=seeded.data_dir)
     exports = seeded.data_dir / "exports"
@@ -274,8 +274,9 @@ async def test_the_app_asks_before_replacing_an_export_naming_the_file(
 ) -> None:
     from textual.widgets import Input, Static
 
-    from screens.messages import ConfirmScreen
-    from screens.plan_view import ExportDialog, PlanScreen
+    from screens.dialogs.choice import ConfirmScreen
+    from screens.plan.export import ExportDialog
+    from screens.plan.screen import PlanScreen
 
     ctx = Context(config=Config(), data_dir=seeded.data_dir)
     exports = tmp_path / "exports"
@@ -316,8 +317,8 @@ async def test_the_app_asks_before_replacing_an_export_naming_the_file(
 async def test_the_app_asks_before_replacing_a_worksheet(tmp_path: Path) -> None:
     from textual.widgets import Static
 
-    from screens.messages import ConfirmScreen
-    from screens.worksheets import WorksheetsScreen
+    from screens.dialogs.choice import ConfirmScreen
+    from screens.plan.worksheets import WorksheetsScreen
 
     ctx = Context(config=Config(), data_dir=tmp_path / "data")
     exports = tmp_path / "exports"

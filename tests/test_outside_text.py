@@ -20,7 +20,8 @@ from tests.cli_runner import run_cli
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
-from tui.services.transfer import transfer_in
+from tui.services.privacy.transfer import transfer_in
+from tui.services.repository import repository
 
 PASS = "correct horse battery staple"
 #: a title write (OSC 0), a clipboard write (OSC 52), an 8-bit CSI, a right-to-left override, NUL
@@ -49,7 +50,7 @@ def payload(tmp_path: Path) -> dict[str, Any]:
     """A real client's whole record, as a bundle carries it (the source keeps the client)."""
     ctx = context(tmp_path / "area-a")
     write_demo(ctx, today=date(2026, 11, 25))
-    return transfer_payload(ctx.repo, DEMO_ID, source="area a")
+    return transfer_payload(repository(ctx), DEMO_ID, source="area a")
 
 
 def sealed(tmp_path: Path, payload: dict[str, Any]) -> Path:
@@ -69,10 +70,10 @@ def test_a_validly_sealed_bundle_with_hostile_text_is_cleaned_at_restore(
     target = context(tmp_path / "area-b")
     assert transfer_in(target, sealed(tmp_path, payload), PASS) == DEMO_ID
 
-    with target.repo.read(DEMO_ID) as cf:
+    with repository(target).read(DEMO_ID) as cf:
         assert cf.client().name == "Sam Taylor"
         assert all(not RAW.search(str(a.value)) for a in cf.answers())
-    stored = json.loads(target.repo.path(DEMO_ID).read_text("utf-8"))
+    stored = json.loads(repository(target).path(DEMO_ID).read_text("utf-8"))
     assert [s for s in strings(stored) if RAW.search(s)] == []
     out = tmp_path / "sar.json"
     done = run_cli("export", DEMO_ID, "-o", str(out), "--data-dir", str(target.data_dir))
@@ -88,7 +89,7 @@ def test_an_unknown_key_in_a_bundle_never_puts_escapes_in_the_refusal(
     with pytest.raises(StoreError) as caught:
         transfer_in(target, sealed(tmp_path, payload), PASS)
     assert not RAW.search(str(caught.value)) and "\n" not in str(caught.value)
-    assert not target.repo.path(DEMO_ID).exists()
+    assert not repository(target).path(DEMO_ID).exists()
 
 
 def _hostile_file(data_dir: Path, how: str) -> None:
@@ -150,7 +151,7 @@ def test_every_cli_message_passes_through_the_one_cleaner(
         sys.stdout.writelines([f"more{HOSTILE}\n"])
         return []
 
-    monkeypatch.setattr("tui.services.client_rows.list_clients", noisy)
+    monkeypatch.setattr("tui.services.clients.rows.list_clients", noisy)
     done = run_cli("client", "list", "--data-dir", str(tmp_path))
     assert "a row" in done.stdout and "a warning" in done.stderr and "more" in done.stdout
     assert not RAW.search(done.stdout + done.stderr)

@@ -13,15 +13,15 @@ from store.clients import Repository
 from store.errors import StoreError
 from store.records import PlanVersion
 from tests.cli_runner import run_cli
-from tui.app import WellbeingApp
-from tui.services.clients import open_client, read_client
+from tui.services.clients.access import open_client, read_client
+from tui.services.clients.oversight import countersign, is_manager, record_review, team_follow_ups
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
-from tui.services.oversight import countersign, is_manager, record_review, team_follow_ups
-from tui.services.plans import compile_plan, export_plan, save_version, saved_plan
-from tui.services.subject_access import subject_access
+from tui.services.plans.service import compile_plan, export_plan, save_version, saved_plan
+from tui.services.privacy.subject_access import subject_access
+from tui.shell.app import WellbeingApp
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)
@@ -32,7 +32,7 @@ def context(data: Path, user: str, **config: object) -> Context:
         config=Config(privacy_check=False, idle_minutes=0, **config),  # type: ignore[arg-type]
         data_dir=data,
     )
-    ctx.__dict__["repo"] = Repository(data, user=user)
+    ctx.__dict__["_repo"] = Repository(data, user=user)
     return ctx
 
 

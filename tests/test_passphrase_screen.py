@@ -17,7 +17,7 @@ from store.clients import Repository
 from store.crypto import EncryptedCodec
 from store.errors import StoreError
 from store.profile import Client
-from tui.services.unlock import unlock_with
+from tui.services.privacy.unlock import unlock_with
 
 PASSPHRASE = "correct horse battery staple"
 _NOT_SET = object()

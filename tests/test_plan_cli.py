@@ -83,10 +83,10 @@ def test_saved_versions_drafts_and_layouts(data_dir: Path) -> None:
     --saved N an older one; --layout a layout the needs do not call for."""
     assert "DRAFT: not a saved version" in run(data_dir, "plan", CID, "--kind", "wellbeing").stdout
     repo = Repository(data_dir, user="pat")
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
     from tui.services.config import Config
     from tui.services.context import Context
-    from tui.services.plans import compile_plan, save_version
+    from tui.services.plans.service import compile_plan, save_version
 
     ctx = Context(config=Config(), data_dir=data_dir)
     with repo.open(CID) as cf:

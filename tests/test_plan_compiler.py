@@ -21,7 +21,7 @@ from tests.plan_fixtures import (
     inputs,
 )
 from tui.services.config import Config, CrisisLine
-from tui.services.plan_compiler import ORPHANS_TITLE, Plan, compile_plan
+from tui.services.plans.compiler import ORPHANS_TITLE, Plan, compile_plan
 
 TODAY = date(2020, 6, 12)
 WELLBEING_IDS = [

@@ -22,16 +22,17 @@ from pypdf import PdfReader
 from exercises.library import load_library
 from store.records import PlanVersion
 from tests.test_plan_exports import pdf_text
-from tui.services.clients import open_client, read_client
+from tui.services.clients.access import open_client, read_client
+from tui.services.clients.profile import update_profile
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.export import FORMATS, render
 from tui.services.export.worksheet import worksheet_document
-from tui.services.plan_changes import compare, described
-from tui.services.plan_compiler import Plan, PlanStatus
-from tui.services.plan_document import DRAFT, LAYOUTS, plan_document
-from tui.services.plans import (
+from tui.services.plans.changes import compare, described
+from tui.services.plans.compiler import Plan, PlanStatus
+from tui.services.plans.document import DRAFT, LAYOUTS, plan_document
+from tui.services.plans.service import (
     as_saved,
     compile_plan,
     export_plan,
@@ -40,7 +41,6 @@ from tui.services.plans import (
     save_version,
     saved_plan,
 )
-from tui.services.profile import update_profile
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2026, 11, 25)

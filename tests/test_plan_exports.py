@@ -21,7 +21,7 @@ from tui.services.config import Config
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, Document, format_of, render
 from tui.services.export.worksheet import worksheet_document
-from tui.services.plan_compiler import compile_plan
+from tui.services.plans.compiler import compile_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2020, 6, 12)

@@ -19,7 +19,7 @@ from tui.services.config import Config
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, render
 from tui.services.export.document import Block, Document
-from tui.services.plan_compiler import compile_plan
+from tui.services.plans.compiler import compile_plan
 
 TODAY = date(2020, 6, 12)
 SCRIPT = "<script>alert(1)</script>"

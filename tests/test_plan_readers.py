@@ -23,16 +23,16 @@ from store.clients import os_user
 from store.records import SessionMode
 from tests.test_plan_documents import REVIEW, STATUS, TODAY, as_text, demo_plan
 from tests.test_plan_documents import demo as demo  # noqa: F401  (the module's fixture)
-from tui.services import sessions
-from tui.services.clients import open_client, read_client
+from tui.services.clients import sessions
+from tui.services.clients.access import open_client, read_client
+from tui.services.clients.oversight import team_follow_ups
+from tui.services.clients.profile import update_profile
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
 from tui.services.export import Block, Document, render
-from tui.services.oversight import team_follow_ups
-from tui.services.plans import compile_plan, layout_for
-from tui.services.profile import update_profile
+from tui.services.plans.service import compile_plan, layout_for
 
 DOMAINS = (
     "Victim Access",
@@ -168,7 +168,7 @@ def test_a_disclosure_is_quoted_in_full_with_date_and_follow_up_state(disclosed:
     line = next(line for line in section.lines if "disclosure" in line)
     assert f"He said: “{DISCLOSED}”" in line  # the words in full, attributed
     assert "Identify: concerns and coping, step “Effect on my thoughts”" in line
-    from tui.services.plan_compiler import day
+    from tui.services.plans.compiler import day
 
     assert f"marked as a disclosure on {day(date.today())}" in line
     assert line.endswith("Open; not yet discussed with the treatment manager.")
@@ -249,7 +249,7 @@ def test_every_script_prints_or_is_refused_by_name() -> None:
 async def test_team_review_screen_shows_the_disclosure_in_full(disclosed: Context) -> None:
     from screens.team_review import TeamReviewScreen
     from tests.shell_fixtures import wait_for
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     app = WellbeingApp(disclosed, today=date.today)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -272,7 +272,7 @@ async def test_team_review_screen_shows_the_disclosure_in_full(disclosed: Contex
 
 def test_a_reference_that_names_a_directory_entry_points_to_it(tmp_path: Path) -> None:
     from exercises.models import Reference
-    from tui.services.plans import related_lines
+    from tui.services.plans.service import related_lines
 
     ctx = Context(config=Config(), data_dir=tmp_path / "data")
     lines = related_lines(

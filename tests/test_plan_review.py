@@ -9,16 +9,11 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Markdown
 
-from screens.plan_view import (
-    AgreementDialog,
-    DiffScreen,
-    ExportDialog,
-    PlanScreen,
-    RewordDialog,
-    VersionsDialog,
-    add_months,
-    parse_date,
-)
+from screens.plan.agreement import AgreementDialog, add_months, parse_date
+from screens.plan.export import ExportDialog
+from screens.plan.screen import PlanScreen
+from screens.plan.versions import DiffScreen, VersionsDialog
+from screens.plan.wording import RewordDialog
 from store.clients import Repository
 from store.profile import Needs
 from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.plan_fixtures import S1, S2, FakeLibrary, answer, at, history
-from tui.services.trends import compute_trends, render_trends, trend_lines
+from tui.services.clients.trends import compute_trends, render_trends, trend_lines
 
 
 def test_series_per_session() -> None:

@@ -14,10 +14,11 @@ from screens.profile_form import UNKNOWN, ProfileFormScreen
 from store.profile import Client
 from tests.cli_runner import run_cli
 from tests.test_screen_snapshots import steady
-from tui.app import WellbeingApp
+from tui.services.clients.profile_fields import PROFILE_FIELDS, profile_value
 from tui.services.config import Config
 from tui.services.context import Context
-from tui.services.profile_fields import PROFILE_FIELDS, profile_value
+from tui.services.repository import repository
+from tui.shell.app import WellbeingApp
 
 #: a value each field takes, as the form is given it (a choice's value, or typed text).
 GOOD = {
@@ -49,7 +50,7 @@ def good_value(name: str) -> str:
 
 def app_for(tmp_path: Path) -> WellbeingApp:
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=tmp_path / "d")
-    ctx.repo.add_client(Client(id="P1", name="Pat"))
+    repository(ctx).add_client(Client(id="P1", name="Pat"))
     return WellbeingApp(ctx, today=lambda: date(2026, 12, 3))
 
 

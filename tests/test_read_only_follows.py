@@ -9,7 +9,7 @@ import pytest
 from exercises.models import StepKind
 from screens import follow_holder
 from tests.exercise_fixtures import ExerciseApp, new_session, open_client, single
-from tui.services.sessions import save_answer
+from tui.services.clients.sessions import save_answer
 
 
 async def test_a_read_only_exercise_shows_what_the_holder_types(

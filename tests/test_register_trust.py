@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import run_cli
-from tui.services.client_rows import ClientListing, list_clients
+from tui.services.clients.due import due
+from tui.services.clients.rows import ClientListing, list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
-from tui.services.due import due
 
 TODAY = date(2026, 11, 25)
 

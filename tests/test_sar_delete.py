@@ -310,10 +310,10 @@ def files_holding_any(root: Path, *needles: str) -> list[Path]:
 def test_a_list_read_before_a_delete_never_writes_the_name_back(repo: Repository) -> None:
     """The app's list may have read the register before a colleague's delete and save it after:
     the erased client's name is not written back."""
-    from tui.services.client_rows import ClientListing
+    from tui.services.clients.rows import ClientListing
     from tui.services.config import Config
     from tui.services.context import Context
-    from tui.services.erasure import delete_client
+    from tui.services.privacy.erasure import delete_client
 
     populate(repo, "X1", ANSWER)
     populate(repo, "Y2", OTHER)

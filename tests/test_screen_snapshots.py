@@ -17,9 +17,9 @@ import pytest
 
 from store.records import PlanVersion, Session, SessionMode
 from tests.shell_fixtures import TODAY, fixed_dir, make_app, populate
-from tui.app import WellbeingApp
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.writers import writer_of
+from tui.shell.app import WellbeingApp
 
 SIZE = (80, 24)
 RunBefore = Callable[[Any], Awaitable[None]]

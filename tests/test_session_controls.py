@@ -15,15 +15,15 @@ from textual.widgets import Input, OptionList
 
 from exercises.models import Column, StepKind
 from screens.dashboard import DashboardScreen
-from screens.follow_up import CloseFollowUpScreen
-from screens.messages import ChooseScreen
+from screens.dialogs.choice import ChooseScreen
+from screens.dialogs.follow_up import CloseFollowUpScreen
 from screens.session_setup import SessionSetupScreen
 from screens.team_review import ReviewDialog
 from store.clients import Repository
 from store.records import FollowUp
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, settle, step
 from tests.shell_fixtures import TODAY, make_app, populate, wait_for
-from tui.services.oversight import TeamFollowUp
+from tui.services.clients.oversight import TeamFollowUp
 
 OPENED = FollowUp(id="f1", opened_at=datetime(2026, 10, 21, 11, tzinfo=UTC), reason="Oldest")
 

@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 from exercises.library import load_library
 from exercises.models import Option, StepKind
+from screens.dialogs.choice import ConfirmScreen
 from screens.exercise import FOLLOW_UP_TOLD
-from screens.messages import ConfirmScreen
 from store.records import SessionMode
 from tests.exercise_fixtures import (
     ExerciseApp,
@@ -27,10 +27,10 @@ from tests.exercise_fixtures import (
 )
 from tests.key_scripts import key_event
 from tests.settling import settled
-from tui.app import WellbeingApp
-from tui.services.answers import follow_up_reason
+from tui.services.clients.answers import follow_up_reason
 from tui.services.config import Config
 from tui.services.context import Context
+from tui.shell.app import WellbeingApp
 
 RED = (
     Option(value="green", label="Green", symbol="●", tone="green"),
@@ -154,7 +154,7 @@ async def test_keys_in_one_burst_after_tab_land_in_the_next_field(tmp_path: Path
 
 
 async def test_a_warning_goes_with_the_screen_it_was_about(tmp_path: Path) -> None:
-    from screens.plan_view import PlanScreen
+    from screens.plan.screen import PlanScreen
     from store.clients import Repository
     from tests.plan_fixtures import CLIENT, plan_client
     from tests.test_plan_review import settle as plan_settle

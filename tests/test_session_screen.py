@@ -10,14 +10,14 @@ from textual.widgets import DataTable
 
 from exercises.library import load_library
 from screens.dashboard import DashboardScreen
+from screens.dialogs.choice import ConfirmScreen
 from screens.exercise import ExerciseScreen
 from screens.key_bar import KeyBar
-from screens.messages import ConfirmScreen
 from screens.session import SessionScreen
 from store.clients import Repository
 from store.records import Answer, SessionStatus
 from tests.shell_fixtures import make_app, populate, wait_for
-from tui.app import WellbeingApp
+from tui.shell.app import WellbeingApp
 
 FRIEND = load_library([]).get("treat-a-friend")
 START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -175,7 +175,7 @@ async def test_ctrl_e_ends_the_session_from_the_notes_box(data_dir: Path) -> Non
 
 def test_time_words_for_a_session_over_and_one_resumed_another_day() -> None:
     from store.records import Session
-    from tui.services.sessions import time_words
+    from tui.services.clients.sessions import time_words
 
     ended = Session(practitioner="pat", started_at=START, ended_at=START + timedelta(minutes=47))
     assert time_words(ended, 30, START + timedelta(days=3)) == (

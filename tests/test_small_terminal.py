@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 from screens.too_small import MIN_HEIGHT, MIN_WIDTH, MinimumSizeGuard, TooSmallScreen
 from tests.shell_fixtures import fixed_dir, make_app, populate, wait_for
-from tui.app import WellbeingApp
+from tui.shell.app import WellbeingApp
 
 GuardedApp = WellbeingApp  # the guard is among the App's bases
 

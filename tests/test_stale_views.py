@@ -55,7 +55,7 @@ async def test_due_and_team_lists_drop_a_client_transferred_out(
     write_demo(Context(config=Config(), data_dir=data_dir), today=TODAY)
     populate(data_dir)
     app = make_app(data_dir)
-    app.ctx.__dict__["repo"] = Repository(data_dir, user="mo")
+    app.ctx.__dict__["_repo"] = Repository(data_dir, user="mo")
     app.ctx.config.__dict__["managers"] = ("mo",)
     secret = tmp_path / "pass"
     secret.write_text("correct horse battery staple\n", "utf-8")

@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from store.audit import line_hash
+from store.audit_chain import line_hash
 from store.clients import Repository
 from store.errors import CorruptFile, StoreError
 from store.profile import Client
 from store.records import Answer, Session
 from tests.cli_runner import run_cli, run_cli_process
 from tests.conftest import ROOT
-from tui.services.client_rows import list_clients
+from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 
@@ -93,7 +93,7 @@ def test_the_app_list_and_client_list_refuse_the_same_files_and_never_hang(
 
 async def test_the_app_shows_a_fifo_as_a_row_it_cannot_read(repo: Repository) -> None:
     from screens.client_list import ClientListScreen
-    from tui.app import WellbeingApp
+    from tui.shell.app import WellbeingApp
 
     add(repo, "A1")
     os.mkfifo(repo.clients_dir / "F1.json", 0o600)
@@ -159,8 +159,8 @@ async def test_the_app_offers_the_backup_for_a_lone_surrogate_and_saves_again(
     repo: Repository,
 ) -> None:
     from screens.dashboard import DashboardScreen
-    from screens.messages import ProblemScreen
-    from tui.app import WellbeingApp
+    from screens.dialogs.choice import ProblemScreen
+    from tui.shell.app import WellbeingApp
 
     add(repo, "A1")
     corrupt(repo.path("A1"), "surrogate")
@@ -177,7 +177,7 @@ async def test_the_app_offers_the_backup_for_a_lone_surrogate_and_saves_again(
         assert isinstance(app.screen, DashboardScreen)
         oc = app.client_files["A1"]
         from store.records import SessionMode
-        from tui.services.sessions import plan_session, save_notes
+        from tui.services.clients.sessions import plan_session, save_notes
 
         session = plan_session(
             oc, practitioner="pat", mode=SessionMode.OFFICE, planned=[], rar_activity=False

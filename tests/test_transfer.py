@@ -17,7 +17,8 @@ from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
-from tui.services.transfer import transfer_in, transfer_out
+from tui.services.privacy.transfer import transfer_in, transfer_out
+from tui.services.repository import repository
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = "correct horse battery staple"
@@ -28,7 +29,7 @@ def context(path: Path) -> Context:
 
 
 def answers_json(ctx: Context, cid: str) -> str:
-    with ctx.repo.read(cid) as cf:
+    with repository(ctx).read(cid) as cf:
         return json.dumps([a.model_dump(mode="json") for a in cf.answers()], sort_keys=True)
 
 
@@ -41,27 +42,27 @@ def source(tmp_path: Path) -> Context:
 
 def test_a_transfer_round_trips_whole(source: Context, tmp_path: Path) -> None:
     before = answers_json(source, DEMO_ID)
-    with source.repo.read(DEMO_ID) as cf:
+    with repository(source).read(DEMO_ID) as cf:
         versions, follow_ups = len(cf.plan_versions()), len(cf.follow_ups())
-    entries = len(source.repo.audit_log(DEMO_ID).read_lines())
+    entries = len(repository(source).audit_log(DEMO_ID).read_lines())
     bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
     assert oct(bundle.stat().st_mode & 0o777) == "0o600"
     assert DEMO_ID.encode() in bundle.read_bytes()[:80]  # named in the header (authenticated)
     assert b"Sam Taylor" not in bundle.read_bytes()  # and nothing else readable
 
     # the source keeps only a tombstone saying when and to where
-    assert not source.repo.path(DEMO_ID).exists()
-    (tomb,) = source.repo.audit_log(DEMO_ID).entries()
+    assert not repository(source).path(DEMO_ID).exists()
+    (tomb,) = repository(source).audit_log(DEMO_ID).entries()
     assert tomb["action"] == "transferred out" and tomb["ids"]["to"] == "North West"
     assert tomb["ids"]["on"] == date.today().isoformat()
 
     target = context(tmp_path / "area-b")
     assert transfer_in(target, bundle, PASS) == DEMO_ID
     assert answers_json(target, DEMO_ID) == before  # byte-identical answers
-    with target.repo.read(DEMO_ID) as cf:
+    with repository(target).read(DEMO_ID) as cf:
         assert (len(cf.plan_versions()), len(cf.follow_ups())) == (versions, follow_ups)
         head = cf.audit_head()
-    log = target.repo.audit_log(DEMO_ID)
+    log = repository(target).audit_log(DEMO_ID)
     assert log.verify(head) == []
     actions = [e["action"] for e in log.entries()]
     # the bundle's history ends with its own export (audited before it left), then it came in
@@ -94,7 +95,7 @@ def test_a_wrong_passphrase_is_refused(source: Context, tmp_path: Path) -> None:
 def test_a_bundle_never_goes_inside_the_data_dir(source: Context) -> None:
     with pytest.raises(UserError, match="never goes inside the data dir"):
         transfer_out(source, DEMO_ID, source.data_dir / "x.bundle", PASS, to="x")
-    assert source.repo.path(DEMO_ID).exists()
+    assert repository(source).path(DEMO_ID).exists()
 
 
 def test_transfer_through_the_command_line(source: Context, tmp_path: Path) -> None:
@@ -140,7 +141,7 @@ def _passfile(tmp_path: Path) -> dict[str, str]:
 def test_transfer_out_never_replaces_an_existing_bundle(source: Context, tmp_path: Path) -> None:
     """The second client's bundle must not destroy the first's: after the first client was
     erased here, that bundle is its only copy."""
-    from tui.services.clients import add_client
+    from tui.services.clients.access import add_client
 
     add_client(source, "Q77", name="Second Client")
     env = {**os.environ, **_passfile(tmp_path)}
@@ -153,12 +154,12 @@ def test_transfer_out_never_replaces_an_existing_bundle(source: Context, tmp_pat
     assert second.returncode == 1 and second.stderr.count("\n") == 1, second.stderr
     assert "exists" in second.stderr and "--force" in second.stderr
     assert bundle.read_bytes() == kept  # the first client's only copy is whole
-    assert source.repo.path("Q77").exists()  # and the second client was not erased
+    assert repository(source).path("Q77").exists()  # and the second client was not erased
     forced = run_cli(
         "transfer", "out", "Q77", "-o", str(bundle), "--to", "Kent", "--force", *data, env=env
     )
     assert forced.returncode == 0, forced.stderr
-    assert not source.repo.path("Q77").exists()
+    assert not repository(source).path("Q77").exists()
 
 
 def test_transfer_out_into_a_folder_uses_the_default_name(source: Context, tmp_path: Path) -> None:
@@ -173,12 +174,12 @@ def test_a_client_transferred_out_can_come_back_with_its_history_joined(
     source: Context, tmp_path: Path
 ) -> None:
     before = answers_json(source, DEMO_ID)
-    history = source.repo.audit_log(DEMO_ID).read_lines()
+    history = repository(source).audit_log(DEMO_ID).read_lines()
     bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
     # it went, and it came back (the receiving area sent it home again)
     assert transfer_in(source, bundle, PASS) == DEMO_ID
     assert answers_json(source, DEMO_ID) == before
-    log = source.repo.audit_log(DEMO_ID)
+    log = repository(source).audit_log(DEMO_ID)
     lines = log.read_lines()
     assert lines[: len(history)] == history  # the history before it left, byte for byte
     actions = [e["action"] for e in log.entries()]
@@ -196,7 +197,7 @@ def test_a_client_transferred_out_can_come_back_with_its_history_joined(
 
 def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_path: Path) -> None:
     """Erased here is erased: an old bundle does not bring the record back without a word."""
-    from tui.services.erasure import delete_client
+    from tui.services.privacy.erasure import delete_client
 
     bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="North West")
     assert transfer_in(source, bundle, PASS) == DEMO_ID
@@ -204,7 +205,7 @@ def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_pat
     with pytest.raises((UserError, StoreError), match="was deleted here") as caught:
         transfer_in(source, bundle, PASS)
     assert "\n" not in str(caught.value)
-    assert not source.repo.path(DEMO_ID).exists()
+    assert not repository(source).path(DEMO_ID).exists()
 
 
 @pytest.mark.parametrize("home", [False, True], ids=["new-area", "back-home"])
@@ -221,7 +222,7 @@ def test_a_kill_9_at_any_step_of_transfer_in_leaves_the_client_absent_or_whole(
     from tests import kill_points
 
     before = answers_json(source, DEMO_ID)
-    payload = relocation.transfer_payload(source.repo, DEMO_ID, source="test")
+    payload = relocation.transfer_payload(repository(source), DEMO_ID, source="test")
     bundle = tmp_path / "b.bundle"
     bundle.write_bytes(seal(payload, PASS))
     bundle.chmod(0o600)
@@ -230,7 +231,7 @@ def test_a_kill_9_at_any_step_of_transfer_in_leaves_the_client_absent_or_whole(
         transfer_out(source, DEMO_ID, tmp_path / "gone.bundle", PASS, to="North West")
         shutil.copytree(source.data_dir, template, symlinks=True)
     else:
-        context(template).repo.ensure()
+        repository(context(template)).ensure()
     env = _passfile(tmp_path)
 
     def fresh(n: int) -> Context:
@@ -295,7 +296,7 @@ def test_a_header_asking_for_another_kdf_cost_is_refused_before_any_kdf_runs(
     with pytest.raises(TransferError, match="scrypt parameters") as caught:
         transfer_in(target, bad, PASS)
     assert "\n" not in str(caught.value) and ran == []
-    assert not target.repo.path(DEMO_ID).exists()
+    assert not repository(target).path(DEMO_ID).exists()
 
     out = run_cli(
         "transfer",
@@ -320,4 +321,4 @@ def test_a_transfer_passphrase_follows_the_stores_rule(
     with pytest.raises((CryptoError, UserError)) as caught:
         transfer_out(source, DEMO_ID, tmp_path / "b.bundle", weak, to="elsewhere")
     assert str(caught.value) == str(rule.value)  # the same rule, the same words
-    assert source.repo.path(DEMO_ID).exists() and not (tmp_path / "b.bundle").exists()
+    assert repository(source).path(DEMO_ID).exists() and not (tmp_path / "b.bundle").exists()

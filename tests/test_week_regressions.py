@@ -16,13 +16,14 @@ from store.errors import StoreError
 from store.records import Session, SessionStatus
 from tests.casework_model import LIBRARY, run_cli
 from tests.shell_fixtures import make_app, rows, wait_for
-from tui.services import sessions as session_service
-from tui.services.client_rows import list_clients
-from tui.services.clients import add_client, open_client
+from tui.services.clients import sessions as session_service
+from tui.services.clients.access import add_client, open_client
+from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
-from tui.services.plans import compile_plan
-from tui.services.subject_access import subject_access
+from tui.services.plans.service import compile_plan
+from tui.services.privacy.subject_access import subject_access
+from tui.services.repository import repository
 from tui.services.writers import writer_of
 
 DAY = date(2026, 12, 4)
@@ -151,7 +152,7 @@ def test_the_store_cleans_what_any_path_hands_it(ctx: Context) -> None:
     with open_client(ctx, "X1", edit=False) as oc:
         (stored,) = oc.sessions()
         assert stored.notes == "kept evil and  notes"  # the 8-bit CSI sequence goes whole
-        export = json.dumps(subject_access(ctx.repo, oc, LIBRARY), ensure_ascii=False)
+        export = json.dumps(subject_access(repository(ctx), oc, LIBRARY), ensure_ascii=False)
     assert "\u202e" not in export and "\x9b" not in export
 
 
@@ -174,6 +175,6 @@ def test_a_client_transferred_in_has_a_backup_to_restore(ctx: Context, tmp_path:
     assert run_cli("transfer", "in", str(bundle), env=env).code == 0
     path = ctx.data_dir / "clients" / "X1.json"
     path.write_bytes(b'{"client": ')
-    ctx.repo.restore_backup("X1")
+    repository(ctx).restore_backup("X1")
     with open_client(ctx, "X1", edit=False) as oc:
         assert oc.client().name == "Alex"

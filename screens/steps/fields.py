@@ -17,10 +17,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+from textual.widgets.text_area import EditResult, Location
 
 from exercises.models import Option
 from store.text import clean_line, clean_text
-from tui.services.answers import option_symbol
+from tui.services.clients.answers import option_symbol
 
 TONE_STYLES = {"green": "$text-success", "amber": "$text-warning", "red": "$text-error"}
 
@@ -90,17 +91,19 @@ class LimitedTextArea(TextArea):
         super().__init__(clean_text(text)[:limit] if text else "", **kwargs)  # type: ignore[arg-type]
         self.limit = limit
 
-    def _replace_via_keyboard(self, insert: str, start: object, end: object):
+    def _replace_via_keyboard(
+        self, insert: str, start: Location, end: Location
+    ) -> EditResult | None:
         if self.read_only:
             return None
         insert = clean_text(insert)
-        removed = len(self.get_text_range(start, end))  # type: ignore[arg-type]
+        removed = len(self.get_text_range(start, end))
         attempted = len(self.text) - removed + len(insert)
         if attempted > self.limit and insert:
             self.app.bell()
             self.post_message(TooLong(self.limit, attempted, len(insert) > 1))
             return None
-        return super()._replace_via_keyboard(insert, start, end)  # type: ignore[arg-type]
+        return super()._replace_via_keyboard(insert, start, end)
 
 
 class OptionCycler(Widget, can_focus=True):

@@ -30,7 +30,8 @@ class Context:
     content_dirs: list[Path] = field(default_factory=list)
 
     @cached_property
-    def repo(self) -> Repository:
+    def _repo(self) -> Repository:
+        """The store of this data dir: for the services only (`tui.services.repository`)."""
         from store.clients import Repository
 
         repo = Repository(self.data_dir, allow_group=self.config.shared_group, codec=self.codec)
@@ -40,7 +41,7 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
-        from tui.services.unlock import codec_for
+        from tui.services.privacy.unlock import codec_for
 
         self.check_encryption_policy()
         return codec_for(self.data_dir)
@@ -67,11 +68,16 @@ class Context:
     def unlock(self, codec: Codec) -> None:
         """Use `codec` (from the App's passphrase screen) from now on."""
         self.__dict__["codec"] = codec
-        self.__dict__.pop("repo", None)
+        self.__dict__.pop("_repo", None)
+
+    def open_store(self) -> None:
+        """Unlock the data dir (asking for, or reading, the passphrase) and check it now, so that
+        a problem is one line before the App starts rather than on its first read."""
+        self._repo  # noqa: B018 - made and cached here; the services use it
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether `passphrase` opens this data dir (the idle privacy screen asks for it)."""
-        from tui.services.unlock import passphrase_fits
+        from tui.services.privacy.unlock import passphrase_fits
 
         return passphrase_fits(self.data_dir, passphrase)
 

@@ -14,8 +14,9 @@ import yaml
 
 from store.profile import Client, Needs, RiskProfile
 from store.records import Answer, FollowUp, Session, SessionMode, SessionStatus
-from tui.services.clients import open_client
+from tui.services.clients.access import open_client
 from tui.services.context import Context
+from tui.services.repository import repository
 from tui.services.writers import writer_of
 
 DEMO_ID = "DEMO1"
@@ -29,7 +30,7 @@ def _at(day: date, hour: int) -> datetime:
 def write_demo(ctx: Context, *, today: date | None = None) -> str:
     """Write the sample client into the context's data dir (unless there already); return its ID."""
     today = today or date.today()
-    repo = ctx.repo
+    repo = repository(ctx)
     if repo.exists(DEMO_ID):
         return DEMO_ID
     data: dict[str, Any] = yaml.safe_load(HISTORY.read_text("utf-8"))

@@ -38,7 +38,7 @@ from exercises.interventions import (
 )
 from store.facts import Fact, plain
 from store.profile import Client, Sentence
-from tui.services.profile_fields import PROFILE_FIELDS
+from tui.services.clients.profile_fields import PROFILE_FIELDS
 
 ADVISORY = "Advisory - professional judgement decides"
 

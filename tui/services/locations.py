@@ -11,6 +11,9 @@ from pathlib import Path
 
 import platformdirs
 
+from store.advice import has_shell
+from store.permissions import make_private_dir
+
 APP_NAME = "wellbeing-guide"
 
 
@@ -37,6 +40,18 @@ def state_dir() -> Path:
     if env:
         return Path(env).expanduser().absolute()
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def make_state_dir() -> Path:
+    """The state dir, created 0700 (or checked private) for the log; OSError if it cannot be."""
+    where = state_dir()
+    make_private_dir(where)
+    return where
+
+
+def user_has_shell() -> bool:
+    """False under the team server's ForceCommand: the user can run nothing but the app."""
+    return has_shell()
 
 
 def package_dir(package: str) -> Path:

@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 from store.client_writer import ClientWriter
 
 if TYPE_CHECKING:
-    from tui.services.clients import OpenClient
+    from tui.services.clients.access import OpenClient
 
 _writers: WeakKeyDictionary[OpenClient, ClientWriter] = WeakKeyDictionary()
 

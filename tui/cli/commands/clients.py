@@ -1,0 +1,114 @@
+"""`wellbeing client add|set|list` and `wellbeing demo`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pydantic import ValidationError
+
+from tui.cli.commands import Subcommands
+from tui.services.clients.access import validate_client_id
+from tui.services.context import make_context
+from tui.services.errors import UserError
+from tui.services.safe_text import terminal_safe
+
+
+def _fields_help() -> str:
+    """Every settable field and what it accepts (the same list the profile form shows)."""
+    from tui.services.clients.profile_fields import PROFILE_FIELDS
+
+    lines = ["fields:"]
+    for spec in PROFILE_FIELDS.values():
+        lines.append(f"  {spec.name:<32} {spec.accepts}")
+    return "\n".join(lines)
+
+
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    client = sub.add_parser("client", parents=[common], help="add, change and list clients")
+    csub = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
+
+    add = csub.add_parser("add", parents=[common], help="add a client")
+    add.add_argument("id", metavar="ID", help="case reference: letters and digits")
+    add.add_argument("--name", required=True, help="name or initials")
+    add.set_defaults(func=cmd_add)
+
+    set_ = csub.add_parser(
+        "set",
+        parents=[common],
+        help="change profile fields: FIELD=VALUE ...",
+        epilog=_fields_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_.add_argument("id", metavar="ID", help="the client's case reference")
+    set_.add_argument(
+        "assignments",
+        metavar="FIELD=VALUE",
+        nargs="+",
+        help="one or more facts; an empty value or `unknown` clears one that may be unknown",
+    )
+    set_.set_defaults(func=cmd_set)
+
+    list_ = csub.add_parser("list", parents=[common], help="list clients")
+    list_.add_argument("--json", action="store_true", help="machine-readable output")
+    list_.set_defaults(func=cmd_list)
+
+    demo = sub.add_parser(
+        "demo", parents=[common], help="write the sample client into the data dir"
+    )
+    demo.set_defaults(func=cmd_demo)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from tui.services.clients.access import add_client
+
+    cid = validate_client_id(args.id)
+    ctx = make_context(args)
+    try:
+        add_client(ctx, cid, args.name)
+    except ValidationError as exc:
+        raise UserError(f"client {cid}: {exc.errors()[0]['msg']}") from None
+    print(f"added client {cid}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from tui.services.clients.profile import update_profile
+    from tui.services.clients.profile_fields import parse_assignment
+
+    cid = validate_client_id(args.id)
+    pairs = [parse_assignment(item) for item in args.assignments]
+    update_profile(make_context(args), cid, dict(pairs))
+    print(f"updated client {cid}: {', '.join(f for f, _ in pairs)}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from tui.services.clients.rows import list_clients
+
+    rows = list_clients(make_context(args))
+    good = [r for r in rows if not r.problem]
+    problems = [r for r in rows if r.problem]
+    if args.json:
+        # one write: json.dump would write each of its many small pieces to stdout in turn
+        sys.stdout.write(json.dumps([r.as_json() for r in good], ensure_ascii=False, indent=2))
+        print()
+    elif not rows:
+        print("no clients yet: add one with `wellbeing client add ID --name NAME`")
+    else:
+        for r in good:
+            last = r.last_session or "no sessions"
+            print(f"{r.client_id:<12} {terminal_safe(r.name):<30} {last}")
+    for r in problems:
+        print(f"wellbeing: {terminal_safe(r.problem)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tui.services.demo import write_demo
+
+    ctx = make_context(args)
+    cid = write_demo(ctx)
+    print(cid)
+    return 0

@@ -1,0 +1,159 @@
+"""Treatment-manager oversight: every open follow-up across the team, the manager's review of
+each, and the countersignature of a saved Keep Safe Plan version.
+
+Who is a manager: the login (the OS's, never a name from a config) is a member of the OS group
+named by `manager_group`, or is listed in `managers`. On a team server use the group: the OS
+decides membership, and a practitioner cannot add themselves to it. Every review and
+countersignature is audited on the client, kept in their record (and so in the subject access
+export), and shown to the practitioner on the dashboard and on every export of the plan.
+"""
+
+from __future__ import annotations
+
+import grp
+import pwd
+from dataclasses import dataclass
+from datetime import date
+
+from store.errors import StoreError
+from store.ids import validate_client_id
+from store.records import FollowUp, ManagerReview, PlanVersion
+from store.text import clean_line
+from tui.services.clients import disclosures
+from tui.services.clients.access import OpenClient, open_client
+from tui.services.clients.rows import list_clients
+from tui.services.context import Context
+from tui.services.errors import UserError
+from tui.services.repository import repository
+from tui.services.writers import writer_of
+
+
+def is_manager(ctx: Context, login: str | None = None) -> bool:
+    """Whether `login` (the data dir's user: the OS login) may review and countersign."""
+    login = login or repository(ctx).user
+    if login in ctx.config.managers:
+        return True
+    group = ctx.config.manager_group
+    if not group:
+        return False
+    try:
+        entry = grp.getgrnam(group)
+    except KeyError:
+        return False
+    if login in entry.gr_mem:
+        return True
+    try:
+        return pwd.getpwnam(login).pw_gid == entry.gr_gid
+    except KeyError:
+        return False
+
+
+def require_manager(ctx: Context) -> str:
+    login = repository(ctx).user
+    if not is_manager(ctx, login):
+        how = (
+            f"a member of the group {ctx.config.manager_group}"
+            if ctx.config.manager_group
+            else "named as a manager in the config (manager_group or managers)"
+        )
+        raise UserError(f"{login} is not a treatment manager here: only {how} may do this")
+    return login
+
+
+@dataclass(frozen=True)
+class TeamFollowUp:
+    client_id: str
+    name: str
+    follow_up: FollowUp
+    #: the follow-up as the Keep Safe Plan words it: where, when, a disclosure's words in full
+    #: (attributed to the client) and where it stands
+    note: str = ""
+
+    @property
+    def age(self) -> int:
+        return (date.today() - self.follow_up.opened_at.date()).days
+
+
+def team_follow_ups(ctx: Context) -> list[TeamFollowUp]:
+    """Every open follow-up across the data dir, oldest first (managers only). Only clients the
+    register shows with an open follow-up are opened, read-only and audited as viewed."""
+    require_manager(ctx)
+    out: list[TeamFollowUp] = []
+    for row in list_clients(ctx):
+        if row.problem or not row.follow_ups:
+            continue
+        with repository(ctx).open(row.client_id, edit=False, audit_action="viewed") as cf:
+            client = cf.client()
+            who = disclosures.subject(client.gender)
+            for f in cf.follow_ups():
+                if not f.is_open:
+                    continue
+                words = disclosures.note(
+                    f, ctx.library.get(f.exercise_id), disclosures.disclosed_answer(cf, f), who
+                )
+                out.append(TeamFollowUp(row.client_id, client.name, f, words))
+    return sorted(out, key=lambda t: t.follow_up.opened_at)
+
+
+def record_review(
+    ctx: Context,
+    client_id: str,
+    follow_up_id: str,
+    *,
+    discussed_on: date,
+    decision: str,
+    action: str = "",
+    shared_with: str = "",
+) -> FollowUp:
+    """A manager's review of one follow-up, kept on it and audited."""
+    login = require_manager(ctx)
+    if not clean_line(decision):
+        raise UserError("a review needs the decision taken")
+    if discussed_on > date.today():
+        raise UserError("the discussion date cannot be in the future")
+    cid = validate_client_id(client_id)
+    with open_client(ctx, cid) as oc:
+        writer = writer_of(oc)
+        found = next((f for f in oc.follow_ups() if f.id == follow_up_id), None)
+        if found is None:
+            raise UserError(f"no follow-up {clean_line(follow_up_id)[:40]} for client {cid}")
+        review = ManagerReview(
+            discussed_on=discussed_on,
+            decision=decision,
+            action=action,
+            shared=bool(clean_line(shared_with)),
+            shared_with=shared_with,
+            by=login,
+        )
+        reviewed = FollowUp.model_validate(
+            {**found.model_dump(), "reviews": [*found.reviews, review]}
+        )
+        writer.review_follow_up(reviewed)
+        return reviewed
+
+
+def countersign(ctx: Context, client_id: str, number: int) -> PlanVersion:
+    """A manager's countersignature on a saved Keep Safe Plan version (the command line)."""
+    require_manager(ctx)
+    with open_client(ctx, validate_client_id(client_id)) as oc:
+        return countersign_open(oc, number)
+
+
+def countersign_open(oc: OpenClient, number: int) -> PlanVersion:
+    """The same, on a client open in the app (its lock is already held)."""
+    require_manager(oc.ctx)
+    writer = writer_of(oc)
+    try:
+        return writer.countersign_plan_version("keep-safe", number, repository(oc.ctx).user)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def review_words(review: ManagerReview) -> str:
+    """A review as the practitioner reads it on the dashboard."""
+    shared = f" Shared with {review.shared_with}." if review.shared else " Nothing shared."
+    action = f" Action: {review.action}." if review.action else ""
+    return clean_line(
+        f"Reviewed by {review.by} (discussed {review.discussed_on:%d %b %Y}): "
+        f"{review.decision.rstrip('.')}.{action}{shared}"
+    )

@@ -1,0 +1,101 @@
+"""Starting the app from the command line: terminal checks, logging, signals, then `App.run`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
+
+from tui.services import locations
+from tui.services.context import Context, make_context
+from tui.services.errors import UserError
+from tui.services.privacy.unlock import PASSPHRASE_ENV
+from tui.shell.crash import setup_logging
+
+
+def refuse_remote_commands() -> None:
+    """An account that runs only the app (ForceCommand) never runs a command given on the ssh
+    line (nor sftp): it says so in one line, before anything else."""
+    if os.environ.get("SSH_ORIGINAL_COMMAND") and not locations.user_has_shell():
+        raise UserError(
+            "this account runs Wellbeing Guide only: commands and file transfers are not "
+            "accepted; connect with `ssh -t` and no command"
+        )
+
+
+def check_terminal() -> None:
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb") and sys.stdout.isatty():
+        raise UserError(
+            f"this terminal (TERM={term or 'unset'}) cannot show the app; "
+            "set TERM=xterm-256color (or linux, or vt100) and run it again"
+        )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UserError(
+            "the app needs a terminal; for scripts use the subcommands (see --help)"
+            if locations.user_has_shell()
+            else "the app needs a terminal: connect with `ssh -t`"
+        )
+
+
+def demo_context(args: argparse.Namespace) -> Context:
+    from tui.services.demo import write_demo
+
+    base = Path(tempfile.mkdtemp(prefix="wellbeing-demo-"))
+    args.data_dir = str(base / "data")
+    ctx = make_context(args)
+    args.client = write_demo(ctx)
+    return ctx
+
+
+def install_signal_handlers(app: object) -> None:
+    """SIGHUP, SIGTERM and SIGQUIT flush pending saves and release locks before the process goes.
+
+    Textual installs no handler, so by default a hang-up kills the process mid-save.
+    """
+
+    def hangup(signum: int, frame: FrameType | None) -> None:
+        try:
+            app.shutdown()  # type: ignore[attr-defined]
+        finally:
+            if signum == signal.SIGHUP:
+                os._exit(128 + signum)  # no terminal left to restore
+            # SIGTERM, SIGQUIT: the terminal is still there; let Textual restore it, but never
+            # hang (a daemon timer: the process does not wait for it once the app has ended)
+            guard = threading.Timer(3.0, os._exit, args=(128 + signum,))
+            guard.daemon = True
+            guard.start()
+            app.exit(return_code=128 + signum)  # type: ignore[attr-defined]
+
+    signal.signal(signal.SIGHUP, hangup)
+    signal.signal(signal.SIGTERM, hangup)
+    signal.signal(signal.SIGQUIT, hangup)  # ctrl+\ : saved and restored, never a core dump
+
+
+def launch(args: argparse.Namespace) -> int:
+    refuse_remote_commands()
+    check_terminal()
+    setup_logging()
+    ctx = demo_context(args) if args.demo else make_context(args)
+    ctx.check_encryption_policy()
+    # Create and check the data dir now: a problem is one line, before the screen opens. An
+    # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
+    ctx.prepare_data_dir()
+    if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
+        ctx.open_store()  # unlock now from the file; a wrong one is a one-line error
+
+    from tui.shell.app import WellbeingApp
+
+    app = WellbeingApp(
+        ctx,
+        low_bandwidth=ctx.config.low_bandwidth_on(args.low_bandwidth),
+        start_client=args.client,
+    )
+    install_signal_handlers(app)
+    app.run(mouse=not args.no_mouse and ctx.config.mouse)
+    return app.return_code or 0
