@@ -206,6 +206,8 @@ def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_pat
         transfer_in(source, bundle, PASS)
     assert "\n" not in str(caught.value)
     assert not repository(source).path(DEMO_ID).exists()
+    # nothing of the client stays beside the tombstone, not even its lock file
+    assert sorted(p.name for p in repository(source).clients_dir.glob(f"{DEMO_ID}.*")) == []
 
 
 @pytest.mark.parametrize("home", [False, True], ids=["new-area", "back-home"])
