@@ -14,7 +14,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,9 @@ from store.audit import AuditLog
 from store.audit_chain import Action, Problem
 from store.audit_content import content_problems, new_salt, record_ref
 from store.client_file import ClientPaths, ClientReader
-from store.client_storage import ClientStorage, encode_document
+from store.client_storage import ClientStorage
 from store.client_writer import ClientWriter
-from store.codec import PLAIN, Codec
+from store.codec import Codec
 from store.errors import CorruptFile, StoreError
 from store.files import (
     CLIENT_FILE_MAX,
@@ -37,7 +37,7 @@ from store.files import (
     shred,
     temp_files,
 )
-from store.fold import folded_through, recorded_head_of, replay
+from store.fold import folded_through
 from store.ids import client_path, validate_client_id
 from store.journal import Journal
 from store.locking import Locks
@@ -302,42 +302,11 @@ class Repository:
         )
 
     def restore_backup(self, client_id: str) -> Path:
-        """Put the `.bak` (the file before its last fold) in place of a damaged file; the
-        journal then brings back every change since (it keeps what that fold took in). The
-        damaged bytes are kept aside, never lost; a journal damaged past a line is cut there and
-        its bytes kept aside too."""
-        cid = validate_client_id(client_id)
-        paths = self.paths(cid)
-        bak = backup_path(paths.file)
-        with self.locks.held(cid):
-            if not bak.exists():
-                raise StoreError(f"no backup for client {cid}", client_id=cid)
-            old = ClientStorage(bak, codec=self.codec, client_id=cid).read()  # must itself parse
-            journal = Journal(paths.journal, self.codec, cid)
-            try:
-                changes = journal.read(after=folded_through(old))
-                damaged_journal = False
-            except CorruptFile:
-                changes, damaged_journal = [], True
-            log = self.audit_log(cid)
-            # audited first, as every change; it names the last change the record now holds
-            kept_head = changes[-1].head if changes else recorded_head_of(old or {})
-            log.append("restored from backup", ids={"head": kept_head} if kept_head else None)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            kept = paths.file.with_name(f"{cid}.json.corrupt-{stamp}")
-            if paths.file.exists():
-                os.replace(paths.file, kept)
-            if damaged_journal:
-                os.replace(
-                    paths.journal, paths.file.with_name(f"{cid}.json.journal.corrupt-{stamp}")
-                )
-            whole = replay(old or {}, changes)
-            whole[AUDIT_HEAD] = {"1": {"head": log.last_hash()}}
-            atomic_write(
-                paths.file, (self.codec or PLAIN).encode(encode_document(whole), path=paths.file)
-            )
-            paths.summary.unlink(missing_ok=True)  # built again from the restored file
-            return kept
+        """Put the backup in place of a damaged file (`store.restore`); where the damaged bytes
+        were kept."""
+        from store.restore import restore_backup
+
+        return restore_backup(self, validate_client_id(client_id))
 
     # -- erasing ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ waits until the app has dealt with everything (`settled`).
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -481,3 +482,22 @@ async def test_a_takeover_under_the_privacy_cover_shows_its_notice_when_lifted(
         assert not any(isinstance(s, ClientFormScreen) for s in app.screen_stack)
         assert app.screen.query_one(TypedAfter).text == "add more"
     assert friend_answer(data) == "kind"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGQUIT])
+async def test_a_signal_saves_the_words_still_on_their_way(tmp_path: Path, signum: int) -> None:
+    """ctrl+\\ or SIGTERM just after typing, before the field has told the screen (on a loaded
+    server the words are on screen first): the words land, are saved, and then the app goes. The
+    tmux test of the same lost all but 'sa' under load when the handler saved at once."""
+    from tests.key_scripts import make_data
+
+    data = make_data(tmp_path / "data")
+    app = wellbeing_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        await typed(app, pilot, TO_FRIEND)
+        burst(app, [*"said before the signal"])  # read, not yet handled
+        app.leave_on_signal(signum)
+        await app._leaving
+    assert app.return_code == 128 + signum
+    assert friend_answer(data) == "said before the signal"

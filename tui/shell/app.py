@@ -6,8 +6,11 @@ Screens ask the App to open a client or start a session; the App is the only pla
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +41,7 @@ from tui.services.safe_text import one_line
 from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.key_gate import GatedApp
+from tui.shell.launch import SIGNAL_SETTLE_SECONDS
 from tui.shell.palette import NoBackDoors, WellbeingCommands
 from tui.shell.terminal_guards import guard_escape_bursts, guard_input_decoding
 from tui.shell.themes import DEFAULT_THEME, HIGH_CONTRAST
@@ -268,6 +272,27 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
 
     def on_unmount(self) -> None:
         self.shutdown()
+
+    def leave_on_signal(self, signum: int) -> None:
+        """A signal to go (a hang-up, SIGTERM, ctrl+\\), from the loop: what was typed before it
+        lands in its field and is saved, then the app goes (`_leave`)."""
+        self._leaving = asyncio.get_running_loop().create_task(self._leave(signum))
+
+    async def _leave(self, signum: int) -> None:
+        # keys read before the signal may still be on their way to their field (under load the
+        # screen shows the words before the field has told the screen to save them): wait until
+        # every message is handled and the key gate holds nothing, for SIGNAL_SETTLE_SECONDS at
+        # most, then save everything and go
+        loop = asyncio.get_running_loop()
+        end = loop.time() + SIGNAL_SETTLE_SECONDS
+        calm = 0
+        while calm < 3 and loop.time() < end:
+            await asyncio.sleep(0.01)
+            calm = calm + 1 if self.key_gate.quiet() else 0
+        self.shutdown()
+        if signum == signal.SIGHUP:
+            os._exit(128 + signum)  # no terminal left to restore
+        self.exit(return_code=128 + signum)
 
     def shutdown(self) -> None:
         """Flush pending saves and release every client lock (also called on SIGHUP/SIGTERM)."""

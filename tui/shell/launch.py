@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
 import sys
@@ -10,12 +11,20 @@ import tempfile
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from tui.services import locations
 from tui.services.context import Context, make_context
 from tui.services.errors import UserError
 from tui.services.privacy.unlock import PASSPHRASE_ENV
 from tui.shell.crash import setup_logging
+
+if TYPE_CHECKING:
+    from tui.shell.app import WellbeingApp
+
+
+#: on a signal to go, the longest the app waits for what was typed to reach its field first
+SIGNAL_SETTLE_SECONDS = 2.0
 
 
 def refuse_remote_commands() -> None:
@@ -53,28 +62,36 @@ def demo_context(args: argparse.Namespace) -> Context:
     return ctx
 
 
-def install_signal_handlers(app: object) -> None:
-    """SIGHUP, SIGTERM and SIGQUIT flush pending saves and release locks before the process goes.
+def install_signal_handlers(app: WellbeingApp) -> None:
+    """SIGHUP, SIGTERM and SIGQUIT save what was typed and release locks before the process goes.
 
-    Textual installs no handler, so by default a hang-up kills the process mid-save.
+    Textual installs no handler, so by default a hang-up kills the process mid-save. The handler
+    hands the signal to the app's loop (`WellbeingApp.leave_on_signal`: what was typed lands
+    first); a guard thread saves and ends the process if the loop does not go in time.
     """
 
     def hangup(signum: int, frame: FrameType | None) -> None:
+        guard = threading.Timer(SIGNAL_SETTLE_SECONDS + 3.0, _last_resort, args=(app, signum))
+        guard.daemon = True  # the process does not wait for it once the app has ended
+        guard.start()
         try:
-            app.shutdown()  # type: ignore[attr-defined]
-        finally:
-            if signum == signal.SIGHUP:
-                os._exit(128 + signum)  # no terminal left to restore
-            # SIGTERM, SIGQUIT: the terminal is still there; let Textual restore it, but never
-            # hang (a daemon timer: the process does not wait for it once the app has ended)
-            guard = threading.Timer(3.0, os._exit, args=(128 + signum,))
-            guard.daemon = True
-            guard.start()
-            app.exit(return_code=128 + signum)  # type: ignore[attr-defined]
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not running (yet, or any more): save and go now
+            _last_resort(app, signum)
+            return
+        loop.call_soon_threadsafe(app.leave_on_signal, signum)
 
     signal.signal(signal.SIGHUP, hangup)
     signal.signal(signal.SIGTERM, hangup)
     signal.signal(signal.SIGQUIT, hangup)  # ctrl+\ : saved and restored, never a core dump
+
+
+def _last_resort(app: WellbeingApp, signum: int) -> None:
+    """Save and end the process from outside the loop (it is stuck, or not running)."""
+    try:
+        app.shutdown()
+    finally:
+        os._exit(128 + signum)
 
 
 def launch(args: argparse.Namespace) -> int:
