@@ -147,11 +147,30 @@ def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+#: escape sequences (as `store.text` finds them, which this package may not import; never across
+#: a line), then control characters but tab and newline, and bidi overrides: text from a content
+#: pack is cleaned here, where it comes in, as a client's is by the store. Never a whole line, so
+#: every FILE:LINE stays true.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?
+    | \x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?
+    | \x1b[ -/]*[0-~]?
+    | \x9b[0-?]*[ -/]*[@-~]?
+    | [\x90\x9d\x98\x9e\x9f][^\x07\x9c\n]*(?:\x07|\x9c)?
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def normalise(text: str) -> str:
-    """Drop a leading BOM and turn CRLF / CR into LF (markdown-it would do the same, later)."""
+    """Drop a leading BOM, turn CRLF / CR into LF (markdown-it would do the same, later) and
+    drop escape sequences and control characters (a right-to-left override, NUL)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 def check_size(text: str, path: str) -> None:
@@ -163,7 +182,10 @@ def check_size(text: str, path: str) -> None:
 
 def load_yaml(source: str, path: str, first_line: int) -> Any:
     """Load one YAML document strictly; `first_line` is the file line of the source's first line."""
-    loader = StrictLoader(source)
+    try:  # the reader refuses some characters as it is made (U+FFFE, a lone surrogate)
+        loader = StrictLoader(source)
+    except yaml.YAMLError as exc:
+        raise ContentError(path, first_line, f"invalid YAML: {exc}".splitlines()[0]) from None
     loader.path = path
     loader.line_offset = first_line
     try:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
+from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
 from tui.services.clients.rows import ClientListing, ClientRow, demo_hint
@@ -73,6 +74,7 @@ class ClientListScreen(Screen[None]):
         table.add_column("Last session", width=12)
         table.add_column("Follow-ups", width=10)
         self.sub_title = str(host(self).ctx.data_dir)
+        follow_departures(self, lambda: (r.client_id for r in self.rows), self._drop_gone)
         # The first frame is drawn from the register as written (one JSON file, no client file
         # listed or stat-ed: ~10 ms for 2,000 clients), read here on the UI thread (a worker
         # would wait for the GIL while that frame is drawn). The worker then lists and checks
@@ -88,6 +90,10 @@ class ClientListScreen(Screen[None]):
             files = listing.files()
             self._show([], complete=not files, total=files)
             self.load()
+
+    def _drop_gone(self, gone: set[str]) -> None:
+        self.rows = [r for r in self.rows if r.client_id not in gone]
+        self._fill()
 
     def on_screen_resume(self) -> None:
         if self._resumed:  # not the resume that follows the first mount: that read is fresh
@@ -164,6 +170,8 @@ class ClientListScreen(Screen[None]):
         for r in self._drawn:
             if r.problem:
                 cells = [Text(r.client_id), Text("⚠ cannot be read", style="bold"), "", "", ""]
+            elif r.pending:  # its file not read yet: nothing of it shown as a fact
+                cells = [Text(r.client_id), Text("…"), "", "", ""]
             else:
                 fu = f"⚑ {r.follow_ups} open" if r.follow_ups else "none"
                 cells = [

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
 from tui.services.clients.due import REASON_WORDS, DueItem, due
@@ -50,6 +51,11 @@ class DueScreen(Screen[None]):
         table.add_column("Client", width=20)
         table.add_column("Days", width=5)
         table.add_column("What", width=32)
+        follow_departures(
+            self,
+            lambda: (i.client_id for i in self.items),
+            lambda gone: self._show([i for i in self.items if i.client_id not in gone]),
+        )
         self.action_reload()
 
     def action_reload(self) -> None:

@@ -15,6 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
+from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
 from tui.services.clients.oversight import (
@@ -111,6 +112,11 @@ class TeamReviewScreen(Screen[None]):
         table.add_column("Days", width=5)
         table.add_column("Follow-up", width=36)
         table.add_column("Reviewed", width=9)
+        follow_departures(
+            self,
+            lambda: (t.client_id for t in self.items),
+            lambda gone: self._show([t for t in self.items if t.client_id not in gone]),
+        )
         self._load()
 
     @work(thread=True, exclusive=True, group="team")

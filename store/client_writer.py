@@ -229,7 +229,9 @@ class ClientWriter(ClientReader):
             self._change(PLANS, version, "plan saved", [version.kind], ids)
 
     def countersign_plan_version(self, kind: str, number: int, by: str) -> PlanVersion:
-        """A treatment manager's countersignature on a saved version (once: it then stands)."""
+        """A treatment manager's countersignature on a saved version (once: it then stands).
+        Refused to its author: the login its "plan saved" audit entry records (the saver's own
+        process wrote it), or the name it was saved under."""
         self._require_write()
         with self._writes:
             found = [v for v in self.plan_versions(kind) if v.number == number]
@@ -244,6 +246,13 @@ class ClientWriter(ClientReader):
                     f"(by {clean_line(found[0].countersigned_by)})",
                     client_id=self.client_id,
                 )
+            authors = {clean_line(found[0].saved_by).casefold(), *self._savers(found[0].id)}
+            if clean_line(by).casefold() in authors - {""}:
+                raise StoreError(
+                    f"version {number} of the {kind} plan cannot be countersigned by "
+                    f"{clean_line(by)}, who saved it: another treatment manager must",
+                    client_id=self.client_id,
+                )
             signed = PlanVersion.model_validate(
                 {
                     **found[0].model_dump(),
@@ -254,6 +263,16 @@ class ClientWriter(ClientReader):
             ids = {"plan": signed.id, "number": str(number), "by": clean_line(by)[:80]}
             self._change(PLANS, signed, "plan countersigned", [kind], ids)
             return signed
+
+    def _savers(self, plan_id: str) -> set[str]:
+        """The logins the audit log names as having saved the plan version `plan_id`."""
+        return {
+            clean_line(str(e.get("user", ""))).casefold()
+            for e in self.audit.entries()
+            if e.get("action") == "plan saved"
+            and isinstance(e.get("ids"), dict)
+            and e["ids"].get("plan") == plan_id
+        }
 
     def save_referral(self, referral: Referral) -> None:
         """A referral decision kept beside the advisory eligibility check."""

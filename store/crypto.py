@@ -99,6 +99,12 @@ class KdfParams:
         return kdf.derive(normalise_passphrase(passphrase))
 
 
+def check_passphrase(passphrase: str) -> None:
+    """The rule for every passphrase that makes a key (a data dir's, a transfer bundle's)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise CryptoError(f"the passphrase is too short (at least {MIN_PASSPHRASE} characters)")
+
+
 def normalise_passphrase(passphrase: str) -> bytes:
     """NFC, UTF-8: the same passphrase typed on another keyboard or terminal gives the same key."""
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
@@ -214,8 +220,7 @@ def create_keyinfo(
     path = keyinfo_path(data_dir)
     if layout.is_encrypted(data_dir):
         raise CryptoError(f"{path} already exists: this data dir is already set up for encryption")
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise CryptoError(f"the passphrase is too short (at least {MIN_PASSPHRASE} characters)")
+    check_passphrase(passphrase)
     params = KdfParams(salt=secrets.token_bytes(SALT_BYTES), log2_n=log2_n)
     params.check(str(path))
     key = params.derive(passphrase)

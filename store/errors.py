@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from store.text import clean_line
+
 
 class StoreError(Exception):
-    """Something wrong with the data dir or a client file; `str()` is one line for the user."""
+    """Something wrong with the data dir or a client file; `str()` is one line for the user,
+    cleaned here (it may quote a forged ID or key from a file) before anyone shows it."""
 
     def __init__(self, message: str, *, client_id: str | None = None, path: str | None = None):
-        super().__init__(message)
+        super().__init__(clean_line(message))
         self.client_id = client_id
         self.path = path
 

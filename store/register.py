@@ -11,10 +11,19 @@ encrypted data dir the register is encrypted with the data dir's key, like a cli
 summary holds is the caller's choice (`kind` names it, so a register of another kind is not
 reused); summarising a changed file needs the whole store, and happens in `Repository.register`
 or, a batch at a time, on the app's worker while the list fills.
+
+The register is shared by the team and anyone who can write the data dir can write it, keeping a
+file's key and changing its facts (a false name, a review "overdue since 1999"). So it is never a
+source of facts: each entry carries `seals`, an HMAC of its facts under the key of each user who
+summarised it from the file (`seal_key`, private to that user). An entry without a good seal of
+the reader's own key is stale, whatever its file key says: it is made again from the file at the
+next checked read (and not shown before), and the reader's seal is added to a true one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -43,6 +52,25 @@ def _is_id(text: str) -> bool:
         return validate_client_id(text) == text
     except StoreError:
         return False
+
+
+#: at most this many users' seals are kept on one entry (a team, with room to spare)
+MAX_SEALS = 64
+
+
+def _facts(entry: Entry) -> Entry:
+    return {k: v for k, v in entry.items() if k != "seals"}
+
+
+def _signer(key: bytes) -> str:
+    """A name for a seal key that says nothing of it."""
+    return hashlib.sha256(b"wellbeing register signer\0" + key).hexdigest()[:16]
+
+
+def _seal(key: bytes, kind: str, cid: str, entry: Entry) -> str:
+    """The HMAC of an entry's facts (its file key included), for one client of one kind."""
+    text = json.dumps([kind, cid, _facts(entry)], sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _stat_key(clients_dir: str, cid: str) -> list[int] | None:
@@ -74,11 +102,22 @@ class Register:
     changed: bool = False
     #: the data dir's codec when it is encrypted (the register is then encrypted with it)
     codec: Codec | None = None
+    #: this user's key for the entries' seals (None: entries are taken unsealed; the store's
+    #: own tests only, every list passes one)
+    seal_key: bytes | None = None
     _old: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the IDs in `current` whose seal is checked (unchecked reads check them as rows are taken)
+    _sealed: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def read(
-        cls, data_dir: Path, kind: str, *, codec: Codec | None = None, check: bool = True
+        cls,
+        data_dir: Path,
+        kind: str,
+        *,
+        codec: Codec | None = None,
+        check: bool = True,
+        seal_key: bytes | None = None,
     ) -> Register:
         """List the clients and take every register entry whose file is unchanged. In an
         encrypted data dir the register is encrypted too (`codec`: it names every client); one
@@ -88,7 +127,7 @@ class Register:
         Without `check`, the register is taken as written, without listing or stat-ing a client
         file: what a list can draw in its first frame, to be followed at once by a checked read
         (a file changed since then is only shown as it was for that moment)."""
-        reg = cls(Path(data_dir), kind, codec=codec)
+        reg = cls(Path(data_dir), kind, codec=codec, seal_key=seal_key)
         old: dict[str, Any] = {}
         try:
             blob = read_checked(reg.path, max_bytes=REGISTER_MAX)
@@ -107,6 +146,8 @@ class Register:
         if not check:
             for cid in sorted(old):
                 entry = old[cid]
+                # sealed or not is seen as the rows are taken (`rows`): a first frame
+                # checks the seals of the rows it draws, not of every client
                 if isinstance(entry, dict) and "problem" not in entry and _is_id(cid):
                     reg.keys[cid] = entry.get("key")
                     reg.current[cid] = entry
@@ -121,11 +162,45 @@ class Register:
                 and key is not None
                 and entry.get("key") == key
                 and "problem" not in entry
+                and reg.sealed(cid, entry)
             ):
                 reg.current[cid] = entry
+                reg._sealed.add(cid)
         reg.changed = len(reg.current) != len(old)
         reg._old = old
         return reg
+
+    def sealed(self, cid: str, entry: Entry) -> bool:
+        """Whether `entry` bears this user's good seal (its facts as summarised from the file)."""
+        if self.seal_key is None:
+            return True
+        seals = entry.get("seals")
+        mine = seals.get(_signer(self.seal_key)) if isinstance(seals, dict) else None
+        return isinstance(mine, str) and hmac.compare_digest(
+            mine, _seal(self.seal_key, self.kind, cid, entry)
+        )
+
+    def _trusted(self, cid: str) -> bool:
+        """Whether the current entry of `cid` bears this user's seal (checked once)."""
+        if cid in self._sealed:
+            return True
+        if self.sealed(cid, self.current[cid]):
+            self._sealed.add(cid)
+            return True
+        return False
+
+    def _seals(self, cid: str, entry: Entry) -> dict[str, str]:
+        """The seals a freshly summarised entry bears: others' from the entry it replaces when
+        its facts are the same (checked true against the file), and this user's."""
+        old = self._old.get(cid)
+        seals: dict[str, str] = {}
+        if isinstance(old, dict) and _facts(old) == entry and isinstance(old.get("seals"), dict):
+            seals = {
+                str(k): str(v) for k, v in itertools.islice(old["seals"].items(), MAX_SEALS - 1)
+            }
+        if self.seal_key is not None:
+            seals[_signer(self.seal_key)] = _seal(self.seal_key, self.kind, cid, entry)
+        return seals
 
     @property
     def path(self) -> Path:
@@ -138,10 +213,13 @@ class Register:
 
     def rows(self, limit: int | None = None) -> list[Entry]:
         """The current summaries in ID order (the first `limit` of them), each with its `id`
-        and without its key."""
+        and without its key. An entry of an unchecked read without this user's seal is only
+        its ID and `pending` (a row to move to and open, with no fact of it shown)."""
         ids = (cid for cid in self.keys if cid in self.current)
         return [
-            {k: v for k, v in self.current[cid].items() if k != "key"} | {"id": cid}
+            {k: v for k, v in self.current[cid].items() if k not in ("key", "seals")} | {"id": cid}
+            if self._trusted(cid)
+            else {"id": cid, "pending": True}
             for cid in itertools.islice(ids, limit)
         ]
 
@@ -152,7 +230,10 @@ class Register:
         done = 0
         for cid in ids:
             key = self.keys.get(cid)
-            entry = self.current[cid] = {"key": key, **summarise(cid)}
+            entry: Entry = {"key": key, **summarise(cid)}
+            seals = self._seals(cid, entry)
+            entry = self.current[cid] = {**entry, "seals": seals} if seals else entry
+            self._sealed.add(cid)
             self.changed = self.changed or entry != self._old.get(cid)
             done += 1
             if batch and done % batch == 0:

@@ -12,9 +12,9 @@ from store.audit_chain import check_log, line_hash, parse_entry
 from store.clients import Repository, _save_error
 from store.errors import StoreError
 from store.files import backup_path, shred
-from store.ids import validate_client_id
+from store.ids import client_path, validate_client_id
 from store.tables import AUDIT_HEAD, FOLDED
-from store.text import clean_line
+from store.text import clean_line, clean_value
 
 
 def transfer_payload(repo: Repository, client_id: str, *, source: str) -> dict[str, Any]:
@@ -63,63 +63,71 @@ def receive(repo: Repository, payload: dict[str, Any]) -> None:
     erasure is not undone by an older copy); on any failure nothing of it stays."""
     cid = validate_client_id(str(payload["client_id"]))
     path, log = repo.path(cid), repo.audit_log(cid)
-    with repo.locks.held(cid):
-        if path.exists() or path.is_symlink():
-            raise StoreError(
-                f"client {cid} is already in {repo.data_dir}: nothing was restored",
-                client_id=cid,
-            )
-        record: dict[str, Any] = payload["record"]
-        head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
-        try:
-            incoming = str(payload["audit"]).encode("ascii")
-        except UnicodeEncodeError:
-            incoming = b""
-        problems = check_log(incoming, cid, head if isinstance(head, str) else None)
-        if problems:
-            raise StoreError(
-                f"the bundle's audit trail for {cid} does not verify (line "
-                f"{problems[0].line}: {problems[0].message}): nothing was restored",
-                client_id=cid,
-            )
-        try:
-            here: bytes | None = log.read_bytes()
-        except FileNotFoundError:
-            here = None
-        except OSError as exc:
-            raise _save_error(cid, exc) from None
-        joined = _joined_log(repo, cid, payload, incoming, here)
-        last = joined.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        record = {**record, AUDIT_HEAD: {"1": {"head": line_hash(last)}}}
-        try:
-            if joined != here:
-                log.write_whole(joined)
-            # with a first backup, as a new client has: a file damaged before its next fold can
-            # still be restored (the casework model found none after a transfer in)
-            repo.write_new(cid, {**record, FOLDED: {"1": {"through": 0}}})
-            check = repo.reader(cid)
-            check.client()
-            check.sessions()
-            check.follow_ups()
-            check.plan_versions()
-            check.plan_edits()
-            check.referrals()
-            check.answers()  # every record validated
-        except (StoreError, OSError, AttributeError, TypeError) as exc:
-            paths = repo.paths(cid)
-            for leftover in (path, backup_path(path), paths.summary, paths.journal):
-                if leftover.exists():
-                    shred(leftover)
-            if here is None:
-                log.path.unlink(missing_ok=True)
-            elif joined != here:
-                log.write_whole(here)  # the tombstone as it was
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(
-                f"the bundle for {cid} could not be restored ({exc}): nothing was restored",
-                client_id=cid,
-            ) from None
+    try:
+        with repo.locks.held(cid):
+            if path.exists() or path.is_symlink():
+                raise StoreError(
+                    f"client {cid} is already in {repo.data_dir}: nothing was restored",
+                    client_id=cid,
+                )
+            # text from another area is cleaned as it comes in, as typed text is: a validly sealed
+            # bundle can still carry escapes, bidi overrides or NUL written by hand
+            record: dict[str, Any] = clean_value(payload["record"])  # type: ignore[assignment]
+            head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
+            try:
+                incoming = str(payload["audit"]).encode("ascii")
+            except UnicodeEncodeError:
+                incoming = b""
+            problems = check_log(incoming, cid, head if isinstance(head, str) else None)
+            if problems:
+                raise StoreError(
+                    f"the bundle's audit trail for {cid} does not verify (line "
+                    f"{problems[0].line}: {problems[0].message}): nothing was restored",
+                    client_id=cid,
+                )
+            try:
+                here: bytes | None = log.read_bytes()
+            except FileNotFoundError:
+                here = None
+            except OSError as exc:
+                raise _save_error(cid, exc) from None
+            joined = _joined_log(repo, cid, payload, incoming, here)
+            last = joined.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+            record = {**record, AUDIT_HEAD: {"1": {"head": line_hash(last)}}}
+            try:
+                if joined != here:
+                    log.write_whole(joined)
+                # with a first backup, as a new client has: a file damaged before its next fold can
+                # still be restored (the casework model found none after a transfer in)
+                repo.write_new(cid, {**record, FOLDED: {"1": {"through": 0}}})
+                check = repo.reader(cid)
+                check.client()
+                check.sessions()
+                check.follow_ups()
+                check.plan_versions()
+                check.plan_edits()
+                check.referrals()
+                check.answers()  # every record validated
+            except (StoreError, OSError, AttributeError, TypeError) as exc:
+                paths = repo.paths(cid)
+                for leftover in (path, backup_path(path), paths.summary, paths.journal):
+                    if leftover.exists():
+                        shred(leftover)
+                if here is None:
+                    log.path.unlink(missing_ok=True)
+                elif joined != here:
+                    log.write_whole(here)  # the tombstone as it was
+                if isinstance(exc, StoreError):
+                    raise
+                raise StoreError(
+                    f"the bundle for {cid} could not be restored ({exc}): nothing was restored",
+                    client_id=cid,
+                ) from None
+    except BaseException:
+        # refused (or stopped) before the client was here: no lock file of theirs stays
+        if not (path.exists() or path.is_symlink()):
+            client_path(repo.clients_dir, cid, ".lock").unlink(missing_ok=True)
+        raise
 
 
 def _joined_log(

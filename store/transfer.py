@@ -6,6 +6,11 @@ key from a transfer passphrase through scrypt, as the store's own files are::
 
     "WBGTRANS" | version | log2 n | r | p | salt length | salt | nonce (12) | ID length | ID | sealed
 
+The scrypt cost is fixed by the format version (`COSTS`): a header asking for any other is refused
+from its bytes alone, before any key is derived, so a forged bundle cannot make the receiving
+server spend minutes and a gigabyte on it. The passphrase follows the store's rule
+(`store.crypto.check_passphrase`).
+
 The associated data is the whole header, which names the client: a bundle given another client's
 ID, an edited header or one flipped byte anywhere fails authentication, and is refused in one line.
 """
@@ -20,7 +25,14 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from store.crypto import DEFAULT_LOG2_N, NONCE_BYTES, SALT_BYTES, CryptoError, KdfParams
+from store.crypto import (
+    DEFAULT_LOG2_N,
+    NONCE_BYTES,
+    SALT_BYTES,
+    CryptoError,
+    KdfParams,
+    check_passphrase,
+)
 from store.ids import validate_client_id
 
 MAGIC = b"WBGTRANS"
@@ -29,16 +41,20 @@ FORMAT = "wellbeing-transfer-1"
 _HEAD = struct.Struct(">8sBBBBB")
 #: a bundle larger than this is not one of ours (a client file is capped well below it)
 BUNDLE_MAX = 256 * 1024 * 1024
+#: the scrypt cost (log2 n, r, p) each format version seals with, and the only one it opens
+COSTS = {1: (DEFAULT_LOG2_N, 8, 1)}
 
 
 class TransferError(CryptoError):
     """A bundle that cannot be read: wrong passphrase, damaged, tampered with, not a bundle."""
 
 
-def seal(payload: dict[str, Any], passphrase: str, *, log2_n: int = DEFAULT_LOG2_N) -> bytes:
-    """`payload` (with its `client_id`) sealed under `passphrase`."""
+def seal(payload: dict[str, Any], passphrase: str) -> bytes:
+    """`payload` (with its `client_id`) sealed under `passphrase` (the store's rule applies)."""
     cid = validate_client_id(str(payload["client_id"]))
-    params = KdfParams(salt=secrets.token_bytes(SALT_BYTES), log2_n=log2_n)
+    check_passphrase(passphrase)
+    log2_n, r, p = COSTS[VERSION]
+    params = KdfParams(salt=secrets.token_bytes(SALT_BYTES), log2_n=log2_n, r=r, p=p)
     params.check("transfer")
     key = params.derive(passphrase)
     nonce = secrets.token_bytes(NONCE_BYTES)
@@ -67,6 +83,11 @@ def _parse_header(blob: bytes, where: str) -> tuple[KdfParams, bytes, bytes, int
     _, version, log2_n, r, p, salt_len = _HEAD.unpack_from(blob)
     if version != VERSION:
         raise TransferError(f"{where} is a bundle of format {version}; this reads {VERSION}")
+    if (log2_n, r, p) != COSTS[version]:
+        raise TransferError(
+            f"{where}: scrypt parameters out of range for format {version} "
+            f"(n=2**{log2_n}, r={r}, p={p}); refused before any work"
+        )
     at = _HEAD.size
     salt = blob[at : at + salt_len]
     nonce = blob[at + salt_len : at + salt_len + NONCE_BYTES]

@@ -55,6 +55,7 @@ from store.text import clean_line, clean_value
 from tests import cli_runner
 from tui.services.clients import sessions as session_service
 from tui.services.clients.access import add_client, open_client, read_client, request_takeover
+from tui.services.clients.oversight import countersign
 from tui.services.clients.profile import update_open_profile, update_profile
 from tui.services.clients.rows import list_clients
 from tui.services.context import Context
@@ -68,6 +69,8 @@ LIBRARY: Library = load_library([])
 PASSPHRASE = "correct horse battery staple"
 TRANSFER_PASSPHRASE = "another long transfer phrase"
 ME = "pat"
+#: a second treatment manager (a login of its own): the author never countersigns
+MANAGER = "mo"
 COLLEAGUE = "sam"
 TAKEOVER_MINUTES = 30
 IDS = ("A1", "B22", "C333")
@@ -310,7 +313,7 @@ class Casework(RuleBasedStateMachine):
         config = self.base / "config.toml"
         config.write_text(
             f'practitioner_name = "{ME}"\nprivacy_check = false\n'
-            f'managers = ["{os_user()}"]\nmanager_group = ""\n'
+            f'managers = ["{os_user()}", "{MANAGER}"]\nmanager_group = ""\n'
             f"lock_takeover_minutes = {TAKEOVER_MINUTES}\n",
             "utf-8",
         )
@@ -559,10 +562,14 @@ class Casework(RuleBasedStateMachine):
         if self.held is not None and self.held[0] == cid:
             return  # the command is refused while the app holds the client (checked elsewhere)
         ran = run_cli("countersign", cid, str(number))
+        assert ran.code == 1, ran
         if number in model.countersigned:
-            assert ran.code == 1 and "countersigned already" in ran.err, ran
+            assert "countersigned already" in ran.err, ran
             return
-        assert ran.code == 0, ran
+        # this login saved every version here: its author never countersigns it (issue 26)
+        assert "who saved it" in ran.err, ran
+        signed = countersign(self.fresh_context(MANAGER), cid, number)
+        assert signed.countersigned_by == MANAGER
         model.countersigned.add(number)
 
     @precondition(lambda self: bool(self.clients))

@@ -168,6 +168,8 @@ async def test_a_manager_countersigns_from_the_versions_and_the_export_says_so(
         await pilot.pause()
         await pilot.press("v", "c")
         await pilot.pause()
+        await pilot.press("y")  # the question naming the version
+        await pilot.pause()
         assert "countersigned by mo" in str(app.screen.query_one("#versions-label").render())
         await pilot.press("escape", "e")
         await pilot.pause()

@@ -206,6 +206,8 @@ def test_a_bundle_from_a_client_deleted_here_is_refused(source: Context, tmp_pat
         transfer_in(source, bundle, PASS)
     assert "\n" not in str(caught.value)
     assert not repository(source).path(DEMO_ID).exists()
+    # nothing of the client stays beside the tombstone, not even its lock file
+    assert sorted(p.name for p in repository(source).clients_dir.glob(f"{DEMO_ID}.*")) == []
 
 
 @pytest.mark.parametrize("home", [False, True], ids=["new-area", "back-home"])
@@ -270,3 +272,55 @@ def test_a_kill_9_at_any_step_of_transfer_in_leaves_the_client_absent_or_whole(
         assert verify.returncode == 0, (n, verify.stderr)
         listed = run_cli(*data, "client", "list", "--json")
         assert DEMO_ID in [row["id"] for row in json.loads(listed.stdout)], n
+
+
+# -- issue 26: the bundle's KDF cost and passphrase follow fixed rules -----------------------------
+
+
+@pytest.mark.parametrize(("log2_n", "r", "p"), [(15, 32, 16), (20, 8, 1), (15, 9, 1), (16, 8, 2)])
+def test_a_header_asking_for_another_kdf_cost_is_refused_before_any_kdf_runs(
+    source: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log2_n: int, r: int, p: int
+) -> None:
+    bundle = transfer_out(source, DEMO_ID, tmp_path / "b.bundle", PASS, to="elsewhere")
+    data = bytearray(bundle.read_bytes())
+    data[9:12] = bytes([log2_n, r, p])  # after "WBGTRANS" and the version byte
+    bad = tmp_path / "costly.bundle"
+    bad.write_bytes(bytes(data))
+    bad.chmod(0o600)
+    ran: list[object] = []
+
+    def no_kdf(*args: object, **kwargs: object) -> None:
+        ran.append(args)
+        raise AssertionError("the KDF ran on an out-of-range header")
+
+    monkeypatch.setattr("store.crypto.Scrypt", no_kdf)
+    target = context(tmp_path / "area-b")
+    with pytest.raises(TransferError, match="scrypt parameters") as caught:
+        transfer_in(target, bad, PASS)
+    assert "\n" not in str(caught.value) and ran == []
+    assert not repository(target).path(DEMO_ID).exists()
+
+    out = run_cli(
+        "transfer",
+        "in",
+        str(bad),
+        "--data-dir",
+        str(target.data_dir),
+        env={**os.environ, **_passfile(tmp_path)},
+    )
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and ran == []
+    assert "scrypt parameters" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("weak", ["x", "short12", ""])
+def test_a_transfer_passphrase_follows_the_stores_rule(
+    source: Context, tmp_path: Path, weak: str
+) -> None:
+    from store.crypto import CryptoError, check_passphrase
+
+    with pytest.raises(CryptoError) as rule:
+        check_passphrase(weak)
+    with pytest.raises((CryptoError, UserError)) as caught:
+        transfer_out(source, DEMO_ID, tmp_path / "b.bundle", weak, to="elsewhere")
+    assert str(caught.value) == str(rule.value)  # the same rule, the same words
+    assert repository(source).path(DEMO_ID).exists() and not (tmp_path / "b.bundle").exists()

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.dialogs.choice import ConfirmScreen
 from screens.key_bar import KeyBar
 from screens.plan.agreement import AGREEMENTS
 from store.records import PlanVersion
@@ -75,17 +76,19 @@ class VersionsDialog(ModalScreen[None]):
         #: a Keep Safe Plan, for a treatment manager: countersign the highlighted version
         self.countersign = countersign
 
+    @staticmethod
+    def label(v: PlanVersion) -> str:
+        """One version as the list shows it (marked when countersigned)."""
+        when = v.saved_at.astimezone().strftime("%H:%M")
+        review = f" · review {day(v.review_on)}" if v.review_on else ""
+        signed = " · countersigned" if v.countersigned_by else ""
+        return (
+            f"v{v.number}  {day(v.saved_at)} {when} · {clean_line(v.saved_by)[:20]}"
+            f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}{signed}"
+        )
+
     def compose(self) -> ComposeResult:
-        options = []
-        for v in reversed(self.versions):
-            when = v.saved_at.astimezone().strftime("%H:%M")
-            review = f" · review {day(v.review_on)}" if v.review_on else ""
-            signed = " · countersigned" if v.countersigned_by else ""
-            label = (
-                f"v{v.number}  {day(v.saved_at)} {when} · {clean_line(v.saved_by)[:20]}"
-                f" · {AGREEMENTS.get(v.agreement, v.agreement)}{review}{signed}"
-            )
-            options.append(Option(label, id=str(v.number)))
+        options = [Option(self.label(v), id=str(v.number)) for v in reversed(self.versions)]
         with Vertical(classes="plan-dialog"):
             yield Static("Saved versions", classes="plan-dialog-title")
             if options:
@@ -131,16 +134,39 @@ class VersionsDialog(ModalScreen[None]):
         return True
 
     def action_countersign(self) -> None:
+        """Asks first, naming the version (who saved it, when): a countersignature stands."""
         options = self.query(OptionList)
         chosen = options.first().highlighted_option if options else None
         if chosen is None or self.countersign is None:
             return
+        v = next((v for v in self.versions if str(v.number) == chosen.id), None)
+        if v is None:
+            return
+        number = v.number
+        question = (
+            f"Countersign version {number} of the Keep Safe Plan, saved by "
+            f"{clean_line(v.saved_by)[:40]} on {day(v.saved_at)}? A countersignature cannot "
+            "be taken back."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._countersign(number)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def _countersign(self, number: int) -> None:
         label = self.query_one("#versions-label", Static)
+        if self.countersign is None:
+            return
         try:
-            signed = self.countersign(int(chosen.id or 0))
-        except Exception as exc:  # not a manager, countersigned already: one line
+            signed = self.countersign(number)
+        except Exception as exc:  # not a manager, the author, countersigned already: one line
             label.update(one_line(str(exc), 150))
             return
+        self.versions = [signed if v.number == number else v for v in self.versions]
+        listed = self.query_one("#versions", OptionList)
+        listed.replace_option_prompt(str(number), self.label(signed))
         label.update(
             f"Version {signed.number} countersigned by {clean_line(signed.countersigned_by)}."
         )

@@ -16,14 +16,14 @@ from store.errors import StoreError
 from tui import __version__
 from tui.cli.commands import MODULES
 from tui.services.errors import UserError
-from tui.services.safe_text import terminal_safe
+from tui.services.safe_text import cleaned_output, one_line
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line (exit 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"wellbeing: {message} (see --help)\n")
+        self.exit(2, f"wellbeing: {one_line(message)} (see --help)\n")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -88,6 +88,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Start the app, or run a command with all it prints cleaned for the terminal by one
+    function (`cleaned_output`; its one-line errors through `one_line`, the same cleaner)."""
     args = parse(list(sys.argv[1:] if argv is None else argv))
     args.data_dir = getattr(args, "data_dir", None)
     args.content_dir = getattr(args, "content_dir", None) or []
@@ -96,9 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.shell.launch import launch
 
             return launch(args)
-        return int(args.func(args) or 0)
+        with cleaned_output():
+            return int(args.func(args) or 0)
     except (UserError, StoreError, ContentError) as exc:
-        print(f"wellbeing: {exc}", file=sys.stderr)
+        print(f"wellbeing: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("wellbeing: interrupted", file=sys.stderr)
@@ -106,8 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except OSError as exc:  # the file system refused (permissions, a full disk): one line, no trace
-        where = f": {terminal_safe(exc.filename)}" if exc.filename else ""
-        print(f"wellbeing: {exc.strerror or exc}{where}", file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"wellbeing: {one_line(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return 1
 
 

@@ -43,7 +43,7 @@ from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.key_gate import GatedApp
 from tui.shell.launch import SIGNAL_SETTLE_SECONDS
-from tui.shell.palette import WellbeingCommands
+from tui.shell.palette import NoBackDoors, WellbeingCommands
 from tui.shell.terminal_guards import guard_escape_bursts, guard_input_decoding
 from tui.shell.themes import DEFAULT_THEME, HIGH_CONTRAST
 
@@ -55,7 +55,7 @@ HANDOVER_POLL_SECONDS = 2.0
 HANDOVER_WAIT_SECONDS = 15.0
 
 
-class WellbeingApp(MinimumSizeGuard, GatedApp):
+class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     CSS_PATH = "app.tcss"
     TITLE = "Wellbeing Guide"
     COMMANDS = App.COMMANDS | {WellbeingCommands}

@@ -62,7 +62,9 @@ def cmd_contact(args: argparse.Namespace) -> int:
             limit=LIMIT if args.limit is None else args.limit,
         )
     if sys.stdout.isatty():
-        sys.stdout.write(osc52(record.text()))
+        sys.stdout.flush()  # the clipboard escape, on purpose, around the output's cleaner
+        sys.stdout.buffer.write(osc52(record.text()).encode("ascii"))
+        sys.stdout.buffer.flush()
         print("(copied to the clipboard where the terminal allows it)", file=sys.stderr)
     sys.stdout.write(text)
     sys.stdout.flush()

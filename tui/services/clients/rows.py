@@ -9,6 +9,9 @@ fills instead of after every file is read; `list_clients` runs it to the end.
 
 from __future__ import annotations
 
+import os
+import secrets
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,6 +27,10 @@ if TYPE_CHECKING:
 
 #: bump when the summary below changes shape, so registers of the old shape are rebuilt
 SUMMARY_KIND = "client-list-2"
+#: this user's key for the register's seals, in the private state dir (see `store.register`)
+SEAL_KEY_FILE = "register.key"
+#: a seal key this process made up when none can be kept: nothing in the register is trusted then
+_PASSING_KEY = secrets.token_bytes(32)
 #: while a register is being built, it is written after about this many files are read
 SAVE_EVERY = 500
 
@@ -44,6 +51,9 @@ class ClientRow:
     open_follow_ups: tuple[tuple[str, str], ...] = ()
     #: the review date of each plan's latest saved version, ISO (the Due list)
     reviews: dict[str, str] = field(default_factory=dict)
+    #: a first frame's row whose register entry is not sealed by this user: only its ID is
+    #: known until the file is read (`store.register`)
+    pending: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +71,8 @@ def _row(entry: dict[str, Any]) -> ClientRow:
     cid = str(entry["id"])
     if entry.get("problem"):
         return ClientRow(cid, problem=str(entry["problem"]))
+    if entry.get("pending") is True:
+        return ClientRow(cid, pending=True)
     rar = entry.get("rar")
     reviews = entry.get("reviews")
     reviews = reviews if isinstance(reviews, dict) else {}
@@ -91,6 +103,33 @@ def demo_hint() -> str:
     )
 
 
+def seal_key() -> bytes:
+    """This user's key for the register's seals: 32 random bytes in a file of their own (0600 in
+    the 0700 state dir), made on first use. One another user could read or has replaced, or
+    none at all, gives a key of this process only: the register is then read from the files."""
+    from tui.services.locations import state_dir
+
+    folder = state_dir()
+    path = folder / SEAL_KEY_FILE
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as file:
+            st = os.fstat(file.fileno())
+            key = file.read(33)
+        private = stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & 0o077
+        return key if private and len(key) == 32 else _PASSING_KEY
+    except OSError:
+        return _PASSING_KEY
+
+
 class ClientListing:
     """The rows of one data dir: those the register holds at once, the rest as they are read."""
 
@@ -100,7 +139,9 @@ class ClientListing:
         self.ctx = ctx
         self.checked = check
         codec = repository(ctx).codec if ctx.encrypted else None  # unlocked before any list shows
-        self.register = Register.read(ctx.data_dir, SUMMARY_KIND, codec=codec, check=check)
+        self.register = Register.read(
+            ctx.data_dir, SUMMARY_KIND, codec=codec, check=check, seal_key=seal_key()
+        )
 
     def files(self) -> int:
         """How many client files the data dir holds (a listing, nothing read)."""
@@ -136,6 +177,11 @@ class ClientListing:
                 yield done
         finally:
             self.register.save()
+
+
+def present_ids(ctx: Context) -> set[str]:
+    """The IDs that have a client file now (one directory listing, nothing read)."""
+    return set(layout.client_ids(ctx.data_dir))
 
 
 def list_clients(ctx: Context) -> list[ClientRow]:

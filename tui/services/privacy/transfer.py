@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from store import relocation
+from store.crypto import check_passphrase
 from store.files import read_with_stat
 from store.ids import validate_client_id
 from store.text import clean_line
@@ -38,6 +39,7 @@ def transfer_out(
     then erase them here with a tombstone naming `to`. An existing file at `dest` is replaced
     only with `force` (it may be another client's only copy)."""
     cid = validate_client_id(client_id)
+    check_passphrase(passphrase)  # the store's rule, before anything is audited or written
     to = clean_line(to)[:120]
     if not to:
         raise UserError("say where the client is going (--to), for the tombstone left here")
