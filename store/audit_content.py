@@ -23,6 +23,7 @@ from typing import Any
 from store.audit_chain import CHANGES, Problem, line_hash, parse_entry
 from store.fold import recorded_head_of
 from store.tables import AUDIT_SALT, TABLES, Table
+from store.text import clean_line
 
 Key = tuple[str, str]  # (table, key as JSON)
 
@@ -155,7 +156,7 @@ def _describe(table: str, doc: Mapping[str, Any]) -> str:
     """A record named by its ids (never a value)."""
 
     def v(field: str) -> str:
-        return str(doc.get(field, "?"))[:40]
+        return clean_line(str(doc.get(field, "?")))[:40]
 
     if table == "client":
         return "the client's profile"

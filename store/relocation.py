@@ -9,6 +9,7 @@ from typing import Any
 
 from store.advice import remedy
 from store.audit_chain import check_log, line_hash, parse_entry
+from store.audit_content import content_problems
 from store.clients import Repository, _save_error
 from store.errors import StoreError
 from store.files import backup_path, shred
@@ -70,14 +71,24 @@ def receive(repo: Repository, payload: dict[str, Any]) -> None:
                     f"client {cid} is already in {repo.data_dir}: nothing was restored",
                     client_id=cid,
                 )
-            # text from another area is cleaned as it comes in, as typed text is: a validly sealed
-            # bundle can still carry escapes, bidi overrides or NUL written by hand
-            record: dict[str, Any] = clean_value(payload["record"])  # type: ignore[assignment]
-            head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
             try:
                 incoming = str(payload["audit"]).encode("ascii")
             except UnicodeEncodeError:
                 incoming = b""
+            # the record as its log says its changes wrote it: one changed after it was made (by
+            # hand, and sealed again) is refused, never restored as if the app had written it
+            raw_record = payload["record"] if isinstance(payload["record"], dict) else {}
+            changed = content_problems(incoming.rstrip(b"\n").split(b"\n"), raw_record)
+            if changed:
+                raise StoreError(
+                    f"the bundle's record for {cid} was changed outside the app ("
+                    f"{changed[0]}): nothing was restored",
+                    client_id=cid,
+                )
+            # text from another area is cleaned as it comes in, as typed text is: a bundle made
+            # before records were digested can still carry escapes, bidi overrides or NUL
+            record: dict[str, Any] = clean_value(payload["record"])  # type: ignore[assignment]
+            head = (record.get(AUDIT_HEAD) or {}).get("1", {}).get("head")
             problems = check_log(incoming, cid, head if isinstance(head, str) else None)
             if problems:
                 raise StoreError(

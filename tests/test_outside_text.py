@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from store.audit_chain import GENESIS, line_hash
 from store.errors import StoreError
 from store.relocation import transfer_payload
 from store.transfer import seal
@@ -60,10 +61,45 @@ def sealed(tmp_path: Path, payload: dict[str, Any]) -> Path:
     return bundle
 
 
+def from_before_digests(payload: dict[str, Any]) -> dict[str, Any]:
+    """The bundle as a version that kept no record digests in its log would have made it (its
+    chain made again without them): its record is checked by its chain alone."""
+    prev, lines = GENESIS, []
+    for raw in str(payload["audit"]).rstrip("\n").split("\n"):
+        entry = json.loads(raw)
+        entry.pop("record", None)
+        entry["prev"] = prev
+        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
+        lines.append(line)
+        prev = line_hash(line.encode("ascii"))
+    payload["audit"] = "\n".join(lines) + "\n"
+    payload["record"].pop("audit_salt", None)
+    payload["record"]["audit_head"] = {"1": {"head": prev}}
+    return payload
+
+
+def test_a_bundle_whose_record_was_changed_after_it_was_made_is_refused(
+    tmp_path: Path, payload: dict[str, Any]
+) -> None:
+    """Sealed again with the passphrase after hostile text was put in by hand: its log's digests
+    say the app never wrote it. Refused in one clean line; nothing restored."""
+    first = next(iter(payload["record"]["answers"].values()))
+    first["value"] = f"my words{HOSTILE}"
+    target = context(tmp_path / "area-b")
+    with pytest.raises(StoreError) as caught:
+        transfer_in(target, sealed(tmp_path, payload), PASS)
+    message = str(caught.value)
+    assert "changed outside the app" in message and "nothing was restored" in message
+    assert not RAW.search(message) and "my words" not in message  # ids only, never a value
+    assert not repository(target).path(DEMO_ID).exists()
+
+
 def test_a_validly_sealed_bundle_with_hostile_text_is_cleaned_at_restore(
     tmp_path: Path, payload: dict[str, Any]
 ) -> None:
-    record = payload["record"]
+    """A bundle from before record digests (its chain holds, its record unchecked) carrying
+    escapes, bidi overrides and NUL: cleaned as it comes in."""
+    record = from_before_digests(payload)["record"]
     record["client"]["1"]["name"] = f"Sam{HOSTILE} Taylor"
     first = next(iter(record["answers"].values()))
     first["value"] = f"my words{HOSTILE}"
