@@ -91,7 +91,10 @@ def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]
         busy.append(app)
     for screen in app.screen_stack:
         busy.extend(node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
-    if app.screen_stack and compat.screen_callbacks_due(app.screen):  # due after its next refresh
+    if app.screen_stack and (
+        compat.screen_callbacks_due(app.screen)  # due after its next refresh
+        or compat.screen_update_due(app.screen)  # the screen not yet drawn as its widgets are
+    ):
         busy.append(app.screen)
     if compat.animating(app) and app not in busy:  # a scroll to the focused field still moving: the
         busy.append(app)  # next key must see where it ends (a burst scrolls as slow typing does)

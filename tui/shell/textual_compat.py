@@ -66,6 +66,18 @@ def screen_callbacks_due(screen: Screen[Any]) -> bool:
     return bool(screen._callbacks)  # noqa: SLF001 - no public view of them
 
 
+def screen_update_due(screen: Screen[Any]) -> bool:
+    """The screen owes a layout, a scroll, a repaint or a recompose (done on its update timer,
+    a sixtieth of a second later): what is on screen is not yet what the widgets hold."""
+    return bool(
+        screen._layout_required  # noqa: SLF001 - no public "update pending"
+        or screen._scroll_required  # noqa: SLF001
+        or screen._repaint_required  # noqa: SLF001
+        or screen._recompose_required  # noqa: SLF001
+        or screen._dirty_widgets  # noqa: SLF001
+    )
+
+
 def animating(app: App[Any]) -> bool:
     """An animation (a scroll, mostly) running or scheduled."""
     animator: Any = app.animator
