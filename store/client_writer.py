@@ -62,8 +62,6 @@ class ClientWriter(ClientReader):
         self._writes = threading.RLock()  # saves come from worker threads, one at a time
         self._restricted: bool | None = None
         self._seq = 0
-        #: takeover requests refused already (each is audited once)
-        self._refused: set[tuple[str, str, str]] = set()
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -371,27 +369,11 @@ class ClientWriter(ClientReader):
         self.holder = None
 
     def takeover_requested(self, wait_minutes: int) -> dict[str, str] | None:
-        """A colleague's request to take this client over that this holder honours (its own
-        wait, `wait_minutes`, passed; the request audited: `Locks.refusal`). A request refused
-        is said in the audit log, once."""
+        """A colleague's request to take this client over that this holder honours
+        (`Locks.honoured`: its own wait passed, the request audited; a refusal audited once)."""
         if self._lock is None:
             return None
-        request = self._locks.takeover_request(self.client_id)
-        if request is None:
-            return None
-        seen = (request.get("entry", ""), request.get("at", ""), request.get("user", ""))
-        if seen in self._refused:
-            return None  # refused once, refused for good: the colleague asks again
-        why = self._locks.refusal(self.client_id, request, wait_minutes, self.audit.read_lines())
-        if not why:
-            return request
-        ids = {"from": request.get("user", "unknown"), "reason": why}
-        try:
-            self.audit.append("lock takeover refused", ids=ids)
-        except AuditError:
-            return None  # said at the next look
-        self._refused.add(seen)
-        return None
+        return self._locks.honoured(self.client_id, wait_minutes, self.audit)
 
     def hand_over(self, to: str) -> None:
         """Give the lock up to a colleague who asked for it: audited, then this is only a

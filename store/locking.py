@@ -18,6 +18,7 @@ import os
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -26,6 +27,9 @@ from store.errors import ClientLocked, StoreError
 from store.files import SMALL_MAX, atomic_write, read_checked
 from store.ids import client_path
 from store.text import clean_line
+
+if TYPE_CHECKING:
+    from store.audit import AuditLog
 
 Note = dict[str, str]
 
@@ -40,6 +44,8 @@ class Locks:
     def __init__(self, clients_dir: Path, user: str):
         self.clients_dir = clients_dir
         self.user = user
+        #: takeover requests this process refused (each audited once)
+        self._refused: set[tuple[str, str, str, str]] = set()
 
     def path(self, cid: str, suffix: str) -> Path:
         return client_path(self.clients_dir, cid, suffix)
@@ -122,6 +128,27 @@ class Locks:
 
     def takeover_request(self, cid: str) -> Note | None:
         return _read_note(self.path(cid, ".takeover"))
+
+    def honoured(self, cid: str, wait_minutes: int, audit: AuditLog) -> Note | None:
+        """The request to take `cid` over, when this holder honours it (`refusal`); a request
+        refused is said in the audit log once, and stays refused (the colleague asks again)."""
+        request = self.takeover_request(cid)
+        if request is None:
+            return None
+        seen = (cid, request.get("entry", ""), request.get("at", ""), request.get("user", ""))
+        if seen in self._refused:
+            return None
+        why = self.refusal(cid, request, wait_minutes, audit.read_lines())
+        if not why:
+            return request
+        try:
+            audit.append(
+                "lock takeover refused", ids={"from": request.get("user", "unknown"), "reason": why}
+            )
+        except StoreError:
+            return None  # said at the next look
+        self._refused.add(seen)
+        return None
 
     def refusal(self, cid: str, request: Note, wait_minutes: int, log: list[bytes]) -> str:
         """Why the holder (this process) must not honour `request`, or "" when it may: the wait

@@ -59,9 +59,14 @@ async def type_and_submit(app: App[Any], pilot: Any, text: str) -> None:
     box = app.screen.query_one("#passphrase", Input)
     box.value = text
     await pilot.press("enter")
-    for _ in range(200):  # the check runs in a thread (scrypt)
+    for _ in range(200):  # the check runs in a thread (scrypt); then the box gets the focus back
         await pilot.pause(0.02)
-        if not getattr(app.screen, "checking", False):
+        screen = app.screen
+        if getattr(screen, "checking", False):
+            continue
+        if not isinstance(screen, PassphraseScreen):
+            break
+        if screen.query_one("#passphrase", Input).has_focus:
             break
 
 

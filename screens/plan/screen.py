@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,6 +21,7 @@ from textual.widgets import Markdown, Static
 
 from screens.dialogs.choice import ConfirmScreen
 from screens.key_bar import KeyBar
+from screens.off_ui import off_ui
 from screens.plan.agreement import AGREEMENTS, AgreementDialog, ReviewDateDialog
 from screens.plan.export import ExportChoice, ExportDialog, replace_question
 from screens.plan.versions import VersionsDialog
@@ -33,7 +34,6 @@ from tui.services.export import EXPORTERS
 from tui.services.plans import service as plans
 from tui.services.plans.compiler import Plan, day
 from tui.services.plans.document import status_lines
-from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 
 
@@ -100,19 +100,22 @@ class PlanScreen(Screen[None]):
     def action_refresh_plan(self) -> None:
         self._compile_worker()
 
-    @work(thread=True, exclusive=True, group="plan-compile")
     def _compile_worker(self) -> None:
-        try:
+        def compiled() -> Plan:
             # audited before it is shown: if the log cannot be written, the plan is not shown
             plan = plans.compile_plan(self.oc, self.kind, self.today)
             if not self._review_chosen:  # unchanged since saved: exports say which version
                 plan = plans.as_saved(self.oc, plan)
-        except Exception as exc:  # a content or store problem: say so, never crash the review
-            self.app.call_from_thread(
-                self.notify, f"Cannot compile the plan: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._show, plan)  # type: ignore[arg-type]  # (awaited by it)
+            return plan
+
+        off_ui(
+            self,
+            compiled,
+            self._show,
+            failed="Cannot compile the plan",
+            group="plan-compile",
+            exclusive=True,
+        )
 
     async def _show(self, plan: Plan) -> None:
         if not self._review_chosen:
@@ -193,12 +196,11 @@ class PlanScreen(Screen[None]):
         agreement, reason = self.agreement
         self._save_worker(self.plan, agreement, reason, self.review_on)
 
-    @work(thread=True, exclusive=True, group="plan-save")
     def _save_worker(
         self, plan: Plan, agreement: Agreement, reason: str, review_on: date | None
     ) -> None:
-        try:
-            version = plans.save_version(
+        def saved() -> PlanVersion:
+            return plans.save_version(
                 self.oc,
                 plan,
                 agreement=agreement,
@@ -206,12 +208,8 @@ class PlanScreen(Screen[None]):
                 review_on=review_on,
                 by=self.practitioner,
             )
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, f"Not saved: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._saved, version)
+
+        off_ui(self, saved, self._saved, failed="Not saved", group="plan-save", exclusive=True)
 
     def _saved(self, version: PlanVersion) -> None:
         self.agreement = None  # each version is agreed on its own
@@ -254,10 +252,10 @@ class PlanScreen(Screen[None]):
         suggested = self.export_dir / name_for(EXPORTERS[0].id, layout)
         self.app.push_screen(ExportDialog(suggested, layout, name_for=name_for), chosen)
 
-    @work(thread=True, group="plan-export")
     def _export_worker(self, plan: Plan, choice: ExportChoice, force: bool = False) -> None:
-        try:  # audited before anything leaves; refused inside the data dir but its exports/
-            written = plans.export_plan(
+        def exported() -> Path | bytes:
+            # audited before anything leaves; refused inside the data dir but its exports/
+            return plans.export_plan(
                 self.oc,
                 plan,
                 choice.fmt,
@@ -266,16 +264,14 @@ class PlanScreen(Screen[None]):
                 layout=choice.layout,
                 force=force,
             )
-        except outbox.Exists as exc:  # never over a file without asking, naming it
-            self.app.call_from_thread(self._ask_replace, plan, choice, exc.path)
-            return
-        except Exception as exc:  # AuditError, UserError: nothing is written unaudited
-            self.app.call_from_thread(
-                self.notify, f"Not exported: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(
-            self.notify, f"Exported to {clean_line(str(written))}", markup=False
+
+        off_ui(
+            self,
+            exported,
+            lambda written: self.notify(f"Exported to {clean_line(str(written))}", markup=False),
+            failed="Not exported",
+            group="plan-export",
+            exists=lambda path: self._ask_replace(plan, choice, path),
         )
 
     def _ask_replace(self, plan: Plan, choice: ExportChoice, path: Path) -> None:
@@ -303,17 +299,15 @@ class PlanScreen(Screen[None]):
 
         self.app.push_screen(RewordDialog(self.plan), chosen)
 
-    @work(thread=True, exclusive=True, group="plan-save")
     def _reword_worker(self, plan: Plan, entry: Rewordable, words: str) -> None:
-        try:
+        def reworded() -> None:
             plans.reword(self.oc, plan, entry.item, entry.index, words, by=self.practitioner)
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, f"Not reworded: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self.notify, "Reworded: the answer stays as given.", markup=False)
-        self.app.call_from_thread(self.action_refresh_plan)
+
+        def done(_: None) -> None:
+            self.notify("Reworded: the answer stays as given.", markup=False)
+            self.action_refresh_plan()
+
+        off_ui(self, reworded, done, failed="Not reworded", group="plan-save", exclusive=True)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from exercises.models import Exercise
 from screens.dialogs.choice import ConfirmScreen
+from screens.off_ui import off_ui
 from screens.plan.export import ExportChoice, ExportDialog, replace_question
 from store.text import clean_line
 from tui.services.context import Context
@@ -79,22 +80,19 @@ class WorksheetsScreen(ModalScreen[None]):
             chosen,
         )
 
-    @work(thread=True, group="worksheet")
     def _write(self, exercise_id: str, choice: ExportChoice, force: bool = False) -> None:
-        try:
-            written = plans.worksheet(
+        def written() -> Path | bytes:
+            return plans.worksheet(
                 self.ctx, exercise_id, choice.fmt, choice.path, printed_on=self.today, force=force
             )
-        except outbox.Exists as exc:  # never over a file without asking, naming it
-            self.app.call_from_thread(self._ask_replace, exercise_id, choice, exc.path)
-            return
-        except Exception as exc:  # UserError and the file system: say it, never crash
-            self.app.call_from_thread(
-                self.notify, f"Not written: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(
-            self.notify, f"Worksheet written to {clean_line(str(written))}", markup=False
+
+        off_ui(
+            self,
+            written,
+            lambda path: self.notify(f"Worksheet written to {clean_line(str(path))}", markup=False),
+            failed="Not written",
+            group="worksheet",
+            exists=lambda path: self._ask_replace(exercise_id, choice, path),
         )
 
     def _ask_replace(self, exercise_id: str, choice: ExportChoice, path: Path) -> None:
