@@ -61,6 +61,7 @@ from tui.services.clients.rows import list_clients
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.plans import service as plan_service
+from tui.services.plans.document import plan_markdown
 from tui.services.privacy import audit_trail
 from tui.services.privacy.subject_access import subject_access
 from tui.services.repository import repository
@@ -800,7 +801,7 @@ class Casework(RuleBasedStateMachine):
                 assert signed == model.countersigned
                 for kind in ("wellbeing", "keep-safe"):
                     plan = plan_service.compile_plan(oc, kind, self.today())
-                    assert plan.to_markdown()
+                    assert plan_markdown(plan)
                 sar = json.dumps(subject_access(repository(ctx), oc, LIBRARY), ensure_ascii=False)
                 for value in model.answers.values():
                     for s in strings_in(value):

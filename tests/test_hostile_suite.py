@@ -54,6 +54,7 @@ from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.export import render
 from tui.services.plans.compiler import PlanInputs, compile_plan
+from tui.services.plans.document import plan_document
 from tui.services.repository import repository
 
 TODAY = date(2020, 6, 12)
@@ -167,7 +168,7 @@ def plan_with(cf: ClientFile, text: str) -> tuple[str, Any]:
             Config(),
             TODAY,
         )
-    return stored, plan.document(printed_on=TODAY)
+    return stored, plan_document(plan, printed_on=TODAY)
 
 
 ANY_TEXT = st.text(max_size=120)

@@ -22,6 +22,7 @@ from tests.plan_fixtures import (
 )
 from tui.services.config import Config, CrisisLine
 from tui.services.plans.compiler import ORPHANS_TITLE, Plan, compile_plan
+from tui.services.plans.document import plan_markdown
 
 TODAY = date(2020, 6, 12)
 WELLBEING_IDS = [
@@ -167,14 +168,14 @@ def test_a_reading_of_one_day_is_never_in_a_plan() -> None:
     shown = {(i.exercise_id, i.step_id) for s in plan.sections for i in s.items}
     assert ("traffic-light", "today") not in shown and ("breathing", "before") not in shown
     assert ("traffic-light", "lights") in shown
-    assert "Where I am today" not in plan.to_markdown()
+    assert "Where I am today" not in plan_markdown(plan)
 
 
 def test_provenance_dates() -> None:
     plan = compile_()
     assert item(plan, "wellbeing.concerns", "concerns").given_on == date(2020, 6, 3)
     assert item(plan, "wellbeing.goals", "goals").given_on == date(2020, 6, 10)
-    md = plan.to_markdown()
+    md = plan_markdown(plan)
     # when each answer was given is kept out of the reading line, in the sources at the end
     assert "**My signs**\n" in md and "**What worries me**\n" in md
     assert "given 3 Jun" not in md and "given 10 Jun" not in md
@@ -205,13 +206,13 @@ def test_empty_sections_say_so() -> None:
     plan = compile_(data=inputs([]))
     ids = [s.id for s in plan.sections]
     assert [i for i in ids if i in WELLBEING_IDS] == WELLBEING_IDS  # nothing disappears
-    md = plan.to_markdown()
+    md = plan_markdown(plan)
     assert "## My people" in md and "_We have not written down who I can turn to yet._" in md
     assert "## My concerns right now" in md and "_We have not written down my concerns yet._" in md
     assert "Samaritans: 116 123" in md and "Shout: 85258" in md  # fixed sections still filled
     keep_safe = compile_("keep-safe", data=inputs([], follow_ups=[]))
     assert keep_safe.last_reformulated is None
-    assert keep_safe.to_markdown().count("Not reviewed yet.") == 7
+    assert plan_markdown(keep_safe).count("Not reviewed yet.") == 7
 
 
 def test_a_cleared_answer_does_not_bring_back_an_older_one() -> None:
@@ -232,7 +233,7 @@ def test_a_step_removed_from_the_content_is_kept() -> None:
     assert set(orphans) == {("breathing", "after"), ("goals", "goals")}
     assert orphans[("breathing", "after")].text == "2"
     assert orphans[("goals", "goals")].items == ("Finish my college course",)
-    md = plan.to_markdown()
+    md = plan_markdown(plan)
     assert f"## {ORPHANS_TITLE}" in md
     assert "**breathing/after: A step no longer in use**" in md or "breathing/after" in md
     assert "goals/goals" in md
@@ -253,7 +254,7 @@ def test_keep_safe_plan() -> None:
     ]
     assert not plan.section("keep-safe.hostility").concern
     assert plan.last_reformulated == date(2020, 6, 3)
-    md = plan.to_markdown()
+    md = plan_markdown(plan)
     assert "## Victim Access — Who they spend time with" in md
     assert "**⚠ CLEAR CONCERN**" in md
     assert "Last reformulated: 3 Jun 2020" in md
@@ -267,7 +268,7 @@ def test_keep_safe_plan() -> None:
 def test_crisis_lines_and_review_date_come_from_config_and_versions() -> None:
     config = Config(crisis_lines=(CrisisLine(name="Breathing Space", number="0800 83 85 87"),))
     plan = compile_(config=config, review_on=date(2020, 9, 12))
-    md = plan.to_markdown()
+    md = plan_markdown(plan)
     assert "Breathing Space: 0800 83 85 87" in md and "Samaritans" not in md
     assert "Review on 12 Sep 2020." in md
 

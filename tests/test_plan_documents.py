@@ -75,7 +75,7 @@ def demo_plan(ctx: Context, kind: str, status: PlanStatus | None = None) -> Plan
 
 
 def as_text(plan: Plan, fmt: str, layout: str = "standard") -> str:
-    out = render(plan.document(printed_on=TODAY, layout=layout), fmt)
+    out = render(plan_document(plan, printed_on=TODAY, layout=layout), fmt)
     return pdf_text(out) if isinstance(out, bytes) else out
 
 
@@ -154,7 +154,7 @@ def _lines(data: bytes) -> list[list[tuple[float, float, str]]]:
 @pytest.mark.parametrize("kind", ["wellbeing", "keep-safe"])
 def test_no_heading_ends_a_pdf_page(demo: Context, kind: str, layout: str) -> None:
     data = render(
-        demo_plan(demo, kind, STATUS[kind]).document(printed_on=TODAY, layout=layout), "pdf"
+        plan_document(demo_plan(demo, kind, STATUS[kind]), printed_on=TODAY, layout=layout), "pdf"
     )
     assert isinstance(data, bytes)
     pages = _lines(data)
@@ -173,7 +173,7 @@ def test_no_heading_ends_a_pdf_page(demo: Context, kind: str, layout: str) -> No
 
 def test_demo_plans_fit_two_a4_pages(demo: Context) -> None:
     for kind in ("wellbeing", "keep-safe"):
-        data = render(demo_plan(demo, kind, STATUS[kind]).document(printed_on=TODAY), "pdf")
+        data = render(plan_document(demo_plan(demo, kind, STATUS[kind]), printed_on=TODAY), "pdf")
         assert isinstance(data, bytes)
         reader = PdfReader(io.BytesIO(data))
         assert len(reader.pages) <= 2, f"the demo {kind} plan takes {len(reader.pages)} pages"
@@ -196,14 +196,14 @@ def test_status_in_every_format(demo: Context, fmt: str) -> None:
 
 
 def test_a_draft_says_so_on_every_pdf_page(demo: Context) -> None:
-    data = render(demo_plan(demo, "wellbeing").document(printed_on=TODAY), "pdf")
+    data = render(plan_document(demo_plan(demo, "wellbeing"), printed_on=TODAY), "pdf")
     assert isinstance(data, bytes)
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= 2
     for page in reader.pages:
         assert DRAFT.upper() in (page.extract_text() or "")
     saved = render(
-        demo_plan(demo, "wellbeing", STATUS["wellbeing"]).document(printed_on=TODAY), "pdf"
+        plan_document(demo_plan(demo, "wellbeing", STATUS["wellbeing"]), printed_on=TODAY), "pdf"
     )
     assert isinstance(saved, bytes)
     assert DRAFT.upper() not in pdf_text(saved)

@@ -22,12 +22,13 @@ from tui.services.errors import UserError
 from tui.services.export import FORMATS, Document, format_of, render
 from tui.services.export.worksheet import worksheet_document
 from tui.services.plans.compiler import compile_plan
+from tui.services.plans.document import plan_document, plan_markdown
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = date(2020, 6, 12)
 
 
-def plan_document(kind: str) -> Document:
+def compiled_document(kind: str) -> Document:
     plan = compile_plan(
         kind,
         load_plan_template(kind),
@@ -37,12 +38,12 @@ def plan_document(kind: str) -> Document:
         TODAY,
         review_on=date(2020, 9, 12),
     )
-    return plan.document(printed_on=TODAY)
+    return plan_document(plan, printed_on=TODAY)
 
 
 DOCUMENTS = {
-    "plan-wellbeing": lambda: plan_document("wellbeing"),
-    "plan-keep-safe": lambda: plan_document("keep-safe"),
+    "plan-wellbeing": lambda: compiled_document("wellbeing"),
+    "plan-keep-safe": lambda: compiled_document("keep-safe"),
     "worksheet-traffic-light": lambda: worksheet_document(TRAFFIC, printed_on="12 Jun 2020"),
     "worksheet-breathing": lambda: worksheet_document(BREATHING, printed_on="12 Jun 2020"),
 }
@@ -84,7 +85,7 @@ def test_text_is_wrapped_to_80_columns() -> None:
 
 
 def test_html_is_self_contained_with_print_styles() -> None:
-    page = render(plan_document("wellbeing"), "html")
+    page = render(compiled_document("wellbeing"), "html")
     assert isinstance(page, str)
     assert "@media print" in page and "@page" in page
     for outside in ("http://", "https://", "<link", "<script", "<img", "url(", "@import"):
@@ -93,7 +94,7 @@ def test_html_is_self_contained_with_print_styles() -> None:
 
 
 def test_pdf_is_a_pdf_with_the_answers() -> None:
-    data = render(plan_document("keep-safe"), "pdf")
+    data = render(compiled_document("keep-safe"), "pdf")
     assert isinstance(data, bytes) and data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "Spending hours online at night" in text
@@ -104,8 +105,8 @@ def test_markdown_matches_what_a_version_keeps() -> None:
     plan = compile_plan(
         "wellbeing", load_plan_template("wellbeing"), FakeLibrary(), inputs(), Config(), TODAY
     )
-    assert plan.to_markdown() == render(plan.document(), "md")
-    assert "Printed on" not in plan.to_markdown()  # a version's text does not change by the day
+    assert plan_markdown(plan) == render(plan_document(plan), "md")
+    assert "Printed on" not in plan_markdown(plan)  # a version's text does not change by the day
 
 
 def test_practitioner_led_exercises_are_not_worksheets() -> None:

@@ -20,6 +20,7 @@ from tui.services.errors import UserError
 from tui.services.export import FORMATS, render
 from tui.services.export.document import Block, Document
 from tui.services.plans.compiler import compile_plan
+from tui.services.plans.document import plan_document
 
 TODAY = date(2020, 6, 12)
 SCRIPT = "<script>alert(1)</script>"
@@ -49,7 +50,7 @@ def hostile_plan_doc(text: str) -> Document:
         Config(),
         TODAY,
     )
-    return plan.document(printed_on=TODAY)
+    return plan_document(plan, printed_on=TODAY)
 
 
 def squash(text: str) -> str:

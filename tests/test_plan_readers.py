@@ -32,6 +32,7 @@ from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
 from tui.services.errors import UserError
 from tui.services.export import Block, Document, render
+from tui.services.plans.document import plan_document
 from tui.services.plans.service import compile_plan, layout_for
 
 DOMAINS = (
@@ -54,7 +55,7 @@ def pdf_lines(data: bytes) -> list[str]:
 
 
 def pdf_of(plan: object, layout: str = "standard") -> bytes:
-    out = render(plan.document(printed_on=TODAY, layout=layout), "pdf")  # type: ignore[attr-defined]
+    out = render(plan_document(plan, printed_on=TODAY, layout=layout), "pdf")  # type: ignore[attr-defined]
     assert isinstance(out, bytes)
     return out
 

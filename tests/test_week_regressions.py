@@ -21,6 +21,7 @@ from tui.services.clients.access import add_client, open_client
 from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
+from tui.services.plans.document import plan_markdown
 from tui.services.plans.service import compile_plan
 from tui.services.privacy.subject_access import subject_access
 from tui.services.repository import repository
@@ -66,7 +67,7 @@ def test_a_second_session_on_one_day_keeps_the_client_readable(ctx: Context) -> 
         ids = [s.id for s in oc.sessions()]
         assert ids[:2] == [first, second]  # in the order they were made
         for kind in ("wellbeing", "keep-safe"):
-            assert compile_plan(oc, kind, DAY).to_markdown()
+            assert plan_markdown(compile_plan(oc, kind, DAY))
     rows = {r.client_id: r for r in list_clients(ctx)}
     assert not rows["X1"].problem and rows["X1"].sessions == 3
     listed = run_cli("client", "list", "--json")

@@ -33,7 +33,7 @@ from tui.services.clients.access import OpenClient
 from tui.services.export import EXPORTERS
 from tui.services.plans import service as plans
 from tui.services.plans.compiler import Plan, day
-from tui.services.plans.document import status_lines
+from tui.services.plans.document import plan_markdown, status_lines
 from tui.services.safe_text import one_line
 
 
@@ -128,7 +128,7 @@ class PlanScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
-        await self.query_one("#plan-md", Markdown).update(self.plan.to_markdown())
+        await self.query_one("#plan-md", Markdown).update(plan_markdown(self.plan))
         self._update_status()
 
     def _versions(self) -> tuple[PlanVersion, ...]:
@@ -171,7 +171,7 @@ class PlanScreen(Screen[None]):
                 if self.plan is not None:
                     self.plan = self.plan.with_review(result)
                     self.run_worker(
-                        self.query_one("#plan-md", Markdown).update(self.plan.to_markdown())
+                        self.query_one("#plan-md", Markdown).update(plan_markdown(self.plan))
                     )
                 self._update_status()
 

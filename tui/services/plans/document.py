@@ -23,8 +23,10 @@ from datetime import date
 from store.text import clean_line
 from tui.services.clients.answers import TONE_SYMBOLS
 from tui.services.clients.disclosures import quoted, said
+from tui.services.dates import day
 from tui.services.export.document import Block, Document
-from tui.services.plans.compiler import ORPHANS_TITLE, Plan, PlanItem, PlanSection, day
+from tui.services.export.markdown import to_markdown
+from tui.services.plans.model import ORPHANS_TITLE, Plan, PlanItem, PlanSection
 
 LAYOUTS = ("standard", "large", "easy-read")
 CONCERN_FLAG = "⚠ CLEAR CONCERN"
@@ -284,3 +286,8 @@ def plan_document(
         footer=footer,
         layout=layout,
     )
+
+
+def plan_markdown(plan: Plan) -> str:
+    """The plan as Markdown (what a saved version keeps, and what the review screen shows)."""
+    return to_markdown(plan_document(plan))

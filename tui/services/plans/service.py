@@ -23,7 +23,7 @@ from tui.services.export import Document, can_print, exporter, format_for, rende
 from tui.services.export.worksheet import worksheet_document
 from tui.services.plans.compiler import Plan, PlanInputs, PlanItem, PlanStatus, day
 from tui.services.plans.compiler import compile_plan as _compile
-from tui.services.plans.document import default_layout
+from tui.services.plans.document import default_layout, plan_document, plan_markdown
 from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 from tui.services.writers import writer_of
@@ -93,7 +93,7 @@ def save_version(
             "kind": plan.kind,
             "number": number,
             "saved_by": by,
-            "markdown": draft.to_markdown(),
+            "markdown": plan_markdown(draft),
             "agreement": agreement,
             "agreement_reason": reason,
             "review_on": review_on,
@@ -253,7 +253,7 @@ def export_plan(
     if dest is not None:
         name = plan_export_name(oc, plan, fmt, printed_on, layout)
         target = outbox.destination(oc.ctx, dest, name=name, client_id=oc.client_id, force=force)
-    data = render_bytes(plan.document(printed_on=printed_on, layout=layout), fmt)
+    data = render_bytes(plan_document(plan, printed_on=printed_on, layout=layout), fmt)
 
     def audit() -> None:  # before anything leaves; if the log cannot be written, nothing is output
         to = "file" if target else "stdout"
