@@ -132,7 +132,7 @@ def test_a_long_record_is_kept_within_the_limit(demo: Context) -> None:
         short = contact.contact_record(oc, limit=600).text()
         tiny = contact.contact_record(oc, limit=300).text()
     assert len(full) > 600
-    assert len(short) <= 600 and "- Keep Safe review (3 of 42 steps)." in short
+    assert len(short) <= 600 and "- Keep Safe review (9 of 50 steps)." in short
     assert len(tiny) <= 300 and tiny.rstrip().endswith("in Wellbeing Guide.]")
 
 

@@ -24,6 +24,7 @@ from store.records import Session, SessionMode, revise
 from store.text import clean_line
 from tui.services.clients import answers, disclosures
 from tui.services.clients.access import OpenClient
+from tui.services.clients.sessions import step_progress
 from tui.services.dates import long_day, parse_day
 from tui.services.errors import UserError
 from tui.services.writers import writer_of
@@ -48,7 +49,8 @@ class ExerciseDone:
     title: str
     #: what was done, in the past tense (the content's `recorded_as`)
     done: str
-    steps_answered: int
+    #: steps done of steps in all, counted as the exercise screen numbers them ("Step 7 of 12")
+    steps_done: int
     steps: int
 
 
@@ -99,11 +101,7 @@ class ContactRecord:
         if not self.exercises:
             lines.append("- No exercise was worked on.")
         for e in self.exercises:
-            count = (
-                "all steps"
-                if e.steps_answered >= e.steps
-                else f"{e.steps_answered} of {e.steps} steps"
-            )
+            count = "all steps" if e.steps_done >= e.steps else f"{e.steps_done} of {e.steps} steps"
             lines.append(f"- {e.title} ({count})" + ("." if short else f": {e.done}"))
         if self.not_done:
             lines.append(f"- Planned, not started: {', '.join(self.not_done)}.")
@@ -215,10 +213,10 @@ def _exercises(
             names = [re.sub(r"^\d+[.)]\s+", "", clean_line(s.title)) for s in taken]
             more = f"; and {len(names) - 4} more" if len(names) > 4 else ""
             sentence = f"Went through {'; '.join(names[:4])}{more}."
+        # counted as the exercise screen and the session count them ("Step 7 of 12"): one count
+        shown, total = step_progress(exercise, answered.get(exercise_id, set()))
         done.append(
-            ExerciseDone(
-                exercise.id, clean_line(exercise.title), sentence, count, max(1, len(steps))
-            )
+            ExerciseDone(exercise.id, clean_line(exercise.title), sentence, shown, max(1, total))
         )
     return tuple(done), tuple(not_done), given
 
