@@ -79,7 +79,7 @@ class ClientFormScreen(ModalScreen[str | None]):
             yield Input(id="cid", validators=[ClientIdValidator()], max_length=32)
             yield Label("Name or initials")
             yield Input(id="name", validators=[NameValidator()])
-            yield Label(f"Date of birth (optional, {FIELD_HINT})")
+            yield Label(f"Date of birth (optional, {FIELD_HINT})", markup=False)
             yield Input(id="dob", validators=[DateValidator()], max_length=10)
             yield Label("Programme stage (optional)")
             yield Select(STAGES, id="stage", prompt="not set")

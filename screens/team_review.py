@@ -50,7 +50,7 @@ class ReviewDialog(ModalScreen[dict[str, object] | None]):
                 classes="review-title",
                 markup=False,
             )
-            yield Label(f"Discussed on ({FIELD_HINT})")
+            yield Label(f"Discussed on ({FIELD_HINT})", markup=False)
             yield Input(self.today.isoformat(), id="on", max_length=10)
             yield Label("Decision")
             yield Input(id="decision", max_length=500)

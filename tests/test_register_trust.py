@@ -86,3 +86,31 @@ def test_another_users_entries_are_checked_against_the_file_and_kept_when_true(
     doc = json.loads((ctx.data_dir / "register.json").read_text("utf-8"))
     assert row.name == doc["clients"][DEMO_ID]["name"]
     assert len(doc["clients"][DEMO_ID]["seals"]) == 2
+
+
+def test_the_seal_key_is_this_users_alone_and_written_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made on first use (0600, whole), the same key after; one others can read, one replaced by
+    a symlink or one cut short is never used (a key of this process only: the register is read
+    from the files)."""
+    import os
+
+    from tui.services.clients import rows
+    from tui.services.locations import state_dir
+
+    monkeypatch.setenv("WELLBEING_STATE_DIR", str(tmp_path / "state"))
+    key = rows.seal_key()
+    path = state_dir() / rows.SEAL_KEY_FILE
+    assert path.read_bytes() == key and len(key) == 32
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert rows.seal_key() == key
+    path.chmod(0o644)
+    assert rows.seal_key() != key
+    path.chmod(0o600)
+    path.write_bytes(key[:10])
+    assert rows.seal_key() != key[:10]
+    path.unlink()
+    (tmp_path / "theirs").write_bytes(key)
+    path.symlink_to(tmp_path / "theirs")
+    assert rows.seal_key() != key

@@ -39,7 +39,7 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
             yield Static(
                 as_content(f"⚑ {self.follow_up.opened_at:%d %b %Y}: {self.follow_up.reason}")
             )
-            yield Label(f"Closed on ({FIELD_HINT})")
+            yield Label(f"Closed on ({FIELD_HINT})", markup=False)
             yield Input(self.today.isoformat(), id="closed-on", max_length=10)
             yield Label("What was done (e.g. discussed with the treatment manager on ...)")
             yield Input(id="note", max_length=NOTE_MAX)

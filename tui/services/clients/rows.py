@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from store import layout
 from store.advice import has_shell
+from store.errors import StoreError
+from store.files import atomic_write, read_with_stat
 from store.register import Register
 from store.text import clean_line
 from tui.services.repository import repository
@@ -113,21 +114,15 @@ def seal_key() -> bytes:
     path = folder / SEAL_KEY_FILE
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:  # the store's one write: atomic, fsynced, never through a symlink, never over one
+            atomic_write(path, secrets.token_bytes(32), mode=0o600, replace=False)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(secrets.token_bytes(32))
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as file:
-            st = os.fstat(file.fileno())
-            key = file.read(33)
-        private = stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & 0o077
-        return key if private and len(key) == 32 else _PASSING_KEY
-    except OSError:
+        key, st = read_with_stat(path, max_bytes=64)
+    except (OSError, StoreError):
         return _PASSING_KEY
+    mine = st.st_uid == os.geteuid() and not st.st_mode & 0o077  # this user's alone
+    return key if mine and len(key) == 32 else _PASSING_KEY
 
 
 class ClientListing:
