@@ -17,6 +17,8 @@ from typing import Any
 
 from exercises.library import load_library
 from exercises.models import Exercise, Step, StepKind
+from store import summary
+from store.fold import folded_through
 from store.profile import Client
 from store.records import Answer, FollowUp, PlanVersion, Session, SessionStatus
 
@@ -83,10 +85,23 @@ def answer_value(step: Step, rng: random.Random) -> Any:
     return None
 
 
+#: write each client's summary beside its file, as the app's writer does (`store.clients`); off
+#: (`make_dataset(summaries=False)`) for files from before summaries (a first open after an update).
+_SUMMARIES = [True]
+
+
 def _write(path: Path, tables: dict[str, dict[str, Any]]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode())
+    if _SUMMARIES[0]:
+        st = path.stat()
+        summary.save(
+            path.with_name(path.stem + summary.SUFFIX),
+            None,
+            summary.Summary.build(tables, folded_through(tables)),
+            [st.st_ino, st.st_size, st.st_mtime_ns],
+        )
 
 
 def _table(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -150,6 +165,10 @@ def make_heavy(
         s = _session(today - timedelta(weeks=week), ids, SessionStatus.COMPLETED)
         sessions.append(s.model_dump(mode="json"))
         answers += _answers(s, exercises, rng)
+    # Today's session, begun and not yet answered: the memory path resumes it and types.
+    sessions.append(
+        _session(today, ["treat-a-friend"], SessionStatus.IN_PROGRESS).model_dump(mode="json")
+    )
     follow_ups = [
         FollowUp(
             opened_at=datetime(2023, 1, 1, tzinfo=UTC) + timedelta(weeks=i),
@@ -212,8 +231,12 @@ def make_dataset(
     today: date | None = None,
     seed: int = 8,
     years: int = 5,
+    summaries: bool = True,
 ) -> dict[str, Any]:
-    """Write the caseload into `data_dir` (created 0700); returns counts for the report."""
+    """Write the caseload into `data_dir` (created 0700); returns counts for the report.
+    `summaries`: each file's summary beside it, as the app keeps them (False: as an update from
+    before summaries finds them)."""
+    _SUMMARIES[0] = summaries
     rng = random.Random(seed)
     today = today or date.today()
     clients_dir = data_dir / "clients"

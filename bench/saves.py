@@ -33,7 +33,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def measure(data_dir: Path, client_id: str, count: int) -> dict[str, Any]:
-    from store.records import Answer
+    from store.records import Answer, SessionStatus
     from tui.services.autosave import AutoSaver
     from tui.services.config import Config
     from tui.services.context import Context
@@ -41,7 +41,8 @@ def measure(data_dir: Path, client_id: str, count: int) -> dict[str, Any]:
     repo = repository(Context(config=Config(), data_dir=data_dir))
     start = time.perf_counter()
     cf = repo.open(client_id)
-    session = cf.sessions()[-1]
+    # the last completed session (today's, begun, is the memory path's: it types there)
+    session = [s for s in cf.sessions() if s.status == SessionStatus.COMPLETED][-1]
     opened = time.perf_counter() - start
     # no head start: the first save comes straight after the open (the store appends each save
     # to the client's journal; there is nothing to ready first)
