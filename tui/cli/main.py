@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from exercises.errors import ContentError
 from store.errors import StoreError
 from tui import __version__
-from tui.cli.commands import MODULES
+from tui.cli.commands import COMMANDS, MODULES
 from tui.services.errors import UserError
 from tui.services.safe_text import cleaned_output, one_line
 
@@ -45,8 +45,9 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
-    """The parser; without `commands` (starting the app) no command module is imported."""
+def build_parser(*, commands: bool = True, word: str | None = None) -> argparse.ArgumentParser:
+    """The parser; without `commands` (starting the app) no command module is imported, and with
+    a known command `word` only that command's module (help and mistakes import them all)."""
     common = common_options()
     parser = _Parser(
         prog="wellbeing",
@@ -71,7 +72,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in MODULES:
+    for name in [COMMANDS[word]] if word in COMMANDS else MODULES:
         importlib.import_module(name).register(sub, common)
     return parser
 
@@ -84,7 +85,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args, rest = app_only.parse_known_args(argv)
     if not rest:
         return args
-    return build_parser().parse_args(argv)
+    word = next((a for a in rest if not a.startswith("-")), None)
+    return build_parser(word=word).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,10 +6,8 @@ import argparse
 import json
 import sys
 
-from pydantic import ValidationError
-
 from tui.cli.commands import Subcommands
-from tui.services.clients.access import validate_client_id
+from tui.services.clients.ids import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.safe_text import terminal_safe
@@ -25,6 +23,17 @@ def _fields_help() -> str:
     return "\n".join(lines)
 
 
+#: stands for the list of fields in `client set --help`, made only when help is shown
+_FIELDS = "{fields}"
+
+
+class _FieldsHelp(argparse.RawDescriptionHelpFormatter):
+    """Help that lists the settable fields (read from the profile model only when asked for)."""
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(_fields_help() if text == _FIELDS else text)
+
+
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     client = sub.add_parser("client", parents=[common], help="add, change and list clients")
     csub = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
@@ -38,8 +47,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "set",
         parents=[common],
         help="change profile fields: FIELD=VALUE ...",
-        epilog=_fields_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_FIELDS,
+        formatter_class=_FieldsHelp,
     )
     set_.add_argument("id", metavar="ID", help="the client's case reference")
     set_.add_argument(
@@ -61,6 +70,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from tui.services.clients.access import add_client
 
     cid = validate_client_id(args.id)

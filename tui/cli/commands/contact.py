@@ -12,7 +12,7 @@ import base64
 import sys
 
 from tui.cli.commands import Subcommands
-from tui.services.clients.access import validate_client_id
+from tui.services.clients.ids import validate_client_id
 from tui.services.context import make_context
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from exercises.interventions import Intervention, load_directory
 from tui.cli.commands import Subcommands
-from tui.services.clients.access import validate_client_id
+from tui.services.clients.ids import validate_client_id
 from tui.services.clients.profile_fields import PROFILE_FIELDS
 from tui.services.context import make_context
 from tui.services.eligibility import ADVISORY, STATUS_TEXT, eligibility_report

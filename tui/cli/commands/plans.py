@@ -16,7 +16,7 @@ from pathlib import Path
 
 from exercises.plan_templates import PLAN_KINDS
 from tui.cli.commands import Subcommands
-from tui.services.clients.access import validate_client_id
+from tui.services.clients.ids import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, can_print, exporter, format_for

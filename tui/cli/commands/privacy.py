@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.cli.commands import Subcommands
-from tui.services.clients.access import validate_client_id
+from tui.services.clients.ids import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.privacy.audit_entries import format_entry
