@@ -8,7 +8,7 @@ no assumption is made about its type: a field list may be a number, ids may be a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,8 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from screens.host import host
 from screens.key_bar import KeyBar
 from screens.text import as_content
+from store.errors import StoreError
 from tui.services.privacy.audit_entries import (
     cell_text,
     chain_status,
@@ -25,6 +27,11 @@ from tui.services.privacy.audit_entries import (
     entry_time,
     entry_user,
 )
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.clients.access import OpenClient
 
 
 class AuditScreen(Screen[None]):
@@ -108,4 +115,19 @@ class AuditScreen(Screen[None]):
         self.dismiss(None)
 
 
-__all__ = ["AuditScreen", "chain_status", "entry_details", "entry_time", "entry_user"]
+def show_audit(node: DOMNode, oc: OpenClient) -> None:
+    """The client's audit trail and whether its hash chain holds."""
+    from tui.services.errors import UserError
+    from tui.services.privacy import audit_trail
+
+    ctx = host(node).ctx
+    try:
+        entries, _ = audit_trail.entries(ctx, oc.client_id)
+        problems = audit_trail.verify(ctx, oc.client_id).problems
+    except (StoreError, UserError) as exc:
+        node.app.notify(str(exc), severity="error", markup=False)
+        return
+    node.app.push_screen(AuditScreen(entries, problems, client_id=oc.client_id))
+
+
+__all__ = ["AuditScreen", "chain_status", "entry_details", "entry_time", "entry_user", "show_audit"]

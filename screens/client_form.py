@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
 from textual import on, work
@@ -14,11 +14,15 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
+from screens.host import host
 from store.errors import StoreError
 from store.profile import ProgrammeStage
 from tui.services.clients.access import add_client, validate_client_id
 from tui.services.context import Context
 from tui.services.dates import FIELD_HINT, parse_day
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 class ClientIdValidator(Validator):
@@ -142,3 +146,15 @@ class ClientFormScreen(ModalScreen[str | None]):
             self.app.call_from_thread(error.update, f"⚠ {message}")
             return
         self.app.call_from_thread(self.dismiss, client.id)
+
+
+def add_client_dialog(node: DOMNode) -> None:
+    """Ask for a new client's details, add them and open them."""
+    app, state = node.app, host(node)
+
+    def added(client_id: str | None) -> None:
+        if client_id:
+            app.notify(f"Added client {client_id}", markup=False)
+            state.open_client(client_id)
+
+    app.push_screen(ClientFormScreen(state.ctx), added)

@@ -219,7 +219,9 @@ class ClientListScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_add_client(self) -> None:
-        host(self).add_client_dialog()
+        from screens.client_form import add_client_dialog
+
+        add_client_dialog(self)
 
     def action_team(self) -> None:
         """Treatment managers: every open follow-up across the team (refused to others)."""
@@ -233,7 +235,9 @@ class ClientListScreen(Screen[None]):
         self.app.push_screen(DueScreen(host(self).today()))
 
     def action_directory(self) -> None:
-        host(self).show_directory()
+        from screens.directory import show_directory
+
+        show_directory(self)
 
     def action_reload(self) -> None:
         self.load()

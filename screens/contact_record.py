@@ -7,7 +7,7 @@ words of a disclosure; each change produces the record again (audited, by the se
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +18,9 @@ from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from tui.services.clients import contact
 from tui.services.clients.access import OpenClient
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 COPIED = (
     "Copied to the clipboard where your terminal allows it; otherwise select the text below "
@@ -123,3 +126,8 @@ class ContactRecordScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def show_contact_record(node: DOMNode, oc: OpenClient, session_id: str) -> None:
+    """The session's contact record for the case system (at the end of a session)."""
+    node.app.push_screen(ContactRecordScreen(oc, session_id))

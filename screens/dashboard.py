@@ -281,7 +281,9 @@ class DashboardScreen(Screen[None]):
         self.action_resume()
 
     def action_new_session(self) -> None:
-        host(self).new_session(self.oc)
+        from screens.session_setup import new_session
+
+        new_session(self, self.oc)
 
     def action_resume(self) -> None:
         session = self._selected_session()
@@ -291,19 +293,29 @@ class DashboardScreen(Screen[None]):
         if session is None:
             self.notify("No session to resume: press n to start one.", markup=False)
             return
-        host(self).run_session(self.oc, session)
+        from screens.session import run_session
+
+        run_session(self, self.oc, session)
 
     def action_plan(self, kind: str) -> None:
-        host(self).show_plan(self.oc, kind)
+        from screens.plan.screen import show_plan
+
+        show_plan(self, self.oc, kind)
 
     def action_profile(self) -> None:
-        host(self).edit_profile(self.oc)
+        from screens.profile_form import edit_profile
+
+        edit_profile(self, self.oc)
 
     def action_eligibility(self) -> None:
-        host(self).show_eligibility(self.oc)
+        from screens.eligibility import show_eligibility
+
+        show_eligibility(self, self.oc)
 
     def action_audit(self) -> None:
-        host(self).show_audit(self.oc)
+        from screens.audit_view import show_audit
+
+        show_audit(self, self.oc)
 
     def action_worksheets(self) -> None:
         from screens.plan.worksheets import WorksheetsScreen
@@ -312,16 +324,20 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(WorksheetsScreen(app.ctx, app.ctx.export_dir, app.today()))
 
     def action_directory(self) -> None:
-        host(self).show_directory()
+        from screens.directory import show_directory
+
+        show_directory(self)
 
     def action_close_follow_up(self) -> None:
         """Close a follow-up: the one open, or the one the practitioner picks from a list that
         names each (never the oldest unasked)."""
+        from screens.dialogs.follow_up import close_follow_up
+
         if not self.follow_ups:
             self.notify("No open follow-ups.", markup=False)
             return
         if len(self.follow_ups) == 1:
-            host(self).close_follow_up(self.oc, self.follow_ups[0])  # the form names it
+            close_follow_up(self, self.oc, self.follow_ups[0])  # the form names it
             return
         by_id = {f.id: f for f in self.follow_ups}
         choices = [
@@ -330,7 +346,7 @@ class DashboardScreen(Screen[None]):
 
         def chosen(follow_up_id: str | None) -> None:
             if follow_up_id in by_id:
-                host(self).close_follow_up(self.oc, by_id[follow_up_id])
+                close_follow_up(self, self.oc, by_id[follow_up_id])
 
         self.app.push_screen(
             ChooseScreen(f"Which follow-up to close? ({len(choices)} open)", choices), chosen

@@ -7,7 +7,7 @@ The screen is given the interventions; it reads no files. Everything shown from 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,9 +19,13 @@ from textual.widgets import Header, Input, Static, Tree
 
 from exercises.errors import ContentError
 from exercises.interventions import NEED_AREAS, SECTIONS, TYPES, Intervention
+from screens.host import host
 from screens.key_bar import KeyBar
 from tui.services.eligibility import ADVISORY
 from tui.services.safe_text import one_line
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 GENDERS: dict[str, str] = {"": "all", "male": "men", "female": "women"}
 
@@ -263,3 +267,9 @@ class DirectoryScreen(Screen[None]):
 
     def action_detail(self) -> None:
         self.query_one("#detail-scroll").focus()
+
+
+def show_directory(node: DOMNode, entry: str = "") -> None:
+    """The interventions directory; at `entry` (an intervention id) when given."""
+    interventions, problems = host(node).ctx.directory
+    node.app.push_screen(DirectoryScreen(interventions, problems, selected=entry))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from exercises.interventions import Intervention
+from screens.host import host
 from screens.key_bar import KeyBar
 from screens.profile_form import ProfileFormScreen
 from store.profile import Client
@@ -36,6 +37,11 @@ from tui.services.eligibility import (
     verdict_text,
 )
 from tui.services.safe_text import one_line
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.clients.access import OpenClient
 
 VERDICT_FILTERS = ("", *VERDICT_TEXT)
 
@@ -306,3 +312,30 @@ class EligibilityScreen(Screen[None]):
         self.referrals[referral.intervention_id] = referral
         self._fill()
         self.notify("Decision recorded.")
+
+
+def show_eligibility(node: DOMNode, oc: OpenClient) -> None:
+    """What the client may be referred to, on the facts known; facts and referrals saved to `oc`."""
+    from tui.services.clients.profile import update_open_profile
+    from tui.services.clients.sessions import record_referral
+
+    state = host(node)
+    interventions, _ = state.ctx.directory
+
+    def save(changes: dict[str, str]) -> Client:
+        return update_open_profile(oc, changes)
+
+    def refer(referral: Referral) -> None:
+        record_referral(oc, referral)
+
+    node.app.push_screen(
+        EligibilityScreen(
+            oc.client(),
+            interventions,
+            on_save_facts=save,
+            on_record_referral=refer,
+            recorded_by=state.ctx.practitioner,
+            referrals=oc.referrals(),
+            today=state.today(),
+        )
+    )

@@ -8,8 +8,8 @@ It dismisses with True when the last step is passed, False when the practitioner
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -44,6 +44,9 @@ from tui.services.clients.answers import (
 from tui.services.references import related_programmes
 from tui.services.safe_text import one_line
 from tui.services.timing import Clock
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 FOLLOW_UP_TOLD = (
     "Follow-up opened: discuss with the treatment manager; follow the information-sharing protocol."
@@ -302,7 +305,9 @@ class ExerciseScreen(Screen[bool]):
     def _open_related(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            host(self).show_directory(event.option.id)
+            from screens.directory import show_directory
+
+            show_directory(self, event.option.id)
 
     # -- navigation --
 
@@ -452,3 +457,30 @@ class ExerciseScreen(Screen[bool]):
         notice = self.query_one("#exercise-notice", Static)
         notice.update(one_line(text))
         notice.display = bool(text)
+
+
+def run_exercise(
+    node: DOMNode,
+    oc: OpenClient,
+    session: Session,
+    exercise_id: str,
+    done: Callable[[Any], None] | None = None,
+) -> None:
+    """Show the exercise `exercise_id` of the content, within `session`; `done` gets its result."""
+    app, state = node.app, host(node)
+    exercise = state.ctx.library.get(exercise_id)
+    if exercise is None:
+        app.notify(f"Exercise {exercise_id} is not in the content", severity="error", markup=False)
+        return
+    app.push_screen(
+        ExerciseScreen(
+            exercise,
+            session,
+            oc,
+            state.saver,
+            state.ctx.practitioner,
+            clock=state.clock,
+            interventions=state.ctx.directory[0],
+        ),
+        done,
+    )

@@ -1,23 +1,25 @@
-"""What the screens may ask of the App: a typed interface instead of untyped `self.app.*` calls.
+"""What the screens may ask of the App: its app-wide state, typed, instead of untyped `self.app.*`.
 
-Screens ask the App to navigate (open a client, start a session, show a plan); for everything
-else they call the services with the `OpenClient` they were given. `tui.shell.app.WellbeingApp`
-implements this protocol, and mypy checks that it does.
+The App owns the context, the autosaver, the clocks, the key gate and the open client files; so
+opening a client (its lock, a takeover, a restore) is the App's. Everything else a screen does
+itself: it calls the services with the `OpenClient` it was given and pushes the next screen (each
+flow has one function next to the screen it pushes, e.g. `screens.session.run_session`).
+`tui.shell.app.WellbeingApp` implements this protocol, and mypy checks that it does;
+tests/test_contracts.py keeps navigation from creeping back in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
-    from store.records import FollowUp, Session
     from tui.services.autosave import AutoSaver
-    from tui.services.clients.access import OpenClient
     from tui.services.context import Context
+    from tui.services.timing import Clock
 
 
 class HeldKeys(Protocol):
@@ -34,31 +36,18 @@ class Host(Protocol):
     low_bandwidth: bool
     today: Callable[[], date]
     now: Callable[[], datetime]
+    #: the timed steps' clock (None: the real one); tests give a fake one
+    clock: Clock | None
 
     @property
     def key_gate(self) -> HeldKeys: ...
 
     def open_client(self, client_id: str) -> None: ...
+    def close_client(self, client_id: str) -> None: ...
     def warm_up(self) -> None: ...
-    def add_client_dialog(self) -> None: ...
-    def new_session(self, oc: OpenClient) -> None: ...
-    def run_session(self, oc: OpenClient, session: Session) -> None: ...
-    def run_exercise(
-        self,
-        oc: OpenClient,
-        session: Session,
-        exercise_id: str,
-        done: Callable[[Any], None] | None = None,
-    ) -> None: ...
-    def show_plan(self, oc: OpenClient, kind: str) -> None: ...
-    def show_eligibility(self, oc: OpenClient) -> None: ...
-    def edit_profile(self, oc: OpenClient) -> None: ...
-    def show_audit(self, oc: OpenClient) -> None: ...
-    def show_directory(self, entry: str = "") -> None: ...
-    def close_follow_up(self, oc: OpenClient, follow_up: FollowUp) -> None: ...
-    def show_contact_record(self, oc: OpenClient, session_id: str) -> None: ...
+    def lock_for_privacy(self) -> None: ...
 
 
 def host(node: DOMNode) -> Host:
-    """The App behind a screen or widget, as the screens know it."""
+    """The App behind a screen or widget (or the App itself), as the screens know it."""
     return cast("Host", node.app)

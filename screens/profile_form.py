@@ -9,7 +9,7 @@ eligibility check opens the same form with only the facts it is missing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from screens.key_bar import KeyBar
+from screens.messages import ClientChanged
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
@@ -31,6 +32,11 @@ from tui.services.clients.profile_fields import (
     profile_value,
 )
 from tui.services.errors import UserError
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.clients.access import OpenClient
 
 UNKNOWN = "unknown"
 
@@ -204,3 +210,20 @@ class ProfileFormScreen(ModalScreen[Client | None]):
             box = found.first(Static)
             box.update(as_content(text))
             box.display = bool(text)
+
+
+def edit_profile(node: DOMNode, oc: OpenClient) -> None:
+    """Every client fact in plain words, saved with the rules of `client set`."""
+    from tui.services.clients.profile import update_open_profile
+
+    app = node.app
+
+    def save(changes: dict[str, str]) -> Client:
+        return update_open_profile(oc, changes)
+
+    def saved(client: Client | None) -> None:
+        if client is not None:
+            app.notify("Profile saved.", markup=False)
+            app.screen.post_message(ClientChanged(oc.client_id))
+
+    app.push_screen(ProfileFormScreen(oc.client(), save, read_only=oc.read_only), saved)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,11 +18,15 @@ from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
 from screens.messages import ClientChanged, Saved
+from store.errors import StoreError
 from store.records import Session
 from tui.services.clients import sessions
 from tui.services.clients.access import OpenClient
 from tui.services.clients.answers import is_blank
 from tui.services.safe_text import one_line
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 NOTES_MAX = 4000
 #: how often the elapsed time is looked at (it is shown in whole minutes)
@@ -186,7 +190,9 @@ class SessionScreen(Screen[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
-            host(self).run_exercise(self.oc, self.session, key)
+            from screens.exercise import run_exercise
+
+            run_exercise(self, self.oc, self.session, key)
 
     def action_focus_notes(self) -> None:
         self.query_one("#notes", TextArea).focus()
@@ -242,8 +248,21 @@ class SessionScreen(Screen[None]):
         self.session = sessions.end_session(self.oc, self.session.id, at=host(self).now())
         self.notify("Session ended and saved.", markup=False)
         self.dismiss(None)
-        host(self).show_contact_record(self.oc, self.session.id)  # for the case system
+        from screens.contact_record import show_contact_record
+
+        show_contact_record(self, self.oc, self.session.id)  # for the case system
 
     def action_back(self) -> None:
         host(self).saver.flush()
         self.dismiss(None)
+
+
+def run_session(node: DOMNode, oc: OpenClient, session: Session) -> None:
+    """Begin (or resume) `session` and show it."""
+    app, state = node.app, host(node)
+    try:
+        session = sessions.begin_session(oc, session.id, at=state.now())
+    except StoreError as exc:
+        app.notify(str(exc), severity="error", markup=False)
+        return
+    app.push_screen(SessionScreen(oc, session, state.ctx.library))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,8 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, SelectionList, Static
 
 from exercises.models import Exercise
+from screens.host import host
 from screens.marked_toggles import MarkedCheckbox, MarkedSelectionList
+from store.errors import StoreError
 from store.records import SessionMode
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.clients.access import OpenClient
 
 MODE_LABELS = {
     SessionMode.OFFICE: "Office (client with me)",
@@ -120,3 +127,41 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def new_session(node: DOMNode, oc: OpenClient) -> None:
+    """Ask how the session is held and which exercises (then, if the config asks, whether the
+    room is private), plan it and run it."""
+    from screens.privacy import PrivacyCheckScreen
+    from screens.session import run_session
+    from tui.services.clients.sessions import plan_session
+
+    app, state = node.app, host(node)
+    if oc.read_only:
+        app.notify(oc.why_read_only(), severity="warning", markup=False)
+        return
+
+    def start(choice: SessionChoice) -> None:
+        try:
+            session = plan_session(
+                oc,
+                practitioner=state.ctx.practitioner,
+                mode=choice.mode,
+                planned=choice.planned,
+                rar_activity=choice.rar_activity,
+                on=state.today(),
+            )
+        except StoreError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        run_session(app, oc, session)
+
+    def chosen(choice: SessionChoice | None) -> None:
+        if choice is None:
+            return
+        if not state.ctx.config.privacy_check:
+            start(choice)
+            return
+        app.push_screen(PrivacyCheckScreen(), lambda ok: start(choice) if ok else None)
+
+    app.push_screen(SessionSetupScreen(state.ctx.library), chosen)

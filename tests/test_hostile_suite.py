@@ -411,11 +411,11 @@ async def test_markup_and_escapes_in_every_displayed_field(
 ) -> None:
     from screens.audit_view import AuditScreen
     from screens.dashboard import DashboardScreen
-    from screens.directory import DirectoryScreen
-    from screens.eligibility import EligibilityScreen
-    from screens.exercise import ExerciseScreen
-    from screens.plan.screen import PlanScreen
-    from screens.session import SessionScreen
+    from screens.directory import DirectoryScreen, show_directory
+    from screens.eligibility import EligibilityScreen, show_eligibility
+    from screens.exercise import ExerciseScreen, run_exercise
+    from screens.plan.screen import PlanScreen, show_plan
+    from screens.session import SessionScreen, run_session
     from tui.shell.app import WellbeingApp
 
     ctx = hostile_context(tmp_path / "data", hostile_pack)
@@ -444,13 +444,13 @@ async def test_markup_and_escapes_in_every_displayed_field(
         assert "[bold red]loud" in screen_text(app)
         cf = app.client_files["H1"]
 
-        app.show_eligibility(cf)
+        show_eligibility(app, cf)
         await pilot.pause()
         assert isinstance(app.screen, EligibilityScreen)
         assert_clean(app, "eligibility")
         app.pop_screen()
 
-        app.show_directory()
+        show_directory(app)
         await pilot.pause()
         assert isinstance(app.screen, DirectoryScreen)
         for _ in range(3):  # walk to the hostile intervention and past it
@@ -459,14 +459,14 @@ async def test_markup_and_escapes_in_every_displayed_field(
             assert_clean(app, "directory")
         app.pop_screen()
 
-        app.run_session(cf, cf.session("s1"))  # type: ignore[arg-type]
+        run_session(app, cf, cf.session("s1"))  # type: ignore[arg-type]
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert_clean(app, "session")
         assert "[bold red]loud" in screen_text(app)
 
         for exercise_id in ("hostile-pack", "raw-html"):
-            app.run_exercise(cf, cf.session("s1"), exercise_id)  # type: ignore[arg-type]
+            run_exercise(app, cf, cf.session("s1"), exercise_id)  # type: ignore[arg-type]
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert_clean(app, exercise_id)
@@ -477,7 +477,7 @@ async def test_markup_and_escapes_in_every_displayed_field(
             await pilot.pause()
         app.pop_screen()  # the session
 
-        app.show_plan(cf, "wellbeing")
+        show_plan(app, cf, "wellbeing")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

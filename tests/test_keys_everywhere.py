@@ -17,7 +17,7 @@ from exercises.models import StepKind
 from screens.exercise import FOLLOW_UP_TOLD
 from screens.help import KEY_WIDTH, HelpScreen
 from screens.key_bar import KeyBar
-from screens.session import SessionScreen
+from screens.session import SessionScreen, run_session
 from tests.exercise_fixtures import STEPS, ExerciseApp, exercise_of, new_session, open_client
 from tests.shell_fixtures import make_app, populate, wait_for
 from tui.shell.app import WellbeingApp
@@ -115,7 +115,7 @@ async def test_keys_agree_on_the_session_screen(data_dir: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.ready)
         await check_screen(app, pilot, app.screen)
         oc = app.client_files["X123"]
-        app.run_session(oc, oc.session("s2"))  # type: ignore[arg-type]
+        run_session(app, oc, oc.session("s2"))  # type: ignore[arg-type]
         await wait_for(
             pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.query("#plan")
         )

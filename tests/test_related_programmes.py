@@ -4,6 +4,7 @@ programmes: ...", and Enter opens the directory entry a reference matches."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from exercises.interventions import load_directory
 from exercises.library import load_library
 from exercises.models import Reference, StepKind
 from exercises.parser import parse_exercise
-from screens.directory import DirectoryScreen
+from screens.directory import DirectoryScreen, show_directory
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, step
 from tests.shell_fixtures import make_app, wait_for
 from tui.services.references import related_programmes
@@ -92,10 +93,10 @@ Text.
 
 
 class LinkedApp(ExerciseApp):
-    """The exercise screen with the App's way of opening the directory."""
+    """The exercise screen, in an App whose context holds the directory (as the real App's does:
+    the screen opens the directory itself, from `screens.host.Host.ctx`)."""
 
-    def show_directory(self, entry: str = "") -> None:
-        self.push_screen(DirectoryScreen(INTERVENTIONS, selected=entry))
+    ctx = SimpleNamespace(directory=(INTERVENTIONS, ()))
 
 
 def shown(app: Any) -> str:
@@ -135,7 +136,7 @@ async def test_the_app_opens_the_directory_at_an_entry(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.show_directory("resolve")
+        show_directory(app, "resolve")
         await wait_for(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.pause()
         tree = app.screen.query_one("#tree", Tree)

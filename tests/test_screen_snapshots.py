@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from screens.exercise import run_exercise
+from screens.session import run_session
 from store.records import PlanVersion, Session, SessionMode
 from tests.shell_fixtures import TODAY, fixed_dir, make_app, populate
 from tui.services.demo import DEMO_ID, write_demo
@@ -82,14 +84,14 @@ def start_session(app: WellbeingApp) -> Session:
         planned=["treat-a-friend", "breathing", "wellbeing-traffic-light"],
     )
     writer_of(cf).save_session(session)
-    app.run_session(cf, session)
+    run_session(app, cf, session)
     return session
 
 
 def open_exercise(app: WellbeingApp) -> None:
     cf = app.client_files[DEMO_ID]
     session = next(s for s in cf.sessions() if s.id == "snap")
-    app.run_exercise(cf, session, "treat-a-friend")
+    run_exercise(app, cf, session, "treat-a-friend")
 
 
 # -- client list ----------------------------------------------------------------------------------

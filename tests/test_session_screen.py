@@ -13,7 +13,7 @@ from screens.dashboard import DashboardScreen
 from screens.dialogs.choice import ConfirmScreen
 from screens.exercise import ExerciseScreen
 from screens.key_bar import KeyBar
-from screens.session import SessionScreen
+from screens.session import SessionScreen, run_session
 from store.clients import Repository
 from store.records import Answer, SessionStatus
 from tests.shell_fixtures import make_app, populate, wait_for
@@ -55,7 +55,7 @@ async def shown_session(app: WellbeingApp, pilot: object, session_id: str) -> Se
     oc = app.client_files["X123"]
     session = oc.session(session_id)
     assert session is not None
-    app.run_session(oc, session)
+    run_session(app, oc, session)
     await wait_for(
         pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.query("#plan")
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +12,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from screens.host import host
+from screens.messages import ClientChanged
 from screens.text import as_content
+from store.errors import StoreError
 from store.records import FollowUp
 from tui.services.dates import FIELD_HINT, parse_day
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.clients.access import OpenClient
 
 NOTE_MAX = 1000
 
@@ -75,3 +83,29 @@ class CloseFollowUpScreen(ModalScreen[tuple[date, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def close_follow_up(node: DOMNode, oc: OpenClient, follow_up: FollowUp) -> None:
+    """Ask when and how `follow_up` was dealt with, and close it."""
+    from tui.services.clients import sessions
+
+    app, state = node.app, host(node)
+    if oc.read_only:
+        app.notify(oc.why_read_only(), severity="warning", markup=False)
+        return
+
+    def closed(result: tuple[date, str] | None) -> None:
+        if result is None:
+            return
+        closed_on, note = result
+        try:
+            sessions.close_follow_up(
+                oc, follow_up.id, closed_on=closed_on, note=note, by=state.ctx.practitioner
+            )
+        except StoreError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify("Follow-up closed.", markup=False)
+        app.screen.post_message(ClientChanged(oc.client_id))
+
+    app.push_screen(CloseFollowUpScreen(follow_up, state.today()), closed)

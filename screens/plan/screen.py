@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from screens.dialogs.choice import ConfirmScreen
+from screens.host import host
 from screens.key_bar import KeyBar
 from screens.off_ui import off_ui
 from screens.plan.agreement import AGREEMENTS, AgreementDialog, ReviewDateDialog
@@ -35,6 +36,9 @@ from tui.services.plans import service as plans
 from tui.services.plans.compiler import Plan, day
 from tui.services.plans.document import plan_markdown, status_lines
 from tui.services.safe_text import one_line
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 class PlanMarkdown(Markdown, can_focus=True):
@@ -311,3 +315,11 @@ class PlanScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def show_plan(node: DOMNode, oc: OpenClient, kind: str) -> None:
+    """The client's plan of `kind` (wellbeing, crisis, …)."""
+    state = host(node)
+    node.app.push_screen(
+        PlanScreen(kind, oc, state.ctx.practitioner, state.ctx.export_dir, today=state.today())
+    )

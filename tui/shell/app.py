@@ -1,7 +1,9 @@
 """The Textual App: owns the context (config, store, content), the autosaver and open client files.
 
-Screens ask the App to open a client or start a session; the App is the only place that imports
-`screens`, so the arrows point one way.
+Screens ask the App only for what is app-wide (`screens.host.Host`: its state, opening a client);
+they push the next screen themselves. The App imports the screens it shows itself (the first
+screens, the dashboard a client opens on, the privacy cover, help and its dialogs); no screen
+imports the App, so the arrows point one way.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -24,18 +26,14 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
-from screens.messages import ClientChanged
 from screens.too_small import MinimumSizeGuard
 from store.errors import CorruptFile, StoreError
 from tui.services.autosave import AutoSaver
 from tui.services.context import Context
-from tui.services.errors import UserError
 
 if TYPE_CHECKING:  # pydantic and the store load after the first frame, not before it
     from screens.dashboard import DashboardScreen
     from screens.host import Host
-    from store.profile import Client
-    from store.records import FollowUp, Session
     from tui.services.clients.access import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
@@ -502,92 +500,6 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         self.notify(f"Backup restored; the damaged file is kept as {Path(kept).name}", markup=False)
         self.open_client(client_id)
 
-    def add_client_dialog(self) -> None:
-        from screens.client_form import ClientFormScreen
-
-        def added(client_id: str | None) -> None:
-            if client_id:
-                self.notify(f"Added client {client_id}", markup=False)
-                self.open_client(client_id)
-
-        self.push_screen(ClientFormScreen(self.ctx), added)
-
-    # -- sessions ---------------------------------------------------------------------------------
-
-    def new_session(self, oc: OpenClient) -> None:
-        from screens.session_setup import SessionChoice, SessionSetupScreen
-        from tui.services.clients.sessions import plan_session
-
-        if oc.read_only:
-            self.notify(oc.why_read_only(), severity="warning", markup=False)
-            return
-
-        def start(choice: SessionChoice) -> None:
-            try:
-                session = plan_session(
-                    oc,
-                    practitioner=self.ctx.practitioner,
-                    mode=choice.mode,
-                    planned=choice.planned,
-                    rar_activity=choice.rar_activity,
-                    on=self.today(),
-                )
-            except StoreError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.run_session(oc, session)
-
-        def chosen(choice: SessionChoice | None) -> None:
-            if choice is None:
-                return
-            if not self.ctx.config.privacy_check:
-                start(choice)
-                return
-            from screens.privacy import PrivacyCheckScreen
-
-            self.push_screen(PrivacyCheckScreen(), lambda ok: start(choice) if ok else None)
-
-        self.push_screen(SessionSetupScreen(self.ctx.library), chosen)
-
-    def run_session(self, oc: OpenClient, session: Session) -> None:
-        from screens.session import SessionScreen
-        from tui.services.clients.sessions import begin_session
-
-        try:
-            session = begin_session(oc, session.id, at=self.now())
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.push_screen(SessionScreen(oc, session, self.ctx.library))
-
-    def run_exercise(
-        self,
-        oc: OpenClient,
-        session: Session,
-        exercise_id: str,
-        done: Callable[[Any], None] | None = None,
-    ) -> None:
-        from screens.exercise import ExerciseScreen
-
-        exercise = self.ctx.library.get(exercise_id)
-        if exercise is None:
-            self.notify(
-                f"Exercise {exercise_id} is not in the content", severity="error", markup=False
-            )
-            return
-        self.push_screen(
-            ExerciseScreen(
-                exercise,
-                session,
-                oc,
-                self.saver,
-                self.ctx.practitioner,
-                clock=self.clock,
-                interventions=self.ctx.directory[0],
-            ),
-            done,
-        )
-
     # -- actions ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -605,107 +517,6 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     async def action_quit(self) -> None:
         self.saver.flush()
         self.exit()
-
-    # -- plans, eligibility, directory, follow-ups --------------------------------------------------
-
-    def show_plan(self, oc: OpenClient, kind: str) -> None:
-        from screens.plan.screen import PlanScreen
-
-        self.push_screen(
-            PlanScreen(kind, oc, self.ctx.practitioner, self.ctx.export_dir, today=self.today())
-        )
-
-    def show_directory(self, entry: str = "") -> None:
-        """The interventions directory; at `entry` (an intervention id) when given."""
-        from screens.directory import DirectoryScreen
-
-        interventions, problems = self.ctx.directory
-        self.push_screen(DirectoryScreen(interventions, problems, selected=entry))
-
-    def show_eligibility(self, oc: OpenClient) -> None:
-        from screens.eligibility import EligibilityScreen
-        from store.records import Referral
-        from tui.services.clients.profile import update_open_profile
-        from tui.services.clients.sessions import record_referral
-
-        interventions, _ = self.ctx.directory
-
-        def save(changes: dict[str, str]) -> Client:
-            return update_open_profile(oc, changes)
-
-        def refer(referral: Referral) -> None:
-            record_referral(oc, referral)
-
-        self.push_screen(
-            EligibilityScreen(
-                oc.client(),
-                interventions,
-                on_save_facts=save,
-                on_record_referral=refer,
-                recorded_by=self.ctx.practitioner,
-                referrals=oc.referrals(),
-                today=self.today(),
-            )
-        )
-
-    def edit_profile(self, oc: OpenClient) -> None:
-        """Every client fact in plain words, saved with the rules of `client set`."""
-        from screens.profile_form import ProfileFormScreen
-        from tui.services.clients.profile import update_open_profile
-
-        def save(changes: dict[str, str]) -> Client:
-            return update_open_profile(oc, changes)
-
-        def saved(client: Client | None) -> None:
-            if client is not None:
-                self.notify("Profile saved.", markup=False)
-                self.screen.post_message(ClientChanged(oc.client_id))
-
-        form = ProfileFormScreen(oc.client(), save, read_only=oc.read_only)
-        self.push_screen(form, saved)
-
-    def show_audit(self, oc: OpenClient) -> None:
-        """The client's audit trail and whether its hash chain holds."""
-        from screens.audit_view import AuditScreen
-        from tui.services.privacy import audit_trail
-
-        try:
-            entries, _ = audit_trail.entries(self.ctx, oc.client_id)
-            problems = audit_trail.verify(self.ctx, oc.client_id).problems
-        except (StoreError, UserError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.push_screen(AuditScreen(entries, problems, client_id=oc.client_id))
-
-    def close_follow_up(self, oc: OpenClient, follow_up: FollowUp) -> None:
-        from screens.dialogs.follow_up import CloseFollowUpScreen
-        from tui.services.clients.sessions import close_follow_up
-
-        if oc.read_only:
-            self.notify(oc.why_read_only(), severity="warning", markup=False)
-            return
-
-        def closed(result: tuple[date, str] | None) -> None:
-            if result is None:
-                return
-            closed_on, note = result
-            try:
-                close_follow_up(
-                    oc, follow_up.id, closed_on=closed_on, note=note, by=self.ctx.practitioner
-                )
-            except StoreError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify("Follow-up closed.", markup=False)
-            self.screen.post_message(ClientChanged(oc.client_id))
-
-        self.push_screen(CloseFollowUpScreen(follow_up, self.today()), closed)
-
-    def show_contact_record(self, oc: OpenClient, session_id: str) -> None:
-        """The session's contact record for the case system (at the end of a session)."""
-        from screens.contact_record import ContactRecordScreen
-
-        self.push_screen(ContactRecordScreen(oc, session_id))
 
 
 def _implements_host(app: WellbeingApp) -> Host:
