@@ -16,6 +16,8 @@ ROWS = 40
 
 
 class MinimalApp(App[None]):
+    #: the table fills the screen below the search and scrolls inside, as the client list's does
+    CSS = "#clients { height: 1fr; }"
     BINDINGS = [Binding("slash", "search", "Search")]
 
     def compose(self) -> ComposeResult:

@@ -1,10 +1,14 @@
-"""`make bench` (with `--team`): a team on one server.
+"""`make bench` (with `--team`): a team on one server, on a real caseload.
 
-Starts N app instances at once, each in its own pseudo-terminal, on one shared data dir in
-low-bandwidth mode; each opens its own client and resumes a session on a text step. Reports the
-time until all show their client, total and per-instance RSS, CPU and bytes while all sit idle,
-and keystroke-to-echo latency (p50/p95) with all typing at once, against one instance alone in
-the same run. Every child is killed when the bench ends or is interrupted (`PtyApp.kill_all`).
+The data dir holds the bench's caseload (2,000 clients and a heavy client of five years) and one
+client per practitioner with a session begun on a text step. N app instances start at once, each
+in its own pseudo-terminal, each opens its own client and resumes on the text step, in normal
+mode and again in low-bandwidth mode. Reports the time until all show their client, total and
+per-instance RSS, CPU and bytes while all sit idle, and keystroke-to-echo latency (p50/p95) with
+all typing at once: from sending a letter to that letter appearing on the terminal (never just
+the first byte back), against one instance alone in the same run. Also one instance started
+after a colleague saved the heavy client: its memory beside one started before. Every child is
+killed when the bench ends or is interrupted (`PtyApp.kill_all`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import random
 import select
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
@@ -22,14 +27,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datagen import make_typing_client  # noqa: E402
+from bench.datagen import HEAVY_ID, make_dataset, make_typing_client  # noqa: E402
 from bench.pty_bytes import STEP_TITLE, isolated_env, screen_text  # noqa: E402
 from tests.pty_app import PtyApp  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 #: one key every this many seconds per practitioner (a brisk typist), each started at random
 KEY_GAP = 0.2
-TEXT = "she said the walk by the canal helps when things get loud "
+#: letters no screen of the app shows on its own, so one appearing is the echo of the key typed
+TEXT = "QXZJKVWXQZJVKW"
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -98,29 +104,36 @@ def _to_text_step(app: PtyApp) -> None:
 
 
 def _type_all(apps: list[PtyApp], keys: int) -> list[float]:
-    """Every app types `keys` characters, one per KEY_GAP, starting at random offsets; the
-    latency of each key is from sending it to the first byte its app sends back."""
+    """Every app types `keys` letters, one per KEY_GAP, starting at random offsets; the latency
+    of each key is from sending it to its letter appearing in what that app draws after it."""
     rng = random.Random(17)
     now = time.perf_counter()
     next_at = {a.master: now + rng.uniform(0, KEY_GAP) for a in apps}
     sent = dict.fromkeys(next_at, 0)
-    pending: dict[int, float] = {}
+    #: fd -> (sent at, the letter, where the app's output stood when it was sent)
+    pending: dict[int, tuple[float, bytes, int]] = {}
     by_fd = {a.master: a for a in apps}
     latencies: list[float] = []
     while any(n < keys for n in sent.values()) or pending:
         now = time.perf_counter()
         for fd, at in next_at.items():
             if sent[fd] < keys and fd not in pending and now >= at:
-                by_fd[fd].send(TEXT[sent[fd] % len(TEXT)])
-                pending[fd] = time.perf_counter()
+                letter = TEXT[sent[fd] % len(TEXT)].encode()
+                app = by_fd[fd]
+                pending[fd] = (time.perf_counter(), letter, len(app.output))
+                app.send(letter)
                 sent[fd] += 1
                 next_at[fd] = at + KEY_GAP
         ready, _, _ = select.select(list(by_fd), [], [], 0.002)
         for fd in ready:
-            chunk = by_fd[fd].read_available(0)
-            if chunk and fd in pending:
-                latencies.append(time.perf_counter() - pending.pop(fd))
-        for fd, t in list(pending.items()):
+            app = by_fd[fd]
+            app.read_available(0)
+            if fd in pending:
+                t, letter, mark = pending[fd]
+                if letter in screen_text(bytes(app.output[mark:])):
+                    latencies.append(time.perf_counter() - t)
+                    del pending[fd]
+        for fd, (t, _, _) in list(pending.items()):
             if time.perf_counter() - t > 5:  # a key that never echoed counts as 5 s
                 latencies.append(5.0)
                 del pending[fd]
@@ -132,12 +145,10 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def _start(data_dir: Path, base: Path, ids: list[str]) -> list[PtyApp]:
+def _start(data_dir: Path, base: Path, ids: list[str], low_bandwidth: bool) -> list[PtyApp]:
     env = isolated_env(base)
-    return [
-        PtyApp(["--data-dir", str(data_dir), "--client", cid, "--low-bandwidth"], env=env)
-        for cid in ids
-    ]
+    mode = ["--low-bandwidth"] if low_bandwidth else []
+    return [PtyApp(["--data-dir", str(data_dir), "--client", cid, *mode], env=env) for cid in ids]
 
 
 def _latency_figures(latencies: list[float]) -> dict[str, float]:
@@ -149,41 +160,22 @@ def _latency_figures(latencies: list[float]) -> dict[str, float]:
     }
 
 
-def measure_team(
-    base: Path, instances: int = 30, keys: int = 40, idle: float = 10.0
-) -> dict[str, Any]:
-    data_dir = base / "data"
-    clients = data_dir / "clients"
-    clients.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(data_dir, 0o700)
-    ids = [f"TEAM{n}" for n in range(1, instances + 2)]
-    for cid in ids:
-        make_typing_client(clients, None, date.today(), client_id=cid)
-    # one instance alone: the baseline
-    (alone,) = _start(data_dir, base / "alone", ids[-1:])
+def _alone(data_dir: Path, base: Path, cid: str, keys: int, idle: float, low: bool) -> Any:
+    (alone,) = _start(data_dir, base, [cid], low)
     try:
         _wait_all([alone], b"Resume", 60)
         alone.settle(0.5)
         _to_text_step(alone)
         alone.settle(1.0)
-        alone_latency = _type_all([alone], keys)
+        latency = _type_all([alone], keys)
         alone.settle(1.5)
-        alone_rss = _rss_mb(alone.proc.pid)
-        alone_cpu = _idle_cpu([alone], idle)
+        return latency, _rss_mb(alone.proc.pid), _idle_cpu([alone], idle)
     finally:
         alone.close()
-    minimal = PtyApp(
-        [],
-        argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
-        env=isolated_env(base / "minimal"),
-    )
-    try:
-        _wait_all([minimal], b"Minimal baseline ready", 60)
-        minimal.settle(1.0)
-        minimal_cpu = _idle_cpu([minimal], idle)
-    finally:
-        minimal.close()
-    apps = _start(data_dir, base / "team", ids[:instances])
+
+
+def _team(data_dir: Path, base: Path, ids: list[str], keys: int, idle: float, low: bool) -> Any:
+    apps = _start(data_dir, base, ids, low)
     try:
         all_shown = _wait_all(apps, b"Resume", 300)
         _drain(apps, 1.0)
@@ -197,20 +189,76 @@ def measure_team(
     finally:
         for app in apps:
             app.close()
-    return {
+    return all_shown, idle_cpu, idle_bytes, rss, latencies
+
+
+def _list_rss(data_dir: Path, base: Path) -> float:
+    """One instance on the client list, its register checked against every file: its RSS."""
+    (app,) = [PtyApp(["--data-dir", str(data_dir)], env=isolated_env(base))]
+    try:
+        _wait_all([app], b"C00001", 60)
+        app.settle(3.0, timeout=60)
+        return _rss_mb(app.proc.pid)
+    finally:
+        app.close()
+
+
+def measure_team(
+    base: Path, instances: int = 30, keys: int = 40, idle: float = 10.0, clients: int = 2000
+) -> dict[str, Any]:
+    data_dir = base / "data"
+    make_dataset(data_dir, clients=clients)
+    ids = [f"TEAM{n}" for n in range(1, instances + 2)]
+    for cid in ids:
+        make_typing_client(data_dir / "clients", None, date.today(), client_id=cid)
+    # one instance on the list, then a colleague saves the heavy client, then another
+    before = _list_rss(data_dir, base / "list-before")
+    saves = ROOT / "bench" / "saves.py"
+    subprocess.run(
+        [sys.executable, str(saves), str(data_dir), HEAVY_ID, "5"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    after = _list_rss(data_dir, base / "list-after")
+    minimal = PtyApp(
+        [],
+        argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
+        env=isolated_env(base / "minimal"),
+    )
+    try:
+        _wait_all([minimal], b"Minimal baseline ready", 60)
+        minimal.settle(1.0)
+        minimal_cpu = _idle_cpu([minimal], idle)
+    finally:
+        minimal.close()
+    out: dict[str, Any] = {
         "instances": instances,
-        "all_shown_s": round(all_shown, 1),
-        "rss_total_mb": round(sum(rss)),
-        "rss_each_mb": round(statistics.mean(rss), 1),
-        "alone_rss_mb": round(alone_rss, 1),
-        "idle_cpu_percent": round(idle_cpu, 2),
-        "alone_idle_cpu_percent": round(alone_cpu, 2),
-        "minimal_idle_cpu_percent": round(minimal_cpu, 2),
+        "clients": clients + 1 + len(ids),
         "idle_seconds": idle,
-        "idle_bytes": idle_bytes,
-        "typing": _latency_figures(latencies),
-        "alone_typing": _latency_figures(alone_latency),
+        "minimal_idle_cpu_percent": round(minimal_cpu, 2),
+        "list_rss_mb": round(before, 1),
+        "list_rss_after_heavy_saved_mb": round(after, 1),
     }
+    for mode, low in (("normal", False), ("low_bandwidth", True)):
+        alone_latency, alone_rss, alone_cpu = _alone(
+            data_dir, base / f"alone-{mode}", ids[-1], keys, idle, low
+        )
+        all_shown, idle_cpu, idle_bytes, rss, latencies = _team(
+            data_dir, base / f"team-{mode}", ids[:instances], keys, idle, low
+        )
+        out[mode] = {
+            "all_shown_s": round(all_shown, 1),
+            "rss_total_mb": round(sum(rss)),
+            "rss_each_mb": round(statistics.mean(rss), 1),
+            "alone_rss_mb": round(alone_rss, 1),
+            "idle_cpu_percent": round(idle_cpu, 2),
+            "alone_idle_cpu_percent": round(alone_cpu, 2),
+            "idle_bytes": idle_bytes,
+            "typing": _latency_figures(latencies),
+            "alone_typing": _latency_figures(alone_latency),
+        }
+    return out
 
 
 if __name__ == "__main__":
@@ -218,5 +266,6 @@ if __name__ == "__main__":
     import tempfile
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    c = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     with tempfile.TemporaryDirectory(prefix="wellbeing-team-") as tmp:
-        print(json.dumps(measure_team(Path(tmp), n), indent=2))
+        print(json.dumps(measure_team(Path(tmp), n, clients=c), indent=2))
