@@ -232,7 +232,9 @@ class ClientListScreen(Screen[None]):
     def action_due(self) -> None:
         from screens.due import DueScreen
 
-        self.app.push_screen(DueScreen(host(self).today()))
+        # the rows already read and checked, once every file has been: Due shows them at once
+        rows = None if self.reading else list(self.rows)
+        self.app.push_screen(DueScreen(host(self).today(), rows))
 
     def action_directory(self) -> None:
         from screens.directory import show_directory

@@ -1,5 +1,7 @@
 """Due: what needs attention today across the caseload, each entry saying why; Enter opens the
-client. Read from the client list's register in a worker (never by opening every file)."""
+client. Shown at once from the rows the client list has already read and checked (when it has
+read them all), then read again from the register in a worker (never by opening every file), so
+a change a colleague made meanwhile shows a moment later."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from textual.widgets import DataTable, Header, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from tui.services.clients.due import REASON_WORDS, DueItem, due
+from tui.services.clients.due import REASON_WORDS, DueItem, due, due_items
+from tui.services.clients.rows import ClientRow
 from tui.services.safe_text import one_line
 
 #: rows drawn at once (a caseload's due list is read, not scrolled through by the thousand)
@@ -32,10 +35,12 @@ class DueScreen(Screen[None]):
         Binding("escape", "back", "Back", id="due.back"),
     ]
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, rows: list[ClientRow] | None = None) -> None:
+        """`rows`: the whole caseload as the client list has read it, to show at once."""
         super().__init__()
         self.today = today
         self.items: list[DueItem] = []
+        self._rows = rows
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -56,6 +61,9 @@ class DueScreen(Screen[None]):
             lambda: (i.client_id for i in self.items),
             lambda gone: self._show([i for i in self.items if i.client_id not in gone]),
         )
+        if self._rows is not None:
+            self._show(due_items(self._rows, self.today, host(self).ctx.config))
+            self._rows = None
         self.action_reload()
 
     def action_reload(self) -> None:

@@ -21,7 +21,7 @@ from store.records import FollowUp, PlanVersion, Session, SessionStatus
 from tests.cli_runner import run_cli
 from tests.shell_fixtures import fixed_dir, make_app
 from tests.test_screen_snapshots import steady
-from tui.services.clients.due import due, due_items
+from tui.services.clients.due import DueItem, due, due_items
 from tui.services.clients.rows import list_clients
 from tui.services.config import Config
 from tui.services.context import Context
@@ -207,3 +207,36 @@ def test_due_screen_snapshot_demo(snap_compare) -> None:  # noqa: ANN001
     app = make_app(fixed_dir("snap-due-demo"))
     write_demo(app.ctx, today=TODAY)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_open_due)
+
+
+async def test_due_shows_at_once_from_the_rows_the_list_has_read_then_reads_again(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list has read and checked every row: Due draws from them before its own read of the
+    register, and that read (a colleague's change meanwhile) then replaces them."""
+    import threading
+
+    import screens.due as due_screen
+
+    release = threading.Event()
+    reads: list[date] = []
+
+    def held_read(context: Context, today: date) -> list[DueItem]:
+        reads.append(today)
+        release.wait(30)
+        return []  # as if a colleague had dealt with everything meanwhile
+
+    app = WellbeingApp(ctx, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        monkeypatch.setattr(due_screen, "due", held_read)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen)
+        summary = str(app.screen.query_one("#due-summary").render())
+        assert summary.startswith("7 due today: Follow-up open: 2 · Plan review: 2")
+        assert reads == [TODAY]  # the register is read again all the same
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(app.screen.query_one("#due-summary").render()) == "Nothing due today."
