@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from tui.services.clients.rows import ClientListing, ClientRow, demo_hint
+from tui.services.clients.rows import ClientListing, ClientRow, demo_hint, still_there
 from tui.services.safe_text import one_line
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
@@ -80,10 +80,15 @@ class ClientListScreen(Screen[None]):
         # would wait for the GIL while that frame is drawn). The worker then lists and checks
         # every file against it and reads those changed since (all of them on a first start),
         # a batch at a time: the list shows them as they come.
+        # Only clients whose file is there now (one directory listing): a client removed since
+        # the register was written is never shown as openable, not even for that moment.
         listing = ClientListing(host(self).ctx, check=False)
         if listing.register.keys:
             self._limit = FIRST_FRAME_ROWS  # the rest come with the checked read, a moment later
-            self._show(listing.rows(FIRST_FRAME_ROWS), complete=False, total=0)
+            rows = listing.rows(FIRST_FRAME_ROWS)
+            there = set(still_there(host(self).ctx, [r.client_id for r in rows]))
+            rows = [r for r in rows if r.client_id in there]
+            self._show(rows, complete=False, total=0)
             self._limit = MAX_ROWS
             self.call_after_refresh(self.load)  # after that frame, not competing with it
         else:  # a first start, or no clients: say which at once

@@ -89,3 +89,23 @@ async def test_due_and_team_lists_drop_a_client_transferred_out(
         await wait_for(pilot, lambda: isinstance(app.screen, DueScreen))
         await wait_for(pilot, lambda: DEMO_ID not in listed(app, "#due"), timeout=30)
         assert "X123" in listed(app, "#due")
+
+
+async def test_the_first_frame_never_shows_a_client_removed_since_the_register_was_written(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first rows come from the register as written; a client whose file went meanwhile
+    (removed by hand, or by another tool) is left out of them, not shown until the checked read
+    catches up."""
+    populate(data_dir)
+    ctx = Context(config=Config(), data_dir=data_dir)
+    from tui.services.clients.rows import list_clients
+
+    assert {r.client_id for r in list_clients(ctx)} >= {"X123", "B77"}  # the register written
+    (data_dir / "clients" / "X123.json").unlink()
+    monkeypatch.setattr(ClientListScreen, "load", lambda self: None)  # the first frame alone
+    monkeypatch.setattr(departures, "POLL_SECONDS", 3600)  # ... not the departures' watch
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "B77" in listed(app, "#clients"), timeout=30)
+        assert "X123" not in listed(app, "#clients")

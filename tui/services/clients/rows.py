@@ -174,6 +174,16 @@ class ClientListing:
             self.register.save()
 
 
+def still_there(ctx: Context, client_ids: list[str]) -> list[str]:
+    """Those of `client_ids` whose file is in the data dir now: one directory listing, nothing
+    read or validated (a first frame's check that no row names a client removed meanwhile)."""
+    try:
+        names = set(os.listdir(layout.clients_dir(ctx.data_dir)))
+    except OSError:
+        return []
+    return [cid for cid in client_ids if f"{cid}.json" in names]
+
+
 def present_ids(ctx: Context) -> set[str]:
     """The IDs that have a client file now (one directory listing, nothing read)."""
     return set(layout.client_ids(ctx.data_dir))
