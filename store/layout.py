@@ -20,6 +20,8 @@ from store.permissions import check_private, make_private_dir, private_umask
 KEYINFO = "keyinfo.json"
 #: one summary per client for lists (plain data dirs only; see `store.register`)
 REGISTER = "register.json"
+#: the register's first rows alone, for a list's first frame (`store.register`)
+REGISTER_HEAD = "register.json.head"
 #: beside each client file: its journal of recent changes, and its summary (a cache)
 JOURNAL_SUFFIX = ".json.journal"
 SUMMARY_SUFFIX = ".json.summary"

@@ -43,6 +43,11 @@ def poison(ctx: Context) -> dict[str, object]:
     entry["open_follow_ups"] = [["1999-03-03", "Invented follow-up"]]
     entry["follow_ups"] = 7
     path.write_text(json.dumps(doc), "utf-8")
+    # ... and its head, the first rows a list's first frame reads, forged the same way
+    head = ctx.data_dir / "register.json.head"
+    forged = json.loads(head.read_text("utf-8"))
+    forged["clients"][DEMO_ID] = entry
+    head.write_text(json.dumps(forged), "utf-8")
     return true
 
 

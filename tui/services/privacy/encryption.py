@@ -15,6 +15,7 @@ from store import crypto, layout
 from store.advice import has_shell
 from store.errors import StoreError
 from store.files import REGISTER_MAX, read_checked, shred
+from store.register import drop_head
 from tui.services.context import Context
 from tui.services.errors import UserError
 from tui.services.privacy.unlock import read_passphrase, unlock_with
@@ -76,4 +77,5 @@ def encrypt_data_dir(ctx: Context) -> Encrypted:
     register = _plain_register(data_dir)
     if register is not None:
         shred(register)  # it names every client; the app keeps it encrypted from now on
+        drop_head(data_dir)  # its first rows, in plain text too
     return Encrypted(files=done, plain_exports=plain_exports(data_dir))
