@@ -292,16 +292,15 @@ class CriteriaBase(Frozen):
 
     def describe(self, names: Mapping[str, str] | None = None) -> list[str]:
         """The criteria in plain words, one line each (for the directory's detail view), in
-        `ORDER`; a yes/no fact's line is its condition. `names` maps programme ids to their
-        names, where the directory is at hand."""
+        `ORDER`; a yes/no fact's line is the one its `Criterion` lists. `names` maps programme
+        ids to their names, where the directory is at hand."""
         fixed = self._fixed_lines(names or {})
         lines = []
         for key in self.ORDER:
             flag = self.FLAGS.get(key)
             value = getattr(self, key)
             if flag is not None and value is not None:
-                condition = flag.criterion.condition(value)
-                lines.append(condition[:1].upper() + condition[1:])
+                lines.append(flag.criterion.line(value))
             elif key in fixed:
                 lines.append(fixed[key])
         heads = {"allows": "Exception", "silent": "Brochure silent", "weigh": "To weigh"}

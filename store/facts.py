@@ -36,18 +36,27 @@ class Criterion:
 
     `label` heads the check's line ("Maturity"); `if_true` and `if_false` are the condition a
     criterion of true or of false sets, as a phrase ("for people who need to develop maturity"),
-    read in the eligibility reasons and, capitalised, in the directory's "who it is for".
-    `after` is the criterion it is checked and listed after (a key of the directory's criteria,
-    or another yes/no fact); empty: after all of them, in the record's order.
+    read in the eligibility reasons. `listed` is how the directory's "who it is for" lists a
+    criterion of true and of false (default: the condition, capitalised). `after` is the
+    criterion it is checked and listed after (a key of the directory's criteria, or another
+    yes/no fact); empty: after all of them, in the record's order.
     """
 
     label: str
     if_true: str
     if_false: str
+    listed: tuple[str, str] | None = None
     after: str = ""
 
     def condition(self, wanted: bool) -> str:
         return self.if_true if wanted else self.if_false
+
+    def line(self, wanted: bool) -> str:
+        """The directory's line for a criterion of `wanted`."""
+        if self.listed is not None:
+            return self.listed[0] if wanted else self.listed[1]
+        condition = self.condition(wanted)
+        return condition[:1].upper() + condition[1:]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ class Needs(Record):
                 "Learning disability or challenges",
                 "made for people with a learning disability or learning challenges",
                 "not for people with a learning disability or learning challenges",
+                listed=(
+                    "For people with learning disabilities or challenges",
+                    "Not for people with learning disabilities or challenges",
+                ),
                 after="sara",
             ),
         ),
@@ -163,6 +167,10 @@ class RiskProfile(Record):
                 "Accredited programme suitability",
                 "not for people recorded as unsuitable for an accredited programme",
                 "only for people recorded as unsuitable for an accredited programme",
+                listed=(
+                    "Not when recorded unsuitable for an accredited programme",
+                    "Only when recorded unsuitable for an accredited programme",
+                ),
                 after="low_risk_or_unsuited_to_programme",
             ),
         ),
@@ -177,6 +185,10 @@ class RiskProfile(Record):
                 "Treatment-need threshold",
                 "for people who meet the programme's treatment-need threshold",
                 "not for people who meet the treatment-need threshold",
+                listed=(
+                    "The treatment-need threshold must be met",
+                    "Not when the treatment-need threshold is met",
+                ),
                 after="not_eligible_for",
             ),
             help="scored through OASys or the TSP needs assessment tool",
@@ -206,6 +218,7 @@ class RiskProfile(Record):
                 "ERG 22+ recommendation",
                 "only when an ERG 22+ report recommends it",
                 "not when an ERG 22+ report recommends it",
+                listed=("Needs ERG 22+ recommendation", "Not with ERG 22+ recommendation"),
             ),
         ),
     ] = None
@@ -219,6 +232,10 @@ class RiskProfile(Record):
                 "Extremism concern",
                 "for people about whom there is a credible concern about extremism",
                 "not for people about whom there is a credible concern about extremism",
+                listed=(
+                    "Needs credible concern about extremism",
+                    "Not with credible concern about extremism",
+                ),
             ),
         ),
     ] = None
@@ -232,6 +249,7 @@ class RiskProfile(Record):
                 "Alcohol-related offence",
                 "for an offence that is alcohol related",
                 "not for an offence that is alcohol related",
+                listed=("Needs alcohol-related offence", "Not with alcohol-related offence"),
             ),
         ),
     ] = None
@@ -245,6 +263,7 @@ class RiskProfile(Record):
                 "Alcohol dependence",
                 "for people who are alcohol dependent",
                 "not for people who are alcohol dependent",
+                listed=("Needs alcohol dependence", "Not with alcohol dependence"),
             ),
         ),
     ] = None
@@ -258,6 +277,10 @@ class RiskProfile(Record):
                 "Alcohol treatment requirement",
                 "when an alcohol treatment requirement is in place or recommended",
                 "not when an alcohol treatment requirement is in place or recommended",
+                listed=(
+                    "Needs alcohol treatment requirement",
+                    "Not with alcohol treatment requirement",
+                ),
             ),
         ),
     ] = None
@@ -271,6 +294,10 @@ class RiskProfile(Record):
                 "Alcohol misuse",
                 "for people who need treatment for alcohol misuse",
                 "not for people who need treatment for alcohol misuse",
+                listed=(
+                    "Needs alcohol misuse needing treatment",
+                    "Not with alcohol misuse needing treatment",
+                ),
             ),
         ),
     ] = None
@@ -284,6 +311,10 @@ class RiskProfile(Record):
                 "Drug misuse",
                 "for people who need treatment for drug misuse",
                 "not for people who need treatment for drug misuse",
+                listed=(
+                    "Needs drug misuse needing treatment",
+                    "Not with drug misuse needing treatment",
+                ),
             ),
         ),
     ] = None
@@ -297,6 +328,10 @@ class RiskProfile(Record):
                 "Mental health",
                 "for people who need mental health treatment",
                 "not for people who need mental health treatment",
+                listed=(
+                    "Needs mental health treatment need",
+                    "Not with mental health treatment need",
+                ),
             ),
         ),
     ] = None
@@ -306,7 +341,12 @@ class RiskProfile(Record):
             "Agrees to take part",
             "agrees",
             "does not agree",
-            Criterion("Consent", "needs the person's agreement", "no consent is needed"),
+            Criterion(
+                "Consent",
+                "needs the person's agreement",
+                "no consent is needed",
+                listed=("Needs the person's consent", "No consent needed"),
+            ),
         ),
     ] = None
 

@@ -117,7 +117,7 @@ def test_a_new_yes_no_fact_declared_on_the_profile_is_a_criterion() -> None:
     assert item.criteria.describe() == [
         "For people who need to develop maturity",
         "For people who need help to stop gambling",
-        "Needs the person's agreement",
+        "Needs the person's consent",
         "Exception: “or where the person asks for help”",
     ]
     # a bad value, an unknown criterion and an exception naming it unset are still errors
@@ -239,3 +239,33 @@ def test_the_shipped_checks_read_as_they_did() -> None:
     seen = {entry: _checked(client_with(**changes), entry) for entry, changes in CASES.items()}
     seen["living-as-new-me"] = _checked(profile(gender="male"), "living-as-new-me")
     assert seen == golden
+
+
+def test_the_directory_lists_the_shipped_flags_as_it_did() -> None:
+    """The detail view's lines, in each flag's declared words (`Criterion.listed`)."""
+    entries = directory()
+
+    def lines(entry: str) -> list[str]:
+        return entries[entry].criteria.describe({i: item.name for i, item in entries.items()})
+
+    assert lines("alcohol-abstinence-monitoring") == [
+        "Age 18+",
+        "On a community or suspended sentence order",
+        "Needs alcohol-related offence",
+        "Not with alcohol dependence",
+        "Not with alcohol treatment requirement",
+    ]
+    assert lines("thinking-skills-programme") == [
+        "For men and women",
+        "Age 18+",
+        "OGRS3 score 50 or more",
+        "Not when recorded unsuitable for an accredited programme",
+        "The treatment-need threshold must be met",
+        "Needs the person's consent",
+    ]
+    assert lines("unpaid-work") == [
+        "On a community or suspended sentence order",
+        "An order of 40-300 hours",
+        "No consent needed",
+    ]
+    assert lines("new-me-strengths")[2] == "For people with learning disabilities or challenges"
