@@ -6,9 +6,11 @@ plain-language description. The eligibility check in `tui.services.eligibility` 
 here knows about clients or Textual.
 
 An absent criterion means the brochure sets no condition of that kind. Booleans in `criteria` say
-what the fact must be: `alcohol_dependent: false` means "not for people who are alcohol dependent",
-`erg22_recommended: true` means "only when an ERG 22+ report recommends it". `consent: true` means
-the person must agree to take part; `consent: false` means the requirement needs no consent.
+what a yes/no fact of the profile must be: `alcohol_dependent: false` means "not for people who
+are alcohol dependent", `erg22_recommended: true` means "only when an ERG 22+ report recommends
+it". `consent: true` means the person must agree to take part; `consent: false` means the
+requirement needs no consent. Those keys are not listed here: every yes/no fact whose `Fact`
+declares a `Criterion` (`store.profile.FLAGS`) is one, with its words (`criteria_model`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -25,6 +27,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -32,6 +35,8 @@ from pydantic import (
 from exercises.errors import ContentError
 from exercises.frontmatter import split_front_matter
 from exercises.source import read_source
+from store.facts import Flag
+from store.profile import FLAGS
 
 #: brochure sections, in the brochure's order: id -> label.
 SECTIONS: dict[str, str] = {
@@ -194,8 +199,15 @@ class LocalCheck(Frozen):
 _NOT_CRITERIA = ("exceptions", "notes", "local")
 
 
-class Criteria(Frozen):
-    """Who an intervention is for, as the brochure states it. Each field is one kind of check."""
+class CriteriaBase(Frozen):
+    """Who an intervention is for, as the brochure states it. Each field is one kind of check:
+    these, and a yes/no field for each flag of the profile (`criteria_model` adds them; a flag's
+    `Criterion` says where it is checked and listed, `ORDER`)."""
+
+    #: the yes/no facts this model has a field for: key -> flag (set by `criteria_model`).
+    FLAGS: ClassVar[Mapping[str, Flag]] = {}
+    #: every criterion key, in the order they are checked and listed (set by `criteria_model`).
+    ORDER: ClassVar[tuple[str, ...]] = ()
 
     gender: tuple[Gender, ...] = ()
     age: Range | None = None
@@ -211,38 +223,18 @@ class Criteria(Frozen):
     reoffending: tuple[RiskLevel, ...] = ()
     ogrs3_min: int | None = Field(default=None, ge=0, le=100)
     sara: tuple[SaraLevel, ...] = ()
-    #: True: made for people with learning disabilities or challenges (LDC); False: not for them.
-    learning_disability: bool | None = None
-    #: False: not for people with an intellectual disability (the brochure's narrower term).
-    intellectual_disability: bool | None = None
     #: True: not for someone who has completed another programme.
     not_after_programme: bool | None = None
     #: True: for people at low risk of reoffending, or unsuitable for an accredited programme.
     low_risk_or_unsuited_to_programme: bool | None = None
-    #: True (accredited programmes): not when the practitioner has recorded the person unsuitable
-    #: for an accredited programme. Checked only once that answer is recorded.
-    accredited_programme_suitable: bool | None = None
     #: ids of directory programmes the person must not be eligible for (Maps for Change: "not
     #: eligible for an Accredited Programme"); a recorded answer to `accredited_programme_suitable`
     #: settles it first, else those entries' own verdicts.
     not_eligible_for: tuple[str, ...] = ()
-    #: True: the programme's treatment-need threshold (e.g. TSP's) must be met.
-    tsp_need: bool | None = None
-    #: True: for people who need to develop maturity.
-    maturity_need: bool | None = None
     #: the hours a court may order (Unpaid Work: 40-300).
     unpaid_work_hours: Range | None = None
     #: at least one of these programmes must have been completed.
     completed_any: tuple[str, ...] = ()
-    erg22_recommended: bool | None = None
-    extremism_concern: bool | None = None
-    alcohol_related_offence: bool | None = None
-    alcohol_dependent: bool | None = None
-    alcohol_treatment_requirement: bool | None = None
-    alcohol_misuse: bool | None = None
-    drug_misuse: bool | None = None
-    mental_health_need: bool | None = None
-    consent: bool | None = None
     #: where the brochure allows someone in although a criterion is unmet.
     exceptions: tuple[Exception_, ...] = ()
     #: conditions the brochure sets that only a local assessment can settle.
@@ -299,9 +291,25 @@ class Criteria(Frozen):
         return v
 
     def describe(self, names: Mapping[str, str] | None = None) -> list[str]:
-        """The criteria in plain words, one line each (for the directory's detail view).
-        `names` maps programme ids to their names, where the directory is at hand."""
-        names = names or {}
+        """The criteria in plain words, one line each (for the directory's detail view), in
+        `ORDER`; a yes/no fact's line is the one its `Criterion` lists. `names` maps programme
+        ids to their names, where the directory is at hand."""
+        fixed = self._fixed_lines(names or {})
+        lines = []
+        for key in self.ORDER:
+            flag = self.FLAGS.get(key)
+            value = getattr(self, key)
+            if flag is not None and value is not None:
+                lines.append(flag.criterion.line(value))
+            elif key in fixed:
+                lines.append(fixed[key])
+        heads = {"allows": "Exception", "silent": "Brochure silent", "weigh": "To weigh"}
+        lines += [f"{heads[e.kind]}: “{e.quote}”" for e in self.exceptions]
+        lines += [f"Judged locally ({c.label}): “{c.quote}”" for c in self.local]
+        return lines
+
+    def _fixed_lines(self, names: Mapping[str, str]) -> dict[str, str]:
+        """The lines of the criteria set here that are not yes/no facts: key -> line."""
 
         def programmes(ids: Iterable[str]) -> str:
             return ", ".join(names.get(i) or i.replace("-", " ").title() for i in ids)
@@ -311,72 +319,107 @@ class Criteria(Frozen):
         def words(values: Iterable[str], table: dict[str, str]) -> str:
             return ", ".join(table.get(v, v) for v in values)
 
-        lines = []
+        lines: dict[str, str] = {}
         if self.gender:
             people = ["men" if g == "male" else "women" for g in self.gender]
-            lines.append("For " + " and ".join(people))
+            lines["gender"] = "For " + " and ".join(people)
         if self.age is not None:
-            lines.append(f"Age {self.age.describe()}")
+            lines["age"] = f"Age {self.age.describe()}"
         if self.route:
-            lines.append("On " + ", or on ".join(ROUTES[r] for r in self.route))
+            lines["route"] = "On " + ", or on ".join(ROUTES[r] for r in self.route)
         if self.need_any:
-            lines.append(f"A need in: {words(self.need_any, NEED_AREAS).lower()}")
+            lines["need_any"] = f"A need in: {words(self.need_any, NEED_AREAS).lower()}"
         if self.offence_types:
-            lines.append(f"Offence: one of {words(self.offence_types, OFFENCE_TYPES)}")
+            lines["offence_types"] = f"Offence: one of {words(self.offence_types, OFFENCE_TYPES)}"
         if self.excluded_offence_types:
-            lines.append(f"Not for: {words(self.excluded_offence_types, OFFENCE_TYPES)}")
+            excluded = words(self.excluded_offence_types, OFFENCE_TYPES)
+            lines["excluded_offence_types"] = f"Not for: {excluded}"
         if self.rosh:
-            lines.append(f"Risk of serious harm: {words(self.rosh, levels)}")
+            lines["rosh"] = f"Risk of serious harm: {words(self.rosh, levels)}"
         if self.reoffending:
-            lines.append(f"Risk of reoffending: {words(self.reoffending, levels)}")
+            lines["reoffending"] = f"Risk of reoffending: {words(self.reoffending, levels)}"
         if self.ogrs3_min is not None:
-            lines.append(f"OGRS3 score {self.ogrs3_min} or more")
+            lines["ogrs3_min"] = f"OGRS3 score {self.ogrs3_min} or more"
         if self.sara:
-            lines.append(f"SARA: {words(self.sara, levels)}")
-        if self.learning_disability is not None:
-            lines.append(
-                "For people with learning disabilities or challenges"
-                if self.learning_disability
-                else "Not for people with learning disabilities or challenges"
-            )
-        if self.intellectual_disability is False:
-            lines.append("Not for people with an intellectual disability")
+            lines["sara"] = f"SARA: {words(self.sara, levels)}"
         if self.not_after_programme:
-            lines.append("Not normally after another programme")
+            lines["not_after_programme"] = "Not normally after another programme"
         if self.low_risk_or_unsuited_to_programme:
-            lines.append("For people at low risk of reoffending, or unsuitable for a programme")
-        if self.accredited_programme_suitable:
-            lines.append("Not when recorded unsuitable for an accredited programme")
+            lines["low_risk_or_unsuited_to_programme"] = (
+                "For people at low risk of reoffending, or unsuitable for a programme"
+            )
         if self.not_eligible_for:
-            lines.append(f"Not eligible for: {programmes(self.not_eligible_for)}")
-        if self.tsp_need:
-            lines.append("The treatment-need threshold must be met")
-        if self.maturity_need:
-            lines.append("For people who need to develop maturity")
+            lines["not_eligible_for"] = f"Not eligible for: {programmes(self.not_eligible_for)}"
         if self.unpaid_work_hours is not None:
-            lines.append(f"An order of {self.unpaid_work_hours.describe('hours')}")
+            lines["unpaid_work_hours"] = f"An order of {self.unpaid_work_hours.describe('hours')}"
         if self.completed_any:
-            lines.append(f"Completed one of: {programmes(self.completed_any)}")
-        flags = {
-            "erg22_recommended": "ERG 22+ recommendation",
-            "extremism_concern": "credible concern about extremism",
-            "alcohol_related_offence": "alcohol-related offence",
-            "alcohol_dependent": "alcohol dependence",
-            "alcohol_treatment_requirement": "alcohol treatment requirement",
-            "alcohol_misuse": "alcohol misuse needing treatment",
-            "drug_misuse": "drug misuse needing treatment",
-            "mental_health_need": "mental health treatment need",
-        }
-        for key, text in flags.items():
-            value = getattr(self, key)
-            if value is not None:
-                lines.append(f"Needs {text}" if value else f"Not with {text}")
-        if self.consent is not None:
-            lines.append("Needs the person's consent" if self.consent else "No consent needed")
-        heads = {"allows": "Exception", "silent": "Brochure silent", "weigh": "To weigh"}
-        lines += [f"{heads[e.kind]}: “{e.quote}”" for e in self.exceptions]
-        lines += [f"Judged locally ({c.label}): “{c.quote}”" for c in self.local]
+            lines["completed_any"] = f"Completed one of: {programmes(self.completed_any)}"
         return lines
+
+
+def criterion_order(flags: Mapping[str, Flag]) -> tuple[str, ...]:
+    """Every criterion key in the order they are checked and listed: the fixed ones as
+    `CriteriaBase` declares them, each flag after the one its `Criterion.after` names (flags
+    naming the same one in the profile's order), the rest at the end."""
+    fixed = [key for key in CriteriaBase.model_fields if key not in _NOT_CRITERIA]
+    clash = [key for key in flags if key in CriteriaBase.model_fields]
+    if clash:
+        raise ValueError(f"yes/no fact {clash[0]!r} has the name of a criterion of its own")
+    following: dict[str, list[str]] = {}
+    for key, flag in flags.items():
+        following.setdefault(flag.criterion.after, []).append(key)
+    order: list[str] = []
+
+    def place(key: str) -> None:
+        order.append(key)
+        for later in following.get(key, ()):
+            place(later)
+
+    for key in fixed:
+        place(key)
+    for key in following.get("", ()):
+        place(key)
+    lost = [key for key in flags if key not in order]
+    if lost:
+        after = flags[lost[0]].criterion.after
+        raise ValueError(
+            f"yes/no fact {lost[0]!r} is to follow {after!r}, which is no criterion placed before it"
+        )
+    return tuple(order)
+
+
+def criteria_model(flags: Mapping[str, Flag]) -> type[CriteriaBase]:
+    """The `Criteria` model for a profile's flags: `CriteriaBase` and a yes/no field (`bool |
+    None`, absent: no condition) per flag. The flags' fields come first, so that the exceptions'
+    check sees them (pydantic validates fields in order)."""
+    order = criterion_order(flags)
+    fields: dict[str, Any] = {key: (bool | None, None) for key in flags}
+    yes_no = create_model("CriteriaFlags", __base__=Frozen, __module__=__name__, **fields)
+    made = _criteria(
+        create_model(
+            "Criteria",
+            __base__=(CriteriaBase, yes_no),
+            __module__=__name__,
+            __doc__=CriteriaBase.__doc__,
+        )
+    )
+    made.FLAGS = dict(flags)
+    made.ORDER = order
+    return made
+
+
+def _criteria(made: type[BaseModel]) -> type[CriteriaBase]:
+    assert issubclass(made, CriteriaBase)
+    return made
+
+
+if TYPE_CHECKING:
+    # The type checker knows the fixed fields; a yes/no field is read by its key (`getattr`,
+    # `FLAGS`), as the profile declares it, never by a name written in code.
+    Criteria: TypeAlias = CriteriaBase
+else:
+    #: who an intervention is for: the fixed criteria and one yes/no field per profile flag.
+    Criteria = criteria_model(FLAGS)
 
 
 class Delivery(Frozen):

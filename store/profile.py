@@ -1,6 +1,8 @@
 """A client's profile: who they are, their order, their needs and the facts the eligibility check
 reads. Every fact is declared once, with its label and help (`store.facts.Fact`); the profile
-form, `client set` and the eligibility check all derive from these declarations."""
+form, `client set` and the eligibility check all derive from these declarations. A yes/no fact
+that declares a `Criterion` is one an intervention's criteria can ask about (`FLAGS`): the
+directory's `Criteria` and the eligibility check take it, and its words, from here."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from store.facts import Fact
+from store.facts import Criterion, Fact, Flag, flags_of
 from store.records import NAME_MAX, Record, Stamp, now
 from store.text import clean_line
 
@@ -71,6 +73,16 @@ class Needs(Record):
             aliases=("learning_disability",),
             yes="has a learning disability or learning challenges",
             no="no learning disability or learning challenges",
+            criterion=Criterion(
+                "Learning disability or challenges",
+                "made for people with a learning disability or learning challenges",
+                "not for people with a learning disability or learning challenges",
+                listed=(
+                    "For people with learning disabilities or challenges",
+                    "Not for people with learning disabilities or challenges",
+                ),
+                after="sara",
+            ),
         ),
     ] = None
     intellectual_disability: Annotated[
@@ -83,6 +95,12 @@ class Needs(Record):
             help="as the brochure uses it: narrower than learning challenges",
             yes="has an intellectual disability",
             no="no intellectual disability",
+            criterion=Criterion(
+                "Intellectual disability",
+                "for people with an intellectual disability",
+                "not for people with an intellectual disability",
+                after="sara",
+            ),
         ),
     ] = None
     accessibility: Annotated[
@@ -101,8 +119,9 @@ class Needs(Record):
         return clean_line(v)
 
 
-def _flag(label: str, yes: str, no: str, help: str = "") -> Fact:
-    return Fact(label, "risk", yes=yes, no=no, help=help)
+def _flag(label: str, yes: str, no: str, criterion: Criterion, help: str = "") -> Fact:
+    """A yes/no risk fact an intervention's criteria can ask about."""
+    return Fact(label, "risk", yes=yes, no=no, help=help, criterion=criterion)
 
 
 class RiskProfile(Record):
@@ -144,6 +163,16 @@ class RiskProfile(Record):
             "Suitable for an accredited programme",
             "suitable for an accredited programme",
             "not suitable for an accredited programme",
+            Criterion(
+                "Accredited programme suitability",
+                "not for people recorded as unsuitable for an accredited programme",
+                "only for people recorded as unsuitable for an accredited programme",
+                listed=(
+                    "Not when recorded unsuitable for an accredited programme",
+                    "Only when recorded unsuitable for an accredited programme",
+                ),
+                after="low_risk_or_unsuited_to_programme",
+            ),
         ),
     ] = None
     tsp_need: Annotated[
@@ -152,12 +181,32 @@ class RiskProfile(Record):
             "Meets the TSP treatment-need threshold",
             "meets the TSP need threshold",
             "below the TSP need threshold",
+            Criterion(
+                "Treatment-need threshold",
+                "for people who meet the programme's treatment-need threshold",
+                "not for people who meet the treatment-need threshold",
+                listed=(
+                    "The treatment-need threshold must be met",
+                    "Not when the treatment-need threshold is met",
+                ),
+                after="not_eligible_for",
+            ),
             help="scored through OASys or the TSP needs assessment tool",
         ),
     ] = None
     maturity_need: Annotated[
         bool | None,
-        _flag("Needs to develop maturity", "needs to develop maturity", "no maturity need"),
+        _flag(
+            "Needs to develop maturity",
+            "needs to develop maturity",
+            "no maturity need",
+            Criterion(
+                "Maturity",
+                "for people who need to develop maturity",
+                "not for people who need to develop maturity",
+                after="not_eligible_for",
+            ),
+        ),
     ] = None
     erg22_recommended: Annotated[
         bool | None,
@@ -165,6 +214,12 @@ class RiskProfile(Record):
             "An ERG 22+ report recommends HII",
             "an ERG 22+ report recommends it",
             "no ERG 22+ recommendation",
+            Criterion(
+                "ERG 22+ recommendation",
+                "only when an ERG 22+ report recommends it",
+                "not when an ERG 22+ report recommends it",
+                listed=("Needs ERG 22+ recommendation", "Not with ERG 22+ recommendation"),
+            ),
         ),
     ] = None
     extremism_concern: Annotated[
@@ -173,14 +228,44 @@ class RiskProfile(Record):
             "Credible concern about extremism",
             "a credible concern about extremism",
             "no concern about extremism",
+            Criterion(
+                "Extremism concern",
+                "for people about whom there is a credible concern about extremism",
+                "not for people about whom there is a credible concern about extremism",
+                listed=(
+                    "Needs credible concern about extremism",
+                    "Not with credible concern about extremism",
+                ),
+            ),
         ),
     ] = None
     alcohol_related_offence: Annotated[
         bool | None,
-        _flag("Offence is alcohol related", "alcohol related", "not alcohol related"),
+        _flag(
+            "Offence is alcohol related",
+            "alcohol related",
+            "not alcohol related",
+            Criterion(
+                "Alcohol-related offence",
+                "for an offence that is alcohol related",
+                "not for an offence that is alcohol related",
+                listed=("Needs alcohol-related offence", "Not with alcohol-related offence"),
+            ),
+        ),
     ] = None
     alcohol_dependent: Annotated[
-        bool | None, _flag("Alcohol dependent", "dependent", "not dependent")
+        bool | None,
+        _flag(
+            "Alcohol dependent",
+            "dependent",
+            "not dependent",
+            Criterion(
+                "Alcohol dependence",
+                "for people who are alcohol dependent",
+                "not for people who are alcohol dependent",
+                listed=("Needs alcohol dependence", "Not with alcohol dependence"),
+            ),
+        ),
     ] = None
     alcohol_treatment_requirement: Annotated[
         bool | None,
@@ -188,21 +273,82 @@ class RiskProfile(Record):
             "Alcohol treatment requirement in place or recommended",
             "in place or recommended",
             "none",
+            Criterion(
+                "Alcohol treatment requirement",
+                "when an alcohol treatment requirement is in place or recommended",
+                "not when an alcohol treatment requirement is in place or recommended",
+                listed=(
+                    "Needs alcohol treatment requirement",
+                    "Not with alcohol treatment requirement",
+                ),
+            ),
         ),
     ] = None
     alcohol_misuse: Annotated[
         bool | None,
-        _flag("Needs treatment for alcohol misuse", "needs treatment", "no treatment need"),
+        _flag(
+            "Needs treatment for alcohol misuse",
+            "needs treatment",
+            "no treatment need",
+            Criterion(
+                "Alcohol misuse",
+                "for people who need treatment for alcohol misuse",
+                "not for people who need treatment for alcohol misuse",
+                listed=(
+                    "Needs alcohol misuse needing treatment",
+                    "Not with alcohol misuse needing treatment",
+                ),
+            ),
+        ),
     ] = None
     drug_misuse: Annotated[
         bool | None,
-        _flag("Needs treatment for drug misuse", "needs treatment", "no treatment need"),
+        _flag(
+            "Needs treatment for drug misuse",
+            "needs treatment",
+            "no treatment need",
+            Criterion(
+                "Drug misuse",
+                "for people who need treatment for drug misuse",
+                "not for people who need treatment for drug misuse",
+                listed=(
+                    "Needs drug misuse needing treatment",
+                    "Not with drug misuse needing treatment",
+                ),
+            ),
+        ),
     ] = None
     mental_health_need: Annotated[
         bool | None,
-        _flag("Needs mental health treatment", "needs treatment", "no treatment need"),
+        _flag(
+            "Needs mental health treatment",
+            "needs treatment",
+            "no treatment need",
+            Criterion(
+                "Mental health",
+                "for people who need mental health treatment",
+                "not for people who need mental health treatment",
+                listed=(
+                    "Needs mental health treatment need",
+                    "Not with mental health treatment need",
+                ),
+            ),
+        ),
     ] = None
-    consent: Annotated[bool | None, _flag("Agrees to take part", "agrees", "does not agree")] = None
+    consent: Annotated[
+        bool | None,
+        _flag(
+            "Agrees to take part",
+            "agrees",
+            "does not agree",
+            Criterion(
+                "Consent",
+                "needs the person's agreement",
+                "no consent is needed",
+                listed=("Needs the person's consent", "No consent needed"),
+            ),
+        ),
+    ] = None
 
 
 class Client(Record):
@@ -267,3 +413,7 @@ class Client(Record):
     @classmethod
     def _clean_order(cls, v: str) -> str:
         return clean_line(v)
+
+
+#: the yes/no facts an intervention's criteria can ask about, in the client's order: key -> flag.
+FLAGS: dict[str, Flag] = flags_of(Client)

@@ -2,7 +2,8 @@
 
 Advisory only: professional judgement decides. The logic is driven by the criteria data (one
 evaluator per kind of criterion, `EVALUATORS`; no code names a particular intervention), and a
-verdict is only as strong as what was checked:
+verdict is only as strong as what was checked. A yes/no fact of the profile is checked in the
+words its `Criterion` declares (`store.profile.FLAGS`): a new one needs no code here.
 
 - a criterion comes out `met` or `unmet` on a recorded fact, `unknown` (naming the fact) when the
   fact is not recorded, `judgement` where the brochure's words leave it open (an exception it
@@ -22,6 +23,7 @@ counts them ("◆ Needs judgement · 2 facts unknown").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,12 +34,13 @@ from exercises.interventions import (
     OFFENCE_TYPES,
     ROUTES,
     Criteria,
+    CriteriaBase,
     Exception_,
     Intervention,
     Range,
 )
-from store.facts import Fact, plain
-from store.profile import Client, Sentence
+from store.facts import Criterion, Fact, Flag, plain
+from store.profile import FLAGS, Client, Sentence
 from tui.services.clients.profile_fields import PROFILE_FIELDS
 
 ADVISORY = "Advisory - professional judgement decides"
@@ -155,9 +158,7 @@ def _fact(name: str) -> Fact:
 
 def _recorded(name: str, value: bool) -> str:
     """A recorded yes or no in the fact's own words: "recorded: dependent"."""
-    fact = _fact(name)
-    words = (fact.yes or "yes") if value else (fact.no or "no")
-    return f"recorded: {words}"
+    return f"recorded: {_fact(name).recorded(value)}"
 
 
 def _age_on(born: date, today: date) -> int:
@@ -280,25 +281,27 @@ def _disabilities(c: Check) -> dict[str, tuple[bool | None, str]]:
         ("intellectual_disability", intellectual, ("learning_disability", ld), False),
     ):
         if own is not None:
-            out[attr] = (own, _recorded(f"needs_{attr}", own))
+            out[attr] = (own, _recorded(FLAGS[attr].name, own))
         elif other[1] is implied:
-            out[attr] = (implied, _recorded(f"needs_{other[0]}", implied))
+            out[attr] = (implied, _recorded(FLAGS[other[0]].name, implied))
         else:
             out[attr] = (None, "")
     return out
 
 
-def _needs_flag(name: str, label: str, attr: str, wanted_words: str, unwanted: str) -> Evaluator:
-    """A yes/no disability fact: `wanted_words` when the criterion is True, `unwanted` when
-    False; either fact may settle the other (see `_disabilities`)."""
+def _needs_flag(name: str) -> Evaluator:
+    """A yes/no disability fact, in its declared words; either fact may settle the other (see
+    `_disabilities`)."""
+    flag = FLAGS[name]
+    words = flag.criterion
 
     def evaluate(wanted: bool, c: Check) -> CriterionResult:
-        value, recorded = _disabilities(c)[attr]
-        need = wanted_words if wanted else unwanted
+        value, recorded = _disabilities(c)[name]
+        need = words.condition(wanted)
         if value is None:
-            return _unknown(name, label, need, f"needs_{attr}")
+            return _unknown(name, words.label, need, flag.name)
         status: Status = "met" if value == wanted else "unmet"
-        return CriterionResult(name, label, status, f"{need}; {recorded}")
+        return CriterionResult(name, words.label, status, f"{need}; {recorded}")
 
     return evaluate
 
@@ -364,81 +367,34 @@ def _hours(span: Range, c: Check) -> CriterionResult:
     return CriterionResult("unpaid_work_hours", label, status, f"{need}; recorded: {hours} hours")
 
 
-#: yes/no risk facts a criterion can ask for: key -> (label, condition if True, if False).
-FLAGS: dict[str, tuple[str, str, str]] = {
-    "tsp_need": (
-        "Treatment-need threshold",
-        "for people who meet the programme's treatment-need threshold",
-        "not for people who meet the treatment-need threshold",
-    ),
-    "maturity_need": (
-        "Maturity",
-        "for people who need to develop maturity",
-        "not for people who need to develop maturity",
-    ),
-    "erg22_recommended": (
-        "ERG 22+ recommendation",
-        "only when an ERG 22+ report recommends it",
-        "not when an ERG 22+ report recommends it",
-    ),
-    "extremism_concern": (
-        "Extremism concern",
-        "for people about whom there is a credible concern about extremism",
-        "not for people about whom there is a credible concern about extremism",
-    ),
-    "alcohol_related_offence": (
-        "Alcohol-related offence",
-        "for an offence that is alcohol related",
-        "not for an offence that is alcohol related",
-    ),
-    "alcohol_dependent": (
-        "Alcohol dependence",
-        "for people who are alcohol dependent",
-        "not for people who are alcohol dependent",
-    ),
-    "alcohol_treatment_requirement": (
-        "Alcohol treatment requirement",
-        "when an alcohol treatment requirement is in place or recommended",
-        "not when an alcohol treatment requirement is in place or recommended",
-    ),
-    "alcohol_misuse": (
-        "Alcohol misuse",
-        "for people who need treatment for alcohol misuse",
-        "not for people who need treatment for alcohol misuse",
-    ),
-    "drug_misuse": (
-        "Drug misuse",
-        "for people who need treatment for drug misuse",
-        "not for people who need treatment for drug misuse",
-    ),
-    "mental_health_need": (
-        "Mental health",
-        "for people who need mental health treatment",
-        "not for people who need mental health treatment",
-    ),
-}
-
-
-def _flag(name: str) -> Evaluator:
-    label, if_true, if_false = FLAGS[name]
+def _flag(flag: Flag) -> Evaluator:
+    """A yes/no fact of the profile against a criterion of true or false, in its declared words."""
+    name, words = flag.key, flag.criterion
 
     def evaluate(wanted: bool, c: Check) -> CriterionResult:
-        value = getattr(c.client.risk, name)
-        need = if_true if wanted else if_false
+        value = flag.value(c.client)
+        need = words.condition(wanted)
         if value is None:
-            return _unknown(name, label, need, name)
+            return _unknown(name, words.label, need, flag.name)
         status: Status = "met" if value == wanted else "unmet"
-        return CriterionResult(name, label, status, f"{need}; {_recorded(name, value)}")
+        recorded = flag.fact.recorded(value)
+        return CriterionResult(name, words.label, status, f"{need}; recorded: {recorded}")
 
     return evaluate
 
 
+def _words(name: str) -> Criterion:
+    return FLAGS[name].criterion
+
+
 def _consent(required: bool, c: Check) -> CriterionResult:
-    label = "Consent"
+    """Consent: none needed says nothing about the person (a line that checks nothing)."""
+    words = _words("consent")
+    label = words.label
     if not required:
-        return CriterionResult("consent", label, "met", "no consent is needed", checks=False)
+        return CriterionResult("consent", label, "met", words.if_false, checks=False)
     value = c.client.risk.consent
-    need = "needs the person's agreement"
+    need = words.if_true
     if value is None:
         return _unknown("consent", label, need, "consent")
     status: Status = "met" if value else "unmet"
@@ -520,12 +476,12 @@ def _programme_suitable(wanted: bool, c: Check) -> CriterionResult | None:
     value = c.client.risk.accredited_programme_suitable
     if value is None:
         return None
-    label = "Accredited programme suitability"
-    need = "not for people recorded as unsuitable for an accredited programme"
+    words = _words("accredited_programme_suitable")
+    need = words.condition(wanted)
     status: Status = "met" if value == wanted else "unmet"
     return CriterionResult(
         "accredited_programme_suitable",
-        label,
+        words.label,
         status,
         f"{need}; {_recorded('accredited_programme_suitable', value)}",
     )
@@ -564,8 +520,10 @@ def _not_eligible_for(ids: tuple[str, ...], c: Check) -> CriterionResult:
     return CriterionResult(name, label, "met", reason)
 
 
-#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions, notes, local).
-EVALUATORS: dict[str, Evaluator] = {
+#: criterion key -> its evaluator, for the criteria that are not a profile's yes/no facts and the
+#: yes/no facts that need more than their words (consent, the two disabilities that settle each
+#: other, programme suitability that says nothing until recorded).
+_OWN: dict[str, Evaluator] = {
     "gender": _gender,
     "age": _age,
     "route": _route,
@@ -578,29 +536,34 @@ EVALUATORS: dict[str, Evaluator] = {
     ),
     "ogrs3_min": _ogrs3,
     "sara": _level("sara", "SARA level", "sara", "risk on the SARA"),
-    "learning_disability": _needs_flag(
-        "learning_disability",
-        "Learning disability or challenges",
-        "learning_disability",
-        "made for people with a learning disability or learning challenges",
-        "not for people with a learning disability or learning challenges",
-    ),
-    "intellectual_disability": _needs_flag(
-        "intellectual_disability",
-        "Intellectual disability",
-        "intellectual_disability",
-        "for people with an intellectual disability",
-        "not for people with an intellectual disability",
-    ),
+    "learning_disability": _needs_flag("learning_disability"),
+    "intellectual_disability": _needs_flag("intellectual_disability"),
     "not_after_programme": _not_after_programme,
     "completed_any": _completed_any,
     "low_risk_or_unsuited_to_programme": _low_risk_or_unsuited,
     "accredited_programme_suitable": _programme_suitable,
     "not_eligible_for": _not_eligible_for,
     "unpaid_work_hours": _hours,
-    **{name: _flag(name) for name in FLAGS},
     "consent": _consent,
 }
+
+
+@functools.cache
+def evaluators(model: type[CriteriaBase]) -> dict[str, Evaluator]:
+    """Criterion key -> its evaluator for a `Criteria` model, in the order criteria are checked
+    (`model.ORDER`): its own, else the yes/no fact's declared words (`_flag`)."""
+    table = {
+        key: _OWN[key] if key in _OWN else _flag(model.FLAGS[key])
+        for key in model.ORDER
+        if key in _OWN or key in model.FLAGS
+    }
+    assert set(table) == set(model.ORDER), "an evaluator per criterion"
+    assert set(_OWN) <= set(table), "an evaluator for no criterion"
+    return table
+
+
+#: criterion key -> its evaluator. Keys are the fields of `Criteria` (but exceptions, notes, local).
+EVALUATORS: dict[str, Evaluator] = evaluators(Criteria)
 
 _UNCHECKED = {"notes", "exceptions", "local"}
 assert set(Criteria.model_fields) - _UNCHECKED == set(EVALUATORS), "an evaluator per criterion"
@@ -655,13 +618,11 @@ def _local(criteria: Criteria) -> list[CriterionResult]:
 def _evaluate(intervention: Intervention, check: Check) -> Assessment:
     criteria = intervention.criteria
     results: list[CriterionResult] = []
-    for key in Criteria.model_fields:
-        if key in _UNCHECKED:
-            continue
+    for key, evaluate in evaluators(type(criteria)).items():
         value = getattr(criteria, key)
         if value is None or value == ():
             continue
-        result = EVALUATORS[key](value, check)
+        result = evaluate(value, check)
         if result is not None:
             results.append(_with_exception(result, criteria, check))
     results += _local(criteria)
