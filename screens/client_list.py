@@ -17,11 +17,14 @@ from screens.host import host
 from screens.key_bar import KeyBar
 from tui.services.clients.rows import ClientListing, ClientRow, demo_hint, still_there
 from tui.services.safe_text import one_line
+from tui.services.yielding import make_way
 
 #: rows drawn at once: a table of thousands costs seconds to lay out, and nobody scrolls that far.
 MAX_ROWS = 200
 #: rows in the very first frame (a screenful and some): the rest follow a moment later
 FIRST_FRAME_ROWS = 40
+#: seconds after the first frame until the checked read of every file starts
+CHECK_AFTER = 0.3
 #: seconds the cursor rests on a client before its file is read ahead (Enter then opens it at once)
 #: on a first start, the list is redrawn after every this many client files are read
 FILL_BATCH = 50
@@ -90,7 +93,9 @@ class ClientListScreen(Screen[None]):
             rows = [r for r in rows if r.client_id in there]
             self._show(rows, complete=False, total=0)
             self._limit = MAX_ROWS
-            self.call_after_refresh(self.load)  # after that frame, not competing with it
+            # a moment after that frame: the checked read (a worker) would compete with its
+            # drawing and with the first key (then it makes way for keys: `make_way`)
+            self.set_timer(CHECK_AFTER, self.load, name="checked-read")
         else:  # a first start, or no clients: say which at once
             files = listing.files()
             self._show([], complete=not files, total=files)
@@ -110,7 +115,8 @@ class ClientListScreen(Screen[None]):
         """Read the register, checking each file against it, and the files changed since it was
         written, a batch at a time, showing the list as it fills: off the UI thread."""
         worker = get_current_worker()
-        listing = ClientListing(host(self).ctx)  # the same rows, and problems, as `client list`
+        # the same rows, and problems, as `client list`; making way whenever a key comes in
+        listing = ClientListing(host(self).ctx, pause=make_way)
         total = len(listing.register.keys)
         if listing.complete or len(listing.register.stale) > FILL_BATCH:
             # (a few changed files, e.g. the client just closed, are read before the list is

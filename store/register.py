@@ -61,6 +61,8 @@ def _is_id(text: str) -> bool:
 
 #: at most this many users' seals are kept on one entry (a team, with room to spare)
 MAX_SEALS = 64
+#: a checked read lets a caller pause (`Register.read`) after this many files
+PAUSE_EVERY = 200
 #: entries kept in the register's head (`REGISTER_HEAD`): a first frame's rows, and some over
 HEAD_ROWS = 64
 
@@ -125,6 +127,7 @@ class Register:
         codec: Codec | None = None,
         check: bool = True,
         seal_key: bytes | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> Register:
         """List the clients and take every register entry whose file is unchanged. In an
         encrypted data dir the register is encrypted too (`codec`: it names every client); one
@@ -133,7 +136,8 @@ class Register:
 
         Without `check`, the register is taken as written, without listing or stat-ing a client
         file: what a list can draw in its first frame, to be followed at once by a checked read
-        (a file changed since then is only shown as it was for that moment)."""
+        (a file changed since then is only shown as it was for that moment). `pause` is called
+        every `PAUSE_EVERY` files checked: a worker's way to let the UI answer a key first."""
         reg = cls(Path(data_dir), kind, codec=codec, seal_key=seal_key)
         if not check:
             head = reg._read_head()
@@ -158,7 +162,9 @@ class Register:
             reg._take_unchecked(old)
             return reg
         clients_dir = os.fspath(layout.clients_dir(data_dir))
-        for cid in layout.client_ids(data_dir):
+        for n, cid in enumerate(layout.client_ids(data_dir)):
+            if pause is not None and n % PAUSE_EVERY == 0:
+                pause()
             key = reg.keys[cid] = _stat_key(clients_dir, cid)
             entry = old.get(cid)
             if (
@@ -261,12 +267,21 @@ class Register:
             for cid in itertools.islice(ids, limit)
         ]
 
-    def fill(self, summarise: Summarise, ids: Iterable[str], *, batch: int = 0) -> Iterator[int]:
+    def fill(
+        self,
+        summarise: Summarise,
+        ids: Iterable[str],
+        *,
+        batch: int = 0,
+        pause: Callable[[], None] | None = None,
+    ) -> Iterator[int]:
         """Summarise `ids` into the register; yields after every `batch` of them (0: at the end)
-        so a caller can show the list as it fills. The key is taken before the file is read: a
-        file changed meanwhile is read again next time."""
+        so a caller can show the list as it fills, and calls `pause` before each file. The key
+        is taken before the file is read: a file changed meanwhile is read again next time."""
         done = 0
         for cid in ids:
+            if pause is not None:
+                pause()
             key = self.keys.get(cid)
             entry: Entry = {"key": key, **summarise(cid)}
             seals = self._seals(cid, entry)

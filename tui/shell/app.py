@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from tui.services.clients.access import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
+from tui.services.yielding import make_way, note_input
 from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.key_gate import GatedApp
@@ -168,9 +169,13 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
+        make_way()  # each step of loading waits while the practitioner types
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
-        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
+        make_way()
+        library = self.ctx.library
+        make_way()
+        problems = [*library.problems, *self.ctx.directory[1]]
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
@@ -205,6 +210,7 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
+            note_input()  # background work makes way (tui.services.yielding)
         await super().on_event(event)  # keys through the gate (tui.shell.key_gate.GatedApp)
 
     def notify(

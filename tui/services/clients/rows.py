@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -128,14 +128,19 @@ def seal_key() -> bytes:
 class ClientListing:
     """The rows of one data dir: those the register holds at once, the rest as they are read."""
 
-    def __init__(self, ctx: Context, *, check: bool = True):
+    def __init__(
+        self, ctx: Context, *, check: bool = True, pause: Callable[[], None] | None = None
+    ):
         """`check=False`: the register as written, no client file listed or stat-ed (a first
-        frame, followed at once by a checked listing); nothing is then stale or saved."""
+        frame, followed at once by a checked listing); nothing is then stale or saved. `pause`:
+        called between files read or checked (a worker making way for keys:
+        `tui.services.yielding.make_way`)."""
         self.ctx = ctx
         self.checked = check
+        self.pause = pause
         codec = repository(ctx).codec if ctx.encrypted else None  # unlocked before any list shows
         self.register = Register.read(
-            ctx.data_dir, SUMMARY_KIND, codec=codec, check=check, seal_key=seal_key()
+            ctx.data_dir, SUMMARY_KIND, codec=codec, check=check, seal_key=seal_key(), pause=pause
         )
 
     def files(self) -> int:
@@ -165,7 +170,7 @@ class ClientListing:
         repo = repository(self.ctx)
         try:
             for done in self.register.fill(
-                lambda cid: repo.summarise(cid, summary), stale, batch=batch
+                lambda cid: repo.summarise(cid, summary), stale, batch=batch, pause=self.pause
             ):
                 if done % SAVE_EVERY < max(batch, 1):
                     self.register.save()  # a start cut short keeps what it read
