@@ -222,12 +222,14 @@ class PlanScreen(Screen[None]):
 
     def action_versions(self) -> None:
         sign = None
-        if self.kind == "keep-safe" and oversight.is_manager(self.oc.ctx):
+        traits = plans.traits_of(self.oc.ctx, self.kind)
+        if traits.countersigned and oversight.is_manager(self.oc.ctx):
 
             def sign(number: int) -> PlanVersion:
-                return oversight.countersign_open(self.oc, number)
+                return oversight.countersign_open(self.oc, number, self.kind)
 
-        self.app.push_screen(VersionsDialog(self._versions(), sign), self._after_versions)
+        dialog = VersionsDialog(self._versions(), sign, plan_name=traits.plan_name)
+        self.app.push_screen(dialog, self._after_versions)
 
     def _after_versions(self, _: object = None) -> None:
         """A countersignature may have been added: the plan's status (and exports) say so."""

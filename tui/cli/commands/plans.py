@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from exercises.plan_templates import PLAN_KINDS
+from exercises.plan_templates import plan_kinds
 from tui.cli.commands import Subcommands
 from tui.services.clients.access import validate_client_id
 from tui.services.context import make_context
@@ -29,7 +29,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "plan", parents=[common], help="print or write a client's Wellbeing Plan or Keep Safe Plan"
     )
     plan.add_argument("id", metavar="ID", help="the client's case reference")
-    plan.add_argument("--kind", required=True, choices=PLAN_KINDS, help="which plan")
+    plan.add_argument("--kind", required=True, choices=plan_kinds(), help="which plan")
     which = plan.add_mutually_exclusive_group()
     which.add_argument(
         "--saved",
