@@ -94,6 +94,8 @@ def test_the_shipped_plans_are_the_shipped_templates() -> None:
     assert plan_kinds() == ("wellbeing", "keep-safe")
     assert plan_names() == {"wellbeing": "Wellbeing Plan", "keep-safe": "Keep Safe Plan"}
     assert list(guide_steps()) == [1, 2, 3, 4, "keep-safe"]
+    labels = load_library([]).step_labels  # beside an exercise in the session setup
+    assert labels == {1: "Step 1", 2: "Step 2", 3: "Step 3", 4: "Step 4", "keep-safe": "Keep Safe"}
     keep_safe = load_plan_template("keep-safe")
     assert keep_safe.countersigned and keep_safe.names_subject and keep_safe.practitioner_led
     wellbeing = load_plan_template("wellbeing")
