@@ -22,10 +22,10 @@ from textual.widgets import Markdown, Static
 from screens.dialogs.choice import ConfirmScreen
 from screens.key_bar import KeyBar
 from screens.off_ui import off_ui
-from screens.plan.agreement import AGREEMENTS, AgreementDialog, ReviewDateDialog
+from screens.plan.agreement import AGREEMENTS, agreement_dialog, review_date_dialog
 from screens.plan.export import ExportChoice, ExportDialog, replace_question
 from screens.plan.versions import VersionsDialog
-from screens.plan.wording import Rewordable, RewordDialog
+from screens.plan.wording import Rewordable, reword_dialog
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
 from tui.services.clients import oversight
@@ -161,7 +161,7 @@ class PlanScreen(Screen[None]):
                 self.agreement = result
                 self._update_status()
 
-        self.app.push_screen(AgreementDialog(), chosen)
+        self.app.push_screen(agreement_dialog(), chosen)
 
     def action_review_date(self) -> None:
         def chosen(result: date | None) -> None:
@@ -175,7 +175,7 @@ class PlanScreen(Screen[None]):
                     )
                 self._update_status()
 
-        self.app.push_screen(ReviewDateDialog(self.today), chosen)
+        self.app.push_screen(review_date_dialog(self.today), chosen)
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ class PlanScreen(Screen[None]):
             if result is not None and self.plan is not None:
                 self._reword_worker(self.plan, *result)
 
-        self.app.push_screen(RewordDialog(self.plan), chosen)
+        self.app.push_screen(reword_dialog(self.plan), chosen)
 
     def _reword_worker(self, plan: Plan, entry: Rewordable, words: str) -> None:
         def reworded() -> None:
