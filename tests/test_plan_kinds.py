@@ -188,3 +188,12 @@ def test_records_keep_a_well_formed_kind_and_services_a_known_one(
         known_kind(shipped, "crisis")
     packed = Context(config=Config(), data_dir=tmp_path / "data", content_dirs=[pack])
     assert known_kind(packed, "crisis") == "crisis"
+
+
+def test_the_command_line_knows_a_packs_plan(pack: Path, tmp_path: Path) -> None:
+    unknown = run("plan", "NOBODY1", "--kind", "crisis", tmp=tmp_path)
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert "invalid choice: 'crisis' (choose from wellbeing, keep-safe)" in unknown.stderr
+    known = run("plan", "NOBODY1", "--kind", "crisis", "--content-dir", str(pack), tmp=tmp_path)
+    assert known.returncode == 1, known.stderr  # past the kind: there is no such client
+    assert "invalid choice" not in known.stderr
