@@ -21,9 +21,8 @@ guide_steps:                    # the guide steps whose exercises feed it, as `c
 The plan kinds are the templates there are: a pack adds a plan by adding a file. Code asks a
 template what it declares; it never compares a kind with a name.
 
-Each section The heading is the section's
-title in the client's own words; the first thing under it is a fenced block with the info
-string ``section``:
+Each section's heading is its title in the client's own words; the first thing under it is a
+fenced block with the info string ``section``:
 
 ```section
 id: wellbeing.concerns          # PLAN.SECTION, the id that steps name in `feeds`
