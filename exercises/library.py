@@ -16,7 +16,7 @@ from pathlib import Path
 from exercises.errors import ContentError
 from exercises.models import Exercise
 from exercises.parser import parse_exercise
-from exercises.sections import plan_sections
+from exercises.sections import guide_steps, plan_sections, step_labels
 from exercises.source import read_source
 
 #: files in a pack folder that are not exercises.
@@ -40,6 +40,8 @@ class Library:
 
     exercises: tuple[Exercise, ...] = ()
     problems: tuple[ContentError, ...] = ()
+    #: each guide step's short label ("Step 2", "Keep Safe"), from the plan templates.
+    step_labels: dict[int | str, str] = field(default_factory=dict, compare=False)
     _by_id: dict[str, Exercise] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, exercise_id: str) -> Exercise | None:
@@ -53,16 +55,25 @@ class Library:
         return {pack: tuple(items) for pack, items in packs.items()}
 
 
-def load_file(path: Path, sections: dict[str, str] | None = None) -> Exercise:
+def load_file(
+    path: Path,
+    sections: dict[str, str] | None = None,
+    steps: Iterable[int | str] | None = None,
+) -> Exercise:
     """One exercise from one file; raises ContentError only. The file is read every time (a
-    pack may change); the same text is parsed once."""
+    pack may change); the same text is parsed once. `sections` and `steps`: see `parse_exercise`."""
     known = tuple(sorted(sections.items())) if sections is not None else None
-    return _parsed(read_source(path), str(path), known)
+    return _parsed(read_source(path), str(path), known, tuple(steps) if steps is not None else None)
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(text: str, path: str, sections: tuple[tuple[str, str], ...] | None) -> Exercise:
-    return parse_exercise(text, path, dict(sections) if sections is not None else None)
+def _parsed(
+    text: str,
+    path: str,
+    sections: tuple[tuple[str, str], ...] | None,
+    steps: tuple[int | str, ...] | None,
+) -> Exercise:
+    return parse_exercise(text, path, dict(sections) if sections is not None else None, steps)
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -92,10 +103,12 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
 
     `sections` are the plan sections `feeds` may name (by default from the plan templates of the
     shipped content and these folders); an exercise feeding any other is a problem, left out.
+    So is one whose guide step no plan template (ours, these folders') says feeds it.
     """
     folders = [Path(f) for f in folders]
     if sections is None:
         sections = plan_sections(folders)
+    steps = tuple(guide_steps(folders))
     found: dict[str, Exercise] = {}
     problems: list[ContentError] = []
     for folder in folders:
@@ -106,7 +119,7 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
             continue
         for path in files:
             try:
-                exercise = load_file(path, sections)
+                exercise = load_file(path, sections, steps)
             except ContentError as exc:
                 problems.append(exc)
                 continue
@@ -122,7 +135,12 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
                 continue
             found[exercise.id] = exercise
     ordered = tuple(sorted(found.values(), key=sort_key))
-    return Library(exercises=ordered, problems=tuple(problems), _by_id={e.id: e for e in ordered})
+    return Library(
+        exercises=ordered,
+        problems=tuple(problems),
+        step_labels=step_labels(folders),
+        _by_id={e.id: e for e in ordered},
+    )
 
 
 def load_library(extra_dirs: list[Path]) -> Library:

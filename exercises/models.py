@@ -203,8 +203,9 @@ class Exercise(Frozen):
     id: str
     title: str
     pack: str = "wellbeing"
-    #: guide step 1-4, or "keep-safe" for practitioner-led Keep Safe work.
-    guide_step: int | Literal["keep-safe"]
+    #: the guide step: one a plan template says feeds it (`PlanTraits.guide_steps`): 1-4 (the
+    #: Wellbeing Plan's), or a slug such as "keep-safe" (practitioner-led Keep Safe work).
+    guide_step: int | str
     area: str
     minutes: int = Field(ge=1, le=240)
     modes: tuple[SessionMode, ...]  # the ways of holding a session it suits

@@ -26,7 +26,7 @@ from exercises.frontmatter import (
     validate_model,
 )
 from exercises.models import Exercise, Step, StepKind
-from exercises.sections import plan_sections
+from exercises.sections import guide_steps, plan_sections
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STEP_INFO = "step"
@@ -414,7 +414,15 @@ def parse_body(
     return steps
 
 
-def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, Any]:
+def _words(values: Sequence[object]) -> str:
+    """1, 2, 3 or keep-safe."""
+    names = [str(v) for v in values]
+    return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _front(
+    meta: dict[str, Any], path: str, keys: dict[str, int], steps: Sequence[int | str]
+) -> dict[str, Any]:
     """Front matter checks that need a line: the id, the guide step, reserved keys."""
     for key in _FRONT_FROM_PARSER:
         if key in meta:
@@ -432,15 +440,11 @@ def _front(meta: dict[str, Any], path: str, keys: dict[str, int]) -> dict[str, A
             "a slug of lowercase letters, digits and dashes",
         )
     step = meta.get("guide_step")
-    if (
-        step is not None
-        and step != "keep-safe"
-        and (not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= 4)
-    ):
+    if step is not None and (isinstance(step, bool) or step not in steps):
         raise ContentError(
             path,
             keys.get("guide_step", 1),
-            f"front matter: guide_step must be 1, 2, 3, 4 or keep-safe, not {step!r}",
+            f"front matter: guide_step must be {_words(steps)}, not {step!r}",
         )
     data = dict(meta)
     refs = data.get("references")
@@ -466,18 +470,26 @@ def _practitioners_to_read(step: Step) -> Step:
     return step
 
 
-def parse_exercise(text: str, path: str, sections: Collection[str] | None = None) -> Exercise:
+def parse_exercise(
+    text: str,
+    path: str,
+    sections: Collection[str] | None = None,
+    guide: Sequence[int | str] | None = None,
+) -> Exercise:
     """Parse a whole content file. Raises ContentError (and only that) when anything is wrong.
 
     `sections` are the plan section ids `feeds` may name (from the plan templates, see
-    `exercises.sections.plan_sections`); by default, those of the shipped templates.
+    `exercises.sections.plan_sections`); `guide` the guide steps it may belong to (the templates
+    say which feed them: `exercises.sections.guide_steps`). By default, those of the shipped
+    templates.
     """
     if sections is None:
         sections = plan_sections()
+    known_steps = tuple(guide_steps()) if guide is None else guide
     meta, body, body_line = split_front_matter(text, path)
     front_text = "\n".join(normalise(text).split("\n")[1 : body_line - 1])
     keys = key_lines(front_text, 2)
-    data = _front(meta, path, keys)
+    data = _front(meta, path, keys, known_steps)
     steps = parse_body(body, body_line, path, sections)
     if meta.get("practitioner_only") is True:
         steps = [_practitioners_to_read(step) for step in steps]

@@ -1,15 +1,34 @@
-"""Plan templates: the layout of the Wellbeing Plan and the Keep Safe Plan, read from content.
+"""Plan templates: the plans there are, and the layout of each, read from content.
 
-A template is a markdown file (``exercises/plans/<kind>.md``): YAML front matter for the plan
-(``kind``, ``title``, ``intro``), then one ``## Heading`` per section. The heading is the section's
-title in the client's own words; the first thing under it is a fenced block with the info
-string ``section``:
+A template is a markdown file (``exercises/plans/<kind>.md``, or ``plans/<kind>.md`` in a content
+pack): YAML front matter for the plan, then one ``## Heading`` per section. The front matter says
+what the plan is and everything that differs from one kind of plan to another (see `PlanTraits`):
+
+```yaml
+kind: keep-safe                 # the file's name: plans/keep-safe.md
+title: Keep Safe Plan           # the plan's heading
+intro: ...                      # printed under it
+name: Keep Safe Plan            # what practitioners call it (the Due list); default: the title
+work: Keep Safe                 # what the work that feeds it is called; default: the name
+led_by: practitioner            # client (default) or practitioner: whose document it is
+names_subject: true             # its title and items name who it is about ("He said ...")
+countersigned: true             # a treatment manager countersigns a saved version
+order: 2                        # where it comes among the plans
+guide_steps:                    # the guide steps whose exercises feed it, as `content list` says
+  keep-safe: Keep Safe (practitioner-led)
+```
+
+The plan kinds are the templates there are: a pack adds a plan by adding a file. Code asks a
+template what it declares; it never compares a kind with a name.
+
+Each section's heading is its title in the client's own words; the first thing under it is a
+fenced block with the info string ``section``:
 
 ```section
 id: wellbeing.concerns          # PLAN.SECTION, the id that steps name in `feeds`
 empty: Nothing written here yet.  # shown while the section has no answers
 steps: [identify/concerns]      # optional: steps named here as well as those that feed the section
-domain: Victim Access           # keep-safe: the acute domain's formal name, shown beside the title
+domain: Victim Access           # a formal name (the acute domain's), shown beside the title
 fixed: crisis-lines             # a section filled by the compiler, not by answers (see FIXED)
 ```
 
@@ -21,10 +40,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exercises.errors import ContentError
 from exercises.frontmatter import (
@@ -37,8 +57,9 @@ from exercises.frontmatter import (
 )
 from exercises.source import read_source
 
-PlanKind = Literal["wellbeing", "keep-safe"]
-PLAN_KINDS: tuple[str, ...] = ("wellbeing", "keep-safe")
+#: a plan kind: a slug, the name of its template file (``plans/<kind>.md``).
+PlanKind = str
+KIND = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: sections the compiler fills: the national crisis lines (config), the review date (plan versions),
 #: the open follow-ups (the client's record), the programme materials the guide cross-references
@@ -63,7 +84,7 @@ class SectionTemplate(_Frozen):
     id: str
     #: the heading, in the client's words.
     title: str
-    #: keep-safe: the acute domain's formal name, shown beside the client's words.
+    #: a formal name (the Keep Safe Plan's acute domain), shown beside the client's words.
     domain: str = ""
     #: the heading as a plain question, for the Easy Read layout ("What is worrying me?").
     question: str = ""
@@ -83,11 +104,59 @@ class SectionTemplate(_Frozen):
         return tuple(tuple(ref.split("/", 1)) for ref in self.steps)  # type: ignore[misc]
 
 
-class PlanTemplate(_Frozen):
-    """A whole plan layout."""
+class PlanTraits(_Frozen):
+    """What a kind of plan is, and how it differs from the others: its template's front matter
+    (the layout aside). Code asks these; it never compares a kind with a name."""
 
     kind: PlanKind
     title: str
+    #: what practitioners call the plan (the Due list); default: the title.
+    name: str = ""
+    #: what the work that feeds the plan is called (the session setup, the practitioner's
+    #: header: "Keep Safe review by ..."); default: the name.
+    work: str = ""
+    #: whose document it is: the client's (the layout their needs call for, in their words), or
+    #: the practitioner's (the practitioner's layout; a case-reference header saying who led
+    #: the review and when it was last reformulated; its concern levels are their judgement).
+    led_by: Literal["client", "practitioner"] = "client"
+    #: the plan names who it is about: in its title ("... for NAME") and its items ("He ...").
+    names_subject: bool = False
+    #: a treatment manager countersigns a saved version.
+    countersigned: bool = False
+    #: where the plan comes among the plans (lists, the command line); then by kind.
+    order: int = 0
+    #: the guide steps (1-4, or a slug) whose exercises feed this plan, and what the content
+    #: list calls each.
+    guide_steps: dict[int | str, str] = Field(default_factory=dict)
+
+    @field_validator("guide_steps")
+    @classmethod
+    def _steps(cls, steps: dict[int | str, str]) -> dict[int | str, str]:
+        for step in steps:
+            if isinstance(step, str) and not KIND.match(step):
+                raise ValueError(f"guide step {step!r} must be a number or a slug")
+        return steps
+
+    @property
+    def plan_name(self) -> str:
+        return self.name or self.title
+
+    @property
+    def work_name(self) -> str:
+        return self.work or self.plan_name
+
+    @property
+    def practitioner_led(self) -> bool:
+        return self.led_by == "practitioner"
+
+    def traits(self) -> PlanTraits:
+        """Only the traits (a template is more: its layout)."""
+        return PlanTraits.model_validate(self.model_dump(include=set(PlanTraits.model_fields)))
+
+
+class PlanTemplate(PlanTraits):
+    """A whole plan: its traits and its layout."""
+
     intro: str = ""
     sections: tuple[SectionTemplate, ...]
     path: str = ""
@@ -173,11 +242,19 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
     front = "\n".join(normalise(text).split("\n")[1 : body_line - 1])
     front_keys = key_lines(front, 2)
     kind = meta.get("kind")
-    if kind not in PLAN_KINDS:
+    if kind is None:
+        raise ContentError(path, 1, "front matter: missing required field 'kind'")
+    if not isinstance(kind, str) or not KIND.match(kind):
         raise ContentError(
             path,
             front_keys.get("kind", 1),
-            f"front matter: kind must be one of {', '.join(PLAN_KINDS)}, not {kind!r}",
+            f"front matter: kind {kind!r} must be a slug of lowercase letters, digits and dashes",
+        )
+    if Path(path).stem != kind:  # found by its name (`template_path`)
+        raise ContentError(
+            path,
+            front_keys.get("kind", 1),
+            f"front matter: kind '{kind}' is not the file's name (plans/{kind}.md)",
         )
     if "sections" in meta or "path" in meta:
         raise ContentError(path, 1, "front matter: 'sections' and 'path' are set by the parser")
@@ -245,20 +322,67 @@ def parse_plan_template(text: str, path: str) -> PlanTemplate:
     return validate_model(PlanTemplate, data, path, 1, front_keys, "front matter")
 
 
-def template_path(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> Path:
+def _folders(extra_dirs: Iterable[Path]) -> list[Path]:
+    """Where templates are: ours, then each content dir's `plans/` in the order given."""
+    return [PLANS_DIR, *(Path(d) / "plans" for d in extra_dirs)]
+
+
+def _kinds_in(extra_dirs: Iterable[Path]) -> list[str]:
+    found: dict[str, None] = {}
+    for folder in _folders(extra_dirs):
+        if folder.is_dir():
+            for file in sorted(folder.glob("*.md")):
+                if KIND.match(file.stem) and file.is_file():
+                    found[file.stem] = None
+    return list(found)
+
+
+def plan_kinds(extra_dirs: Iterable[Path] = ()) -> tuple[PlanKind, ...]:
+    """The plan kinds: one per template file (ours and the packs'), in the templates' `order`.
+    A template that does not load is still a kind (`content check` reports it); it comes last."""
+    dirs = list(extra_dirs)
+
+    def order(kind: str) -> tuple[int, str]:
+        try:
+            return (load_plan_template(kind, dirs).order, kind)
+        except ContentError:
+            return (1 << 30, kind)
+
+    return tuple(sorted(_kinds_in(dirs), key=order))
+
+
+def plan_templates(extra_dirs: Iterable[Path] = ()) -> tuple[PlanTemplate, ...]:
+    """The templates that load, in order (those that do not: see `content check`)."""
+    dirs = list(extra_dirs)
+    templates = []
+    for kind in plan_kinds(dirs):
+        try:
+            templates.append(load_plan_template(kind, dirs))
+        except ContentError:
+            continue
+    return tuple(templates)
+
+
+def plan_names(extra_dirs: Iterable[Path] = ()) -> dict[PlanKind, str]:
+    """Each plan kind as lists and records name it: what its template calls it ("Keep Safe
+    Plan"; default its title)."""
+    return {t.kind: t.plan_name for t in plan_templates(extra_dirs)}
+
+
+def template_path(kind: str, extra_dirs: Iterable[Path] = ()) -> Path:
     """The template for `kind`: the last content dir holding `plans/<kind>.md` wins, else ours."""
-    if kind not in PLAN_KINDS:
-        raise ContentError(
-            f"plans/{kind}.md", 1, f"no plan kind {kind!r} (known: {', '.join(PLAN_KINDS)})"
-        )
-    for folder in reversed(list(extra_dirs)):
-        candidate = Path(folder) / "plans" / f"{kind}.md"
+    dirs = list(extra_dirs)
+    if not isinstance(kind, str) or not KIND.match(kind) or kind not in _kinds_in(dirs):
+        known = ", ".join(plan_kinds(dirs))
+        raise ContentError(f"plans/{kind}.md", 1, f"no plan kind {kind!r} (known: {known})")
+    for folder in reversed(_folders(dirs)):
+        candidate = folder / f"{kind}.md"
         if candidate.is_file():
             return candidate
     return PLANS_DIR / f"{kind}.md"
 
 
-def load_plan_template(kind: str, extra_dirs: list[Path] | tuple[Path, ...] = ()) -> PlanTemplate:
+def load_plan_template(kind: str, extra_dirs: Iterable[Path] = ()) -> PlanTemplate:
     """Read and parse the template for `kind` (see `template_path`). The file is read every time
     (a pack may change); the same text is parsed once (every compile of a plan asks for it)."""
     path = template_path(kind, extra_dirs)

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
-from screens.dialogs.choice import ChooseScreen
+from screens.dialogs.choice import Choice, ChoiceDialog
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
@@ -341,7 +341,8 @@ class DashboardScreen(Screen[None]):
             return
         by_id = {f.id: f for f in self.follow_ups}
         choices = [
-            (f.id, f"⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 200)}") for f in self.follow_ups
+            Choice(f"⚑ {f.opened_at:%d %b %Y}: {one_line(f.reason, 200)}", answer=f.id)
+            for f in self.follow_ups
         ]
 
         def chosen(follow_up_id: str | None) -> None:
@@ -349,7 +350,7 @@ class DashboardScreen(Screen[None]):
                 close_follow_up(self, self.oc, by_id[follow_up_id])
 
         self.app.push_screen(
-            ChooseScreen(f"Which follow-up to close? ({len(choices)} open)", choices), chosen
+            ChoiceDialog(f"Which follow-up to close? ({len(choices)} open)", choices), chosen
         )
 
     def action_back(self) -> None:

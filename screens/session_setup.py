@@ -77,9 +77,9 @@ class SessionSetupScreen(ModalScreen[SessionChoice | None]):
                 yield Button("Start (ctrl+s)", id="start", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
-    @staticmethod
-    def _label(e: Exercise) -> str:
-        step = "Keep Safe" if e.guide_step == "keep-safe" else f"Step {e.guide_step}"
+    def _label(self, e: Exercise) -> str:
+        labels = getattr(self.library, "step_labels", {})
+        step = labels.get(e.guide_step, f"Step {e.guide_step}")
         return f"{e.title} ({step}, {e.minutes} min)"
 
     def on_mount(self) -> None:

@@ -197,13 +197,18 @@ class FollowUp(Record):
         return self.closed_on is None
 
 
+#: which plan a record is of: a slug, the kind its template declares ("wellbeing",
+#: "keep-safe"). The plans are content (`exercises.plan_templates`): the services check a kind
+#: against it where a plan record is written; the store keeps any well-formed one.
+PlanKind = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+
 #: whether the client agreed a saved plan (a reason is kept for the last two).
 Agreement = Literal["agreed", "not_agreed", "could_not_answer"]
 
 
 class PlanVersion(Record):
     id: str = Field(default_factory=new_id)
-    kind: Literal["wellbeing", "keep-safe"]
+    kind: PlanKind
     number: int = Field(ge=1)
     saved_at: Stamp = Field(default_factory=now)
     saved_by: str
@@ -233,7 +238,7 @@ class PlanEdit(Record):
     """
 
     id: str = Field(default_factory=new_id)
-    kind: Literal["wellbeing", "keep-safe"]
+    kind: PlanKind
     exercise_id: str
     step_id: str
     index: int = Field(ge=-1, le=500)

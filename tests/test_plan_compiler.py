@@ -102,7 +102,7 @@ Goals first.
 
 
 def test_a_section_may_name_steps_explicitly() -> None:
-    template = parse_plan_template(TEMPLATE, "t.md")
+    template = parse_plan_template(TEMPLATE, "wellbeing.md")
     (section,) = template.sections
     assert section.line == 6 and section.intro == "Goals first."
     plan = compile_plan("wellbeing", template, FakeLibrary(), inputs(), Config(), TODAY)
@@ -128,21 +128,21 @@ def test_template_errors_name_the_line(change: str, line: int, words: str) -> No
     else:
         text = text.replace("steps: [treat-a-friend/friend]", change)
     with pytest.raises(ContentError) as err:
-        parse_plan_template(text, "t.md")
+        parse_plan_template(text, "wellbeing.md")
     assert err.value.line == line, str(err.value)
     assert words in err.value.message
 
 
 def test_template_structure_errors() -> None:
     with pytest.raises(ContentError) as err:
-        parse_plan_template(TEMPLATE.replace("```section", "```text"), "t.md")
+        parse_plan_template(TEMPLATE.replace("```section", "```text"), "wellbeing.md")
     assert err.value.line == 6
     twice = TEMPLATE + "\n## Again\n\n```section\nid: wellbeing.goals\n```\n"
     with pytest.raises(ContentError) as err:
-        parse_plan_template(twice, "t.md")
+        parse_plan_template(twice, "wellbeing.md")
     assert err.value.line == 16 and "duplicate section id" in err.value.message
     with pytest.raises(ContentError) as err:
-        parse_plan_template(TEMPLATE.replace("kind: wellbeing", "kind: other"), "t.md")
+        parse_plan_template(TEMPLATE.replace("kind: wellbeing", "kind: other"), "wellbeing.md")
     assert err.value.line == 2
 
 

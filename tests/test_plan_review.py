@@ -9,11 +9,12 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Markdown
 
-from screens.plan.agreement import AgreementDialog, add_months, parse_date
+from screens.dialogs.choice import ChoiceDialog
+from screens.plan.agreement import add_months, parse_date
 from screens.plan.export import ExportDialog
 from screens.plan.screen import PlanScreen
 from screens.plan.versions import DiffScreen, VersionsDialog
-from screens.plan.wording import RewordDialog
+from screens.plan.wording import rewordable
 from store.clients import Repository
 from store.profile import Needs
 from tests.plan_fixtures import CLIENT, S1, S2, answer, at, history, plan_client
@@ -78,7 +79,7 @@ async def test_agree_review_save_change_save_compare(client_file, tmp_path: Path
         assert client_file.plan_versions("wellbeing") == ()
 
         await pilot.press("a")
-        assert isinstance(app.screen, AgreementDialog)
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.id == "agreement"
         await pilot.press("enter")  # "Agreed" is first
         assert screen.agreement == ("agreed", "")
 
@@ -127,7 +128,7 @@ async def test_not_agreed_needs_a_reason(client_file, tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("a", "down", "enter", "enter")  # "Not agreed", then an empty reason
-        assert isinstance(app.screen, AgreementDialog)
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.id == "agreement"
         assert screen.agreement is None
         await pilot.press(*"wants time", "enter")
         assert screen.agreement == ("not_agreed", "wants time")
@@ -184,11 +185,12 @@ async def test_reword_an_item_with_the_client(client_file, tmp_path: Path) -> No
         await settle(app, pilot)
         before = {k: a.value for k, a in client_file.latest_answers().items()}
         await pilot.press("w")
-        assert isinstance(app.screen, RewordDialog)
-        entries = app.screen.entries
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.id == "reword"
+        assert screen.plan is not None
+        entries = rewordable(screen.plan)
         n = next(i for i, e in enumerate(entries) if e.item.step_id == "friend")
         await pilot.press(*["down"] * n, "enter")
-        field = app.screen.query_one("#reword-text", Input)
+        field = app.screen.query_one("#choice-field", Input)
         assert field.value == "I would tell him it is not his fault."
         assert field.cursor_position == len(field.value)  # new words go at the end
         await pilot.press(*" And listen.", "enter")

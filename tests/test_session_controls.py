@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList
 
 from exercises.models import Column, StepKind
 from screens.dashboard import DashboardScreen
-from screens.dialogs.choice import ChooseScreen
+from screens.dialogs.choice import ChoiceDialog
 from screens.dialogs.follow_up import CloseFollowUpScreen
 from screens.session_setup import SessionSetupScreen
 from screens.team_review import ReviewDialog
@@ -145,7 +145,7 @@ async def test_c_asks_which_follow_up_to_close(data_dir: Path) -> None:
         app.open_client("X123")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.ready)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         options = app.screen.query_one(OptionList)
         named = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert len(named) == 2

@@ -23,10 +23,10 @@ from screens.dialogs.choice import ConfirmScreen
 from screens.host import host
 from screens.key_bar import KeyBar
 from screens.off_ui import off_ui
-from screens.plan.agreement import AGREEMENTS, AgreementDialog, ReviewDateDialog
+from screens.plan.agreement import AGREEMENTS, agreement_dialog, review_date_dialog
 from screens.plan.export import ExportChoice, ExportDialog, replace_question
 from screens.plan.versions import VersionsDialog
-from screens.plan.wording import Rewordable, RewordDialog
+from screens.plan.wording import Rewordable, reword_dialog
 from store.records import Agreement, PlanVersion
 from store.text import clean_line
 from tui.services.clients import oversight
@@ -165,7 +165,7 @@ class PlanScreen(Screen[None]):
                 self.agreement = result
                 self._update_status()
 
-        self.app.push_screen(AgreementDialog(), chosen)
+        self.app.push_screen(agreement_dialog(), chosen)
 
     def action_review_date(self) -> None:
         def chosen(result: date | None) -> None:
@@ -179,7 +179,7 @@ class PlanScreen(Screen[None]):
                     )
                 self._update_status()
 
-        self.app.push_screen(ReviewDateDialog(self.today), chosen)
+        self.app.push_screen(review_date_dialog(self.today), chosen)
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -226,12 +226,14 @@ class PlanScreen(Screen[None]):
 
     def action_versions(self) -> None:
         sign = None
-        if self.kind == "keep-safe" and oversight.is_manager(self.oc.ctx):
+        traits = plans.traits_of(self.oc.ctx, self.kind)
+        if traits.countersigned and oversight.is_manager(self.oc.ctx):
 
             def sign(number: int) -> PlanVersion:
-                return oversight.countersign_open(self.oc, number)
+                return oversight.countersign_open(self.oc, number, self.kind)
 
-        self.app.push_screen(VersionsDialog(self._versions(), sign), self._after_versions)
+        dialog = VersionsDialog(self._versions(), sign, plan_name=traits.plan_name)
+        self.app.push_screen(dialog, self._after_versions)
 
     def _after_versions(self, _: object = None) -> None:
         """A countersignature may have been added: the plan's status (and exports) say so."""
@@ -301,7 +303,7 @@ class PlanScreen(Screen[None]):
             if result is not None and self.plan is not None:
                 self._reword_worker(self.plan, *result)
 
-        self.app.push_screen(RewordDialog(self.plan), chosen)
+        self.app.push_screen(reword_dialog(self.plan), chosen)
 
     def _reword_worker(self, plan: Plan, entry: Rewordable, words: str) -> None:
         def reworded() -> None:

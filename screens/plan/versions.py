@@ -70,11 +70,16 @@ class VersionsDialog(ModalScreen[None]):
         self,
         versions: Sequence[PlanVersion],
         countersign: Callable[[int], PlanVersion] | None = None,
+        *,
+        plan_name: str = "plan",
     ) -> None:
         super().__init__()
         self.versions = sorted(versions, key=lambda v: v.number)
-        #: a Keep Safe Plan, for a treatment manager: countersign the highlighted version
+        #: a plan countersigned (its template says so), for a treatment manager: countersign the
+        #: highlighted version
         self.countersign = countersign
+        #: what the plan is called ("Keep Safe Plan"), in the question before countersigning
+        self.plan_name = plan_name
 
     @staticmethod
     def label(v: PlanVersion) -> str:
@@ -144,7 +149,7 @@ class VersionsDialog(ModalScreen[None]):
             return
         number = v.number
         question = (
-            f"Countersign version {number} of the Keep Safe Plan, saved by "
+            f"Countersign version {number} of the {self.plan_name}, saved by "
             f"{clean_line(v.saved_by)[:40]} on {day(v.saved_at)}? A countersignature cannot "
             "be taken back."
         )

@@ -12,17 +12,10 @@ from pathlib import Path
 
 from exercises.errors import ContentError
 from exercises.library import Library, load_library
+from exercises.sections import guide_steps
 from tui.cli.commands import Subcommands
 from tui.services.context import make_context
 from tui.services.safe_text import one_line
-
-STEP_NAMES = {
-    1: "Step 1: Identify",
-    2: "Step 2: Traffic light",
-    3: "Step 3: Guided exercises",
-    4: "Step 4: My Wellbeing Plan",
-    "keep-safe": "Keep Safe (practitioner-led)",
-}
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -41,11 +34,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     list_.set_defaults(func=cmd_list)
 
 
-def _library(args: argparse.Namespace, dirs: list[Path] | None = None) -> Library:
-    """Shipped content plus `dirs` when given, else the configured and --content-dir packs."""
-    if dirs:
-        return load_library(list(dirs))
-    return load_library(make_context(args).content_dirs)
+def _dirs(args: argparse.Namespace) -> list[Path]:
+    """The configured and --content-dir packs."""
+    return list(make_context(args).content_dirs)
 
 
 def _report(library: Library) -> None:
@@ -56,13 +47,13 @@ def _report(library: Library) -> None:
 def other_problems(dirs: list[Path]) -> tuple[list[ContentError], int, int]:
     """Problems in the interventions directory and the plan templates; and how many of each."""
     from exercises.interventions import load_directory
-    from exercises.plan_templates import PLAN_KINDS, load_plan_template
+    from exercises.plan_templates import load_plan_template, plan_kinds
 
     interventions, problems = load_directory(
         [d / "directory" for d in dirs if (d / "directory").is_dir()]
     )
     plans = 0
-    for kind in PLAN_KINDS:
+    for kind in plan_kinds(dirs):
         try:
             load_plan_template(kind, dirs)
             plans += 1
@@ -72,7 +63,7 @@ def other_problems(dirs: list[Path]) -> tuple[list[ContentError], int, int]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    dirs = list(args.dirs) if args.dirs else make_context(args).content_dirs
+    dirs = list(args.dirs) if args.dirs else _dirs(args)
     library = load_library(dirs)
     extra, interventions, plans = other_problems(dirs)
     problems = [*library.problems, *extra]
@@ -90,7 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = _library(args)
+    dirs = _dirs(args)
+    library = load_library(dirs)
+    names = guide_steps(dirs)  # what the plan templates call the guide steps that feed them
     width = max((len(e.id) for e in library.exercises), default=10)
     for pack, exercises in library.by_pack().items():
         print(one_line(pack))
@@ -98,7 +91,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for exercise in exercises:
             if exercise.guide_step != step:
                 step = exercise.guide_step
-                print(f"  {STEP_NAMES.get(step, step)}")
+                print(f"  {names.get(step, step)}")
             extra = "  (practitioner only)" if exercise.practitioner_only else ""
             print(
                 f"    {one_line(exercise.id):<{width}}  {one_line(exercise.title, 44):<44}"

@@ -14,14 +14,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from exercises.plan_templates import PLAN_KINDS
+from exercises.plan_templates import plan_kinds
 from tui.cli.commands import Subcommands
 from tui.services.clients.ids import validate_client_id
 from tui.services.context import make_context
 from tui.services.errors import UserError
 from tui.services.export import FORMATS, can_print, exporter, format_for
 from tui.services.plans.document import LAYOUTS
-from tui.services.safe_text import terminal_safe
+from tui.services.safe_text import one_line, terminal_safe
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -29,7 +29,12 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "plan", parents=[common], help="print or write a client's Wellbeing Plan or Keep Safe Plan"
     )
     plan.add_argument("id", metavar="ID", help="the client's case reference")
-    plan.add_argument("--kind", required=True, choices=PLAN_KINDS, help="which plan")
+    plan.add_argument(
+        "--kind",
+        required=True,
+        metavar="KIND",
+        help=f"which plan: {', '.join(plan_kinds())}, or one a content pack adds",
+    )
     which = plan.add_mutually_exclusive_group()
     which.add_argument(
         "--saved",
@@ -92,12 +97,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from tui.services.clients.access import read_client
     from tui.services.plans.service import compile_plan, export_plan, saved_plan
 
+    ctx = make_context(args)
+    kinds = plan_kinds(ctx.content_dirs)  # the plan templates there are: ours and the packs'
+    if args.kind not in kinds:  # a usage error, as argparse says one
+        print(
+            f"wellbeing: argument --kind: invalid choice: {one_line(args.kind, 40)!r} "
+            f"(choose from {', '.join(kinds)}) (see --help)",
+            file=sys.stderr,
+        )
+        return 2
     cid = validate_client_id(args.id)
     dest = _dest(args.output)
     fmt = format_for(args.format, dest)
     if dest is None and not can_print(fmt):
         raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
-    ctx = make_context(args)
     today = date.today()
     with read_client(ctx, cid) as oc:
         plan = None if args.draft else saved_plan(oc, args.kind, args.saved)

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from exercises.models import Exercise, StepKind
+from exercises.plan_templates import plan_names
 from store.records import Session, SessionMode, revise
 from store.text import clean_line
 from tui.services.clients import answers, disclosures
@@ -264,10 +265,11 @@ def contact_record(
         text = disclosures.note(f, exercise, None, who, quote_words=False)
         changes.append(FollowUpChange("closed" if closed and not opened else "opened", text, words))
     plans = []
+    names = plan_names(oc.ctx.content_dirs)
     for version in oc.plan_versions():
         if version.saved_at.astimezone().date() != session.date:
             continue
-        title = "Wellbeing Plan" if version.kind == "wellbeing" else "Keep Safe Plan"
+        title = names.get(version.kind, version.kind)
         agreement = {
             "agreed": "agreed by the client",
             "not_agreed": f"not agreed ({clean_line(version.agreement_reason)})",

@@ -16,10 +16,12 @@ Each entry says why it is there:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from exercises.plan_templates import plan_names
 from tui.services.clients.rows import ClientRow, list_clients
 from tui.services.context import Context
 from tui.services.dates import parse_day_or_none
@@ -35,7 +37,6 @@ REASON_WORDS = {
     "not-seen": "Not seen",
     "problem": "File problem",
 }
-PLAN_WORDS = {"wellbeing": "Wellbeing Plan", "keep-safe": "Keep Safe Plan"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def _follow_ups(row: ClientRow, today: date) -> list[DueItem]:
     return out
 
 
-def _reviews(row: ClientRow, today: date, window: int) -> list[DueItem]:
+def _reviews(row: ClientRow, today: date, window: int, words: Mapping[str, str]) -> list[DueItem]:
     out = []
     for kind, on in sorted(row.reviews.items()):
         when = parse_day_or_none(on)
@@ -78,7 +79,7 @@ def _reviews(row: ClientRow, today: date, window: int) -> list[DueItem]:
         late = (today - when).days
         if late < -window:
             continue
-        plan = PLAN_WORDS.get(kind, kind)
+        plan = words.get(kind, kind)
         detail = (
             f"{plan} review overdue since {day(when)}"
             if late > 0
@@ -122,15 +123,19 @@ def _not_seen(row: ClientRow, today: date, weeks: int) -> list[DueItem]:
     return [DueItem(row.client_id, row.name, "not-seen", detail, gap)]
 
 
-def due_items(rows: list[ClientRow], today: date, config: Any) -> list[DueItem]:
-    """Everything due for `rows` on `today`, by reason, the longest waiting first."""
+def due_items(
+    rows: list[ClientRow], today: date, config: Any, words: Mapping[str, str] | None = None
+) -> list[DueItem]:
+    """Everything due for `rows` on `today`, by reason, the longest waiting first. `words`
+    name the plans (default: what the shipped plan templates call them)."""
+    words = plan_names() if words is None else words
     items: list[DueItem] = []
     for row in rows:
         if row.problem:
             items.append(DueItem(row.client_id, "", "problem", one_line(row.problem, 70), 0))
             continue
         items += _follow_ups(row, today)
-        items += _reviews(row, today, config.due_review_days)
+        items += _reviews(row, today, config.due_review_days, words)
         items += _rar(row, today, config.due_rar_most_a_week)
         if config.due_not_seen_weeks:
             items += _not_seen(row, today, config.due_not_seen_weeks)
@@ -139,4 +144,4 @@ def due_items(rows: list[ClientRow], today: date, config: Any) -> list[DueItem]:
 
 def due(ctx: Context, today: date) -> list[DueItem]:
     """The caseload's due list (from the register: one stat per client when nothing changed)."""
-    return due_items(list_clients(ctx), today, ctx.config)
+    return due_items(list_clients(ctx), today, ctx.config, plan_names(ctx.content_dirs))

@@ -132,6 +132,21 @@ def record_review(
         return reviewed
 
 
+def countersigned_kind(ctx: Context, kind: str | None = None) -> str:
+    """The plan a countersignature is for: `kind`, when its template asks for one; when None,
+    the one plan whose template does (the Keep Safe Plan). UserError otherwise."""
+    from exercises.plan_templates import plan_templates
+
+    signed = [t.kind for t in plan_templates(ctx.content_dirs) if t.countersigned]
+    if kind is None and len(signed) == 1:
+        return signed[0]
+    if kind is not None and kind in signed:
+        return kind
+    if kind is None:
+        raise UserError(f"say which plan to countersign (one of: {', '.join(signed) or 'none'})")
+    raise UserError(f"the {kind} plan is not countersigned (only: {', '.join(signed) or 'none'})")
+
+
 def countersign(ctx: Context, client_id: str, number: int) -> PlanVersion:
     """A manager's countersignature on a saved Keep Safe Plan version (the command line)."""
     require_manager(ctx)
@@ -139,12 +154,14 @@ def countersign(ctx: Context, client_id: str, number: int) -> PlanVersion:
         return countersign_open(oc, number)
 
 
-def countersign_open(oc: OpenClient, number: int) -> PlanVersion:
-    """The same, on a client open in the app (its lock is already held)."""
+def countersign_open(oc: OpenClient, number: int, kind: str | None = None) -> PlanVersion:
+    """The same, on a client open in the app (its lock is already held). `kind`: a plan whose
+    template asks for a countersignature (default: the one that does)."""
     require_manager(oc.ctx)
+    kind = countersigned_kind(oc.ctx, kind)
     writer = writer_of(oc)
     try:
-        return writer.countersign_plan_version("keep-safe", number, repository(oc.ctx).user)
+        return writer.countersign_plan_version(kind, number, repository(oc.ctx).user)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 

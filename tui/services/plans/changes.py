@@ -13,6 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from exercises.plan_templates import PlanTraits
 from store.records import PlanVersion
 from store.text import clean_line
 from tui.services.plans.compiler import ORPHANS_TITLE, Plan, PlanItem, day
@@ -151,8 +152,9 @@ def compare(older: PlanVersion, newer: PlanVersion) -> list[Change]:
     """The changes from `older` to `newer`, status first, then section by section."""
     changes = _status_changes(older, newer)
     if older.content is not None and newer.content is not None:
-        before = Plan.from_content(older.content, None)
-        after = Plan.from_content(newer.content, None)
+        traits = PlanTraits(kind=newer.kind, title="")  # a comparison reads only the sections
+        before = Plan.from_content(older.content, None, traits)
+        after = Plan.from_content(newer.content, None, traits)
         return changes + _content_changes(before, after)
     return changes + _markdown_changes(older.markdown, newer.markdown)
 

@@ -162,10 +162,6 @@ def _follow_up_lines(
     )
 
 
-def _plan_of_exercise(exercise: Exercise) -> str:
-    return "keep-safe" if exercise.guide_step == "keep-safe" else "wellbeing"
-
-
 def _reword(
     item: PlanItem, kind: str, edits: Mapping[tuple[str, str, str, int], PlanEdit]
 ) -> tuple[PlanItem, int]:
@@ -312,7 +308,7 @@ def compile_plan(
             ]
             if not missing:
                 continue
-        elif known is not None and _plan_of_exercise(known) != kind:
+        elif known is not None and known.guide_step not in template.guide_steps:
             continue
         shown = answers.render(None, answer.value)
         orphans.append(
@@ -330,7 +326,7 @@ def compile_plan(
         )
 
     reformulated = None
-    if kind == "keep-safe":
+    if template.practitioner_led:  # reviewed by the practitioner: when did they last?
         days = [i.given_on for s in sections for i in s.items if i.given_on is not None]
         reformulated = max(days) if days else None
     sections = [
@@ -352,10 +348,11 @@ def compile_plan(
         for title in dict.fromkeys([*dates, *practised])
     )
     title = template.title
-    if kind == "keep-safe":
+    if template.names_subject:
         title = f"{template.title} for {clean_line(data.client.name)}"
     return Plan(
         kind=kind,
+        traits=template.traits(),
         title=title,
         intro=template.intro,
         client_id=data.client.id,

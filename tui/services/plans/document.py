@@ -139,7 +139,7 @@ def _items_blocks(
 ) -> list[Block]:
     """A section's items in order; a run of items about traffic-light levels is put in the
     order Green, Amber, Red, side by side when `side` (else one level after the other)."""
-    who = plan.subject if plan.kind == "keep-safe" else ""
+    who = plan.subject if plan.traits.names_subject else ""
     out: list[Block] = []
     n = 0
     while n < len(items):
@@ -193,7 +193,7 @@ def _section_blocks(plan: Plan, section: PlanSection, *, easy: bool, side: bool)
         if plan.review_on is not None:
             said = (
                 f"We will look at this plan again on {day(plan.review_on)}."
-                if plan.kind == "wellbeing"
+                if not plan.traits.practitioner_led
                 else f"To be reviewed on {day(plan.review_on)}."
             )
             blocks.append(Block(kind="text", text=said))
@@ -220,7 +220,7 @@ def _sources_blocks(plan: Plan, *, easy: bool) -> list[Block]:
         if source.practised:
             line += f"; practised on {', '.join(source.practised)}"
         lines.append(line)
-    if plan.kind == "keep-safe":
+    if plan.traits.practitioner_led:
         who = plan.subject.lower() if plan.subject != "They" else "they"
         note = (
             "Each exercise, and the days its answers were given. Quotations are the client's "
@@ -247,13 +247,14 @@ def plan_document(
         raise ValueError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
     easy = layout == "easy-read"
     side = layout == "standard"
-    if plan.kind == "keep-safe":
-        led = f"; Keep Safe review by {clean_line(plan.practitioner)}" if plan.practitioner else ""
+    if plan.traits.practitioner_led:
+        work = plan.traits.work_name
+        led = f"; {work} review by {clean_line(plan.practitioner)}" if plan.practitioner else ""
         header = [f"Case reference {plan.client_id}{led}"]
         header.append(
             f"Last reformulated: {day(plan.last_reformulated)}"
             if plan.last_reformulated
-            else "Not reformulated yet: no Keep Safe answers recorded."
+            else f"Not reformulated yet: no {work} answers recorded."
         )
     else:
         header = [f"For {plan.client_name} ({plan.client_id})"]
@@ -272,7 +273,7 @@ def plan_document(
                 "removed from the exercises. They are kept here so nothing is lost.",
             )
         )
-        who = plan.subject if plan.kind == "keep-safe" else ""
+        who = plan.subject if plan.traits.names_subject else ""
         for item in plan.orphans:
             blocks.extend(_item_blocks(item, easy=easy, ids=True, who=who))
     blocks.extend(_sources_blocks(plan, easy=easy))

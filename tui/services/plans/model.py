@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from exercises.plan_templates import PlanTraits
 from store.records import Agreement
 
 ORPHANS_TITLE = "Answers no longer in the content"
@@ -58,7 +59,7 @@ class PlanStatus(_Frozen):
     agreement: Agreement
     reason: str = ""
     review_on: date | None = None
-    #: a treatment manager's countersignature (Keep Safe Plan)
+    #: a treatment manager's countersignature (a plan whose template asks for one)
     countersigned_by: str = ""
     countersigned_on: date | None = None
 
@@ -66,7 +67,7 @@ class PlanStatus(_Frozen):
 class PlanSection(_Frozen):
     id: str
     title: str
-    #: keep-safe: the acute domain's formal name, beside the client's words.
+    #: a formal name (the Keep Safe Plan's acute domain), beside the client's words.
     domain: str = ""
     question: str = ""
     intro: str = ""
@@ -89,6 +90,9 @@ class Plan(_Frozen):
     """A compiled plan: what the review screen shows and every exporter prints."""
 
     kind: str
+    #: what its template declares about this kind of plan (not kept with a saved version: it
+    #: is the content's, given again when one is read, see `from_content`).
+    traits: PlanTraits = Field(exclude=True)
     title: str
     intro: str = ""
     client_id: str
@@ -97,7 +101,7 @@ class Plan(_Frozen):
     sections: tuple[PlanSection, ...]
     #: answers whose step is no longer in the content (or feeds a section the template lacks).
     orphans: tuple[PlanItem, ...] = ()
-    #: keep-safe: the date of the latest keep-safe answer.
+    #: a practitioner-led plan: the date of its latest answer.
     last_reformulated: date | None = None
     #: the agreed review date (from the latest saved version, or set on the review screen).
     review_on: date | None = None
@@ -109,7 +113,7 @@ class Plan(_Frozen):
     stale_edits: int = 0
     #: how the practitioner's document refers to the client ("He", "She", "They").
     subject: str = "They"
-    #: who led the work the plan comes from (keep-safe: the practitioner of its latest answers).
+    #: who led the work the plan comes from (the practitioner of its latest answers).
     practitioner: str = ""
 
     def section(self, section_id: str) -> PlanSection | None:
@@ -129,5 +133,8 @@ class Plan(_Frozen):
         return self.model_dump(mode="json", exclude={"status"})
 
     @classmethod
-    def from_content(cls, content: dict[str, Any], status: PlanStatus | None) -> Plan:
-        return cls.model_validate({**content, "status": status})
+    def from_content(
+        cls, content: dict[str, Any], status: PlanStatus | None, traits: PlanTraits
+    ) -> Plan:
+        """A saved plan again, with the traits its kind has now (`traits`)."""
+        return cls.model_validate({**content, "status": status, "traits": traits})

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from exercises.models import Reference
-from exercises.plan_templates import load_plan_template
+from exercises.plan_templates import PlanTemplate, PlanTraits, load_plan_template, plan_kinds
 from store.records import Agreement, PlanEdit, PlanVersion
 from store.text import clean_line
 from tui.services.clients.access import OpenClient
@@ -56,10 +56,30 @@ def plan_references(ctx: Context, kind: str) -> tuple[str, ...]:
     return related_lines(ctx, [r for e in feeding for r in e.references])
 
 
+def plan_template(ctx: Context, kind: str) -> PlanTemplate:
+    """The template of the `kind` plan: ours, or the content packs' (ContentError when the
+    content has no such plan, or its template is wrong)."""
+    return load_plan_template(kind, ctx.content_dirs)
+
+
+def traits_of(ctx: Context, kind: str) -> PlanTraits:
+    """What the `kind` plan's template declares about it (countersigned, led by whom ...)."""
+    return plan_template(ctx, kind).traits()
+
+
+def known_kind(ctx: Context, kind: str) -> str:
+    """`kind`, when the content has that plan (the records name only the plans there are);
+    UserError otherwise. Checked wherever a plan record is written."""
+    kinds = plan_kinds(ctx.content_dirs)
+    if kind not in kinds:
+        raise UserError(f"no plan kind {kind!r} (known: {', '.join(kinds)})")
+    return kind
+
+
 def compile_plan(oc: OpenClient, kind: str, today: date) -> Plan:
     """The `kind` plan as it stands now (a draft), audited as compiled (before anyone sees it)."""
     ctx = oc.ctx
-    template = load_plan_template(kind, ctx.content_dirs)
+    template = plan_template(ctx, kind)
     references = plan_references(ctx, kind)
     plan = _compile(
         kind,
@@ -86,6 +106,7 @@ def save_version(
     """Save the plan as the next numbered version, with the client's agreement and review date:
     the version keeps the plan itself, so every export of it says exactly what was saved."""
     oc.require_writable()
+    known_kind(oc.ctx, plan.kind)
     number = max((v.number for v in oc.plan_versions(plan.kind)), default=0) + 1
     draft = plan.with_review(review_on).with_status(None)
     version = PlanVersion.model_validate(
@@ -127,7 +148,7 @@ def as_saved(oc: OpenClient, plan: Plan) -> Plan:
     of it says "Version 3, agreed"); otherwise a draft."""
     latest = max(oc.plan_versions(plan.kind), key=lambda v: v.number, default=None)
     if latest is not None and latest.content is not None:
-        saved = Plan.from_content(latest.content, None)
+        saved = Plan.from_content(latest.content, None, plan.traits)
         if _same_plan(saved, plan):
             return plan.with_status(status_of(latest))
     return plan.with_status(None)
@@ -147,7 +168,7 @@ def saved_plan(oc: OpenClient, kind: str, number: int | None = None) -> Plan | N
     version = max(versions, key=lambda v: v.number)
     if version.content is None:
         return None
-    return Plan.from_content(version.content, status_of(version))
+    return Plan.from_content(version.content, status_of(version), traits_of(oc.ctx, kind))
 
 
 def reword(
@@ -156,6 +177,7 @@ def reword(
     """Keep the client's rewording of one item (`index` into its list, or -1 for its text) as a
     plan-level edit: the answer stays in the record as it was given."""
     oc.require_writable()
+    known_kind(oc.ctx, plan.kind)
     original = item.text if index == -1 else item.items[index]
     if item.reworded and index in item.reworded:  # a new rewording of an already reworded item
         previous = next(
@@ -217,9 +239,10 @@ def check_destination(
 
 def layout_for(oc: OpenClient, kind: str = "wellbeing") -> str:
     """The layout a plan is given by default: the client's plan follows the client's recorded
-    needs (Easy Read, large print, or standard); the Keep Safe Plan is the practitioner's
-    document and follows the practitioner's own (`practitioner_layout` in the config)."""
-    if kind == "keep-safe":
+    needs (Easy Read, large print, or standard); a practitioner-led plan (the Keep Safe Plan) is
+    the practitioner's document and follows the practitioner's own (`practitioner_layout` in
+    the config)."""
+    if traits_of(oc.ctx, kind).practitioner_led:
         return oc.ctx.config.practitioner_layout
     needs = oc.client().needs
     return default_layout(
