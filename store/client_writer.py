@@ -230,30 +230,11 @@ class ClientWriter(ClientReader):
         """A treatment manager's countersignature on a saved version (once: it then stands).
         Refused to its author: the login its "plan saved" audit entry records (the saver's own
         process wrote it), or the name it was saved under."""
-        self._require_write()
         with self._writes:
-            found = [v for v in self.plan_versions(kind) if v.number == number]
-            if not found:
-                raise StoreError(
-                    f"no saved version {number} of the {kind} plan of {self.client_id}",
-                    client_id=self.client_id,
-                )
-            if found[0].countersigned_by:
-                raise StoreError(
-                    f"version {number} of the {kind} plan is countersigned already "
-                    f"(by {clean_line(found[0].countersigned_by)})",
-                    client_id=self.client_id,
-                )
-            authors = {clean_line(found[0].saved_by).casefold(), *self._savers(found[0].id)}
-            if clean_line(by).casefold() in authors - {""}:
-                raise StoreError(
-                    f"version {number} of the {kind} plan cannot be countersigned by "
-                    f"{clean_line(by)}, who saved it: another treatment manager must",
-                    client_id=self.client_id,
-                )
+            found = self.countersignable(kind, number, by)
             signed = PlanVersion.model_validate(
                 {
-                    **found[0].model_dump(),
+                    **found.model_dump(),
                     "countersigned_by": clean_line(by),
                     "countersigned_at": datetime.now(UTC),
                 }
@@ -261,6 +242,31 @@ class ClientWriter(ClientReader):
             ids = {"plan": signed.id, "number": str(number), "by": clean_line(by)[:80]}
             self._change(PLANS, signed, "plan countersigned", [kind], ids)
             return signed
+
+    def countersignable(self, kind: str, number: int, by: str) -> PlanVersion:
+        """Saved version `number`, if `by` may countersign it now (the checks of
+        `countersign_plan_version`, for asking first): a StoreError of one line if not."""
+        self._require_write()
+        found = [v for v in self.plan_versions(kind) if v.number == number]
+        if not found:
+            raise StoreError(
+                f"no saved version {number} of the {kind} plan of {self.client_id}",
+                client_id=self.client_id,
+            )
+        if found[0].countersigned_by:
+            raise StoreError(
+                f"version {number} of the {kind} plan is countersigned already "
+                f"(by {clean_line(found[0].countersigned_by)})",
+                client_id=self.client_id,
+            )
+        authors = {clean_line(found[0].saved_by).casefold(), *self._savers(found[0].id)}
+        if clean_line(by).casefold() in authors - {""}:
+            raise StoreError(
+                f"version {number} of the {kind} plan cannot be countersigned by "
+                f"{clean_line(by)}, who saved it: another treatment manager must",
+                client_id=self.client_id,
+            )
+        return found[0]
 
     def _savers(self, plan_id: str) -> set[str]:
         """The logins the audit log names as having saved the plan version `plan_id`."""

@@ -669,7 +669,8 @@ class Casework(RuleBasedStateMachine):
         self.exports += 1
         out = self.outside / f"bundle-{self.exports}.wgt"
         to = clean_line(where) or "Another area"
-        ran = run_cli("transfer", "out", cid, "-o", str(out), "--to", to)
+        # `--to=`: a place that starts with "--" (hypothesis finds one) is the option's value
+        ran = run_cli("transfer", "out", cid, "-o", str(out), f"--to={to}")
         if self.held is not None and self.held[0] == cid:
             assert ran.code == 1 and not out.exists(), ran
             return MBundle(out, cid, snapshot(self.clients[cid]), Casework.steps_run)  # not written

@@ -81,6 +81,10 @@ class Team:
         return f"wbteam{self.suffix}"
 
     @property
+    def managers(self) -> str:
+        return f"wbmgr{self.suffix}"
+
+    @property
     def service(self) -> str:
         return f"wbdata{self.suffix}"
 
@@ -106,6 +110,8 @@ class Team:
             "SERVICE": self.service,
             "ADMINS": "root",
             "PRACTITIONERS": f"{self.login(1)} {self.login(2)}",
+            "MANAGER_GROUP": self.managers,
+            "MANAGERS": self.login(2),
             "KEYS": str(self.base / "keys"),
             "KEEPALIVE": str(KEEPALIVE),
             "SAR_DIR": str(self.base / "sar"),
@@ -247,6 +253,7 @@ class Team:
             subprocess.run(["userdel", "-r", login], capture_output=True, check=False)
         subprocess.run(["userdel", self.service], capture_output=True, check=False)
         subprocess.run(["groupdel", self.team], capture_output=True, check=False)
+        subprocess.run(["groupdel", self.managers], capture_output=True, check=False)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -259,7 +266,7 @@ def team() -> Iterator[Team]:
         server.keys()
         server.run_guide({1})  # installs OpenSSH and the app
         server.sshd_config()
-        server.run_guide({2, 3, 4})
+        server.run_guide({2, 3, 4, 7})
         subprocess.run(
             ["useradd", "--create-home", "--shell", "/bin/bash", server.outsider], check=True
         )
@@ -413,6 +420,43 @@ def admin_procedure(team: Team) -> None:
     sar = json.loads(kept.read_text())
     assert sar["client_id"] == "T1" and sar["records"]["answers"]
     print("\n".join(team.log))
+
+
+def as_login(team: Team, login: str, config: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`wellbeing ARGS` on the caseload as `login` (a real user), with the config `config`."""
+    v = team.values()
+    return subprocess.run(
+        ["runuser", "-u", login, "--", "env", f"HOME=/home/{login}", f"WELLBEING_CONFIG={config}"]
+        + [f"{v['PREFIX']}/venv/bin/wellbeing", "--data-dir", v["DATA"], *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
+    )
+
+
+def test_the_team_file_alone_names_the_managers(team: Team) -> None:
+    """Section 7: the manager (in the group the root-owned team file names) may list the team's
+    follow-ups; a practitioner may not, even naming themselves in a config of their own."""
+    team_file = team.data / "team.toml"
+    st = team_file.lstat()
+    assert st.st_uid == 0 and oct(st.st_mode & 0o777) == "0o640"
+    system = team.values()["CONFIG"]
+    manager, practitioner = team.login(2), team.login(1)
+    done = as_login(team, manager, system, "review", "list")
+    assert done.returncode == 0, done.stderr
+    refused = as_login(team, practitioner, system, "review", "list")
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert f"{practitioner} is not a treatment manager" in refused.stderr
+    own = Path(f"/home/{practitioner}/wellbeing.toml")
+    own.write_text(
+        f'shared_group = true\nmanagers = ["{practitioner}"]\nmanager_group = "{team.team}"\n',
+        "utf-8",
+    )
+    shutil.chown(own, practitioner, practitioner)
+    refused = as_login(team, practitioner, str(own), "review", "list")
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "ignored on a shared data dir" in refused.stderr
 
 
 def test_an_outsider_gets_no_shell(team: Team) -> None:

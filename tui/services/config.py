@@ -15,7 +15,7 @@ due_not_seen_weeks = 4              # Due list: no session for this many weeks (
 due_review_days = 14                # Due list: a plan review within this many days
 due_rar_most_a_week = 2.0           # Due list: RAR at risk above this many sessions a week
 manager_group = "wellbeing-managers"  # treatment managers: this OS group's members ...
-managers = []                       # ... or these logins (single-user installs)
+managers = []                       # ... or these logins: a private data dir only (see below)
 privacy_check = true                # ask the privacy questions before a session
 retention_years = 7
 export_dir = "~/exports"            # where plan exports are suggested (default: DATA_DIR/exports)
@@ -26,6 +26,11 @@ lock_takeover_minutes = 30          # a colleague may take over a client held th
 name = "Samaritans"
 number = "116 123"
 ```
+
+`manager_group` and `managers` count only on a private, single-user data dir (this login's own,
+no group or other bits): on a shared one they are ignored, and the managers are the group named
+in the data dir's root-owned `team.toml` (`store.team`, `tui.services.clients.oversight`).
+`shared_group` sets the permissions the store accepts and creates; it never decides a role.
 """
 
 from __future__ import annotations
@@ -131,9 +136,9 @@ class Config:
     due_review_days: int = 14
     #: ... RAR at risk when the days left need more sessions a week than this to fit
     due_rar_most_a_week: float = 2.0
-    #: treatment managers: members of this OS group (the enforced way on a team server) ...
+    #: treatment managers on a private data dir: members of this OS group ...
     manager_group: str = ""
-    #: ... or these logins (a single-user install)
+    #: ... or these logins (ignored, both, on a shared data dir: see the module)
     managers: tuple[str, ...] = ()
     #: binding id -> keys, e.g. {"exercise.back" = "alt+left"} (`wellbeing keys` lists the ids)
     keymap: dict[str, str] = field(default_factory=dict)

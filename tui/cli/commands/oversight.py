@@ -1,6 +1,7 @@
 """`wellbeing review list|record` and `wellbeing countersign`: the treatment manager's commands.
 
 Refused, in one line, to anyone who is not a manager (see `tui.services.clients.oversight`).
+`countersign` asks first on a terminal, naming the version; elsewhere it needs `--yes`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     )
     sign.add_argument("id", metavar="ID", help="the client's case reference")
     sign.add_argument("number", metavar="N", type=int, help="the version number")
+    sign.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sign.set_defaults(func=cmd_countersign)
 
 
@@ -95,9 +97,27 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_countersign(args: argparse.Namespace) -> int:
+    from tui.services.clients.access import validate_client_id
     from tui.services.clients.oversight import countersign
 
-    version = countersign(make_context(args), args.id, args.number)
+    cid = validate_client_id(args.id)
+
+    def confirm(question: str) -> bool:
+        """A countersignature stands: asked on a terminal, `--yes` anywhere else."""
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UserError(
+                f"not countersigning version {args.number} of the Keep Safe Plan of {cid} "
+                "without confirmation: pass --yes"
+            )
+        try:
+            answer = input(terminal_safe(question) + " [y/N] ")
+        except EOFError:
+            answer = ""
+        return answer.strip().lower() in ("y", "yes")
+
+    version = countersign(make_context(args), cid, args.number, confirm)
     print(
         terminal_safe(f"version {version.number} countersigned by {version.countersigned_by}"),
         file=sys.stderr,

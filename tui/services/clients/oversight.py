@@ -1,20 +1,30 @@
 """Treatment-manager oversight: every open follow-up across the team, the manager's review of
 each, and the countersignature of a saved Keep Safe Plan version.
 
-Who is a manager: the login (the OS's, never a name from a config) is a member of the OS group
-named by `manager_group`, or is listed in `managers`. On a team server use the group: the OS
-decides membership, and a practitioner cannot add themselves to it. Every review and
-countersignature is audited on the client, kept in their record (and so in the subject access
-export), and shown to the practitioner on the dashboard and on every export of the plan.
+Who is a manager comes from the system, never from the user (issue 26). Always the login (the
+OS's, never a name from a config or the environment), and:
+
+- on a shared data dir (any not this login's own: see `store.team.is_private`), a member of the OS
+  group named in the data dir's root-owned team file (`DATA_DIR/team.toml`, see `store.team`);
+  `manager_group` and `managers` in a user's config are ignored there, and a team file that is not
+  root's alone is refused, with one line, and nobody is a manager;
+- on a private, single-user data dir, a member of the config's `manager_group` or a login in its
+  `managers`: the only user of the data dir decides for themselves.
+
+Every review and countersignature is audited on the client, kept in their record (and so in the
+subject access export), and shown to the practitioner on the dashboard and on every export of the
+plan.
 """
 
 from __future__ import annotations
 
 import grp
 import pwd
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from store import team
 from store.errors import StoreError
 from store.ids import validate_client_id
 from store.records import FollowUp, ManagerReview, PlanVersion
@@ -23,19 +33,14 @@ from tui.services.clients import disclosures
 from tui.services.clients.access import OpenClient, open_client
 from tui.services.clients.rows import list_clients
 from tui.services.context import Context
+from tui.services.dates import day
 from tui.services.errors import UserError
 from tui.services.repository import repository
 from tui.services.writers import writer_of
 
 
-def is_manager(ctx: Context, login: str | None = None) -> bool:
-    """Whether `login` (the data dir's user: the OS login) may review and countersign."""
-    login = login or repository(ctx).user
-    if login in ctx.config.managers:
-        return True
-    group = ctx.config.manager_group
-    if not group:
-        return False
+def _member(login: str, group: str) -> bool:
+    """Whether the OS puts `login` in `group` (as a member, or as its primary group)."""
     try:
         entry = grp.getgrnam(group)
     except KeyError:
@@ -48,15 +53,55 @@ def is_manager(ctx: Context, login: str | None = None) -> bool:
         return False
 
 
-def require_manager(ctx: Context) -> str:
-    login = repository(ctx).user
-    if not is_manager(ctx, login):
+def refusal(ctx: Context, login: str | None = None) -> str | None:
+    """None when `login` (the data dir's user: the OS login) is a treatment manager here, else
+    why not, in one line."""
+    login = login or repository(ctx).user
+    config = ctx.config
+    if team.is_private(ctx.data_dir):
+        if login in config.managers or (
+            config.manager_group and _member(login, config.manager_group)
+        ):
+            return None
         how = (
-            f"a member of the group {ctx.config.manager_group}"
-            if ctx.config.manager_group
+            f"a member of the group {config.manager_group}"
+            if config.manager_group
             else "named as a manager in the config (manager_group or managers)"
         )
-        raise UserError(f"{login} is not a treatment manager here: only {how} may do this")
+        return f"{login} is not a treatment manager here: only {how} may do this"
+    ignored = (
+        "; manager_group and managers in your config are ignored on a shared data dir"
+        if config.manager_group or config.managers
+        else ""
+    )
+    where = team.team_file(ctx.data_dir)
+    try:
+        group = team.manager_group(ctx.data_dir)
+    except StoreError as exc:
+        return f"{login} is not a treatment manager here: {exc}, so nobody is{ignored}"
+    if group is None:
+        return (
+            f"{login} is not a treatment manager here: on a shared data dir only the group named "
+            f"in {where} (root's) may do this, and there is no such file{ignored}"
+        )
+    if _member(login, group):
+        return None
+    return (
+        f"{login} is not a treatment manager here: only a member of the group {group} "
+        f"(named in {where}) may do this{ignored}"
+    )
+
+
+def is_manager(ctx: Context, login: str | None = None) -> bool:
+    """Whether `login` (the data dir's user: the OS login) may review and countersign."""
+    return refusal(ctx, login) is None
+
+
+def require_manager(ctx: Context) -> str:
+    login = repository(ctx).user
+    why = refusal(ctx, login)
+    if why is not None:
+        raise UserError(why)
     return login
 
 
@@ -147,11 +192,41 @@ def countersigned_kind(ctx: Context, kind: str | None = None) -> str:
     raise UserError(f"the {kind} plan is not countersigned (only: {', '.join(signed) or 'none'})")
 
 
-def countersign(ctx: Context, client_id: str, number: int) -> PlanVersion:
-    """A manager's countersignature on a saved Keep Safe Plan version (the command line)."""
-    require_manager(ctx)
+def countersign(
+    ctx: Context, client_id: str, number: int, confirm: Callable[[str], bool] | None = None
+) -> PlanVersion:
+    """A manager's countersignature on a saved plan version (the command line): of the plan
+    whose template asks for one (the Keep Safe Plan).
+
+    With `confirm`, it is asked the question naming the version (`countersign_question`) once
+    every check has passed, and nothing changes unless it says yes (a UserError then)."""
+    login = require_manager(ctx)
+    kind = countersigned_kind(ctx)
     with open_client(ctx, validate_client_id(client_id)) as oc:
-        return countersign_open(oc, number)
+        if confirm is not None:
+            try:
+                version = writer_of(oc).countersignable(kind, number, login)
+            except StoreError as exc:
+                raise UserError(str(exc)) from None
+            plan = _plan_name(ctx, kind)
+            if not confirm(countersign_question(oc.client().name, version, plan)):
+                raise UserError(f"version {number} of the {plan} was not countersigned")
+        return countersign_open(oc, number, kind)
+
+
+def _plan_name(ctx: Context, kind: str) -> str:
+    from exercises.plan_templates import plan_names
+
+    return plan_names(ctx.content_dirs).get(kind, kind)
+
+
+def countersign_question(name: str, version: PlanVersion, plan: str = "Keep Safe Plan") -> str:
+    """What is asked before a countersignature, naming the version, its client, who saved it and
+    when."""
+    return clean_line(
+        f"Countersign version {version.number} of {name}'s {plan}, saved by "
+        f"{clean_line(version.saved_by)[:40]} on {day(version.saved_at)}?"
+    )
 
 
 def countersign_open(oc: OpenClient, number: int, kind: str | None = None) -> PlanVersion:
