@@ -119,6 +119,7 @@ class PlanScreen(Screen[None]):
             failed="Cannot compile the plan",
             group="plan-compile",
             exclusive=True,
+            working="Compiling the plan",
         )
 
     async def _show(self, plan: Plan) -> None:
@@ -213,7 +214,15 @@ class PlanScreen(Screen[None]):
                 by=self.practitioner,
             )
 
-        off_ui(self, saved, self._saved, failed="Not saved", group="plan-save", exclusive=True)
+        off_ui(
+            self,
+            saved,
+            self._saved,
+            failed="Not saved",
+            group="plan-save",
+            exclusive=True,
+            working="Saving the version",
+        )
 
     def _saved(self, version: PlanVersion) -> None:
         self.agreement = None  # each version is agreed on its own
@@ -278,6 +287,7 @@ class PlanScreen(Screen[None]):
             failed="Not exported",
             group="plan-export",
             exists=lambda path: self._ask_replace(plan, choice, path),
+            working=f"Exporting the plan ({choice.fmt})",
         )
 
     def _ask_replace(self, plan: Plan, choice: ExportChoice, path: Path) -> None:
@@ -313,7 +323,15 @@ class PlanScreen(Screen[None]):
             self.notify("Reworded: the answer stays as given.", markup=False)
             self.action_refresh_plan()
 
-        off_ui(self, reworded, done, failed="Not reworded", group="plan-save", exclusive=True)
+        off_ui(
+            self,
+            reworded,
+            done,
+            failed="Not reworded",
+            group="plan-save",
+            exclusive=True,
+            working="Saving the new words",
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -93,6 +93,7 @@ class WorksheetsScreen(ModalScreen[None]):
             failed="Not written",
             group="worksheet",
             exists=lambda path: self._ask_replace(exercise_id, choice, path),
+            working="Writing the worksheet",
         )
 
     def _ask_replace(self, exercise_id: str, choice: ExportChoice, path: Path) -> None:
