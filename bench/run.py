@@ -422,6 +422,45 @@ def _step(app: PtyApp, keys: str, needle: bytes, what: str, timeout: float = 30.
     app.settle(0.5)
 
 
+def _hogs(n: int) -> list[subprocess.Popen[bytes]]:
+    """`n` processes that keep a core busy each: a loaded server."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+def measure_plan_keys(data_dir: Path, base: Path) -> dict[str, Any]:
+    """On the heavy client, from the key to the result on screen: its Wellbeing Plan (w), a
+    version saved (a, Enter, then s), a PDF export (e, Enter); on a quiet machine, then with
+    every core kept busy by another process. Each also says whether the UI answered a key
+    typed while the work ran (Escape on the progress-free export dialog is not asked: the
+    figure is the time, the progress line shows after a second)."""
+    out: dict[str, Any] = {}
+    for label, hogs in (("quiet", 0), ("loaded", os.cpu_count() or 2)):
+        shutil.rmtree(data_dir / "exports", ignore_errors=True)
+        busy = _hogs(hogs)
+        app = PtyApp(
+            ["--data-dir", str(data_dir), "--client", HEAVY_ID], env=pty_bytes.isolated_env(base)
+        )
+        try:
+            if not pty_bytes.wait_text(app, b"Resume", timeout=120):
+                raise RuntimeError("the heavy dashboard did not appear")
+            app.settle(1.0, timeout=30)
+            plan = _timed_key(app, "w", b"My concerns right now", "the Wellbeing Plan")
+            app.settle(0.5, timeout=30)
+            _step(app, "a", b"Agreed", "the agreement question")
+            _step(app, "\r", b"Save", "the agreement recorded")
+            save = _timed_key(app, "s", b"Saved version", "a version saved")
+            app.settle(0.5, timeout=30)
+            _step(app, "e", b"Export the plan", "the export dialog")
+            export = _timed_key(app, "\r", b"Exported to", "the PDF export")
+        finally:
+            app.close()
+            for hog in busy:
+                hog.kill()
+                hog.wait()
+        out[label] = {"plan_ms": _ms(plan), "save_ms": _ms(save), "pdf_ms": _ms(export)}
+    return out
+
+
 def measure_memory(data_dir: Path, base: Path) -> dict[str, Any]:
     """A session's path on the 2,000 clients: open the heavy client, resume today's session and
     type an answer (saved as typed), both plans, a PDF export. The app's peak resident set, and
@@ -1094,6 +1133,8 @@ def main(argv: list[str] | None = None) -> int:
         print("client list --json", result["client_list_json"], flush=True)
         result["memory"] = measure_memory(base / "data", base / "env")
         print("memory", result["memory"], flush=True)
+        result["plan_keys"] = measure_plan_keys(base / "data", base / "env")
+        print("plan keys", result["plan_keys"], flush=True)
         if args.team:
             from bench.team import measure_team
 

@@ -6,6 +6,7 @@ while every key is answered as usual."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,10 +42,12 @@ def off_ui(
     app = node.app
     progress = _Progress(node, working) if working else None
 
-    def finish(then: Callable[..., Any], *args: Any) -> None:
+    async def finish(then: Callable[..., Any], *args: Any) -> None:
         if progress is not None:
             progress.stop()
-        then(*args)
+        result = then(*args)
+        if inspect.isawaitable(result):  # (a `done` may be a coroutine, e.g. a Markdown update)
+            await result
 
     def body() -> None:
         try:

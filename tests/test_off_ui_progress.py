@@ -74,3 +74,18 @@ async def test_quick_work_says_nothing_of_its_progress() -> None:
         app.start()
         await wait_for(pilot, lambda: app.results == ["done"])
         assert not [m for m in said(app) if "Exporting" in m]
+
+
+async def test_a_coroutine_gets_the_result_too() -> None:
+    """`done` may be async (the plan screen's Markdown update): it is awaited, not dropped."""
+    release = threading.Event()
+    release.set()
+    app = Busy(release)
+    got: list[str] = []
+
+    async def done(result: str) -> None:
+        got.append(result)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        off_ui(app.screen, lambda: "done", done, failed="x", group="g", working="Working")
+        await wait_for(pilot, lambda: got == ["done"])

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from tui.services.clients.access import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
-from tui.services.yielding import make_way, note_input
+from tui.services.yielding import note_input
 from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.key_gate import GatedApp
@@ -169,13 +169,10 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
-        make_way()  # each step of loading waits while the practitioner types
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
-        make_way()
-        library = self.ctx.library
-        make_way()
-        problems = [*library.problems, *self.ctx.directory[1]]
+        # (it never makes way for keys: what the keys ask for next, a client, a plan, waits on it)
+        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
