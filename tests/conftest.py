@@ -15,6 +15,7 @@ from store.clients import Repository
 from store.crypto import KdfParams, normalise_passphrase
 from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
+from tests.fixed_dirs import release_fixed_dirs
 from tests.warm_child import WarmServer
 
 __all__ = ["ROOT", "cli_env"]
@@ -128,6 +129,12 @@ def _isolated_env(
     monkeypatch.delenv("WELLBEING_PASSPHRASE_FILE", raising=False)
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _free_fixed_dirs() -> Iterator[None]:
+    yield
+    release_fixed_dirs()
 
 
 @pytest.fixture

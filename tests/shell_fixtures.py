@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from store.clients import Repository
 from store.profile import Client, ProgrammeStage
 from store.records import FollowUp, Session, SessionMode, SessionStatus
+from tests.fixed_dirs import fixed_dir as fixed_dir
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.shell.app import WellbeingApp
@@ -24,14 +24,6 @@ def make_app(data_dir: Path, **kwargs: object) -> WellbeingApp:
     )
     kwargs.setdefault("now", lambda: NOW)
     return WellbeingApp(ctx, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
-
-
-def fixed_dir(name: str) -> Path:
-    """A data dir at a fixed path, so snapshots do not show a random temp path."""
-    path = Path("/tmp/wellbeing-test-data") / name
-    shutil.rmtree(path, ignore_errors=True)
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    return path
 
 
 def populate(data_dir: Path) -> Repository:
