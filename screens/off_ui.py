@@ -6,7 +6,6 @@ while every key is answered as usual."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,12 +41,10 @@ def off_ui(
     app = node.app
     progress = _Progress(node, working) if working else None
 
-    async def finish(then: Callable[..., Any], *args: Any) -> None:
+    def finish(then: Callable[..., Any], *args: Any) -> None:
         if progress is not None:
             progress.stop()
-        result = then(*args)
-        if inspect.isawaitable(result):  # (a `done` may be a coroutine, e.g. a Markdown update)
-            await result
+        app.call_next(then, *args)  # (awaited when it is a coroutine, e.g. a Markdown update)
 
     def body() -> None:
         try:
