@@ -99,6 +99,7 @@ async def test_countersigning_in_the_app_asks_naming_the_version_and_marks_it(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = app.screen.question
         assert "version 1" in question and "Keep Safe Plan" in question and "pat" in question
+        assert "Sam Taylor" in question  # whose plan: the client named, as the command line does
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, VersionsDialog))
         await settled(app, pilot)

@@ -241,7 +241,12 @@ class PlanScreen(Screen[None]):
             def sign(number: int) -> PlanVersion:
                 return oversight.countersign_open(self.oc, number, self.kind)
 
-        dialog = VersionsDialog(self._versions(), sign, plan_name=traits.plan_name)
+        dialog = VersionsDialog(
+            self._versions(),
+            sign,
+            plan_name=traits.plan_name,
+            client_name=self.oc.client().name,
+        )
         self.app.push_screen(dialog, self._after_versions)
 
     def _after_versions(self, _: object = None) -> None:

@@ -18,6 +18,7 @@ from screens.key_bar import KeyBar
 from screens.plan.agreement import AGREEMENTS
 from store.records import PlanVersion
 from store.text import clean_line
+from tui.services.clients.oversight import countersign_question
 from tui.services.plans.changes import described
 from tui.services.plans.compiler import day
 from tui.services.safe_text import one_line
@@ -72,6 +73,7 @@ class VersionsDialog(ModalScreen[None]):
         countersign: Callable[[int], PlanVersion] | None = None,
         *,
         plan_name: str = "plan",
+        client_name: str = "the client",
     ) -> None:
         super().__init__()
         self.versions = sorted(versions, key=lambda v: v.number)
@@ -80,6 +82,8 @@ class VersionsDialog(ModalScreen[None]):
         self.countersign = countersign
         #: what the plan is called ("Keep Safe Plan"), in the question before countersigning
         self.plan_name = plan_name
+        #: whose plan it is, named in that question
+        self.client_name = client_name
 
     @staticmethod
     def label(v: PlanVersion) -> str:
@@ -148,10 +152,10 @@ class VersionsDialog(ModalScreen[None]):
         if v is None:
             return
         number = v.number
+        # the command line asks the same question (one wording: `countersign_question`)
         question = (
-            f"Countersign version {number} of the {self.plan_name}, saved by "
-            f"{clean_line(v.saved_by)[:40]} on {day(v.saved_at)}? A countersignature cannot "
-            "be taken back."
+            f"{countersign_question(self.client_name, v, self.plan_name)} "
+            "A countersignature cannot be taken back."
         )
 
         def answered(yes: bool | None) -> None:
