@@ -1196,7 +1196,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench.team import measure_team
 
             result["team"] = measure_team(
-                base / "team", args.team, idle=3.0 if args.quick else 10.0
+                base / "team", args.team, idle=3.0 if args.quick else 10.0, clients=args.clients
             )
             print("team", result["team"], flush=True)
         result["heavy"] = measure_heavy_curve(base / "heavy")
