@@ -94,6 +94,28 @@ def _last_resort(app: WellbeingApp, signum: int) -> None:
         os._exit(128 + signum)
 
 
+class _Unlock:
+    """The data dir's codec made on a thread (`Context.codec`: the passphrase file read, the key
+    derived and checked); `wait` raises what it raised."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="unlock", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.ctx.codec  # noqa: B018 - made and cached on the context
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as it is
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def launch(args: argparse.Namespace) -> int:
     refuse_remote_commands()
     check_terminal()
@@ -103,10 +125,16 @@ def launch(args: argparse.Namespace) -> int:
     # Create and check the data dir now: a problem is one line, before the screen opens. An
     # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
     ctx.prepare_data_dir()
+    unlocking = None
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
-        ctx.open_store()  # unlock now from the file; a wrong one is a one-line error
+        # unlocked now from the file (a wrong one is a one-line error), on a thread while the
+        # app's modules load: scrypt lets go of the interpreter, so the two overlap
+        unlocking = _Unlock(ctx)
 
     from tui.shell.app import WellbeingApp
+
+    if unlocking is not None:
+        unlocking.wait()
 
     app = WellbeingApp(
         ctx,

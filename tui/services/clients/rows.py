@@ -138,7 +138,8 @@ class ClientListing:
         self.ctx = ctx
         self.checked = check
         self.pause = pause
-        codec = repository(ctx).codec if ctx.encrypted else None  # unlocked before any list shows
+        # unlocked before any list shows (the codec alone: the store itself is not needed yet)
+        codec = ctx.codec if ctx.encrypted else None
         self.register = Register.read(
             ctx.data_dir, SUMMARY_KIND, codec=codec, check=check, seal_key=seal_key(), pause=pause
         )
