@@ -422,6 +422,10 @@ class ChildPeak:
         while not self._stop.wait(0.01):
             for child in _children(self.pid):
                 try:
+                    # only once it runs the PDF maker: a child just forked (before its exec)
+                    # still shows the app's own memory as its peak
+                    if b"pdf_child" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                        continue
                     self.mb = max(self.mb, peak_rss_mb(child))
                     seen.add(child)
                 except (OSError, RuntimeError):
