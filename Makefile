@@ -18,10 +18,14 @@ $(STAMP): $(APP)
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# The app's own bytecode is compiled first (quick when it is current): on a machine that sets
+# PYTHONDONTWRITEBYTECODE, a checkout would otherwise compile every module again at each start.
 run: $(APP)
+	$(PY) -m compileall -q tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing
 
 demo: $(APP)
+	$(PY) -m compileall -q tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing --demo
 
 test: check
