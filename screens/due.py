@@ -24,6 +24,8 @@ from tui.services.safe_text import one_line
 
 #: rows drawn at once (a caseload's due list is read, not scrolled through by the thousand)
 MAX_ROWS = 300
+#: rows drawn in the first frame; the rest a moment later
+FIRST_ROWS = 40
 
 
 class DueScreen(Screen[None]):
@@ -81,18 +83,14 @@ class DueScreen(Screen[None]):
         self.app.call_from_thread(self._show, items)
 
     def _show(self, items: list[DueItem]) -> None:
+        if items == self.items and self.query_one("#due", DataTable).row_count:
+            return  # read again, the same: nothing to draw
         self.items = items
         table = self.query_one("#due", DataTable)
         table.clear()
-        for n, item in enumerate(items[:MAX_ROWS]):
-            who = one_line(f"{item.client_id} {item.name}", 20)
-            table.add_row(
-                Text(REASON_WORDS[item.reason]),
-                Text(who),
-                Text(str(item.days) if item.days > 0 else "-"),
-                Text(one_line(item.detail, 32)),
-                key=str(n),
-            )
+        self._add_rows(0, FIRST_ROWS)
+        if len(items) > FIRST_ROWS:  # the rest after the first frame (a table measures each row)
+            self.call_after_refresh(self._add_rows, FIRST_ROWS, MAX_ROWS, items)
         counts: dict[str, int] = {}
         for item in items:
             counts[item.reason] = counts.get(item.reason, 0) + 1
@@ -102,6 +100,21 @@ class DueScreen(Screen[None]):
             f"{len(items)} due today: {summary}{more}" if items else "Nothing due today."
         )
         self._detail()
+
+    def _add_rows(self, start: int, end: int, items: list[DueItem] | None = None) -> None:
+        """Rows `start` to `end` of the items shown (unless they have been replaced since)."""
+        if items is not None and items is not self.items:
+            return
+        table = self.query_one("#due", DataTable)
+        for n, item in enumerate(self.items[start:end], start):
+            who = one_line(f"{item.client_id} {item.name}", 20)
+            table.add_row(
+                Text(REASON_WORDS[item.reason]),
+                Text(who),
+                Text(str(item.days) if item.days > 0 else "-"),
+                Text(one_line(item.detail, 32)),
+                key=str(n),
+            )
 
     @on(DataTable.RowHighlighted, "#due")
     def _highlighted(self) -> None:
