@@ -243,9 +243,10 @@ class ClientListScreen(Screen[None]):
     def action_due(self) -> None:
         from screens.due import DueScreen
 
-        # the rows already read and checked, once every file has been: Due shows them at once
-        rows = None if self.reading else list(self.rows)
-        self.app.push_screen(DueScreen(host(self).today(), rows))
+        # the rows already read and checked: Due shows them at once (during a first start,
+        # what has been read so far, and says so)
+        rows = [r for r in self.rows if not r.pending]
+        self.app.push_screen(DueScreen(host(self).today(), rows, self.reading))
 
     def action_directory(self) -> None:
         from screens.directory import show_directory

@@ -37,12 +37,17 @@ class DueScreen(Screen[None]):
         Binding("escape", "back", "Back", id="due.back"),
     ]
 
-    def __init__(self, today: date, rows: list[ClientRow] | None = None) -> None:
-        """`rows`: the whole caseload as the client list has read it, to show at once."""
+    def __init__(self, today: date, rows: list[ClientRow] | None = None, reading: int = 0) -> None:
+        """`rows`: the caseload as the client list has read it, to show at once; `reading`: how
+        many clients there are in all while the list is still reading their files (a first
+        start), when Due shows what has been read so far and says so."""
         super().__init__()
         self.today = today
         self.items: list[DueItem] = []
         self._rows = rows
+        self._so_far = (
+            f"; {len(rows or []):,} of {reading:,} clients read so far" if reading else ""
+        )
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -66,9 +71,11 @@ class DueScreen(Screen[None]):
         if self._rows is not None:
             self._show(due_items(self._rows, self.today, host(self).ctx.config))
             self._rows = None
-        self.action_reload()
+        if not self._so_far:  # (during a first start the list is reading them: F5 reads on)
+            self.action_reload()
 
     def action_reload(self) -> None:
+        self._so_far = ""
         self._load()
 
     @work(thread=True, exclusive=True, group="due")
@@ -96,8 +103,11 @@ class DueScreen(Screen[None]):
             counts[item.reason] = counts.get(item.reason, 0) + 1
         summary = " · ".join(f"{REASON_WORDS[r]}: {n}" for r, n in counts.items())
         more = f" (first {MAX_ROWS} shown)" if len(items) > MAX_ROWS else ""
+        so_far = f"{self._so_far} (F5 reads on)" if self._so_far else ""
         self.query_one("#due-summary", Static).update(
-            f"{len(items)} due today: {summary}{more}" if items else "Nothing due today."
+            f"{len(items)} due today: {summary}{more}{so_far}"
+            if items
+            else f"Nothing due today{so_far}."
         )
         self._detail()
 

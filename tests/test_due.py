@@ -240,3 +240,35 @@ async def test_due_shows_at_once_from_the_rows_the_list_has_read_then_reads_agai
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert str(app.screen.query_one("#due-summary").render()) == "Nothing due today."
+
+
+async def test_during_a_first_start_due_shows_what_has_been_read_so_far_and_says_so(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the list is still reading the caseload's files, Due works on the rows read so far
+    (it does not read them all again beside the list) and says how far that is; F5 reads on."""
+    import screens.due as due_screen
+
+    rows = list_clients(ctx)
+    reads: list[date] = []
+
+    def counted(context: Context, today: date) -> list[DueItem]:
+        reads.append(today)
+        return due(context, today)
+
+    monkeypatch.setattr(due_screen, "due", counted)
+    app = WellbeingApp(ctx, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(pilot)
+        app.push_screen(DueScreen(TODAY, rows[:3], reading=len(rows) + 40))
+        await pilot.pause()
+        summary = str(app.screen.query_one("#due-summary").render())
+        assert f"3 of {len(rows) + 40:,} clients read so far (F5 reads on)" in summary
+        await app.workers.wait_for_complete()
+        assert reads == []
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reads == [TODAY]
+        summary = str(app.screen.query_one("#due-summary").render())
+        assert summary.startswith("7 due today") and "so far" not in summary
