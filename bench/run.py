@@ -1161,11 +1161,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = 1 if args.quick else 3
     pairs = 2 if args.quick else PAIRS
     result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": " ".join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
-        }
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
     }
     with tempfile.TemporaryDirectory(prefix="wellbeing-bench-") as tmp:
         base = Path(tmp)
