@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 #: the app alone (`make run`); the test and check tools on top of it (`make test`)
 APP    := $(VENV)/.installed-app
 
-.PHONY: run test check soak bench bench-scale lint demo clean
+.PHONY: run test check soak bench lint demo clean
 
 $(APP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,10 +45,6 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py --team 30 --json bench/results.json
-
-# The scale curve as well (200 / 2,000 / 20,000 clients; a heavy client of 1 / 5 / 20 years).
-bench-scale: $(STAMP)
-	$(PY) bench/run.py --team 30 --scale --json bench/results.json
 
 lint: check
 
