@@ -51,7 +51,10 @@ class Locks:
         return client_path(self.clients_dir, cid, suffix)
 
     def file_lock(self, cid: str, timeout: float) -> FileLock:
-        return FileLock(self.path(cid, ".lock"), timeout=timeout)
+        """The client's lock file. Not thread-local: the App takes a client's lock on its loop
+        and gives it up on a worker (closing folds the journal); filelock's default would make
+        that release a no-op, leaving the lock to whenever the object happens to be freed."""
+        return FileLock(self.path(cid, ".lock"), timeout=timeout, thread_local=False)
 
     def held(self, cid: str, timeout: float = 2.0) -> HeldLock:
         """The lock for one change (a context manager), refused with who holds it."""
