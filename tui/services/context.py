@@ -41,9 +41,13 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
+        from store.permissions import private_umask
         from tui.services.privacy.unlock import codec_for
 
         self.check_encryption_policy()
+        # the key file is read before the store is made: it must be read by the data dir's
+        # rules (a team's shared dir: its group may read it, others never), not a private one's
+        private_umask(self.config.shared_group)
         return codec_for(self.data_dir)
 
     @property
