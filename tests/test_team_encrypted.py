@@ -65,6 +65,19 @@ def test_admin_commands_work_on_an_encrypted_shared_dir(
     assert "chmod 660" in done.stderr and "chmod 600" not in done.stderr
 
 
+def test_a_data_dir_open_to_others_is_refused_before_a_passphrase_is_asked(
+    tmp_path: Path, team_env: dict[str, str]
+) -> None:
+    """Root, or anyone the caseload is not for, is told whose it is, not asked a passphrase."""
+    data = tmp_path / "srv"
+    assert wellbeing(data, team_env, "init", "--encrypt").returncode == 0
+    data.chmod(0o2777)
+    no_file = {k: v for k, v in team_env.items() if k != "WELLBEING_PASSPHRASE_FILE"}
+    done = wellbeing(data, no_file, "client", "list")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "accessible to others" in done.stderr and "passphrase" not in done.stderr
+
+
 def test_a_private_dir_keeps_its_key_file_private(tmp_path: Path) -> None:
     secret = tmp_path / "passphrase"
     secret.write_text(PASS + "\n", encoding="utf-8")
