@@ -150,8 +150,12 @@ class Team:
         }
 
     def secret(self, path: str, text: str) -> None:
-        """What the guide asks the admin to put in a file first (as root, with an editor)."""
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        """What the guide asks the admin to put in a file first (as root, with an editor); its
+        folders as root's usual umask (022) makes them, whatever this process's umask is."""
+        for folder in reversed(Path(path).parents):
+            if not folder.exists():
+                folder.mkdir(mode=0o755)
+                folder.chmod(0o755)
         Path(path).write_text(text + "\n", "utf-8")
         Path(path).chmod(0o600)
 
@@ -166,8 +170,13 @@ class Team:
         for number in sorted(sections - {0}):
             body = "\n".join(text for n, text in blocks if n == number)
             script = f"set -euo pipefail\n{preamble}\nset -x\n{body}"
-            done = subprocess.run(
-                ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=600
+            done = subprocess.run(  # as a root shell runs: umask 022, not this process's
+                ["bash", "-c", script],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=600,
+                umask=0o022,
             )
             traced = [ln[2:] for ln in done.stderr.splitlines() if ln.startswith("+ ")]
             where = " (the other server)" if other.get("DATA") else ""
@@ -507,8 +516,10 @@ def take_over_and_move(team: Team, holder: TmuxSession) -> None:
         json.loads((team.data / "clients" / "T2.holder").read_text())["since"]
     )
     allowed = since + timedelta(minutes=TAKEOVER_MINUTES, seconds=1)
+    waited = max((allowed - datetime.now(UTC)).total_seconds(), 0.0)
     while datetime.now(UTC) < allowed:  # already past, unless this machine was quick
         time.sleep(0.2)
+    team.log.append(f"takeover: waited {waited:.1f} s for T2 to be held {TAKEOVER_MINUTES} min")
     team.secret(team.values()["TRANSFER_PASSPHRASE_FILE"], TRANSFER_PASSPHRASE)
     team.run_guide({9}, CLIENT="T2", TO="the other server's team")
     holder.wait_for("Client T2 was handed over", team.service)
