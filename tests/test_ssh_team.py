@@ -49,8 +49,18 @@ if not all(NEEDS.values()):
     pytest.skip(f"needs {missing} (CI runs it as root: .ci/run)", allow_module_level=True)
 
 KEEPALIVE = 2  # seconds; OpenSSH checks every second interval, and gives up at the 4th check
+
+
+def frozen_link_factor() -> int:
+    """The guide's promise for a frozen link, in KEEPALIVEs, from its own sshd settings: OpenSSH
+    checks every second interval and ends the session at check ClientAliveCountMax + 1."""
+    found = re.search(r"ClientAliveCountMax (\d+)", GUIDE.read_text("utf-8"))
+    assert found, "the guide sets no ClientAliveCountMax"
+    return 2 * (int(found.group(1)) + 1)
+
+
 #: the release of a frozen link the guide promises (section 5), plus the test's polling
-FROZEN_LINK_MAX = 8 * KEEPALIVE + 3
+FROZEN_LINK_MAX = frozen_link_factor() * KEEPALIVE + 3
 PASSPHRASE = "team caseload passphrase 26"
 OTHER_PASSPHRASE = "the other server's passphrase"
 TRANSFER_PASSPHRASE = "agreed by phone with the other team"
@@ -449,6 +459,8 @@ def test_the_guide_gives_a_working_team_server(team: Team) -> None:
         waited = wait_no_app(team, first, "a frozen link", timeout=FROZEN_LINK_MAX + 20)
         team.log.append(f"frozen link: app gone after {waited:.1f} s (KEEPALIVE={KEEPALIVE})")
         assert waited <= FROZEN_LINK_MAX, f"a frozen link took {waited:.1f} s to be released"
+        promise = f"within {frozen_link_factor()} × `KEEPALIVE` seconds"
+        assert promise in " ".join(GUIDE.read_text("utf-8").split()), "the guide says otherwise"
         assert not (team.data / "clients" / "T1.holder").exists(), "the lock was kept"
         os.kill(ssh_pid, signal.SIGKILL)
         a.kill()
