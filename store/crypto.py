@@ -216,7 +216,8 @@ def _b64(data: bytes) -> str:
 def create_keyinfo(
     data_dir: Path, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
 ) -> EncryptedCodec:
-    """Make a new key for `data_dir` (which must not have one) and write keyinfo.json, 0600."""
+    """Make a new key for `data_dir` (which must not have one) and write keyinfo.json: 0600, or
+    0660 in a data dir shared by a group (`store.permissions`), whose members all unlock it."""
     path = keyinfo_path(data_dir)
     if layout.is_encrypted(data_dir):
         raise CryptoError(f"{path} already exists: this data dir is already set up for encryption")
@@ -251,11 +252,13 @@ def _check_aad(params: KdfParams) -> bytes:
 
 
 def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
-    """The KDF parameters and the verifier (nonce, ciphertext) from keyinfo.json."""
-    from store.permissions import check_private
+    """The KDF parameters and the verifier (nonce, ciphertext) from keyinfo.json: refused when
+    others may read it, or its group when the data dir is not shared by a group (the verifier
+    lets whoever reads it try passphrases offline)."""
+    from store.permissions import check_private, shared
 
     path = keyinfo_path(data_dir)
-    check_private(path, directory=False, allow_group=True)
+    check_private(path, directory=False, allow_group=shared())
     try:
         info = json.loads(read_checked(path, max_bytes=SMALL_MAX).decode("utf-8"))
         if info.get("format") != "wellbeing-guide-keyinfo" or info.get("kdf") != "scrypt":

@@ -75,6 +75,22 @@ class Locks:
         _TAKEN[str(self.path(cid, ".lock"))] = datetime.now(UTC)
         return lock
 
+    def free(self, cid: str, wait: float = 0) -> bool:
+        """Whether nobody holds the client, waiting up to `wait` seconds for its holder to let go
+        (the lock is let go again at once: a command that then changes the client takes it)."""
+        lock = self.file_lock(cid, wait)
+        try:
+            lock.acquire(poll_interval=0.1)
+        except Timeout:
+            return False
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock client {cid} in {self.clients_dir}: {exc.strerror or exc}",
+                client_id=cid,
+            ) from None
+        lock.release()
+        return True
+
     def taken_at(self, cid: str) -> datetime | None:
         """When this process took the client's lock (None: it does not hold it)."""
         return _TAKEN.get(str(self.path(cid, ".lock")))

@@ -25,6 +25,11 @@ def private_umask(allow_group: bool = False) -> None:
     os.umask(0o007 if allow_group else 0o077)
 
 
+def shared() -> bool:
+    """Whether this process works in a data dir shared by a group (`private_umask`)."""
+    return _shared
+
+
 def file_mode() -> int:
     """Mode for new client, backup, temp and audit files."""
     return 0o660 if _shared else 0o600

@@ -170,6 +170,30 @@ def test_transfer_out_into_a_folder_uses_the_default_name(source: Context, tmp_p
     assert transfer_in(context(tmp_path / "area-b"), written, PASS) == DEMO_ID
 
 
+def test_transfer_out_into_a_folder_not_made_yet(source: Context, tmp_path: Path) -> None:
+    """`-o bundles/` (issue 26): the folder is made, private, and the bundle written in it under
+    its default name; it was written as a file named `bundles`. A missing parent is refused."""
+    from tui.services.clients.access import add_client
+
+    add_client(source, "Q77", name="Second Client")
+    env = {**os.environ, **_passfile(tmp_path)}
+    data = ["--data-dir", str(source.data_dir)]
+    folder = tmp_path / "bundles"
+    done = run_cli("transfer", "out", DEMO_ID, "-o", f"{folder}/", "--to", "Wales", *data, env=env)
+    assert done.returncode == 0, done.stderr
+    assert folder.is_dir() and oct(folder.stat().st_mode & 0o777) == "0o700"
+    written = folder / f"{DEMO_ID}-transfer-{date.today().isoformat()}.bundle"
+    assert transfer_in(context(tmp_path / "area-b"), written, PASS) == DEMO_ID
+    deep = f"{tmp_path}/no/such/"
+    done = run_cli("transfer", "out", "Q77", "-o", deep, "--to", "Kent", *data, env=env)
+    assert done.returncode == 1 and "no folder" in done.stderr, done.stderr
+    assert not (tmp_path / "no").exists() and repository(source).path("Q77").exists()
+    inside = f"{source.data_dir}/bundles/"  # the data dir's rule holds, and nothing is made there
+    with pytest.raises(UserError, match="never goes inside the data dir"):
+        transfer_out(source, "Q77", inside, PASS, to="Kent")
+    assert not (source.data_dir / "bundles").exists()
+
+
 def test_a_client_transferred_out_can_come_back_with_its_history_joined(
     source: Context, tmp_path: Path
 ) -> None:

@@ -41,9 +41,17 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
+        from store.permissions import check_private, private_umask
         from tui.services.privacy.unlock import codec_for
 
         self.check_encryption_policy()
+        if not self.encrypted:
+            return None
+        # Before the store is made: the data dir is refused (one line naming its owner) before a
+        # passphrase is asked for, and the key file is read by the data dir's rules (a team's
+        # shared dir: its group may read it, others never), not by a private dir's.
+        private_umask(self.config.shared_group)
+        check_private(self.data_dir, directory=True, allow_group=self.config.shared_group)
         return codec_for(self.data_dir)
 
     @property

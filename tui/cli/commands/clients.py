@@ -1,4 +1,4 @@
-"""`wellbeing client add|set|list` and `wellbeing demo`."""
+"""`wellbeing client add|set|list|takeover` and `wellbeing demo`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,21 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     list_.add_argument("--json", action="store_true", help="machine-readable output")
     list_.set_defaults(func=cmd_list)
 
+    takeover = csub.add_parser(
+        "takeover",
+        parents=[common],
+        help="ask the app holding a client to hand it over (audited), and wait until it has",
+    )
+    takeover.add_argument("id", metavar="ID", help="the client's case reference")
+    takeover.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="how long to wait for the holder's app to save and let go (default 60)",
+    )
+    takeover.set_defaults(func=cmd_takeover)
+
     demo = sub.add_parser(
         "demo", parents=[common], help="write the sample client into the data dir"
     )
@@ -114,6 +129,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in problems:
         print(f"wellbeing: {terminal_safe(r.problem)}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def cmd_takeover(args: argparse.Namespace) -> int:
+    from tui.services.clients.access import take_over
+
+    cid = validate_client_id(args.id)
+    if not 0 < args.wait <= 3600:
+        raise UserError("--wait takes a number of seconds, at most 3600")
+    held_by = take_over(make_context(args), cid, wait_seconds=args.wait)
+    if not held_by:
+        print(f"client {cid} is not open for editing anywhere: nothing to take over")
+    else:
+        print(f"client {cid} was handed over by {terminal_safe(held_by)}: saved and free now")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

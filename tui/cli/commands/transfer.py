@@ -31,7 +31,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE",
         required=True,
-        help="the bundle to write (a folder: ID-transfer-DATE.bundle in it); never replaced",
+        help="the bundle to write (a folder: ID-transfer-DATE.bundle in it; FOLDER/ is made "
+        "if missing); never replaced",
     )
     out.add_argument("--to", required=True, help="where the client is going (kept here)")
     out.add_argument(
@@ -55,7 +56,7 @@ def cmd_out(args: argparse.Namespace) -> int:
         confirm=True,
         env=PASSPHRASE_ENV,
     )
-    written = transfer_out(ctx, cid, Path(args.output), passphrase, to=args.to, force=args.force)
+    written = transfer_out(ctx, cid, args.output, passphrase, to=args.to, force=args.force)
     print(
         terminal_safe(f"wrote {written}; {cid} is erased here (the audit log keeps a tombstone)"),
         file=sys.stderr,

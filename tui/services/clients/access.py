@@ -232,6 +232,29 @@ def request_takeover(ctx: Context, client_id: str) -> None:
     repository(ctx).request_takeover(client_id, after_minutes=ctx.config.lock_takeover_minutes)
 
 
+def take_over(ctx: Context, client_id: str, *, wait_seconds: float) -> str:
+    """The admin's way to a client a practitioner holds (before `delete` or `transfer out`): ask
+    the holder's app to hand it over, as a colleague would (`request_takeover`: audited, once it
+    has been held `lock_takeover_minutes`), and wait up to `wait_seconds` for it to save and let
+    go. Who held it ("" when nobody did); StoreError when it may not be taken over yet, or its
+    app did not let go in time."""
+    cid = validate_client_id(client_id)
+    repo = repository(ctx)
+    if not repo.exists(cid):
+        raise StoreError(f"no client {cid} in {repo.data_dir}", client_id=cid)
+    if repo.locks.free(cid):
+        return ""
+    holder = repo.locks.holder(cid) or {"user": "unknown"}
+    request_takeover(ctx, cid)
+    if not repo.locks.free(cid, wait_seconds):
+        raise StoreError(
+            f"{describe_holder(cid, holder)}: asked to hand it over (in its audit trail), but its "
+            f"app has not let go after {wait_seconds:g} seconds; ask again later",
+            client_id=cid,
+        )
+    return holder_words(holder)
+
+
 def restore_backup(ctx: Context, client_id: str) -> Path:
     """Put a damaged client file's backup in its place (the journal brings back every change
     since); the path the damaged bytes are kept at."""

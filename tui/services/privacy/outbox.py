@@ -5,7 +5,8 @@ exports, transfer bundles (and any document added later). One rule, one writer:
   in its `exports/` folder, and there a client's document only under a name that starts with the
   client's ID (so deleting the client finds it); a transfer bundle never inside the data dir at
   all (the client it holds is erased from there). A folder given as the destination gets the
-  file's default name inside it.
+  file's default name inside it; a folder named with a trailing slash (`bundles/`) that does
+  not exist yet is made (private, as the export folders are), never written as a file of that name.
 - Nothing is overwritten that is not ours to overwrite: an existing file (or link) at the
   destination is refused (`Exists`) unless the caller was told to replace it (`force`: the
   command line's `--force`, or the practitioner's yes when the app asked, naming the file).
@@ -82,7 +83,7 @@ def exists(path: Path) -> bool:
 
 def destination(
     ctx: Context,
-    dest: Path,
+    dest: Path | str,
     *,
     name: str,
     client_id: str | None = None,
@@ -92,26 +93,34 @@ def destination(
     """Where a file may go, as an absolute path; UserError (one line) where it may not.
 
     `name` is the default file name (used when `dest` is a folder); `client_id` names whose
-    document it is (None: a worksheet, which names nobody); `bundle` for a transfer bundle."""
+    document it is (None: a worksheet, which names nobody); `bundle` for a transfer bundle. A
+    text `dest` ending in a slash names a folder (made when missing, in a folder that exists)."""
+    folder = isinstance(dest, str) and dest.endswith(("/", os.sep))
     target = Path(dest).expanduser().absolute()
     export_dirs = (
         Path(ctx.export_dir).expanduser().absolute(),
         Path(ctx.data_dir, "exports").expanduser().absolute(),
     )
-    if target.is_dir() or (target in export_dirs and not exists(target)):
-        target = target / name  # a folder (an export folder, made below): the default name
-    if target.parent in export_dirs:
-        try:  # the export folders are made on first use (private)
-            make_private_dir(target.parent)
+    data = Path(os.path.realpath(ctx.data_dir))
+    made = (
+        folder
+        and not exists(target)
+        and target.parent.is_dir()
+        and data not in Path(os.path.realpath(target)).parents  # the data dir's own rules below
+    )
+    if target.is_dir() or made or (target in export_dirs and not exists(target)):
+        target = target / name  # a folder (an export folder, or one named so: made below)
+    if target.parent in export_dirs or made:
+        try:  # the export folders are made on first use, and a folder named for this file (0700)
+            make_private_dir(target.parent, allow_group=False if made else None)
         except (OSError, StoreError) as exc:
             where = one_line(target.parent)
-            raise UserError(f"cannot make the export folder {where}: {exc}") from None
+            raise UserError(f"cannot make the folder {where}: {exc}") from None
     if target.is_dir():
         raise UserError(f"{one_line(target)} is a folder; give a file name")
     if not target.parent.is_dir():
         raise UserError(f"no folder {one_line(target.parent)} to write into")
     real_parent = Path(os.path.realpath(target.parent))
-    data = Path(os.path.realpath(ctx.data_dir))
     exports = Path(os.path.realpath(ctx.data_dir / "exports"))
     if real_parent == data or data in real_parent.parents:
         if bundle:

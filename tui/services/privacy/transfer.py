@@ -33,9 +33,16 @@ PASSPHRASE_ENV = "WELLBEING_TRANSFER_PASSPHRASE_FILE"
 
 
 def transfer_out(
-    ctx: Context, client_id: str, dest: Path, passphrase: str, *, to: str, force: bool = False
+    ctx: Context,
+    client_id: str,
+    dest: Path | str,
+    passphrase: str,
+    *,
+    to: str,
+    force: bool = False,
 ) -> Path:
-    """Seal the client into `dest` (a file, or a folder to hold it under its default name),
+    """Seal the client into `dest` (a file, or a folder to hold it under its default name: one
+    named with a trailing slash is made when missing, `outbox.destination`),
     then erase them here with a tombstone naming `to`. An existing file at `dest` is replaced
     only with `force` (it may be another client's only copy)."""
     cid = validate_client_id(client_id)
