@@ -168,3 +168,15 @@ def _describe(table: str, doc: Mapping[str, Any]) -> str:
         return f"a rewording in the {v('kind')} plan ({v('step_id')})"
     words = {"sessions": "session", "follow_ups": "follow-up", "referrals": "referral"}
     return f"{words.get(table, table)} {v('id')}"
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    """Dotted names of the fields that differ (names only: values never reach the audit log)."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += changed_fields(a, b, f"{prefix}{key}.")
+        elif a != b:
+            out.append(f"{prefix}{key}")
+    return out

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from store.audit import AuditError
 from store.audit_chain import Action
-from store.audit_content import record_ref
+from store.audit_content import changed_fields, record_ref
 from store.client_file import (
     FOLD_AFTER,
     FOLD_SMALL,
@@ -157,7 +157,7 @@ class ClientWriter(ClientReader):
             raise self.lock_error()
         with self._writes:
             old = self.client()
-            changed = _changed_fields(old.model_dump(mode="json"), client.model_dump(mode="json"))
+            changed = changed_fields(old.model_dump(mode="json"), client.model_dump(mode="json"))
             if old.restricted and set(changed) - {"restricted"}:
                 raise StoreError(
                     f"client {self.client_id} is restricted (read-only); lift the restriction "
@@ -390,15 +390,3 @@ class ClientWriter(ClientReader):
             self.audit.append("lock handed over", ids={"to": clean_line(to)[:80]})
             self._release()
             self.holder = {"user": clean_line(to)[:80], "since": datetime.now(UTC).isoformat()}
-
-
-def _changed_fields(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
-    """Dotted names of the fields that differ (names only: values never reach the audit log)."""
-    out = []
-    for key in sorted(set(old) | set(new)):
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            out += _changed_fields(a, b, f"{prefix}{key}.")
-        elif a != b:
-            out.append(f"{prefix}{key}")
-    return out

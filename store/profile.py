@@ -2,48 +2,20 @@
 reads. Every fact is declared once, with its label and help (`store.facts.Fact`); the profile
 form, `client set` and the eligibility check all derive from these declarations. A yes/no fact
 that declares a `Criterion` is one an intervention's criteria can ask about (`FLAGS`): the
-directory's `Criteria` and the eligibility check take it, and its words, from here."""
+directory's `Criteria` and the eligibility check take it, and its words, from here. The choices
+some facts take are in `store.choices` (and named here too, for the screens and the CLI)."""
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from store.choices import Gender, ProgrammeStage, RiskLevel, Sentence
 from store.facts import Criterion, Fact, Flag, flags_of
 from store.records import NAME_MAX, Record, Stamp, now
 from store.text import clean_line
-
-
-class Gender(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
-    NON_BINARY = "non_binary"
-    NOT_STATED = "not_stated"
-
-
-class ProgrammeStage(StrEnum):
-    PRE_GROUP = "pre_group"
-    GROUP = "group"
-    POST_GROUP = "post_group"
-
-
-class Sentence(StrEnum):
-    """What the client is serving: the routes the brochure's interventions name."""
-
-    COMMUNITY_ORDER = "community_order"
-    SUSPENDED_SENTENCE_ORDER = "suspended_sentence_order"
-    LICENCE = "licence"
-    POST_SENTENCE_SUPERVISION = "post_sentence_supervision"
-
-
-class RiskLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    VERY_HIGH = "very_high"
 
 
 class Needs(Record):
@@ -417,3 +389,15 @@ class Client(Record):
 
 #: the yes/no facts an intervention's criteria can ask about, in the client's order: key -> flag.
 FLAGS: dict[str, Flag] = flags_of(Client)
+
+
+__all__ = [
+    "FLAGS",
+    "Client",
+    "Gender",
+    "Needs",
+    "ProgrammeStage",
+    "RiskLevel",
+    "RiskProfile",
+    "Sentence",
+]
