@@ -45,6 +45,7 @@ class DueScreen(Screen[None]):
         self.today = today
         self.items: list[DueItem] = []
         self._rows = rows
+        self._rows_shown = False
         self._so_far = (
             f"; {len(rows or []):,} of {reading:,} clients read so far" if reading else ""
         )
@@ -68,10 +69,16 @@ class DueScreen(Screen[None]):
             lambda: (i.client_id for i in self.items),
             lambda gone: self._show([i for i in self.items if i.client_id not in gone]),
         )
+        self._rows_shown = self._rows is not None
         if self._rows is not None:
             self._show(due_items(self._rows, self.today, host(self).ctx.config))
             self._rows = None
-        if not self._so_far:  # (during a first start the list is reading them: F5 reads on)
+        if self._so_far:  # (during a first start the list is reading them: F5 reads on)
+            return
+        if self._rows_shown:
+            # read again after this first frame, not competing with it (and making way for keys)
+            self.call_after_refresh(self.action_reload)
+        else:
             self.action_reload()
 
     def action_reload(self) -> None:
