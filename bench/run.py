@@ -94,20 +94,27 @@ def range_text(r: dict[str, Any], key: str) -> str:
 # -- startup and memory (real processes in a pseudo-terminal) -------------------------------------
 
 
+def _started(
+    args: list[str], argv0: list[str] | None, needle: bytes, env: dict[str, str]
+) -> tuple[PtyApp, float]:
+    """The process spawned in a pseudo-terminal, and the seconds until `needle` appeared on it
+    (the caller closes it)."""
+    start = time.perf_counter()
+    app = PtyApp(args, argv0=argv0, env=env)
+    if not pty_bytes.wait_text(app, needle, timeout=60):
+        shown = pty_bytes.screen_text(bytes(app.output))[-300:]
+        app.close()
+        raise RuntimeError(f"{needle!r} never appeared: {shown!r}")
+    return app, time.perf_counter() - start
+
+
 def time_to_text(
     args: list[str], argv0: list[str] | None, needle: bytes, env: dict[str, str]
 ) -> float:
     """Seconds from spawning the process to `needle` appearing on its terminal."""
-    start = time.perf_counter()
-    app = PtyApp(args, argv0=argv0, env=env)
-    try:
-        if not pty_bytes.wait_text(app, needle, timeout=60):
-            raise RuntimeError(
-                f"{needle!r} never appeared: {pty_bytes.screen_text(bytes(app.output))[-300:]!r}"
-            )
-        return time.perf_counter() - start
-    finally:
-        app.close()
+    app, seconds = _started(args, argv0, needle, env)
+    app.close()
+    return seconds
 
 
 #: typed into the search after `/`: its echo means the app answered the keys
@@ -122,17 +129,12 @@ def time_to_answer(
     """Seconds from spawning the process to `needle` on its terminal (the first rows), and to
     the app having answered the keys a practitioner presses at once: `/` the moment the rows
     show, then a letter, sent again every 10 ms until it shows in the search field. (A plain
-    Textual app gives a letter that comes before the focus has moved to the table it had
+    Textual app hands a letter that arrives before its focus has moved to the table it had
     focused, so it is sent until one lands; this app holds keys until it has settled, so its
     first letter lands in the search.)"""
     start = time.perf_counter()
-    app = PtyApp(args, argv0=argv0, env=env)
+    app, rows = _started(args, argv0, needle, env)
     try:
-        if not pty_bytes.wait_text(app, needle, timeout=60):
-            raise RuntimeError(
-                f"{needle!r} never appeared: {pty_bytes.screen_text(bytes(app.output))[-300:]!r}"
-            )
-        rows = time.perf_counter() - start
         mark = len(app.output)
         app.send(b"/")
         deadline = sent = time.monotonic() + 60
