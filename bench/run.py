@@ -630,33 +630,36 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
 async def _open_dashboards(
     app: Any, opens: int, times: list[float], bare: list[float], firsts: dict[str, float]
 ) -> None:
-    async def opened(start: float, kind: type | None = None) -> float:
-        return await _opened(app, start, kind)
-
     async with app.run_test(size=(80, 24)) as pilot:
-        # The first open comes after the list has been on screen a moment (someone reads it):
-        # by then the app has loaded its content and built the dashboard off screen. This one
-        # opens at once, the way Enter does (Pilot's key delivery adds waits).
-        await pilot.pause(1.0)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.5)
-        start = time.perf_counter()
-        app.open_client(HEAVY_ID)
-        firsts["at_once"] = await _opened(app, start)
-        await pilot.press("escape")
-        await _settle(app, pilot)
+        await _list_read(app, pilot)
+        firsts["at_once"] = await _open_at_once(app, pilot)
         for _ in range(opens):  # interleaved, so drift on a shared machine hits both alike
-            start = time.perf_counter()
-            app.open_client(HEAVY_ID)
-            times.append(await opened(start))
-            await pilot.press("escape")
-            await _settle(app, pilot)
+            times.append(await _open_at_once(app, pilot))
             start = time.perf_counter()
             screen = _bare_dashboard()
             app.push_screen(screen)
-            bare.append(await opened(start, type(screen)))
+            bare.append(await _opened(app, start, type(screen)))
             await pilot.press("escape")
             await _settle(app, pilot)
+
+
+async def _list_read(app: Any, pilot: Any) -> None:
+    """The list on screen a moment (someone reads it): by then the app has loaded its content
+    and built the dashboard off screen."""
+    await pilot.pause(1.0)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.5)
+
+
+async def _open_at_once(app: Any, pilot: Any) -> float:
+    """The heavy client opened the way Enter does (Pilot's key delivery adds waits), until its
+    dashboard is drawn; then back to the list."""
+    start = time.perf_counter()
+    app.open_client(HEAVY_ID)
+    took = await _opened(app, start)
+    await pilot.press("escape")
+    await _settle(app, pilot)
+    return took
 
 
 async def _opened(app: Any, start: float, kind: type | None = None) -> float:
@@ -680,14 +683,8 @@ async def _first_open_at_once(data_dir: Path) -> float:
 
     app = WellbeingApp(_context(data_dir), low_bandwidth=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(1.0)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.5)
-        start = time.perf_counter()
-        app.open_client(HEAVY_ID)
-        took = await _opened(app, start)
-        await pilot.press("escape")
-        await _settle(app, pilot)
+        await _list_read(app, pilot)
+        took = await _open_at_once(app, pilot)
     return _ms(took)
 
 
@@ -695,9 +692,7 @@ async def _found_first(app: Any, firsts: dict[str, float]) -> None:
     """A first open as a practitioner makes it: find the client (/, its ID, Enter), the cursor
     rests on it a moment, Enter."""
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(1.0)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.5)
+        await _list_read(app, pilot)
         await pilot.press("slash", *HEAVY_ID, "enter")
         await pilot.pause(0.6)
         await app.workers.wait_for_complete()
