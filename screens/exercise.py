@@ -26,6 +26,7 @@ from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.live_text import show
 from screens.messages import Saved
 from screens.steps import StepEditor, editor_for, voice
 from screens.steps.fields import TooLong
@@ -446,9 +447,7 @@ class ExerciseScreen(Screen[bool]):
             text = "saving…"  # on a slow link this flicker costs bytes every keystroke: not shown
         else:
             text = "saved ✓"
-        if text != getattr(self, "_save_text", None):
-            self._save_text = text
-            label.update(text)
+        show(label, text)
         label.set_class(bool(self._failed), "-error")
 
     # -- telling --

@@ -17,6 +17,7 @@ from screens.dialogs.choice import ConfirmScreen
 from screens.follow_holder import follow_holder
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.live_text import show
 from screens.messages import ClientChanged, Saved
 from store.errors import StoreError
 from store.records import Session
@@ -204,13 +205,14 @@ class SessionScreen(Screen[None]):
         text = event.text_area.text
         state = self.query_one("#save-state", Static)
         if len(text) > NOTES_MAX:
-            state.update(
+            show(
+                state,
                 f"⚠ Notes are limited to {NOTES_MAX} characters ({len(text)} typed): "
-                "not saved until shortened."
+                "not saved until shortened.",
             )
             return
         oc, session_id = self.oc, self.session.id
-        state.update("saving…")
+        show(state, "saving…")
 
         def save() -> None:
             sessions.save_notes(oc, session_id, text)
@@ -220,7 +222,7 @@ class SessionScreen(Screen[None]):
     def on_saved(self, message: Saved) -> None:
         if message.key == ("notes", self.session.id):
             state = self.query_one("#save-state", Static)
-            state.update("⚠ not saved: see the message" if message.error else "✓ saved")
+            show(state, "⚠ not saved: see the message" if message.error else "✓ saved")
 
     def action_end_session(self) -> None:
         if self.oc.read_only:

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from screens.live_text import show
 from screens.steps.base import StepEditor
 from screens.steps.fields import LimitedInput
 
@@ -64,7 +65,7 @@ class ListEditor(StepEditor):
 
     def _update(self) -> None:
         items = self._items()
-        self.query_one(".step-count", Static).update(self._count(len(items)))
+        show(self.query_one(".step-count", Static), self._count(len(items)))
         if items != (self.value or []):
             self.set_value(items)
 

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from screens.live_text import show
 from screens.steps.base import StepEditor
 from store.text import clean_line
 
@@ -113,5 +114,5 @@ class ScaleEditor(StepEditor):
 
     def on_scale_bar_changed(self, event: ScaleBar.Changed) -> None:
         event.stop()
-        self.query_one(".scale-value", Static).update(self._said(event.value))
+        show(self.query_one(".scale-value", Static), self._said(event.value))
         self.set_value(event.value)

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from exercises.models import Column, Step
+from screens.live_text import show
 from screens.steps.base import StepEditor
 from screens.steps.fields import LimitedInput, OptionCycler
 from tui.services.dates import ACCEPTED, parse_day_or_none
@@ -113,7 +114,7 @@ class RowEditor(Vertical):
         for words in self.query(".table-date-words").results(Static):
             field = words.parent.query_one(LimitedInput) if words.parent else None
             if field is not None:
-                words.update(day_words(field.value))
+                show(words, day_words(field.value))
 
 
 class TableEditor(StepEditor):
@@ -203,10 +204,11 @@ class TableEditor(StepEditor):
 
     def _show(self, rows: list[Row]) -> None:
         warnings = row_warnings(self.step, rows)
-        self.query_one(".table-warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+        show(self.query_one(".table-warnings", Static), "\n".join(f"⚠ {w}" for w in warnings))
         self.query_one(".table-warnings", Static).display = bool(warnings)
-        self.query_one(".step-count", Static).update(
-            f"{len(rows)} row{'s' if len(rows) != 1 else ''} (up to {self.step.max_rows})"
+        show(
+            self.query_one(".step-count", Static),
+            f"{len(rows)} row{'s' if len(rows) != 1 else ''} (up to {self.step.max_rows})",
         )
 
     def _update(self) -> None:

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static, TextArea
 
+from screens.live_text import show
 from screens.steps.base import StepEditor
 from screens.steps.fields import LimitedTextArea
 
@@ -43,6 +44,6 @@ class TextEditor(StepEditor):
     def _changed(self, event: TextArea.Changed) -> None:
         event.stop()
         text = event.text_area.text
-        self.query_one(".step-count", Static).update(self._count(text))
+        show(self.query_one(".step-count", Static), self._count(text))
         if text != (self.value or ""):
             self.set_value(text)
