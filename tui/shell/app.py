@@ -40,6 +40,7 @@ from tui.services.safe_text import one_line
 from tui.services.yielding import note_input
 from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
+from tui.shell.cursor_rest import CursorRest
 from tui.shell.key_gate import GatedApp
 from tui.shell.launch import SIGNAL_SETTLE_SECONDS
 from tui.shell.palette import NoBackDoors, WellbeingCommands
@@ -108,6 +109,10 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         self._warming = False
         self._dashboard: DashboardScreen | None = None
         self.last_activity = time.monotonic()
+        #: the cursor stops blinking when nobody types (on a slow link it never blinks)
+        self.cursor_rest = (
+            None if low_bandwidth else CursorRest(self, clock.now if clock else time.monotonic)
+        )
         if low_bandwidth:
             self.animation_level = "none"
             self.add_class("-low-bandwidth")
@@ -177,6 +182,10 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
         self.call_from_thread(self._prebuild_dashboard)
+        try:  # what killed saves left (launch leaves it for now); opening a client sweeps its own
+            self.ctx.sweep_left_behind()
+        except (OSError, StoreError):
+            log.warning("temp files left by killed saves were not cleared", exc_info=True)
         if problems:
             self.call_from_thread(self._show_content_problems, problems)
 
@@ -207,6 +216,8 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = time.monotonic()
+            if self.cursor_rest is not None:
+                self.cursor_rest.woken()
             note_input()  # background work makes way (tui.services.yielding)
         await super().on_event(event)  # keys through the gate (tui.shell.key_gate.GatedApp)
 
@@ -235,8 +246,11 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         return done
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """On a slow link a blinking cursor costs bytes every half second: stop it."""
-        if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
+        """On a slow link a blinking cursor costs bytes every half second: stop it. Otherwise it
+        blinks while someone types (`CursorRest`)."""
+        if self.cursor_rest is not None:
+            self.cursor_rest.focused(event.widget)
+        elif hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
 
     def idle_window(self) -> float:
