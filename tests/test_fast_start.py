@@ -467,3 +467,26 @@ def test_the_key_gate_lets_go_when_the_app_has_no_screen_left() -> None:
     gate.held.append(events.Key("a", "a"))
     gate.check()
     assert not gate.holding and not gate.held
+
+
+async def test_temp_files_of_killed_saves_are_cleared_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """Listing every file of a large caseload for them is not done before the first frame (the
+    launch leaves them); the app clears them on its warm-up thread."""
+    from tests.shell_fixtures import make_app, rows, wait_for
+
+    repo = Repository(tmp_path / "data")
+    repo.ensure()
+    (cid,) = _caseload(repo, 1)
+    left = repo.path(cid).with_name(f".{repo.path(cid).name}.k1ll3d.tmp")
+    left.write_bytes(b'{"half a save')
+    ctx = Context(config=Config(), data_dir=repo.data_dir)
+    ctx.prepare_data_dir(sweep=False)  # what the launch does before the first frame
+    assert left.exists()
+    app = make_app(repo.data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: rows(app) == 1)
+        app.warm_up()  # what the list asks for once drawn (or a second after the start)
+        await wait_for(pilot, lambda: not left.exists(), timeout=30)
+    assert Repository(repo.data_dir).read_client(cid).id == cid

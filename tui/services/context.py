@@ -58,12 +58,18 @@ class Context:
     def encrypted(self) -> bool:
         return layout.is_encrypted(self.data_dir)
 
-    def prepare_data_dir(self) -> bool:
-        """Create (or check) the data dir and clear temp files left by killed saves; whether it
-        is encrypted. Needs no passphrase: nothing of a client is read."""
+    def prepare_data_dir(self, *, sweep: bool = True) -> bool:
+        """Create (or check) the data dir and (with `sweep`) clear temp files left by killed
+        saves; whether it is encrypted. Needs no passphrase: nothing of a client is read. The app
+        sweeps after its first frame instead (`sweep_left_behind`): it lists every file."""
         layout.ensure(self.data_dir, allow_group=self.config.shared_group)
-        layout.sweep_temp_files(self.data_dir)
+        if sweep:
+            self.sweep_left_behind()
         return self.encrypted
+
+    def sweep_left_behind(self) -> int:
+        """Remove the temp files killed saves left, each under its client's lock; how many."""
+        return layout.sweep_temp_files(self.data_dir)
 
     def check_encryption_policy(self) -> None:
         """`encrypt = true` in the config: refuse to put client data in a plain data dir."""

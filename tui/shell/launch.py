@@ -124,7 +124,7 @@ def launch(args: argparse.Namespace) -> int:
     ctx.check_encryption_policy()
     # Create and check the data dir now: a problem is one line, before the screen opens. An
     # encrypted data dir is unlocked in the app (or from WELLBEING_PASSPHRASE_FILE) first.
-    ctx.prepare_data_dir()
+    ctx.prepare_data_dir(sweep=False)  # the temp files of killed saves: after the first frame
     unlocking = None
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
         # unlocked now from the file (a wrong one is a one-line error), on a thread while the

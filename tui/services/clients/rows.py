@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from store import layout
 from store.advice import has_shell
 from store.errors import StoreError
 from store.files import atomic_write, read_with_stat
+from store.ids import validate_client_id
 from store.register import Register
 from store.text import clean_line
 from tui.services.repository import repository
@@ -181,13 +183,20 @@ class ClientListing:
 
 
 def still_there(ctx: Context, client_ids: list[str]) -> list[str]:
-    """Those of `client_ids` whose file is in the data dir now: one directory listing, nothing
-    read or validated (a first frame's check that no row names a client removed meanwhile)."""
-    try:
-        names = set(os.listdir(layout.clients_dir(ctx.data_dir)))
-    except OSError:
-        return []
-    return [cid for cid in client_ids if f"{cid}.json" in names]
+    """Those of `client_ids` whose file is in the data dir now, a regular file: one `lstat` each,
+    nothing read (a first frame's check that no row names a client removed meanwhile; the
+    first frame's few rows, not a listing of a caseload's every file)."""
+    folder = layout.clients_dir(ctx.data_dir)
+    there = []
+    for cid in client_ids:
+        try:
+            if validate_client_id(cid) == cid and stat.S_ISREG(
+                os.lstat(folder / f"{cid}.json").st_mode
+            ):
+                there.append(cid)
+        except (OSError, StoreError):
+            continue
+    return there
 
 
 def present_ids(ctx: Context) -> set[str]:
