@@ -14,9 +14,12 @@ $(APP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e .
 	touch $(APP)
 
-$(STAMP): $(APP)
+# the test tools in the same install as the app when neither is there yet (one resolve, not two)
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -f $(APP) || $(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
-	touch $(STAMP)
+	touch $(APP) $(STAMP)
 
 # The app's own bytecode is compiled first (quick when it is current): on a machine that sets
 # PYTHONDONTWRITEBYTECODE, a checkout would otherwise compile every module again at each start.
@@ -28,8 +31,17 @@ demo: $(APP)
 	$(PY) -m compileall -q tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing --demo
 
-test: check
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+# Four workers on two cores: the terminal, ssh and child-process tests mostly wait (on a pane, a
+# login, a clock), and their groups go first (tests/conftest.py) so the rest fills those waits.
+# The checks run beside the tests (their output printed after them); either failing fails. The
+# bytecode first: every app, CLI and child process the tests start would compile it again.
+test: $(STAMP)
+	@$(PY) -m compileall -q tui screens store exercises tests >/dev/null
+	@$(MAKE) --no-print-directory check >.check.log 2>&1 & checks=$$!; \
+	$(PY) -m pytest -q -n 4 --dist loadgroup; tests=$$?; \
+	wait $$checks; checked=$$?; cat .check.log; rm -f .check.log; \
+	if [ $$checked -ne 0 ]; then echo "make check failed (above)"; fi; \
+	[ $$tests -eq 0 ] && [ $$checked -eq 0 ]
 
 # The sequences of `make test` for much longer: SOAK_SECONDS (600) of random casework and key
 # scripts, printing the steps and examples run and any failure's shrunk reproduction.

@@ -26,7 +26,8 @@ def _no_needless_waits_in_this_process() -> Iterator[None]:
     """In the test process only: a data dir's key is derived once per passphrase and salt
     (scrypt is deterministic: the same inputs give the same key, a wrong passphrase still gives a
     wrong one; 0.1 s a key); the PDF maker's child is forked warm (`_warm_pdf_children`); and
-    Pilot waits on the app instead of on the CPU clock (`_pilot_waits_on_the_app`). Child
+    Pilot waits on the app instead of on the CPU clock (`_pilot_waits_on_the_app`); stylesheets
+    are parsed once per text and theme (`_css_parsed_once`). Child
     processes (the app in tmux, over ssh, the kill -9 runs) derive keys for real."""
     real_derive = KdfParams.derive
     keys: dict[tuple[KdfParams, bytes], bytes] = {}
@@ -41,7 +42,35 @@ def _no_needless_waits_in_this_process() -> Iterator[None]:
         patch.setattr(KdfParams, "derive", derive)
         _warm_pdf_children(patch)
         _pilot_waits_on_the_app(patch)
+        _css_parsed_once(patch)
         yield
+
+
+def _css_parsed_once(patch: pytest.MonkeyPatch) -> None:
+    """Each App parses every stylesheet again (a quarter of a small Pilot test's CPU); in the test
+    process the rules parsed from the same text, place and theme variables are parsed once and
+    shared, as Textual shares them within one App (a rule set is not changed after its parse).
+    An App that changes its variables (a theme) gets rules parsed with those."""
+    from textual.css.stylesheet import Stylesheet
+
+    real = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], list[Any]] = {}
+
+    def parse_rules(
+        self: Stylesheet,
+        css: str,
+        read_from: Any,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[Any]:
+        variables = tuple(sorted(getattr(self, "_variables", {}).items()))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        if key not in parsed:
+            parsed[key] = real(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return list(parsed[key])
+
+    patch.setattr(Stylesheet, "_parse_rules", parse_rules)
 
 
 def _pilot_waits_on_the_app(patch: pytest.MonkeyPatch) -> None:
@@ -212,3 +241,22 @@ def _every_client_file_is_a_tinydb_file(tmp_path: Path) -> Iterator[None]:
         finally:
             db.close()
         assert theirs == {n: list(t.values()) for n, t in ours.items()}, path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that mostly wait (on a tmux pane, a login, a child: seconds each, little CPU)
+    are spread through the first half of the run, one every few others, so that their waits
+    overlap the tests that compute instead of queueing on one worker or all starting at once.
+    (pytest-xdist hands out groups of several tests first: the ssh tests, the pty tests and the
+    casework model, which start at once, and then single tests in this order.)"""
+    waiting = [i for i in items if i.get_closest_marker("terminal") is not None]
+    if not waiting:
+        return
+    rest = [i for i in items if i.get_closest_marker("terminal") is None]
+    every = max(1, len(rest) // (2 * len(waiting)))
+    ordered: list[pytest.Item] = []
+    for n, item in enumerate(rest):
+        if n % every == 0 and waiting:
+            ordered.append(waiting.pop(0))
+        ordered.append(item)
+    items[:] = [*ordered, *waiting]

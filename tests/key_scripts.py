@@ -72,6 +72,12 @@ NAMED = {
     "f1",
 }
 
+#: the kinds typed in a real terminal (tests/test_burst_tmux.py; between them their scripts press
+#: every key the scripts of all kinds do, as the escape sequences a terminal sends); the others
+#: are typed in Pilot (tests/test_burst_equals_slow.py). Each kind, slowly and in one burst, in
+#: every `make test`; `make soak` types many more scripts of every kind in Pilot.
+IN_A_TERMINAL = ("text", "list", "choice", "scale")
+
 
 @dataclass
 class Script:

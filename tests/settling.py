@@ -25,4 +25,6 @@ async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:
 
 def quiet(app: GatedApp) -> bool:
     """One look: every message pump idle, the key gate holding nothing, no worker running."""
-    return app_is_idle(app) and not app.key_gate.holding and all(w.is_finished for w in app.workers)
+    return (  # the cheap looks first: the walk of every widget last
+        not app.key_gate.holding and all(w.is_finished for w in app.workers) and app_is_idle(app)
+    )

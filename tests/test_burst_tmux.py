@@ -20,11 +20,19 @@ from typing import Any
 import pytest
 
 import tests.key_scripts as scripts
-from tests.key_scripts import TARGETS, generate, make_data, record_of, replay, tmux_keys
+from tests.key_scripts import (
+    IN_A_TERMINAL,
+    TARGETS,
+    generate,
+    make_data,
+    record_of,
+    replay,
+    tmux_keys,
+)
 from tests.test_tmux_e2e import app_command, app_env, write_config
 from tests.tmux_session import TARGET, TmuxError, tmux_path, tmux_session
 
-pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.terminal]
+pytestmark = pytest.mark.terminal
 
 if tmux_path() is None:
     if os.environ.get("CI"):
@@ -47,7 +55,16 @@ async def reference(script: scripts.Script, template: Path, monkeypatch: Any) ->
     return await replay(script, template, "slow")
 
 
-@pytest.mark.parametrize("kind", list(TARGETS))
+def _named_keys(kind: str) -> set[str]:
+    return {key for key in generate(kind, 0).keys if len(key) > 1}
+
+
+def test_the_kinds_typed_in_a_terminal_press_every_key_the_scripts_do() -> None:
+    every = set().union(*(_named_keys(kind) for kind in TARGETS))
+    assert set().union(*(_named_keys(kind) for kind in IN_A_TERMINAL)) == every
+
+
+@pytest.mark.parametrize("kind", IN_A_TERMINAL)
 def test_one_send_keys_of_a_script_comes_out_as_slow_typing(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

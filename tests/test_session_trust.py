@@ -24,7 +24,7 @@ from tests.test_tmux_e2e import (
 )
 from tests.tmux_session import process_alive, tmux_path, tmux_session
 
-pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.terminal]
+pytestmark = pytest.mark.terminal
 
 if tmux_path() is None:
     if os.environ.get("CI"):

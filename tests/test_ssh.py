@@ -27,7 +27,7 @@ from store.clients import Repository
 from tests.test_tmux_e2e import cli, go_to_step, pick_exercises, write_config
 from tests.tmux_session import ROOT, TmuxSession, process_alive, tmux_path, tmux_session
 
-pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.ssh]
+pytestmark = [pytest.mark.xdist_group("ssh"), pytest.mark.ssh]
 
 SSHD = "/usr/sbin/sshd"
 MISSING = [

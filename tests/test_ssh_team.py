@@ -33,7 +33,7 @@ import pytest
 from tests.test_tmux_e2e import go_to_step, pick_exercises
 from tests.tmux_session import ROOT, TmuxSession, process_alive, tmux_path
 
-pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.ssh]
+pytestmark = [pytest.mark.xdist_group("ssh"), pytest.mark.ssh]
 
 GUIDE = ROOT / "docs" / "deploy-ssh.md"
 SSHD = "/usr/sbin/sshd"

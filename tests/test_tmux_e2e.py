@@ -21,7 +21,7 @@ from store.records import Answer
 from tests.cli_runner import run_cli
 from tests.tmux_session import ROOT, TmuxSession, tmux_path, tmux_session
 
-pytestmark = [pytest.mark.xdist_group("terminal"), pytest.mark.terminal]
+pytestmark = pytest.mark.terminal
 
 if tmux_path() is None:
     if os.environ.get("CI"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -83,28 +84,31 @@ def _pump_idle(pump: MessagePump, *, dispatching: bool = False) -> bool:
     return compat.pump_parked(pump)
 
 
-def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]:
-    """The App, screens and widgets with something still to do (empty: the app is idle).
-    `dispatching`: asked from one of the App's own handlers."""
-    busy: list[MessagePump] = []
+def _busy(app: App[Any], dispatching: bool) -> Iterator[MessagePump]:
     if not _pump_idle(app, dispatching=dispatching):
-        busy.append(app)
+        yield app
     for screen in app.screen_stack:
-        busy.extend(node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
+        yield from (node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
     if app.screen_stack and (
         compat.screen_callbacks_due(app.screen)  # due after its next refresh
         or compat.screen_update_due(app.screen)  # the screen not yet drawn as its widgets are
     ):
-        busy.append(app.screen)
-    if compat.animating(app) and app not in busy:  # a scroll to the focused field still moving: the
-        busy.append(app)  # next key must see where it ends (a burst scrolls as slow typing does)
-    return busy
+        yield app.screen
+    if compat.animating(app):  # a scroll to the focused field still moving: the next key
+        yield app  # must see where it ends (a burst scrolls as slow typing does)
+
+
+def busy_nodes(app: App[Any], *, dispatching: bool = False) -> list[MessagePump]:
+    """The App, screens and widgets with something still to do (empty: the app is idle).
+    `dispatching`: asked from one of the App's own handlers."""
+    return list(dict.fromkeys(_busy(app, dispatching)))
 
 
 def app_is_idle(app: App[Any], *, dispatching: bool = False) -> bool:
     """Every message pump of the app idle: the App, every screen on the stack and every widget on
-    them; the current screen owes no callback after its next refresh."""
-    return not busy_nodes(app, dispatching=dispatching)
+    them; the current screen owes no callback after its next refresh. (Stops at the first busy
+    one.)"""
+    return next(_busy(app, dispatching), None) is None
 
 
 class KeyGate:
