@@ -1022,6 +1022,14 @@ def team_rows(team: dict[str, Any]) -> list[Row]:
                 None,
             ),
             (
+                f"{n} instances ({words}): CPU at rest, cursors still blinking",
+                f"{t['blinking_cpu_percent']:.1f}% of a core"
+                f" ({t['blinking_bytes']} B in {t['blinking_seconds']:g} s)",
+                "- (a cursor blinks for 10 s after the last key)",
+                "-",
+                None,
+            ),
+            (
                 f"{n} instances ({words}): CPU while idle {team['idle_seconds']:g} s",
                 f"{t['idle_cpu_percent']:.1f}% of a core",
                 "each no more than 1.5x a minimal app",
@@ -1032,9 +1040,9 @@ def team_rows(team: dict[str, Any]) -> list[Row]:
             (
                 f"{n} instances ({words}): bytes while idle",
                 f"{t['idle_bytes']} B",
-                "0 B" if mode == "low_bandwidth" else "- (a blinking cursor)",
+                "0 B",
                 "-",
-                t["idle_bytes"] == 0 if mode == "low_bandwidth" else None,
+                t["idle_bytes"] == 0,
             ),
             (
                 f"{n} typing at once ({words}): echo p50",

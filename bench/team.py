@@ -30,12 +30,18 @@ sys.path.insert(0, str(ROOT))
 from bench.datagen import HEAVY_ID, make_dataset, make_typing_client  # noqa: E402
 from bench.pty_bytes import STEP_TITLE, isolated_env, screen_text  # noqa: E402
 from tests.pty_app import PtyApp  # noqa: E402
+from tui.shell.cursor_rest import BLINK_SECONDS  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 #: one key every this many seconds per practitioner (a brisk typist), each started at random
 KEY_GAP = 0.2
 #: letters no screen of the app shows on its own, so one appearing is the echo of the key typed
 TEXT = "QXZJKVWXQZJVKW"
+
+
+#: seconds of rest measured while the text cursors still blink (they stop after BLINK_SECONDS
+#: without a key; the last key was two seconds before): the rest is measured after these
+BLINKING = BLINK_SECONDS - 2.0
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -169,6 +175,7 @@ def _alone(data_dir: Path, base: Path, cid: str, keys: int, idle: float, low: bo
         alone.settle(1.0)
         latency = _type_all([alone], keys)
         alone.settle(1.5)
+        _idle_cpu([alone], BLINKING)  # the cursor still blinks: see `_team`
         return latency, _rss_mb(alone.proc.pid), _idle_cpu([alone], idle)
     finally:
         alone.close()
@@ -182,6 +189,9 @@ def _team(data_dir: Path, base: Path, ids: list[str], keys: int, idle: float, lo
         for app in apps:
             _to_text_step(app)
         _drain(apps, 2.0)
+        # at rest: first while the cursors still blink (they stop BLINKING s after the last key,
+        # tui/shell/cursor_rest.py), then once they have stopped
+        blinking = _idle_cpu(apps, BLINKING, with_bytes=True)
         idle_cpu, idle_bytes = _idle_cpu(apps, idle, with_bytes=True)
         rss = [_rss_mb(a.proc.pid) for a in apps]
         latencies = _type_all(apps, keys)
@@ -189,7 +199,7 @@ def _team(data_dir: Path, base: Path, ids: list[str], keys: int, idle: float, lo
     finally:
         for app in apps:
             app.close()
-    return all_shown, idle_cpu, idle_bytes, rss, latencies
+    return all_shown, blinking, idle_cpu, idle_bytes, rss, latencies
 
 
 def _list_rss(data_dir: Path, base: Path) -> float:
@@ -244,7 +254,7 @@ def measure_team(
         alone_latency, alone_rss, alone_cpu = _alone(
             data_dir, base / f"alone-{mode}", ids[-1], keys, idle, low
         )
-        all_shown, idle_cpu, idle_bytes, rss, latencies = _team(
+        all_shown, blinking, idle_cpu, idle_bytes, rss, latencies = _team(
             data_dir, base / f"team-{mode}", ids[:instances], keys, idle, low
         )
         out[mode] = {
@@ -255,6 +265,9 @@ def measure_team(
             "idle_cpu_percent": round(idle_cpu, 2),
             "alone_idle_cpu_percent": round(alone_cpu, 2),
             "idle_bytes": idle_bytes,
+            "blinking_seconds": BLINKING,
+            "blinking_cpu_percent": round(blinking[0], 2),
+            "blinking_bytes": blinking[1],
             "typing": _latency_figures(latencies),
             "alone_typing": _latency_figures(alone_latency),
         }
