@@ -43,8 +43,9 @@ _DROPPED_RESOLVERS = {
 }
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core scalars; no duplicates, aliases, anchors, tags, deep nesting.
+class _Strict:
+    """The strict rules, over any loader's events: YAML 1.2 core scalars; no duplicates,
+    aliases, anchors, tags, deep nesting.
 
     `line_offset` turns the loader's 0-based line into the file's 1-based line; `path` names the
     file in errors. Both are set by `load_yaml`.
@@ -52,10 +53,7 @@ class StrictLoader(yaml.SafeLoader):
 
     path: str = "<content>"
     line_offset: int = 1
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def error(self, mark: Any, message: str) -> ContentError:
         """`mark` is a yaml Mark (pure-Python or C loader's) or None."""
@@ -63,7 +61,7 @@ class StrictLoader(yaml.SafeLoader):
         return ContentError(self.path, line, message)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, yaml.AliasEvent):
             raise self.error(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed")
         anchor = getattr(event, "anchor", None)
@@ -78,7 +76,7 @@ class StrictLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise self.error(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
 
@@ -87,7 +85,7 @@ class StrictLoader(yaml.SafeLoader):
         for key_node, _value in node.value:
             if key_node.tag == _MERGE_TAG:
                 raise self.error(key_node.start_mark, "YAML merge keys (<<) are not allowed")
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             try:
                 hash(key)
             except TypeError:
@@ -98,36 +96,14 @@ class StrictLoader(yaml.SafeLoader):
                     key_node.start_mark, f"duplicate key {key!r} (first on line {seen[key]})"
                 )
             seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_RESOLVERS]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
 
 
 #: the longest whole number content may write (minutes, seconds, cycles... are a few digits).
 MAX_INT_DIGITS = 18
 
 
-def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     """YAML 1.2 ints: `0o17` is octal and `017` is seventeen (YAML 1.1 made it fifteen)."""
     value = str(loader.construct_scalar(node))
     sign = -1 if value.startswith("-") else 1
@@ -144,7 +120,62 @@ def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
     return sign * int(digits)
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+def _core_schema(loader: Any) -> Any:
+    """YAML 1.2's core scalars on `loader` (a class): see the module."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_RESOLVERS]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    )
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return loader
+
+
+@_core_schema
+class PureStrictLoader(_Strict, yaml.SafeLoader):
+    """The strict loader on PyYAML's pure-Python scanner and parser."""
+
+
+StrictLoader: Any = PureStrictLoader
+if yaml.__with_libyaml__:  # (a PyYAML built without libyaml keeps the pure-Python one)
+    from yaml._yaml import CParser
+
+    @_core_schema
+    class CStrictLoader(
+        _Strict,
+        yaml.composer.Composer,
+        CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """The strict loader on libyaml's scanner and parser (C: the content loads several
+        times faster); the nodes are still composed here, so every strict rule holds on its
+        events."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    StrictLoader = CStrictLoader
 
 
 #: escape sequences (as `store.text` finds them, which this package may not import; never across
