@@ -1033,9 +1033,9 @@ def team_rows(team: dict[str, Any]) -> list[Row]:
                 f"{n} instances ({words}): CPU while idle {team['idle_seconds']:g} s",
                 f"{t['idle_cpu_percent']:.1f}% of a core",
                 "each no more than 1.5x a minimal app",
-                f"one alone {t['alone_idle_cpu_percent']:.2f}%;"
-                f" minimal app alone {team['minimal_idle_cpu_percent']:.2f}%",
-                t["idle_cpu_percent"] / n <= max(team["minimal_idle_cpu_percent"], 0.1) * 1.5,
+                f"{n} minimal apps at rest {team['minimal_idle_cpu_percent']:.1f}%;"
+                f" one of ours alone {t['alone_idle_cpu_percent']:.2f}%",
+                t["idle_cpu_percent"] <= team["minimal_idle_cpu_percent"] * 1.5,
             ),
             (
                 f"{n} instances ({words}): bytes while idle",

@@ -231,22 +231,28 @@ def measure_team(
         cwd=ROOT,
     )
     after = _list_rss(data_dir, base / "list-after")
-    minimal = PtyApp(
-        [],
-        argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
-        env=isolated_env(base / "minimal"),
-    )
+    # the baseline at rest: as many minimal apps as instances (one alone uses about one tick of
+    # the CPU clock in 10 s, too coarse to compare with)
+    minimals = [
+        PtyApp(
+            [],
+            argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
+            env=isolated_env(base / "minimal"),
+        )
+        for _ in range(instances)
+    ]
     try:
-        _wait_all([minimal], b"Minimal baseline ready", 60)
-        minimal.settle(1.0)
-        minimal_cpu = _idle_cpu([minimal], idle)
+        _wait_all(minimals, b"Minimal baseline ready", 120)
+        _drain(minimals, 2.0)
+        minimal_cpu = _idle_cpu(minimals, idle)
     finally:
-        minimal.close()
+        for minimal in minimals:
+            minimal.close()
     out: dict[str, Any] = {
         "instances": instances,
         "clients": clients + 1 + len(ids),
         "idle_seconds": idle,
-        "minimal_idle_cpu_percent": round(minimal_cpu, 2),
+        "minimal_idle_cpu_percent": round(minimal_cpu, 2),  # all `instances` of it
         "list_rss_mb": round(before, 1),
         "list_rss_after_heavy_saved_mb": round(after, 1),
     }

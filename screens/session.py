@@ -81,7 +81,7 @@ class SessionScreen(Screen[None]):
         self.refresh_data()
         self._to_unfinished()
         self.show_time()
-        self.set_interval(TIME_TICK_SECONDS, self.show_time, name="session-time")
+        self.set_interval(TIME_TICK_SECONDS, self._tick, name="session-time")
         follow_holder(self, self.oc, self._holder_saved)
         table.focus()
 
@@ -97,10 +97,15 @@ class SessionScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         host(self).saver.flush()  # the last answer typed counts in the progress at once
         self.refresh_data()
+        self.show_time()
         self._to_unfinished()  # back from an exercise just finished: on to the next one
 
     def _exercises(self) -> list[Exercise]:
         return [e for e in (self.library.get(i) for i in self.session.planned) if e is not None]
+
+    def _tick(self) -> None:
+        if self.is_current:  # under an exercise it is not seen: shown again on the way back
+            self.show_time()
 
     def show_time(self) -> None:
         """The session's planned length and the time it has taken so far (or took)."""

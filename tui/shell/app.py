@@ -443,14 +443,14 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         Only once the keys typed so far have landed in their fields (they are then saved with
         the rest); keys typed after the handover go to a notice that shows them as not saved,
         never to the client list beneath it."""
-        if not self.key_gate.quiet():
+        asked = [
+            (client_id, oc, who)
+            for client_id, oc in list(self.client_files.items())
+            if not oc.read_only and (who := oc.takeover_requested())
+        ]
+        if not asked or not self.key_gate.quiet():  # (the quiet look walks every widget)
             return  # keys on their way: they land first; looked at again at the next poll
-        for client_id, oc in list(self.client_files.items()):
-            if oc.read_only:
-                continue
-            who = oc.takeover_requested()
-            if not who:
-                continue
+        for client_id, oc, who in asked:
             self.saver.flush()
             oc.hand_over(who)
             self.client_files.pop(client_id, None)
