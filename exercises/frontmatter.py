@@ -227,6 +227,8 @@ def load_yaml(source: str, path: str, first_line: int) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark is not None else 0) + first_line
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if "maximum nesting depth" in problem:  # libyaml's own cap, met before ours is
+            raise ContentError(path, line, f"nested deeper than {MAX_DEPTH} levels") from None
         raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ContentError(path, first_line, f"invalid YAML: {exc}".splitlines()[0]) from None
