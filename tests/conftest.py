@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from store.client_writer import ClientWriter
 from store.clients import Repository
 from store.crypto import KdfParams, normalise_passphrase
 from store.profile import Client
@@ -260,3 +261,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             ordered.append(waiting.pop(0))
         ordered.append(item)
     items[:] = [*ordered, *waiting]
+
+
+@pytest.fixture
+def held(data_dir: Path) -> Iterator[ClientWriter]:
+    """Client X1, open for writing (its lock held) by prac1: the holder a colleague asks."""
+    repo = Repository(data_dir, user="prac1")
+    repo.ensure()
+    repo.add_client(Client(id="X1", name="A"))
+    writer = repo.open("X1")
+    yield writer
+    writer.close()

@@ -9,26 +9,13 @@ has saved and let go, and then runs the command.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from store.client_writer import ClientWriter
 from store.clients import Repository
 from store.profile import Client
 from tests.cli_runner import run_cli
 from tests.test_lock_takeover import actions, age_holder
-
-
-@pytest.fixture
-def held(data_dir: Path) -> Iterator[ClientWriter]:
-    repo = Repository(data_dir, user="prac1")
-    repo.ensure()
-    repo.add_client(Client(id="X1", name="A"))
-    writer = repo.open("X1")
-    yield writer
-    writer.close()
 
 
 def holder_app(writer: ClientWriter, stop: threading.Event) -> threading.Thread:

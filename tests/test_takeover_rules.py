@@ -9,22 +9,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from store.client_writer import ClientWriter
 from store.clients import Repository
-from store.profile import Client
 from tests.test_lock_takeover import actions, age_holder
-
-
-@pytest.fixture
-def held(data_dir: Path) -> ClientWriter:
-    repo = Repository(data_dir, user="prac1")
-    repo.ensure()
-    repo.add_client(Client(id="X1", name="A"))
-    writer = repo.open("X1")
-    yield writer
-    writer.close()
 
 
 def colleague(data_dir: Path) -> Repository:
