@@ -3,8 +3,8 @@ layout pass of the whole screen when the new text takes the room the old one too
 
 `Static.update` asks for a layout by default: on a step screen that is a reflow of every widget,
 once per key. A one-line text of the same width as before cannot change any widget's size, so it
-is only repainted; anything else (a new width, a second line, text wider than the widget) still
-lays the screen out.
+is only repainted; nor can a text no style displays (the count of a field on a slow link); anything
+else (a new width, a second line, text wider than the widget) still lays the screen out.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def show(widget: Static, text: str) -> None:
     before = _shown.get(widget)
     if before == text:
         return
-    same_room = (
+    same_room = not widget.display or (
         before is not None
         and "\n" not in text
         and "\n" not in before

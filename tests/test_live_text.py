@@ -38,3 +38,28 @@ async def test_same_room_repaints_and_a_new_size_lays_out() -> None:
         await pilot.pause()
         assert asked == [True, False, True, True, True, True]
         assert str(widget.render()).startswith("y")
+
+
+async def test_a_text_no_style_displays_is_kept_without_a_layout() -> None:
+    """The running count on a slow link (display: none): updated for when it shows, never a
+    layout of the screen per key."""
+    app = _One()
+    async with app.run_test(size=(40, 5)) as pilot:
+        widget = app.query_one("#count", Static)
+        widget.display = False
+        await pilot.pause()
+        asked: list[bool] = []
+        update = widget.update
+
+        def recording(content: Any = "", *, layout: bool = True) -> None:
+            asked.append(layout)
+            update(content, layout=layout)
+
+        widget.update = recording  # type: ignore[method-assign]
+        show(widget, "9 of 500 characters")
+        show(widget, "10 of 500 characters")
+        assert asked == [False, False]
+        widget.display = True
+        await pilot.pause()
+        assert str(widget.render()) == "10 of 500 characters"
+        assert app.screen.find_widget(widget).region.height == 1

@@ -61,6 +61,26 @@ async def test_text_step_saves_while_typing(tmp_path: Path) -> None:
     assert a.recorded_by == "pat" and not a.on_behalf and not a.disclosure
 
 
+async def test_the_count_is_shown_with_the_edit_in_one_frame(tmp_path: Path) -> None:
+    """The running count changes in the same call as the text (before the field's `Changed`
+    message is handled), so one frame draws both: never the letter, then the count a frame
+    later. An undo goes through `Changed` and still updates it."""
+    from screens.steps.fields import LimitedTextArea
+
+    cf = open_client(tmp_path)
+    app = ExerciseApp(single(StepKind.TEXT), new_session(cf), cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Job")
+        await settle(app, pilot)
+        field = app.screen.query_one(LimitedTextArea)
+        field.insert("s")  # no await: nothing else has run since the edit
+        assert "4 of 200" in text_of(app, ".step-count")
+        field.undo()
+        await settle(app, pilot)
+        assert field.text != "Jobs"
+        assert f"{len(field.text)} of 200" in text_of(app, ".step-count")
+
+
 async def test_text_step_refuses_an_over_long_paste(tmp_path: Path) -> None:
     cf = open_client(tmp_path)
     app = ExerciseApp(single(StepKind.TEXT), new_session(cf), cf)

@@ -34,16 +34,20 @@ class TextEditor(StepEditor):
             soft_wrap=True,
             show_line_numbers=False,
             tab_behavior="focus",
+            edited=self._show_count,
         )
         yield Static(self._count(text), markup=False, classes="step-count")
 
     def _count(self, text: str) -> str:
         return f"{len(text)} of {self.step.max_length} characters"
 
+    def _show_count(self, text: str) -> None:
+        show(self.query_one(".step-count", Static), self._count(text))
+
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
         event.stop()
         text = event.text_area.text
-        show(self.query_one(".step-count", Static), self._count(text))
+        self._show_count(text)  # already shown after a typed edit; an undo or a load comes here
         if text != (self.value or ""):
             self.set_value(text)
