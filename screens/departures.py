@@ -2,8 +2,9 @@
 another terminal, by a colleague or an admin) leaves the client list, the Due list and the
 team's follow-ups already on screen, without a reload.
 
-While a list is the current screen, every `POLL_SECONDS` the data dir's client files are listed
-(one directory listing, no file read) and the rows of any client whose file has gone are dropped.
+While a list is the current screen, every `POLL_SECONDS` (and at once when it is shown again) the
+data dir's client files are listed (one directory listing, no file read) and the rows of any
+client whose file has gone are dropped; covered by another screen, it does not look.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from screens.host import host
+from screens.while_current import every_while_current
 from tui.services.clients.rows import present_ids
 
 POLL_SECONDS = 2.0
@@ -36,4 +38,4 @@ def follow_departures(
         if gone:
             drop(gone)
 
-    screen.set_interval(POLL_SECONDS, check)
+    every_while_current(screen, POLL_SECONDS, check, name="departures")

@@ -19,6 +19,7 @@ from screens.host import host
 from screens.key_bar import KeyBar
 from screens.live_text import show
 from screens.messages import ClientChanged, Saved
+from screens.while_current import every_while_current
 from store.errors import StoreError
 from store.records import Session
 from tui.services.clients import sessions
@@ -81,7 +82,7 @@ class SessionScreen(Screen[None]):
         self.refresh_data()
         self._to_unfinished()
         self.show_time()
-        self.set_interval(TIME_TICK_SECONDS, self._tick, name="session-time")
+        every_while_current(self, TIME_TICK_SECONDS, self.show_time, name="session-time")
         follow_holder(self, self.oc, self._holder_saved)
         table.focus()
 
@@ -102,10 +103,6 @@ class SessionScreen(Screen[None]):
 
     def _exercises(self) -> list[Exercise]:
         return [e for e in (self.library.get(i) for i in self.session.planned) if e is not None]
-
-    def _tick(self) -> None:
-        if self.is_current:  # under an exercise it is not seen: shown again on the way back
-            self.show_time()
 
     def show_time(self) -> None:
         """The session's planned length and the time it has taken so far (or took)."""

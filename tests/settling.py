@@ -28,3 +28,12 @@ def quiet(app: GatedApp) -> bool:
     return (  # the cheap looks first: the walk of every widget last
         not app.key_gate.holding and all(w.is_finished for w in app.workers) and app_is_idle(app)
     )
+
+
+async def until(pilot: Any, condition: Any) -> None:
+    """Let the app run until `condition()` holds (a look every couple of milliseconds)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 60
+    while not condition():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.002)

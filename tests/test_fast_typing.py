@@ -26,7 +26,7 @@ from screens.steps.fields import LimitedInput, LimitedTextArea
 from screens.steps.table import RowEditor
 from tests.exercise_fixtures import ExerciseApp, exercise_of, new_session, open_client, step
 from tests.key_scripts import key_event
-from tests.settling import settled
+from tests.settling import settled, until
 from tui.shell import key_gate
 from tui.shell.key_gate import GatedApp
 
@@ -193,17 +193,6 @@ def counted_looks(app: GatedApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(app.key_gate, "check", counting)
     return looks
-
-
-async def until(pilot: Any, condition: Any) -> None:
-    """Let the app run until `condition()` holds (a look every couple of milliseconds)."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    end = loop.time() + 60
-    while not condition():
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.002)
 
 
 async def test_held_keys_wait_for_the_app_however_long_it_takes(
