@@ -174,6 +174,7 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
+        import screens.privacy  # noqa: F401 - the idle check's, not imported later at rest
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
         # (it never makes way for keys: what the keys ask for next, a client, a plan, waits on it)
