@@ -147,6 +147,14 @@ def _warm_pdf_children(patch: pytest.MonkeyPatch) -> None:
     shim = types.SimpleNamespace(**{**vars(subprocess), "run": run})
     patch.setattr(pdf_child, "subprocess", shim)
 
+    # a child started ahead of its document would be a cold interpreter: here the warm server
+    # serves it (the early start itself is tested from the command line, in its own process)
+    def not_early() -> None:
+        return None
+
+    not_early.real = pdf_child.start_early  # type: ignore[attr-defined] # for the tests of it
+    patch.setattr(pdf_child, "start_early", not_early)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(

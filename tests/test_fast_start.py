@@ -6,6 +6,7 @@ dashboard is built once and refilled per client."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -171,12 +172,23 @@ def _fake_child(tmp_path: Path, body: str) -> str:
     ],
     ids=["killed", "failed", "hung"],
 )
+@pytest.mark.parametrize("early", [False, True], ids=["started-when-asked", "started-early"])
 def test_a_failed_killed_or_hung_pdf_child_is_one_line_from_the_command_line(
-    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, cli, body: str, says: str
+    tmp_path: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli,
+    body: str,
+    says: str,
+    early: bool,
 ) -> None:
     """The command line gives one line and exit 1, never a traceback: a killed child at once, a
-    hung one once TIMEOUT_SECONDS has passed (1 s here; it is killed, not left running)."""
+    hung one once TIMEOUT_SECONDS has passed (1 s here; it is killed, not left running); the
+    same for the child the command starts while it compiles the plan (`start_early`)."""
     from tui.services.export import pdf_child
+
+    if early:
+        monkeypatch.setattr(pdf_child, "start_early", pdf_child.start_early.real)
 
     repo = Repository(data_dir)
     repo.ensure()
@@ -189,6 +201,39 @@ def test_a_failed_killed_or_hung_pdf_child_is_one_line_from_the_command_line(
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert says in done.stderr
     assert not out.exists()
+    assert not pdf_child._early  # given its document, whatever became of it
+
+
+def test_the_command_line_starts_the_pdf_maker_early_and_leaves_none_behind(
+    tmp_path: Path, data_dir: Path, cli_process
+) -> None:
+    """In a process of its own (no test shims): the PDF made by the child started while the
+    plan was compiled; a command that fails after starting one (the client is held elsewhere
+    ... here: has no file) leaves no child running."""
+    repo = Repository(data_dir)
+    repo.ensure()
+    repo.add_client(Client(id="P1", name="Pat"))
+    out = tmp_path / "plan.pdf"
+    done = cli_process("plan", "P1", "--kind", "wellbeing", "--format", "pdf", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    gone = cli_process("plan", "P2", "--kind", "wellbeing", "--format", "pdf", "-o", str(out))
+    assert gone.returncode == 1 and "P2" in gone.stderr, gone.stderr
+    assert _pdf_makers_of(os.environ["WELLBEING_STATE_DIR"]) == []
+
+
+def _pdf_makers_of(marker: str) -> list[int]:
+    """PDF makers still running whose environment holds `marker` (this test's state dir)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+            env = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"pdf_child" in cmd and marker.encode() in env:
+            found.append(int(proc.name))
+    return found
 
 
 # -- the screens (Pilot) ----------------------------------------------------------------------

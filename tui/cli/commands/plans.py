@@ -111,6 +111,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     fmt = format_for(args.format, dest)
     if dest is None and not can_print(fmt):
         raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
+    if fmt == "pdf":  # the PDF maker loads its fonts while the plan is read and compiled
+        from tui.services.export.pdf_child import start_early
+
+        start_early()
     today = date.today()
     with read_client(ctx, cid) as oc:
         plan = None if args.draft else saved_plan(oc, args.kind, args.saved)

@@ -9,6 +9,7 @@ caller writes the file through the store's one writer, after the audit entry, as
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import subprocess
@@ -32,25 +33,77 @@ class PdfError(UserError, RuntimeError):
     """The PDF could not be made (the child failed, was killed, or hung): one line, no trace."""
 
 
-def pdf_in_child(doc: Document) -> bytes:
-    """`doc` as PDF bytes, rendered by a child process. PdfError (one line) if it fails, is
-    killed, or has not finished within TIMEOUT_SECONDS (then it is killed); UserError naming the
-    script when a character no bundled font has would otherwise be lost."""
+#: a child started ahead of its document (`start_early`), not yet given one
+_early: list[subprocess.Popen[bytes]] = []
+
+
+def _command() -> tuple[list[str], dict[str, str]]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
     }
+    return [sys.executable, "-m", "tui.services.export.pdf_child"], env
+
+
+def start_early() -> None:
+    """Start the PDF maker now, for a PDF this process is about to make (the command line knows
+    it from its arguments): the child loads fpdf2 and the fonts while the plan is read and
+    compiled here, then waits for its document. Unused, it is stopped when this process ends."""
+    if _early:
+        return
+    command, env = _command()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tui.services.export.pdf_child"],
-            input=doc.model_dump_json().encode("utf-8"),
+        child = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=_ROOT,
+        )
+    except OSError:
+        return  # said when the PDF is asked for, by a child started then
+    _early.append(child)
+    atexit.register(_stop_early)
+
+
+def _stop_early() -> None:
+    while _early:
+        child = _early.pop()
+        child.kill()
+        child.communicate()
+
+
+def _run(payload: bytes) -> subprocess.CompletedProcess[bytes]:
+    """The child's exit status and output for `payload` (the early child when there is one)."""
+    if not _early:
+        command, env = _command()
+        return subprocess.run(
+            command,
+            input=payload,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
             env=env,
             cwd=_ROOT,
             check=False,
         )
-    except subprocess.TimeoutExpired:  # run() has killed the child and reaped it
+    child = _early.pop()
+    try:
+        out, err = child.communicate(payload, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+
+
+def pdf_in_child(doc: Document) -> bytes:
+    """`doc` as PDF bytes, rendered by a child process. PdfError (one line) if it fails, is
+    killed, or has not finished within TIMEOUT_SECONDS (then it is killed); UserError naming the
+    script when a character no bundled font has would otherwise be lost."""
+    try:
+        done = _run(doc.model_dump_json().encode("utf-8"))
+    except subprocess.TimeoutExpired:  # the child has been killed and reaped
         raise PdfError(
             f"the PDF could not be made: it took over {TIMEOUT_SECONDS} s and was stopped; "
             "try again, or export as txt or html"
