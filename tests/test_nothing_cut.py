@@ -101,15 +101,30 @@ def positions(widget: Widget) -> Iterator[int]:
         y += page
 
 
-async def everything_shown(app: Any, pilot: Any, first: list[list[str]]) -> list[list[str]]:
+class _AllFound(Exception):
+    """Every text sought has been seen: no further scroll position can change the verdict."""
+
+
+async def everything_shown(
+    app: Any, pilot: Any, first: list[list[str]], sought: list[list[str]]
+) -> list[list[str]]:
     """What is rendered at every scroll position of every scrolling widget, each cycler turned
-    (`first`: what is shown before any of that)."""
+    (`first`: what is shown before any of that); it stops as soon as every ending in `sought`
+    has been seen somewhere (the rest could only be seen again)."""
     seen: list[list[str]] = list(first)
+    missing = [e for e in sought if not any(contains(r, e) for r in seen)]
+
+    def add(regions: list[list[str]]) -> None:
+        seen.extend(regions)
+        missing[:] = [e for e in missing if not any(contains(r, e) for r in regions)]
+        if not missing:
+            raise _AllFound
+
     boxes = scrollables(app)
 
     async def explore(i: int) -> None:
         if i == len(boxes):
-            seen.extend(shown(app))
+            add(shown(app))
             return
         for y in list(positions(boxes[i])):
             boxes[i].scroll_to(y=y, animate=False, immediate=True)
@@ -117,17 +132,22 @@ async def everything_shown(app: Any, pilot: Any, first: list[list[str]]) -> list
             await explore(i + 1)
         boxes[i].scroll_to(y=0, animate=False, immediate=True)
 
-    if boxes:  # (with none, what `first` holds is all there is)
-        await explore(0)
-    for cycler in app.screen.query(OptionCycler).results():
-        if not cycler.display:
-            continue
-        for _ in cycler.options:
-            cycler.action_move(1)
-            cycler.scroll_visible(animate=False, immediate=True)
-            await pilot.pause()
-            seen.extend(shown(app))
-        cycler.action_move(1)  # back to where it was
+    try:
+        if not missing:
+            raise _AllFound
+        if boxes:  # (with none, what `first` holds is all there is)
+            await explore(0)
+        for cycler in app.screen.query(OptionCycler).results():
+            if not cycler.display:
+                continue
+            for _ in cycler.options:
+                cycler.action_move(1)
+                cycler.scroll_visible(animate=False, immediate=True)
+                await pilot.pause()
+                add(shown(app))
+            cycler.action_move(1)  # back to where it was
+    except _AllFound:
+        pass
     await pilot.pause()
     return seen
 
@@ -154,9 +174,10 @@ async def test_every_text_of_every_step_ends_on_screen(
             await app.screen_.show_step(index)
             await pilot.pause()
             first_sight = shown(app)
-            everything = await everything_shown(app, pilot, first_sight)
             related = [r.text for r in exercise.references] if step is exercise.steps[-1] else []
-            for text in [*texts_of(step), *own_texts(app), *related]:
+            texts = [*texts_of(step), *own_texts(app), *related]
+            everything = await everything_shown(app, pilot, first_sight, [ending(t) for t in texts])
+            for text in texts:
                 if not any(contains(region, ending(text)) for region in everything):
                     cut.append(f"step {index + 1} '{step.id}': …{' '.join(ending(text))}")
             # A script read aloud, and the guidance beside it, are whole on arrival: the
