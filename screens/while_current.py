@@ -22,8 +22,7 @@ def every_while_current(
 
     def changed(current: Screen[Any]) -> None:
         if current is screen:
-            timer.resume()
-            screen.call_next(callback)
+            timer.resume()  # a tick that fell due while paused runs now: the look at once
         else:
             timer.pause()
 

@@ -189,6 +189,13 @@ def test_a_failed_killed_or_hung_pdf_child_is_one_line_from_the_command_line(
 
     if early:
         monkeypatch.setattr(pdf_child, "start_early", pdf_child.start_early.real)
+        run = pdf_child._run
+
+        def only_early(payload: bytes):  # noqa: ANN202 - the child's CompletedProcess
+            assert len(pdf_child._early) == 1, "no child was started ahead of the document"
+            return run(payload)
+
+        monkeypatch.setattr(pdf_child, "_run", only_early)
 
     repo = Repository(data_dir)
     repo.ensure()

@@ -140,12 +140,16 @@ async def everything_shown(
         for cycler in app.screen.query(OptionCycler).results():
             if not cycler.display:
                 continue
-            for _ in cycler.options:
-                cycler.action_move(1)
-                cycler.scroll_visible(animate=False, immediate=True)
-                await pilot.pause()
-                add(shown(app))
-            cycler.action_move(1)  # back to where it was
+            start = cycler.index
+            try:
+                for _ in cycler.options:
+                    cycler.action_move(1)
+                    cycler.scroll_visible(animate=False, immediate=True)
+                    await pilot.pause()
+                    add(shown(app))
+            finally:  # back to where it was, stopped early or not (the answer is left as it was)
+                while cycler.index != start:
+                    cycler.action_move(1)
     except _AllFound:
         pass
     await pilot.pause()

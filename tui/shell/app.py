@@ -174,7 +174,6 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
-        import screens.privacy  # noqa: F401 - the idle check's, not imported later at rest
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
         # (it never makes way for keys: what the keys ask for next, a client, a plan, waits on it)
@@ -189,6 +188,9 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
             log.warning("temp files left by killed saves were not cleared", exc_info=True)
         if problems:
             self.call_from_thread(self._show_content_problems, problems)
+        # last, behind what a first open waits for: the idle check's module, so its first look
+        # (15 s in) does not import it while the practitioner sits at rest
+        import screens.privacy  # noqa: F401
 
     def _prebuild_dashboard(self) -> None:
         """Build the dashboard, empty and off screen, while the practitioner reads the list: the

@@ -111,7 +111,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     fmt = format_for(args.format, dest)
     if dest is None and not can_print(fmt):
         raise UserError(f"a {exporter(fmt).words} cannot go to the terminal; give -o FILE")
-    if fmt == "pdf":  # the PDF maker loads its fonts while the plan is read and compiled
+    if fmt == "pdf":  # the PDF maker imports its renderer while the plan is read and compiled
         from tui.services.export.pdf_child import start_early
 
         start_early()

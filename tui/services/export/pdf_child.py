@@ -47,7 +47,7 @@ def _command() -> tuple[list[str], dict[str, str]]:
 
 def start_early() -> None:
     """Start the PDF maker now, for a PDF this process is about to make (the command line knows
-    it from its arguments): the child loads fpdf2 and the fonts while the plan is read and
+    it from its arguments): the child imports fpdf2 and the renderer while the plan is read and
     compiled here, then waits for its document. Unused, it is stopped when this process ends."""
     if _early:
         return
@@ -90,7 +90,7 @@ def _run(payload: bytes) -> subprocess.CompletedProcess[bytes]:
     child = _early.pop()
     try:
         out, err = child.communicate(payload, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
+    except BaseException:  # a timeout, an interrupt: never a child left running (as run() does)
         child.kill()
         child.communicate()
         raise
