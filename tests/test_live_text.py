@@ -11,6 +11,19 @@ from textual.widgets import Static
 from screens.live_text import show
 
 
+def layouts_asked(widget: Static) -> list[bool]:
+    """Record, for each `update` of `widget` from now on, whether it asked for a layout."""
+    asked: list[bool] = []
+    update = widget.update
+
+    def recording(content: Any = "", *, layout: bool = True) -> None:
+        asked.append(layout)
+        update(content, layout=layout)
+
+    widget.update = recording  # type: ignore[method-assign]
+    return asked
+
+
 class _One(App[None]):
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, id="count")
@@ -20,14 +33,7 @@ async def test_same_room_repaints_and_a_new_size_lays_out() -> None:
     app = _One()
     async with app.run_test(size=(40, 5)) as pilot:
         widget = app.query_one("#count", Static)
-        asked: list[bool] = []
-        update = widget.update
-
-        def recording(content: Any = "", *, layout: bool = True) -> None:
-            asked.append(layout)
-            update(content, layout=layout)
-
-        widget.update = recording  # type: ignore[method-assign]
+        asked = layouts_asked(widget)
         show(widget, "9 of 500 characters")  # the first: its room is not known yet
         show(widget, "8 of 500 characters")  # as wide: a repaint
         show(widget, "8 of 500 characters")  # the same: nothing at all
@@ -48,14 +54,7 @@ async def test_a_text_no_style_displays_is_kept_without_a_layout() -> None:
         widget = app.query_one("#count", Static)
         widget.display = False
         await pilot.pause()
-        asked: list[bool] = []
-        update = widget.update
-
-        def recording(content: Any = "", *, layout: bool = True) -> None:
-            asked.append(layout)
-            update(content, layout=layout)
-
-        widget.update = recording  # type: ignore[method-assign]
+        asked = layouts_asked(widget)
         show(widget, "9 of 500 characters")
         show(widget, "10 of 500 characters")
         assert asked == [False, False]
