@@ -591,6 +591,17 @@ def _bare_dashboard() -> Any:
     return BareDashboard()
 
 
+#: first opens of the heavy client, each in an app of its own, at once and found with /
+FIRST_OPENS = 3
+
+
+def _spread(d: dict[str, Any], key: str) -> str:
+    """The spread of a median `key` of `d` measured FIRST_OPENS times: " (min A, max B, N runs)"."""
+    if f"{key}_min" not in d:  # a results file from before first opens were repeated
+        return ""
+    return f" (min {d[key + '_min']:.0f}, max {d[key + '_max']:.0f}, {FIRST_OPENS} runs)"
+
+
 async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
     from screens.dashboard import DashboardScreen
     from tui.shell.app import WellbeingApp
@@ -608,16 +619,32 @@ async def _dashboard(data_dir: Path, opens: int) -> dict[str, Any]:
 
     DashboardScreen.refresh_data = timed_refresh  # type: ignore[method-assign]
     firsts: dict[str, float] = {}
+    at_once: list[float] = []
+    found: list[float] = []
     try:
         await _open_dashboards(app, opens, times, bare, firsts)
-        # The other first open, in an app of its own (a first open is one per app).
+        at_once.append(firsts["at_once"])
+        # The other first open, in an app of its own (a first open is one per app); then both
+        # again in apps of their own, for FIRST_OPENS runs of each.
         await _found_first(WellbeingApp(_context(data_dir), low_bandwidth=True), firsts)
+        found.append(firsts["found"])
+        for _ in range(FIRST_OPENS - 1):
+            again: dict[str, float] = {}
+            fresh = WellbeingApp(_context(data_dir), low_bandwidth=True)
+            await _open_dashboards(fresh, 0, [], [], again)
+            await _found_first(WellbeingApp(_context(data_dir), low_bandwidth=True), again)
+            at_once.append(again["at_once"])
+            found.append(again["found"])
     finally:
         DashboardScreen.refresh_data = refresh  # type: ignore[method-assign]
     return {
         "median_ms": _ms(statistics.median(times)),
-        "first_ms": _ms(firsts["found"]),
-        "first_at_once_ms": _ms(firsts["at_once"]),
+        "first_ms": _ms(statistics.median(found)),
+        "first_ms_min": _ms(min(found)),
+        "first_ms_max": _ms(max(found)),
+        "first_at_once_ms": _ms(statistics.median(at_once)),
+        "first_at_once_ms_min": _ms(min(at_once)),
+        "first_at_once_ms_max": _ms(max(at_once)),
         "max_ms": _ms(max(times)),
         "runs_ms": [_ms(t) for t in times],
         "bare_screen_median_ms": _ms(statistics.median(bare)),
@@ -829,14 +856,14 @@ def rows(r: dict[str, Any]) -> list[Row]:
         ),
         (
             "first open of the heavy client, found with / then Enter",
-            f"{d['first_ms']:.0f} ms",
+            f"{d['first_ms']:.0f} ms{_spread(d, 'first_ms')}",
             "< 150 ms",
             "its summary read as it opens (an app of its own)",
             d["first_ms"] < 150,
         ),
         (
             "first open of the heavy client, at once",
-            f"{d['first_at_once_ms']:.0f} ms",
+            f"{d['first_at_once_ms']:.0f} ms{_spread(d, 'first_at_once_ms')}",
             "< 150 ms",
             "its summary read as it opens, never its 8 MB history",
             d["first_at_once_ms"] < 150,
@@ -962,9 +989,11 @@ def heavy_rows(heavy: list[dict[str, Any]]) -> list[Row]:
     out: list[Row] = [
         (
             f"first open at once, {y}-year client ({by[y]['file_mb']:.0f} MB)",
-            f"{by[y]['dashboard']['first_at_once_ms']:.0f} ms",
+            f"{by[y]['dashboard']['first_at_once_ms']:.0f} ms"
+            f"{_spread(by[y]['dashboard'], 'first_at_once_ms')}",
             "< 150 ms",
-            f"found with / first: {by[y]['dashboard']['first_ms']:.0f} ms",
+            f"found with / first: {by[y]['dashboard']['first_ms']:.0f} ms"
+            f"{_spread(by[y]['dashboard'], 'first_ms')}",
             by[y]["dashboard"]["first_at_once_ms"] < 150 and by[y]["dashboard"]["first_ms"] < 150,
         )
         for y in sorted(by)
