@@ -68,7 +68,7 @@ class TmuxSession:
         prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
         # One tmux command line, so the option is set before the program can exit: a pane whose
         # program ended stays, and its last screen can still be read.
-        self.run(
+        start = (
             "new-session",
             "-d",
             "-s",
@@ -88,6 +88,13 @@ class TmuxSession:
             "remain-on-exit",
             "on",
         )
+        started = self.run(*start, check=False)
+        if started.returncode != 0 and "server exited unexpectedly" in started.stderr:
+            # tmux's own server start failed (seen once under ../shared/tools/under-load; a
+            # program that exits at once does not cause it): start it once more, afresh
+            self.run("kill-server", check=False)
+            started = self.run(*start, check=False)
+        started.check_returncode()
         return self.pane_pid()
 
     def pane_pid(self) -> int:
