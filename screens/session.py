@@ -108,10 +108,7 @@ class SessionScreen(Screen[None]):
         """The session's planned length and the time it has taken so far (or took)."""
         planned = sum(e.minutes for e in self._exercises())
         text = sessions.time_words(self.session, planned, host(self).now())
-        label = self.query_one("#session-time", Static)
-        if text != getattr(self, "_time_text", None):
-            self._time_text = text
-            label.update(text)
+        show(self.query_one("#session-time", Static), text)  # nothing at all when unchanged
 
     def _to_unfinished(self) -> None:
         """The cursor never stays on a finished exercise: it moves to the next one not done (after
