@@ -15,10 +15,10 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
-from textual.widgets.text_area import Edit, EditResult, Location
+from textual.widgets.text_area import Edit, EditResult, Location, Selection
 
 from exercises.models import Option
 from store.text import clean_line, clean_text
@@ -92,6 +92,12 @@ class LimitedTextArea(TextArea):
     message is handled: what shows the text's length is then drawn in the same frame as the
     letter, not one frame after it (a second frame per key, on a team server 30 times over)."""
 
+    #: a moved cursor or selection repaints the rows it touched (`_watch_selection`), not the
+    #: whole field: a key in a tall bordered field redrew every line, 2 KB a key over SSH
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
+
     def __init__(
         self,
         text: str = "",
@@ -105,10 +111,48 @@ class LimitedTextArea(TextArea):
         self.edited = edited
 
     def edit(self, edit: Edit) -> EditResult:
+        height, was_empty = self.wrapped_document.height, not self.text
         result = super().edit(edit)
+        one_row = edit.top[0] == edit.bottom[0] == result.end_location[0]
+        if one_row and self.wrapped_document.height == height and was_empty == (not self.text):
+            self._refresh_rows(edit.top, result.end_location)
+        else:  # lines moved (a new line, a joined line, a wrap) or a placeholder came or went
+            self.refresh()
         if self.edited is not None:
             self.edited(self.text)
         return result
+
+    def undo(self) -> None:
+        super().undo()
+        self.refresh()
+
+    def redo(self) -> None:
+        super().redo()
+        self.refresh()
+
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        self.refresh()
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        if self.is_mounted:
+            self._refresh_rows(*previous_selection, *selection)
+
+    def _refresh_rows(self, *locations: Location) -> None:
+        """Repaint the visual lines of the document rows from the first to the last of
+        `locations` (a row wrapped over several lines repaints them all)."""
+        last_row = self.document.line_count - 1
+        top = min(min(row for row, _ in locations), last_row)
+        bottom = min(max(row for row, _ in locations), last_row)
+        wrapped = self.wrapped_document
+        try:
+            first = wrapped.location_to_offset((top, 0)).y
+            last = wrapped.location_to_offset((bottom, len(self.document[bottom]))).y
+        except (IndexError, ValueError):  # not wrapped yet (a document being set): all of it
+            self.refresh()
+            return
+        self.refresh_lines(first, last - first + 1)
 
     def _replace_via_keyboard(
         self, insert: str, start: Location, end: Location
