@@ -90,6 +90,12 @@ GROUPS = [
     ["Home", "BSpace"],
     ["-l", " and so on and so on until the line wraps round again at the edge of the box"],
     ["Up", "Up", "Right", "Right"],
+    # more lines than the field shows: moves that scroll it, a selection across the fold
+    [k for n in range(9) for k in ("End", "Enter", "-l", f"line {n} of a long answer")],
+    ["Up"] * 10,
+    ["S-Down"] * 6,
+    ["-l", "m"],
+    ["C-End", "S-Up", "S-Up", "Delete"],
 ]
 
 if tmux_path() is None and os.environ.get("CI"):
