@@ -8,36 +8,43 @@ APP    := $(VENV)/.installed-app
 
 .PHONY: run test check soak bench lint demo clean
 
+# pip compiles what it installs one file at a time; compileall does it on every core after it
+# (as pip does, a file that does not compile is left to fail, if ever, when it is imported)
+SITE    = $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+COMPILE = $(PY) -m compileall -q -j 0
+
 $(APP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e .
+	$(PY) -m pip install -q --no-compile -c constraints.txt -e .
+	$(COMPILE) "$(SITE)" >/dev/null || true
 	touch $(APP)
 
 # the test tools in the same install as the app when neither is there yet (one resolve, not two)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -f $(APP) || $(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q --no-compile -c constraints.txt -e '.[test]'
+	$(COMPILE) "$(SITE)" >/dev/null || true
 	touch $(APP) $(STAMP)
 
 # The app's own bytecode is compiled first (quick when it is current): on a machine that sets
 # PYTHONDONTWRITEBYTECODE, a checkout would otherwise compile every module again at each start.
 run: $(APP)
-	$(PY) -m compileall -q tui screens store exercises >/dev/null
+	$(COMPILE) tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing
 
 demo: $(APP)
-	$(PY) -m compileall -q tui screens store exercises >/dev/null
+	$(COMPILE) tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing --demo
 
 # Four workers on two cores: the terminal, ssh and child-process tests mostly wait (on a pane, a
 # login, a clock), and their groups go first (tests/conftest.py) so the rest fills those waits.
 # The checks run beside the tests (their output printed after them); either failing fails. The
-# bytecode first: every app, CLI and child process the tests start would compile it again.
+# bytecode before the tests: every app, CLI and child process they start would compile it again.
 test: $(STAMP)
-	@$(PY) -m compileall -q tui screens store exercises tests >/dev/null
 	@$(MAKE) --no-print-directory check >.check.log 2>&1 & checks=$$!; \
+	$(COMPILE) tui screens store exercises tests >/dev/null; \
 	$(PY) -m pytest -q -n 4 --dist loadgroup; tests=$$?; \
 	wait $$checks; checked=$$?; cat .check.log; rm -f .check.log; \
 	if [ $$checked -ne 0 ]; then echo "make check failed (above)"; fi; \
