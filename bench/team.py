@@ -4,9 +4,10 @@ The data dir holds the bench's caseload (2,000 clients and a heavy client of fiv
 client per practitioner with a session begun on a text step. N app instances start at once, each
 in its own pseudo-terminal, each opens its own client and resumes on the text step, in normal
 mode and again in low-bandwidth mode. Reports the time until all show their client, total and
-per-instance RSS, CPU and bytes while all sit idle, and keystroke-to-echo latency (p50/p95) with
-all typing at once: from sending a letter to that letter appearing on the terminal (never just
-the first byte back), against one instance alone in the same run. Also one instance started
+per-instance RSS, CPU and bytes while all sit idle (beside as many minimal apps, at rest in the
+same window), and keystroke-to-echo latency (p50/p95) with all typing at once: from sending a
+letter to that letter appearing on the terminal (never just the first byte back), against one
+instance alone in the same run. Also one instance started
 after a colleague saved the heavy client: its memory beside one started before. Every child is
 killed when the bench ends or is interrupted (`PtyApp.kill_all`).
 """
@@ -88,12 +89,47 @@ def _drain(apps: list[PtyApp], seconds: float) -> int:
 def _idle_cpu(apps: list[PtyApp], seconds: float, *, with_bytes: bool = False) -> Any:
     """Percent of one core all of `apps` use while nobody types for `seconds` (and the bytes
     they send meanwhile, with `with_bytes`)."""
-    cpu0 = {a.proc.pid: _cpu_seconds(a.proc.pid) for a in apps}
-    start = time.perf_counter()
-    sent = _drain(apps, seconds)
-    wall = time.perf_counter() - start
-    used = sum(_cpu_seconds(a.proc.pid) - cpu0[a.proc.pid] for a in apps) / wall * 100
+    (used, sent), _ = _rest_beside(apps, [], seconds)
     return (used, sent) if with_bytes else used
+
+
+def _rest_beside(
+    apps: list[PtyApp], beside: list[PtyApp], seconds: float
+) -> tuple[tuple[float, int], float]:
+    """`apps` and `beside` at rest together for the same `seconds`: the percent of one core
+    `apps` use and the bytes they send, and the percent `beside` use (measured in one window,
+    the two figures meet the same machine: nothing else can move one and not the other)."""
+    everyone = [*apps, *beside]
+    cpu0 = {a.proc.pid: _cpu_seconds(a.proc.pid) for a in everyone}
+    start = time.perf_counter()
+    sent = 0
+    ours = {a.master for a in apps}
+    fds = {a.master: a for a in everyone}
+    while (left := start + seconds - time.perf_counter()) > 0:
+        ready, _, _ = select.select(list(fds), [], [], left)
+        for fd in ready:
+            got = len(fds[fd].read_available(0))
+            sent += got if fd in ours else 0
+    wall = time.perf_counter() - start
+
+    def used(group: list[PtyApp]) -> float:
+        return sum(_cpu_seconds(a.proc.pid) - cpu0[a.proc.pid] for a in group) / wall * 100
+
+    return (used(apps), sent), used(beside)
+
+
+def _minimal_apps(base: Path, instances: int) -> list[PtyApp]:
+    """As many minimal Textual apps as instances, each shown and at rest (the baseline)."""
+    minimals = [
+        PtyApp(
+            [],
+            argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
+            env=isolated_env(base),
+        )
+        for _ in range(instances)
+    ]
+    _wait_all(minimals, b"Minimal baseline ready", 120)
+    return minimals
 
 
 def _to_text_step(app: PtyApp) -> None:
@@ -182,24 +218,30 @@ def _alone(data_dir: Path, base: Path, cid: str, keys: int, idle: float, low: bo
 
 
 def _team(data_dir: Path, base: Path, ids: list[str], keys: int, idle: float, low: bool) -> Any:
-    apps = _start(data_dir, base, ids, low)
+    """The team's figures; at rest beside as many minimal apps, both measured in one window
+    (the minimal apps are closed before anyone types)."""
+    minimals = _minimal_apps(base / "minimal", len(ids))
+    apps: list[PtyApp] = []
     try:
+        apps = _start(data_dir, base, ids, low)
         all_shown = _wait_all(apps, b"Resume", 300)
-        _drain(apps, 1.0)
+        _drain([*apps, *minimals], 1.0)
         for app in apps:
             _to_text_step(app)
-        _drain(apps, 2.0)
+        _drain([*apps, *minimals], 2.0)
         # at rest: first while the cursors still blink (they stop BLINKING s after the last key,
         # tui/shell/cursor_rest.py), then once they have stopped
-        blinking = _idle_cpu(apps, BLINKING, with_bytes=True)
-        idle_cpu, idle_bytes = _idle_cpu(apps, idle, with_bytes=True)
+        blinking, _ = _rest_beside(apps, minimals, BLINKING)
+        (idle_cpu, idle_bytes), minimal_cpu = _rest_beside(apps, minimals, idle)
+        for minimal in minimals:
+            minimal.close()
         rss = [_rss_mb(a.proc.pid) for a in apps]
         latencies = _type_all(apps, keys)
         _drain(apps, 2.0)
     finally:
-        for app in apps:
+        for app in [*apps, *minimals]:
             app.close()
-    return all_shown, blinking, idle_cpu, idle_bytes, rss, latencies
+    return all_shown, blinking, idle_cpu, idle_bytes, minimal_cpu, rss, latencies
 
 
 def _list_rss(data_dir: Path, base: Path) -> float:
@@ -231,28 +273,10 @@ def measure_team(
         cwd=ROOT,
     )
     after = _list_rss(data_dir, base / "list-after")
-    # the baseline at rest: as many minimal apps as instances (one alone uses about one tick of
-    # the CPU clock in 10 s, too coarse to compare with)
-    minimals = [
-        PtyApp(
-            [],
-            argv0=[sys.executable, str(ROOT / "bench" / "minimal_app.py")],
-            env=isolated_env(base / "minimal"),
-        )
-        for _ in range(instances)
-    ]
-    try:
-        _wait_all(minimals, b"Minimal baseline ready", 120)
-        _drain(minimals, 2.0)
-        minimal_cpu = _idle_cpu(minimals, idle)
-    finally:
-        for minimal in minimals:
-            minimal.close()
     out: dict[str, Any] = {
         "instances": instances,
         "clients": clients + 1 + len(ids),
         "idle_seconds": idle,
-        "minimal_idle_cpu_percent": round(minimal_cpu, 2),  # all `instances` of it
         "list_rss_mb": round(before, 1),
         "list_rss_after_heavy_saved_mb": round(after, 1),
     }
@@ -260,7 +284,7 @@ def measure_team(
         alone_latency, alone_rss, alone_cpu = _alone(
             data_dir, base / f"alone-{mode}", ids[-1], keys, idle, low
         )
-        all_shown, blinking, idle_cpu, idle_bytes, rss, latencies = _team(
+        all_shown, blinking, idle_cpu, idle_bytes, minimal_cpu, rss, latencies = _team(
             data_dir, base / f"team-{mode}", ids[:instances], keys, idle, low
         )
         out[mode] = {
@@ -269,6 +293,8 @@ def measure_team(
             "rss_each_mb": round(statistics.mean(rss), 1),
             "alone_rss_mb": round(alone_rss, 1),
             "idle_cpu_percent": round(idle_cpu, 2),
+            # all `instances` of the minimal app, at rest in the same window as the team
+            "minimal_idle_cpu_percent": round(minimal_cpu, 2),
             "alone_idle_cpu_percent": round(alone_cpu, 2),
             "idle_bytes": idle_bytes,
             "blinking_seconds": BLINKING,
