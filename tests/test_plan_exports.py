@@ -132,3 +132,18 @@ def test_format_of_picks_the_format_from_the_name() -> None:
     assert format_of("a/plan.PDF") == "pdf" and format_of("plan.htm") == "html"
     assert format_of("plan.markdown") == "md" and format_of("plan.text") == "txt"
     assert format_of("plan.docx") is None
+
+
+@pytest.mark.parametrize("font", ["REGULAR", "BOLD", "CJK"])
+def test_the_characters_a_font_prints_are_the_ones_fpdf2_maps(font: str) -> None:
+    """What the exporter reads from a font's cmap table (to decide what prints, and when the
+    fallback font is needed) is the map fpdf2 builds when it loads the whole font."""
+    from fpdf import FPDF
+
+    from tui.services.export import pdf
+
+    path = getattr(pdf, font)
+    loaded = FPDF()
+    loaded.add_font("loaded", "", str(path))
+    assert pdf._cmap(path) == frozenset(loaded.fonts["loaded"].cmap)  # noqa: SLF001
+    assert len(pdf._cmap(path)) > 5000  # noqa: SLF001 - thousands of characters, not none

@@ -52,6 +52,7 @@ HOOKS = [
     (Widget, "_on_key"),
     (Input, "_on_paste"),
     (TextArea, "_replace_via_keyboard"),
+    (TextArea, "_watch_selection"),  # screens/steps/fields.py repaints a selection's rows in it
     (XTermParser, "_sequence_to_key_events"),
 ]
 
