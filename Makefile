@@ -44,7 +44,7 @@ demo: $(APP)
 # bytecode before the tests: every app, CLI and child process they start would compile it again.
 test: $(STAMP)
 	@$(MAKE) --no-print-directory check >.check.log 2>&1 & checks=$$!; \
-	$(COMPILE) tui screens store exercises tests >/dev/null; \
+	$(COMPILE) tui screens store exercises tests || { kill $$checks; exit 1; }; \
 	$(PY) -m pytest -q -n 4 --dist loadgroup; tests=$$?; \
 	wait $$checks; checked=$$?; cat .check.log; rm -f .check.log; \
 	if [ $$checked -ne 0 ]; then echo "make check failed (above)"; fi; \

@@ -1062,7 +1062,8 @@ def team_rows(team: dict[str, Any]) -> list[Row]:
                 f"{n} instances ({words}): CPU while idle {team['idle_seconds']:g} s",
                 f"{t['idle_cpu_percent']:.1f}% of a core",
                 "each no more than 1.5x a minimal app",
-                f"{n} minimal apps at rest in the same 10 s {t['minimal_idle_cpu_percent']:.1f}%;"
+                f"{n} minimal apps at rest in the same {team['idle_seconds']:g} s"
+                f" {t['minimal_idle_cpu_percent']:.1f}%;"
                 f" one of ours alone {t['alone_idle_cpu_percent']:.2f}%",
                 t["idle_cpu_percent"] <= t["minimal_idle_cpu_percent"] * 1.5,
             ),

@@ -50,6 +50,20 @@ class Repaints:
         return set().union(*asked)  # type: ignore[arg-type]
 
 
+async def test_a_bracket_under_the_cursor_lights_nothing_elsewhere(tmp_path: Path) -> None:
+    """A client's words are not code: no matching bracket is lit (it would sit on a row the
+    cursor never touched, which a move does not repaint)."""
+    cf = open_client(tmp_path)
+    app = ExerciseApp(exercise_of(TEXT), new_session(cf), cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        field = app.screen.query_one(LimitedTextArea)
+        field.load_text("(one\ntwo)")
+        field.move_cursor((1, 3))
+        await settled(app, pilot)
+        assert not field.match_cursor_bracket, "a matching bracket is lit"
+
+
 async def test_a_key_in_the_middle_repaints_its_row_not_the_field(tmp_path: Path) -> None:
     cf = open_client(tmp_path)
     exercise = exercise_of(TEXT)
@@ -80,7 +94,22 @@ async def test_a_key_in_the_middle_repaints_its_row_not_the_field(tmp_path: Path
 #: keys (tmux names), in groups; the pane is compared with a whole repaint after each group
 GROUPS = [
     ["Home", "-l", "When I struggle I tell myself I am useless and that nothing will change"],
-    ["Enter", "-l", "but a friend would hear it differently"],
+    ["Enter", "-l", "but a friend (a good one) would hear it differently"],
+    [
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+        "Left",
+    ],
+    ["Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Up", "Down"],
     ["Up", "Left", "Left", "Left", "-l", "XYZ"],
     ["S-Left", "S-Left", "S-Left", "S-Left"],
     ["-l", "k"],

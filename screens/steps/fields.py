@@ -107,6 +107,9 @@ class LimitedTextArea(TextArea):
         **kwargs: object,
     ) -> None:
         super().__init__(clean_text(text)[:limit] if text else "", **kwargs)  # type: ignore[arg-type]
+        # a client's words, not code: no matching-bracket highlight (it would also sit on a row
+        # the cursor never touched, which a move here does not repaint)
+        self.set_reactive(TextArea.match_cursor_bracket, False)
         self.limit = limit
         self.edited = edited
 

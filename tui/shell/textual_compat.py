@@ -12,8 +12,8 @@ starts; `tui.shell.terminal_guards` replaces them through `set_driver_decoder` a
 
 Private *hooks* the app overrides in subclasses (they are methods of ours, so not accessed here)
 are checked by name in the same test: `App._handle_exception`, `Widget._on_key` (HandedOver),
-`Input._on_paste` and `TextArea._replace_via_keyboard` (step fields), and
-`XTermParser._sequence_to_key_events` (`tui.shell.terminal_guards`).
+`Input._on_paste`, `TextArea._replace_via_keyboard` and `TextArea._watch_selection` (step
+fields), and `XTermParser._sequence_to_key_events` (`tui.shell.terminal_guards`).
 """
 
 from __future__ import annotations
