@@ -12,6 +12,8 @@ attributes included, with the same screen repainted whole (the window resized an
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,30 +52,31 @@ class Repaints:
         return set().union(*asked)  # type: ignore[arg-type]
 
 
-async def test_a_bracket_under_the_cursor_lights_nothing_elsewhere(tmp_path: Path) -> None:
-    """A client's words are not code: no matching bracket is lit (it would sit on a row the
-    cursor never touched, which a move does not repaint)."""
+@asynccontextmanager
+async def a_field(tmp_path: Path, text: str) -> AsyncIterator[tuple[Any, LimitedTextArea]]:
+    """A text step at 80x24 whose field holds `text`, the cursor at the fourth character of its
+    second row, the app settled: (pilot, field)."""
     cf = open_client(tmp_path)
     app = ExerciseApp(exercise_of(TEXT), new_session(cf), cf)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(app, pilot)
         field = app.screen.query_one(LimitedTextArea)
-        field.load_text("(one\ntwo)")
+        field.load_text(text)
         field.move_cursor((1, 3))
         await settled(app, pilot)
+        yield pilot, field
+
+
+async def test_a_bracket_under_the_cursor_lights_nothing_elsewhere(tmp_path: Path) -> None:
+    """A client's words are not code: no matching bracket is lit (it would sit on a row the
+    cursor never touched, which a move does not repaint)."""
+    async with a_field(tmp_path, "(one\ntwo)") as (_, field):
         assert not field.match_cursor_bracket, "a matching bracket is lit"
 
 
 async def test_a_key_in_the_middle_repaints_its_row_not_the_field(tmp_path: Path) -> None:
-    cf = open_client(tmp_path)
-    exercise = exercise_of(TEXT)
-    app = ExerciseApp(exercise, new_session(cf), cf)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settled(app, pilot)
-        field = app.screen.query_one(LimitedTextArea)
-        field.load_text("first line\nsecond line\nthird line")
-        field.move_cursor((1, 3))
-        await settled(app, pilot)
+    async with a_field(tmp_path, "first line\nsecond line\nthird line") as (pilot, field):
+        app = field.app
         repaints = Repaints(field)
         await pilot.press("x")
         assert repaints.rows() == {1}, "a key on the second row repainted more than that row"
