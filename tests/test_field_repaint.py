@@ -98,21 +98,8 @@ async def test_a_key_in_the_middle_repaints_its_row_not_the_field(tmp_path: Path
 GROUPS = [
     ["Home", "-l", "When I struggle I tell myself I am useless and that nothing will change"],
     ["Enter", "-l", "but a friend (a good one) would hear it differently"],
-    [
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-        "Left",
-    ],
-    ["Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left", "Up", "Down"],
+    ["Left"] * 12,  # the cursor past the brackets: nothing of them may stay lit
+    ["Left"] * 10 + ["Up", "Down"],
     ["Up", "Left", "Left", "Left", "-l", "XYZ"],
     ["S-Left", "S-Left", "S-Left", "S-Left"],
     ["-l", "k"],
