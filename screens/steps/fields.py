@@ -114,16 +114,20 @@ class LimitedTextArea(TextArea):
         self.edited = edited
 
     def edit(self, edit: Edit) -> EditResult:
-        height, was_empty = self.wrapped_document.height, not self.text
+        height, was_empty = self.wrapped_document.height, self._empty()
         result = super().edit(edit)
+        text = self.text  # built once per key: the document joins its lines for it
         one_row = edit.top[0] == edit.bottom[0] == result.end_location[0]
-        if one_row and self.wrapped_document.height == height and was_empty == (not self.text):
+        if one_row and self.wrapped_document.height == height and was_empty == (not text):
             self._refresh_rows(edit.top, result.end_location)
         else:  # lines moved (a new line, a joined line, a wrap) or a placeholder came or went
             self.refresh()
         if self.edited is not None:
-            self.edited(self.text)
+            self.edited(text)
         return result
+
+    def _empty(self) -> bool:
+        return self.document.line_count == 1 and not self.document[0]
 
     def undo(self) -> None:
         super().undo()
