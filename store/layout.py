@@ -49,11 +49,17 @@ def ensure(data_dir: Path, *, allow_group: bool) -> None:
 
 def client_ids(data_dir: Path) -> list[str]:
     """The IDs of the client files, sorted; names that are not valid IDs are left out."""
+    return client_listing(data_dir)[0]
+
+
+def client_listing(data_dir: Path) -> tuple[list[str], frozenset[str]]:
+    """The client IDs (as `client_ids`) and every name in the clients folder as listed with
+    them: whether a client has a journal, seen without a `stat` that fails for most of them."""
     ids = []
     try:  # listdir, not glob: 2,000 clients listed in a few ms, not ~30 ms of pathlib
         names = os.listdir(clients_dir(data_dir))
     except FileNotFoundError:
-        return []
+        return [], frozenset()
     for name in names:
         if name.startswith(".") or not name.endswith(".json"):
             continue  # what glob("*.json") leaves out too
@@ -61,7 +67,7 @@ def client_ids(data_dir: Path) -> list[str]:
             ids.append(validate_client_id(name[:-5]))
         except StoreError:
             continue
-    return sorted(ids)
+    return sorted(ids), frozenset(names)
 
 
 def sweep_temp_files(data_dir: Path) -> int:

@@ -61,6 +61,8 @@ def _is_id(text: str) -> bool:
 
 #: at most this many users' seals are kept on one entry (a team, with room to spare)
 MAX_SEALS = 64
+#: an entry's facts as its seal signs them (one encoder: `json.dumps` builds one a call)
+_SEAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 #: a checked read lets a caller pause (`Register.read`) after this many files
 PAUSE_EVERY = 200
 #: entries kept in the register's head (`REGISTER_HEAD`): a first frame's rows, and some over
@@ -78,23 +80,27 @@ def _signer(key: bytes) -> str:
 
 def _seal(key: bytes, kind: str, cid: str, entry: Entry) -> str:
     """The HMAC of an entry's facts (its file key included), for one client of one kind."""
-    text = json.dumps([kind, cid, _facts(entry)], sort_keys=True, separators=(",", ":"))
+    text = _SEAL_JSON.encode([kind, cid, _facts(entry)])
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _stat_key(clients_dir: str, cid: str) -> list[int] | None:
+def _stat_key(clients_dir: str, cid: str, journal: bool) -> list[int] | None:
     """The client's file and its journal as they are now (inode, size, times): a save appends
-    to the journal, a fold rewrites the file, and either changes the key."""
+    to the journal, a fold rewrites the file, and either changes the key. `journal` False: the
+    folder was listed without one, so it is not looked for (a journal written since is found
+    by the next read, as one written just after the look would be)."""
     try:  # the ID is letters and digits (client_ids checked it): no path can escape
         st = os.stat(os.path.join(clients_dir, f"{cid}.json"))
     except OSError:
         return None
-    try:
-        jt = os.stat(os.path.join(clients_dir, f"{cid}.json.journal"))
-        journal = [jt.st_ino, jt.st_size, jt.st_mtime_ns]
-    except OSError:
-        journal = [0, 0, 0]
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, *journal]
+    journal_key = [0, 0, 0]
+    if journal:
+        try:
+            jt = os.stat(os.path.join(clients_dir, f"{cid}{layout.JOURNAL_SUFFIX}"))
+            journal_key = [jt.st_ino, jt.st_size, jt.st_mtime_ns]
+        except OSError:
+            pass
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, *journal_key]
 
 
 @dataclass
@@ -162,10 +168,12 @@ class Register:
             reg._take_unchecked(old)
             return reg
         clients_dir = os.fspath(layout.clients_dir(data_dir))
-        for n, cid in enumerate(layout.client_ids(data_dir)):
+        ids, names = layout.client_listing(data_dir)
+        for n, cid in enumerate(ids):
             if pause is not None and n % PAUSE_EVERY == 0:
                 pause()
-            key = reg.keys[cid] = _stat_key(clients_dir, cid)
+            journal = f"{cid}{layout.JOURNAL_SUFFIX}" in names
+            key = reg.keys[cid] = _stat_key(clients_dir, cid, journal)
             entry = old.get(cid)
             if (
                 isinstance(entry, dict)

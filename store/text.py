@@ -30,8 +30,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\
 def clean_text(value: str) -> str:
     """Strip escape sequences and control characters; keep newlines; normalise line endings to \\n."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _ESCAPES.sub("", value)
-    value = _CONTROLS.sub("", value)
+    if _CONTROLS.search(value):  # every escape sequence starts with a control character
+        value = _ESCAPES.sub("", value)
+        value = _CONTROLS.sub("", value)
     value = value.replace("\t", "    ")
     # Lone surrogates cannot be written as UTF-8; replace rather than fail on save.
     value = value.encode("utf-8", "replace").decode("utf-8")

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from store.records import Session
 from tests.cli_runner import run_cli
 from tui.services.clients.due import due
 from tui.services.clients.rows import ClientListing, list_clients
 from tui.services.config import Config
 from tui.services.context import Context
 from tui.services.demo import DEMO_ID, write_demo
+from tui.services.repository import repository
 
 TODAY = date(2026, 11, 25)
 
@@ -119,3 +121,22 @@ def test_the_seal_key_is_this_users_alone_and_written_once(
     (tmp_path / "theirs").write_bytes(key)
     path.symlink_to(tmp_path / "theirs")
     assert rows.seal_key() != key
+
+
+def test_a_save_that_only_appends_to_the_journal_makes_the_entry_stale(ctx: Context) -> None:
+    """A save appends to the client's journal and leaves the client file as it was: the
+    register must see the journal (its first one, and a longer one) or it lists the old facts."""
+    repo = repository(ctx)
+    clients = ctx.data_dir / "clients"
+    journal = clients / f"{DEMO_ID}.json.journal"
+    journal.unlink(missing_ok=True)
+    before = next(r for r in list_clients(ctx) if r.client_id == DEMO_ID).sessions
+    file_key = os.stat(clients / f"{DEMO_ID}.json").st_mtime_ns
+    for n in (1, 2):
+        cf = repo.open(DEMO_ID)
+        cf.save_session(Session(id=f"later-{n}", practitioner="sam"))
+        cf.close(fold=False)  # as a close that could not fold: the change in the journal alone
+        assert journal.exists()
+        assert os.stat(clients / f"{DEMO_ID}.json").st_mtime_ns == file_key  # the file untouched
+        row = next(r for r in list_clients(ctx) if r.client_id == DEMO_ID)
+        assert row.sessions == before + n

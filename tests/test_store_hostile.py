@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store import crypto
+from store import text as store_text
 from store.client_file import ClientReader as ClientFile
 from store.clients import Repository
 from store.errors import CorruptFile, StoreError
@@ -84,6 +86,29 @@ def test_any_unicode_text_round_trips(
     assert saved.value == clean_text(text)
     with any_repo.read("X1") as again:  # a fresh handle: really from the file
         assert again.latest_answers()[("identify", "impact-thoughts")].value == clean_text(text)
+
+
+def _clean_every_time(value: str) -> str:
+    """`clean_text` with both strips always run (it skips them when no control character is
+    there, the cheap case of a long clean text)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = store_text._CONTROLS.sub("", store_text._ESCAPES.sub("", value))
+    value = value.replace("\t", "    ").encode("utf-8", "replace").decode("utf-8")
+    return unicodedata.normalize("NFC", value)
+
+
+#: text that often holds the start of an escape sequence, and what follows one
+ESCAPE_LIKE = st.text(
+    st.sampled_from(
+        ["\x1b", "\x9b", "\x9d", "\x90", "\x07", "\x9c", "[", "]", "0", ";", "m", "\r", "\t"]
+    )
+    | st.characters(),
+)
+
+
+@given(text=st.text() | ESCAPE_LIKE)
+def test_clean_text_skips_the_strips_only_when_they_would_change_nothing(text: str) -> None:
+    assert clean_text(text) == _clean_every_time(text)
 
 
 @settings(

@@ -117,9 +117,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     good = [r for r in rows if not r.problem]
     problems = [r for r in rows if r.problem]
     if args.json:
-        # one write: json.dump would write each of its many small pieces to stdout in turn
-        sys.stdout.write(json.dumps([r.as_json() for r in good], ensure_ascii=False, indent=2))
-        print()
+        # one client a line, in one write (json.dump writes each of its many small pieces in
+        # turn, and an indented dump takes json's slow Python encoder, not its C one)
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        lines = ",\n".join(f"  {encode(r.as_json())}" for r in good)
+        sys.stdout.write(f"[\n{lines}\n]\n" if good else "[]\n")
     elif not rows:
         print("no clients yet: add one with `wellbeing client add ID --name NAME`")
     else:
