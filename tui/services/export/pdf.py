@@ -148,17 +148,25 @@ class _PDF(FPDF):
         self.cell(0, 5, fit_font(text), align="C")
 
 
-def _new_pdf(doc: Document) -> _PDF:
-    title = safe(doc.title)
+def blank_pdf() -> _PDF:
+    """An A4 page-less PDF with the two DejaVu faces loaded (fpdf2 parses each whole: most of
+    the time a PDF takes before its first line): what `to_pdf` starts from, made ahead of the
+    document when it is known a PDF is coming (`pdf_child`)."""
     pdf = _PDF(format="A4")
+    pdf.add_font(FAMILY, "", str(REGULAR))
+    pdf.add_font(FAMILY, "B", str(BOLD))
+    return pdf
+
+
+def _new_pdf(doc: Document, pdf: _PDF | None = None) -> _PDF:
+    title = safe(doc.title)
+    pdf = pdf or blank_pdf()
     pdf.doc_title = title[:80]
     pdf.draft = safe(doc.draft)
     if len(doc.footer) <= 40:
         pdf.printed = safe(doc.footer).rstrip(".")
     pdf.scale = SCALES.get(doc.layout, SCALES["standard"])
     pdf.layout = doc.layout
-    pdf.add_font(FAMILY, "", str(REGULAR))
-    pdf.add_font(FAMILY, "B", str(BOLD))
     if _needs_cjk(doc):
         pdf.add_font(CJK_FAMILY, "", str(CJK))
         pdf.set_fallback_fonts([CJK_FAMILY], exact_match=False)
@@ -416,9 +424,10 @@ def _block(pdf: _PDF, block: Block, after: list[Block]) -> bool:
     return False
 
 
-def to_pdf(doc: Document) -> bytes:
-    """The whole document as PDF bytes."""
-    pdf = _new_pdf(doc)
+def to_pdf(doc: Document, blank: _PDF | None = None) -> bytes:
+    """The whole document as PDF bytes (on `blank`, from `blank_pdf`, when one was made
+    ahead; each is used once)."""
+    pdf = _new_pdf(doc, blank)
     _para(pdf, doc.title, size=pdf.scale["h2"] + 4, bold=True, height=pdf.scale["line"] * 1.6)
     pdf.ln(1)
     for line in doc.header:

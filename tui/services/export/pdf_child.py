@@ -136,11 +136,12 @@ def _why(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def main() -> int:
-    from tui.services.export.pdf import MissingScript, to_pdf
+    from tui.services.export.pdf import MissingScript, blank_pdf, to_pdf
 
+    blank = blank_pdf()  # the fonts loaded while the caller still compiles the document
     doc = Document.model_validate_json(sys.stdin.buffer.read())
     try:
-        data = to_pdf(doc)
+        data = to_pdf(doc, blank)
     except MissingScript as exc:
         print(exc, file=sys.stderr)
         return REFUSED
