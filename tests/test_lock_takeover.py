@@ -94,11 +94,18 @@ def test_a_lock_held_too_long_is_handed_over_when_asked(data_dir: Path) -> None:
     held.close()
 
 
-async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
+async def test_the_app_hands_over_and_leaves_the_client(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the app's own look for requests (at a quicker pace), nothing called by hand."""
     from screens.client_list import ClientListScreen
     from screens.dashboard import DashboardScreen
     from screens.dialogs.handed_over import HandedOverScreen
     from tests.settling import settled
+    from tests.shell_fixtures import wait_for
+    from tui.shell import app as shell_app
+
+    monkeypatch.setattr(shell_app, "HANDOVER_POLL_SECONDS", 0.05)
 
     ctx = Context(config=Config(privacy_check=False, idle_minutes=0), data_dir=data_dir)
     repository(ctx).add_client(Client(id="X1", name="A"))
@@ -109,8 +116,7 @@ async def test_the_app_hands_over_and_leaves_the_client(data_dir: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
         age_holder(repository(ctx), "X1", 40)
         Repository(data_dir, user="prac2").request_takeover("X1", after_minutes=30)
-        app._check_takeovers()
-        await settled(app, pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, HandedOverScreen), timeout=30)
         assert isinstance(app.screen, HandedOverScreen)  # over the client list
         assert isinstance(app.screen_stack[-2], ClientListScreen)
         assert "X1" not in app.client_files

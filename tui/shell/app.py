@@ -108,6 +108,8 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         self._handed_over: list[tuple[str, str]] = []
         self._warming = False
         self._dashboard: DashboardScreen | None = None
+        #: the next look for a takeover request (`_look_for_takeovers`)
+        self._takeover_look: asyncio.TimerHandle | None = None
         self.last_activity = time.monotonic()
         #: the cursor stops blinking when nobody types (on a slow link it never blinks)
         self.cursor_rest = (
@@ -129,7 +131,7 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         config = self.ctx.config
         shortest = min(m for m in (config.idle_minutes, config.phone_idle_minutes, 30) if m)
         self.set_interval(min(15.0, shortest * 30), self._check_idle, name="privacy-idle")
-        self.set_interval(HANDOVER_POLL_SECONDS, self._check_takeovers, name="takeovers")
+        self._look_for_takeovers()
         if self.ctx.config.keymap:  # e.g. {"exercise.back" = "alt+left"} under tmux's ctrl+b
             self.set_keymap(dict(self.ctx.config.keymap))
         if self.ctx.encrypted and "codec" not in self.ctx.__dict__:
@@ -290,6 +292,8 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         )
 
     def on_unmount(self) -> None:
+        if self._takeover_look is not None:
+            self._takeover_look.cancel()
         self.shutdown()
 
     def leave_on_signal(self, signum: int) -> None:
@@ -439,6 +443,21 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
             oc.close()
 
         timer = self.set_interval(0.5, attempt, name="take-over")
+
+    def _look_for_takeovers(self) -> None:
+        """Every `HANDOVER_POLL_SECONDS`, a look for a colleague's takeover request (a file that
+        is not there, most looks): on the bare event loop, not a Textual timer, whose every tick
+        runs the app's timer and message machinery (thirty idle instances on a server pay for
+        each). Outside the App's handlers, as a timer's callback is: `_check_takeovers` waits
+        for the app to be idle, which it never is inside one of its own handlers."""
+        loop = asyncio.get_running_loop()
+        self._takeover_look = loop.call_later(HANDOVER_POLL_SECONDS, self._look_for_takeovers)
+        if not self.is_running:
+            return
+        try:
+            self._check_takeovers()
+        except Exception as exc:  # a bug: reported and the app ends, as from a timer
+            self._handle_exception(exc)
 
     def _check_takeovers(self) -> None:
         """A colleague asked for a client held here: save, hand it over, leave its screens.
