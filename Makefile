@@ -9,15 +9,17 @@ APP    := $(VENV)/.installed-app
 .PHONY: run test check soak bench lint demo clean
 
 # pip compiles what it installs one file at a time; compileall does it on every core after it
-# (as pip does, a file that does not compile is left to fail, if ever, when it is imported)
+# (as pip does, a file that does not compile is left to fail, if ever, when it is imported), all
+# but mypy's .py files, which its compiled modules stand in for
 SITE    = $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 COMPILE = $(PY) -m compileall -q -j 0
+UNUSED  = '/site-packages/(mypy|mypyc)/'
 
 $(APP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q --no-compile -c constraints.txt -e .
-	$(COMPILE) "$(SITE)" >/dev/null || true
+	$(COMPILE) -x $(UNUSED) "$(SITE)" >/dev/null || true
 	touch $(APP)
 
 # the test tools in the same install as the app when neither is there yet (one resolve, not two)
@@ -25,7 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -f $(APP) || $(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q --no-compile -c constraints.txt -e '.[test]'
-	$(COMPILE) "$(SITE)" >/dev/null || true
+	$(COMPILE) -x $(UNUSED) "$(SITE)" >/dev/null || true
 	touch $(APP) $(STAMP)
 
 # The app's own bytecode is compiled first (quick when it is current): on a machine that sets
