@@ -120,6 +120,7 @@ async def test_the_app_hands_over_and_leaves_the_client(
         assert isinstance(app.screen, HandedOverScreen)  # over the client list
         assert isinstance(app.screen_stack[-2], ClientListScreen)
         assert "X1" not in app.client_files
+    assert app._takeover_look is not None and app._takeover_look.cancelled()  # no look after
     assert "lock handed over" in actions(repository(ctx), "X1")
     with Repository(data_dir, user="prac2").open("X1") as cf:
         assert not cf.read_only

@@ -147,3 +147,21 @@ def test_the_characters_a_font_prints_are_the_ones_fpdf2_maps(font: str) -> None
     loaded.add_font("loaded", "", str(path))
     assert pdf._cmap(path) == frozenset(loaded.fonts["loaded"].cmap)  # noqa: SLF001
     assert len(pdf._cmap(path)) > 5000  # noqa: SLF001 - thousands of characters, not none
+
+
+def test_a_pdf_made_on_a_blank_made_ahead_is_dated_when_made_and_prints_the_same() -> None:
+    """The PDF maker loads the fonts into a blank before its document comes (`pdf_child`): the
+    PDF is dated when it is made, not when the blank was, and reads as one made in one go."""
+    from datetime import UTC, datetime
+
+    from tui.services.export import pdf
+
+    doc = compiled_document("keep-safe")
+    blank = pdf.blank_pdf()
+    blank.creation_date = datetime(2001, 2, 3, tzinfo=UTC)  # as if made long before its document
+    before = datetime.now(UTC)
+    ahead = pdf.to_pdf(doc, blank)
+    days = {f"D:{when:%Y%m%d}".encode() for when in (before, datetime.now(UTC))}
+    assert b"D:2001" not in ahead
+    assert any(day in ahead for day in days)
+    assert pdf_text(ahead) == pdf_text(pdf.to_pdf(doc))

@@ -37,6 +37,7 @@ ATTRIBUTES = [
     ("animator", "_animations"),
     ("animator", "_scheduled"),
     ("pump", "_bindings"),
+    ("app", "_exit"),
     ("app", "_return_code"),
     ("app", "_exception"),
     ("app", "_exception_event"),

@@ -450,10 +450,10 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         runs the app's timer and message machinery (thirty idle instances on a server pay for
         each). Outside the App's handlers, as a timer's callback is: `_check_takeovers` waits
         for the app to be idle, which it never is inside one of its own handlers."""
+        if compat.app_exiting(self) or not self.is_running:
+            return  # (as a timer does not call back once the app is leaving; none scheduled)
         loop = asyncio.get_running_loop()
         self._takeover_look = loop.call_later(HANDOVER_POLL_SECONDS, self._look_for_takeovers)
-        if not self.is_running:
-            return
         try:
             self._check_takeovers()
         except Exception as exc:  # a bug: reported and the app ends, as from a timer

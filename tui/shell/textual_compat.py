@@ -123,6 +123,11 @@ def set_driver_parser(parser: type[XTermParser]) -> bool:
 # -- the App -------------------------------------------------------------------------------------
 
 
+def app_exiting(app: App[Any]) -> bool:
+    """`exit()` was called: what a Textual timer looks at before it calls back (`Timer._tick`)."""
+    return bool(app._exit)  # noqa: SLF001 - no public "exiting"; is_running stays True until shutdown
+
+
 def mark_crashed(app: App[Any], error: Exception) -> None:
     """What Textual's `_handle_exception` records before it exits: return code 1, and the first
     error kept for `run_test` to raise again. The exit itself is `App.panic` (public)."""

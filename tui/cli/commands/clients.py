@@ -118,8 +118,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     problems = [r for r in rows if r.problem]
     if args.json:
         # one client a line, in one write (json.dump writes each of its many small pieces in
-        # turn, and an indented dump takes json's slow Python encoder, not its C one)
-        encode = json.JSONEncoder(ensure_ascii=False).encode
+        # turn, and an indented dump takes json's slow Python encoder, not its C one); ASCII,
+        # so nothing in a name is a character the cleaning stream strips or a line separator
+        encode = json.JSONEncoder().encode
         lines = ",\n".join(f"  {encode(r.as_json())}" for r in good)
         sys.stdout.write(f"[\n{lines}\n]\n" if good else "[]\n")
     elif not rows:

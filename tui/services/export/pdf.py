@@ -11,6 +11,7 @@ Text is set left-aligned, never justified.
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -161,6 +162,7 @@ def blank_pdf() -> _PDF:
 def _new_pdf(doc: Document, pdf: _PDF | None = None) -> _PDF:
     title = safe(doc.title)
     pdf = pdf or blank_pdf()
+    pdf.set_creation_date(datetime.now(UTC))  # now, not when the blank was made ahead of it
     pdf.doc_title = title[:80]
     pdf.draft = safe(doc.draft)
     if len(doc.footer) <= 40:
