@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,12 +98,17 @@ def _id_line(path: Path) -> int:
     return 1
 
 
-def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -> Library:
+def load_dirs(
+    folders: Iterable[Path],
+    sections: dict[str, str] | None = None,
+    pause: Callable[[], None] | None = None,
+) -> Library:
     """Exercises from these folders only, in the order given; the first of a duplicate id wins.
 
     `sections` are the plan sections `feeds` may name (by default from the plan templates of the
     shipped content and these folders); an exercise feeding any other is a problem, left out.
-    So is one whose guide step no plan template (ours, these folders') says feeds it.
+    So is one whose guide step no plan template (ours, these folders') says feeds it. `pause` is
+    called before each file: a worker's way to let the UI answer a key first.
     """
     folders = [Path(f) for f in folders]
     if sections is None:
@@ -118,6 +123,8 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
             problems.append(exc)
             continue
         for path in files:
+            if pause is not None:
+                pause()
             try:
                 exercise = load_file(path, sections, steps)
             except ContentError as exc:
@@ -143,6 +150,7 @@ def load_dirs(folders: Iterable[Path], sections: dict[str, str] | None = None) -
     )
 
 
-def load_library(extra_dirs: list[Path]) -> Library:
-    """The shipped content, then each `--content-dir` pack in the order given."""
-    return load_dirs([shipped_dir(), *(Path(d) for d in extra_dirs)])
+def load_library(extra_dirs: list[Path], pause: Callable[[], None] | None = None) -> Library:
+    """The shipped content, then each `--content-dir` pack in the order given (`pause`: as
+    `load_dirs`)."""
+    return load_dirs([shipped_dir(), *(Path(d) for d in extra_dirs)], pause=pause)

@@ -100,17 +100,22 @@ class Context:
     @cached_property
     def library(self) -> Library:
         """Exercise content (loaded once; the App loads it on a thread while the list shows)."""
-        with self._content_lock:
+        from tui.services.yielding import make_way, waited_on
+
+        with waited_on(), self._content_lock:
             if "library" in self.__dict__:  # another thread finished it while we waited
                 return self.__dict__["library"]  # type: ignore[no-any-return]
             from exercises.library import load_library
 
-            return load_library(self.content_dirs)
+            # (a worker loading it makes way for keys between files; the UI loading it does not)
+            return load_library(self.content_dirs, pause=make_way)
 
     @cached_property
     def directory(self) -> tuple[list[Intervention], list[ContentError]]:
         """The interventions directory (shipped, plus `directory/` folders of content packs)."""
-        with self._content_lock:
+        from tui.services.yielding import waited_on
+
+        with waited_on(), self._content_lock:
             if "directory" in self.__dict__:
                 return self.__dict__["directory"]  # type: ignore[no-any-return]
             from exercises.interventions import load_directory

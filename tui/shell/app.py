@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pydantic and the store load after the first frame, not befo
     from tui.services.clients.access import OpenClient
     from tui.services.timing import Clock
 from tui.services.safe_text import one_line
-from tui.services.yielding import note_input
+from tui.services.yielding import make_way, note_input
 from tui.shell import textual_compat as compat
 from tui.shell.crash import record_crash
 from tui.shell.cursor_rest import CursorRest
@@ -176,10 +176,14 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
     def _load_content(self) -> None:
         """Parse the content off the UI thread, so the client list shows at once; then say what
         could not be loaded."""
+        # Keys first: a practitioner already typing (a search, right after the first rows) is
+        # answered before this takes the interpreter in turns with them; opening a client waits
+        # on this, and then nothing makes way (`tui.services.yielding.waited_on`).
+        make_way()
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
-        # (it never makes way for keys: what the keys ask for next, a client, a plan, waits on it)
-        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]
+        make_way()
+        problems = [*self.ctx.library.problems, *self.ctx.directory[1]]  # (library: file by file)
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
