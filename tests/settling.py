@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tui.shell import textual_compat as compat
 from tui.shell.key_gate import GatedApp, app_is_idle, busy_nodes
 
 
@@ -24,9 +25,13 @@ async def settled(app: GatedApp, pilot: Any, timeout: float = 60.0) -> None:
 
 
 def quiet(app: GatedApp) -> bool:
-    """One look: every message pump idle, the key gate holding nothing, no worker running."""
+    """One look: every message pump idle, the key gate holding nothing, no worker running, and
+    the screen painted as its widgets are (what the gate does not wait for; a test reads it)."""
     return (  # the cheap looks first: the walk of every widget last
-        not app.key_gate.holding and all(w.is_finished for w in app.workers) and app_is_idle(app)
+        not app.key_gate.holding
+        and all(w.is_finished for w in app.workers)
+        and not (app.screen_stack and compat.screen_repaint_due(app.screen))
+        and app_is_idle(app)
     )
 
 

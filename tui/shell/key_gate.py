@@ -12,12 +12,12 @@ The gate makes a burst come out as the same keys typed slowly. A character typed
 After any other key (Tab, Enter in a one-line field, Escape, Backspace, the arrows, a ctrl or F
 key, a letter when no field has the focus: `r` resumes, `n` starts a session) the keys after it
 are held until the app has *settled*: every message of every widget on every screen handled,
-none being handled, no callback due (`app_is_idle`), and no worker that key started still running
-(a form saved off the UI thread). Such a key that comes while keys before it are still on their
-way to their field waits with the rest; so do keys that come while a screen the app put up by
-itself (a takeover's notice, the privacy cover) is still being put up. Held keys then go on in
-order: a run of typed characters at once, any other key on its own, the rest held again until
-the app has settled after it.
+none being handled, no callback due, the screen laid out (`app_is_idle`; a repaint still due is not
+waited for), and no worker that key started still running (a form saved off the UI thread).
+Such a key that comes while keys before it are still on their way to their field waits with the
+rest; so do keys that come while a screen the app put up by itself (a takeover's notice, the
+privacy cover) is still being put up. Held keys then go on in order: a run of typed characters at
+once, any other key on its own, the rest held again until the app has settled after it.
 
 Settling is watched, never timed. A safety limit (`SAFETY_SECONDS`) lets held keys go if the app
 never settles, say a widget that never finishes mounting; it is logged when it fires, as a defect.
@@ -89,9 +89,10 @@ def _busy(app: App[Any], dispatching: bool) -> Iterator[MessagePump]:
         yield app
     for screen in app.screen_stack:
         yield from (node for node in screen.walk_children(with_self=True) if not _pump_idle(node))
+    # (a repaint still due is not waited for: nothing a key lands on depends on the terminal)
     if app.screen_stack and (
         compat.screen_callbacks_due(app.screen)  # due after its next refresh
-        or compat.screen_update_due(app.screen)  # the screen not yet drawn as its widgets are
+        or compat.screen_layout_due(app.screen)  # its widgets not yet laid out
     ):
         yield app.screen
     if compat.animating(app):  # a scroll to the focused field still moving: the next key

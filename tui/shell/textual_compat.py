@@ -66,16 +66,20 @@ def screen_callbacks_due(screen: Screen[Any]) -> bool:
     return bool(screen._callbacks)  # noqa: SLF001 - no public view of them
 
 
-def screen_update_due(screen: Screen[Any]) -> bool:
-    """The screen owes a layout, a scroll, a repaint or a recompose (done on its update timer,
-    a sixtieth of a second later): what is on screen is not yet what the widgets hold."""
+def screen_layout_due(screen: Screen[Any]) -> bool:
+    """The screen owes a layout, a scroll or a recompose (done on its update timer, a sixtieth
+    of a second later): where its widgets are, and which there are, is not settled yet."""
     return bool(
         screen._layout_required  # noqa: SLF001 - no public "update pending"
         or screen._scroll_required  # noqa: SLF001
-        or screen._repaint_required  # noqa: SLF001
         or screen._recompose_required  # noqa: SLF001
-        or screen._dirty_widgets  # noqa: SLF001
     )
+
+
+def screen_repaint_due(screen: Screen[Any]) -> bool:
+    """The screen owes a repaint: what is on the terminal is not yet what the widgets hold
+    (nothing a key lands on depends on it)."""
+    return bool(screen._repaint_required or screen._dirty_widgets)  # noqa: SLF001
 
 
 def animating(app: App[Any]) -> bool:
