@@ -1,56 +1,84 @@
-"""Background work makes way for keys (`tui.services.yielding`), and stops making way once the UI
+"""Background work makes way for keys (`tui.services.yielding`), and stops making way once anyone
 waits on it: a first client opened while the content loads is not held up by the key that opened
-it. On a fake clock: no test here sleeps."""
+it. On a fake clock: time moves only when a test says so."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from exercises import library as library_module
 from exercises.library import content_files, load_dirs, shipped_dir
 from tui.services import yielding
+from tui.services.config import Config
+from tui.services.context import Context
+
+#: naps after which a fake clock that never moves gives up (a worker that would nap for ever)
+STUCK = 2000
 
 
 class FakeTime:
-    """`time` as yielding sees it: a clock that moves only when slept on."""
+    """`time` as yielding sees it. `moving`: each nap moves the clock on by its length; else
+    the clock stands still (typing that never stops) and a nap yields for a real instant, so
+    other threads run, until `STUCK` naps."""
 
-    def __init__(self) -> None:
+    def __init__(self, moving: bool = True) -> None:
         self.now = 1000.0
         self.naps = 0
+        self.moving = moving
 
     def monotonic(self) -> float:
         return self.now
 
     def sleep(self, seconds: float) -> None:
         self.naps += 1
-        self.now += seconds
+        if self.moving:
+            self.now += seconds
+            return
+        time.sleep(0.0005)
+        if self.naps >= STUCK:
+            self.now += 3600.0  # the worker lets go; the test then fails on the count
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+def reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yielding, "_last_input", [float("-inf")])
+    monkeypatch.setattr(yielding, "_waiting", [0])
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, reset: None) -> FakeTime:
     fake = FakeTime()
     monkeypatch.setattr(yielding, "time", fake)
-    monkeypatch.setattr(yielding, "_last_input", [float("-inf")])
-    monkeypatch.setattr(yielding, "_waited_on", [0])
     return fake
 
 
-def in_worker(work: Callable[[], None]) -> None:
-    thread = threading.Thread(target=work)
+@pytest.fixture
+def still(monkeypatch: pytest.MonkeyPatch, reset: None) -> FakeTime:
+    fake = FakeTime(moving=False)
+    monkeypatch.setattr(yielding, "time", fake)
+    return fake
+
+
+def in_worker(work: Callable[[], Any]) -> threading.Thread:
+    thread = threading.Thread(target=work, daemon=True)
     thread.start()
-    thread.join()
+    return thread
 
 
 def test_a_worker_waits_out_the_typing_and_no_longer(clock: FakeTime) -> None:
     yielding.note_input()
-    in_worker(yielding.make_way)
+    in_worker(yielding.make_way).join()
     assert clock.naps > 0
     assert clock.now >= 1000.0 + yielding.QUIET  # until the keys have been quiet for QUIET
     assert clock.now <= 1000.0 + yielding.QUIET + 2 * yielding.NAP
     naps = clock.naps
-    in_worker(yielding.make_way)  # quiet now: on at once
+    in_worker(yielding.make_way).join()  # quiet now: on at once
     assert clock.naps == naps
 
 
@@ -66,7 +94,7 @@ def test_however_long_the_typing_a_worker_waits_at_most_most_seconds(clock: Fake
         yielding.make_way()
 
     yielding.note_input()
-    in_worker(typing_on)
+    in_worker(typing_on).join()
     assert 1000.0 + yielding.MOST <= clock.now <= 1000.0 + yielding.MOST + 2 * yielding.NAP
 
 
@@ -76,23 +104,53 @@ def test_the_ui_thread_is_never_put_to_sleep(clock: FakeTime) -> None:
     assert clock.naps == 0
 
 
-def test_a_worker_does_not_make_way_while_the_ui_waits_on_it(clock: FakeTime) -> None:
-    yielding.note_input()  # the key that asked for the work (Enter on a client)
-    with yielding.waited_on():
-        in_worker(yielding.make_way)
-    assert clock.naps == 0
-    in_worker(yielding.make_way)  # the wait over, a recent key is made way for again
-    assert clock.naps > 0
+def test_a_worker_stops_making_way_when_another_worker_waits_on_its_lock(still: FakeTime) -> None:
+    """Typing that never stops (the clock stands still): the worker holding the lock naps until
+    another thread blocks on that lock, then finishes at once."""
+    lock = threading.Lock()
+    inside = threading.Event()
 
-
-def test_waited_on_from_a_worker_changes_nothing(clock: FakeTime) -> None:
-    def waits_and_makes_way() -> None:
-        with yielding.waited_on():
+    def holder() -> None:
+        with yielding.taken(lock):
+            inside.set()
             yielding.make_way()
 
     yielding.note_input()
-    in_worker(waits_and_makes_way)
-    assert clock.naps > 0
+    first = in_worker(holder)
+    assert inside.wait(10)
+
+    def waiter() -> None:
+        with yielding.taken(lock):
+            pass
+
+    second = in_worker(waiter)
+    first.join(10)
+    assert not first.is_alive()
+    assert still.naps < STUCK, "the holder napped on while a worker waited on its lock"
+    second.join(10)
+
+
+def test_a_ui_thread_waiting_on_the_content_stops_the_worker_making_way(
+    still: FakeTime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first client opened while a worker loads the content (the App's warm-up): the UI
+    thread asks `ctx.library`, blocks on the worker, and the worker stops making way."""
+    inside = threading.Event()
+
+    def loading(dirs: list[Path], pause: Callable[[], None]) -> str:
+        inside.set()
+        for _ in range(12):  # one look before each exercise file
+            pause()
+        return "the library"
+
+    monkeypatch.setattr(library_module, "load_library", loading)
+    ctx = Context(config=Config(), data_dir=tmp_path)
+    yielding.note_input()  # the practitioner typing a search
+    worker = in_worker(lambda: ctx.library)
+    assert inside.wait(10)
+    assert ctx.library == "the library"  # (the UI thread, blocked until the worker is done)
+    assert still.naps < STUCK, "the worker napped on while the UI waited on it"
+    worker.join(10)
 
 
 def test_the_library_makes_way_before_each_file() -> None:

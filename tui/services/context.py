@@ -97,31 +97,43 @@ class Context:
 
     _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    @cached_property
+    # Not cached_property: on Python 3.11 it takes a lock of its own before the body runs, and
+    # a thread blocked there would not be seen waiting on the worker loading the content.
+    @property
     def library(self) -> Library:
-        """Exercise content (loaded once; the App loads it on a thread while the list shows)."""
-        from tui.services.yielding import make_way, waited_on
+        """Exercise content (loaded once; the App loads it on a thread while the list shows,
+        making way for keys, until anyone waits on it: `yielding.taken`)."""
+        found: Library | None = self.__dict__.get("library")
+        if found is None:
+            from tui.services.yielding import make_way, taken
 
-        with waited_on(), self._content_lock:
-            if "library" in self.__dict__:  # another thread finished it while we waited
-                return self.__dict__["library"]  # type: ignore[no-any-return]
-            from exercises.library import load_library
+            with taken(self._content_lock):
+                found = self.__dict__.get("library")  # another thread's, finished meanwhile
+                if found is None:
+                    from exercises.library import load_library
 
-            # (a worker loading it makes way for keys between files; the UI loading it does not)
-            return load_library(self.content_dirs, pause=make_way)
+                    found = self.__dict__["library"] = load_library(
+                        self.content_dirs, pause=make_way
+                    )
+        return found
 
-    @cached_property
+    @property
     def directory(self) -> tuple[list[Intervention], list[ContentError]]:
         """The interventions directory (shipped, plus `directory/` folders of content packs)."""
-        from tui.services.yielding import waited_on
+        found: tuple[list[Intervention], list[ContentError]] | None = self.__dict__.get("directory")
+        if found is None:
+            from tui.services.yielding import taken
 
-        with waited_on(), self._content_lock:
-            if "directory" in self.__dict__:
-                return self.__dict__["directory"]  # type: ignore[no-any-return]
-            from exercises.interventions import load_directory
+            with taken(self._content_lock):
+                found = self.__dict__.get("directory")
+                if found is None:
+                    from exercises.interventions import load_directory
 
-            packs = [d / "directory" for d in self.content_dirs if (d / "directory").is_dir()]
-            return load_directory(packs)
+                    packs = [
+                        d / "directory" for d in self.content_dirs if (d / "directory").is_dir()
+                    ]
+                    found = self.__dict__["directory"] = load_directory(packs)
+        return found
 
     @property
     def export_dir(self) -> Path:

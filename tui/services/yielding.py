@@ -6,8 +6,9 @@ each key (`note_input`); long background loops call `make_way()` between small s
 sleeps while a key came in the last `QUIET` seconds (the UI then has the interpreter to itself),
 never longer than `MOST` seconds at a time, so the work still finishes while someone types.
 
-Once the UI itself waits on that work (`waited_on`: a first client opened while the content still
-loads), nothing makes way: the key that asked for it is answered by the work finishing.
+Once anyone waits on that work (a first client opened while the content still loads: a thread
+blocked on the lock the loading worker holds, `taken`), nothing makes way: the key that asked for
+it is answered by the work finishing.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ MOST = 1.0
 NAP = 0.01
 
 _last_input = [float("-inf")]
-#: how many waits of the UI thread on background work are under way (`waited_on`)
-_waited_on = [0]
+#: how many threads are blocked on a lock a worker holds (`taken`)
+_waiting = [0]
+_waiting_lock = threading.Lock()
 
 
 def note_input() -> None:
@@ -36,23 +38,30 @@ def note_input() -> None:
 
 def make_way() -> None:
     """Sleep while the practitioner is typing (at most `MOST` seconds); at once otherwise, on
-    the UI thread (never put to sleep), and while the UI waits on background work (`waited_on`)."""
+    the UI thread (never put to sleep), and while anyone waits on background work (`taken`)."""
     if threading.current_thread() is threading.main_thread():
         return
     end = time.monotonic() + MOST
-    while not _waited_on[0] and (now := time.monotonic()) - _last_input[0] < QUIET and now < end:
+    while not _waiting[0] and (now := time.monotonic()) - _last_input[0] < QUIET and now < end:
         time.sleep(NAP)
 
 
+def _count_waiting(step: int) -> None:
+    with _waiting_lock:
+        _waiting[0] += step
+
+
 @contextmanager
-def waited_on() -> Iterator[None]:
-    """A block in which the UI thread waits on background work (taking a lock a worker holds):
-    meanwhile no worker makes way. On any other thread it changes nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _waited_on[0] += 1
+def taken(lock: threading.Lock) -> Iterator[None]:
+    """Hold `lock` for the block. While this thread waits for it (a worker holds it, making
+    what this thread needs), no worker makes way for keys: the work waited on runs flat out."""
+    if not lock.acquire(blocking=False):
+        _count_waiting(1)
+        try:
+            lock.acquire()
+        finally:
+            _count_waiting(-1)
     try:
         yield
     finally:
-        _waited_on[0] -= 1
+        lock.release()
