@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from store import layout
 from store.advice import remedy
 from tui.services import locations
 from tui.services.config import Config, load_config
 from tui.services.errors import UserError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # imported when first used: the first frame does not wait for them
     from exercises.errors import ContentError
@@ -97,43 +100,44 @@ class Context:
 
     _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    # Not cached_property: on Python 3.11 it takes a lock of its own before the body runs, and
-    # a thread blocked there would not be seen waiting on the worker loading the content.
+    def _once(self, name: str, make: Callable[[], T]) -> T:
+        """`make()`, made once for the app and kept as `name`. Not `cached_property`: on Python
+        3.11 it takes a lock of its own before the body runs, and a thread blocked there would
+        not be seen waiting on the worker making it (`yielding.taken`)."""
+        from tui.services.yielding import taken
+
+        found: T | None = self.__dict__.get(name)
+        if found is None:
+            with taken(self._content_lock):
+                found = self.__dict__.get(name)  # another thread's, finished meanwhile
+                if found is None:
+                    found = self.__dict__[name] = make()
+        return found
+
     @property
     def library(self) -> Library:
         """Exercise content (loaded once; the App loads it on a thread while the list shows,
-        making way for keys, until anyone waits on it: `yielding.taken`)."""
-        found: Library | None = self.__dict__.get("library")
-        if found is None:
-            from tui.services.yielding import make_way, taken
+        making way for keys between files, until anyone waits on it)."""
 
-            with taken(self._content_lock):
-                found = self.__dict__.get("library")  # another thread's, finished meanwhile
-                if found is None:
-                    from exercises.library import load_library
+        def load() -> Library:
+            from exercises.library import load_library
+            from tui.services.yielding import make_way
 
-                    found = self.__dict__["library"] = load_library(
-                        self.content_dirs, pause=make_way
-                    )
-        return found
+            return load_library(self.content_dirs, pause=make_way)
+
+        return self._once("library", load)
 
     @property
     def directory(self) -> tuple[list[Intervention], list[ContentError]]:
         """The interventions directory (shipped, plus `directory/` folders of content packs)."""
-        found: tuple[list[Intervention], list[ContentError]] | None = self.__dict__.get("directory")
-        if found is None:
-            from tui.services.yielding import taken
 
-            with taken(self._content_lock):
-                found = self.__dict__.get("directory")
-                if found is None:
-                    from exercises.interventions import load_directory
+        def load() -> tuple[list[Intervention], list[ContentError]]:
+            from exercises.interventions import load_directory
 
-                    packs = [
-                        d / "directory" for d in self.content_dirs if (d / "directory").is_dir()
-                    ]
-                    found = self.__dict__["directory"] = load_directory(packs)
-        return found
+            packs = [d / "directory" for d in self.content_dirs if (d / "directory").is_dir()]
+            return load_directory(packs)
+
+        return self._once("directory", load)
 
     @property
     def export_dir(self) -> Path:

@@ -178,7 +178,7 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         could not be loaded."""
         # Keys first: a practitioner already typing (a search, right after the first rows) is
         # answered before this takes the interpreter in turns with them; opening a client waits
-        # on this, and then nothing makes way (`tui.services.yielding.waited_on`).
+        # on this, and then nothing makes way (`tui.services.yielding.taken`).
         make_way()
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
 
