@@ -15,6 +15,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.host import host
+from screens.off_ui import back_on_ui
 from store.errors import StoreError
 from store.profile import ProgrammeStage
 from tui.services.clients.access import add_client, validate_client_id
@@ -143,9 +144,9 @@ class ClientFormScreen(ModalScreen[str | None]):
             client = add_client(self.ctx, client_id, name, **facts)
         except (ValidationError, StoreError) as exc:
             message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            self.app.call_from_thread(error.update, f"⚠ {message}")
+            back_on_ui(self, error.update, f"⚠ {message}")
             return
-        self.app.call_from_thread(self.dismiss, client.id)
+        back_on_ui(self, self.dismiss, client.id)
 
 
 def add_client_dialog(node: DOMNode) -> None:

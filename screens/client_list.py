@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.off_ui import back_on_ui
 from tui.services.clients.rows import ClientListing, ClientRow, demo_hint, still_there
 from tui.services.safe_text import one_line
 from tui.services.yielding import make_way
@@ -121,13 +122,15 @@ class ClientListScreen(Screen[None]):
         if listing.complete or len(listing.register.stale) > FILL_BATCH:
             # (a few changed files, e.g. the client just closed, are read before the list is
             # shown again: their rows never blink out, nor the cursor move off them)
-            self.app.call_from_thread(self._show, listing.rows(), listing.complete, total)
+            if not back_on_ui(self, self._show, listing.rows(), listing.complete, total):
+                return  # the list was taken down meanwhile (the app exiting)
         if listing.complete:
             return
         for _ in listing.fill(batch=FILL_BATCH):
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show, listing.rows(), listing.complete, total)
+            if not back_on_ui(self, self._show, listing.rows(), listing.complete, total):
+                return
 
     def _show(self, rows: list[ClientRow], complete: bool = True, total: int = 0) -> None:
         first = not self.rows

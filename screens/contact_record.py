@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
+from screens.off_ui import back_on_ui
 from tui.services.clients import contact
 from tui.services.clients.access import OpenClient
 
@@ -73,9 +74,9 @@ class ContactRecordScreen(ModalScreen[None]):
         try:
             record, text = contact.produce(self.oc, self.session_id, include_disclosures=words)
         except Exception as exc:  # the audit log, a store problem: one line, nothing shown
-            self.app.call_from_thread(self._status, f"No contact record: {exc}")
+            back_on_ui(self, self._status, f"No contact record: {exc}")
             return
-        self.app.call_from_thread(self._show, record, text)
+        back_on_ui(self, self._show, record, text)
 
     def _status(self, text: str) -> None:
         if not self.is_attached:  # closed while the record was being made
@@ -119,10 +120,10 @@ class ContactRecordScreen(ModalScreen[None]):
         try:
             contact.set_next_appointment(self.oc, self.session_id, when)  # type: ignore[arg-type]
         except Exception as exc:  # read-only, held by a colleague: one line
-            self.app.call_from_thread(self._status, f"Not kept: {exc}")
+            back_on_ui(self, self._status, f"Not kept: {exc}")
             return
         words = self.query_one("#contact-words", Checkbox).value
-        self.app.call_from_thread(self._produce, words)
+        back_on_ui(self, self._produce, words)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.off_ui import back_on_ui
 from tui.services.clients.due import REASON_WORDS, DueItem, due, due_items
 from tui.services.clients.rows import ClientRow
 from tui.services.safe_text import one_line
@@ -90,11 +91,15 @@ class DueScreen(Screen[None]):
         try:
             items = due(host(self).ctx, self.today)
         except Exception as exc:  # the data dir went away, a permission: say it, never crash
-            self.app.call_from_thread(
-                self.notify, f"Cannot read the caseload: {exc}", severity="error", markup=False
+            back_on_ui(
+                self,
+                self.notify,
+                f"Cannot read the caseload: {exc}",
+                severity="error",
+                markup=False,
             )
             return
-        self.app.call_from_thread(self._show, items)
+        back_on_ui(self, self._show, items)
 
     def _show(self, items: list[DueItem]) -> None:
         if items == self.items and self.query_one("#due", DataTable).row_count:

@@ -6,17 +6,56 @@ while every key is answered as usual."""
 
 from __future__ import annotations
 
+import inspect
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual.app import App
+from textual.message_pump import MessagePump
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from tui.services.privacy import outbox
 from tui.services.safe_text import one_line
 
 T = TypeVar("T")
+
+#: seconds between looks, while a worker waits for its node to take a result, at whether the
+#: node (or the app) has gone meanwhile
+GONE_LOOK = 0.05
+
+
+def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+    """From a worker thread of `node`: run `callback(*args, **kwargs)` on the loop in `node`'s
+    own turn, and wait until it has run (a coroutine it returns is awaited). False, with nothing
+    run, when `node` was taken down first (a screen dismissed, the app exiting): a result never
+    lands on a screen whose widgets are being removed, as Textual's `call_from_thread` lets it."""
+    worker = get_current_worker()
+    try:
+        app = node.app  # (on this thread, found through its parents: none once it is removed)
+    except RuntimeError:  # Textual's NoActiveAppError
+        return False
+    ran = threading.Event()
+
+    async def run() -> None:
+        try:
+            result = callback(*args, **kwargs)
+            if inspect.iscoroutine(result):  # (not a dismiss's AwaitComplete: it runs by itself)
+                await result
+        finally:
+            ran.set()
+
+    if not node.call_later(run):  # closing: its queue takes nothing more
+        return False
+    while not ran.wait(GONE_LOOK):
+        # posted just as it closed, or the app is going: the node never takes it
+        if worker.is_cancelled or not app.is_running:
+            return False
+    return True
+
 
 #: seconds of work before its progress is shown, and between one showing and the next
 PROGRESS_AFTER = 1.0
@@ -38,27 +77,28 @@ def off_ui(
     failure is notified as "`failed`: why"; `outbox.Exists` goes to `exists(path)` when given
     (the question to replace it), else it is a failure like any other. `working` ("Exporting
     the plan"): what is said, with the seconds so far, while the job takes over a second."""
-    app = node.app
+    app = node.app  # (here: on the worker's thread, a removed node has no app to find)
     progress = _Progress(node, working) if working else None
 
-    def finish(then: Callable[..., Any], *args: Any) -> None:
+    def finish(then: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if progress is not None:
             progress.stop()
-        app.call_next(then, *args)  # (awaited when it is a coroutine, e.g. a Markdown update)
+        return then(*args, **kwargs)  # (awaited when it is a coroutine, e.g. a Markdown update)
 
     def body() -> None:
+        # what it did goes to `node` (it shows it); what is only said goes to the app, which
+        # says it even when `node` was dismissed meanwhile (a failure is never lost)
         try:
             result = job()
         except outbox.Exists as exc:
-            if exists is not None:
-                app.call_from_thread(finish, exists, exc.path)
-                return
-            app.call_from_thread(finish, _failed, node, failed, exc)
+            if exists is None or not back_on_ui(node, finish, exists, exc.path):
+                back_on_ui(app, finish, _failed, app, failed, exc)
             return
         except Exception as exc:  # a content, store or file problem: said, never a crash
-            app.call_from_thread(finish, _failed, node, failed, exc)
+            back_on_ui(app, finish, _failed, app, failed, exc)
             return
-        app.call_from_thread(finish, done, result)
+        if not back_on_ui(node, finish, done, result) and working:
+            back_on_ui(app, finish, app.notify, f"{working}: done.", markup=False)
 
     node.run_worker(body, thread=True, group=group, exclusive=exclusive)
 
@@ -84,5 +124,5 @@ class _Progress:
             self.timer = None
 
 
-def _failed(node: Widget, failed: str, exc: Exception) -> None:
-    node.notify(f"{failed}: {one_line(str(exc), 300)}", severity="error", markup=False)
+def _failed(app: App[Any], failed: str, exc: Exception) -> None:
+    app.notify(f"{failed}: {one_line(str(exc), 300)}", severity="error", markup=False)

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from screens.key_bar import KeyBar
+from screens.off_ui import back_on_ui
 from screens.text import as_content
 from store.errors import StoreError
 from tui.services.errors import UserError
@@ -83,12 +84,12 @@ class PassphraseScreen(Screen[object]):
         try:
             result = self.check(passphrase)
         except (StoreError, UserError) as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            back_on_ui(self, self._refused, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - anything else is still one line, never a crash
-            self.app.call_from_thread(self._refused, f"cannot unlock: {exc}")
+            back_on_ui(self, self._refused, f"cannot unlock: {exc}")
             return
-        self.app.call_from_thread(self.dismiss, result)
+        back_on_ui(self, self.dismiss, result)
 
     def _refused(self, message: str) -> None:
         self.attempts += 1

@@ -20,6 +20,7 @@ from textual.widgets import Input, Select, Static
 
 from screens.key_bar import KeyBar
 from screens.messages import ClientChanged
+from screens.off_ui import back_on_ui
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
@@ -183,14 +184,12 @@ class ProfileFormScreen(ModalScreen[Client | None]):
         try:
             client = self.save(changes)
         except ProfileErrors as exc:
-            self.app.call_from_thread(self._refused, exc.by_field)
+            back_on_ui(self, self._refused, exc.by_field)
             return
         except (UserError, StoreError) as exc:
-            self.app.call_from_thread(
-                self.notify, f"Not saved: {exc}", severity="error", markup=False
-            )
+            back_on_ui(self, self.notify, f"Not saved: {exc}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self.dismiss, client)
+        back_on_ui(self, self.dismiss, client)
 
     def _refused(self, by_field: dict[str, str]) -> None:
         for name, why in by_field.items():

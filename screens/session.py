@@ -19,6 +19,7 @@ from screens.host import host
 from screens.key_bar import KeyBar
 from screens.live_text import show
 from screens.messages import ClientChanged, Saved
+from screens.off_ui import back_on_ui
 from screens.while_current import every_while_current
 from store.errors import StoreError
 from store.records import Session
@@ -151,7 +152,7 @@ class SessionScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="session-answers")
     def _read_answers(self) -> None:
         answered = self._answered()
-        self.app.call_from_thread(self._fill_plan, answered)
+        back_on_ui(self, self._fill_plan, answered)
 
     def _fill_plan(self, answered: dict[str, set[str]]) -> None:
         s = self.session

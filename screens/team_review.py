@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
+from screens.off_ui import back_on_ui
 from tui.services.clients.oversight import (
     TeamFollowUp,
     record_review,
@@ -124,10 +125,10 @@ class TeamReviewScreen(Screen[None]):
         try:
             items = team_follow_ups(host(self).ctx)
         except Exception as exc:  # not a manager, a file problem: one line, back out
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            self.app.call_from_thread(self.dismiss, None)
+            back_on_ui(self, self.notify, str(exc), severity="error", markup=False)
+            back_on_ui(self, self.dismiss, None)
             return
-        self.app.call_from_thread(self._show, items)
+        back_on_ui(self, self._show, items)
 
     def _show(self, items: list[TeamFollowUp]) -> None:
         self.items = items
@@ -190,12 +191,10 @@ class TeamReviewScreen(Screen[None]):
                 shared_with=str(result["shared_with"]),
             )
         except Exception as exc:  # held by a colleague, not a manager: one line
-            self.app.call_from_thread(
-                self.notify, f"Not recorded: {exc}", severity="error", markup=False
-            )
+            back_on_ui(self, self.notify, f"Not recorded: {exc}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, "Review recorded.", markup=False)
-        self.app.call_from_thread(self._load)
+        back_on_ui(self, self.notify, "Review recorded.", markup=False)
+        back_on_ui(self, self._load)
 
     def action_back(self) -> None:
         self.dismiss(None)

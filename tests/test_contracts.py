@@ -77,6 +77,7 @@ HOST_MEMBERS = {
 APP_SCREENS = {
     "screens.host",
     "screens.messages",
+    "screens.off_ui",  # (back_on_ui: the content warm-up answers the App through it)
     "screens.too_small",
     "screens.passphrase",
     "screens.client_list",

@@ -181,19 +181,20 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         # on this, and then nothing makes way (`tui.services.yielding.taken`).
         make_way()
         import tui.services.clients.access  # noqa: F401 - the store, for the first client opened
+        from screens.off_ui import back_on_ui
 
         make_way()
         problems = [*self.ctx.library.problems, *self.ctx.directory[1]]  # (library: file by file)
         # What is loaded by now lives as long as the app: keep the garbage collector from walking
         # it again and again (a full collection of it can stall the UI, even during a save).
         gc.freeze()
-        self.call_from_thread(self._prebuild_dashboard)
+        back_on_ui(self, self._prebuild_dashboard)
         try:  # what killed saves left (launch leaves it for now); opening a client sweeps its own
             self.ctx.sweep_left_behind()
         except (OSError, StoreError):
             log.warning("temp files left by killed saves were not cleared", exc_info=True)
         if problems:
-            self.call_from_thread(self._show_content_problems, problems)
+            back_on_ui(self, self._show_content_problems, problems)
         # last, behind what a first open waits for: the idle check's module, so its first look
         # (15 s in) does not import it while the practitioner sits at rest
         import screens.privacy  # noqa: F401
@@ -204,7 +205,7 @@ class WellbeingApp(MinimumSizeGuard, NoBackDoors, GatedApp):
         showing it: what `push_screen` does first, taken ahead of time.)"""
         from screens.dashboard import DashboardScreen
 
-        if self._dashboard is not None:
+        if self._dashboard is not None or not self.is_running:  # (not while it exits)
             return
         self._dashboard = DashboardScreen()
         self.install_screen(self._dashboard, "dashboard")

@@ -1,0 +1,170 @@
+"""A worker's result goes back to its screen only while that screen is there (`back_on_ui`):
+never onto one whose widgets are being removed (a dismissed screen, the app exiting while the
+client list still reads: `NoMatches` from a query, the app stopped). What is only said (a
+failure, "done") is said by the app, even when the screen has gone."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual import work
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from screens.off_ui import back_on_ui, off_ui
+from tests.shell_fixtures import wait_for
+
+
+class Reading(Screen[None]):
+    """Reads in a worker until released, then shows what it read in a widget of its own."""
+
+    def __init__(self, release: threading.Event, release_on_unmount: bool = False) -> None:
+        super().__init__()
+        self.release = release
+        self.release_on_unmount = release_on_unmount
+        self.started = threading.Event()
+        self.outcome: list[bool] = []
+        self.answered = threading.Event()
+        self.shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="result")
+
+    @work(thread=True, group="reading")
+    def read(self) -> None:
+        self.started.set()
+        self.release.wait(30)
+        self.outcome.append(back_on_ui(self, self._show, "read"))
+        self.answered.set()
+
+    def _show(self, text: str) -> None:
+        self.query_one("#result", Static).update(text)  # NoMatches once its widgets are gone
+        self.shown.append(text)
+
+    def on_unmount(self) -> None:
+        if self.release_on_unmount:  # its widgets are gone by now: the worker answers just then
+            self.release.set()
+            self.answered.wait(5)  # (the loop held: the answer comes while the screen closes)
+
+
+class Host(App[None]):
+    def __init__(self, screen: Reading) -> None:
+        super().__init__()
+        self.reading = screen
+        self.said: list[str] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.reading)
+
+    def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
+        self.said.append(message)
+
+
+async def test_a_result_lands_on_its_screen_while_it_is_there() -> None:
+    release = threading.Event()
+    screen = Reading(release)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen is screen)
+        screen.read()
+        await wait_for(pilot, screen.started.is_set)
+        release.set()
+        await wait_for(pilot, lambda: bool(screen.outcome))
+        assert screen.outcome == [True]
+        assert screen.shown == ["read"]
+        assert str(screen.query_one("#result", Static).render()) == "read"
+
+
+async def test_a_result_for_a_dismissed_screen_lands_nowhere() -> None:
+    release = threading.Event()
+    screen = Reading(release)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen is screen)
+        screen.read()
+        await wait_for(pilot, screen.started.is_set)
+        await app.pop_screen()
+        await wait_for(pilot, lambda: not screen.is_attached)
+        release.set()
+        await wait_for(pilot, lambda: bool(screen.outcome))
+        assert screen.outcome == [False]
+        assert screen.shown == []
+    assert app.return_code in (None, 0)  # not stopped by an error
+
+
+async def test_the_app_exiting_while_a_screen_reads_is_no_crash() -> None:
+    """The CI failure of 2026-12-06: the client list's read answered as the app exited."""
+    release = threading.Event()
+    screen = Reading(release, release_on_unmount=True)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:  # re-raises an error in the app or a worker
+        await wait_for(pilot, lambda: app.screen is screen)
+        screen.read()
+        await wait_for(pilot, screen.started.is_set)
+    assert release.is_set()
+    assert screen.answered.wait(10)
+    assert screen.outcome == [False]
+    assert screen.shown == []
+    assert app.return_code in (None, 0)
+
+
+class Working(Screen[None]):
+    def __init__(self, release: threading.Event, fails: bool) -> None:
+        super().__init__()
+        self.release, self.fails = release, fails
+        self.started = threading.Event()
+        self.done: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="result")
+
+    def start(self) -> None:
+        def job() -> str:
+            self.started.set()
+            self.release.wait(30)
+            if self.fails:
+                raise OSError("the disk is full")
+            return "written"
+
+        off_ui(self, job, self._done, failed="Not exported", group="w", working="Exporting")
+
+    def _done(self, result: str) -> None:
+        self.query_one("#result", Static).update(result)
+        self.done.append(result)
+
+
+@pytest.mark.parametrize(
+    ("fails", "told"), [(True, "Not exported: the disk is full"), (False, "Exporting: done.")]
+)
+async def test_work_that_ends_after_its_screen_has_gone_is_still_told(
+    fails: bool, told: str
+) -> None:
+    release = threading.Event()
+    screen = Working(release, fails)
+    app = Host(Reading(threading.Event()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(screen)
+        screen.start()
+        await wait_for(pilot, screen.started.is_set)
+        await app.pop_screen()
+        await wait_for(pilot, lambda: not screen.is_attached)
+        release.set()
+        await wait_for(pilot, lambda: told in app.said)
+        assert screen.done == []
+    assert app.return_code in (None, 0)
+
+
+def test_every_worker_answers_through_back_on_ui() -> None:
+    """One path: no screen and not the App hands a result back with `call_from_thread`."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("screens", "tui/shell")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "call_from_thread(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
