@@ -139,14 +139,16 @@ class ClientFormScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def _add(self, client_id: str, name: str, facts: dict[str, object]) -> None:
-        error = self.query_one("#form-error", Static)
         try:
             client = add_client(self.ctx, client_id, name, **facts)
         except (ValidationError, StoreError) as exc:
             message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            back_on_ui(self, error.update, f"⚠ {message}")
+            back_on_ui(self, self._refused, f"⚠ {message}")
             return
         back_on_ui(self, self.dismiss, client.id)
+
+    def _refused(self, why: str) -> None:
+        self.query_one("#form-error", Static).update(why)
 
 
 def add_client_dialog(node: DOMNode) -> None:

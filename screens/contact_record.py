@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
-from screens.off_ui import back_on_ui
+from screens.off_ui import app_of, back_on_ui, say_on_ui
 from tui.services.clients import contact
 from tui.services.clients.access import OpenClient
 
@@ -79,13 +79,9 @@ class ContactRecordScreen(ModalScreen[None]):
         back_on_ui(self, self._show, record, text)
 
     def _status(self, text: str) -> None:
-        if not self.is_attached:  # closed while the record was being made
-            return
         self.query_one("#contact-status", Static).update(text)
 
     def _show(self, record: contact.ContactRecord, text: str) -> None:
-        if not self.is_attached:
-            return
         self.text = text
         self.query_one("#contact-words", Checkbox).display = record.has_disclosure
         self.query_one("#contact-text", TextArea).load_text(text)
@@ -117,13 +113,18 @@ class ContactRecordScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="contact-save")
     def _keep(self, when: object) -> None:
+        app = app_of(self)
         try:
             contact.set_next_appointment(self.oc, self.session_id, when)  # type: ignore[arg-type]
         except Exception as exc:  # read-only, held by a colleague: one line
-            back_on_ui(self, self._status, f"Not kept: {exc}")
+            if not back_on_ui(self, self._status, f"Not kept: {exc}"):  # (closed meanwhile)
+                say_on_ui(app, f"Next appointment not kept: {exc}", severity="error")
             return
-        words = self.query_one("#contact-words", Checkbox).value
-        back_on_ui(self, self._produce, words)
+        back_on_ui(self, self._produce_again)
+
+    def _produce_again(self) -> None:
+        """The record again, with the next appointment just kept (and the words as chosen)."""
+        self._produce(self.query_one("#contact-words", Checkbox).value)
 
     def action_close(self) -> None:
         self.dismiss(None)

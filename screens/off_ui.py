@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from textual.app import App
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
@@ -34,9 +35,8 @@ def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kw
     run, when `node` was taken down first (a screen dismissed, the app exiting): a result never
     lands on a screen whose widgets are being removed, as Textual's `call_from_thread` lets it."""
     worker = get_current_worker()
-    try:
-        app = node.app  # (on this thread, found through its parents: none once it is removed)
-    except RuntimeError:  # Textual's NoActiveAppError
+    app = app_of(node)
+    if app is None:
         return False
     ran = threading.Event()
 
@@ -55,6 +55,24 @@ def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kw
         if worker.is_cancelled or not app.is_running:
             return False
     return True
+
+
+def app_of(node: MessagePump) -> App[Any] | None:
+    """The App behind `node`, from any thread (a worker's first line, while its screen is there);
+    None once `node` has been removed (on a worker's thread it is found through its parents)."""
+    try:
+        return node.app
+    except RuntimeError:  # Textual's NoActiveAppError
+        return None
+
+
+def say_on_ui(
+    app: App[Any] | None, message: str, *, severity: SeverityLevel = "information"
+) -> None:
+    """From a worker thread: say `message` through the App (`app_of`, taken when the work began),
+    so that it is said even when the screen that asked has been dismissed meanwhile."""
+    if app is not None:
+        back_on_ui(app, app.notify, message, severity=severity, markup=False)
 
 
 #: seconds of work before its progress is shown, and between one showing and the next

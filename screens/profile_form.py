@@ -20,7 +20,7 @@ from textual.widgets import Input, Select, Static
 
 from screens.key_bar import KeyBar
 from screens.messages import ClientChanged
-from screens.off_ui import back_on_ui
+from screens.off_ui import app_of, back_on_ui, say_on_ui
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
@@ -181,13 +181,15 @@ class ProfileFormScreen(ModalScreen[Client | None]):
 
     @work(thread=True, exclusive=True, group="profile-save")
     def _save_worker(self, changes: dict[str, str]) -> None:
+        app = app_of(self)
         try:
             client = self.save(changes)
         except ProfileErrors as exc:
-            back_on_ui(self, self._refused, exc.by_field)
+            if not back_on_ui(self, self._refused, exc.by_field):  # (the form closed meanwhile)
+                say_on_ui(app, f"Not saved: {'; '.join(exc.by_field.values())}", severity="error")
             return
         except (UserError, StoreError) as exc:
-            back_on_ui(self, self.notify, f"Not saved: {exc}", severity="error", markup=False)
+            say_on_ui(app, f"Not saved: {exc}", severity="error")
             return
         back_on_ui(self, self.dismiss, client)
 

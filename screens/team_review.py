@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.off_ui import back_on_ui
+from screens.off_ui import app_of, back_on_ui, say_on_ui
 from tui.services.clients.oversight import (
     TeamFollowUp,
     record_review,
@@ -180,6 +180,7 @@ class TeamReviewScreen(Screen[None]):
 
     @work(thread=True, group="team-save")
     def _record(self, item: TeamFollowUp, result: dict[str, object]) -> None:
+        app = app_of(self)
         try:
             record_review(
                 host(self).ctx,
@@ -191,9 +192,9 @@ class TeamReviewScreen(Screen[None]):
                 shared_with=str(result["shared_with"]),
             )
         except Exception as exc:  # held by a colleague, not a manager: one line
-            back_on_ui(self, self.notify, f"Not recorded: {exc}", severity="error", markup=False)
+            say_on_ui(app, f"Not recorded: {exc}", severity="error")
             return
-        back_on_ui(self, self.notify, "Review recorded.", markup=False)
+        say_on_ui(app, "Review recorded.")
         back_on_ui(self, self._load)
 
     def action_back(self) -> None:

@@ -156,3 +156,36 @@ def test_snapshot_profile_form(snap_compare, tmp_path: Path) -> None:
         await steady(pilot)  # a cursor's blink is timing, not what the form shows
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_save_that_fails_after_the_form_closed_is_still_said(tmp_path: Path) -> None:
+    """The form taken down while its save is on its way (a handover does that; keys wait for
+    the save): its failure is told by the app, not lost with the form, and nothing lands on the
+    form's removed fields."""
+    import threading
+
+    from store.errors import StoreError
+    from tests.shell_fixtures import wait_for
+
+    app = app_for(tmp_path)
+    said: list[str] = []
+    release, started = threading.Event(), threading.Event()
+
+    def failing(changes: dict[str, str]) -> Client:
+        started.set()
+        release.wait(30)
+        raise StoreError("P1 is held by prac2")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        real_notify = app.notify
+        app.notify = lambda message, **kw: said.append(message) or real_notify(message, **kw)  # type: ignore[method-assign]
+        form.save = failing
+        form.query_one("#field-name", Input).value = "Jo"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, started.is_set)
+        await app.pop_screen()  # as a handover takes it down (keys wait for the save)
+        await wait_for(pilot, lambda: not form.is_attached)
+        release.set()
+        await wait_for(pilot, lambda: "Not saved: P1 is held by prac2" in said)
+    assert app.return_code in (None, 0)
