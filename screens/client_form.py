@@ -15,7 +15,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.host import host
-from screens.off_ui import back_on_ui
+from screens.off_ui import app_of, back_on_ui, dismiss_if_on_top, say_on_ui
 from store.errors import StoreError
 from store.profile import ProgrammeStage
 from tui.services.clients.access import add_client, validate_client_id
@@ -139,13 +139,19 @@ class ClientFormScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True)
     def _add(self, client_id: str, name: str, facts: dict[str, object]) -> None:
+        app = app_of(self)
         try:
             client = add_client(self.ctx, client_id, name, **facts)
         except (ValidationError, StoreError) as exc:
             message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
             back_on_ui(self, self._refused, f"⚠ {message}")
             return
-        back_on_ui(self, self.dismiss, client.id)
+        if not back_on_ui(self, self._added, client.id):
+            say_on_ui(app, f"Client {client.id} added.")
+
+    def _added(self, client_id: str) -> None:
+        if not dismiss_if_on_top(self, client_id):  # (covered meanwhile: it stays, said)
+            self.notify(f"Client {client_id} added.", markup=False)
 
     def _refused(self, why: str) -> None:
         self.query_one("#form-error", Static).update(why)

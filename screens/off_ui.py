@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
@@ -31,16 +32,23 @@ GONE_LOOK = 0.05
 
 def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
     """From a worker thread of `node`: run `callback(*args, **kwargs)` on the loop in `node`'s
-    own turn, and wait until it has run (a coroutine it returns is awaited). False, with nothing
-    run, when `node` was taken down first (a screen dismissed, the app exiting): a result never
-    lands on a screen whose widgets are being removed, as Textual's `call_from_thread` lets it."""
+    own turn, and wait until it has run (a coroutine it returns is awaited). False when it never
+    runs: `node` was taken down first (a screen dismissed, the app exiting: a result never lands
+    on a screen whose widgets are being removed, as Textual's `call_from_thread` lets it), or the
+    worker was cancelled first (a newer one of its group has the say)."""
     worker = get_current_worker()
     app = app_of(node)
     if app is None:
         return False
     ran = threading.Event()
+    lock = threading.Lock()
+    state = {"started": False, "abandoned": False}
 
     async def run() -> None:
+        with lock:
+            if state["abandoned"]:
+                return
+            state["started"] = True
         try:
             result = callback(*args, **kwargs)
             if inspect.iscoroutine(result):  # (not a dismiss's AwaitComplete: it runs by itself)
@@ -48,12 +56,18 @@ def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kw
         finally:
             ran.set()
 
-    if not node.call_later(run):  # closing: its queue takes nothing more
+    try:
+        if not node.call_later(run):  # closing: its queue takes nothing more
+            return False
+    except RuntimeError:  # (Textual's NoActiveAppError: it was removed just then)
         return False
     while not ran.wait(GONE_LOOK):
-        # posted just as it closed, or the app is going: the node never takes it
+        # posted just as it closed, the worker cancelled, or the app going: given up, for good
         if worker.is_cancelled or not app.is_running:
-            return False
+            with lock:
+                if not state["started"]:
+                    state["abandoned"] = True
+                    return False
     return True
 
 
@@ -72,7 +86,17 @@ def say_on_ui(
     """From a worker thread: say `message` through the App (`app_of`, taken when the work began),
     so that it is said even when the screen that asked has been dismissed meanwhile."""
     if app is not None:
-        back_on_ui(app, app.notify, message, severity=severity, markup=False)
+        back_on_ui(app, _say, app, message, severity)
+
+
+def dismiss_if_on_top(screen: Screen[Any], result: Any = None) -> bool:
+    """Dismiss `screen` (from a worker's answer) only while it is the screen on top: `dismiss`
+    pops whatever is on top, which by then may be a screen put over it (the privacy cover, a
+    handover's notice) or the one below it, if it was taken off the stack meanwhile."""
+    if not screen.is_active:
+        return False
+    screen.dismiss(result)
+    return True
 
 
 #: seconds of work before its progress is shown, and between one showing and the next
@@ -90,11 +114,14 @@ def off_ui(
     exclusive: bool = False,
     exists: Callable[[Path], Any] | None = None,
     working: str = "",
+    told: Callable[[T], str] | None = None,
 ) -> None:
     """Run `job` on a worker thread of `node` (in `group`); then `done(result)` on the loop. A
     failure is notified as "`failed`: why"; `outbox.Exists` goes to `exists(path)` when given
     (the question to replace it), else it is a failure like any other. `working` ("Exporting
-    the plan"): what is said, with the seconds so far, while the job takes over a second."""
+    the plan"): what is said, with the seconds so far, while the job takes over a second.
+    `told(result)`: what the App says of a job done when `done` cannot run (`node` was taken
+    down meanwhile, or a newer job of the group replaced it): "Exported to …"."""
     app = node.app  # (here: on the worker's thread, a removed node has no app to find)
     progress = _Progress(node, working) if working else None
 
@@ -109,14 +136,16 @@ def off_ui(
         try:
             result = job()
         except outbox.Exists as exc:
-            if exists is None or not back_on_ui(node, finish, exists, exc.path):
-                back_on_ui(app, finish, _failed, app, failed, exc)
+            if exists is not None and back_on_ui(node, finish, exists, exc.path):
+                return  # (asked there whether to replace it)
+            why = f"{exc.path.name} is already there, and was kept" if exists else str(exc)
+            back_on_ui(app, finish, _say, app, f"{failed}: {one_line(why, 300)}", "error")
             return
         except Exception as exc:  # a content, store or file problem: said, never a crash
-            back_on_ui(app, finish, _failed, app, failed, exc)
+            back_on_ui(app, finish, _say, app, f"{failed}: {one_line(str(exc), 300)}", "error")
             return
-        if not back_on_ui(node, finish, done, result) and working:
-            back_on_ui(app, finish, app.notify, f"{working}: done.", markup=False)
+        if not back_on_ui(node, finish, done, result):
+            back_on_ui(app, finish, _say, app, told(result) if told else "")
 
     node.run_worker(body, thread=True, group=group, exclusive=exclusive)
 
@@ -142,5 +171,6 @@ class _Progress:
             self.timer = None
 
 
-def _failed(app: App[Any], failed: str, exc: Exception) -> None:
-    app.notify(f"{failed}: {one_line(str(exc), 300)}", severity="error", markup=False)
+def _say(app: App[Any], text: str, severity: SeverityLevel = "information") -> None:
+    if text:
+        app.notify(text, severity=severity, markup=False)

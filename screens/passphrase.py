@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from screens.key_bar import KeyBar
-from screens.off_ui import back_on_ui
+from screens.off_ui import back_on_ui, dismiss_if_on_top
 from screens.text import as_content
 from store.errors import StoreError
 from tui.services.errors import UserError
@@ -89,7 +89,7 @@ class PassphraseScreen(Screen[object]):
         except Exception as exc:  # noqa: BLE001 - anything else is still one line, never a crash
             back_on_ui(self, self._refused, f"cannot unlock: {exc}")
             return
-        back_on_ui(self, self.dismiss, result)
+        back_on_ui(self, dismiss_if_on_top, self, result)
 
     def _refused(self, message: str) -> None:
         self.attempts += 1

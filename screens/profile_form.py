@@ -20,7 +20,7 @@ from textual.widgets import Input, Select, Static
 
 from screens.key_bar import KeyBar
 from screens.messages import ClientChanged
-from screens.off_ui import app_of, back_on_ui, say_on_ui
+from screens.off_ui import app_of, back_on_ui, dismiss_if_on_top, say_on_ui
 from screens.text import as_content
 from store.errors import StoreError
 from store.facts import GROUPS, plain
@@ -191,7 +191,12 @@ class ProfileFormScreen(ModalScreen[Client | None]):
         except (UserError, StoreError) as exc:
             say_on_ui(app, f"Not saved: {exc}", severity="error")
             return
-        back_on_ui(self, self.dismiss, client)
+        if not back_on_ui(self, self._saved, client):
+            say_on_ui(app, "Profile saved.")
+
+    def _saved(self, client: Client) -> None:
+        if not dismiss_if_on_top(self, client):  # (covered meanwhile: it stays, said)
+            self.notify("Profile saved.", markup=False)
 
     def _refused(self, by_field: dict[str, str]) -> None:
         for name, why in by_field.items():

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from screens.departures import follow_departures
 from screens.host import host
 from screens.key_bar import KeyBar
-from screens.off_ui import app_of, back_on_ui, say_on_ui
+from screens.off_ui import app_of, back_on_ui, dismiss_if_on_top, say_on_ui
 from tui.services.clients.oversight import (
     TeamFollowUp,
     record_review,
@@ -126,7 +126,7 @@ class TeamReviewScreen(Screen[None]):
             items = team_follow_ups(host(self).ctx)
         except Exception as exc:  # not a manager, a file problem: one line, back out
             back_on_ui(self, self.notify, str(exc), severity="error", markup=False)
-            back_on_ui(self, self.dismiss, None)
+            back_on_ui(self, dismiss_if_on_top, self, None)
             return
         back_on_ui(self, self._show, items)
 

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from screens.off_ui import back_on_ui, off_ui
+from screens.off_ui import back_on_ui, dismiss_if_on_top, off_ui
 from tests.shell_fixtures import wait_for
 
 
@@ -117,7 +117,15 @@ class Working(Screen[None]):
                 raise OSError("the disk is full")
             return "written"
 
-        off_ui(self, job, self._done, failed="Not exported", group="w", working="Exporting")
+        off_ui(
+            self,
+            job,
+            self._done,
+            failed="Not exported",
+            group="w",
+            working="Exporting",
+            told=lambda result: f"Exported: {result}",
+        )
 
     def _done(self, result: str) -> None:
         self.query_one("#result", Static).update(result)
@@ -125,7 +133,7 @@ class Working(Screen[None]):
 
 
 @pytest.mark.parametrize(
-    ("fails", "told"), [(True, "Not exported: the disk is full"), (False, "Exporting: done.")]
+    ("fails", "told"), [(True, "Not exported: the disk is full"), (False, "Exported: written")]
 )
 async def test_work_that_ends_after_its_screen_has_gone_is_still_told(
     fails: bool, told: str
@@ -142,6 +150,74 @@ async def test_work_that_ends_after_its_screen_has_gone_is_still_told(
         release.set()
         await wait_for(pilot, lambda: told in app.said)
         assert screen.done == []
+    assert app.return_code in (None, 0)
+
+
+async def test_a_result_of_a_cancelled_worker_never_lands_even_when_queued() -> None:
+    """A worker replaced by a newer one of its group (`exclusive`) gives up its result for good:
+    False, and the callback it had already posted does nothing when its turn comes."""
+    release = threading.Event()
+    screen = Reading(release)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen is screen)
+        worker = screen.read()
+        await wait_for(pilot, screen.started.is_set)
+        worker.cancel()
+        release.set()
+        # the loop held until the worker has given up: its callback is queued, not yet run
+        assert screen.answered.wait(10)
+        await pilot.pause()
+        assert screen.outcome == [False]
+        assert screen.shown == []
+
+
+class Cover(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("covered")
+
+
+class Form(Screen[str]):
+    """Dismissed by its worker's answer (a save done), through `dismiss_if_on_top`."""
+
+    def __init__(self, release: threading.Event) -> None:
+        super().__init__()
+        self.release = release
+        self.closed: list[bool] = []
+
+    @work(thread=True, group="save")
+    def save(self) -> None:
+        self.release.wait(30)
+        back_on_ui(self, lambda: self.closed.append(dismiss_if_on_top(self, "saved")))
+
+
+@pytest.mark.parametrize("meanwhile", ["covered", "popped"])
+async def test_a_late_dismiss_closes_no_other_screen(meanwhile: str) -> None:
+    """`dismiss` pops whatever is on top: a save that ends under the privacy cover must not lift
+    the cover, and one whose form was already taken off must not pop the screen below."""
+    release = threading.Event()
+    base = Reading(threading.Event())
+    app = Host(base)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen is base)
+        form = Form(release)
+        await app.push_screen(form)
+        form.save()
+        if meanwhile == "covered":
+            await app.push_screen(Cover())
+        else:
+            app.pop_screen()  # (not awaited: its queue still holds what was posted before)
+        release.set()
+        if meanwhile == "covered":
+            await wait_for(pilot, lambda: bool(form.closed))
+            assert form.closed == [False]
+            assert isinstance(app.screen, Cover)
+            assert app.screen_stack[-2] is form
+        else:
+            await wait_for(pilot, lambda: not form.is_attached)
+            await pilot.pause()
+            assert form.closed in ([], [False])
+            assert app.screen is base
     assert app.return_code in (None, 0)
 
 

@@ -222,6 +222,7 @@ class PlanScreen(Screen[None]):
             group="plan-save",
             exclusive=True,
             working="Saving the version",
+            told=lambda version: f"Saved version {version.number}.",
         )
 
     def _saved(self, version: PlanVersion) -> None:
@@ -229,7 +230,7 @@ class PlanScreen(Screen[None]):
         if self.plan is not None:  # exported from here on as the version it now is
             self.plan = self.plan.with_status(plans.status_of(version))
         self._update_status()
-        self.notify(f"Saved version {version.number}.", markup=False)
+        self.notify(f"Saved version {version.number}.", markup=False)  # (told, the same)
 
     # -- versions, export, back ------------------------------------------------------------------
 
@@ -285,10 +286,14 @@ class PlanScreen(Screen[None]):
                 force=force,
             )
 
+        def said(written: Path | bytes) -> str:
+            return f"Exported to {clean_line(str(written))}"
+
         off_ui(
             self,
             exported,
-            lambda written: self.notify(f"Exported to {clean_line(str(written))}", markup=False),
+            lambda written: self.notify(said(written), markup=False),
+            told=said,
             failed="Not exported",
             group="plan-export",
             exists=lambda path: self._ask_replace(plan, choice, path),
@@ -336,6 +341,7 @@ class PlanScreen(Screen[None]):
             group="plan-save",
             exclusive=True,
             working="Saving the new words",
+            told=lambda _: "Reworded: the answer stays as given.",
         )
 
     def action_back(self) -> None:

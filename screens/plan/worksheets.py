@@ -86,10 +86,14 @@ class WorksheetsScreen(ModalScreen[None]):
                 self.ctx, exercise_id, choice.fmt, choice.path, printed_on=self.today, force=force
             )
 
+        def said(path: Path | bytes) -> str:
+            return f"Worksheet written to {clean_line(str(path))}"
+
         off_ui(
             self,
             written,
-            lambda path: self.notify(f"Worksheet written to {clean_line(str(path))}", markup=False),
+            lambda path: self.notify(said(path), markup=False),
+            told=said,
             failed="Not written",
             group="worksheet",
             exists=lambda path: self._ask_replace(exercise_id, choice, path),
