@@ -17,6 +17,7 @@ from store.clients import Repository
 from store.crypto import EncryptedCodec
 from store.errors import StoreError
 from store.profile import Client
+from tests.shell_fixtures import wait_for
 from tui.services.privacy.unlock import unlock_with
 
 PASSPHRASE = "correct horse battery staple"
@@ -59,15 +60,16 @@ async def type_and_submit(app: App[Any], pilot: Any, text: str) -> None:
     box = app.screen.query_one("#passphrase", Input)
     box.value = text
     await pilot.press("enter")
-    for _ in range(200):  # the check runs in a thread (scrypt); then the box gets the focus back
-        await pilot.pause(0.02)
+
+    def answered() -> bool:  # the check runs in a thread (scrypt); then the box gets the focus back
         screen = app.screen
         if getattr(screen, "checking", False):
-            continue
+            return False
         if not isinstance(screen, PassphraseScreen):
-            break
-        if screen.query_one("#passphrase", Input).has_focus:
-            break
+            return True
+        return screen.query_one("#passphrase", Input).has_focus
+
+    await wait_for(pilot, answered, timeout=30)
 
 
 def error_text(app: App[Any]) -> str:

@@ -9,6 +9,7 @@ import pytest
 from exercises.models import StepKind
 from screens import follow_holder
 from tests.exercise_fixtures import ExerciseApp, new_session, open_client, single
+from tests.shell_fixtures import wait_for
 from tui.services.clients.sessions import save_answer
 
 
@@ -28,11 +29,11 @@ async def test_a_read_only_exercise_shows_what_the_holder_types(
         assert editor.text == ""  # type: ignore[attr-defined]
         step = exercise.steps[0]
         save_answer(holder, session, exercise, step, "Losing my flat", disclosure=False, by="pat")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            editor = app.screen.query_one("LimitedTextArea")
-            if editor.text:  # type: ignore[attr-defined]
-                break
-        assert editor.text == "Losing my flat"  # type: ignore[attr-defined]
+
+        def shown() -> str:  # (the field is put up again as the step is redrawn: none meanwhile)
+            editors = app.screen.query("LimitedTextArea")
+            return editors.first().text if editors else ""  # type: ignore[attr-defined,no-any-return]
+
+        await wait_for(pilot, lambda: shown() == "Losing my flat", timeout=30)
         assert "READ ONLY" in str(app.screen.query_one("#exercise-banner").render())
     holder.close()
