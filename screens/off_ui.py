@@ -61,9 +61,12 @@ def back_on_ui(node: MessagePump, callback: Callable[..., Any], *args: Any, **kw
             return False
     except RuntimeError:  # (Textual's NoActiveAppError: it was removed just then)
         return False
+    # a worker's cancelling concerns its own node (taken down, or a newer worker of its group);
+    # what it hands to another (the App, to be said) is waited for while the App runs
+    own = worker.node is node
     while not ran.wait(GONE_LOOK):
         # posted just as it closed, the worker cancelled, or the app going: given up, for good
-        if worker.is_cancelled or not app.is_running:
+        if (own and worker.is_cancelled) or not app.is_running:
             with lock:
                 if not state["started"]:
                     state["abandoned"] = True
@@ -122,7 +125,7 @@ def off_ui(
     the plan"): what is said, with the seconds so far, while the job takes over a second.
     `told(result)`: what the App says of a job done when `done` cannot run (`node` was taken
     down meanwhile, or a newer job of the group replaced it): "Exported to …"."""
-    app = node.app  # (here: on the worker's thread, a removed node has no app to find)
+    app = node.app  # taken now: on the worker's thread a node removed by then has no App to find
     progress = _Progress(node, working) if working else None
 
     def finish(then: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

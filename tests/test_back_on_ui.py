@@ -6,6 +6,7 @@ failure, "done") is said by the app, even when the screen has gone."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from textual import work
@@ -13,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens import off_ui as off_ui_module
 from screens.off_ui import back_on_ui, dismiss_if_on_top, off_ui
 from tests.shell_fixtures import wait_for
 
@@ -148,6 +150,9 @@ async def test_work_that_ends_after_its_screen_has_gone_is_still_told(
         await app.pop_screen()
         await wait_for(pilot, lambda: not screen.is_attached)
         release.set()
+        # the UI busy for longer than the worker's look at its (cancelled) self: what it hands to
+        # the App is still waited for, not given up with the screen
+        time.sleep(off_ui_module.GONE_LOOK * 6)
         await wait_for(pilot, lambda: told in app.said)
         assert screen.done == []
     assert app.return_code in (None, 0)
