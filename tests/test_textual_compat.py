@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual._compositor import Compositor
 from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -55,6 +56,8 @@ HOOKS = [
     (TextArea, "_replace_via_keyboard"),
     (TextArea, "_watch_selection"),  # screens/steps/fields.py repaints a selection's rows in it
     (XTermParser, "_sequence_to_key_events"),
+    (Compositor, "_get_renders"),  # tui/shell/partial_paint.py
+    (Compositor, "_render_chops"),  # tests/test_partial_paint.py composes frames through it
 ]
 
 
@@ -96,6 +99,17 @@ def test_the_linux_driver_still_looks_up_its_decoder_and_parser() -> None:
 
     for name in ("getincrementaldecoder", "XTermParser"):
         assert hasattr(linux_driver, name), f"Textual's linux_driver no longer uses {name}"
+
+
+def test_every_screen_builds_its_compositor_by_that_name() -> None:
+    """`set_screen_compositor` replaces `textual.screen.Compositor`; a screen built after it
+    composes with the replacement (an upgrade that builds it otherwise fails here)."""
+    from textual import screen
+
+    from tui.shell.partial_paint import PartialCompositor
+
+    compat.set_screen_compositor(PartialCompositor)
+    assert isinstance(screen.Screen()._compositor, PartialCompositor)
 
 
 def test_every_private_access_in_the_compat_module_is_checked() -> None:

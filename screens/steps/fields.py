@@ -14,8 +14,10 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import Reactive, reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult, Location, Selection
@@ -112,6 +114,21 @@ class LimitedTextArea(TextArea):
         self.set_reactive(TextArea.match_cursor_bracket, False)
         self.limit = limit
         self.edited = edited
+        #: (theme, app theme) the field's theme was last given its CSS under (`render_lines`)
+        self._styled_for: tuple[str, str] | None = None
+
+    def notify_style_update(self) -> None:
+        self._styled_for = None  # new CSS (focus, a class, the app's theme): apply it again
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """TextArea gives its theme the field's CSS at every render, a dozen style lookups a key;
+        that can change only when the styles or the theme do, so it is done only then."""
+        styled_for = (self.theme, self.app.theme)
+        if self._styled_for == styled_for:
+            return Widget.render_lines(self, crop)
+        self._styled_for = styled_for
+        return super().render_lines(crop)
 
     def edit(self, edit: Edit) -> EditResult:
         height, was_empty = self.wrapped_document.height, self._empty()

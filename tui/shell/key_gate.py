@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 
+from tui.shell import partial_paint
 from tui.shell import textual_compat as compat
 
 if TYPE_CHECKING:
@@ -259,10 +260,12 @@ class KeyGate:
 
 
 class GatedApp(App[None]):
-    """An App whose keys go through a `KeyGate` (the Wellbeing app, and the test apps that
-    stand in for it)."""
+    """An App whose keys go through a `KeyGate` and whose screens repaint only the widgets in
+    the part that changed (`partial_paint`): the Wellbeing app, and the test apps that stand in
+    for it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        partial_paint.install()  # before any screen is built: each builds its compositor then
         super().__init__(*args, **kwargs)
         self.key_gate = KeyGate(self)
 

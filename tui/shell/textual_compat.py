@@ -8,12 +8,15 @@ each attribute by name, so a Textual upgrade that renames one fails there, sayin
 
 The Linux driver's input decoder and xterm parser are module attributes it looks up when it
 starts; `tui.shell.terminal_guards` replaces them through `set_driver_decoder` and
-`set_driver_parser` here (the test checks both names, and `textual._xterm_parser`).
+`set_driver_parser` here (the test checks both names, and `textual._xterm_parser`); every
+screen's compositor is built from `textual.screen.Compositor`, which `set_screen_compositor`
+replaces (`tui.shell.partial_paint`).
 
 Private *hooks* the app overrides in subclasses (they are methods of ours, so not accessed here)
 are checked by name in the same test: `App._handle_exception`, `Widget._on_key` (HandedOver),
 `Input._on_paste`, `TextArea._replace_via_keyboard` and `TextArea._watch_selection` (step
-fields), and `XTermParser._sequence_to_key_events` (`tui.shell.terminal_guards`).
+fields), `XTermParser._sequence_to_key_events` (`tui.shell.terminal_guards`) and
+`Compositor._get_renders` (`tui.shell.partial_paint`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import codecs
 
+    from textual._compositor import Compositor
     from textual._xterm_parser import XTermParser
     from textual.app import App
     from textual.binding import Binding
@@ -122,6 +126,15 @@ def set_driver_parser(parser: type[XTermParser]) -> bool:
     # not exported: the driver imports it by name from textual._xterm_parser
     linux_driver.XTermParser = parser  # type: ignore[attr-defined]
     return True
+
+
+def set_screen_compositor(compositor: type[Compositor]) -> None:
+    """Every screen built from now on composes with `compositor` (a subclass of Textual's): the
+    screen module builds one by this name in `Screen.__init__`."""
+    from textual import screen
+
+    # not exported: Screen.__init__ looks it up by name
+    screen.Compositor = compositor  # type: ignore[attr-defined]
 
 
 # -- the App -------------------------------------------------------------------------------------

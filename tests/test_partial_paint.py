@@ -1,0 +1,101 @@
+"""A repaint of part of the screen renders only the widgets in that part (`tui.shell.partial_paint`),
+and every line it sends is the line Textual's own compositor would send.
+
+Each frame of a session through every kind of step (typing, moving, choosing, a row added, the
+save mark changing, a step changed) is composed twice, by the app's compositor and by Textual's,
+and the two compared on every span the terminal is sent. A key in a text field must not render
+the step's title above it.
+"""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual._compositor import Compositor
+from textual.geometry import Region
+from textual.widgets import Static
+
+from tests.exercise_fixtures import ExerciseApp, every_kind, new_session, open_client
+from tests.settling import settled
+from tui.shell.partial_paint import PartialCompositor
+
+
+class Frames:
+    """Every partial frame composed both ways; the spans where the two differ."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.frames = 0
+        self.differences: list[str] = []
+        real = PartialCompositor._render_chops
+
+        def render_chops(compositor: PartialCompositor, crop: Region, is_line: Any) -> Any:
+            ours = real(compositor, crop, is_line)
+            # the same frame through Textual's `_get_renders` (an instance attribute shadows ours)
+            compositor._get_renders = types.MethodType(Compositor._get_renders, compositor)  # type: ignore[method-assign]
+            try:
+                textuals = real(compositor, crop, is_line)
+            finally:
+                del compositor._get_renders
+            self.frames += 1
+            self._compare(crop, is_line, ours, textuals)
+            return ours
+
+        monkeypatch.setattr(PartialCompositor, "_render_chops", render_chops)
+
+    def _compare(self, crop: Region, is_line: Any, ours: Any, textuals: Any) -> None:
+        for y in range(crop.y, crop.bottom):
+            if not is_line(y):
+                continue
+            for x, strip in textuals[y].items():
+                if crop.x <= x < crop.right and ours[y].get(x) != strip:
+                    self.differences.append(f"row {y}, column {x}: {ours[y].get(x)!r} != {strip!r}")
+
+
+async def test_every_partial_frame_sends_what_textual_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = Frames(monkeypatch)
+    cf = open_client(tmp_path)
+    app = ExerciseApp(every_kind(), new_session(cf), cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        assert isinstance(app.screen._compositor, PartialCompositor)  # noqa: SLF001
+        # through each step: something typed, moved, chosen, then on to the next
+        for _ in range(len(every_kind().steps)):
+            await pilot.press(*"ab c", "left", "space", "right", "down", "x", "backspace", "tab")
+            await pilot.press(*"de", "enter", "up", "shift+tab")
+            await settled(app, pilot)
+            await pilot.press("ctrl+n")
+            await settled(app, pilot)
+    assert frames.frames > 20, "too few partial frames to have compared anything"
+    assert not frames.differences, "\n".join(frames.differences[:10])
+
+
+async def test_a_key_in_a_field_renders_nothing_above_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cf = open_client(tmp_path)
+    app = ExerciseApp(every_kind(), new_session(cf), cf)
+    rendered: list[str] = []
+    real = Static.render_lines
+
+    def render_lines(static: Static, crop: Region) -> Any:
+        rendered.append(static.id or "")
+        return real(static, crop)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        while app.focused is None or type(app.focused).__name__ != "LimitedTextArea":
+            await pilot.press("ctrl+n")
+            await settled(app, pilot)
+        await pilot.press("x")  # the first key: "saving…" shows in the title bar
+        await settled(app, pilot)
+        monkeypatch.setattr(Static, "render_lines", render_lines)
+        await pilot.press(*"yz")
+        await settled(app, pilot)
+        assert app.focused.text.endswith("xyz")  # type: ignore[union-attr]
+    assert rendered, "nothing rendered: the field's count below it is a Static"
+    assert "step-title" not in rendered, "a key in the field rendered the step's title above it"
