@@ -54,23 +54,33 @@ class Frames:
                     self.differences.append(f"row {y}, column {x}: {ours[y].get(x)!r} != {strip!r}")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 12)], ids=["80x24", "60x12-scrolled"])
 async def test_every_partial_frame_sends_what_textual_would(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
+    """At 60x12 the steps overflow their scrolling body, which is moved to its end before the
+    keys: widgets cut by their container's clip."""
     frames = Frames(monkeypatch)
     cf = open_client(tmp_path)
     app = ExerciseApp(every_kind(), new_session(cf), cf)
-    async with app.run_test(size=(80, 24)) as pilot:
+    scrolled = 0
+    async with app.run_test(size=size) as pilot:
         await settled(app, pilot)
         assert isinstance(app.screen._compositor, PartialCompositor)  # noqa: SLF001
         # through each step: something typed, moved, chosen, then on to the next
         for _ in range(len(every_kind().steps)):
+            body = app.screen.query_one("#step-body")
+            if body.max_scroll_y > 0:
+                body.scroll_end(animate=False, immediate=True)
+                scrolled += 1
+                await settled(app, pilot)
             await pilot.press(*"ab c", "left", "space", "right", "down", "x", "backspace", "tab")
             await pilot.press(*"de", "enter", "up", "shift+tab")
             await settled(app, pilot)
             await pilot.press("ctrl+n")
             await settled(app, pilot)
     assert frames.frames > 20, "too few partial frames to have compared anything"
+    assert scrolled or size == (80, 24), "no step overflowed at 60x12: nothing was cut by a clip"
     assert not frames.differences, "\n".join(frames.differences[:10])
 
 
