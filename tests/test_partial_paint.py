@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.widgets import Static
 
-from tests.exercise_fixtures import ExerciseApp, every_kind, new_session, open_client
+from exercises.models import StepKind
+from screens.steps.fields import LimitedTextArea
+from tests.exercise_fixtures import ExerciseApp, every_kind, new_session, open_client, single
 from tests.settling import settled
 from tui.shell.partial_paint import PartialCompositor
 
@@ -109,3 +112,35 @@ async def test_a_key_in_a_field_renders_nothing_above_it(
         assert app.focused.text.endswith("xyz")  # type: ignore[union-attr]
     assert rendered, "nothing rendered: the field's count below it is a Static"
     assert "step-title" not in rendered, "a key in the field rendered the step's title above it"
+
+
+def cell_style(app: Any, x: int, y: int) -> Any:
+    """The style of the cell at (x, y) as the screen would be sent."""
+    left = 0
+    for segment in app.screen._compositor.render_strips()[y]:  # noqa: SLF001
+        right = left + cell_len(segment.text)
+        if left <= x < right:
+            return segment.style
+        left = right
+    raise AssertionError(f"no cell at {x}, {y}")
+
+
+async def test_the_field_draws_its_cursor_in_each_theme(tmp_path: Path) -> None:
+    """The field gives its theme the CSS only when styles change (`LimitedTextArea.render_lines`):
+    its cursor is drawn in the cursor colour of the theme in use, before and after a switch."""
+    cf = open_client(tmp_path)
+    app = ExerciseApp(single(StepKind.TEXT), new_session(cf), cf)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(app, pilot)
+        await pilot.press(*"kind words")
+        field = app.screen.query_one(LimitedTextArea)
+        field.cursor_blink = False  # shown steadily
+        seen = []
+        for theme in (app.theme, "textual-light", "textual-dark"):
+            app.theme = theme
+            await settled(app, pilot)
+            x, y = field.cursor_screen_offset
+            cursor = field.get_component_rich_style("text-area--cursor")
+            assert cell_style(app, x, y).bgcolor == cursor.bgcolor, f"the cursor in {theme}"
+            seen.append(cursor.bgcolor)
+        assert seen[0] != seen[1], "the two themes' cursors look alike: nothing was tested"
