@@ -90,8 +90,10 @@ async def test_every_partial_frame_sends_what_textual_would(
 async def test_a_key_in_a_field_renders_nothing_above_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No save ends while the keys are typed (the autosaver waits a minute): a save mark that
+    changes in the same frame as a key widens the part repainted up to the title bar."""
     cf = open_client(tmp_path)
-    app = ExerciseApp(every_kind(), new_session(cf), cf)
+    app = ExerciseApp(every_kind(), new_session(cf), cf, delay=60.0)
     rendered: list[str] = []
     real = Static.render_lines
 
@@ -104,7 +106,7 @@ async def test_a_key_in_a_field_renders_nothing_above_it(
         while app.focused is None or type(app.focused).__name__ != "LimitedTextArea":
             await pilot.press("ctrl+n")
             await settled(app, pilot)
-        await pilot.press("x")  # the first key: "saving…" shows in the title bar
+        await pilot.press("x")  # the first key: "saving…" shows in the title bar, and stays
         await settled(app, pilot)
         monkeypatch.setattr(Static, "render_lines", render_lines)
         await pilot.press(*"yz")
