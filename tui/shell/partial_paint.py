@@ -3,13 +3,14 @@
 Textual's compositor, asked to repaint a region (the row a key changed and a field's count below
 it), renders every widget whose *clip* overlaps it: the clip is the container's visible area, so
 on a step screen each key rendered the title bar, the prompt and the key bar too, all of them
-outside the region and none of them sent to the terminal. That was a quarter of the CPU of a key,
-which a team server pays thirty typists over. `PartialCompositor` skips a widget whose visible
+outside the region and none of them sent to the terminal: about a quarter of a key's time in a
+profile, which a team server pays thirty typists over. `PartialCompositor` skips a widget whose visible
 part (its region within its clip) does not meet the region being repainted, and renders the
 others only on the rows being repainted (a container behind a field rendered all 24 of its rows
 for one). The lines it yields for those rows are the lines Textual yields, so what reaches the
 terminal is the same: only the spans inside the repainted region are ever sent (`ChopsUpdate`),
-and a widget outside it covers nothing inside it. A whole-screen update has no crop and is left to Textual.
+and a widget outside it covers nothing inside it. A whole-screen update asks for every row, so
+there every widget is rendered whole, as Textual renders it.
 
 Installed by `install` (`tui.shell.textual_compat.set_screen_compositor`): every screen built
 after it gets one.
