@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -388,6 +389,7 @@ class Casework(RuleBasedStateMachine):
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+            shutil.rmtree(self.base, ignore_errors=True)  # client records and passphrases
 
     # -- clients and profiles -------------------------------------------------------------------
 
