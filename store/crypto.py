@@ -16,26 +16,19 @@ byte.
 
 from __future__ import annotations
 
-import base64
 import json
-import resource
 import secrets
 import struct
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from filelock import FileLock, Timeout
 
 from store import layout
 from store.advice import remedy
 from store.errors import ClientLocked, CorruptFile, StoreError
 from store.files import (
     CLIENT_FILE_MAX,
-    SMALL_MAX,
     TEMP_SUFFIX,
     atomic_write,
     backup_path,
@@ -44,78 +37,33 @@ from store.files import (
 )
 from store.ids import validate_client_id
 from store.journal import Journal
+from store.keyinfo import (
+    CHECK_TEXT,
+    DEFAULT_LOG2_N,
+    FORMAT_VERSION,
+    KDF_SCRYPT,
+    KEY_BYTES,
+    NONCE_BYTES,
+    SALT_BYTES,
+    CryptoError,
+    DerivedKey,
+    KdfParams,
+    WrongPassphrase,
+    b64,
+    check_aad,
+    check_passphrase,
+    derive_key,
+    disable_core_dumps,
+    keyinfo_path,
+)
 from store.layout import JOURNAL_SUFFIX, SUMMARY_SUFFIX
 
 MAGIC = b"WBGCRYPT"
-FORMAT_VERSION = 1
-KDF_SCRYPT = 1
-KEYINFO = layout.KEYINFO
-KEY_BYTES = 32
-NONCE_BYTES = 12
-SALT_BYTES = 16
-#: production scrypt cost: n = 2**15 (32 MiB, ~0.1 s), r = 8, p = 1. Never lower.
-MIN_LOG2_N = 15
-DEFAULT_LOG2_N = 15
-#: a keyinfo asking for more than this is refused rather than exhausting memory (2**20: 1 GiB).
-MAX_LOG2_N = 20
-MIN_PASSPHRASE = 8
 _HEADER = struct.Struct(">8sBBBBBB")
-_CHECK_TEXT = b"wellbeing-guide keyinfo check v1"
-
-
-class CryptoError(StoreError):
-    """Encryption is set up wrongly for the data dir (missing, unreadable or damaged key file)."""
-
-
-class WrongPassphrase(CryptoError):
-    """The passphrase does not open this data dir; nothing was read or written."""
 
 
 class UndecryptableFile(CorruptFile):
     """An encrypted file failing authentication (flipped byte, swapped file), or not encrypted."""
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    """scrypt parameters and salt; the same for every file of a data dir."""
-
-    salt: bytes
-    log2_n: int = DEFAULT_LOG2_N
-    r: int = 8
-    p: int = 1
-
-    def check(self, where: str) -> None:
-        n_ok = MIN_LOG2_N <= self.log2_n <= MAX_LOG2_N
-        if not n_ok or not 1 <= self.r <= 32 or not 1 <= self.p <= 16:
-            raise CryptoError(
-                f"{where}: scrypt parameters out of range "
-                f"(n=2**{self.log2_n}, r={self.r}, p={self.p})"
-            )
-        if not 16 <= len(self.salt) <= 64:
-            raise CryptoError(f"{where}: salt of {len(self.salt)} bytes (expected 16 to 64)")
-
-    def derive(self, passphrase: str) -> bytes:
-        kdf = Scrypt(salt=self.salt, length=KEY_BYTES, n=2**self.log2_n, r=self.r, p=self.p)
-        return kdf.derive(normalise_passphrase(passphrase))
-
-
-def check_passphrase(passphrase: str) -> None:
-    """The rule for every passphrase that makes a key (a data dir's, a transfer bundle's)."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise CryptoError(f"the passphrase is too short (at least {MIN_PASSPHRASE} characters)")
-
-
-def normalise_passphrase(passphrase: str) -> bytes:
-    """NFC, UTF-8: the same passphrase typed on another keyboard or terminal gives the same key."""
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-
-
-def disable_core_dumps() -> None:
-    """A core dump would hold the key and decrypted records; make the process never write one."""
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):  # pragma: no cover - refused by the platform: nothing more to do
-        pass
 
 
 def client_id_from_path(path: Path) -> str:
@@ -205,14 +153,6 @@ class EncryptedCodec:
 # -- the key file ---------------------------------------------------------------------------------
 
 
-def keyinfo_path(data_dir: Path) -> Path:
-    return Path(data_dir) / KEYINFO
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def create_keyinfo(
     data_dir: Path, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
 ) -> EncryptedCodec:
@@ -226,7 +166,7 @@ def create_keyinfo(
     params.check(str(path))
     key = params.derive(passphrase)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    check = AESGCM(key).encrypt(nonce, _CHECK_TEXT, _check_aad(params))
+    check = AESGCM(key).encrypt(nonce, CHECK_TEXT, check_aad(params))
     info = {
         "format": "wellbeing-guide-keyinfo",
         "version": FORMAT_VERSION,
@@ -235,9 +175,9 @@ def create_keyinfo(
         "log2_n": params.log2_n,
         "r": params.r,
         "p": params.p,
-        "salt": _b64(params.salt),
-        "check_nonce": _b64(nonce),
-        "check": _b64(check),
+        "salt": b64(params.salt),
+        "check_nonce": b64(nonce),
+        "check": b64(check),
     }
     try:
         atomic_write(path, (json.dumps(info, indent=2) + "\n").encode("ascii"))
@@ -247,54 +187,25 @@ def create_keyinfo(
     return EncryptedCodec(key, params)
 
 
-def _check_aad(params: KdfParams) -> bytes:
-    return b"keyinfo|" + params.salt + bytes([params.log2_n, params.r, params.p])
-
-
-def read_keyinfo(data_dir: Path) -> tuple[KdfParams, bytes, bytes]:
-    """The KDF parameters and the verifier (nonce, ciphertext) from keyinfo.json: refused when
-    others may read it, or its group when the data dir is not shared by a group (the verifier
-    lets whoever reads it try passphrases offline)."""
-    from store.permissions import check_private, shared
-
-    path = keyinfo_path(data_dir)
-    check_private(path, directory=False, allow_group=shared())
-    try:
-        info = json.loads(read_checked(path, max_bytes=SMALL_MAX).decode("utf-8"))
-        if info.get("format") != "wellbeing-guide-keyinfo" or info.get("kdf") != "scrypt":
-            raise ValueError("not a Wellbeing Guide key file")
-        if info.get("version") != FORMAT_VERSION:
-            raise ValueError(f"key file version {info.get('version')!r} is not {FORMAT_VERSION}")
-        params = KdfParams(
-            salt=base64.b64decode(info["salt"], validate=True),
-            log2_n=int(info["log2_n"]),
-            r=int(info["r"]),
-            p=int(info["p"]),
-        )
-        nonce = base64.b64decode(info["check_nonce"], validate=True)
-        check = base64.b64decode(info["check"], validate=True)
-    except OSError as exc:
-        raise CryptoError(f"cannot read {path}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise CryptoError(f"{path} is damaged ({exc}); the data dir cannot be unlocked") from None
-    params.check(str(path))
-    return params, nonce, check
-
-
 def unlock(data_dir: Path, passphrase: str) -> EncryptedCodec:
     """The codec for an encrypted data dir, or WrongPassphrase before any client file is touched."""
-    params, nonce, check = read_keyinfo(data_dir)
-    key = params.derive(passphrase)
+    return open_derived(derive_key(data_dir, passphrase))
+
+
+def open_derived(derived: DerivedKey) -> EncryptedCodec:
+    """The codec of a key derived from a passphrase (`store.keyinfo.derive_key`), once it has
+    opened the data dir's verifier; WrongPassphrase, naming the data dir, if it does not."""
+    params = derived.params
     try:
-        plain = AESGCM(key).decrypt(nonce, check, _check_aad(params))
+        plain = AESGCM(derived.key).decrypt(derived.nonce, derived.check, check_aad(params))
     except InvalidTag:
         raise WrongPassphrase(
-            f"wrong passphrase for {data_dir} (nothing was read or changed)"
+            f"wrong passphrase for {derived.data_dir} (nothing was read or changed)"
         ) from None
-    if plain != _CHECK_TEXT:  # pragma: no cover - only a forged keyinfo could get here
-        raise CryptoError(f"{keyinfo_path(data_dir)} is damaged")
+    if plain != CHECK_TEXT:  # pragma: no cover - only a forged keyinfo could get here
+        raise CryptoError(f"{keyinfo_path(derived.data_dir)} is damaged")
     disable_core_dumps()
-    return EncryptedCodec(key, params)
+    return EncryptedCodec(derived.key, params)
 
 
 # -- encrypting an existing plain data dir --------------------------------------------------------
@@ -322,6 +233,8 @@ def encrypt_in_place(data_dir: Path, codec: EncryptedCodec) -> int:
     unfinished save in plain text). A run stopped part-way is finished by running it again. Returns
     the number of files encrypted.
     """
+    from filelock import FileLock, Timeout  # here only: unlocking a data dir never needs it
+
     clients_dir = Path(data_dir) / "clients"
     if not clients_dir.is_dir():
         return 0

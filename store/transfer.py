@@ -9,7 +9,7 @@ key from a transfer passphrase through scrypt, as the store's own files are::
 The scrypt cost is fixed by the format version (`COSTS`): a header asking for any other is refused
 from its bytes alone, before any key is derived, so a forged bundle cannot make the receiving
 server spend minutes and a gigabyte on it. The passphrase follows the store's rule
-(`store.crypto.check_passphrase`).
+(`store.keyinfo.check_passphrase`).
 
 The associated data is the whole header, which names the client: a bundle given another client's
 ID, an edited header or one flipped byte anywhere fails authentication, and is refused in one line.
@@ -25,7 +25,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from store.crypto import (
+from store.ids import validate_client_id
+from store.keyinfo import (
     DEFAULT_LOG2_N,
     NONCE_BYTES,
     SALT_BYTES,
@@ -33,7 +34,6 @@ from store.crypto import (
     KdfParams,
     check_passphrase,
 )
-from store.ids import validate_client_id
 
 MAGIC = b"WBGTRANS"
 VERSION = 1

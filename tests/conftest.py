@@ -13,7 +13,7 @@ import pytest
 
 from store.client_writer import ClientWriter
 from store.clients import Repository
-from store.crypto import KdfParams, normalise_passphrase
+from store.keyinfo import KdfParams, normalise_passphrase
 from store.profile import Client
 from tests.cli_runner import ROOT, cli_env, run_cli, run_cli_process
 from tests.fixed_dirs import release_fixed_dirs

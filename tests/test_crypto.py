@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from store import crypto
+from store import crypto, keyinfo
 from store.clients import Repository
-from store.crypto import EncryptedCodec, UndecryptableFile, WrongPassphrase
+from store.crypto import EncryptedCodec, UndecryptableFile
 from store.errors import StoreError
+from store.keyinfo import WrongPassphrase
 from store.layout import is_encrypted
 from store.profile import Client
 from store.records import Answer, Session
@@ -127,7 +128,7 @@ def test_header_holds_version_kdf_params_salt_and_a_fresh_nonce(enc_repo: Reposi
     for name in ("X1.json", "X1.json.bak"):
         blob = (enc_repo.clients_dir / name).read_bytes()
         magic, version, kdf, log2_n, r, p, salt_len = crypto._HEADER.unpack_from(blob)
-        assert (magic, version, kdf, r, p) == (crypto.MAGIC, 1, crypto.KDF_SCRYPT, 8, 1)
+        assert (magic, version, kdf, r, p) == (crypto.MAGIC, 1, keyinfo.KDF_SCRYPT, 8, 1)
         assert 2**log2_n >= 2**15
         salt = blob[crypto._HEADER.size : crypto._HEADER.size + salt_len]
         assert salt == __import__("base64").b64decode(info["salt"])
@@ -299,3 +300,76 @@ def test_unlocking_disables_core_dumps(enc_repo: Repository, data_dir: Path) -> 
         timeout=60,
     )
     assert result.stdout.strip() == "(0, 0)", result.stderr
+
+
+# -- the key, derived at launch beside the app's imports ---------------------------------------------
+
+
+def test_the_key_is_scrypt_as_rfc_7914_gives_it() -> None:
+    """The RFC's third test vector (its first 32 bytes: a key is 32), and cryptography's scrypt
+    at the production cost, which derived the keys of every data dir encrypted before."""
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    rfc = keyinfo.KdfParams(salt=b"SodiumChloride", log2_n=14, r=8, p=1)
+    assert rfc.derive("pleaseletmein") == bytes.fromhex(
+        "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2"
+    )
+    params = keyinfo.KdfParams(salt=os.urandom(keyinfo.SALT_BYTES))
+    before = Scrypt(salt=params.salt, length=32, n=2**params.log2_n, r=8, p=1)
+    assert params.derive("Zoë’s passphrase") == before.derive("Zoë’s passphrase".encode())
+
+
+def test_deriving_a_data_dirs_key_needs_no_cryptography(
+    enc_repo: Repository, passfile: Path
+) -> None:
+    """What the app does on a thread while its modules load: the passphrase file read, the key
+    derived. Importing `cryptography` there would take the interpreter from those imports."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tui.services.privacy.unlock import key_for\n"
+        f"key = key_for(Path({str(enc_repo.data_dir)!r}))\n"
+        "assert len(key.key) == 32 and key.key.hex() not in repr(key) and key.key.hex() not in str(key)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cryptography', 'filelock')))\n"
+    )
+    env = cli_env(WELLBEING_PASSPHRASE_FILE=str(passfile))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def _bytes_under(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_app_unlocked_from_a_file_shows_the_list_or_refuses_a_wrong_passphrase(
+    enc_repo: Repository, passfile: Path, tmp_path: Path
+) -> None:
+    """Launched with WELLBEING_PASSPHRASE_FILE: the right passphrase shows the client; a wrong
+    one is one line, exit 1, and not one byte of the data dir changed."""
+    from tests.pty_app import PtyApp
+
+    fill(enc_repo, "X1", SECRET)
+    data_dir = enc_repo.data_dir
+    wrong = write_secret(tmp_path / "wrong", "not the passphrase")
+    before = _bytes_under(data_dir)
+    app = PtyApp(["--data-dir", str(data_dir)], env=cli_env(WELLBEING_PASSPHRASE_FILE=str(wrong)))
+    try:
+        app.proc.wait(timeout=60)
+        app.read(0.3)
+    finally:
+        app.close()
+    shown = app.output.decode("utf-8", "replace").strip()
+    assert app.proc.returncode == 1
+    assert shown.count("\n") == 0 and "wrong passphrase" in shown, shown
+    assert _bytes_under(data_dir) == before
+
+    app = PtyApp(
+        ["--data-dir", str(data_dir)], env=cli_env(WELLBEING_PASSPHRASE_FILE=str(passfile))
+    )
+    try:
+        assert app.wait_for(b"Client X1", timeout=60), app.output[-400:]
+    finally:
+        app.close()

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from screens.passphrase import PassphraseScreen
-from store import crypto
+from store import crypto, keyinfo
 from store.clients import Repository
 from store.crypto import EncryptedCodec
 from store.errors import StoreError
@@ -28,7 +28,7 @@ _NOT_SET = object()
 def encrypted_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir with a key (scrypt at the minimum allowed cost) and one encrypted client."""
     data = tmp_path_factory.mktemp("enc") / "data"
-    codec = crypto.create_keyinfo(_private(data), PASSPHRASE, log2_n=crypto.MIN_LOG2_N)
+    codec = crypto.create_keyinfo(_private(data), PASSPHRASE, log2_n=keyinfo.MIN_LOG2_N)
     repo = Repository(data, codec=codec)
     repo.ensure()
     repo.add_client(Client(id="X1", name="Secret Name"))
@@ -117,8 +117,8 @@ async def test_passphrase_is_not_shown_and_the_data_folder_is_literal(encrypted_
 
 async def test_a_damaged_key_file_is_a_one_line_error_not_a_crash(tmp_path: Path) -> None:
     data = _private(tmp_path / "data")
-    crypto.create_keyinfo(data, PASSPHRASE, log2_n=crypto.MIN_LOG2_N)
-    key = crypto.keyinfo_path(data)
+    crypto.create_keyinfo(data, PASSPHRASE, log2_n=keyinfo.MIN_LOG2_N)
+    key = keyinfo.keyinfo_path(data)
     key.write_text('{"format": "wellbeing-guide-keyinfo", "kdf": "scrypt", "version": 1}')
     os.chmod(key, 0o600)
     app = UnlockApp(lambda p: unlock_with(data, p))

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import crypto
+from store import crypto, keyinfo
 from store import text as store_text
 from store.client_file import ClientReader as ClientFile
 from store.clients import Repository
@@ -37,14 +37,14 @@ Key = tuple[crypto.EncryptedCodec, Path]
 def shared_key(tmp_path_factory: pytest.TempPathFactory) -> Key:
     """One key for the module (scrypt at full cost takes a tenth of a second per derivation)."""
     folder = tmp_path_factory.mktemp("key")
-    return crypto.create_keyinfo(folder, PASSPHRASE), folder / crypto.KEYINFO
+    return crypto.create_keyinfo(folder, PASSPHRASE), folder / keyinfo.KEYINFO
 
 
 def make_repo(root: Path, key: Key | None) -> Repository:
     repo = Repository(root / "data", codec=key[0] if key else None)
     repo.ensure()
     if key is not None:  # the data dir shares the module's key file
-        shutil.copy(key[1], repo.data_dir / crypto.KEYINFO)
+        shutil.copy(key[1], repo.data_dir / keyinfo.KEYINFO)
     return repo
 
 

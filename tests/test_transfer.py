@@ -317,7 +317,7 @@ def test_a_header_asking_for_another_kdf_cost_is_refused_before_any_kdf_runs(
         ran.append(args)
         raise AssertionError("the KDF ran on an out-of-range header")
 
-    monkeypatch.setattr("store.crypto.Scrypt", no_kdf)
+    monkeypatch.setattr("store.keyinfo.hashlib.scrypt", no_kdf)
     target = context(tmp_path / "area-b")
     with pytest.raises(TransferError, match="scrypt parameters") as caught:
         transfer_in(target, bad, PASS)
@@ -340,7 +340,7 @@ def test_a_header_asking_for_another_kdf_cost_is_refused_before_any_kdf_runs(
 def test_a_transfer_passphrase_follows_the_stores_rule(
     source: Context, tmp_path: Path, weak: str
 ) -> None:
-    from store.crypto import CryptoError, check_passphrase
+    from store.keyinfo import CryptoError, check_passphrase
 
     with pytest.raises(CryptoError) as rule:
         check_passphrase(weak)

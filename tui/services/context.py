@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported when first used: the first frame does not wait for
     from exercises.library import Library
     from store.clients import Repository
     from store.codec import Codec
+    from store.keyinfo import DerivedKey
 
 
 @dataclass
@@ -44,8 +45,15 @@ class Context:
     @cached_property
     def codec(self) -> Codec | None:
         """Plain, or the unlocked codec (asking for the passphrase the first time it is needed)."""
+        from tui.services.privacy.unlock import open_key
+
+        return open_key(self.unlock_key())
+
+    def unlock_key(self) -> DerivedKey | None:
+        """`codec`'s slow half, which needs no `cryptography` (a thread's work at launch): the
+        data dir's checks, then the key its passphrase gives (None when it is plain)."""
         from store.permissions import check_private, private_umask
-        from tui.services.privacy.unlock import codec_for
+        from tui.services.privacy.unlock import key_for
 
         self.check_encryption_policy()
         if not self.encrypted:
@@ -55,7 +63,7 @@ class Context:
         # shared dir: its group may read it, others never), not by a private dir's.
         private_umask(self.config.shared_group)
         check_private(self.data_dir, directory=True, allow_group=self.config.shared_group)
-        return codec_for(self.data_dir)
+        return key_for(self.data_dir)
 
     @property
     def encrypted(self) -> bool:
@@ -83,7 +91,7 @@ class Context:
             )
 
     def unlock(self, codec: Codec) -> None:
-        """Use `codec` (from the App's passphrase screen) from now on."""
+        """Use `codec` (from the App's passphrase screen, or unlocked at launch) from now on."""
         self.__dict__["codec"] = codec
         self.__dict__.pop("_repo", None)
 

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from tui.services import locations
 from tui.services.context import Context, make_context
 from tui.services.errors import UserError
-from tui.services.privacy.unlock import PASSPHRASE_ENV
+from tui.services.privacy.unlock import PASSPHRASE_ENV, open_key
 from tui.shell.crash import setup_logging
 
 if TYPE_CHECKING:
+    from store.keyinfo import DerivedKey
     from tui.shell.app import WellbeingApp
 
 
@@ -95,18 +96,20 @@ def _last_resort(app: WellbeingApp, signum: int) -> None:
 
 
 class _Unlock:
-    """The data dir's codec made on a thread (`Context.codec`: the passphrase file read, the key
-    derived and checked); `wait` raises what it raised."""
+    """The data dir's key derived on a thread (`Context.unlock_key`: the passphrase file read,
+    scrypt) while the app's modules load; `wait` makes the codec from it on the calling thread
+    (`cryptography` is imported there, not beside the app's imports), raising what either raised."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.key: DerivedKey | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="unlock", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
-            self.ctx.codec  # noqa: B018 - made and cached on the context
+            self.key = self.ctx.unlock_key()
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread as it is
             self.error = exc
 
@@ -114,6 +117,9 @@ class _Unlock:
         self.thread.join()
         if self.error is not None:
             raise self.error
+        codec = open_key(self.key)
+        if codec is not None:  # (None: the data dir was plain after all)
+            self.ctx.unlock(codec)
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -127,8 +133,9 @@ def launch(args: argparse.Namespace) -> int:
     ctx.prepare_data_dir(sweep=False)  # the temp files of killed saves: after the first frame
     unlocking = None
     if ctx.encrypted and os.environ.get(PASSPHRASE_ENV):
-        # unlocked now from the file (a wrong one is a one-line error), on a thread while the
-        # app's modules load: scrypt lets go of the interpreter, so the two overlap
+        # unlocked now from the file (a wrong one is a one-line error): the key derived on a
+        # thread while the app's modules load (scrypt lets go of the interpreter, so the two
+        # overlap), the codec made from it once they have
         unlocking = _Unlock(ctx)
 
     from tui.shell.app import WellbeingApp

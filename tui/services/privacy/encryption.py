@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import crypto, layout
+from store import crypto, keyinfo, layout
 from store.advice import has_shell
 from store.errors import StoreError
 from store.files import REGISTER_MAX, read_checked, shred
@@ -54,7 +54,7 @@ def encrypt_data_dir(ctx: Context) -> Encrypted:
     """Encrypt at rest (asking for a new passphrase, or the existing one to finish a run)."""
     data_dir = ctx.data_dir
     ctx.prepare_data_dir()
-    crypto.disable_core_dumps()
+    keyinfo.disable_core_dumps()
     if layout.is_encrypted(data_dir):
         if not crypto.plain_files(data_dir) and _plain_register(data_dir) is None:
             raise UserError(f"data dir {one_line(data_dir)} is already encrypted")

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from store import relocation
-from store.crypto import check_passphrase
 from store.files import read_with_stat
 from store.ids import validate_client_id
+from store.keyinfo import check_passphrase
 from store.text import clean_line
 from store.transfer import BUNDLE_MAX, client_of, open_sealed, seal
 from tui.services.context import Context

@@ -21,6 +21,7 @@ from tui.services.errors import UserError
 if TYPE_CHECKING:  # cryptography is imported only when a data dir is encrypted
     from store.codec import Codec
     from store.crypto import EncryptedCodec
+    from store.keyinfo import DerivedKey
 
 PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 #: a passphrase file larger than this is not a passphrase file.
@@ -28,33 +29,50 @@ _MAX_FILE = 4096
 
 
 def unlock_with(data_dir: Path, passphrase: str) -> EncryptedCodec:
-    """The codec for an encrypted data dir; `store.crypto.WrongPassphrase` if it does not fit.
+    """The codec for an encrypted data dir; `store.keyinfo.WrongPassphrase` if it does not fit.
     Core dumps are turned off first: the key is about to be in memory."""
-    from store import crypto
+    from store import crypto, keyinfo
 
-    crypto.disable_core_dumps()
+    keyinfo.disable_core_dumps()
     return crypto.unlock(Path(data_dir), passphrase)
 
 
 def verify_passphrase(data_dir: Path, passphrase: str) -> bool:
     """Whether `passphrase` opens `data_dir` (the idle privacy screen checks it this way)."""
-    from store import crypto
+    from store import crypto, keyinfo
 
     try:
         crypto.unlock(Path(data_dir), passphrase)
-    except crypto.WrongPassphrase:
+    except keyinfo.WrongPassphrase:
         return False
     return True
 
 
 def codec_for(data_dir: Path) -> Codec | None:
     """None for a plain data dir; for an encrypted one, the codec, asking for the passphrase."""
+    return open_key(key_for(data_dir))
+
+
+def key_for(data_dir: Path) -> DerivedKey | None:
+    """None for a plain data dir; for an encrypted one, the key its passphrase gives (asking for
+    it), not yet checked (`open_key`). Needs no `cryptography`: the app does this on a thread
+    while its modules load, and scrypt lets the interpreter go meanwhile."""
     if not layout.is_encrypted(data_dir):
+        return None
+    from store import keyinfo
+
+    keyinfo.disable_core_dumps()  # before the passphrase is in memory
+    return keyinfo.derive_key(Path(data_dir), read_passphrase(f"Passphrase for {data_dir}: "))
+
+
+def open_key(derived: DerivedKey | None) -> Codec | None:
+    """The codec of a key from `key_for` (None: plain); `store.keyinfo.WrongPassphrase` if the
+    passphrase it came from does not open the data dir."""
+    if derived is None:
         return None
     from store import crypto
 
-    crypto.disable_core_dumps()  # before the passphrase is in memory
-    return unlock_with(data_dir, read_passphrase(f"Passphrase for {data_dir}: "))
+    return crypto.open_derived(derived)
 
 
 def read_passphrase(
