@@ -112,6 +112,10 @@ def test_the_seal_key_is_this_users_alone_and_written_once(
     assert path.read_bytes() == key and len(key) == 32
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert rows.seal_key() == key
+    writes: list[object] = []  # at every later start it is read only: no write, no fsync
+    with monkeypatch.context() as patch:
+        patch.setattr(rows, "atomic_write", lambda *args, **kwargs: writes.append(args))
+        assert rows.seal_key() == key and writes == []
     path.chmod(0o644)
     assert rows.seal_key() != key
     path.chmod(0o600)

@@ -7,6 +7,7 @@ non-zero exit; tracebacks only for bugs, and those go to the log file (see `tui.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.content_dir = getattr(args, "content_dir", None) or []
     try:
         if args.command is None:
+            # The app's imports make nothing for the collector to find, but make it run again
+            # and again (~30 ms of a start): `launch` freezes what they made and collects again.
+            gc.disable()
             from tui.shell.launch import launch
 
             return launch(args)
@@ -114,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"wellbeing: {one_line(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return 1
+    finally:
+        gc.enable()  # (a launch that failed before it could)
 
 
 if __name__ == "__main__":

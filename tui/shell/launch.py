@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -22,6 +23,12 @@ from tui.shell.crash import setup_logging
 if TYPE_CHECKING:
     from store.keyinfo import DerivedKey
     from tui.shell.app import WellbeingApp
+
+    # Collected from here on (`tui.cli.main` stops the collector for the imports): what they
+    # made lives as long as the app, so it is frozen out of every later collection, which would
+    # otherwise walk it again and again while the first frame is drawn.
+    gc.freeze()
+    gc.enable()
 
 
 #: on a signal to go, the longest the app waits for what was typed to reach its field first
@@ -139,6 +146,12 @@ def launch(args: argparse.Namespace) -> int:
         unlocking = _Unlock(ctx)
 
     from tui.shell.app import WellbeingApp
+
+    # Collected from here on (`tui.cli.main` stops the collector for the imports): what they
+    # made lives as long as the app, so it is frozen out of every later collection, which would
+    # otherwise walk it again and again while the first frame is drawn.
+    gc.freeze()
+    gc.enable()
 
     if unlocking is not None:
         unlocking.wait()

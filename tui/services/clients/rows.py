@@ -115,12 +115,15 @@ def seal_key() -> bytes:
     folder = state_dir()
     path = folder / SEAL_KEY_FILE
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:  # the store's one write: atomic, fsynced, never through a symlink, never over one
-            atomic_write(path, secrets.token_bytes(32), mode=0o600, replace=False)
-        except FileExistsError:
-            pass
-        key, st = read_with_stat(path, max_bytes=64)
+        try:  # read at every start; written once (a write's fsync would hold up the first frame)
+            key, st = read_with_stat(path, max_bytes=64)
+        except FileNotFoundError:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:  # the store's one write: atomic, fsynced, never through a symlink, never over one
+                atomic_write(path, secrets.token_bytes(32), mode=0o600, replace=False)
+            except FileExistsError:
+                pass  # another instance made it meanwhile: theirs is read
+            key, st = read_with_stat(path, max_bytes=64)
     except (OSError, StoreError):
         return _PASSING_KEY
     mine = st.st_uid == os.geteuid() and not st.st_mode & 0o077  # this user's alone
