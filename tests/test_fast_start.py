@@ -69,6 +69,67 @@ def test_the_first_frame_imports_no_heavy_library(repo: Repository) -> None:
     assert names == ["Name C001", "Name C002", "Name C003"] and complete
 
 
+_GC_PROBE = """
+import gc, sys
+import tui.cli.main
+
+runs = []  # every collection, in order
+gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info))
+at: dict[str, int] = {}
+parse, enable = tui.cli.main.parse, gc.enable
+
+def parsed(argv):
+    args = parse(argv)
+    at["parse"] = len(runs)
+    return args
+
+def enabled():
+    if "enable" not in at and "tui.shell.app" in sys.modules:
+        at["enable"] = len(runs)
+        sys.modules["tui.shell.app"].WellbeingApp.run = run
+    enable()
+
+def run(self, *args, **kwargs):
+    during = at["enable"] - at["parse"]
+    print("running", gc.isenabled(), gc.get_freeze_count() > 1000, during, flush=True)
+
+tui.cli.main.parse, gc.enable = parsed, enabled
+code = tui.cli.main.main(sys.argv[1:])
+print("after", code, gc.isenabled(), flush=True)
+"""
+
+
+def test_the_collector_sleeps_through_the_imports_and_runs_with_the_app(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """The app's imports run without the garbage collector (each collection would walk all they
+    made, ~30 ms of a start): not one collection from the command line parsed to the app's
+    modules in. It runs again, with them frozen out, by the time the app does. A launch that
+    fails, and any command, leave it running."""
+    from tests.pty_app import PtyApp
+
+    _caseload(repo, 1)
+    seen = []
+    for args in (
+        ["--data-dir", str(repo.data_dir)],
+        ["--data-dir", str(tmp_path / "a-file")],  # not a directory: one line, exit 1
+        ["--data-dir", str(repo.data_dir), "client", "list"],
+    ):
+        (tmp_path / "a-file").write_text("x")
+        app = PtyApp(args, argv0=[sys.executable, "-c", _GC_PROBE])
+        try:
+            app.proc.wait(timeout=60)
+            app.read(0.2)
+        finally:
+            app.close()
+        seen.append(
+            [line for line in app.output.decode().splitlines() if line[:5] in ("runni", "after")]
+        )
+    assert seen[0] == ["running True True 0", "after 0 True"]
+    assert seen[1] == ["after 1 True"]
+    assert seen[2] == ["after 0 True"]
+
+
 def test_a_new_caseload_fills_a_batch_at_a_time_and_keeps_the_register(
     repo: Repository,
 ) -> None:

@@ -24,12 +24,6 @@ if TYPE_CHECKING:
     from store.keyinfo import DerivedKey
     from tui.shell.app import WellbeingApp
 
-    # Collected from here on (`tui.cli.main` stops the collector for the imports): what they
-    # made lives as long as the app, so it is frozen out of every later collection, which would
-    # otherwise walk it again and again while the first frame is drawn.
-    gc.freeze()
-    gc.enable()
-
 
 #: on a signal to go, the longest the app waits for what was typed to reach its field first
 SIGNAL_SETTLE_SECONDS = 2.0
@@ -147,14 +141,14 @@ def launch(args: argparse.Namespace) -> int:
 
     from tui.shell.app import WellbeingApp
 
+    if unlocking is not None:
+        unlocking.wait()  # (and cryptography imported)
+
     # Collected from here on (`tui.cli.main` stops the collector for the imports): what they
     # made lives as long as the app, so it is frozen out of every later collection, which would
     # otherwise walk it again and again while the first frame is drawn.
     gc.freeze()
     gc.enable()
-
-    if unlocking is not None:
-        unlocking.wait()
 
     app = WellbeingApp(
         ctx,
