@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from tui.services import locations
 from tui.services.context import Context, make_context
 from tui.services.errors import UserError
-from tui.services.privacy.unlock import PASSPHRASE_ENV, open_key
+from tui.services.privacy.unlock import PASSPHRASE_ENV, UnlockOnThread
 from tui.shell.crash import setup_logging
 
 if TYPE_CHECKING:
-    from store.keyinfo import DerivedKey
     from tui.shell.app import WellbeingApp
 
 
@@ -96,33 +95,6 @@ def _last_resort(app: WellbeingApp, signum: int) -> None:
         os._exit(128 + signum)
 
 
-class _Unlock:
-    """The data dir's key derived on a thread (`Context.unlock_key`: the passphrase file read,
-    scrypt) while the app's modules load; `wait` makes the codec from it on the calling thread
-    (`cryptography` is imported there, not beside the app's imports), raising what either raised."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.key: DerivedKey | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="unlock", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.key = self.ctx.unlock_key()
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as it is
-            self.error = exc
-
-    def wait(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        codec = open_key(self.key)
-        if codec is not None:  # (None: the data dir was plain after all)
-            self.ctx.unlock(codec)
-
-
 def launch(args: argparse.Namespace) -> int:
     refuse_remote_commands()
     check_terminal()
@@ -137,7 +109,7 @@ def launch(args: argparse.Namespace) -> int:
         # unlocked now from the file (a wrong one is a one-line error): the key derived on a
         # thread while the app's modules load (scrypt lets go of the interpreter, so the two
         # overlap), the codec made from it once they have
-        unlocking = _Unlock(ctx)
+        unlocking = UnlockOnThread(ctx)
 
     from tui.shell.app import WellbeingApp
 

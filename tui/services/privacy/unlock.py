@@ -12,6 +12,7 @@ import getpass
 import os
 import stat
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # cryptography is imported only when a data dir is encrypted
     from store.codec import Codec
     from store.crypto import EncryptedCodec
     from store.keyinfo import DerivedKey
+    from tui.services.context import Context
 
 PASSPHRASE_ENV = "WELLBEING_PASSPHRASE_FILE"
 #: a passphrase file larger than this is not a passphrase file.
@@ -73,6 +75,33 @@ def open_key(derived: DerivedKey | None) -> Codec | None:
     from store import crypto
 
     return crypto.open_derived(derived)
+
+
+class UnlockOnThread:
+    """The data dir's key derived on a thread (`Context.unlock_key`: the passphrase file read,
+    scrypt) while the app's modules load; `wait` makes the codec from it on the calling thread
+    (`cryptography` is imported there, not beside the app's imports), raising what either raised."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.key: DerivedKey | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="unlock", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.key = self.ctx.unlock_key()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as it is
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        codec = open_key(self.key)
+        if codec is not None:  # (None: the data dir was plain after all)
+            self.ctx.unlock(codec)
 
 
 def read_passphrase(
