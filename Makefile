@@ -40,14 +40,15 @@ demo: $(APP)
 	$(COMPILE) tui screens store exercises >/dev/null
 	$(VENV)/bin/wellbeing --demo
 
-# Four workers on two cores: the terminal, ssh and child-process tests mostly wait (on a pane, a
-# login, a clock), and their groups go first (tests/conftest.py) so the rest fills those waits.
+# Five workers on two cores: the tmux tests run one after another on one worker and the ssh tests
+# on another (their groups, tests/conftest.py), mostly waiting on a pane or a login; the other
+# three, whose Pilot tests wait too (on a clock, a child), keep both cores busy meanwhile.
 # The checks run beside the tests (their output printed after them); either failing fails. The
 # bytecode before the tests: every app, CLI and child process they start would compile it again.
 test: $(STAMP)
 	@$(MAKE) --no-print-directory check >.check.log 2>&1 & checks=$$!; \
 	$(COMPILE) tui screens store exercises tests || { kill $$checks; exit 1; }; \
-	$(PY) -m pytest -q -n 4 --dist loadgroup; tests=$$?; \
+	$(PY) -m pytest -q -n 5 --dist loadgroup; tests=$$?; \
 	wait $$checks; checked=$$?; cat .check.log; rm -f .check.log; \
 	if [ $$checked -ne 0 ]; then echo "make check failed (above)"; fi; \
 	[ $$tests -eq 0 ] && [ $$checked -eq 0 ]

@@ -252,23 +252,14 @@ def _every_client_file_is_a_tinydb_file(tmp_path: Path) -> Iterator[None]:
         assert theirs == {n: list(t.values()) for n, t in ours.items()}, path
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that mostly wait (on a tmux pane, a login, a child: seconds each, little CPU)
-    are spread through the first half of the run, one every few others, so that their waits
-    overlap the tests that compute instead of queueing on one worker or all starting at once.
-    (pytest-xdist hands out groups of several tests first: the ssh tests, the pty tests and the
-    casework model, which start at once, and then single tests in this order.)"""
-    waiting = [i for i in items if i.get_closest_marker("terminal") is not None]
-    if not waiting:
-        return
-    rest = [i for i in items if i.get_closest_marker("terminal") is None]
-    every = max(1, len(rest) // (2 * len(waiting)))
-    ordered: list[pytest.Item] = []
-    for n, item in enumerate(rest):
-        if n % every == 0 and waiting:
-            ordered.append(waiting.pop(0))
-        ordered.append(item)
-    items[:] = [*ordered, *waiting]
+    """The tests that mostly wait on a tmux pane (seconds each, little CPU of their own) run one
+    after another on one worker, as the ssh tests do on another: run beside each other they left
+    the cores idle for a minute, every worker waiting on a pane."""
+    for item in items:
+        if item.get_closest_marker("terminal") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
 
 
 @pytest.fixture
