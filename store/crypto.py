@@ -1,8 +1,9 @@
 """Encryption at rest for a data dir: AES-256-GCM, the key from a passphrase through scrypt.
 
 A data dir is encrypted when it holds ``keyinfo.json``: the scrypt salt and parameters and a
-verifier (a known text encrypted under the key), never the key. The verifier lets a wrong passphrase
-be refused before any client file is read, so nothing is ever written with the wrong key.
+verifier (a known text encrypted under the key), never the key (`store.keyinfo` reads it and derives
+the key). The verifier lets a wrong passphrase be refused before any client file is read, so
+nothing is ever written with the wrong key.
 
 Every encrypted file is one blob::
 
